@@ -1,0 +1,246 @@
+//! Building a [`Client`]: credentials, base URL, timeouts, user agent, HTTP client.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::{Client, Credentials, Error};
+
+/// Close's API root.
+pub const DEFAULT_BASE_URL: &str = "https://api.close.com/api/v1";
+
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for one attempt of a request, body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What every request of a [`Client`] (and its clones) shares: credentials and headers.
+/// Built by [`ClientBuilder`]; secrets are never printed.
+#[derive(Clone)]
+pub struct ClientContext {
+    pub(crate) authorization: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+}
+
+impl std::fmt::Debug for ClientContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientContext")
+            .field("authorization", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// # fn main() -> Result<(), close_sdk::Error> {
+/// let client = close_sdk::Client::builder()
+///     .api_key("api_XXXX")
+///     .base_url("https://api.close.com/api/v1/")
+///     .timeout(std::time::Duration::from_secs(30))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.into(),
+            credentials: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: None,
+            http_client: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Authenticate with a Close API key (HTTP Basic, the key as user name).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::api_key(key));
+        self
+    }
+
+    /// Authenticate with an OAuth 2 access token (`Authorization: Bearer …`).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::bearer_token(token));
+        self
+    }
+
+    /// Authenticate with the given credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Use another API root (a proxy, a mock server). A trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Time allowed for one attempt of a request, response body included (default 60 s).
+    /// Not applied to a client given with [`ClientBuilder::http_client`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to establish a connection (default 10 s). Not applied to a client given
+    /// with [`ClientBuilder::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` to send (default `close-sdk/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool settings). Its
+    /// timeouts apply instead of this builder's; authentication and the user agent are still
+    /// added to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Reads `CLOSE_API_KEY` (or, without it, `CLOSE_ACCESS_TOKEN` as an OAuth bearer token) and
+    /// `CLOSE_BASE_URL` if set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::default().env_from(|k| std::env::var(k).ok())
+    }
+
+    fn env_from(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let set = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        self = match (set("CLOSE_API_KEY"), set("CLOSE_ACCESS_TOKEN")) {
+            (Some(key), _) => self.api_key(key),
+            (None, Some(token)) => self.bearer_token(token),
+            (None, None) => {
+                return Err(Error::Config(
+                    "neither CLOSE_API_KEY nor CLOSE_ACCESS_TOKEN is set".into(),
+                ))
+            }
+        };
+        if let Some(url) = set("CLOSE_BASE_URL") {
+            self = self.base_url(url);
+        }
+        Ok(self)
+    }
+
+    /// Validates the settings and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = normalize_base_url(&self.base_url)?;
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config("no credentials: call .api_key(…) or .bearer_token(…)".into())
+        })?;
+        let authorization = credentials.header_value().map_err(Error::Config)?;
+        let ua = self.user_agent.unwrap_or_else(|| concat!("close-sdk/", env!("CARGO_PKG_VERSION")).into());
+        let user_agent =
+            HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid user agent {ua:?}")))?;
+        let http = match self.http_client {
+            Some(c) => c,
+            None => {
+                install_tls_provider();
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
+            }
+        };
+        let context = ClientContext { authorization, user_agent };
+        Ok(Client::new_with_client(&base_url, http, context))
+    }
+}
+
+/// With the default `rustls-ring` feature, reqwest needs a process-wide rustls provider. An
+/// application that installed its own keeps it.
+fn install_tls_provider() {
+    #[cfg(feature = "rustls-ring")]
+    {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// Checks that `url` is an absolute http(s) URL without query or fragment, and returns it
+/// without trailing `/` (generated paths start with `/`).
+fn normalize_base_url(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url.trim())
+        .map_err(|e| Error::Config(format!("base URL {url:?} does not parse: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(Error::Config(format!("base URL {url:?} is not an http(s) URL")));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!("base URL {url:?} must not have a query or fragment")));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+impl Client {
+    /// A builder for a client; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use progenitor_client::ClientInfo;
+
+    #[test]
+    fn base_urls_are_normalised_or_rejected() {
+        assert_eq!(normalize_base_url("https://api.close.com/api/v1/").unwrap(), "https://api.close.com/api/v1");
+        assert_eq!(normalize_base_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(normalize_base_url("http://127.0.0.1:8080///").unwrap(), "http://127.0.0.1:8080");
+        for bad in ["", "api.close.com", "ftp://x.y/", "https://x.y/?a=1", "https://x.y/#f", "http://"] {
+            assert!(matches!(normalize_base_url(bad), Err(Error::Config(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn env_prefers_api_key_then_token_and_reads_base_url() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        let b = ClientBuilder::default()
+            .env_from(env(&[("CLOSE_API_KEY", "k"), ("CLOSE_BASE_URL", "http://localhost:1/")]))
+            .unwrap();
+        assert!(matches!(b.credentials, Some(Credentials::ApiKey(_))));
+        let client = b.build().unwrap();
+        assert_eq!(client.baseurl(), "http://localhost:1");
+        let b = ClientBuilder::default().env_from(env(&[("CLOSE_ACCESS_TOKEN", "t")])).unwrap();
+        assert!(matches!(b.credentials, Some(Credentials::BearerToken(_))));
+        assert!(matches!(ClientBuilder::default().env_from(env(&[("CLOSE_API_KEY", " ")])), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn debug_output_has_no_secret() {
+        let client = Client::builder().api_key("sekrit_key_123").build().unwrap();
+        let builder = Client::builder().bearer_token("sekrit_tok_456");
+        for text in [format!("{client:?}"), format!("{builder:?}")] {
+            assert!(!text.contains("sekrit"), "{text}");
+        }
+        // Base64 of the key must not leak either.
+        assert!(!format!("{client:?}").contains("c2Vrcml0"));
+    }
+}

@@ -1,0 +1,407 @@
+//! `close_sdk::Error`: one error type for every failure.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use reqwest::StatusCode;
+use schemars::schema::{InstanceType, Schema, SchemaObject};
+use serde_json::{Map, Value};
+
+use crate::RateLimit;
+
+/// At most this many bytes of a non-JSON body are kept in an error.
+pub(crate) const MAX_RAW_BODY: usize = 8 * 1024;
+
+/// Everything that can go wrong with a call.
+///
+/// Match on the variant for the kind of failure, or use [`Error::status`] and
+/// [`Error::api_error`] for the server's answer. `Display` is one line a person can act on.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request was invalid and was not sent (e.g. a malformed email or an empty id).
+    InvalidRequest(String),
+    /// The client could not be configured (e.g. an unparsable base URL or missing credentials).
+    Config(String),
+    /// The request or the response body did not complete within the timeout.
+    Timeout(reqwest::Error),
+    /// The server could not be reached or the connection failed mid-way.
+    Transport(reqwest::Error),
+    /// Close answered with a status the operation does not succeed with (4xx, 5xx, or an
+    /// undocumented one).
+    Api(Box<ApiError>),
+    /// Close answered with success, but the body is not what the operation returns.
+    Decode {
+        /// The body, cut to a bounded length.
+        body: String,
+        /// Why it did not decode.
+        source: serde_json::Error,
+    },
+    /// Anything else reported by the request pipeline.
+    Other(String),
+}
+
+/// A non-success answer from Close: status, headers and the parsed error body.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: http::HeaderMap,
+    /// The error body (empty when there was none; `raw` set when it was not JSON).
+    pub body: ErrorBody,
+    /// The `RateLimit` header, when present.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl ApiError {
+    /// Builds an error from a response's parts. `body` is the (bounded) response body.
+    pub(crate) fn new(status: StatusCode, headers: http::HeaderMap, body: ErrorBody) -> Self {
+        let rate_limit = RateLimit::from_headers(&headers);
+        ApiError { status, headers, body, rate_limit }
+    }
+}
+
+/// The body of a Close error response. Close publishes no schema; this is what its clients and
+/// examples show: `error` (a string, or an object such as the old `{"rate_reset": …}`),
+/// `errors` (a list) and `field-errors` (field name → message).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorBody {
+    /// The `error` member.
+    pub error: Option<ErrorDetail>,
+    /// The `errors` member.
+    pub errors: Vec<Value>,
+    /// The `field-errors` member.
+    pub field_errors: BTreeMap<String, Value>,
+    /// Any other members.
+    pub other: BTreeMap<String, Value>,
+    /// The body as text when it was not a JSON object (cut to a bounded length).
+    pub raw: Option<String>,
+}
+
+/// The `error` member of an error body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorDetail {
+    /// A message.
+    Message(String),
+    /// An object (e.g. `{"rate_reset": 1.5}` in older 429 bodies).
+    Object(Map<String, Value>),
+}
+
+impl ErrorBody {
+    /// Parses a response body: a JSON object gives the members, anything else is kept as raw text.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(v) => Self::from_value(v),
+            Err(_) if bytes.is_empty() => Self::default(),
+            Err(_) => Self::raw_text(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    fn raw_text(text: &str) -> Self {
+        ErrorBody { raw: Some(truncate(text, MAX_RAW_BODY)), ..Default::default() }
+    }
+
+    fn from_value(v: Value) -> Self {
+        let mut obj = match v {
+            Value::Object(obj) => obj,
+            Value::String(s) => return Self::raw_text(&s),
+            other => return Self::raw_text(&other.to_string()),
+        };
+        let error = obj.remove("error").and_then(|e| match e {
+            Value::Null => None,
+            Value::String(s) => Some(ErrorDetail::Message(s)),
+            Value::Object(o) => Some(ErrorDetail::Object(o)),
+            other => Some(ErrorDetail::Message(other.to_string())),
+        });
+        let errors = match obj.remove("errors") {
+            None | Some(Value::Null) => vec![],
+            Some(Value::Array(a)) => a,
+            Some(other) => vec![other],
+        };
+        let field_errors = match obj.remove("field-errors") {
+            Some(Value::Object(o)) => o.into_iter().collect(),
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(other) => BTreeMap::from([(String::new(), other)]),
+        };
+        ErrorBody { error, errors, field_errors, other: obj.into_iter().collect(), raw: None }
+    }
+
+    /// Whether the body carried nothing at all.
+    pub fn is_empty(&self) -> bool {
+        *self == ErrorBody::default()
+    }
+
+    /// `rate_reset` from a legacy 429 body (`{"error": {"rate_reset": 1.5}}`), in seconds.
+    pub fn rate_reset(&self) -> Option<f64> {
+        match &self.error {
+            Some(ErrorDetail::Object(o)) => o.get("rate_reset").and_then(Value::as_f64),
+            _ => None,
+        }
+    }
+
+    /// One line summarising the body: the message, the general errors, then `field: message`
+    /// for each field error; the raw text's first line when the body was not JSON.
+    pub fn message(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        match &self.error {
+            Some(ErrorDetail::Message(m)) if !m.is_empty() => parts.push(m.clone()),
+            Some(ErrorDetail::Object(o)) => {
+                if let Some(m) = o.get("message").and_then(Value::as_str) {
+                    parts.push(m.to_string());
+                } else if let Some(r) = self.rate_reset() {
+                    parts.push(format!("rate limited; resets in {r}s"));
+                } else {
+                    parts.push(Value::Object(o.clone()).to_string());
+                }
+            }
+            _ => {}
+        }
+        parts.extend(self.errors.iter().map(text_of));
+        for (field, msg) in &self.field_errors {
+            if field.is_empty() {
+                parts.push(text_of(msg));
+            } else {
+                parts.push(format!("{field}: {}", text_of(msg)));
+            }
+        }
+        if parts.is_empty() {
+            if let Some(raw) = &self.raw {
+                let first = raw.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+                parts.push(truncate(first, 200));
+            }
+        }
+        parts.join("; ")
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text_of).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    }
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+impl serde::Serialize for ErrorBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if let Some(raw) = &self.raw {
+            return s.serialize_str(raw);
+        }
+        let mut obj: Map<String, Value> = self.other.clone().into_iter().collect();
+        match &self.error {
+            Some(ErrorDetail::Message(m)) => {
+                obj.insert("error".into(), Value::String(m.clone()));
+            }
+            Some(ErrorDetail::Object(o)) => {
+                obj.insert("error".into(), Value::Object(o.clone()));
+            }
+            None => {}
+        }
+        if !self.errors.is_empty() {
+            obj.insert("errors".into(), Value::Array(self.errors.clone()));
+        }
+        if !self.field_errors.is_empty() {
+            obj.insert("field-errors".into(), Value::Object(self.field_errors.clone().into_iter().collect()));
+        }
+        Value::Object(obj).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    /// Never fails on valid JSON: an object gives the members, anything else becomes `raw`.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Value::deserialize(d).map(ErrorBody::from_value)
+    }
+}
+
+impl schemars::JsonSchema for ErrorBody {
+    fn schema_name() -> String {
+        "ErrorBody".into()
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> Schema {
+        Schema::Object(SchemaObject {
+            instance_type: Some(vec![InstanceType::Object, InstanceType::String].into()),
+            ..Default::default()
+        })
+    }
+}
+
+impl Error {
+    /// Converts an error from a generated builder's `send()`.
+    ///
+    /// Reads the body of an undocumented status (e.g. 429, 500), which the request path has
+    /// already bounded in size.
+    pub async fn from_generated(e: progenitor_client::Error<ErrorBody>) -> Self {
+        use progenitor_client::Error as G;
+        match e {
+            G::InvalidRequest(msg) => Error::InvalidRequest(msg),
+            G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => Error::from_reqwest(e),
+            G::ErrorResponse(rv) => {
+                let status = rv.status();
+                let headers = rv.headers().clone();
+                Error::Api(Box::new(ApiError::new(status, headers, rv.into_inner())))
+            }
+            G::InvalidResponsePayload(bytes, source) => Error::Decode {
+                body: truncate(&String::from_utf8_lossy(&bytes), MAX_RAW_BODY),
+                source,
+            },
+            G::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(bytes) => Error::Api(Box::new(ApiError::new(status, headers, ErrorBody::from_bytes(&bytes)))),
+                    Err(e) => Error::from_reqwest(e),
+                }
+            }
+            G::Custom(msg) => Error::Other(msg),
+        }
+    }
+
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Error::Timeout(e)
+        } else {
+            Error::Transport(e)
+        }
+    }
+
+    /// The HTTP status, when Close answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Timeout(e) | Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The server's answer, when the error is one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Validation messages by field (`field-errors`), empty unless Close sent some.
+    pub fn field_errors(&self) -> Option<&BTreeMap<String, Value>> {
+        self.api_error().map(|a| &a.body.field_errors).filter(|f| !f.is_empty())
+    }
+}
+
+/// Writes `e` followed by its sources, `: `-separated (reqwest hides the cause otherwise).
+fn write_chain(f: &mut fmt::Formatter<'_>, e: &dyn std::error::Error) -> fmt::Result {
+    write!(f, "{e}")?;
+    let mut source = e.source();
+    while let Some(s) = source {
+        write!(f, ": {s}")?;
+        source = s.source();
+    }
+    Ok(())
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(msg) => write!(f, "invalid request, not sent: {msg}"),
+            Error::Config(msg) => write!(f, "invalid client configuration: {msg}"),
+            Error::Timeout(e) => {
+                f.write_str("timed out: ")?;
+                write_chain(f, e)
+            }
+            Error::Transport(e) => {
+                f.write_str("could not reach Close: ")?;
+                write_chain(f, e)
+            }
+            Error::Api(api) => fmt::Display::fmt(api, f),
+            Error::Decode { source, .. } => write!(f, "unexpected response body: {source}"),
+            Error::Other(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.status.is_success() {
+            write!(f, "unexpected status {}", self.status)?;
+        } else {
+            write!(f, "{}", self.status)?;
+        }
+        let msg = self.body.message();
+        if !msg.is_empty() {
+            write!(f, ": {msg}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> Error {
+        let status = StatusCode::from_u16(status).unwrap();
+        Error::Api(Box::new(ApiError::new(status, http::HeaderMap::new(), ErrorBody::from_bytes(body.as_bytes()))))
+    }
+
+    #[test]
+    fn display_is_one_actionable_line() {
+        let e = api(400, r#"{"errors": [], "field-errors": {"email": "Enter a valid email address."}}"#);
+        assert_eq!(e.to_string(), "400 Bad Request: email: Enter a valid email address.");
+        assert_eq!(api(401, r#"{"error": "Unauthorized"}"#).to_string(), "401 Unauthorized: Unauthorized");
+        assert_eq!(
+            api(429, r#"{"error": {"rate_reset": 1.5}}"#).to_string(),
+            "429 Too Many Requests: rate limited; resets in 1.5s"
+        );
+        assert_eq!(
+            api(502, "<html>\n<h1>Bad gateway</h1></html>").to_string(),
+            "502 Bad Gateway: <html>"
+        );
+        assert_eq!(api(503, "").to_string(), "503 Service Unavailable");
+    }
+
+    #[test]
+    fn bodies_parse_leniently() {
+        let b = ErrorBody::from_bytes(br#"{"error": null, "errors": "x", "field-errors": {"a": ["m1", "m2"]}, "extra": 1}"#);
+        assert_eq!(b.errors, vec![Value::String("x".into())]);
+        assert_eq!(b.message(), "x; a: m1 m2");
+        assert_eq!(b.other.get("extra"), Some(&Value::from(1)));
+        let raw = ErrorBody::from_bytes(&vec![b'x'; MAX_RAW_BODY * 2]);
+        assert!(raw.raw.unwrap().len() <= MAX_RAW_BODY + '…'.len_utf8());
+        // A JSON string body (how the request path carries non-JSON text) is raw text.
+        let s: ErrorBody = serde_json::from_str("\"Service down\"").unwrap();
+        assert_eq!(s.raw.as_deref(), Some("Service down"));
+    }
+
+    #[test]
+    fn serialises_back_to_close_shape() {
+        let text = r#"{"error":"bad","errors":["e"],"field-errors":{"email":"m"}}"#;
+        let b: ErrorBody = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&b).unwrap(), text);
+    }
+}

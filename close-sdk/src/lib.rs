@@ -1,0 +1,63 @@
+//! A typed Rust client for the [Close CRM REST API](https://developer.close.com/).
+//!
+//! The operations and types are generated from Close's published OpenAPI document (corrected by
+//! the project's overlay) with [progenitor]; this crate adds a small hand-written layer on top:
+//!
+//! - [`Client::builder`] / [`Client::from_env`]: API key or OAuth bearer authentication, base
+//!   URL, timeouts, user agent, your own `reqwest::Client`.
+//! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
+//!   `client.create_membership("john@salesteam.com", Role::User)`.
+//! - [`Role`], [`AutoRecordCalls`], [`EmailAddress`]: value types that reject bad input before
+//!   anything is sent and never fail to decode what Close returns.
+//! - [`Error`]: one error type for every failure, with Close's error body when there is one.
+//!
+//! ```no_run
+//! use close_sdk::prelude::*;
+//!
+//! # async fn run() -> Result<(), close_sdk::Error> {
+//! let client = Client::builder().api_key("api_XXXX").build()?;
+//! let membership = client.create_membership("john@salesteam.com", Role::User).await?;
+//! println!("{} is {}", membership.user_id, membership.role_id);
+//! # Ok(()) }
+//! ```
+//!
+//! Every generated operation is also available as a builder on [`Client`] (e.g.
+//! [`Client::memberships_create`]), returning [`ResponseValue`]s with status and headers; use
+//! [`Error::from_generated`] to turn its errors into [`Error`].
+//!
+//! [progenitor]: https://github.com/oxidecomputer/progenitor
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod auth;
+mod auto_record_calls;
+mod client;
+mod email;
+mod error;
+mod hooks;
+mod memberships;
+mod rate_limit;
+mod role;
+
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
+mod generated;
+
+pub use auth::Credentials;
+pub use auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
+pub use client::{ClientBuilder, ClientContext, DEFAULT_BASE_URL};
+pub use email::EmailAddress;
+pub use error::{ApiError, ErrorBody, ErrorDetail, Error};
+pub use generated::{builder, types, ByteStream, Client, ResponseValue};
+pub use memberships::MembershipsExt;
+pub use rate_limit::RateLimit;
+pub use role::{Role, RoleId};
+
+/// The error type of the generated builders' `send()`; convert it with [`Error::from_generated`].
+pub type GeneratedError = progenitor_client::Error<ErrorBody>;
+
+/// Everything most programs need: `use close_sdk::prelude::*;`.
+pub mod prelude {
+    pub use crate::memberships::MembershipsExt;
+    pub use crate::{AutoRecordCalls, Client, Error, Role};
+}

@@ -1,0 +1,224 @@
+//! `MembershipsExt`: the Memberships operations as plain async calls.
+
+use std::future::Future;
+
+use crate::types::{Membership, MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipUpdate, PinnedViews};
+use crate::{Client, EmailAddress, Error, ResponseValue, Role};
+
+/// The Memberships API as one call each, over the generated builders.
+///
+/// Input is validated before anything is sent; failures come back as [`Error`].
+///
+/// ```no_run
+/// use close_sdk::prelude::*;
+/// use close_sdk::types::MembershipUpdate;
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let m = client.create_membership("john@salesteam.com", Role::User).await?;
+/// let update = MembershipUpdate { role_id: Some(Role::Superuser), ..Default::default() };
+/// client.update_membership(&m.id, update).await?;
+/// client.set_pinned_views(&m.id, ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]).await?;
+/// client.delete_membership(&m.id).await?;
+/// # Ok(()) }
+/// ```
+pub trait MembershipsExt {
+    /// `POST /membership/`: ensures an active membership for `email` with `role`, provisioning
+    /// the user if needed. Close refuses roles that grant `manage_organization`, so
+    /// [`Role::Admin`] is rejected here without a request.
+    fn create_membership(
+        &self,
+        email: &str,
+        role: Role,
+    ) -> impl Future<Output = Result<Membership, Error>> + Send;
+
+    /// `PUT /membership/{id}/`: changes the fields set in `update` (others are left as they are).
+    fn update_membership(
+        &self,
+        id: &str,
+        update: MembershipUpdate,
+    ) -> impl Future<Output = Result<Membership, Error>> + Send;
+
+    /// `PUT /membership/`: applies `update` to every membership in `ids`; returns how many
+    /// Close updated. Duplicate ids are sent once.
+    fn bulk_update_memberships<I, S>(
+        &self,
+        ids: I,
+        update: MembershipUpdate,
+    ) -> impl Future<Output = Result<u64, Error>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>;
+
+    /// `DELETE /membership/{id}/`: deactivates the membership, removing the user from the
+    /// organization.
+    fn delete_membership(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// `GET /membership/{id}/pinned_views/`: the ordered Smart View ids pinned for the member.
+    fn pinned_views(&self, id: &str) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
+
+    /// `PUT /membership/{id}/pinned_views/`: replaces the whole ordered list; returns the new list.
+    fn set_pinned_views<I, S>(
+        &self,
+        id: &str,
+        saved_view_ids: I,
+    ) -> impl Future<Output = Result<Vec<String>, Error>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>;
+}
+
+/// Checks an id that goes into a URL path: non-empty, no whitespace, control characters or `/`.
+pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
+    if id.is_empty() {
+        return Err(Error::InvalidRequest(format!("{what} must not be empty")));
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
+        return Err(Error::InvalidRequest(format!("{what} {id:?} contains whitespace or `/`")));
+    }
+    Ok(id)
+}
+
+/// The comma-separated `id__in` list of a bulk update, validated and de-duplicated.
+pub(crate) fn id_list<I, S>(ids: I) -> Result<String, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut seen = std::collections::BTreeSet::new();
+    let mut list: Vec<String> = Vec::new();
+    for id in ids {
+        let id = path_id("membership id", id.as_ref())?;
+        if id.contains(',') {
+            return Err(Error::InvalidRequest(format!("membership id {id:?} contains a comma")));
+        }
+        if seen.insert(id.to_string()) {
+            list.push(id.to_string());
+        }
+    }
+    if list.is_empty() {
+        return Err(Error::InvalidRequest("no membership ids to update".into()));
+    }
+    Ok(list.join(","))
+}
+
+/// Unwraps a generated call's result into the SDK's result.
+async fn finish<T>(result: Result<ResponseValue<T>, crate::GeneratedError>) -> Result<T, Error> {
+    match result {
+        Ok(v) => Ok(v.into_inner()),
+        Err(e) => Err(Error::from_generated(e).await),
+    }
+}
+
+impl MembershipsExt for Client {
+    async fn create_membership(&self, email: &str, role: Role) -> Result<Membership, Error> {
+        let email: EmailAddress = email.parse().map_err(Error::InvalidRequest)?;
+        if role.grants_manage_organization() {
+            return Err(Error::InvalidRequest(format!(
+                "Close does not create memberships with the `{role}` role (it grants manage_organization); \
+                 create the membership with another role, then update it"
+            )));
+        }
+        finish(
+            self.memberships_create()
+                .body_map(|b| b.email(email).role_id(role))
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    async fn update_membership(&self, id: &str, update: MembershipUpdate) -> Result<Membership, Error> {
+        let id = path_id("membership id", id)?;
+        finish(self.memberships_update().id(id).body(update).send().await).await
+    }
+
+    fn bulk_update_memberships<I, S>(
+        &self,
+        ids: I,
+        update: MembershipUpdate,
+    ) -> impl Future<Output = Result<u64, Error>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        // Validate eagerly so the iterator does not need to be `Send`.
+        let ids = id_list(ids);
+        async move {
+            let MembershipUpdate {
+                auto_record_calls,
+                default_caller_id,
+                hangup_recording_url,
+                may_workflows_impersonate,
+                role_id,
+                track_email_opens,
+            } = update;
+            let body = MembershipBulkUpdate {
+                params: MembershipBulkUpdateParams {
+                    id_in: ids?.parse().map_err(|e| Error::InvalidRequest(format!("{e}")))?,
+                },
+                auto_record_calls,
+                default_caller_id,
+                hangup_recording_url,
+                may_workflows_impersonate,
+                role_id,
+                track_email_opens,
+            };
+            let result = finish(self.memberships_bulk_update().body(body).send().await).await?;
+            Ok(result.count)
+        }
+    }
+
+    async fn delete_membership(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("membership id", id)?;
+        finish(self.memberships_delete().id(id).send().await).await
+    }
+
+    async fn pinned_views(&self, id: &str) -> Result<Vec<String>, Error> {
+        let id = path_id("membership id", id)?;
+        let views = finish(self.memberships_get_pinned_views().id(id).send().await).await?;
+        Ok(views.saved_view_ids)
+    }
+
+    fn set_pinned_views<I, S>(
+        &self,
+        id: &str,
+        saved_view_ids: I,
+    ) -> impl Future<Output = Result<Vec<String>, Error>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let ids: Vec<String> = saved_view_ids.into_iter().map(Into::into).collect();
+        let id = path_id("membership id", id).map(str::to_string);
+        async move {
+            let id = id?;
+            if let Some(bad) = ids.iter().find(|v| v.is_empty() || v.chars().any(char::is_whitespace)) {
+                return Err(Error::InvalidRequest(format!("saved view id {bad:?} is empty or contains whitespace")));
+            }
+            let body = PinnedViews { saved_view_ids: ids };
+            let views = finish(self.memberships_update_pinned_views().id(id).body(body).send().await).await?;
+            Ok(views.saved_view_ids)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_are_validated_and_deduplicated() {
+        assert_eq!(id_list(["memb_A", "memb_B", "memb_A"]).unwrap(), "memb_A,memb_B");
+        assert!(id_list(Vec::<String>::new()).is_err());
+        assert!(id_list(["memb_A,memb_B"]).is_err());
+        assert!(id_list([""]).is_err());
+    }
+
+    #[test]
+    fn path_ids_reject_what_would_change_the_url() {
+        for bad in ["", "a b", "a/b", "a\n"] {
+            assert!(path_id("id", bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(path_id("id", "memb_x").unwrap(), "memb_x");
+    }
+}
