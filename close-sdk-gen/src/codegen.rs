@@ -34,7 +34,11 @@ pub fn settings() -> GenerationSettings {
         // Hand-written types for the few values whose Rust shape matters most:
         // the role enum (`Role::User`, `Role::Custom(..)`), an open `AutoRecordCalls` enum that
         // decodes future values, and the lenient error body (string-or-object `error`, raw text).
-        .with_replacement("RoleId", "crate::Role", [TypeImpl::FromStr, TypeImpl::Display].into_iter())
+        .with_replacement(
+            "RoleId",
+            "crate::Role",
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        )
         .with_replacement(
             "AutoRecordCalls",
             "crate::AutoRecordCalls",
@@ -67,17 +71,22 @@ pub fn generate_client(spec: &Value) -> Result<String> {
     let mut generator = Generator::new(&settings());
     // progenitor panics on some unsupported inputs (e.g. two error schemas for one operation);
     // turn that into an error that says where to look.
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&openapi)))
-        .map_err(|p| {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            anyhow!("progenitor panicked ({msg}); check the overlay (e.g. one error schema per operation)")
-        })?
-        .map_err(|e| anyhow!("progenitor: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&openapi)
+    }))
+    .map_err(|p| {
+        let msg = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        anyhow!(
+            "progenitor panicked ({msg}); check the overlay (e.g. one error schema per operation)"
+        )
+    })?
+    .map_err(|e| anyhow!("progenitor: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     let body = prettyplease::unparse(&file);
     Ok(format!("{HEADER}\n{body}"))
 }

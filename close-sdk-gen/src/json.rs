@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 pub fn parse_document(text: &str, what: &str) -> Result<Value> {
     match serde_json::from_str(text) {
         Ok(v) => Ok(v),
-        Err(_) => serde_yaml_ng::from_str(text).with_context(|| format!("{what} is neither JSON nor YAML")),
+        Err(_) => serde_yaml_ng::from_str(text)
+            .with_context(|| format!("{what} is neither JSON nor YAML")),
     }
 }
 
@@ -41,7 +42,8 @@ mod tests {
 
     #[test]
     fn canonical_output_sorts_keys_at_every_level() {
-        let v: Value = serde_json::from_str(r#"{"b":1,"a":{"z":[{"y":1,"x":2}],"c":null}}"#).unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"b":1,"a":{"z":[{"y":1,"x":2}],"c":null}}"#).unwrap();
         assert_eq!(
             to_canonical_string(&v),
             "{\n  \"a\": {\n    \"c\": null,\n    \"z\": [\n      {\n        \"x\": 2,\n        \"y\": 1\n      }\n    ]\n  },\n  \"b\": 1\n}\n"

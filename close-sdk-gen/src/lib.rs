@@ -69,3 +69,47 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
         },
     ])
 }
+
+/// A checked-in file that differs from what the generator produces now.
+#[derive(Debug, Clone)]
+pub struct StaleFile {
+    /// Path relative to the workspace root.
+    pub path: PathBuf,
+    /// A unified diff from the checked-in text to the generated text (cut to `max_lines`).
+    pub diff: String,
+}
+
+/// Compares generated files with the files under `root`; returns the ones that differ, each
+/// with a unified diff of at most `max_lines` lines.
+pub fn stale_files(root: &Path, generated: &[GeneratedFile], max_lines: usize) -> Vec<StaleFile> {
+    let mut stale = Vec::new();
+    for f in generated {
+        let on_disk = std::fs::read_to_string(root.join(&f.path)).unwrap_or_default();
+        if on_disk == f.contents {
+            continue;
+        }
+        let name = f.path.display().to_string();
+        let diff = similar::TextDiff::from_lines(&on_disk, &f.contents)
+            .unified_diff()
+            .context_radius(3)
+            .header(
+                &format!("{name} (checked in)"),
+                &format!("{name} (generated)"),
+            )
+            .to_string();
+        let total = diff.lines().count();
+        let mut cut: String = diff
+            .lines()
+            .take(max_lines)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        if total > max_lines {
+            cut.push_str(&format!("… {} more diff lines\n", total - max_lines));
+        }
+        stale.push(StaleFile {
+            path: f.path.clone(),
+            diff: cut,
+        });
+    }
+    stale
+}

@@ -22,14 +22,20 @@ use serde_json::{json, Value};
 /// The version written into the normalised document.
 pub const TARGET_VERSION: &str = "3.0.3";
 
-const OPERATION_KEYS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const OPERATION_KEYS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Rewrites `doc` in place into OpenAPI 3.0.3.
 pub fn to_openapi_3_0(doc: &mut Value) -> Result<()> {
     let Some(root) = doc.as_object_mut() else {
         bail!("the document is not an object");
     };
-    let version = root.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    let version = root
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     if !(version.starts_with("3.0") || version.starts_with("3.1") || version.starts_with("3.2")) {
         bail!("unsupported OpenAPI version {version:?} (expected 3.0, 3.1 or 3.2)");
     }
@@ -83,7 +89,9 @@ fn for_each_value(map: Option<&mut Value>, f: fn(&mut Value)) {
 }
 
 fn path_item(path: &str, item: &mut Value) -> Result<()> {
-    let Some(item) = item.as_object_mut() else { return Ok(()) };
+    let Some(item) = item.as_object_mut() else {
+        return Ok(());
+    };
     if item.contains_key("query") || item.contains_key("additionalOperations") {
         bail!("{path}: the OpenAPI 3.2 `query` method / `additionalOperations` has no 3.0 form");
     }
@@ -139,14 +147,21 @@ fn media_type(m: &mut Value) {
 }
 
 fn is_null_type(v: &Value) -> bool {
-    v.as_object().is_some_and(|o| o.get("type") == Some(&json!("null")) && o.len() == 1)
+    v.as_object()
+        .is_some_and(|o| o.get("type") == Some(&json!("null")) && o.len() == 1)
 }
 
 /// Normalises one schema and everything below it.
 fn schema(s: &mut Value) {
     let Some(obj) = s.as_object_mut() else { return };
 
-    for key in ["$schema", "$id", "$comment", "contentMediaType", "contentEncoding"] {
+    for key in [
+        "$schema",
+        "$id",
+        "$comment",
+        "contentMediaType",
+        "contentEncoding",
+    ] {
         obj.remove(key);
     }
 
@@ -173,11 +188,17 @@ fn schema(s: &mut Value) {
 
     // anyOf / oneOf with a null member -> the rest, nullable.
     for key in ["anyOf", "oneOf"] {
-        let Some(Value::Array(members)) = obj.get(key) else { continue };
+        let Some(Value::Array(members)) = obj.get(key) else {
+            continue;
+        };
         if !members.iter().any(is_null_type) {
             continue;
         }
-        let rest: Vec<Value> = members.iter().filter(|m| !is_null_type(m)).cloned().collect();
+        let rest: Vec<Value> = members
+            .iter()
+            .filter(|m| !is_null_type(m))
+            .cloned()
+            .collect();
         obj.remove(key);
         obj.insert("nullable".into(), Value::Bool(true));
         match rest.as_slice() {
@@ -204,7 +225,10 @@ fn schema(s: &mut Value) {
             obj.entry("example").or_insert(first);
         }
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(n @ Value::Number(_)) = obj.get(exclusive).cloned() {
             obj.insert(bound.into(), n);
             obj.insert(exclusive.into(), Value::Bool(true));
@@ -256,19 +280,31 @@ mod tests {
 
     #[test]
     fn nullable_ref_keeps_the_reference_through_all_of() {
-        let s = normalised(json!({"oneOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}));
-        assert_eq!(s, json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true}));
+        let s =
+            normalised(json!({"oneOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}));
+        assert_eq!(
+            s,
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
+        );
     }
 
     #[test]
     fn nullable_union_of_several_types_stays_a_union() {
-        let s = normalised(json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}));
-        assert_eq!(s, json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true}));
+        let s = normalised(
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}),
+        );
+        assert_eq!(
+            s,
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
     }
 
     #[test]
     fn type_arrays_become_type_and_nullable() {
-        assert_eq!(normalised(json!({"type": ["integer", "null"]})), json!({"type": "integer", "nullable": true}));
+        assert_eq!(
+            normalised(json!({"type": ["integer", "null"]})),
+            json!({"type": "integer", "nullable": true})
+        );
         assert_eq!(
             normalised(json!({"type": ["integer", "string"]})),
             json!({"anyOf": [{"type": "integer"}, {"type": "string"}]})
@@ -277,7 +313,9 @@ mod tests {
 
     #[test]
     fn const_examples_and_exclusive_bounds() {
-        let s = normalised(json!({"type": "number", "const": 3, "examples": [3, 4], "exclusiveMinimum": 0}));
+        let s = normalised(
+            json!({"type": "number", "const": 3, "examples": [3, 4], "exclusiveMinimum": 0}),
+        );
         assert_eq!(
             s,
             json!({"type": "number", "enum": [3], "example": 3, "minimum": 0, "exclusiveMinimum": true})
@@ -295,8 +333,14 @@ mod tests {
             },
             "additionalProperties": {"const": "x"}
         }));
-        assert_eq!(s["properties"]["a"], json!({"type": "string", "nullable": true}));
-        assert_eq!(s["properties"]["const"]["items"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            s["properties"]["a"],
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            s["properties"]["const"]["items"],
+            json!({"type": "string", "nullable": true})
+        );
         assert_eq!(s["additionalProperties"], json!({"enum": ["x"]}));
         assert_eq!(s["example"]["a"]["anyOf"][1], json!({"type": "null"}));
     }
@@ -311,7 +355,10 @@ mod tests {
         to_openapi_3_0(&mut d).unwrap();
         assert!(d.get("webhooks").is_none());
         let op = &d["paths"]["/a/"]["get"];
-        assert_eq!(op["parameters"][0]["schema"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            op["parameters"][0]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
         assert_eq!(
             op["responses"]["200"]["content"]["application/json"]["schema"],
             json!({"type": "boolean", "nullable": true})
@@ -323,12 +370,16 @@ mod tests {
         let mut d = json!({"openapi": "2.0"});
         assert!(to_openapi_3_0(&mut d).is_err());
         let mut d = json!({"openapi": "3.2.0", "paths": {"/a/": {"query": {}}}});
-        assert!(to_openapi_3_0(&mut d).unwrap_err().to_string().contains("query"));
+        assert!(to_openapi_3_0(&mut d)
+            .unwrap_err()
+            .to_string()
+            .contains("query"));
     }
 
     #[test]
     fn normalising_twice_changes_nothing() {
-        let mut d = doc_with_schema(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "const": 1}));
+        let mut d =
+            doc_with_schema(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "const": 1}));
         to_openapi_3_0(&mut d).unwrap();
         let once = d.clone();
         to_openapi_3_0(&mut d).unwrap();

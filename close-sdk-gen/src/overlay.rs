@@ -45,20 +45,26 @@ impl Correction {
 impl Overlay {
     /// Reads and parses an overlay file (YAML or JSON).
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("in {}", path.display()))
     }
 
     /// Parses overlay text (YAML or JSON).
     pub fn parse(text: &str) -> Result<Self> {
         let value = parse_document(text, "the overlay")?;
-        let overlay: Overlay = serde_json::from_value(value).context("the overlay does not have the expected shape")?;
+        let overlay: Overlay = serde_json::from_value(value)
+            .context("the overlay does not have the expected shape")?;
         for (i, c) in overlay.corrections.iter().enumerate() {
             if c.reason.trim().is_empty() {
                 bail!("correction #{} has an empty reason", i + 1);
             }
             if c.patch.0.is_empty() {
-                bail!("correction #{} (\"{}\") has no operations", i + 1, c.label());
+                bail!(
+                    "correction #{} (\"{}\") has no operations",
+                    i + 1,
+                    c.label()
+                );
             }
         }
         Ok(overlay)
@@ -99,21 +105,34 @@ corrections:
     fn corrections_apply_in_order() {
         let mut doc = json!({"components": {"schemas": {"A": {"type": "string"}}}});
         Overlay::parse(OVERLAY).unwrap().apply(&mut doc).unwrap();
-        assert_eq!(doc, json!({"components": {"schemas": {"B": {"type": "integer"}, "C": {"type": "string"}}}}));
+        assert_eq!(
+            doc,
+            json!({"components": {"schemas": {"B": {"type": "integer"}, "C": {"type": "string"}}}})
+        );
     }
 
     #[test]
     fn a_correction_that_no_longer_applies_is_named() {
         let mut doc = json!({"components": {"schemas": {}}});
-        let err = Overlay::parse(OVERLAY).unwrap().apply(&mut doc).unwrap_err();
-        assert!(format!("{err:#}").contains("correction #2 (\"rename A to C"), "{err:#}");
+        let err = Overlay::parse(OVERLAY)
+            .unwrap()
+            .apply(&mut doc)
+            .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("correction #2 (\"rename A to C"),
+            "{err:#}"
+        );
         // The first correction applied; the failing one left nothing half-done.
-        assert_eq!(doc, json!({"components": {"schemas": {"B": {"type": "integer"}}}}));
+        assert_eq!(
+            doc,
+            json!({"components": {"schemas": {"B": {"type": "integer"}}}})
+        );
     }
 
     #[test]
     fn reasons_are_required() {
-        let err = Overlay::parse("corrections: [{reason: ' ', patch: [{op: remove, path: /a}]}]").unwrap_err();
+        let err = Overlay::parse("corrections: [{reason: ' ', patch: [{op: remove, path: /a}]}]")
+            .unwrap_err();
         assert!(err.to_string().contains("empty reason"));
         assert!(Overlay::parse("corrections: [{patch: [{op: remove, path: /a}]}]").is_err());
     }

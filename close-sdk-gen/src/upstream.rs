@@ -51,7 +51,10 @@ pub struct Pinned {
 
 /// sha256 of `bytes` as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Pinned {
@@ -68,7 +71,8 @@ impl Pinned {
         let mut documents = Vec::new();
         for f in &provenance.files {
             let path: PathBuf = dir.join(&f.file);
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             let actual = sha256_hex(&bytes);
             if actual != f.sha256 {
                 bail!(
@@ -79,10 +83,14 @@ impl Pinned {
                     f.sha256
                 );
             }
-            let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8", path.display()))?;
             documents.push((f.file.clone(), parse_document(&text, &f.file)?));
         }
-        Ok(Self { provenance, documents })
+        Ok(Self {
+            provenance,
+            documents,
+        })
     }
 
     /// Merges the per-tag extracts into one document (see [`merge_documents`]).
@@ -147,7 +155,9 @@ fn union_into(target: &mut Value, at: &[&str], entries: &Value, source: &str) ->
         let Some(obj) = slot.as_object_mut() else {
             bail!("merged document: /{} is not an object", at.join("/"));
         };
-        slot = obj.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        slot = obj
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
     }
     let Some(slot) = slot.as_object_mut() else {
         bail!("merged document: /{} is not an object", at.join("/"));
@@ -155,7 +165,10 @@ fn union_into(target: &mut Value, at: &[&str], entries: &Value, source: &str) ->
     for (k, v) in entries {
         match slot.get(k) {
             Some(existing) if existing != v => {
-                bail!("{source} defines /{}/{k} differently from an earlier extract", at.join("/"))
+                bail!(
+                    "{source} defines /{}/{k} differently from an earlier extract",
+                    at.join("/")
+                )
             }
             Some(_) => {}
             None => {
@@ -191,12 +204,17 @@ mod tests {
         let a = json!({"paths": {}, "components": {"schemas": {"S": {"type": "string"}}}});
         let b = json!({"paths": {}, "components": {"schemas": {"S": {"type": "integer"}}}});
         let err = merge_documents(&[("a".into(), a), ("b.yml".into(), b)]).unwrap_err();
-        assert!(err.to_string().contains("b.yml defines /components/schemas/S"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("b.yml defines /components/schemas/S"),
+            "{err}"
+        );
     }
 
     #[test]
     fn an_edited_copy_is_refused() {
-        let dir = std::env::temp_dir().join(format!("close-sdk-gen-upstream-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("close-sdk-gen-upstream-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("x.yml"), "openapi: 3.2.0\n").unwrap();
         let prov = Provenance {
@@ -209,7 +227,11 @@ mod tests {
                 pinned: "2026-11-28".into(),
             }],
         };
-        std::fs::write(dir.join(PROVENANCE_FILE), serde_json::to_string(&prov).unwrap()).unwrap();
+        std::fs::write(
+            dir.join(PROVENANCE_FILE),
+            serde_json::to_string(&prov).unwrap(),
+        )
+        .unwrap();
         let err = Pinned::load(&dir).unwrap_err().to_string();
         std::fs::remove_dir_all(&dir).ok();
         assert!(err.contains("must stay verbatim"), "{err}");

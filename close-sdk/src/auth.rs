@@ -42,17 +42,20 @@ impl Credentials {
             return Err(format!("the {scheme} is empty"));
         }
         if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!("the {scheme} contains whitespace or control characters"));
+            return Err(format!(
+                "the {scheme} contains whitespace or control characters"
+            ));
         }
         let text = match self {
             Self::ApiKey(_) => {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{secret}:"));
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{secret}:"));
                 format!("Basic {encoded}")
             }
             Self::BearerToken(_) => format!("Bearer {secret}"),
         };
-        let mut value =
-            HeaderValue::from_str(&text).map_err(|_| format!("the {scheme} is not a valid header value"))?;
+        let mut value = HeaderValue::from_str(&text)
+            .map_err(|_| format!("the {scheme} is not a valid header value"))?;
         value.set_sensitive(true);
         Ok(value)
     }

@@ -117,7 +117,11 @@ mod tests {
 
     #[test]
     fn known_values_round_trip() {
-        for v in [AutoRecordCalls::Enabled, AutoRecordCalls::Disabled, AutoRecordCalls::Unset] {
+        for v in [
+            AutoRecordCalls::Enabled,
+            AutoRecordCalls::Disabled,
+            AutoRecordCalls::Unset,
+        ] {
             let json = serde_json::to_string(&v).unwrap();
             assert_eq!(serde_json::from_str::<AutoRecordCalls>(&json).unwrap(), v);
             assert_eq!(v.as_str().parse::<AutoRecordCalls>().unwrap(), v);

@@ -148,9 +148,11 @@ impl ClientBuilder {
             Error::Config("no credentials: call .api_key(…) or .bearer_token(…)".into())
         })?;
         let authorization = credentials.header_value().map_err(Error::Config)?;
-        let ua = self.user_agent.unwrap_or_else(|| concat!("close-sdk/", env!("CARGO_PKG_VERSION")).into());
-        let user_agent =
-            HeaderValue::from_str(&ua).map_err(|_| Error::Config(format!("invalid user agent {ua:?}")))?;
+        let ua = self
+            .user_agent
+            .unwrap_or_else(|| concat!("close-sdk/", env!("CARGO_PKG_VERSION")).into());
+        let user_agent = HeaderValue::from_str(&ua)
+            .map_err(|_| Error::Config(format!("invalid user agent {ua:?}")))?;
         let http = match self.http_client {
             Some(c) => c,
             None => {
@@ -162,7 +164,10 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
             }
         };
-        let context = ClientContext { authorization, user_agent };
+        let context = ClientContext {
+            authorization,
+            user_agent,
+        };
         Ok(Client::new_with_client(&base_url, http, context))
     }
 }
@@ -182,10 +187,14 @@ fn normalize_base_url(url: &str) -> Result<String, Error> {
     let parsed = reqwest::Url::parse(url.trim())
         .map_err(|e| Error::Config(format!("base URL {url:?} does not parse: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(Error::Config(format!("base URL {url:?} is not an http(s) URL")));
+        return Err(Error::Config(format!(
+            "base URL {url:?} is not an http(s) URL"
+        )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::Config(format!("base URL {url:?} must not have a query or fragment")));
+        return Err(Error::Config(format!(
+            "base URL {url:?} must not have a query or fragment"
+        )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
@@ -209,28 +218,60 @@ mod tests {
 
     #[test]
     fn base_urls_are_normalised_or_rejected() {
-        assert_eq!(normalize_base_url("https://api.close.com/api/v1/").unwrap(), "https://api.close.com/api/v1");
-        assert_eq!(normalize_base_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
-        assert_eq!(normalize_base_url("http://127.0.0.1:8080///").unwrap(), "http://127.0.0.1:8080");
-        for bad in ["", "api.close.com", "ftp://x.y/", "https://x.y/?a=1", "https://x.y/#f", "http://"] {
-            assert!(matches!(normalize_base_url(bad), Err(Error::Config(_))), "{bad:?}");
+        assert_eq!(
+            normalize_base_url("https://api.close.com/api/v1/").unwrap(),
+            "https://api.close.com/api/v1"
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080///").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        for bad in [
+            "",
+            "api.close.com",
+            "ftp://x.y/",
+            "https://x.y/?a=1",
+            "https://x.y/#f",
+            "http://",
+        ] {
+            assert!(
+                matches!(normalize_base_url(bad), Err(Error::Config(_))),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn env_prefers_api_key_then_token_and_reads_base_url() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
         let b = ClientBuilder::default()
-            .env_from(env(&[("CLOSE_API_KEY", "k"), ("CLOSE_BASE_URL", "http://localhost:1/")]))
+            .env_from(env(&[
+                ("CLOSE_API_KEY", "k"),
+                ("CLOSE_BASE_URL", "http://localhost:1/"),
+            ]))
             .unwrap();
         assert!(matches!(b.credentials, Some(Credentials::ApiKey(_))));
         let client = b.build().unwrap();
         assert_eq!(client.baseurl(), "http://localhost:1");
-        let b = ClientBuilder::default().env_from(env(&[("CLOSE_ACCESS_TOKEN", "t")])).unwrap();
+        let b = ClientBuilder::default()
+            .env_from(env(&[("CLOSE_ACCESS_TOKEN", "t")]))
+            .unwrap();
         assert!(matches!(b.credentials, Some(Credentials::BearerToken(_))));
-        assert!(matches!(ClientBuilder::default().env_from(env(&[("CLOSE_API_KEY", " ")])), Err(Error::Config(_))));
+        assert!(matches!(
+            ClientBuilder::default().env_from(env(&[("CLOSE_API_KEY", " ")])),
+            Err(Error::Config(_))
+        ));
     }
 
     #[test]

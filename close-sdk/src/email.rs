@@ -37,7 +37,9 @@ impl FromStr for EmailAddress {
         // IP literal) can never qualify.
         let domain = parsed.domain();
         if !domain.contains('.') || domain.starts_with('[') {
-            return Err(format!("`{s}` is not a valid email address (the domain needs a dot)"));
+            return Err(format!(
+                "`{s}` is not a valid email address (the domain needs a dot)"
+            ));
         }
         Ok(EmailAddress(s.to_string()))
     }
@@ -103,15 +105,31 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses() {
-        for s in ["john@salesteam.com", "a.b+tag@sub.example.co.uk", "o'neil@example.org"] {
+        for s in [
+            "john@salesteam.com",
+            "a.b+tag@sub.example.co.uk",
+            "o'neil@example.org",
+        ] {
             assert_eq!(s.parse::<EmailAddress>().unwrap().as_str(), s);
         }
     }
 
     #[test]
     fn rejects_non_addresses() {
-        for s in ["", "john", "john@", "@example.com", "john@@example.com", "john @example.com", "john@localhost", " john@example.com"] {
-            assert!(s.parse::<EmailAddress>().is_err(), "{s:?} should be rejected");
+        for s in [
+            "",
+            "john",
+            "john@",
+            "@example.com",
+            "john@@example.com",
+            "john @example.com",
+            "john@localhost",
+            " john@example.com",
+        ] {
+            assert!(
+                s.parse::<EmailAddress>().is_err(),
+                "{s:?} should be rejected"
+            );
         }
     }
 }

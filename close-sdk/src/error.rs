@@ -58,7 +58,12 @@ impl ApiError {
     /// Builds an error from a response's parts. `body` is the (bounded) response body.
     pub(crate) fn new(status: StatusCode, headers: http::HeaderMap, body: ErrorBody) -> Self {
         let rate_limit = RateLimit::from_headers(&headers);
-        ApiError { status, headers, body, rate_limit }
+        ApiError {
+            status,
+            headers,
+            body,
+            rate_limit,
+        }
     }
 }
 
@@ -99,7 +104,10 @@ impl ErrorBody {
     }
 
     fn raw_text(text: &str) -> Self {
-        ErrorBody { raw: Some(truncate(text, MAX_RAW_BODY)), ..Default::default() }
+        ErrorBody {
+            raw: Some(truncate(text, MAX_RAW_BODY)),
+            ..Default::default()
+        }
     }
 
     fn from_value(v: Value) -> Self {
@@ -124,7 +132,13 @@ impl ErrorBody {
             None | Some(Value::Null) => BTreeMap::new(),
             Some(other) => BTreeMap::from([(String::new(), other)]),
         };
-        ErrorBody { error, errors, field_errors, other: obj.into_iter().collect(), raw: None }
+        ErrorBody {
+            error,
+            errors,
+            field_errors,
+            other: obj.into_iter().collect(),
+            raw: None,
+        }
     }
 
     /// Whether the body carried nothing at all.
@@ -167,7 +181,11 @@ impl ErrorBody {
         }
         if parts.is_empty() {
             if let Some(raw) = &self.raw {
-                let first = raw.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+                let first = raw
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty())
+                    .unwrap_or_default();
                 parts.push(truncate(first, 200));
             }
         }
@@ -214,7 +232,10 @@ impl serde::Serialize for ErrorBody {
             obj.insert("errors".into(), Value::Array(self.errors.clone()));
         }
         if !self.field_errors.is_empty() {
-            obj.insert("field-errors".into(), Value::Object(self.field_errors.clone().into_iter().collect()));
+            obj.insert(
+                "field-errors".into(),
+                Value::Object(self.field_errors.clone().into_iter().collect()),
+            );
         }
         Value::Object(obj).serialize(s)
     }
@@ -249,7 +270,9 @@ impl Error {
         use progenitor_client::Error as G;
         match e {
             G::InvalidRequest(msg) => Error::InvalidRequest(msg),
-            G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => Error::from_reqwest(e),
+            G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => {
+                Error::from_reqwest(e)
+            }
             G::ErrorResponse(rv) => {
                 let status = rv.status();
                 let headers = rv.headers().clone();
@@ -263,7 +286,11 @@ impl Error {
                 let status = response.status();
                 let headers = response.headers().clone();
                 match response.bytes().await {
-                    Ok(bytes) => Error::Api(Box::new(ApiError::new(status, headers, ErrorBody::from_bytes(&bytes)))),
+                    Ok(bytes) => Error::Api(Box::new(ApiError::new(
+                        status,
+                        headers,
+                        ErrorBody::from_bytes(&bytes),
+                    ))),
                     Err(e) => Error::from_reqwest(e),
                 }
             }
@@ -298,7 +325,9 @@ impl Error {
 
     /// Validation messages by field (`field-errors`), empty unless Close sent some.
     pub fn field_errors(&self) -> Option<&BTreeMap<String, Value>> {
-        self.api_error().map(|a| &a.body.field_errors).filter(|f| !f.is_empty())
+        self.api_error()
+            .map(|a| &a.body.field_errors)
+            .filter(|f| !f.is_empty())
     }
 }
 
@@ -366,14 +395,27 @@ mod tests {
 
     fn api(status: u16, body: &str) -> Error {
         let status = StatusCode::from_u16(status).unwrap();
-        Error::Api(Box::new(ApiError::new(status, http::HeaderMap::new(), ErrorBody::from_bytes(body.as_bytes()))))
+        Error::Api(Box::new(ApiError::new(
+            status,
+            http::HeaderMap::new(),
+            ErrorBody::from_bytes(body.as_bytes()),
+        )))
     }
 
     #[test]
     fn display_is_one_actionable_line() {
-        let e = api(400, r#"{"errors": [], "field-errors": {"email": "Enter a valid email address."}}"#);
-        assert_eq!(e.to_string(), "400 Bad Request: email: Enter a valid email address.");
-        assert_eq!(api(401, r#"{"error": "Unauthorized"}"#).to_string(), "401 Unauthorized: Unauthorized");
+        let e = api(
+            400,
+            r#"{"errors": [], "field-errors": {"email": "Enter a valid email address."}}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "400 Bad Request: email: Enter a valid email address."
+        );
+        assert_eq!(
+            api(401, r#"{"error": "Unauthorized"}"#).to_string(),
+            "401 Unauthorized: Unauthorized"
+        );
         assert_eq!(
             api(429, r#"{"error": {"rate_reset": 1.5}}"#).to_string(),
             "429 Too Many Requests: rate limited; resets in 1.5s"
@@ -387,7 +429,9 @@ mod tests {
 
     #[test]
     fn bodies_parse_leniently() {
-        let b = ErrorBody::from_bytes(br#"{"error": null, "errors": "x", "field-errors": {"a": ["m1", "m2"]}, "extra": 1}"#);
+        let b = ErrorBody::from_bytes(
+            br#"{"error": null, "errors": "x", "field-errors": {"a": ["m1", "m2"]}, "extra": 1}"#,
+        );
         assert_eq!(b.errors, vec![Value::String("x".into())]);
         assert_eq!(b.message(), "x; a: m1 m2");
         assert_eq!(b.other.get("extra"), Some(&Value::from(1)));

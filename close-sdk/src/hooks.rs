@@ -32,7 +32,11 @@ impl ClientHooks<ClientContext> for Client {
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
         if response.status().is_success() {
             return Ok(response);
@@ -52,7 +56,8 @@ async fn capture_error_body(mut response: reqwest::Response) -> reqwest::Result<
             break;
         }
     }
-    let is_json_object = serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
+    let is_json_object =
+        serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
     let body: Bytes = if is_json_object || body.is_empty() {
         body.into()
     } else {

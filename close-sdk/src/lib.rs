@@ -47,7 +47,7 @@ pub use auth::Credentials;
 pub use auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
 pub use client::{ClientBuilder, ClientContext, DEFAULT_BASE_URL};
 pub use email::EmailAddress;
-pub use error::{ApiError, ErrorBody, ErrorDetail, Error};
+pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
 pub use generated::{builder, types, ByteStream, Client, ResponseValue};
 pub use memberships::MembershipsExt;
 pub use rate_limit::RateLimit;

@@ -2,7 +2,9 @@
 
 use std::future::Future;
 
-use crate::types::{Membership, MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipUpdate, PinnedViews};
+use crate::types::{
+    Membership, MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipUpdate, PinnedViews,
+};
 use crate::{Client, EmailAddress, Error, ResponseValue, Role};
 
 /// The Memberships API as one call each, over the generated builders.
@@ -72,8 +74,13 @@ pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
     if id.is_empty() {
         return Err(Error::InvalidRequest(format!("{what} must not be empty")));
     }
-    if id.chars().any(|c| c.is_whitespace() || c.is_control() || c == '/') {
-        return Err(Error::InvalidRequest(format!("{what} {id:?} contains whitespace or `/`")));
+    if id
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    {
+        return Err(Error::InvalidRequest(format!(
+            "{what} {id:?} contains whitespace or `/`"
+        )));
     }
     Ok(id)
 }
@@ -89,7 +96,9 @@ where
     for id in ids {
         let id = path_id("membership id", id.as_ref())?;
         if id.contains(',') {
-            return Err(Error::InvalidRequest(format!("membership id {id:?} contains a comma")));
+            return Err(Error::InvalidRequest(format!(
+                "membership id {id:?} contains a comma"
+            )));
         }
         if seen.insert(id.to_string()) {
             list.push(id.to_string());
@@ -127,7 +136,11 @@ impl MembershipsExt for Client {
         .await
     }
 
-    async fn update_membership(&self, id: &str, update: MembershipUpdate) -> Result<Membership, Error> {
+    async fn update_membership(
+        &self,
+        id: &str,
+        update: MembershipUpdate,
+    ) -> Result<Membership, Error> {
         let id = path_id("membership id", id)?;
         finish(self.memberships_update().id(id).body(update).send().await).await
     }
@@ -154,7 +167,9 @@ impl MembershipsExt for Client {
             } = update;
             let body = MembershipBulkUpdate {
                 params: MembershipBulkUpdateParams {
-                    id_in: ids?.parse().map_err(|e| Error::InvalidRequest(format!("{e}")))?,
+                    id_in: ids?
+                        .parse()
+                        .map_err(|e| Error::InvalidRequest(format!("{e}")))?,
                 },
                 auto_record_calls,
                 default_caller_id,
@@ -192,11 +207,25 @@ impl MembershipsExt for Client {
         let id = path_id("membership id", id).map(str::to_string);
         async move {
             let id = id?;
-            if let Some(bad) = ids.iter().find(|v| v.is_empty() || v.chars().any(char::is_whitespace)) {
-                return Err(Error::InvalidRequest(format!("saved view id {bad:?} is empty or contains whitespace")));
+            if let Some(bad) = ids
+                .iter()
+                .find(|v| v.is_empty() || v.chars().any(char::is_whitespace))
+            {
+                return Err(Error::InvalidRequest(format!(
+                    "saved view id {bad:?} is empty or contains whitespace"
+                )));
             }
-            let body = PinnedViews { saved_view_ids: ids };
-            let views = finish(self.memberships_update_pinned_views().id(id).body(body).send().await).await?;
+            let body = PinnedViews {
+                saved_view_ids: ids,
+            };
+            let views = finish(
+                self.memberships_update_pinned_views()
+                    .id(id)
+                    .body(body)
+                    .send()
+                    .await,
+            )
+            .await?;
             Ok(views.saved_view_ids)
         }
     }
@@ -208,7 +237,10 @@ mod tests {
 
     #[test]
     fn id_lists_are_validated_and_deduplicated() {
-        assert_eq!(id_list(["memb_A", "memb_B", "memb_A"]).unwrap(), "memb_A,memb_B");
+        assert_eq!(
+            id_list(["memb_A", "memb_B", "memb_A"]).unwrap(),
+            "memb_A,memb_B"
+        );
         assert!(id_list(Vec::<String>::new()).is_err());
         assert!(id_list(["memb_A,memb_B"]).is_err());
         assert!(id_list([""]).is_err());

@@ -30,7 +30,9 @@ impl RateLimit {
     pub fn parse(value: &str) -> Option<Self> {
         let mut out = RateLimit::default();
         for part in value.split([',', ';']) {
-            let Some((key, val)) = part.split_once('=') else { continue };
+            let Some((key, val)) = part.split_once('=') else {
+                continue;
+            };
             let val = val.trim().trim_matches('"');
             match key.trim().to_ascii_lowercase().as_str() {
                 "limit" => out.limit = val.parse().ok(),
@@ -44,14 +46,18 @@ impl RateLimit {
 
     /// Reads the `RateLimit` header from a header map.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
-        headers.get("ratelimit").and_then(|v| v.to_str().ok()).and_then(Self::parse)
+        headers
+            .get("ratelimit")
+            .and_then(|v| v.to_str().ok())
+            .and_then(Self::parse)
     }
 }
 
 /// Parses non-negative (possibly fractional) seconds, rejecting NaN, infinities and absurd values.
 pub(crate) fn parse_seconds(s: &str) -> Option<Duration> {
     let secs: f64 = s.trim().parse().ok()?;
-    (secs.is_finite() && (0.0..=MAX_RESET_SECS).contains(&secs)).then(|| Duration::from_secs_f64(secs))
+    (secs.is_finite() && (0.0..=MAX_RESET_SECS).contains(&secs))
+        .then(|| Duration::from_secs_f64(secs))
 }
 
 #[cfg(test)]
@@ -61,7 +67,14 @@ mod tests {
     #[test]
     fn tolerant_of_order_spacing_and_case() {
         let r = RateLimit::parse(" Reset=1.5 ;remaining =3,LIMIT= 10 ").unwrap();
-        assert_eq!(r, RateLimit { limit: Some(10), remaining: Some(3), reset: Some(Duration::from_millis(1500)) });
+        assert_eq!(
+            r,
+            RateLimit {
+                limit: Some(10),
+                remaining: Some(3),
+                reset: Some(Duration::from_millis(1500))
+            }
+        );
     }
 
     #[test]

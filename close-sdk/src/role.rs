@@ -37,7 +37,12 @@ pub enum Role {
 
 impl Role {
     /// The four predefined roles.
-    pub const PREDEFINED: [Role; 4] = [Role::Admin, Role::Superuser, Role::User, Role::RestrictedUser];
+    pub const PREDEFINED: [Role; 4] = [
+        Role::Admin,
+        Role::Superuser,
+        Role::User,
+        Role::RestrictedUser,
+    ];
 
     /// The value sent to Close.
     pub fn as_str(&self) -> &str {
@@ -74,7 +79,11 @@ impl FromStr for RoleId {
         let rest = s
             .strip_prefix("role_")
             .ok_or_else(|| format!("`{s}` is not a custom role id (expected `role_…`)"))?;
-        if rest.is_empty() || !rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if rest.is_empty()
+            || !rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             return Err(format!("`{s}` is not a valid role id"));
         }
         Ok(RoleId(s.to_string()))
@@ -197,7 +206,14 @@ mod tests {
 
     #[test]
     fn round_trips_through_strings_and_json() {
-        for s in ["admin", "superuser", "user", "restricteduser", "role_abc123", "role_a-b_c"] {
+        for s in [
+            "admin",
+            "superuser",
+            "user",
+            "restricteduser",
+            "role_abc123",
+            "role_a-b_c",
+        ] {
             let r: Role = s.parse().unwrap();
             assert_eq!(r.to_string(), s);
             let json = serde_json::to_string(&r).unwrap();
@@ -207,10 +223,21 @@ mod tests {
 
     #[test]
     fn rejects_what_close_would_reject() {
-        for s in ["", "Admin", "owner", "role_", "role_a b", "role_a,role_b", " user"] {
+        for s in [
+            "",
+            "Admin",
+            "owner",
+            "role_",
+            "role_a b",
+            "role_a,role_b",
+            " user",
+        ] {
             assert!(s.parse::<Role>().is_err(), "{s:?} should be rejected");
         }
         assert!(serde_json::from_str::<Role>("\"\"").is_err());
-        assert!("".parse::<Role>().unwrap_err().contains("must not be empty"));
+        assert!(""
+            .parse::<Role>()
+            .unwrap_err()
+            .contains("must not be empty"));
     }
 }

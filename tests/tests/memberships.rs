@@ -1,0 +1,318 @@
+//! The six Memberships operations over real HTTP: method, exact path, auth, exact body, decoding.
+
+use close_sdk::prelude::*;
+use close_sdk::types::MembershipUpdate;
+use close_sdk_tests::*;
+use httpmock::prelude::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn create_membership_sends_the_documented_request_and_decodes_the_example() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/membership/")
+                .header("authorization", BASIC_AUTH)
+                .header("content-type", "application/json")
+                .header_prefix("user-agent", "close-sdk/")
+                .header_missing("api-version")
+                .json_body(json!({"email": "john@salesteam.com", "role_id": "user"}));
+            then.status(200).json_body(created_membership());
+        })
+        .await;
+
+    let m = api_key_client(&server)
+        .create_membership("john@salesteam.com", Role::User)
+        .await
+        .unwrap();
+
+    mock.assert_async().await;
+    assert_eq!(m.id, "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp");
+    assert_eq!(
+        m.user_id,
+        "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"
+    );
+    assert_eq!(
+        m.organization_id,
+        "orga_RbREgmiiwcr1w2b4cOnCMQaQPSIFxMqAD2Dh243uxcH"
+    );
+    assert_eq!(m.role_id, "user");
+    assert_eq!(m.role(), Some(Role::User));
+    assert_eq!(m.role.as_deref(), Some("user"));
+    assert_eq!(m.auto_record_calls, Some(AutoRecordCalls::Unset));
+    assert_eq!(m.default_caller_id, None);
+    assert_eq!(m.hangup_recording_url, None);
+    assert_eq!(m.primary_personal_number, None);
+    assert_eq!(m.is_free, Some(false));
+    assert_eq!(m.may_workflows_impersonate, Some(false));
+    assert_eq!(m.track_email_opens, Some(true));
+    assert_eq!(m.onboarding_status.as_deref(), Some("in-progress"));
+    assert_eq!(m.permissions_granted.len(), 13);
+    assert_eq!(m.permissions_granted[0], "bulk_email");
+    // Nothing is lost: the typed value serialises back to the documented example (an absent
+    // optional field and `null` are the same `None`).
+    let mut expected = created_membership();
+    expected
+        .as_object_mut()
+        .unwrap()
+        .retain(|_, v| !v.is_null());
+    assert_eq!(serde_json::to_value(&m).unwrap(), expected);
+}
+
+#[tokio::test]
+async fn create_membership_with_a_bearer_token_and_custom_role() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/membership/")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .json_body(json!({"email": "jane@salesteam.com", "role_id": CUSTOM_ROLE}));
+            then.status(200).json_body(created_membership());
+        })
+        .await;
+    let role: Role = CUSTOM_ROLE.parse().unwrap();
+    bearer_client(&server)
+        .create_membership("jane@salesteam.com", role)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn update_membership_sends_only_the_fields_set() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/membership/memb_SLfZq4IU5E2nBA3PBzHFsi1HUv98cPmGUIZGlWK7Z3y/")
+                .header("authorization", BASIC_AUTH)
+                .json_body(json!({"auto_record_calls": "enabled", "role_id": CUSTOM_ROLE}));
+            then.status(200).json_body(updated_membership());
+        })
+        .await;
+    let update = MembershipUpdate {
+        auto_record_calls: Some(AutoRecordCalls::Enabled),
+        role_id: Some(CUSTOM_ROLE.parse().unwrap()),
+        ..Default::default()
+    };
+    let m = api_key_client(&server)
+        .update_membership("memb_SLfZq4IU5E2nBA3PBzHFsi1HUv98cPmGUIZGlWK7Z3y", update)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    // The shorter update example (with the unknown `plan_type`) decodes.
+    assert_eq!(m.auto_record_calls, Some(AutoRecordCalls::Enabled));
+    assert_eq!(
+        m.primary_personal_number.as_deref(),
+        Some("phon_nm67bxYRTJUZNOXflc1I3bBadd0PbQvvui1byxCwK7k")
+    );
+    assert!(matches!(m.role(), Some(Role::Custom(_))));
+    assert_eq!(m.is_free, None);
+}
+
+#[tokio::test]
+async fn update_membership_with_bearer_token() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/membership/memb_1/")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .json_body(json!({"track_email_opens": false}));
+            then.status(200).json_body(updated_membership());
+        })
+        .await;
+    let update = MembershipUpdate {
+        track_email_opens: Some(false),
+        ..Default::default()
+    };
+    bearer_client(&server)
+        .update_membership("memb_1", update)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn bulk_update_sends_params_id_in_and_returns_the_count() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/membership/")
+                .header("authorization", BASIC_AUTH)
+                .json_body(json!({"_params": {"id__in": "memb_A,memb_B"}, "role_id": CUSTOM_ROLE}));
+            then.status(200).json_body(json!({"count": 2}));
+        })
+        .await;
+    let update = MembershipUpdate {
+        role_id: Some(CUSTOM_ROLE.parse().unwrap()),
+        ..Default::default()
+    };
+    let count = api_key_client(&server)
+        .bulk_update_memberships(["memb_A", "memb_B", "memb_A"], update)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(count, 2);
+}
+
+#[tokio::test]
+async fn bulk_update_with_bearer_token() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/membership/")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .json_body(
+                    json!({"_params": {"id__in": "memb_A"}, "auto_record_calls": "disabled"}),
+                );
+            then.status(200).json_body(json!({"count": 1}));
+        })
+        .await;
+    let update = MembershipUpdate {
+        auto_record_calls: Some(AutoRecordCalls::Disabled),
+        ..Default::default()
+    };
+    assert_eq!(
+        bearer_client(&server)
+            .bulk_update_memberships(vec!["memb_A".to_string()], update)
+            .await
+            .unwrap(),
+        1
+    );
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn delete_membership_accepts_200_and_204() {
+    let server = MockServer::start_async().await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(DELETE)
+                .path("/membership/memb_1/")
+                .header("authorization", BASIC_AUTH);
+            then.status(200);
+        })
+        .await;
+    let no_content = server
+        .mock_async(|when, then| {
+            when.method(DELETE)
+                .path("/membership/memb_2/")
+                .header("authorization", format!("Bearer {TOKEN}"));
+            then.status(204);
+        })
+        .await;
+    api_key_client(&server)
+        .delete_membership("memb_1")
+        .await
+        .unwrap();
+    bearer_client(&server)
+        .delete_membership("memb_2")
+        .await
+        .unwrap();
+    ok.assert_async().await;
+    no_content.assert_async().await;
+}
+
+#[tokio::test]
+async fn get_pinned_views_decodes_the_example() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/membership/memb_1/pinned_views/")
+                .header("authorization", BASIC_AUTH);
+            then.status(200)
+                .json_body(json!({"saved_view_ids": pinned_views()}));
+        })
+        .await;
+    let views = api_key_client(&server)
+        .pinned_views("memb_1")
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(views, pinned_views());
+
+    let bearer = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/membership/memb_2/pinned_views/")
+                .header("authorization", format!("Bearer {TOKEN}"));
+            then.status(200).json_body(json!({"saved_view_ids": []}));
+        })
+        .await;
+    assert!(bearer_client(&server)
+        .pinned_views("memb_2")
+        .await
+        .unwrap()
+        .is_empty());
+    bearer.assert_async().await;
+}
+
+#[tokio::test]
+async fn set_pinned_views_sends_the_ordered_list() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/membership/memb_1/pinned_views/")
+                .header("authorization", BASIC_AUTH)
+                .json_body(json!({"saved_view_ids": pinned_views()}));
+            then.status(200)
+                .json_body(json!({"saved_view_ids": pinned_views()}));
+        })
+        .await;
+    let views = api_key_client(&server)
+        .set_pinned_views("memb_1", pinned_views())
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(views, pinned_views());
+
+    let bearer = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/membership/memb_2/pinned_views/")
+                .header("authorization", format!("Bearer {TOKEN}"))
+                .json_body(json!({"saved_view_ids": []}));
+            then.status(200).json_body(json!({"saved_view_ids": []}));
+        })
+        .await;
+    bearer_client(&server)
+        .set_pinned_views("memb_2", Vec::<String>::new())
+        .await
+        .unwrap();
+    bearer.assert_async().await;
+}
+
+#[tokio::test]
+async fn generated_builders_work_directly_and_expose_status_and_headers() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/membership/")
+                .json_body(json!({"email": "john@salesteam.com", "role_id": "superuser"}));
+            then.status(200)
+                .header("x-request-id", "req_1")
+                .json_body(created_membership());
+        })
+        .await;
+    let client = api_key_client(&server);
+    let rv = client
+        .memberships_create()
+        .body_map(|b| b.email("john@salesteam.com").role_id(Role::Superuser))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rv.status(), 200);
+    assert_eq!(rv.headers()["x-request-id"], "req_1");
+    assert_eq!(
+        rv.into_inner().id,
+        "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp"
+    );
+}
