@@ -18,6 +18,7 @@
 pub mod codegen;
 pub mod json;
 pub mod normalize;
+pub mod operations;
 pub mod overlay;
 pub mod upstream;
 
@@ -29,6 +30,8 @@ use anyhow::{Context, Result};
 pub const EFFECTIVE_SPEC: &str = "openapi/close.json";
 /// The generated client, relative to the workspace root.
 pub const GENERATED_CLIENT: &str = "close-sdk/src/generated.rs";
+/// The operation table, relative to the workspace root.
+pub const GENERATED_OPERATIONS: &str = "close-sdk/src/generated_operations.rs";
 /// The overlay, relative to the workspace root.
 pub const OVERLAY: &str = "openapi/overlay.yaml";
 /// The pinned upstream copies and their provenance, relative to the workspace root.
@@ -66,6 +69,10 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
         GeneratedFile {
             path: GENERATED_CLIENT.into(),
             contents: client,
+        },
+        GeneratedFile {
+            path: GENERATED_OPERATIONS.into(),
+            contents: operations::operations_source(&spec)?,
         },
     ])
 }
