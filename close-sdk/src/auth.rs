@@ -15,7 +15,8 @@ use secrecy::{ExposeSecret, SecretString};
 pub enum Credentials {
     /// A Close API key, sent as HTTP Basic with the key as user name and an empty password.
     ApiKey(SecretString),
-    /// An OAuth 2 access token, sent as `Bearer <token>`.
+    /// An OAuth 2 access token, sent as `Bearer <token>`. To refresh tokens automatically, use
+    /// `ClientBuilder::oauth` (feature `oauth`) instead.
     BearerToken(SecretString),
 }
 
@@ -34,31 +35,41 @@ impl Credentials {
     /// it. Fails (with a message that does not contain the secret) on characters a header cannot
     /// carry, or on an empty secret.
     pub(crate) fn header_value(&self) -> Result<HeaderValue, String> {
-        let (scheme, secret) = match self {
-            Self::ApiKey(k) => ("API key", k.expose_secret()),
-            Self::BearerToken(t) => ("bearer token", t.expose_secret()),
-        };
-        if secret.trim().is_empty() {
-            return Err(format!("the {scheme} is empty"));
-        }
-        if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!(
-                "the {scheme} contains whitespace or control characters"
-            ));
-        }
-        let text = match self {
-            Self::ApiKey(_) => {
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{secret}:"));
-                format!("Basic {encoded}")
+        match self {
+            Self::ApiKey(k) => {
+                let key = k.expose_secret();
+                check_secret("API key", key)?;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{key}:"));
+                sensitive_header(&format!("Basic {encoded}"), "API key")
             }
-            Self::BearerToken(_) => format!("Bearer {secret}"),
-        };
-        let mut value = HeaderValue::from_str(&text)
-            .map_err(|_| format!("the {scheme} is not a valid header value"))?;
-        value.set_sensitive(true);
-        Ok(value)
+            Self::BearerToken(t) => bearer_header(t.expose_secret()),
+        }
     }
+}
+
+fn check_secret(what: &str, secret: &str) -> Result<(), String> {
+    if secret.trim().is_empty() {
+        return Err(format!("the {what} is empty"));
+    }
+    if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "the {what} contains whitespace or control characters"
+        ));
+    }
+    Ok(())
+}
+
+fn sensitive_header(text: &str, what: &str) -> Result<HeaderValue, String> {
+    let mut value = HeaderValue::from_str(text)
+        .map_err(|_| format!("the {what} is not a valid header value"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// `Bearer <token>`, marked sensitive.
+pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue, String> {
+    check_secret("bearer token", token)?;
+    sensitive_header(&format!("Bearer {token}"), "bearer token")
 }
 
 impl std::fmt::Debug for Credentials {
@@ -66,6 +77,53 @@ impl std::fmt::Debug for Credentials {
         match self {
             Self::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
             Self::BearerToken(_) => f.write_str("BearerToken(<redacted>)"),
+        }
+    }
+}
+
+/// What the request path asks for the `Authorization` header of each request.
+#[derive(Clone)]
+pub(crate) enum Authorizer {
+    /// A fixed header (API key or bearer token).
+    Static(HeaderValue),
+    /// OAuth tokens, refreshed before they expire and once after a 401.
+    #[cfg(feature = "oauth")]
+    OAuth(std::sync::Arc<crate::oauth::TokenManager>),
+}
+
+impl Authorizer {
+    /// The header for the next request (refreshing an OAuth token close to expiry).
+    pub(crate) async fn header(&self) -> Result<HeaderValue, String> {
+        match self {
+            Self::Static(h) => Ok(h.clone()),
+            #[cfg(feature = "oauth")]
+            Self::OAuth(m) => m.header().await,
+        }
+    }
+
+    /// After a 401 for `rejected`: a new header to retry with once, if the credentials can be
+    /// renewed (OAuth with a refresh token).
+    pub(crate) async fn after_unauthorized(
+        &self,
+        rejected: Option<&HeaderValue>,
+    ) -> Option<HeaderValue> {
+        match self {
+            Self::Static(_) => {
+                let _ = rejected;
+                None
+            }
+            #[cfg(feature = "oauth")]
+            Self::OAuth(m) => m.after_unauthorized(rejected).await,
+        }
+    }
+}
+
+impl std::fmt::Debug for Authorizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Static(_) => f.write_str("Static(<redacted>)"),
+            #[cfg(feature = "oauth")]
+            Self::OAuth(_) => f.write_str("OAuth(<redacted>)"),
         }
     }
 }

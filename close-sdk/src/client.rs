@@ -1,34 +1,32 @@
 //! Building a [`Client`]: credentials, base URL, timeouts, user agent, HTTP client.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::{Client, Credentials, Error};
+use crate::auth::Authorizer;
+use crate::rate_limit::Throttle;
+use crate::{Client, Credentials, Error, RetryPolicy};
 
 /// Close's API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.close.com/api/v1";
 
 /// Default time to establish a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time for one attempt of a request, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What every request of a [`Client`] (and its clones) shares: credentials and headers.
-/// Built by [`ClientBuilder`]; secrets are never printed.
-#[derive(Clone)]
+/// What every request of a [`Client`] shares with its clones: credentials, retry policy and
+/// rate-limit state. Built by [`ClientBuilder`]; secrets are never printed.
+#[derive(Clone, Debug)]
 pub struct ClientContext {
-    pub(crate) authorization: HeaderValue,
+    pub(crate) authorizer: Authorizer,
     pub(crate) user_agent: HeaderValue,
-}
-
-impl std::fmt::Debug for ClientContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientContext")
-            .field("authorization", &"<redacted>")
-            .field("user_agent", &self.user_agent)
-            .finish()
-    }
+    pub(crate) retry: RetryPolicy,
+    /// A per-call timeout that overrides the HTTP client's (see [`Client::with_timeout`]).
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) throttle: Arc<Throttle>,
 }
 
 /// Configures a [`Client`].
@@ -42,14 +40,32 @@ impl std::fmt::Debug for ClientContext {
 ///     .build()?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
+    #[cfg(feature = "oauth")]
+    oauth: Option<(crate::oauth::OAuthApp, crate::oauth::Tokens)>,
+    #[cfg(feature = "oauth")]
+    on_token_refresh: Option<crate::oauth::RefreshCallback>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -57,10 +73,15 @@ impl Default for ClientBuilder {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.into(),
             credentials: None,
+            #[cfg(feature = "oauth")]
+            oauth: None,
+            #[cfg(feature = "oauth")]
+            on_token_refresh: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: None,
             http_client: None,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -69,18 +90,58 @@ impl ClientBuilder {
     /// Authenticate with a Close API key (HTTP Basic, the key as user name).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::api_key(key));
+        #[cfg(feature = "oauth")]
+        {
+            self.oauth = None;
+        }
         self
     }
 
     /// Authenticate with an OAuth 2 access token (`Authorization: Bearer …`).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::bearer_token(token));
+        #[cfg(feature = "oauth")]
+        {
+            self.oauth = None;
+        }
         self
     }
 
     /// Authenticate with the given credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        #[cfg(feature = "oauth")]
+        {
+            self.oauth = None;
+        }
+        self
+    }
+
+    /// Authenticate with OAuth tokens that refresh themselves: before they expire, and once
+    /// after a 401. Close rotates refresh tokens; use [`ClientBuilder::on_token_refresh`] to
+    /// persist each new one.
+    #[cfg(feature = "oauth")]
+    pub fn oauth(mut self, app: crate::oauth::OAuthApp, tokens: crate::oauth::Tokens) -> Self {
+        self.credentials = None;
+        self.oauth = Some((app, tokens));
+        self
+    }
+
+    /// Called with the new tokens after every refresh (store `refresh_token`: the old one no
+    /// longer works).
+    #[cfg(feature = "oauth")]
+    pub fn on_token_refresh(
+        mut self,
+        callback: impl Fn(&crate::oauth::Tokens) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_token_refresh = Some(Arc::new(callback));
+        self
+    }
+
+    /// How failed requests are retried (see [`RetryPolicy`]; [`RetryPolicy::none`] turns
+    /// retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -97,7 +158,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to establish a connection (default 10 s). Not applied to a client given
+    /// Time allowed to establish a connection (default 5 s). Not applied to a client given
     /// with [`ClientBuilder::http_client`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -144,10 +205,6 @@ impl ClientBuilder {
     /// Validates the settings and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = normalize_base_url(&self.base_url)?;
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::Config("no credentials: call .api_key(…) or .bearer_token(…)".into())
-        })?;
-        let authorization = credentials.header_value().map_err(Error::Config)?;
         let ua = self
             .user_agent
             .unwrap_or_else(|| concat!("close-sdk/", env!("CARGO_PKG_VERSION")).into());
@@ -164,9 +221,33 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
             }
         };
+        let authorizer = match self.credentials {
+            Some(c) => Authorizer::Static(c.header_value().map_err(Error::Config)?),
+            #[cfg(feature = "oauth")]
+            None if self.oauth.is_some() => {
+                let (app, tokens) = self
+                    .oauth
+                    .ok_or_else(|| Error::Config("no OAuth tokens".into()))?;
+                let manager = crate::oauth::TokenManager::new(
+                    app,
+                    http.clone(),
+                    tokens,
+                    self.on_token_refresh,
+                );
+                Authorizer::OAuth(Arc::new(manager))
+            }
+            None => {
+                return Err(Error::Config(
+                    "no credentials: call .api_key(…), .bearer_token(…) or .oauth(…)".into(),
+                ))
+            }
+        };
         let context = ClientContext {
-            authorization,
+            authorizer,
             user_agent,
+            retry: self.retry,
+            timeout: None,
+            throttle: Arc::default(),
         };
         Ok(Client::new_with_client(&base_url, http, context))
     }
@@ -208,6 +289,29 @@ impl Client {
     /// A client configured from the environment; see [`ClientBuilder::from_env`].
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env()?.build()
+    }
+
+    /// A handle whose calls use `timeout` per attempt instead of the client's. It shares
+    /// credentials and rate-limit state with `self`.
+    ///
+    /// ```no_run
+    /// # use close_sdk::prelude::*;
+    /// # async fn run(client: Client) -> Result<(), Error> {
+    /// let views = client.with_timeout(std::time::Duration::from_secs(5)).pinned_views("memb_1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut c = self.clone();
+        c.inner.timeout = Some(timeout);
+        c
+    }
+
+    /// A handle whose calls use `policy` instead of the client's retry policy. It shares
+    /// credentials and rate-limit state with `self`.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        let mut c = self.clone();
+        c.inner.retry = policy;
+        c
     }
 }
 

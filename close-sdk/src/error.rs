@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use schemars::schema::{InstanceType, Schema, SchemaObject};
 use serde_json::{Map, Value};
 
+use crate::hooks::RetryRecord;
 use crate::RateLimit;
 
 /// At most this many bytes of a non-JSON body are kept in an error.
@@ -30,6 +32,18 @@ pub enum Error {
     /// Close answered with a status the operation does not succeed with (4xx, 5xx, or an
     /// undocumented one).
     Api(Box<ApiError>),
+    /// Close asked for a wait (e.g. a 429's reset) longer than the retry policy's
+    /// `max_server_wait`, so the request was not retried.
+    ServerWaitTooLong {
+        /// The wait the server asked for.
+        requested: Duration,
+        /// The longest wait the policy allows.
+        limit: Duration,
+        /// The answer that asked for it.
+        error: Box<ApiError>,
+    },
+    /// Authentication failed before the request could be sent (e.g. an OAuth refresh failed).
+    Auth(String),
     /// Close answered with success, but the body is not what the operation returns.
     Decode {
         /// The body, cut to a bounded length.
@@ -37,8 +51,6 @@ pub enum Error {
         /// Why it did not decode.
         source: serde_json::Error,
     },
-    /// Anything else reported by the request pipeline.
-    Other(String),
 }
 
 /// A non-success answer from Close: status, headers and the parsed error body.
@@ -52,6 +64,8 @@ pub struct ApiError {
     pub body: ErrorBody,
     /// The `RateLimit` header, when present.
     pub rate_limit: Option<RateLimit>,
+    /// How many attempts were made (more than 1 when the request was retried).
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -63,6 +77,7 @@ impl ApiError {
             headers,
             body,
             rate_limit,
+            attempts: 1,
         }
     }
 }
@@ -285,16 +300,24 @@ impl Error {
             G::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                match response.bytes().await {
-                    Ok(bytes) => Error::Api(Box::new(ApiError::new(
-                        status,
-                        headers,
-                        ErrorBody::from_bytes(&bytes),
-                    ))),
-                    Err(e) => Error::from_reqwest(e),
+                let record = response.extensions().get::<RetryRecord>().copied();
+                let body = match response.bytes().await {
+                    Ok(bytes) => ErrorBody::from_bytes(&bytes),
+                    Err(e) => return Error::from_reqwest(e),
+                };
+                let mut api = ApiError::new(status, headers, body);
+                api.attempts = record.map_or(1, |r| r.attempts);
+                match record.and_then(|r| r.refused_wait) {
+                    Some((requested, limit)) => Error::ServerWaitTooLong {
+                        requested,
+                        limit,
+                        error: Box::new(api),
+                    },
+                    None => Error::Api(Box::new(api)),
                 }
             }
-            G::Custom(msg) => Error::Other(msg),
+            // The request path's only failure before sending is authentication.
+            G::Custom(msg) => Error::Auth(msg),
         }
     }
 
@@ -310,6 +333,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
+            Error::ServerWaitTooLong { error, .. } => Some(error.status),
             Error::Timeout(e) | Error::Transport(e) => e.status(),
             _ => None,
         }
@@ -319,6 +343,7 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::ServerWaitTooLong { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -356,8 +381,14 @@ impl fmt::Display for Error {
                 write_chain(f, e)
             }
             Error::Api(api) => fmt::Display::fmt(api, f),
+            Error::ServerWaitTooLong { requested, limit, error } => write!(
+                f,
+                "{error} (Close asked to wait {:.3}s, more than the {:.3}s the retry policy allows; not retried)",
+                requested.as_secs_f64(),
+                limit.as_secs_f64()
+            ),
+            Error::Auth(msg) => write!(f, "authentication failed: {msg}"),
             Error::Decode { source, .. } => write!(f, "unexpected response body: {source}"),
-            Error::Other(msg) => f.write_str(msg),
         }
     }
 }
@@ -372,6 +403,9 @@ impl fmt::Display for ApiError {
         let msg = self.body.message();
         if !msg.is_empty() {
             write!(f, ": {msg}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
         Ok(())
     }

@@ -1,22 +1,55 @@
 //! The one place where cross-cutting HTTP behaviour lives: progenitor's `ClientHooks` for
 //! [`Client`]. Every generated operation calls `pre`, then `exec`, then `post`.
 //!
-//! - `pre`: adds `Authorization` (marked sensitive) and `User-Agent`; removes the `api-version`
-//!   header progenitor adds to every request (Close defines none).
-//! - `exec`: sends the request; for a non-2xx answer, reads the body (bounded) so that the error
-//!   keeps Close's message whatever the body is: a JSON object passes through, anything else is
-//!   carried as a JSON string, which [`crate::ErrorBody`] decodes as raw text.
+//! - `pre`: `Authorization` (marked sensitive; an OAuth token is refreshed first when it is about
+//!   to expire), `User-Agent`, a per-call timeout; removes the `api-version` header progenitor
+//!   adds (Close defines none).
+//! - `exec`: the only loop and the only sleeps in the crate. Per attempt: wait for the endpoint
+//!   group's rate-limit window ([`crate::rate_limit`]), send, read the whole answer (so that a body
+//!   cut off mid-way is retried too), record the rate-limit headers, then decide with
+//!   [`crate::RetryPolicy`]: done, retry after a wait, or refresh an OAuth token once after a 401.
+//!   A non-2xx body is kept bounded and always reaches the error as JSON (a JSON object as is,
+//!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
+//! - A `tracing` span per operation records the operation id, method, path template, status,
+//!   attempts and time spent waiting; headers and bodies are never recorded.
+
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
+};
+use reqwest::StatusCode;
+use tracing::Instrument;
 
 use crate::client::ClientContext;
 use crate::error::{truncate, MAX_RAW_BODY};
-use crate::Client;
+use crate::generated_operations::OPERATIONS;
+use crate::rate_limit::{server_wait, RateLimit};
+use crate::retry::{is_idempotent, is_transient_status, server_wait_jitter};
+use crate::{Client, ErrorBody};
 
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+/// The wait after a 429 that named none.
+const DEFAULT_429_WAIT: Duration = Duration::from_secs(1);
+
+/// What the request path did for a call, attached to the final response for the error.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RetryRecord {
+    pub(crate) attempts: u32,
+    /// A server-requested wait that was above the policy's limit: `(requested, limit)`.
+    pub(crate) refused_wait: Option<(Duration, Duration)>,
+}
+
+/// The method and path template of an operation, from the generated operation table.
+fn path_template(operation_id: &str) -> &'static str {
+    OPERATIONS
+        .binary_search_by(|(id, _, _)| (*id).cmp(operation_id))
+        .map(|i| OPERATIONS[i].2)
+        .unwrap_or("?")
+}
 
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
@@ -25,54 +58,278 @@ impl ClientHooks<ClientContext> for Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let ctx = self.inner();
+        let authorization = ctx
+            .authorizer
+            .header()
+            .await
+            .map_err(progenitor_client::Error::Custom)?;
         let headers = request.headers_mut();
         headers.remove("api-version");
-        headers.insert(AUTHORIZATION, ctx.authorization.clone());
+        headers.insert(AUTHORIZATION, authorization);
         headers.insert(USER_AGENT, ctx.user_agent.clone());
+        if let Some(timeout) = ctx.timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         Ok(())
     }
 
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        capture_error_body(response).await
+        let span = tracing::debug_span!(
+            "close.request",
+            operation_id = info.operation_id,
+            method = %request.method(),
+            path = path_template(info.operation_id),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            wait_ms = tracing::field::Empty,
+        );
+        send_with_retries(self.client(), self.inner(), request, info.operation_id)
+            .instrument(span)
+            .await
     }
 }
 
-/// Reads up to [`MAX_ERROR_BODY`] bytes of an error response and returns an equivalent response
-/// whose body is JSON: the original when it is a JSON object, else the text as a JSON string.
-async fn capture_error_body(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// A complete answer: status, headers and the (bounded, for errors) body.
+struct Answer {
+    status: StatusCode,
+    version: http::Version,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn into_response(self, record: RetryRecord) -> reqwest::Response {
+        let mut r = http::Response::new(self.body);
+        *r.status_mut() = self.status;
+        *r.version_mut() = self.version;
+        *r.headers_mut() = self.headers;
+        r.extensions_mut().insert(record);
+        reqwest::Response::from(r)
+    }
+}
+
+/// Sends one attempt and reads the whole answer.
+async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Answer> {
+    let mut response = http.execute(request).await?;
+    let status = response.status();
+    let version = response.version();
+    let mut headers = std::mem::take(response.headers_mut());
+    let body = if status.is_success() {
+        response.bytes().await?
+    } else {
+        let body = read_bounded(&mut response, MAX_ERROR_BODY).await?;
+        if body.is_empty()
+            || serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object())
+        {
+            body
+        } else {
+            let text = truncate(&String::from_utf8_lossy(&body), MAX_RAW_BODY);
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            serde_json::to_vec(&text).unwrap_or_default().into()
+        }
+    };
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+    Ok(Answer {
+        status,
+        version,
+        headers,
+        body,
+    })
+}
+
+/// Reads at most `max` bytes of a body (the rest is dropped with the connection).
+async fn read_bounded(response: &mut reqwest::Response, max: usize) -> reqwest::Result<Bytes> {
     let mut body: Vec<u8> = Vec::new();
     while let Some(chunk) = response.chunk().await? {
-        let room = MAX_ERROR_BODY - body.len();
+        let room = max - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= MAX_ERROR_BODY {
+        if body.len() >= max {
             break;
         }
     }
-    let is_json_object =
-        serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object());
-    let body: Bytes = if is_json_object || body.is_empty() {
-        body.into()
-    } else {
-        let text = truncate(&String::from_utf8_lossy(&body), MAX_RAW_BODY);
-        serde_json::to_vec(&text).unwrap_or_default().into()
-    };
+    Ok(body.into())
+}
 
-    let mut rebuilt = http::Response::new(body.clone());
-    *rebuilt.status_mut() = response.status();
-    *rebuilt.version_mut() = response.version();
-    *rebuilt.headers_mut() = response.headers().clone();
-    let headers = rebuilt.headers_mut();
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-    if !is_json_object && !body.is_empty() {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+/// What to do after an attempt.
+enum Next {
+    Done,
+    Retry {
+        wait: Duration,
+        reason: &'static str,
+    },
+    RetryWithNewAuthorization(HeaderValue),
+    RefuseWait(Duration),
+}
+
+async fn send_with_retries(
+    http: &reqwest::Client,
+    ctx: &ClientContext,
+    mut request: reqwest::Request,
+    operation_id: &'static str,
+) -> reqwest::Result<reqwest::Response> {
+    let policy = ctx.retry;
+    let started = Instant::now();
+    let deadline = policy.deadline.map(|d| started + d);
+    let idempotent = is_idempotent(request.method(), operation_id);
+    let group = ctx.throttle.group(operation_id);
+    let span = tracing::Span::current();
+    let mut waited = Duration::ZERO;
+    let mut attempts = 0u32;
+    let mut reauthorized = false;
+
+    loop {
+        attempts += 1;
+        // A body that cannot be cloned (a stream) allows one attempt only.
+        let (this_try, repeatable) = match request.try_clone() {
+            Some(copy) => (copy, true),
+            None => {
+                let blank = empty_like(&request);
+                (std::mem::replace(&mut request, blank), false)
+            }
+        };
+        let can_retry = repeatable && attempts < policy.max_attempts;
+        waited += group.acquire(policy.max_server_wait, deadline).await;
+        let sent_authorization = this_try.headers().get(AUTHORIZATION).cloned();
+        let outcome = send_once(http, this_try).await;
+
+        let next = match &outcome {
+            Ok(answer) => {
+                let status = answer.status;
+                let too_many = status == StatusCode::TOO_MANY_REQUESTS;
+                let legacy_reset = if too_many {
+                    ErrorBody::from_bytes(&answer.body).rate_reset()
+                } else {
+                    None
+                };
+                let asked = server_wait(&answer.headers, legacy_reset);
+                group.observe(
+                    RateLimit::from_headers(&answer.headers),
+                    too_many.then(|| asked.unwrap_or(DEFAULT_429_WAIT)),
+                );
+                if status.is_success() {
+                    Next::Done
+                } else if status == StatusCode::UNAUTHORIZED && !reauthorized && repeatable {
+                    match ctx
+                        .authorizer
+                        .after_unauthorized(sent_authorization.as_ref())
+                        .await
+                    {
+                        Some(h) => Next::RetryWithNewAuthorization(h),
+                        None => Next::Done,
+                    }
+                } else if too_many {
+                    match asked {
+                        Some(w) if w > policy.max_server_wait => Next::RefuseWait(w),
+                        Some(w) => Next::Retry {
+                            wait: w + server_wait_jitter(w),
+                            reason: "429",
+                        },
+                        None => Next::Retry {
+                            wait: DEFAULT_429_WAIT.max(policy.backoff(attempts)),
+                            reason: "429",
+                        },
+                    }
+                } else if idempotent && is_transient_status(status) {
+                    match asked {
+                        Some(w) if w > policy.max_server_wait => Next::RefuseWait(w),
+                        Some(w) => Next::Retry {
+                            wait: w + server_wait_jitter(w),
+                            reason: "transient status",
+                        },
+                        None => Next::Retry {
+                            wait: policy.backoff(attempts),
+                            reason: "transient status",
+                        },
+                    }
+                } else {
+                    Next::Done
+                }
+            }
+            Err(e) => {
+                group.release();
+                // Nothing was sent when the connection could not be made: safe for any
+                // operation. Otherwise the server may have acted: only if repeating is harmless.
+                if e.is_connect() || (idempotent && !e.is_builder() && !e.is_redirect()) {
+                    Next::Retry {
+                        wait: policy.backoff(attempts),
+                        reason: if e.is_timeout() {
+                            "timeout"
+                        } else {
+                            "transport error"
+                        },
+                    }
+                } else {
+                    Next::Done
+                }
+            }
+        };
+
+        let mut record = RetryRecord {
+            attempts,
+            refused_wait: None,
+        };
+        match next {
+            Next::Done => {}
+            Next::RefuseWait(w) => record.refused_wait = Some((w, policy.max_server_wait)),
+            Next::RetryWithNewAuthorization(h) => {
+                // A refreshed token is not a retry of a failure: it does not use the budget.
+                reauthorized = true;
+                attempts -= 1;
+                request.headers_mut().insert(AUTHORIZATION, h);
+                tracing::debug!("retrying with a refreshed OAuth token after 401");
+                continue;
+            }
+            Next::Retry { wait, reason } => {
+                let within_deadline = deadline.is_none_or(|d| Instant::now() + wait < d);
+                if can_retry && within_deadline {
+                    tracing::debug!(
+                        attempt = attempts,
+                        wait_ms = wait.as_millis() as u64,
+                        reason,
+                        "retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                    continue;
+                }
+            }
+        }
+        span.record("attempts", attempts);
+        span.record("wait_ms", waited.as_millis() as u64);
+        return match outcome {
+            Ok(answer) => {
+                span.record("status", answer.status.as_u16());
+                Ok(answer.into_response(record))
+            }
+            Err(e) => Err(e),
+        };
     }
-    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// A bodiless copy of `request`, standing in when its body could not be cloned (only reached
+/// when no retry will be made).
+fn empty_like(request: &reqwest::Request) -> reqwest::Request {
+    reqwest::Request::new(request.method().clone(), request.url().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_operation_has_a_template() {
+        for (id, method, path) in OPERATIONS {
+            assert_eq!(path_template(id), *path);
+            assert!(["GET", "PUT", "POST", "DELETE", "PATCH"].contains(method));
+        }
+        assert_eq!(path_template("no_such_operation"), "?");
+        assert!(
+            OPERATIONS.windows(2).all(|w| w[0].0 < w[1].0),
+            "the table must be sorted by id"
+        );
+    }
 }

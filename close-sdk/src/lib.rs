@@ -3,8 +3,11 @@
 //! The operations and types are generated from Close's published OpenAPI document (corrected by
 //! the project's overlay) with [progenitor]; this crate adds a small hand-written layer on top:
 //!
-//! - [`Client::builder`] / [`Client::from_env`]: API key or OAuth bearer authentication, base
-//!   URL, timeouts, user agent, your own `reqwest::Client`.
+//! - [`Client::builder`] / [`Client::from_env`]: API key or OAuth authentication (tokens that
+//!   refresh themselves with the `oauth` feature), base URL, timeouts, user agent, your own
+//!   `reqwest::Client`.
+//! - One request path for every call (`hooks.rs`): rate-limit-aware throttling per endpoint
+//!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans.
 //! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
 //!   `client.create_membership("john@salesteam.com", Role::User)`.
 //! - [`Role`], [`AutoRecordCalls`], [`EmailAddress`]: value types that reject bad input before
@@ -36,21 +39,29 @@ mod email;
 mod error;
 mod hooks;
 mod memberships;
-mod rate_limit;
+#[cfg(feature = "oauth")]
+pub mod oauth;
+pub mod rate_limit;
+mod retry;
 mod role;
 
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 mod generated;
+#[rustfmt::skip]
+mod generated_operations;
 
 pub use auth::Credentials;
 pub use auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
-pub use client::{ClientBuilder, ClientContext, DEFAULT_BASE_URL};
+pub use client::{
+    ClientBuilder, ClientContext, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
 pub use email::EmailAddress;
 pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
 pub use generated::{builder, types, ByteStream, Client, ResponseValue};
 pub use memberships::MembershipsExt;
 pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
 pub use role::{Role, RoleId};
 
 /// The error type of the generated builders' `send()`; convert it with [`Error::from_generated`].

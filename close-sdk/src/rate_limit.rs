@@ -1,6 +1,18 @@
-//! Close's `RateLimit` response header (`limit=100, remaining=50, reset=0.512`).
+//! Close's rate limits: the `RateLimit`, `Retry-After` and `RateLimit-Reset` headers, and the
+//! per-endpoint-group throttle that keeps a client (and all its clones) under the server's limit.
+//!
+//! Close limits requests per *endpoint group* (method + path) and reports the window in every
+//! response: `RateLimit: limit=20, remaining=3, reset=0.512` (`reset` in decimal seconds). The
+//! throttle counts what it sends against `remaining`; when a group's window is used up, further
+//! requests to that group wait for its reset instead of collecting 429s. When a window reopens at
+//! most `limit` waiting requests go; the rest wait for the new window's first answer, so waiting
+//! callers never stampede.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::Notify;
 
 /// The values of a `RateLimit` header. Close documents `reset` in (possibly fractional) seconds.
 ///
@@ -20,8 +32,8 @@ pub struct RateLimit {
     pub reset: Option<Duration>,
 }
 
-/// The longest `reset` the parser accepts; larger values are treated as malformed.
-const MAX_RESET_SECS: f64 = 24.0 * 3600.0;
+/// The longest wait any header may express; larger values are treated as malformed.
+const MAX_HEADER_WAIT_SECS: f64 = 24.0 * 3600.0;
 
 impl RateLimit {
     /// Parses a header value: `key=value` pairs separated by `,` or `;`, in any order, with any
@@ -46,23 +58,224 @@ impl RateLimit {
 
     /// Reads the `RateLimit` header from a header map.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
-        headers
-            .get("ratelimit")
-            .and_then(|v| v.to_str().ok())
-            .and_then(Self::parse)
+        header_str(headers, "ratelimit").and_then(Self::parse)
     }
 }
 
+fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
 /// Parses non-negative (possibly fractional) seconds, rejecting NaN, infinities and absurd values.
-pub(crate) fn parse_seconds(s: &str) -> Option<Duration> {
+pub fn parse_seconds(s: &str) -> Option<Duration> {
     let secs: f64 = s.trim().parse().ok()?;
-    (secs.is_finite() && (0.0..=MAX_RESET_SECS).contains(&secs))
+    (secs.is_finite() && (0.0..=MAX_HEADER_WAIT_SECS).contains(&secs))
         .then(|| Duration::from_secs_f64(secs))
+}
+
+/// Parses `Retry-After`: delay seconds (decimals tolerated) or an HTTP date, relative to `now`.
+/// A date in the past means no wait. Never panics.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_772);
+/// assert_eq!(close_sdk::rate_limit::parse_retry_after("2", now), Some(Duration::from_secs(2)));
+/// assert_eq!(
+///     close_sdk::rate_limit::parse_retry_after("Sun, 06 Nov 1994 08:49:42 GMT", now),
+///     Some(Duration::from_secs(5))
+/// );
+/// ```
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Some(d) = parse_seconds(value) {
+        return Some(d);
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    let wait = when.duration_since(now).unwrap_or(Duration::ZERO);
+    (wait.as_secs_f64() <= MAX_HEADER_WAIT_SECS).then_some(wait)
+}
+
+/// How long the server asked the client to wait before the next request, from (in order of
+/// precedence, as Close's docs prefer `reset`) `RateLimit`'s `reset`, `Retry-After`,
+/// `RateLimit-Reset`, then the legacy body's `rate_reset`.
+pub(crate) fn server_wait(
+    headers: &http::HeaderMap,
+    legacy_rate_reset: Option<f64>,
+) -> Option<Duration> {
+    RateLimit::from_headers(headers)
+        .and_then(|r| r.reset)
+        .or_else(|| {
+            header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()))
+        })
+        .or_else(|| header_str(headers, "ratelimit-reset").and_then(parse_seconds))
+        .or_else(|| legacy_rate_reset.and_then(|s| parse_seconds(&s.to_string())))
+}
+
+/// Rate-limit state per endpoint group, shared by every clone of a client.
+#[derive(Debug, Default)]
+pub(crate) struct Throttle {
+    groups: Mutex<HashMap<&'static str, Arc<Group>>>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Group {
+    state: Mutex<Window>,
+    changed: Notify,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Window {
+    limit: Option<u64>,
+    remaining: Option<u64>,
+    reset_at: Option<Instant>,
+    in_flight: u32,
+}
+
+enum Slot {
+    Go,
+    WaitUntil(Instant),
+    WaitForNews,
+}
+
+/// Margin added after a window's computed reset, so a request does not arrive a hair before the
+/// server's own reset (jittered so that waiting callers spread out).
+const RESET_MARGIN: Duration = Duration::from_millis(5);
+const RESET_JITTER_MS: u64 = 20;
+/// How long to wait for an in-flight answer to tell the new window's state.
+const NEWS_WAIT: Duration = Duration::from_millis(250);
+/// Bound on the throttle's wait rounds for one request.
+const MAX_ROUNDS: usize = 64;
+
+impl Throttle {
+    /// The state of one endpoint group.
+    pub(crate) fn group(&self, key: &'static str) -> Arc<Group> {
+        let mut groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
+        groups.entry(key).or_default().clone()
+    }
+}
+
+impl Window {
+    /// When the window is over, starts the next one: it holds `limit` requests, and its reset is
+    /// unknown until the first answer arrives.
+    fn roll_over(&mut self, now: Instant) {
+        if self.reset_at.is_some_and(|r| now >= r) {
+            self.remaining = self.limit;
+            self.reset_at = None;
+        }
+    }
+
+    /// Records a response's `RateLimit` values.
+    fn record(&mut self, rl: RateLimit, now: Instant) {
+        self.roll_over(now);
+        if rl.limit.is_some() {
+            self.limit = rl.limit;
+        }
+        if self.reset_at.is_none() {
+            self.reset_at = rl.reset.map(|r| now + r);
+        }
+        if let Some(rem) = rl.remaining {
+            // What was reserved locally may be ahead of what the server has counted yet (answers
+            // arrive out of order): keep the smaller.
+            self.remaining = Some(self.remaining.map_or(rem, |local| local.min(rem)));
+        }
+    }
+
+    fn take_slot(&mut self, now: Instant) -> Slot {
+        self.roll_over(now);
+        match self.remaining {
+            None => {}
+            Some(0) => {
+                return match self.reset_at {
+                    Some(r) => Slot::WaitUntil(r),
+                    None if self.in_flight > 0 => Slot::WaitForNews,
+                    None => {
+                        // Nothing in flight will tell us more: assume the window is open.
+                        self.remaining = None;
+                        self.in_flight += 1;
+                        Slot::Go
+                    }
+                };
+            }
+            Some(n) => self.remaining = Some(n - 1),
+        }
+        self.in_flight += 1;
+        Slot::Go
+    }
+}
+
+impl Group {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Window> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until the group's window allows one more request and reserves it. A wait longer
+    /// than `max_wait`, or past `deadline`, is not made: the request goes and the server decides.
+    /// Returns how long it waited.
+    pub(crate) async fn acquire(&self, max_wait: Duration, deadline: Option<Instant>) -> Duration {
+        let started = Instant::now();
+        for _ in 0..MAX_ROUNDS {
+            let news = self.changed.notified();
+            let slot = self.lock().take_slot(Instant::now());
+            match slot {
+                Slot::Go => return started.elapsed(),
+                Slot::WaitUntil(reset) => {
+                    let until = reset
+                        + RESET_MARGIN
+                        + Duration::from_millis(fastrand::u64(0..=RESET_JITTER_MS));
+                    let wait = until.saturating_duration_since(Instant::now());
+                    if wait > max_wait || deadline.is_some_and(|d| until > d) {
+                        break;
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                Slot::WaitForNews => {
+                    if deadline.is_some_and(|d| Instant::now() + NEWS_WAIT > d) {
+                        break;
+                    }
+                    let _ = tokio::time::timeout(NEWS_WAIT, news).await;
+                }
+            }
+        }
+        self.lock().in_flight += 1;
+        started.elapsed()
+    }
+
+    /// Records the outcome of a request that [`Group::acquire`] let through.
+    /// `rate_limit` is the response's header; `wait` a 429's requested wait.
+    pub(crate) fn observe(
+        &self,
+        rate_limit: Option<RateLimit>,
+        too_many_requests: Option<Duration>,
+    ) {
+        let now = Instant::now();
+        {
+            let mut w = self.lock();
+            w.in_flight = w.in_flight.saturating_sub(1);
+            if let Some(rl) = rate_limit {
+                w.record(rl, now);
+            }
+            if let Some(wait) = too_many_requests {
+                w.remaining = Some(0);
+                w.reset_at = Some(now + wait);
+            }
+        }
+        self.changed.notify_waiters();
+    }
+
+    /// Releases a reservation whose request got no answer.
+    pub(crate) fn release(&self) {
+        {
+            let mut w = self.lock();
+            w.in_flight = w.in_flight.saturating_sub(1);
+        }
+        self.changed.notify_waiters();
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn tolerant_of_order_spacing_and_case() {
@@ -84,5 +297,87 @@ mod tests {
         assert_eq!(RateLimit::parse(""), None);
         assert_eq!(RateLimit::parse("reset=1e400"), None);
         assert_eq!(RateLimit::parse("remaining=0").unwrap().remaining, Some(0));
+    }
+
+    #[test]
+    fn server_wait_precedence() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(
+            server_wait(&h, Some(0.25)),
+            Some(Duration::from_millis(250))
+        );
+        h.insert("ratelimit-reset", "3".parse().unwrap());
+        assert_eq!(server_wait(&h, Some(0.25)), Some(Duration::from_secs(3)));
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(server_wait(&h, None), Some(Duration::from_secs(2)));
+        h.insert(
+            "ratelimit",
+            "limit=1, remaining=0, reset=0.512".parse().unwrap(),
+        );
+        assert_eq!(server_wait(&h, None), Some(Duration::from_millis(512)));
+    }
+
+    #[test]
+    fn retry_after_dates_in_the_past_mean_no_wait() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_790);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:42 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    #[test]
+    fn a_used_up_window_blocks_until_reset_then_lets_limit_through() {
+        let now = Instant::now();
+        let mut w = Window {
+            limit: Some(2),
+            remaining: Some(1),
+            reset_at: Some(now + Duration::from_secs(1)),
+            in_flight: 0,
+        };
+        assert!(matches!(w.take_slot(now), Slot::Go));
+        assert!(matches!(w.take_slot(now), Slot::WaitUntil(_)));
+        let later = now + Duration::from_secs(2);
+        assert!(matches!(w.take_slot(later), Slot::Go));
+        assert!(matches!(w.take_slot(later), Slot::Go));
+        // Window reopened with limit 2: the third waits for news from the two in flight.
+        assert!(matches!(w.take_slot(later), Slot::WaitForNews));
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in ".{0,200}") {
+            let _ = RateLimit::parse(&s);
+            let _ = parse_retry_after(&s, SystemTime::now());
+            let _ = parse_seconds(&s);
+        }
+
+        #[test]
+        fn well_formed_headers_parse_exactly(limit in 0u64..1_000_000, remaining in 0u64..1_000_000,
+                                             millis in 0u64..86_400_000, sep in "[ ]{0,3}") {
+            let header = format!("limit={limit},{sep}remaining={remaining},{sep}reset={}.{:03}", millis / 1000, millis % 1000);
+            let r = RateLimit::parse(&header).unwrap();
+            prop_assert_eq!(r.limit, Some(limit));
+            prop_assert_eq!(r.remaining, Some(remaining));
+            let got = r.reset.unwrap().as_secs_f64();
+            prop_assert!((got - millis as f64 / 1000.0).abs() < 1e-6);
+        }
+
+        #[test]
+        fn throttle_state_never_panics(events in proptest::collection::vec((0u8..4, 0u64..5, 0u64..3000), 0..50)) {
+            let mut w = Window::default();
+            let start = Instant::now();
+            for (kind, n, ms) in events {
+                let at = start + Duration::from_millis(ms);
+                match kind {
+                    0 => { let _ = w.take_slot(at); }
+                    1 => { w.remaining = Some(n); w.reset_at = Some(at); }
+                    2 => { w.limit = Some(n); }
+                    _ => { w.in_flight = w.in_flight.saturating_sub(1); }
+                }
+            }
+        }
     }
 }

@@ -22,6 +22,11 @@ pub fn api_key_client(server: &MockServer) -> Client {
         .expect("test client")
 }
 
+/// Like [`api_key_client`], with retries off: each call makes exactly one request.
+pub fn no_retry_client(server: &MockServer) -> Client {
+    api_key_client(server).with_retry_policy(close_sdk::RetryPolicy::none())
+}
+
 /// A client authenticating with the bearer [`TOKEN`] against `server`.
 pub fn bearer_client(server: &MockServer) -> Client {
     Client::builder()

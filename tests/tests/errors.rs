@@ -21,7 +21,8 @@ async fn create_against(status: u16, body: &str, content_type: &str) -> Error {
                 .body(body);
         })
         .await;
-    api_key_client(&server)
+    // Retries off: this file is about how one answer surfaces (retries are in resilience.rs).
+    no_retry_client(&server)
         .create_membership("john@salesteam.com", Role::User)
         .await
         .unwrap_err()

@@ -1,0 +1,423 @@
+//! OAuth 2 with Close (feature `oauth`): the authorize URL, the code exchange, and access tokens
+//! that refresh themselves.
+//!
+//! Built on the `oauth2` crate (authorization-code grant, CSRF `state`, token responses), driven
+//! through this crate's own reqwest client. Close's specifics: the client id and secret go in the
+//! form body, the token response carries `organization_id` and `user_id`, and every refresh
+//! *rotates* the refresh token — the new one replaces the old, and
+//! [`crate::ClientBuilder::on_token_refresh`] hands it to you to persist.
+//!
+//! ```no_run
+//! use close_sdk::oauth::OAuthApp;
+//! # async fn run() -> Result<(), close_sdk::Error> {
+//! let app = OAuthApp::new("oa2client_…", "secret")?.redirect_url("https://example.com/callback/close")?;
+//! let request = app.authorize_url();
+//! // Send the user to `request.url`; keep `request.state` to check the callback's `state`.
+//! let http = reqwest::Client::new();
+//! let tokens = app.exchange_code(&http, "code-from-the-callback").await?;
+//! let client = close_sdk::Client::builder()
+//!     .oauth(app, tokens)
+//!     .on_token_refresh(|t| { /* persist t.refresh_token */ let _ = t; })
+//!     .build()?;
+//! # let _ = client; Ok(()) }
+//! ```
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
+    EndpointSet, ExtraTokenFields, RedirectUrl, RefreshToken, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// Close's authorize endpoint.
+pub const AUTHORIZE_URL: &str = "https://app.close.com/oauth2/authorize/";
+/// Close's token endpoint.
+pub const TOKEN_URL: &str = "https://api.close.com/oauth2/token/";
+
+/// Refresh an access token this long before it expires.
+const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// The extra members of Close's token response.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseTokenFields {
+    /// The organization the user authorized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// The user who authorized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+impl ExtraTokenFields for CloseTokenFields {}
+
+type CloseTokenResponse = StandardTokenResponse<CloseTokenFields, BasicTokenType>;
+type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    CloseTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// An OAuth app registered with Close (Settings → Developer → OAuth Apps).
+#[derive(Clone)]
+pub struct OAuthApp {
+    client: OAuthClient,
+}
+
+impl std::fmt::Debug for OAuthApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthApp")
+            .field("client_id", &self.client.client_id().as_str())
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Where to send the user, and the `state` to compare with the callback's.
+#[derive(Debug, Clone)]
+pub struct AuthorizeRequest {
+    /// The authorize URL (`response_type=code`, `client_id`, `state`, and `redirect_uri` if set).
+    pub url: reqwest::Url,
+    /// The random `state` value; reject a callback whose `state` differs.
+    pub state: String,
+}
+
+/// Tokens from Close's token endpoint. Secrets never appear in `Debug`.
+#[derive(Clone)]
+pub struct Tokens {
+    /// The access token.
+    pub access_token: SecretString,
+    /// The refresh token (present with the `offline_access` scope). Close rotates it on every
+    /// refresh.
+    pub refresh_token: Option<SecretString>,
+    /// When the access token expires, if Close said (`expires_in`).
+    pub expires_at: Option<SystemTime>,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// The organization the user authorized.
+    pub organization_id: Option<String>,
+    /// The user who authorized.
+    pub user_id: Option<String>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &"<redacted>")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expires_at", &self.expires_at)
+            .field("scopes", &self.scopes)
+            .field("organization_id", &self.organization_id)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
+}
+
+impl Tokens {
+    /// Tokens you stored earlier. `expires_at` unknown means "refresh only after a 401".
+    pub fn new(
+        access_token: impl Into<String>,
+        refresh_token: Option<String>,
+        expires_at: Option<SystemTime>,
+    ) -> Self {
+        Tokens {
+            access_token: SecretString::from(access_token.into()),
+            refresh_token: refresh_token.map(SecretString::from),
+            expires_at,
+            scopes: vec![],
+            organization_id: None,
+            user_id: None,
+        }
+    }
+
+    fn from_response(r: &CloseTokenResponse) -> Self {
+        Tokens {
+            access_token: SecretString::from(r.access_token().secret().clone()),
+            refresh_token: r
+                .refresh_token()
+                .map(|t| SecretString::from(t.secret().clone())),
+            expires_at: r.expires_in().map(|d| SystemTime::now() + d),
+            scopes: r
+                .scopes()
+                .map(|s| s.iter().map(|x| x.to_string()).collect())
+                .unwrap_or_default(),
+            organization_id: r.extra_fields().organization_id.clone(),
+            user_id: r.extra_fields().user_id.clone(),
+        }
+    }
+
+    fn expires_within(&self, margin: Duration) -> bool {
+        self.expires_at
+            .is_some_and(|at| at <= SystemTime::now() + margin)
+    }
+}
+
+fn config_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Config(format!("{what}: {e}"))
+}
+
+impl OAuthApp {
+    /// An app with Close's endpoints. Close expects the client credentials in the form body.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let client = oauth2::Client::new(ClientId::new(client_id.into()))
+            .set_client_secret(ClientSecret::new(client_secret.into()))
+            .set_auth_uri(
+                AuthUrl::new(AUTHORIZE_URL.into()).map_err(|e| config_error("authorize URL", e))?,
+            )
+            .set_token_uri(
+                TokenUrl::new(TOKEN_URL.into()).map_err(|e| config_error("token URL", e))?,
+            )
+            .set_auth_type(AuthType::RequestBody);
+        Ok(OAuthApp { client })
+    }
+
+    /// The redirect URL registered for the app (Close requires `https://`).
+    pub fn redirect_url(mut self, url: &str) -> Result<Self, Error> {
+        let url = RedirectUrl::new(url.into()).map_err(|e| config_error("redirect URL", e))?;
+        self.client = self.client.set_redirect_uri(url);
+        Ok(self)
+    }
+
+    /// Other endpoints (a staging server or a test mock).
+    pub fn endpoints(mut self, authorize_url: &str, token_url: &str) -> Result<Self, Error> {
+        self.client = self
+            .client
+            .set_auth_uri(
+                AuthUrl::new(authorize_url.into()).map_err(|e| config_error("authorize URL", e))?,
+            )
+            .set_token_uri(
+                TokenUrl::new(token_url.into()).map_err(|e| config_error("token URL", e))?,
+            );
+        Ok(self)
+    }
+
+    /// The URL to send the user to, with a fresh random `state`.
+    pub fn authorize_url(&self) -> AuthorizeRequest {
+        let (url, state) = self.client.authorize_url(CsrfToken::new_random).url();
+        AuthorizeRequest {
+            url,
+            state: state.secret().clone(),
+        }
+    }
+
+    /// Exchanges the `code` from the callback for tokens.
+    pub async fn exchange_code(&self, http: &reqwest::Client, code: &str) -> Result<Tokens, Error> {
+        if code.trim().is_empty() {
+            return Err(Error::InvalidRequest(
+                "the authorization code is empty".into(),
+            ));
+        }
+        let response = self
+            .client
+            .exchange_code(AuthorizationCode::new(code.to_string()))
+            .request_async(&TokenHttp(http.clone()))
+            .await
+            .map_err(token_error)?;
+        Ok(Tokens::from_response(&response))
+    }
+
+    /// Trades a refresh token for new tokens. Close rotates refresh tokens: store the returned
+    /// one and discard the old.
+    pub async fn refresh(
+        &self,
+        http: &reqwest::Client,
+        refresh_token: &SecretString,
+    ) -> Result<Tokens, Error> {
+        let token = RefreshToken::new(refresh_token.expose_secret().to_string());
+        let response = self
+            .client
+            .exchange_refresh_token(&token)
+            .request_async(&TokenHttp(http.clone()))
+            .await
+            .map_err(token_error)?;
+        let mut tokens = Tokens::from_response(&response);
+        if tokens.refresh_token.is_none() {
+            // A response without a new refresh token leaves the old one valid.
+            tokens.refresh_token = Some(refresh_token.clone());
+        }
+        Ok(tokens)
+    }
+}
+
+/// oauth2's HTTP client for token requests: this crate's reqwest (oauth2's own adapter targets
+/// an older reqwest, which would mean compiling two).
+struct TokenHttp(reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
+    type Error = reqwest::Error;
+    type Future =
+        Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send + 'c>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(send_token_request(self.0.clone(), request))
+    }
+}
+
+/// Sends one token-endpoint request.
+async fn send_token_request(
+    http: reqwest::Client,
+    request: oauth2::HttpRequest,
+) -> Result<oauth2::HttpResponse, reqwest::Error> {
+    let (parts, body) = request.into_parts();
+    let response = http
+        .request(parts.method, parts.uri.to_string())
+        .headers(parts.headers)
+        .body(body)
+        .send()
+        .await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await?;
+    let mut out = http::Response::new(bytes.to_vec());
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    Ok(out)
+}
+
+fn token_error(e: oauth2::RequestTokenError<reqwest::Error, BasicErrorResponse>) -> Error {
+    match e {
+        oauth2::RequestTokenError::ServerResponse(r) => {
+            let mut msg = format!("token endpoint refused: {}", r.error());
+            if let Some(d) = r.error_description() {
+                msg.push_str(&format!(" ({d})"));
+            }
+            Error::Auth(msg)
+        }
+        oauth2::RequestTokenError::Request(e) => Error::from_reqwest(e),
+        oauth2::RequestTokenError::Parse(e, _) => {
+            Error::Auth(format!("token endpoint answered something unexpected: {e}"))
+        }
+        oauth2::RequestTokenError::Other(m) => Error::Auth(format!("token endpoint: {m}")),
+    }
+}
+
+/// Called with new tokens after every refresh, to persist the rotated refresh token.
+pub(crate) type RefreshCallback = Arc<dyn Fn(&Tokens) + Send + Sync>;
+
+/// The live tokens of one client (shared by its clones); refreshes one at a time.
+pub(crate) struct TokenManager {
+    app: OAuthApp,
+    http: reqwest::Client,
+    tokens: tokio::sync::Mutex<Tokens>,
+    on_refresh: Option<RefreshCallback>,
+}
+
+impl TokenManager {
+    pub(crate) fn new(
+        app: OAuthApp,
+        http: reqwest::Client,
+        tokens: Tokens,
+        on_refresh: Option<RefreshCallback>,
+    ) -> Self {
+        TokenManager {
+            app,
+            http,
+            tokens: tokio::sync::Mutex::new(tokens),
+            on_refresh,
+        }
+    }
+
+    async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<(), String> {
+        let Some(refresh_token) = tokens.refresh_token.clone() else {
+            return Err("the access token expired and there is no refresh token".into());
+        };
+        let fresh = self
+            .app
+            .refresh(&self.http, &refresh_token)
+            .await
+            .map_err(|e| format!("OAuth token refresh failed: {e}"))?;
+        *tokens = fresh;
+        tracing::debug!(expires_at = ?tokens.expires_at, "refreshed the OAuth access token");
+        if let Some(cb) = &self.on_refresh {
+            cb(tokens);
+        }
+        Ok(())
+    }
+
+    /// The header for the next request, refreshing first when the token is about to expire.
+    pub(crate) async fn header(&self) -> Result<HeaderValue, String> {
+        let mut tokens = self.tokens.lock().await;
+        if tokens.expires_within(REFRESH_MARGIN) && tokens.refresh_token.is_some() {
+            self.refresh_locked(&mut tokens).await?;
+        }
+        crate::auth::bearer_header(tokens.access_token.expose_secret())
+    }
+
+    /// After a 401: refresh (unless another request already did since `rejected` was sent) and
+    /// return the header to retry with.
+    pub(crate) async fn after_unauthorized(
+        &self,
+        rejected: Option<&HeaderValue>,
+    ) -> Option<HeaderValue> {
+        let mut tokens = self.tokens.lock().await;
+        let current = crate::auth::bearer_header(tokens.access_token.expose_secret()).ok();
+        if current.is_some() && current.as_ref() != rejected {
+            return current;
+        }
+        match self.refresh_locked(&mut tokens).await {
+            Ok(()) => crate::auth::bearer_header(tokens.access_token.expose_secret()).ok(),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not refresh the OAuth token after a 401");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorize_url_has_code_flow_parameters_and_a_fresh_state() {
+        let app = OAuthApp::new("oa2client_1", "s3cret")
+            .unwrap()
+            .redirect_url("https://example.com/cb")
+            .unwrap();
+        let a = app.authorize_url();
+        let b = app.authorize_url();
+        assert_ne!(a.state, b.state);
+        assert!(a.url.as_str().starts_with(AUTHORIZE_URL));
+        let q: std::collections::HashMap<_, _> = a.url.query_pairs().into_owned().collect();
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["client_id"], "oa2client_1");
+        assert_eq!(q["state"], a.state);
+        assert_eq!(q["redirect_uri"], "https://example.com/cb");
+        assert!(!a.url.as_str().contains("s3cret"));
+        assert!(!format!("{app:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn tokens_debug_is_redacted() {
+        let t = Tokens::new("acc_secret", Some("ref_secret".into()), None);
+        let d = format!("{t:?}");
+        assert!(
+            !d.contains("acc_secret") && !d.contains("ref_secret"),
+            "{d}"
+        );
+    }
+}
