@@ -15,11 +15,16 @@
 //! them, `cargo xtask generate --check` compares them with what is checked in.
 #![forbid(unsafe_code)]
 
+pub mod api_surface;
 pub mod codegen;
 pub mod json;
 pub mod normalize;
 pub mod operations;
 pub mod overlay;
+pub mod overlay_check;
+pub mod spec_diff;
+pub mod spec_update;
+pub mod structural_diff;
 pub mod upstream;
 
 use std::path::{Path, PathBuf};
