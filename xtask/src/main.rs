@@ -3,6 +3,11 @@
 //! - `generate`: write `openapi/close.json` and `close-sdk/src/generated.rs` from the pinned
 //!   upstream spec and the overlay.
 //! - `generate --check`: regenerate in memory and fail with a diff if anything checked in is stale.
+//! - `spec diff`: compare a new upstream document with the pinned copy (see [`spec`]).
+//! - `spec update`: replace the pinned copy, re-apply the overlay and regenerate.
+
+mod fetch;
+mod spec;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,8 +18,20 @@ usage: cargo xtask <command>
 commands:
   generate [--check]   regenerate openapi/close.json and close-sdk/src/generated.rs
                        (--check: change nothing, exit 1 with a diff if they are stale)
+  spec diff --upstream <FILE|URL> [--format text|json] [--fail-on breaking|any]
+                       compare a new upstream OpenAPI document with the pinned copy in
+                       openapi/upstream/, scoped to the operations the SDK covers; exit 0 when no
+                       change reaches --fail-on (default breaking, where review counts as
+                       breaking; any = anything but docs), 1 when one does, 2 for bad input
+  spec update --upstream <FILE|URL> [--file NAME]
+                       replace the pinned copy NAME (default: the only one) with the new document,
+                       re-apply openapi/overlay.yaml, regenerate, and list what changed in the
+                       SDK's public API; writes nothing unless every step succeeds
+
+  spec commands also take --root DIR (default: this workspace)
 ";
 
+/// The workspace this xtask was built in.
 fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
@@ -26,12 +43,14 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
+        ["spec", rest @ ..] => spec::run(rest, &workspace_root()),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         _ => {
             eprint!("{USAGE}");
+            // Exit 2: a command line we do not understand is bad input.
             Ok(ExitCode::from(2))
         }
     };

@@ -1,0 +1,248 @@
+//! `cargo xtask spec diff|update` as CI runs it: exit codes 0 / 1 / 2 and what they say.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MEMBERSHIPS: &str = "close-memberships-api-openapi.yml";
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn pinned_memberships() -> PathBuf {
+    repo_root().join("openapi/upstream").join(MEMBERSHIPS)
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Writes the pinned memberships extract with `from` replaced by `to` into a temp file.
+fn edited(dir: &Path, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(pinned_memberships()).unwrap();
+    assert!(
+        text.contains(from),
+        "the pinned copy no longer contains {from:?}"
+    );
+    let path = dir.join("new.yml");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+#[test]
+fn the_pinned_copy_against_itself_is_clean_and_exits_0() {
+    let file = pinned_memberships();
+    let o = xtask(&["spec", "diff", "--upstream", file.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 change(s)"), "{}", stdout(&o));
+    let o = xtask(&[
+        "spec",
+        "diff",
+        "--upstream",
+        file.to_str().unwrap(),
+        "--fail-on",
+        "any",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"changes": [], "not_covered": [], "overlay": []})
+    );
+}
+
+#[test]
+fn a_breaking_change_exits_1_and_json_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(
+        dir.path(),
+        "operationId: memberships_delete",
+        "operationId: memberships_deactivate",
+    );
+    let o = xtask(&[
+        "spec",
+        "diff",
+        "--upstream",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = &v["changes"][0];
+    assert_eq!(c["severity"], "breaking");
+    assert_eq!(c["kind"], "operation-renamed");
+    assert_eq!(c["pointer"], "/paths/~1membership~1{id}~1/delete");
+    assert!(c["message"]
+        .as_str()
+        .unwrap()
+        .contains("memberships_deactivate"));
+}
+
+#[test]
+fn docs_only_passes_even_fail_on_any() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited(
+        dir.path(),
+        "summary: Delete a membership",
+        "summary: Deactivate a membership",
+    );
+    let file = file.to_str().unwrap();
+    let o = xtask(&["spec", "diff", "--upstream", file, "--fail-on", "any"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("1 docs"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_additive_change_fails_only_with_fail_on_any() {
+    let dir = tempfile::tempdir().unwrap();
+    // A new optional property on the update body.
+    let anchor = "        track_email_opens:\n          title: Track Email Opens\n";
+    let file = edited(
+        dir.path(),
+        anchor,
+        &format!("        signature_html:\n          type: string\n{anchor}"),
+    );
+    let file = file.to_str().unwrap();
+    let o = xtask(&["spec", "diff", "--upstream", file]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("1 additive"), "{}", stdout(&o));
+    let o = xtask(&["spec", "diff", "--upstream", file, "--fail-on", "any"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+}
+
+#[test]
+fn an_unreadable_file_exits_2_saying_so() {
+    let o = xtask(&["spec", "diff", "--upstream", "/nonexistent/openapi.yml"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("cannot read upstream file /nonexistent/openapi.yml"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_unparsable_document_exits_2_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, why) in [
+        ("broken.json", "{\"openapi\": ", "neither JSON nor YAML"),
+        (
+            "swagger.yml",
+            "swagger: '2.0'\npaths: {}\n",
+            "not an OpenAPI 3.0/3.1/3.2",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let o = xtask(&["spec", "diff", "--upstream", path.to_str().unwrap()]);
+        assert_eq!(code(&o), 2, "{name}");
+        assert!(stderr(&o).contains("cannot parse"), "{}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn an_unreachable_url_exits_2_saying_so() {
+    // A loopback port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/api/openapi.json");
+    let o = xtask(&["spec", "diff", "--upstream", &url]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("cannot fetch {url}: unreachable")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_bad_command_line_exits_2() {
+    for args in [
+        &["spec", "diff"][..],
+        &["spec", "diff", "--upstream", "x", "--format", "xml"],
+        &["spec", "diff", "--upstream", "x", "--fail-on", "never"],
+        &["spec", "diff", "--upstream", "x", "--bogus", "1"],
+        &["spec", "frobnicate"],
+    ] {
+        let o = xtask(args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).starts_with("error:"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
+    let real_before = std::fs::read(pinned_memberships()).unwrap();
+    let root = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("openapi"), &root.path().join("openapi"));
+    copy_dir(
+        &repo_root().join("close-sdk/src"),
+        &root.path().join("close-sdk/src"),
+    );
+    let inputs = tempfile::tempdir().unwrap();
+    let anchor = "        track_email_opens:\n          title: Track Email Opens\n";
+    let file = edited(
+        inputs.path(),
+        anchor,
+        &format!("        signature_html:\n          type: string\n{anchor}"),
+    );
+    let o = xtask(&[
+        "spec",
+        "update",
+        "--upstream",
+        file.to_str().unwrap(),
+        "--file",
+        MEMBERSHIPS,
+        "--root",
+        root.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("+ types::MembershipUpdate.signature_html"),
+        "{out}"
+    );
+    assert!(out.contains("wrote openapi/close.json"), "{out}");
+    let copy = std::fs::read(root.path().join("openapi/upstream").join(MEMBERSHIPS)).unwrap();
+    assert_eq!(copy, std::fs::read(&file).unwrap());
+    // The real checkout was not touched (--root decides where `update` writes).
+    assert_eq!(std::fs::read(pinned_memberships()).unwrap(), real_before);
+    assert_ne!(copy, real_before);
+}
