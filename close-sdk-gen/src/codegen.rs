@@ -51,8 +51,24 @@ pub fn settings() -> GenerationSettings {
             email_schema(),
             "crate::EmailAddress",
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        )
+        // `format: date-time` would be `chrono::DateTime<Utc>`, which rejects the offset-less
+        // timestamps Close also sends (`2019-11-04T11:04:13.014979`); the hand-written
+        // `Timestamp` accepts both (naive means UTC) and serialises back what it read.
+        .with_conversion(
+            date_time_schema(),
+            "crate::Timestamp",
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         );
     s
+}
+
+fn date_time_schema() -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some("date-time".into()),
+        ..Default::default()
+    }
 }
 
 fn email_schema() -> schemars::schema::SchemaObject {

@@ -7,7 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeSet;
+
 use anyhow::{bail, Context, Result};
+use serde_json::Value;
 
 use crate::api_surface::{self, SurfaceDiff};
 use crate::upstream::{sha256_hex, Pinned, Provenance, PROVENANCE_FILE};
@@ -40,7 +43,6 @@ pub fn plan(
     today: &str,
 ) -> Result<UpdatePlan> {
     let text = std::str::from_utf8(new_bytes).with_context(|| format!("{origin} is not UTF-8"))?;
-    crate::spec_diff::parse_upstream(text, origin)?;
     let upstream_dir = root.join(UPSTREAM_DIR);
     let pinned = Pinned::load(&upstream_dir)?;
     let names: Vec<&str> = pinned
@@ -62,6 +64,10 @@ pub fn plan(
             names.join(", ")
         ),
     };
+    let new_doc = crate::spec_diff::parse_upstream(text, origin)?;
+    if let Some((_, old_doc)) = pinned.documents.iter().find(|(n, _)| *n == target) {
+        check_same_tags(old_doc, &new_doc, &target, origin)?;
+    }
     let old_bytes = std::fs::read(upstream_dir.join(&target))
         .with_context(|| format!("reading {UPSTREAM_DIR}/{target}"))?;
     let sha256 = sha256_hex(new_bytes);
@@ -144,6 +150,50 @@ pub fn apply(root: &Path, plan: &UpdatePlan) -> Result<Vec<PathBuf>> {
             .with_context(|| format!("moving {} into place", target.display()))?;
     }
     Ok(plan.writes.iter().map(|f| f.path.clone()).collect())
+}
+
+/// The pinned copies are per-tag extracts, and whatever is pinned is generated: refuse a new
+/// document with operations tagged outside the replaced file's tags (e.g. Close's full spec),
+/// which would silently grow the SDK to every operation in it.
+fn check_same_tags(old: &Value, new: &Value, target: &str, origin: &str) -> Result<()> {
+    let old_tags = operation_tags(old);
+    let foreign: BTreeSet<String> = operation_tags(new)
+        .into_iter()
+        .filter(|t| !old_tags.contains(t))
+        .collect();
+    if !foreign.is_empty() {
+        bail!(
+            "{origin} has operations tagged {} but {target} only covers {}: pin a per-tag extract \
+             (the same tags as {target}), not the full spec; `spec diff` compares full specs fine",
+            foreign.into_iter().collect::<Vec<_>>().join(", "),
+            old_tags.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn operation_tags(doc: &Value) -> BTreeSet<String> {
+    let mut tags = BTreeSet::new();
+    for item in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for method in crate::spec_diff::METHODS {
+            let list = item
+                .get(method)
+                .and_then(|o| o.get("tags"))
+                .and_then(Value::as_array);
+            tags.extend(
+                list.into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(String::from),
+            );
+        }
+    }
+    tags
 }
 
 /// Copies a directory tree (bounded depth; files and directories only).

@@ -202,3 +202,25 @@ fn bad_input_is_refused_before_anything_else() {
         "{err}"
     );
 }
+
+#[test]
+fn the_full_spec_is_refused_for_a_per_tag_file() {
+    let dir = scratch();
+    let root = dir.path();
+    let mut full: serde_json::Value =
+        close_sdk_gen::json::parse_document(&pinned_text(root), "memberships").unwrap();
+    full["paths"]["/lead/"] = serde_json::json!({"get": {"operationId": "leads_list",
+        "tags": ["Leads"], "responses": {"200": {"description": "ok"}}}});
+    let before = snapshot(root);
+    let err = spec_update::plan(
+        root,
+        serde_json::to_string(&full).unwrap().as_bytes(),
+        "https://api.close.com/api/openapi.json",
+        Some(MEMBERSHIPS),
+        "2030-01-02",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("tagged Leads"), "{err}");
+    assert!(err.to_string().contains("per-tag extract"), "{err}");
+    assert_eq!(snapshot(root), before);
+}

@@ -10,6 +10,116 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///A call the user is currently on.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ActiveCall {
+        ///Call activity ID (`acti_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead: ::std::option::Option<ActiveCallLead>,
+        ///Call method, e.g. `regular`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<::std::string::String>,
+    }
+    impl ActiveCall {
+        pub fn builder() -> builder::ActiveCall {
+            Default::default()
+        }
+    }
+    ///The lead a call is with.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ActiveCallLead {
+        ///The lead's display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///Lead ID (`lead_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    impl ActiveCallLead {
+        pub fn builder() -> builder::ActiveCallLead {
+            Default::default()
+        }
+    }
+    ///A user's status on one kind of Close app, and the calls they are on there.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AppAvailability {
+        ///Calls the user is currently participating in.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub active_calls: ::std::vec::Vec<ActiveCall>,
+        ///e.g. `online`, `offline`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Kind of app, e.g. `mobile`, `native`, `web`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl AppAvailability {
+        pub fn builder() -> builder::AppAvailability {
+            Default::default()
+        }
+    }
+    ///`CreateGroup`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateGroup {
+        pub name: ::std::string::String,
+    }
+    impl CreateGroup {
+        pub fn builder() -> builder::CreateGroup {
+            Default::default()
+        }
+    }
+    ///`CreateGroupMember`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateGroupMember {
+        pub user_id: ::std::string::String,
+    }
+    impl CreateGroupMember {
+        pub fn builder() -> builder::CreateGroupMember {
+            Default::default()
+        }
+    }
     ///`CreateMembership`
     #[derive(
         ::serde::Deserialize,
@@ -26,6 +136,214 @@ pub mod types {
     }
     impl CreateMembership {
         pub fn builder() -> builder::CreateMembership {
+            Default::default()
+        }
+    }
+    ///A connected email account of the current user.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct EmailAccount {
+        ///Email account ID (`emailacct_…`).
+        pub id: ::std::string::String,
+        ///Sender identities of the account.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub identities: ::std::vec::Vec<EmailIdentity>,
+        ///Organization ID (`orga_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Kind of account, e.g. `google`. Close publishes no closed list.
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///User ID (`user_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailAccount {
+        pub fn builder() -> builder::EmailAccount {
+            Default::default()
+        }
+    }
+    ///A sender identity (address and display name) of an email account.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct EmailIdentity {
+        ///Sender address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///Sender display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailIdentity {
+        pub fn builder() -> builder::EmailIdentity {
+            Default::default()
+        }
+    }
+    ///`Group`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Group {
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub members: ::std::option::Option<::std::vec::Vec<GroupMember>>,
+        pub name: ::std::string::String,
+        pub organization_id: ::std::string::String,
+    }
+    impl Group {
+        pub fn builder() -> builder::Group {
+            Default::default()
+        }
+    }
+    ///One page of groups (`_skip`/`_limit` pagination). Members are not listed here.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GroupList {
+        pub data: ::std::vec::Vec<Group>,
+        ///Whether there are more groups after this page.
+        pub has_more: bool,
+    }
+    impl GroupList {
+        pub fn builder() -> builder::GroupList {
+            Default::default()
+        }
+    }
+    ///`GroupMember`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct GroupMember {
+        pub user_id: ::std::string::String,
+    }
+    impl GroupMember {
+        pub fn builder() -> builder::GroupMember {
+            Default::default()
+        }
+    }
+    ///Reference to an existing lead status by `id`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct InlineLeadStatusPayload {
+        ///ID of an existing lead status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Label of the lead status.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+    }
+    impl InlineLeadStatusPayload {
+        pub fn builder() -> builder::InlineLeadStatusPayload {
+            Default::default()
+        }
+    }
+    ///A lead status of the organization.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct LeadStatus {
+        ///Status ID (`stat_…`).
+        pub id: ::std::string::String,
+        ///Label shown in Close.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+    }
+    impl LeadStatus {
+        pub fn builder() -> builder::LeadStatus {
+            Default::default()
+        }
+    }
+    ///The current user, as `GET /me/` returns it: the user plus what they can access.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Me {
+        ///When the user was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///When the user was last updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        ///The user's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The user's connected email accounts.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub email_accounts: ::std::vec::Vec<EmailAccount>,
+        ///First name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///User ID (`user_…`).
+        pub id: ::std::string::String,
+        ///URL of the avatar image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<::std::string::String>,
+        ///Last name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        ///IANA timezone last used, e.g. `America/Denver`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_used_timezone: ::std::option::Option<::std::string::String>,
+        ///The user's memberships, one per organization.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub memberships: ::std::vec::Vec<Membership>,
+        ///The organizations the user is a member of (full objects).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub organizations: ::std::vec::Vec<Organization>,
+        ///The user's phone numbers.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub phone_numbers: ::std::vec::Vec<PhoneNumber>,
+    }
+    impl Me {
+        pub fn builder() -> builder::Me {
             Default::default()
         }
     }
@@ -252,6 +570,237 @@ pub mod types {
             Default::default()
         }
     }
+    ///An organization, as Close returns it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Organization {
+        ///ID of the user who created it, if known.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///Default currency, ISO 4217 (`USD`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        ///Symbol of the default currency (`$`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency_symbol: ::std::option::Option<::std::string::String>,
+        ///When it was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///When it was last updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        ///Organization ID (`orga_…`).
+        pub id: ::std::string::String,
+        ///Deactivated memberships.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub inactive_memberships: ::std::vec::Vec<OrganizationMembership>,
+        ///Lead statuses, in order.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub lead_statuses: ::std::vec::Vec<LeadStatus>,
+        ///Active memberships.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub memberships: ::std::vec::Vec<OrganizationMembership>,
+        ///The organization's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Opportunity pipelines.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub pipelines: ::std::vec::Vec<Pipeline>,
+        ///Plan, e.g. `lite`. Close publishes no closed list.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_type: ::std::option::Option<::std::string::String>,
+        ///ID of the user who last updated it, if known.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+    }
+    impl Organization {
+        pub fn builder() -> builder::Organization {
+            Default::default()
+        }
+    }
+    ///A membership as listed in an organization. By default the user's data comes as `user_…` fields; with `_expand=memberships__user` it comes as a nested `user`. `role_id` is a string so an unknown role never fails decoding.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct OrganizationMembership {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
+        ///Membership ID (`memb_…`).
+        pub id: ::std::string::String,
+        ///ID of the organization (`orga_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Permissions the role grants. Close publishes no closed list, so these are strings.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions_granted: ::std::vec::Vec<::std::string::String>,
+        ///Predefined role slug (`admin`, `superuser`, `user`, `restricteduser`) or a custom role ID (`role_…`).
+        pub role_id: ::std::string::String,
+        ///Whether email opens are tracked for emails this member sends.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub track_email_opens: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<User>,
+        ///The member's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_email: ::std::option::Option<::std::string::String>,
+        ///The member's first name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_first_name: ::std::option::Option<::std::string::String>,
+        ///The member's full name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_full_name: ::std::option::Option<::std::string::String>,
+        ///ID of the member (`user_…`).
+        pub user_id: ::std::string::String,
+        ///The member's last name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_last_name: ::std::option::Option<::std::string::String>,
+        ///The member's phone number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_phone: ::std::option::Option<::std::string::String>,
+    }
+    impl OrganizationMembership {
+        pub fn builder() -> builder::OrganizationMembership {
+            Default::default()
+        }
+    }
+    ///The organization's name.
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct OrganizationName(::std::string::String);
+    impl ::std::ops::Deref for OrganizationName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrganizationName> for ::std::string::String {
+        fn from(value: OrganizationName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrganizationName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrganizationName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrganizationName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrganizationName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Editable organization settings. Close treats every PUT as a partial update: only the fields present are changed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(deny_unknown_fields)]
+    pub struct OrganizationUpdate {
+        ///Default currency as a three-letter [ISO 4217](https://en.wikipedia.org/wiki/ISO_4217) currency code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        ///Enable the unsubscribe link by default in new email templates.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enable_unsubscribe_link: ::std::option::Option<bool>,
+        ///The organization's lead statuses. Provide the full list in the desired order to reorder them.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub lead_statuses: ::std::vec::Vec<InlineLeadStatusPayload>,
+        ///The organization's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<OrganizationName>,
+        ///Require an unsubscribe link in Bulk Emails and Workflows.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub require_unsubscribe_link: ::std::option::Option<bool>,
+    }
+    impl OrganizationUpdate {
+        pub fn builder() -> builder::OrganizationUpdate {
+            Default::default()
+        }
+    }
+    ///One of the current user's phone numbers.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PhoneNumber {
+        ///When the number was added.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///When the number was last updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        ///Phone number ID (`phon_…`).
+        pub id: ::std::string::String,
+        ///The number, E.164 (`+16502822249`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::std::string::String>,
+        ///Organization ID (`orga_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PhoneNumber {
+        pub fn builder() -> builder::PhoneNumber {
+            Default::default()
+        }
+    }
     ///The ordered list of Smart View ids (`save_…`) pinned for a membership.
     #[derive(
         ::serde::Deserialize,
@@ -269,8 +818,750 @@ pub mod types {
             Default::default()
         }
     }
+    ///An opportunity pipeline and its statuses.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Pipeline {
+        ///ID of the user who created it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///When it was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///When it was last updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        ///Pipeline ID (`pipe_…`).
+        pub id: ::std::string::String,
+        ///The pipeline's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Organization ID (`orga_…`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Opportunity statuses, in order.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub statuses: ::std::vec::Vec<PipelineStatus>,
+        ///ID of the user who last updated it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+    }
+    impl Pipeline {
+        pub fn builder() -> builder::Pipeline {
+            Default::default()
+        }
+    }
+    ///An opportunity status of a pipeline.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PipelineStatus {
+        ///Status ID (`stat_…`).
+        pub id: ::std::string::String,
+        ///Label shown in Close.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///e.g. `active`, `won`, `lost`. Kept a string: Close may add kinds.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl PipelineStatus {
+        pub fn builder() -> builder::PipelineStatus {
+            Default::default()
+        }
+    }
+    ///A new custom role. Leave the visibility fields out if it grants `view_all_leads`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RoleCreate {
+        pub name: RoleName,
+        ///Permissions to grant, e.g. `bulk_edit`, `export`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility_user_lcf_behavior: ::std::option::Option<RoleVisibilityBehavior>,
+        ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl RoleCreate {
+        pub fn builder() -> builder::RoleCreate {
+            Default::default()
+        }
+    }
+    ///A role of your organization: its name and permissions. System roles (such as Admin) have `editable: false`. Assign it with `Role::Custom(id)` in a membership.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RoleDefinition {
+        ///False for roles the system maintains (e.g. Admin).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub editable: ::std::option::Option<bool>,
+        ///Role ID (`role_…`).
+        pub id: ::std::string::String,
+        ///The role's name.
+        pub name: ::std::string::String,
+        ///Permissions the role grants. Close publishes no closed list, so these are strings.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<::std::string::String>,
+        ///`require_assignment` or `allow_unassigned`: whether leads without assigned users are visible.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility_user_lcf_behavior: ::std::option::Option<::std::string::String>,
+        ///Lead custom field IDs (`cf_…`) deciding which leads the role can see; empty with `view_all_leads`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility_user_lcf_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    }
+    impl RoleDefinition {
+        pub fn builder() -> builder::RoleDefinition {
+            Default::default()
+        }
+    }
+    ///One page of roles (`_skip`/`_limit` pagination).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RoleList {
+        pub data: ::std::vec::Vec<RoleDefinition>,
+        ///Whether there are more roles after this page.
+        pub has_more: bool,
+    }
+    impl RoleList {
+        pub fn builder() -> builder::RoleList {
+            Default::default()
+        }
+    }
+    ///A role's name (non-empty).
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct RoleName(::std::string::String);
+    impl ::std::ops::Deref for RoleName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<RoleName> for ::std::string::String {
+        fn from(value: RoleName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for RoleName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RoleName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RoleName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Changes to a role; only the fields present are changed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct RoleUpdate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<RoleName>,
+        ///The complete new list of permissions.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility_user_lcf_behavior: ::std::option::Option<RoleVisibilityBehavior>,
+        ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
+    }
+    impl RoleUpdate {
+        pub fn builder() -> builder::RoleUpdate {
+            Default::default()
+        }
+    }
+    ///How leads without assigned users are treated: `require_assignment` (not visible to the role) or `allow_unassigned` (visible).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RoleVisibilityBehavior {
+        #[serde(rename = "require_assignment")]
+        RequireAssignment,
+        #[serde(rename = "allow_unassigned")]
+        AllowUnassigned,
+    }
+    impl ::std::fmt::Display for RoleVisibilityBehavior {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RequireAssignment => f.write_str("require_assignment"),
+                Self::AllowUnassigned => f.write_str("allow_unassigned"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RoleVisibilityBehavior {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "require_assignment" => Ok(Self::RequireAssignment),
+                "allow_unassigned" => Ok(Self::AllowUnassigned),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RoleVisibilityBehavior {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RoleVisibilityBehavior {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A user of your organization, as `GET /user/` and `GET /user/{id}/` return it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct User {
+        ///When the user was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///When the user was last updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        ///The user's email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///First name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///User ID (`user_…`).
+        pub id: ::std::string::String,
+        ///URL of the avatar image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image: ::std::option::Option<::std::string::String>,
+        ///Last name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        ///IDs of the organizations the user is a member of (`orga_…`).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub organizations: ::std::vec::Vec<::std::string::String>,
+    }
+    impl User {
+        pub fn builder() -> builder::User {
+            Default::default()
+        }
+    }
+    ///One user's availability, per kind of Close app.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UserAvailability {
+        ///One entry per kind of app (`mobile`, `native`, `web`).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub availability: ::std::vec::Vec<AppAvailability>,
+        ///User ID (`user_…`).
+        pub user_id: ::std::string::String,
+    }
+    impl UserAvailability {
+        pub fn builder() -> builder::UserAvailability {
+            Default::default()
+        }
+    }
+    ///The availability of every user in the organization.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UserAvailabilityList {
+        pub data: ::std::vec::Vec<UserAvailability>,
+    }
+    impl UserAvailabilityList {
+        pub fn builder() -> builder::UserAvailabilityList {
+            Default::default()
+        }
+    }
+    ///One page of users (`_skip`/`_limit` pagination).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct UserList {
+        pub data: ::std::vec::Vec<User>,
+        ///Whether there are more users after this page.
+        pub has_more: bool,
+    }
+    impl UserList {
+        pub fn builder() -> builder::UserList {
+            Default::default()
+        }
+    }
+    ///`UsersListOrderBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum UsersListOrderBy {
+        #[serde(rename = "last_name,first_name")]
+        LastNameFirstName,
+        #[serde(rename = "first_name,last_name")]
+        FirstNameLastName,
+    }
+    impl ::std::fmt::Display for UsersListOrderBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LastNameFirstName => f.write_str("last_name,first_name"),
+                Self::FirstNameLastName => f.write_str("first_name,last_name"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UsersListOrderBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "last_name,first_name" => Ok(Self::LastNameFirstName),
+                "first_name,last_name" => Ok(Self::FirstNameLastName),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsersListOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UsersListOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct ActiveCall {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lead: ::std::result::Result<
+                ::std::option::Option<super::ActiveCallLead>,
+                ::std::string::String,
+            >,
+            method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActiveCall {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    lead: Ok(Default::default()),
+                    method: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActiveCall {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ActiveCallLead>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead: {e}")
+                    });
+                self
+            }
+            pub fn method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for method: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActiveCall> for super::ActiveCall {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActiveCall,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    lead: value.lead?,
+                    method: value.method?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActiveCall> for ActiveCall {
+            fn from(value: super::ActiveCall) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    lead: Ok(value.lead),
+                    method: Ok(value.method),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ActiveCallLead {
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActiveCallLead {
+            fn default() -> Self {
+                Self {
+                    display_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActiveCallLead {
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActiveCallLead> for super::ActiveCallLead {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActiveCallLead,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    display_name: value.display_name?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActiveCallLead> for ActiveCallLead {
+            fn from(value: super::ActiveCallLead) -> Self {
+                Self {
+                    display_name: Ok(value.display_name),
+                    id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AppAvailability {
+            active_calls: ::std::result::Result<
+                ::std::vec::Vec<super::ActiveCall>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AppAvailability {
+            fn default() -> Self {
+                Self {
+                    active_calls: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl AppAvailability {
+            pub fn active_calls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ActiveCall>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active_calls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active_calls: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppAvailability> for super::AppAvailability {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppAvailability,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active_calls: value.active_calls?,
+                    status: value.status?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppAvailability> for AppAvailability {
+            fn from(value: super::AppAvailability) -> Self {
+                Self {
+                    active_calls: Ok(value.active_calls),
+                    status: Ok(value.status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateGroup {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateGroup {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl CreateGroup {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateGroup> for super::CreateGroup {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateGroup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { name: value.name? })
+            }
+        }
+        impl ::std::convert::From<super::CreateGroup> for CreateGroup {
+            fn from(value: super::CreateGroup) -> Self {
+                Self { name: Ok(value.name) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateGroupMember {
+            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateGroupMember {
+            fn default() -> Self {
+                Self {
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl CreateGroupMember {
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateGroupMember> for super::CreateGroupMember {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateGroupMember,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_id: value.user_id? })
+            }
+        }
+        impl ::std::convert::From<super::CreateGroupMember> for CreateGroupMember {
+            fn from(value: super::CreateGroupMember) -> Self {
+                Self { user_id: Ok(value.user_id) }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateMembership {
             email: ::std::result::Result<crate::EmailAddress, ::std::string::String>,
@@ -326,6 +1617,763 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     role_id: Ok(value.role_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailAccount {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            identities: ::std::result::Result<
+                ::std::vec::Vec<super::EmailIdentity>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailAccount {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    identities: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailAccount {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn identities<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::EmailIdentity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identities = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for identities: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailAccount> for super::EmailAccount {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailAccount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    identities: value.identities?,
+                    organization_id: value.organization_id?,
+                    type_: value.type_?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailAccount> for EmailAccount {
+            fn from(value: super::EmailAccount) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    identities: Ok(value.identities),
+                    organization_id: Ok(value.organization_id),
+                    type_: Ok(value.type_),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailIdentity {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailIdentity {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailIdentity {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailIdentity> for super::EmailIdentity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailIdentity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailIdentity> for EmailIdentity {
+            fn from(value: super::EmailIdentity) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Group {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            members: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::GroupMember>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            organization_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Group {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    members: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    organization_id: Err(
+                        "no value supplied for organization_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl Group {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn members<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::GroupMember>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.members = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for members: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Group> for super::Group {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Group,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    members: value.members?,
+                    name: value.name?,
+                    organization_id: value.organization_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Group> for Group {
+            fn from(value: super::Group) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    members: Ok(value.members),
+                    name: Ok(value.name),
+                    organization_id: Ok(value.organization_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GroupList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Group>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for GroupList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                }
+            }
+        }
+        impl GroupList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Group>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GroupList> for super::GroupList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GroupList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GroupList> for GroupList {
+            fn from(value: super::GroupList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GroupMember {
+            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for GroupMember {
+            fn default() -> Self {
+                Self {
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl GroupMember {
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GroupMember> for super::GroupMember {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GroupMember,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_id: value.user_id? })
+            }
+        }
+        impl ::std::convert::From<super::GroupMember> for GroupMember {
+            fn from(value: super::GroupMember) -> Self {
+                Self { user_id: Ok(value.user_id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct InlineLeadStatusPayload {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for InlineLeadStatusPayload {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                }
+            }
+        }
+        impl InlineLeadStatusPayload {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InlineLeadStatusPayload>
+        for super::InlineLeadStatusPayload {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InlineLeadStatusPayload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    label: value.label?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InlineLeadStatusPayload>
+        for InlineLeadStatusPayload {
+            fn from(value: super::InlineLeadStatusPayload) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LeadStatus {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LeadStatus {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    label: Ok(Default::default()),
+                }
+            }
+        }
+        impl LeadStatus {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LeadStatus> for super::LeadStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LeadStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    label: value.label?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LeadStatus> for LeadStatus {
+            fn from(value: super::LeadStatus) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Me {
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_accounts: ::std::result::Result<
+                ::std::vec::Vec<super::EmailAccount>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            image: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_used_timezone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            memberships: ::std::result::Result<
+                ::std::vec::Vec<super::Membership>,
+                ::std::string::String,
+            >,
+            organizations: ::std::result::Result<
+                ::std::vec::Vec<super::Organization>,
+                ::std::string::String,
+            >,
+            phone_numbers: ::std::result::Result<
+                ::std::vec::Vec<super::PhoneNumber>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Me {
+            fn default() -> Self {
+                Self {
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    email_accounts: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    image: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    last_used_timezone: Ok(Default::default()),
+                    memberships: Ok(Default::default()),
+                    organizations: Ok(Default::default()),
+                    phone_numbers: Ok(Default::default()),
+                }
+            }
+        }
+        impl Me {
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_accounts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::EmailAccount>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_accounts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_accounts: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn last_used_timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_used_timezone: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn memberships<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Membership>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.memberships = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for memberships: {e}")
+                    });
+                self
+            }
+            pub fn organizations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Organization>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organizations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for organizations: {e}")
+                    });
+                self
+            }
+            pub fn phone_numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PhoneNumber>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_numbers: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Me> for super::Me {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Me,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    email: value.email?,
+                    email_accounts: value.email_accounts?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    image: value.image?,
+                    last_name: value.last_name?,
+                    last_used_timezone: value.last_used_timezone?,
+                    memberships: value.memberships?,
+                    organizations: value.organizations?,
+                    phone_numbers: value.phone_numbers?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Me> for Me {
+            fn from(value: super::Me) -> Self {
+                Self {
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    email: Ok(value.email),
+                    email_accounts: Ok(value.email_accounts),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    last_name: Ok(value.last_name),
+                    last_used_timezone: Ok(value.last_used_timezone),
+                    memberships: Ok(value.memberships),
+                    organizations: Ok(value.organizations),
+                    phone_numbers: Ok(value.phone_numbers),
                 }
             }
         }
@@ -1040,6 +3088,809 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Organization {
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency_symbol: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            inactive_memberships: ::std::result::Result<
+                ::std::vec::Vec<super::OrganizationMembership>,
+                ::std::string::String,
+            >,
+            lead_statuses: ::std::result::Result<
+                ::std::vec::Vec<super::LeadStatus>,
+                ::std::string::String,
+            >,
+            memberships: ::std::result::Result<
+                ::std::vec::Vec<super::OrganizationMembership>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pipelines: ::std::result::Result<
+                ::std::vec::Vec<super::Pipeline>,
+                ::std::string::String,
+            >,
+            plan_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Organization {
+            fn default() -> Self {
+                Self {
+                    created_by: Ok(Default::default()),
+                    currency: Ok(Default::default()),
+                    currency_symbol: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    inactive_memberships: Ok(Default::default()),
+                    lead_statuses: Ok(Default::default()),
+                    memberships: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    pipelines: Ok(Default::default()),
+                    plan_type: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                }
+            }
+        }
+        impl Organization {
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn currency_symbol<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency_symbol = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for currency_symbol: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn inactive_memberships<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::OrganizationMembership>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inactive_memberships = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inactive_memberships: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_statuses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::LeadStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_statuses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_statuses: {e}")
+                    });
+                self
+            }
+            pub fn memberships<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::OrganizationMembership>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.memberships = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for memberships: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pipelines<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Pipeline>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pipelines = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pipelines: {e}")
+                    });
+                self
+            }
+            pub fn plan_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_type: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Organization> for super::Organization {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Organization,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_by: value.created_by?,
+                    currency: value.currency?,
+                    currency_symbol: value.currency_symbol?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    inactive_memberships: value.inactive_memberships?,
+                    lead_statuses: value.lead_statuses?,
+                    memberships: value.memberships?,
+                    name: value.name?,
+                    pipelines: value.pipelines?,
+                    plan_type: value.plan_type?,
+                    updated_by: value.updated_by?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Organization> for Organization {
+            fn from(value: super::Organization) -> Self {
+                Self {
+                    created_by: Ok(value.created_by),
+                    currency: Ok(value.currency),
+                    currency_symbol: Ok(value.currency_symbol),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    inactive_memberships: Ok(value.inactive_memberships),
+                    lead_statuses: Ok(value.lead_statuses),
+                    memberships: Ok(value.memberships),
+                    name: Ok(value.name),
+                    pipelines: Ok(value.pipelines),
+                    plan_type: Ok(value.plan_type),
+                    updated_by: Ok(value.updated_by),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OrganizationMembership {
+            auto_record_calls: ::std::result::Result<
+                ::std::option::Option<crate::AutoRecordCalls>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            permissions_granted: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            track_email_opens: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            user_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_full_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user_last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OrganizationMembership {
+            fn default() -> Self {
+                Self {
+                    auto_record_calls: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    organization_id: Ok(Default::default()),
+                    permissions_granted: Ok(Default::default()),
+                    role_id: Err("no value supplied for role_id".to_string()),
+                    track_email_opens: Ok(Default::default()),
+                    user: Ok(Default::default()),
+                    user_email: Ok(Default::default()),
+                    user_first_name: Ok(Default::default()),
+                    user_full_name: Ok(Default::default()),
+                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_last_name: Ok(Default::default()),
+                    user_phone: Ok(Default::default()),
+                }
+            }
+        }
+        impl OrganizationMembership {
+            pub fn auto_record_calls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::AutoRecordCalls>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_record_calls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_record_calls: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn permissions_granted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions_granted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for permissions_granted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for role_id: {e}")
+                    });
+                self
+            }
+            pub fn track_email_opens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.track_email_opens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for track_email_opens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn user_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_email: {e}")
+                    });
+                self
+            }
+            pub fn user_first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_first_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_full_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_full_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_full_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_last_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_phone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OrganizationMembership>
+        for super::OrganizationMembership {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OrganizationMembership,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_record_calls: value.auto_record_calls?,
+                    id: value.id?,
+                    organization_id: value.organization_id?,
+                    permissions_granted: value.permissions_granted?,
+                    role_id: value.role_id?,
+                    track_email_opens: value.track_email_opens?,
+                    user: value.user?,
+                    user_email: value.user_email?,
+                    user_first_name: value.user_first_name?,
+                    user_full_name: value.user_full_name?,
+                    user_id: value.user_id?,
+                    user_last_name: value.user_last_name?,
+                    user_phone: value.user_phone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OrganizationMembership>
+        for OrganizationMembership {
+            fn from(value: super::OrganizationMembership) -> Self {
+                Self {
+                    auto_record_calls: Ok(value.auto_record_calls),
+                    id: Ok(value.id),
+                    organization_id: Ok(value.organization_id),
+                    permissions_granted: Ok(value.permissions_granted),
+                    role_id: Ok(value.role_id),
+                    track_email_opens: Ok(value.track_email_opens),
+                    user: Ok(value.user),
+                    user_email: Ok(value.user_email),
+                    user_first_name: Ok(value.user_first_name),
+                    user_full_name: Ok(value.user_full_name),
+                    user_id: Ok(value.user_id),
+                    user_last_name: Ok(value.user_last_name),
+                    user_phone: Ok(value.user_phone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OrganizationUpdate {
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enable_unsubscribe_link: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            lead_statuses: ::std::result::Result<
+                ::std::vec::Vec<super::InlineLeadStatusPayload>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::OrganizationName>,
+                ::std::string::String,
+            >,
+            require_unsubscribe_link: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OrganizationUpdate {
+            fn default() -> Self {
+                Self {
+                    currency: Ok(Default::default()),
+                    enable_unsubscribe_link: Ok(Default::default()),
+                    lead_statuses: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    require_unsubscribe_link: Ok(Default::default()),
+                }
+            }
+        }
+        impl OrganizationUpdate {
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn enable_unsubscribe_link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enable_unsubscribe_link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enable_unsubscribe_link: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_statuses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::InlineLeadStatusPayload>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_statuses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_statuses: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrganizationName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn require_unsubscribe_link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.require_unsubscribe_link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for require_unsubscribe_link: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OrganizationUpdate> for super::OrganizationUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OrganizationUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    currency: value.currency?,
+                    enable_unsubscribe_link: value.enable_unsubscribe_link?,
+                    lead_statuses: value.lead_statuses?,
+                    name: value.name?,
+                    require_unsubscribe_link: value.require_unsubscribe_link?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OrganizationUpdate> for OrganizationUpdate {
+            fn from(value: super::OrganizationUpdate) -> Self {
+                Self {
+                    currency: Ok(value.currency),
+                    enable_unsubscribe_link: Ok(value.enable_unsubscribe_link),
+                    lead_statuses: Ok(value.lead_statuses),
+                    name: Ok(value.name),
+                    require_unsubscribe_link: Ok(value.require_unsubscribe_link),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PhoneNumber {
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PhoneNumber {
+            fn default() -> Self {
+                Self {
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    number: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PhoneNumber {
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PhoneNumber> for super::PhoneNumber {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PhoneNumber,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    number: value.number?,
+                    organization_id: value.organization_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PhoneNumber> for PhoneNumber {
+            fn from(value: super::PhoneNumber) -> Self {
+                Self {
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    number: Ok(value.number),
+                    organization_id: Ok(value.organization_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PinnedViews {
             saved_view_ids: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -1088,6 +3939,1008 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct Pipeline {
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            statuses: ::std::result::Result<
+                ::std::vec::Vec<super::PipelineStatus>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Pipeline {
+            fn default() -> Self {
+                Self {
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    statuses: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                }
+            }
+        }
+        impl Pipeline {
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn statuses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PipelineStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statuses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for statuses: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Pipeline> for super::Pipeline {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Pipeline,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_by: value.created_by?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    name: value.name?,
+                    organization_id: value.organization_id?,
+                    statuses: value.statuses?,
+                    updated_by: value.updated_by?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Pipeline> for Pipeline {
+            fn from(value: super::Pipeline) -> Self {
+                Self {
+                    created_by: Ok(value.created_by),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    organization_id: Ok(value.organization_id),
+                    statuses: Ok(value.statuses),
+                    updated_by: Ok(value.updated_by),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PipelineStatus {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PipelineStatus {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    label: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl PipelineStatus {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PipelineStatus> for super::PipelineStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PipelineStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    label: value.label?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PipelineStatus> for PipelineStatus {
+            fn from(value: super::PipelineStatus) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RoleCreate {
+            name: ::std::result::Result<super::RoleName, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            visibility_user_lcf_behavior: ::std::result::Result<
+                ::std::option::Option<super::RoleVisibilityBehavior>,
+                ::std::string::String,
+            >,
+            visibility_user_lcf_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RoleCreate {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    permissions: Ok(Default::default()),
+                    visibility_user_lcf_behavior: Ok(Default::default()),
+                    visibility_user_lcf_ids: Ok(Default::default()),
+                }
+            }
+        }
+        impl RoleCreate {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::RoleName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permissions: {e}")
+                    });
+                self
+            }
+            pub fn visibility_user_lcf_behavior<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RoleVisibilityBehavior>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility_user_lcf_behavior = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for visibility_user_lcf_behavior: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility_user_lcf_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for visibility_user_lcf_ids: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleCreate> for super::RoleCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    permissions: value.permissions?,
+                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
+                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleCreate> for RoleCreate {
+            fn from(value: super::RoleCreate) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    permissions: Ok(value.permissions),
+                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
+                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RoleDefinition {
+            editable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            visibility_user_lcf_behavior: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            visibility_user_lcf_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RoleDefinition {
+            fn default() -> Self {
+                Self {
+                    editable: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    permissions: Ok(Default::default()),
+                    visibility_user_lcf_behavior: Ok(Default::default()),
+                    visibility_user_lcf_ids: Ok(Default::default()),
+                }
+            }
+        }
+        impl RoleDefinition {
+            pub fn editable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for editable: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permissions: {e}")
+                    });
+                self
+            }
+            pub fn visibility_user_lcf_behavior<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility_user_lcf_behavior = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for visibility_user_lcf_behavior: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility_user_lcf_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for visibility_user_lcf_ids: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleDefinition> for super::RoleDefinition {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleDefinition,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    editable: value.editable?,
+                    id: value.id?,
+                    name: value.name?,
+                    permissions: value.permissions?,
+                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
+                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleDefinition> for RoleDefinition {
+            fn from(value: super::RoleDefinition) -> Self {
+                Self {
+                    editable: Ok(value.editable),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    permissions: Ok(value.permissions),
+                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
+                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RoleList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::RoleDefinition>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for RoleList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                }
+            }
+        }
+        impl RoleList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RoleDefinition>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleList> for super::RoleList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleList> for RoleList {
+            fn from(value: super::RoleList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct RoleUpdate {
+            name: ::std::result::Result<
+                ::std::option::Option<super::RoleName>,
+                ::std::string::String,
+            >,
+            permissions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            visibility_user_lcf_behavior: ::std::result::Result<
+                ::std::option::Option<super::RoleVisibilityBehavior>,
+                ::std::string::String,
+            >,
+            visibility_user_lcf_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RoleUpdate {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    permissions: Ok(Default::default()),
+                    visibility_user_lcf_behavior: Ok(Default::default()),
+                    visibility_user_lcf_ids: Ok(Default::default()),
+                }
+            }
+        }
+        impl RoleUpdate {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RoleName>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.permissions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for permissions: {e}")
+                    });
+                self
+            }
+            pub fn visibility_user_lcf_behavior<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::RoleVisibilityBehavior>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility_user_lcf_behavior = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for visibility_user_lcf_behavior: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.visibility_user_lcf_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for visibility_user_lcf_ids: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RoleUpdate> for super::RoleUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RoleUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    permissions: value.permissions?,
+                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
+                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RoleUpdate> for RoleUpdate {
+            fn from(value: super::RoleUpdate) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    permissions: Ok(value.permissions),
+                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
+                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct User {
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            image: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organizations: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for User {
+            fn default() -> Self {
+                Self {
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    image: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    organizations: Ok(Default::default()),
+                }
+            }
+        }
+        impl User {
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn organizations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organizations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for organizations: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<User> for super::User {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: User,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    image: value.image?,
+                    last_name: value.last_name?,
+                    organizations: value.organizations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::User> for User {
+            fn from(value: super::User) -> Self {
+                Self {
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                    last_name: Ok(value.last_name),
+                    organizations: Ok(value.organizations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserAvailability {
+            availability: ::std::result::Result<
+                ::std::vec::Vec<super::AppAvailability>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserAvailability {
+            fn default() -> Self {
+                Self {
+                    availability: Ok(Default::default()),
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl UserAvailability {
+            pub fn availability<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AppAvailability>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.availability = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for availability: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserAvailability> for super::UserAvailability {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserAvailability,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    availability: value.availability?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserAvailability> for UserAvailability {
+            fn from(value: super::UserAvailability) -> Self {
+                Self {
+                    availability: Ok(value.availability),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserAvailabilityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::UserAvailability>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserAvailabilityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl UserAvailabilityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserAvailability>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserAvailabilityList>
+        for super::UserAvailabilityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserAvailabilityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::UserAvailabilityList> for UserAvailabilityList {
+            fn from(value: super::UserAvailabilityList) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::User>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Err("no value supplied for has_more".to_string()),
+                }
+            }
+        }
+        impl UserList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserList> for super::UserList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserList> for UserList {
+            fn from(value: super::UserList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -1123,7 +4976,7 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Close Memberships API
+/**Client for Close API
 
 Close CRM REST API
 
@@ -1189,6 +5042,148 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List Groups for your organization
+
+Note that list endpoint does not support retrieving members for all groups. Use individual group endpoint instead.
+
+Sends a `GET` request to `/group/`
+
+Arguments:
+- `fields`: Comma-separated list of fields to include in the response.
+- `limit`: Number of results to return.
+- `skip`: Number of results to skip before returning, for pagination.
+```ignore
+let response = client.groups_list()
+    .fields(fields)
+    .limit(limit)
+    .skip(skip)
+    .send()
+    .await;
+```*/
+    pub fn groups_list(&self) -> builder::GroupsList<'_> {
+        builder::GroupsList::new(self)
+    }
+    /**Create a Group
+
+Create a new group. The `name` is required and must be unique within the organization. The group is created with no members. Use the member endpoint to add users.
+
+Sends a `POST` request to `/group/`
+
+Arguments:
+- `fields`: Comma-separated list of fields to include in the response.
+- `body`
+```ignore
+let response = client.groups_create()
+    .fields(fields)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn groups_create(&self) -> builder::GroupsCreate<'_> {
+        builder::GroupsCreate::new(self)
+    }
+    /**Add a User to a Group
+
+Add a user to a group by providing the `user_id`. If the user is already a member, nothing changes.
+
+Sends a `POST` request to `/group/{group_id}/member/`
+
+```ignore
+let response = client.groups_add_member()
+    .group_id(group_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn groups_add_member(&self) -> builder::GroupsAddMember<'_> {
+        builder::GroupsAddMember::new(self)
+    }
+    /**Remove a User from a Group
+
+If the user is not a member of the group, nothing changes.
+
+Sends a `DELETE` request to `/group/{group_id}/member/{user_id}/`
+
+```ignore
+let response = client.groups_remove_member()
+    .group_id(group_id)
+    .user_id(user_id)
+    .send()
+    .await;
+```*/
+    pub fn groups_remove_member(&self) -> builder::GroupsRemoveMember<'_> {
+        builder::GroupsRemoveMember::new(self)
+    }
+    /**Fetch an individual Group
+
+Sends a `GET` request to `/group/{id}/`
+
+Arguments:
+- `id`
+- `fields`: Comma-separated list of fields to include in the response.
+```ignore
+let response = client.groups_get()
+    .id(id)
+    .fields(fields)
+    .send()
+    .await;
+```*/
+    pub fn groups_get(&self) -> builder::GroupsGet<'_> {
+        builder::GroupsGet::new(self)
+    }
+    /**Update a Group
+
+You can use this endpoint to rename a Group. If a name is not unique, an error will be returned.
+
+Sends a `PUT` request to `/group/{id}/`
+
+Arguments:
+- `id`
+- `fields`: Comma-separated list of fields to include in the response.
+- `body`
+```ignore
+let response = client.groups_update()
+    .id(id)
+    .fields(fields)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn groups_update(&self) -> builder::GroupsUpdate<'_> {
+        builder::GroupsUpdate::new(self)
+    }
+    /**Delete a Group
+
+Delete a group. Members will be removed from the group but not from the organization. Deletion is only allowed if the group is not referenced by saved reports or smart views.
+
+Sends a `DELETE` request to `/group/{id}/`
+
+```ignore
+let response = client.groups_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn groups_delete(&self) -> builder::GroupsDelete<'_> {
+        builder::GroupsDelete::new(self)
+    }
+    /**Fetch information about yourself
+
+A special instance of the Users endpoint for the current user. Useful for determining your own `id` and `organization_id`.
+
+Sends a `GET` request to `/me/`
+
+Arguments:
+- `fields`: Comma-separated list of fields to include in the response.
+```ignore
+let response = client.users_get_me()
+    .fields(fields)
+    .send()
+    .await;
+```*/
+    pub fn users_get_me(&self) -> builder::UsersGetMe<'_> {
+        builder::UsersGetMe::new(self)
+    }
     /**Bulk update memberships
 
 Any field that can be updated on a membership individually can also be used to bulk update multiple memberships. Pass the comma-separated ids of the memberships to update into `id__in` in `_params`. For example:
@@ -1296,6 +5291,171 @@ let response = client.memberships_update_pinned_views()
     ) -> builder::MembershipsUpdatePinnedViews<'_> {
         builder::MembershipsUpdatePinnedViews::new(self)
     }
+    /**Get an organization's details
+
+By default, `memberships` and `inactive_memberships` are populated with user data prefixed with `user_`. If you'd rather have a nested `user` field, use a query string like `?_expand=memberships__user,inactive_memberships__user`.
+
+Sends a `GET` request to `/organization/{id}/`
+
+```ignore
+let response = client.organizations_get()
+    .id(id)
+    .expand(expand)
+    .send()
+    .await;
+```*/
+    pub fn organizations_get(&self) -> builder::OrganizationsGet<'_> {
+        builder::OrganizationsGet::new(self)
+    }
+    /**Update an organization
+
+Sends a `PUT` request to `/organization/{id}/`
+
+```ignore
+let response = client.organizations_update()
+    .id(id)
+    .expand(expand)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn organizations_update(&self) -> builder::OrganizationsUpdate<'_> {
+        builder::OrganizationsUpdate::new(self)
+    }
+    /**List all the roles defined for your organization
+
+Sends a `GET` request to `/role/`
+
+Arguments:
+- `limit`: Number of results to return.
+- `skip`: Number of results to skip before returning, for pagination.
+```ignore
+let response = client.roles_list()
+    .limit(limit)
+    .skip(skip)
+    .send()
+    .await;
+```*/
+    pub fn roles_list(&self) -> builder::RolesList<'_> {
+        builder::RolesList::new(self)
+    }
+    /**Create a new role
+
+`visibility_user_lcf_ids` (optional)
+
+A list of Lead Custom Field IDs that define which leads user with this role can see. If the role has `view_all_leads` permission, this field should be empty.
+
+`visibility_user_lcf_behavior` (optional)
+
+Defines how lead visibility works for leads that don't have assigned users. If the role has `view_all_leads` permission, this field should be empty.
+
+- `require_assignment` - leads without assigned users are not visible to this role
+- `allow_unassigned` - leads without assigned users are visible to this role
+
+Sends a `POST` request to `/role/`
+
+```ignore
+let response = client.roles_create()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn roles_create(&self) -> builder::RolesCreate<'_> {
+        builder::RolesCreate::new(self)
+    }
+    /**Fetch a single role
+
+Sends a `GET` request to `/role/{id}/`
+
+```ignore
+let response = client.roles_get()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn roles_get(&self) -> builder::RolesGet<'_> {
+        builder::RolesGet::new(self)
+    }
+    /**Update existing role
+
+Sends a `PUT` request to `/role/{id}/`
+
+```ignore
+let response = client.roles_update()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn roles_update(&self) -> builder::RolesUpdate<'_> {
+        builder::RolesUpdate::new(self)
+    }
+    /**Delete a role
+
+Delete a custom role. You must first move all users off this role by reassigning them to another role.
+
+Sends a `DELETE` request to `/role/{id}/`
+
+```ignore
+let response = client.roles_delete()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn roles_delete(&self) -> builder::RolesDelete<'_> {
+        builder::RolesDelete::new(self)
+    }
+    /**List users in your organization
+
+List all users who are members of your organization.
+
+Sends a `GET` request to `/user/`
+
+Arguments:
+- `limit`: Number of results to return.
+- `order_by`
+- `skip`: Number of results to skip before returning, for pagination.
+```ignore
+let response = client.users_list()
+    .limit(limit)
+    .order_by(order_by)
+    .skip(skip)
+    .send()
+    .await;
+```*/
+    pub fn users_list(&self) -> builder::UsersList<'_> {
+        builder::UsersList::new(self)
+    }
+    /**List user availability statuses
+
+List user availability statuses for all users in an organization.
+
+The `active_calls` field is an array of call metadata for calls that the user is currently participating in.
+
+Sends a `GET` request to `/user/availability/`
+
+```ignore
+let response = client.users_list_availabilities()
+    .organization_id(organization_id)
+    .send()
+    .await;
+```*/
+    pub fn users_list_availabilities(&self) -> builder::UsersListAvailabilities<'_> {
+        builder::UsersListAvailabilities::new(self)
+    }
+    /**Fetch a single user
+
+Sends a `GET` request to `/user/{id}/`
+
+```ignore
+let response = client.users_get()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn users_get(&self) -> builder::UsersGet<'_> {
+        builder::UsersGet::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -1306,6 +5466,873 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::groups_list`]
+
+[`Client::groups_list`]: super::Client::groups_list*/
+    #[derive(Debug, Clone)]
+    pub struct GroupsList<'a> {
+        client: &'a super::Client,
+        fields: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<i64>, String>,
+        skip: Result<Option<i64>, String>,
+    }
+    impl<'a> GroupsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                fields: Ok(None),
+                limit: Ok(None),
+                skip: Ok(None),
+            }
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/group/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GroupList>, Error<crate::ErrorBody>> {
+            let Self { client, fields, limit, skip } = self;
+            let fields = fields.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/group/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&progenitor_client::QueryParam::new("_limit", &limit))
+                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "groups_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::groups_create`]
+
+[`Client::groups_create`]: super::Client::groups_create*/
+    #[derive(Debug, Clone)]
+    pub struct GroupsCreate<'a> {
+        client: &'a super::Client,
+        fields: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::CreateGroup, String>,
+    }
+    impl<'a> GroupsCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                fields: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateGroup>,
+            <V as std::convert::TryInto<types::CreateGroup>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateGroup` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateGroup,
+            ) -> types::builder::CreateGroup,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/group/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Group>, Error<crate::ErrorBody>> {
+            let Self { client, fields, body } = self;
+            let fields = fields.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/group/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "groups_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::groups_add_member`]
+
+[`Client::groups_add_member`]: super::Client::groups_add_member*/
+    #[derive(Debug, Clone)]
+    pub struct GroupsAddMember<'a> {
+        client: &'a super::Client,
+        group_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateGroupMember, String>,
+    }
+    impl<'a> GroupsAddMember<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                group_id: Err("group_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn group_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.group_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for group_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateGroupMember>,
+            <V as std::convert::TryInto<
+                types::CreateGroupMember,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateGroupMember` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateGroupMember,
+            ) -> types::builder::CreateGroupMember,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/group/{group_id}/member/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GroupMember>, Error<crate::ErrorBody>> {
+            let Self { client, group_id, body } = self;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateGroupMember::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/group/{}/member/", client.baseurl, encode_path(& group_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "groups_add_member",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::groups_remove_member`]
+
+[`Client::groups_remove_member`]: super::Client::groups_remove_member*/
+    #[derive(Debug, Clone)]
+    pub struct GroupsRemoveMember<'a> {
+        client: &'a super::Client,
+        group_id: Result<::std::string::String, String>,
+        user_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GroupsRemoveMember<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                group_id: Err("group_id was not initialized".to_string()),
+                user_id: Err("user_id was not initialized".to_string()),
+            }
+        }
+        pub fn group_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.group_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for group_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn user_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.user_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for user_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/group/{group_id}/member/{user_id}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+            let Self { client, group_id, user_id } = self;
+            let group_id = group_id.map_err(Error::InvalidRequest)?;
+            let user_id = user_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/group/{}/member/{}/", client.baseurl, encode_path(& group_id
+                .to_string()), encode_path(& user_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "groups_remove_member",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::groups_get`]
+
+[`Client::groups_get`]: super::Client::groups_get*/
+    #[derive(Debug, Clone)]
+    pub struct GroupsGet<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        fields: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GroupsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                fields: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/group/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Group>, Error<crate::ErrorBody>> {
+            let Self { client, id, fields } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/group/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "groups_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::groups_update`]
+
+[`Client::groups_update`]: super::Client::groups_update*/
+    #[derive(Debug, Clone)]
+    pub struct GroupsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        fields: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::CreateGroup, String>,
+    }
+    impl<'a> GroupsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                fields: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateGroup>,
+            <V as std::convert::TryInto<types::CreateGroup>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateGroup` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateGroup,
+            ) -> types::builder::CreateGroup,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/group/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Group>, Error<crate::ErrorBody>> {
+            let Self { client, id, fields, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let fields = fields.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/group/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "groups_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::groups_delete`]
+
+[`Client::groups_delete`]: super::Client::groups_delete*/
+    #[derive(Debug, Clone)]
+    pub struct GroupsDelete<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> GroupsDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/group/{id}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/group/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "groups_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::users_get_me`]
+
+[`Client::users_get_me`]: super::Client::users_get_me*/
+    #[derive(Debug, Clone)]
+    pub struct UsersGetMe<'a> {
+        client: &'a super::Client,
+        fields: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> UsersGetMe<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                fields: Ok(None),
+            }
+        }
+        pub fn fields<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.fields = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for fields failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/me/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Me>, Error<crate::ErrorBody>> {
+            let Self { client, fields } = self;
+            let fields = fields.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/me/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_get_me",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::memberships_bulk_update`]
 
 [`Client::memberships_bulk_update`]: super::Client::memberships_bulk_update*/
@@ -1904,6 +6931,1035 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "memberships_update_pinned_views",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::organizations_get`]
+
+[`Client::organizations_get`]: super::Client::organizations_get*/
+    #[derive(Debug, Clone)]
+    pub struct OrganizationsGet<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        expand: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> OrganizationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                expand: Ok(None),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn expand<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.expand = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for expand failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/organization/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Organization>, Error<crate::ErrorBody>> {
+            let Self { client, id, expand } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let expand = expand.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/organization/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("_expand", &expand))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "organizations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::organizations_update`]
+
+[`Client::organizations_update`]: super::Client::organizations_update*/
+    #[derive(Debug, Clone)]
+    pub struct OrganizationsUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        expand: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::OrganizationUpdate, String>,
+    }
+    impl<'a> OrganizationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                expand: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn expand<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.expand = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for expand failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OrganizationUpdate>,
+            <V as std::convert::TryInto<
+                types::OrganizationUpdate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OrganizationUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OrganizationUpdate,
+            ) -> types::builder::OrganizationUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/organization/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Organization>, Error<crate::ErrorBody>> {
+            let Self { client, id, expand, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let expand = expand.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OrganizationUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/organization/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("_expand", &expand))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "organizations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::roles_list`]
+
+[`Client::roles_list`]: super::Client::roles_list*/
+    #[derive(Debug, Clone)]
+    pub struct RolesList<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        skip: Result<Option<i64>, String>,
+    }
+    impl<'a> RolesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                skip: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/role/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RoleList>, Error<crate::ErrorBody>> {
+            let Self { client, limit, skip } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/role/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("_limit", &limit))
+                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "roles_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::roles_create`]
+
+[`Client::roles_create`]: super::Client::roles_create*/
+    #[derive(Debug, Clone)]
+    pub struct RolesCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::RoleCreate, String>,
+    }
+    impl<'a> RolesCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RoleCreate>,
+            <V as std::convert::TryInto<types::RoleCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RoleCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RoleCreate,
+            ) -> types::builder::RoleCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/role/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RoleDefinition>, Error<crate::ErrorBody>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::RoleCreate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/role/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "roles_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::roles_get`]
+
+[`Client::roles_get`]: super::Client::roles_get*/
+    #[derive(Debug, Clone)]
+    pub struct RolesGet<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> RolesGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/role/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RoleDefinition>, Error<crate::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/role/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "roles_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::roles_update`]
+
+[`Client::roles_update`]: super::Client::roles_update*/
+    #[derive(Debug, Clone)]
+    pub struct RolesUpdate<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+        body: Result<types::builder::RoleUpdate, String>,
+    }
+    impl<'a> RolesUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::RoleUpdate>,
+            <V as std::convert::TryInto<types::RoleUpdate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `RoleUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::RoleUpdate,
+            ) -> types::builder::RoleUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/role/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RoleDefinition>, Error<crate::ErrorBody>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::RoleUpdate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/role/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "roles_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::roles_delete`]
+
+[`Client::roles_delete`]: super::Client::roles_delete*/
+    #[derive(Debug, Clone)]
+    pub struct RolesDelete<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> RolesDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/role/{id}/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<crate::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/role/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "roles_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::users_list`]
+
+[`Client::users_list`]: super::Client::users_list*/
+    #[derive(Debug, Clone)]
+    pub struct UsersList<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<i64>, String>,
+        order_by: Result<Option<types::UsersListOrderBy>, String>,
+        skip: Result<Option<i64>, String>,
+    }
+    impl<'a> UsersList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                order_by: Ok(None),
+                skip: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn order_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsersListOrderBy>,
+        {
+            self.order_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `UsersListOrderBy` for order_by failed".to_string()
+                });
+            self
+        }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/user/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UserList>, Error<crate::ErrorBody>> {
+            let Self { client, limit, order_by, skip } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let order_by = order_by.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/user/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("_limit", &limit))
+                .query(&progenitor_client::QueryParam::new("_order_by", &order_by))
+                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::users_list_availabilities`]
+
+[`Client::users_list_availabilities`]: super::Client::users_list_availabilities*/
+    #[derive(Debug, Clone)]
+    pub struct UsersListAvailabilities<'a> {
+        client: &'a super::Client,
+        organization_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> UsersListAvailabilities<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                organization_id: Ok(None),
+            }
+        }
+        pub fn organization_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.organization_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for organization_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/user/availability/`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UserAvailabilityList>,
+            Error<crate::ErrorBody>,
+        > {
+            let Self { client, organization_id } = self;
+            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/user/availability/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "organization_id",
+                        &organization_id,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_list_availabilities",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::users_get`]
+
+[`Client::users_get`]: super::Client::users_get*/
+    #[derive(Debug, Clone)]
+    pub struct UsersGet<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> UsersGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/user/{id}/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::User>, Error<crate::ErrorBody>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/user/{}/", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_get",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

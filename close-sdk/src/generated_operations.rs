@@ -5,10 +5,28 @@
 
 /// `(operation id, HTTP method, path template)` for every generated operation, sorted by id.
 pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("groups_add_member", "POST", "/group/{group_id}/member/"),
+    ("groups_create", "POST", "/group/"),
+    ("groups_delete", "DELETE", "/group/{id}/"),
+    ("groups_get", "GET", "/group/{id}/"),
+    ("groups_list", "GET", "/group/"),
+    ("groups_remove_member", "DELETE", "/group/{group_id}/member/{user_id}/"),
+    ("groups_update", "PUT", "/group/{id}/"),
     ("memberships_bulk_update", "PUT", "/membership/"),
     ("memberships_create", "POST", "/membership/"),
     ("memberships_delete", "DELETE", "/membership/{id}/"),
     ("memberships_get_pinned_views", "GET", "/membership/{id}/pinned_views/"),
     ("memberships_update", "PUT", "/membership/{id}/"),
     ("memberships_update_pinned_views", "PUT", "/membership/{id}/pinned_views/"),
+    ("organizations_get", "GET", "/organization/{id}/"),
+    ("organizations_update", "PUT", "/organization/{id}/"),
+    ("roles_create", "POST", "/role/"),
+    ("roles_delete", "DELETE", "/role/{id}/"),
+    ("roles_get", "GET", "/role/{id}/"),
+    ("roles_list", "GET", "/role/"),
+    ("roles_update", "PUT", "/role/{id}/"),
+    ("users_get", "GET", "/user/{id}/"),
+    ("users_get_me", "GET", "/me/"),
+    ("users_list", "GET", "/user/"),
+    ("users_list_availabilities", "GET", "/user/availability/"),
 ];

@@ -44,6 +44,7 @@ pub mod oauth;
 pub mod rate_limit;
 mod retry;
 mod role;
+mod timestamp;
 
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
@@ -63,6 +64,7 @@ pub use memberships::MembershipsExt;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use role::{Role, RoleId};
+pub use timestamp::Timestamp;
 
 /// The error type of the generated builders' `send()`; convert it with [`Error::from_generated`].
 pub type GeneratedError = progenitor_client::Error<ErrorBody>;

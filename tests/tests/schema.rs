@@ -80,5 +80,5 @@ fn effective_spec_is_openapi_3_0_3_with_one_error_schema() {
             }
         }
     }
-    assert_eq!(operations, 6);
+    assert_eq!(operations, 24);
 }
