@@ -5,7 +5,9 @@
 use anyhow::{bail, Result};
 use serde_json::Value;
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// `(operation id, METHOD, path template)` for every operation, sorted by id.
 pub fn operations(spec: &Value) -> Result<Vec<(String, String, String)>> {
@@ -53,7 +55,9 @@ mod tests {
             "/a/{id}/": {"put": {"operationId": "a_update"}, "delete": {"operationId": "a_delete"}}
         }});
         let src = operations_source(&spec).unwrap();
-        let a = src.find("(\"a_delete\", \"DELETE\", \"/a/{id}/\")").unwrap();
+        let a = src
+            .find("(\"a_delete\", \"DELETE\", \"/a/{id}/\")")
+            .unwrap();
         let b = src.find("(\"a_update\", \"PUT\", \"/a/{id}/\")").unwrap();
         let c = src.find("(\"b_get\", \"GET\", \"/b/\")").unwrap();
         assert!(a < b && b < c, "{src}");

@@ -212,14 +212,7 @@ impl ClientBuilder {
             .map_err(|_| Error::Config(format!("invalid user agent {ua:?}")))?;
         let http = match self.http_client {
             Some(c) => c,
-            None => {
-                install_tls_provider();
-                reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .build()
-                    .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?
-            }
+            None => http_client(self.connect_timeout, self.timeout)?,
         };
         let authorizer = match self.credentials {
             Some(c) => Authorizer::Static(c.header_value().map_err(Error::Config)?),
@@ -228,12 +221,7 @@ impl ClientBuilder {
                 let (app, tokens) = self
                     .oauth
                     .ok_or_else(|| Error::Config("no OAuth tokens".into()))?;
-                let manager = crate::oauth::TokenManager::new(
-                    app,
-                    http.clone(),
-                    tokens,
-                    self.on_token_refresh,
-                );
+                let manager = crate::oauth::TokenManager::new(app, tokens, self.on_token_refresh);
                 Authorizer::OAuth(Arc::new(manager))
             }
             None => {
@@ -251,6 +239,19 @@ impl ClientBuilder {
         };
         Ok(Client::new_with_client(&base_url, http, context))
     }
+}
+
+/// A reqwest client with the given timeouts (and, with `rustls-ring`, the TLS provider in place).
+pub(crate) fn http_client(
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, Error> {
+    install_tls_provider();
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
+        .build()
+        .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
 }
 
 /// With the default `rustls-ring` feature, reqwest needs a process-wide rustls provider. An

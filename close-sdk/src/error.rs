@@ -476,6 +476,25 @@ mod tests {
         assert_eq!(s.raw.as_deref(), Some("Service down"));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn error_bodies_never_fail_to_parse(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let b = ErrorBody::from_bytes(&bytes);
+            let _ = b.message();
+            if let Some(raw) = &b.raw {
+                proptest::prop_assert!(raw.len() <= MAX_RAW_BODY + '…'.len_utf8());
+            }
+        }
+
+        #[test]
+        fn json_error_bodies_keep_their_field_errors(field in "[a-z_]{1,12}", msg in "[ -~]{0,40}") {
+            let body = serde_json::json!({"field-errors": {&field: &msg}});
+            let b = ErrorBody::from_bytes(body.to_string().as_bytes());
+            proptest::prop_assert_eq!(b.field_errors.get(&field), Some(&Value::String(msg.clone())));
+            proptest::prop_assert!(b.message().contains(&msg));
+        }
+    }
+
     #[test]
     fn serialises_back_to_close_shape() {
         let text = r#"{"error":"bad","errors":["e"],"field-errors":{"email":"m"}}"#;

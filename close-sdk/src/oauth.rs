@@ -13,8 +13,7 @@
 //! let app = OAuthApp::new("oa2client_…", "secret")?.redirect_url("https://example.com/callback/close")?;
 //! let request = app.authorize_url();
 //! // Send the user to `request.url`; keep `request.state` to check the callback's `state`.
-//! let http = reqwest::Client::new();
-//! let tokens = app.exchange_code(&http, "code-from-the-callback").await?;
+//! let tokens = app.exchange_code("code-from-the-callback").await?;
 //! let client = close_sdk::Client::builder()
 //!     .oauth(app, tokens)
 //!     .on_token_refresh(|t| { /* persist t.refresh_token */ let _ = t; })
@@ -80,6 +79,7 @@ type OAuthClient = oauth2::Client<
 #[derive(Clone)]
 pub struct OAuthApp {
     client: OAuthClient,
+    http: reqwest::Client,
 }
 
 impl std::fmt::Debug for OAuthApp {
@@ -192,7 +192,9 @@ impl OAuthApp {
                 TokenUrl::new(TOKEN_URL.into()).map_err(|e| config_error("token URL", e))?,
             )
             .set_auth_type(AuthType::RequestBody);
-        Ok(OAuthApp { client })
+        let http =
+            crate::client::http_client(crate::DEFAULT_CONNECT_TIMEOUT, crate::DEFAULT_TIMEOUT)?;
+        Ok(OAuthApp { client, http })
     }
 
     /// The redirect URL registered for the app (Close requires `https://`).
@@ -200,6 +202,12 @@ impl OAuthApp {
         let url = RedirectUrl::new(url.into()).map_err(|e| config_error("redirect URL", e))?;
         self.client = self.client.set_redirect_uri(url);
         Ok(self)
+    }
+
+    /// The HTTP client for token requests (default: one with the SDK's default timeouts).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
     }
 
     /// Other endpoints (a staging server or a test mock).
@@ -225,7 +233,7 @@ impl OAuthApp {
     }
 
     /// Exchanges the `code` from the callback for tokens.
-    pub async fn exchange_code(&self, http: &reqwest::Client, code: &str) -> Result<Tokens, Error> {
+    pub async fn exchange_code(&self, code: &str) -> Result<Tokens, Error> {
         if code.trim().is_empty() {
             return Err(Error::InvalidRequest(
                 "the authorization code is empty".into(),
@@ -234,7 +242,7 @@ impl OAuthApp {
         let response = self
             .client
             .exchange_code(AuthorizationCode::new(code.to_string()))
-            .request_async(&TokenHttp(http.clone()))
+            .request_async(&TokenHttp(self.http.clone()))
             .await
             .map_err(token_error)?;
         Ok(Tokens::from_response(&response))
@@ -242,16 +250,12 @@ impl OAuthApp {
 
     /// Trades a refresh token for new tokens. Close rotates refresh tokens: store the returned
     /// one and discard the old.
-    pub async fn refresh(
-        &self,
-        http: &reqwest::Client,
-        refresh_token: &SecretString,
-    ) -> Result<Tokens, Error> {
+    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<Tokens, Error> {
         let token = RefreshToken::new(refresh_token.expose_secret().to_string());
         let response = self
             .client
             .exchange_refresh_token(&token)
-            .request_async(&TokenHttp(http.clone()))
+            .request_async(&TokenHttp(self.http.clone()))
             .await
             .map_err(token_error)?;
         let mut tokens = Tokens::from_response(&response);
@@ -321,21 +325,14 @@ pub(crate) type RefreshCallback = Arc<dyn Fn(&Tokens) + Send + Sync>;
 /// The live tokens of one client (shared by its clones); refreshes one at a time.
 pub(crate) struct TokenManager {
     app: OAuthApp,
-    http: reqwest::Client,
     tokens: tokio::sync::Mutex<Tokens>,
     on_refresh: Option<RefreshCallback>,
 }
 
 impl TokenManager {
-    pub(crate) fn new(
-        app: OAuthApp,
-        http: reqwest::Client,
-        tokens: Tokens,
-        on_refresh: Option<RefreshCallback>,
-    ) -> Self {
+    pub(crate) fn new(app: OAuthApp, tokens: Tokens, on_refresh: Option<RefreshCallback>) -> Self {
         TokenManager {
             app,
-            http,
             tokens: tokio::sync::Mutex::new(tokens),
             on_refresh,
         }
@@ -347,7 +344,7 @@ impl TokenManager {
         };
         let fresh = self
             .app
-            .refresh(&self.http, &refresh_token)
+            .refresh(&refresh_token)
             .await
             .map_err(|e| format!("OAuth token refresh failed: {e}"))?;
         *tokens = fresh;

@@ -78,7 +78,7 @@ pub fn parse_seconds(s: &str) -> Option<Duration> {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_772);
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
 /// assert_eq!(close_sdk::rate_limit::parse_retry_after("2", now), Some(Duration::from_secs(2)));
 /// assert_eq!(
 ///     close_sdk::rate_limit::parse_retry_after("Sun, 06 Nov 1994 08:49:42 GMT", now),
@@ -129,6 +129,9 @@ struct Window {
     remaining: Option<u64>,
     reset_at: Option<Instant>,
     in_flight: u32,
+    /// Whether any answer has been seen: until then one request goes alone, as a probe, so a
+    /// burst of first calls cannot all land in a window the client knows nothing about.
+    observed: bool,
 }
 
 enum Slot {
@@ -182,6 +185,9 @@ impl Window {
 
     fn take_slot(&mut self, now: Instant) -> Slot {
         self.roll_over(now);
+        if !self.observed && self.in_flight > 0 {
+            return Slot::WaitForNews;
+        }
         match self.remaining {
             None => {}
             Some(0) => {
@@ -251,6 +257,7 @@ impl Group {
         {
             let mut w = self.lock();
             w.in_flight = w.in_flight.saturating_sub(1);
+            w.observed = true;
             if let Some(rl) = rate_limit {
                 w.record(rl, now);
             }
@@ -336,6 +343,7 @@ mod tests {
             remaining: Some(1),
             reset_at: Some(now + Duration::from_secs(1)),
             in_flight: 0,
+            observed: true,
         };
         assert!(matches!(w.take_slot(now), Slot::Go));
         assert!(matches!(w.take_slot(now), Slot::WaitUntil(_)));
@@ -344,6 +352,18 @@ mod tests {
         assert!(matches!(w.take_slot(later), Slot::Go));
         // Window reopened with limit 2: the third waits for news from the two in flight.
         assert!(matches!(w.take_slot(later), Slot::WaitForNews));
+    }
+
+    #[test]
+    fn the_first_request_of_a_group_goes_alone() {
+        let now = Instant::now();
+        let mut w = Window::default();
+        assert!(matches!(w.take_slot(now), Slot::Go));
+        assert!(matches!(w.take_slot(now), Slot::WaitForNews));
+        w.in_flight = 0;
+        w.observed = true;
+        assert!(matches!(w.take_slot(now), Slot::Go));
+        assert!(matches!(w.take_slot(now), Slot::Go));
     }
 
     proptest! {

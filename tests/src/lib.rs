@@ -1,6 +1,8 @@
 //! Shared fixtures for close-sdk's integration tests: Close's documented examples and clients
 //! pointed at loopback servers.
 
+pub mod loopback_server;
+
 use close_sdk::Client;
 use httpmock::MockServer;
 use serde_json::{json, Value};

@@ -1,0 +1,339 @@
+//! A minimal HTTP/1.1 server on loopback for what httpmock cannot do: faults (a connection reset
+//! mid-response, a stall, a truncated body) and stateful answers (a server that enforces a rate
+//! limit). One request per connection (`Connection: close`); the accept loop is bounded and ends
+//! when the server is dropped.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The most connections one server accepts before it stops.
+const MAX_CONNECTIONS: usize = 5_000;
+/// The largest request it reads.
+const MAX_REQUEST: usize = 1 << 20;
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path with query.
+    pub path: String,
+    /// Header lines, names lowercased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the server does with one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A complete response.
+    Respond {
+        /// Status code.
+        status: u16,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// Body.
+        body: Vec<u8>,
+    },
+    /// Sends the status line and half the headers, then resets the connection.
+    ResetMidResponse,
+    /// Answers nothing for this long, then closes.
+    Stall(Duration),
+    /// Declares `declared` body bytes, sends `body` (fewer), then closes.
+    Truncated {
+        /// The Content-Length announced.
+        declared: usize,
+        /// What is actually sent.
+        body: Vec<u8>,
+    },
+}
+
+impl Reply {
+    /// A JSON response.
+    pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        Reply::Respond {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// Adds a header to a [`Reply::Respond`].
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let Reply::Respond { headers, .. } = &mut self {
+            headers.push((name.into(), value.into()));
+        }
+        self
+    }
+}
+
+type Handler = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
+
+/// A running loopback server; it stops when dropped.
+pub struct LoopbackServer {
+    addr: std::net::SocketAddr,
+    requests: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for LoopbackServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl LoopbackServer {
+    /// Serves every request with `handler`.
+    pub async fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let requests = Arc::new(AtomicUsize::new(0));
+        let handler: Handler = Arc::new(handler);
+        let counter = requests.clone();
+        let task = tokio::spawn(async move {
+            for _ in 0..MAX_CONNECTIONS {
+                let Ok((stream, _)) = listener.accept().await else {
+                    break;
+                };
+                let handler = handler.clone();
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let _ = serve_connection(stream, handler, counter).await;
+                });
+            }
+        });
+        LoopbackServer {
+            addr,
+            requests,
+            task,
+        }
+    }
+
+    /// Answers requests with `script` in order, then with `then` for ever.
+    pub async fn scripted(script: Vec<Reply>, then: Reply) -> Self {
+        let script = Mutex::new(VecDeque::from(script));
+        Self::start(move |_| {
+            script
+                .lock()
+                .ok()
+                .and_then(|mut s| s.pop_front())
+                .unwrap_or_else(|| then.clone())
+        })
+        .await
+    }
+
+    /// The base URL to give a client.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// How many requests it has read.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+async fn serve_connection(
+    mut stream: TcpStream,
+    handler: Handler,
+    counter: Arc<AtomicUsize>,
+) -> std::io::Result<()> {
+    let Some(request) = read_request(&mut stream).await? else {
+        return Ok(());
+    };
+    counter.fetch_add(1, Ordering::SeqCst);
+    match handler(&request) {
+        Reply::Respond {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} {}\r\nconnection: close\r\ncontent-length: {}\r\n",
+                reason(status),
+                body.len()
+            );
+            for (n, v) in headers {
+                head.push_str(&format!("{n}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.shutdown().await
+        }
+        Reply::ResetMidResponse => {
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: appl")
+                .await?;
+            stream.flush().await?;
+            // Linger 0: closing sends a TCP reset instead of an orderly shutdown.
+            let std_stream = stream.into_std()?;
+            socket2::SockRef::from(&std_stream).set_linger(Some(Duration::ZERO))?;
+            drop(std_stream);
+            Ok(())
+        }
+        Reply::Stall(d) => {
+            tokio::time::sleep(d).await;
+            Ok(())
+        }
+        Reply::Truncated { declared, body } => {
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n");
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.flush().await
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        401 => "Unauthorized",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Request>> {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if buf.len() > MAX_REQUEST {
+            return Ok(None);
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or_default().split_whitespace();
+    let method = first.next().unwrap_or_default().to_string();
+    let path = first.next().unwrap_or_default().to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+        .min(MAX_REQUEST);
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    }))
+}
+
+/// A server that enforces `limit` requests per fixed `window` the way Close reports it:
+/// `RateLimit: limit=…, remaining=…, reset=<decimal seconds>` on every answer, 429 above the
+/// limit. It answers every request with `ok_body`.
+pub struct RateLimitedServer {
+    /// The underlying server.
+    pub server: LoopbackServer,
+    stats: Arc<Mutex<WindowStats>>,
+}
+
+#[derive(Debug, Default)]
+struct WindowStats {
+    started: Option<Instant>,
+    window: u64,
+    count: u32,
+    too_many_by_window: std::collections::BTreeMap<u64, u32>,
+}
+
+impl RateLimitedServer {
+    /// Starts the server.
+    pub async fn start(limit: u32, window: Duration, ok_body: serde_json::Value) -> Self {
+        let stats = Arc::new(Mutex::new(WindowStats::default()));
+        let shared = stats.clone();
+        let server = LoopbackServer::start(move |_| {
+            let Ok(mut s) = shared.lock() else {
+                return Reply::json(500, &serde_json::json!({}));
+            };
+            let now = Instant::now();
+            let started = *s.started.get_or_insert(now);
+            let elapsed = now.duration_since(started);
+            let index = (elapsed.as_nanos() / window.as_nanos().max(1)) as u64;
+            if index != s.window {
+                s.window = index;
+                s.count = 0;
+            }
+            let window_end = started + window * (index as u32 + 1);
+            let reset = window_end.saturating_duration_since(now).as_secs_f64();
+            s.count += 1;
+            if s.count > limit {
+                *s.too_many_by_window.entry(index).or_default() += 1;
+                let header = format!("limit={limit}, remaining=0, reset={reset:.3}");
+                Reply::json(
+                    429,
+                    &serde_json::json!({"error": "API call count exceeded"}),
+                )
+                .with_header("ratelimit", &header)
+                .with_header("retry-after", &format!("{}", reset.ceil() as u64))
+            } else {
+                let header = format!(
+                    "limit={limit}, remaining={}, reset={reset:.3}",
+                    limit - s.count
+                );
+                Reply::json(200, &ok_body).with_header("ratelimit", &header)
+            }
+        })
+        .await;
+        RateLimitedServer { server, stats }
+    }
+
+    /// 429s answered, in all.
+    pub fn too_many_requests(&self) -> u32 {
+        self.stats
+            .lock()
+            .map(|s| s.too_many_by_window.values().sum())
+            .unwrap_or(0)
+    }
+
+    /// The most 429s answered within one window.
+    pub fn most_429s_in_one_window(&self) -> u32 {
+        self.stats
+            .lock()
+            .map(|s| s.too_many_by_window.values().copied().max().unwrap_or(0))
+            .unwrap_or(0)
+    }
+}
