@@ -10,6 +10,9 @@
 //!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans.
 //! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
 //!   `client.create_membership("john@salesteam.com", Role::User)`.
+//! - [`UsersExt`], [`OrganizationsExt`], [`RolesExt`], [`GroupsExt`]: the rest of Users &
+//!   Organizations (`client.me()`, `client.role_by_name("Sales Rep")`, …), with lists as
+//!   [`Paginated`] streams that follow `_skip`/`_limit`/`has_more`.
 //! - [`Role`], [`AutoRecordCalls`], [`EmailAddress`]: value types that reject bad input before
 //!   anything is sent and never fail to decode what Close returns.
 //! - [`Error`]: one error type for every failure, with Close's error body when there is one.
@@ -34,17 +37,23 @@
 
 mod auth;
 mod auto_record_calls;
+mod call;
 mod client;
 mod email;
 mod error;
+mod groups;
 mod hooks;
 mod memberships;
 #[cfg(feature = "oauth")]
 pub mod oauth;
+mod organizations;
+pub mod pagination;
 pub mod rate_limit;
 mod retry;
 mod role;
+mod roles;
 mod timestamp;
+mod users;
 
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
@@ -60,11 +69,16 @@ pub use client::{
 pub use email::EmailAddress;
 pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
 pub use generated::{builder, types, ByteStream, Client, ResponseValue};
+pub use groups::GroupsExt;
 pub use memberships::MembershipsExt;
+pub use organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
+pub use pagination::{ListOptions, Paginated, DEFAULT_PAGE_SIZE};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use role::{Role, RoleId};
+pub use roles::{RoleCatalog, RolesExt};
 pub use timestamp::Timestamp;
+pub use users::UsersExt;
 
 /// The error type of the generated builders' `send()`; convert it with [`Error::from_generated`].
 pub type GeneratedError = progenitor_client::Error<ErrorBody>;
@@ -72,5 +86,8 @@ pub type GeneratedError = progenitor_client::Error<ErrorBody>;
 /// Everything most programs need: `use close_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::memberships::MembershipsExt;
-    pub use crate::{AutoRecordCalls, Client, Error, Role};
+    pub use crate::{
+        AutoRecordCalls, Client, Error, GroupsExt, ListOptions, OrganizationsExt, Paginated, Role,
+        RolesExt, UsersExt,
+    };
 }

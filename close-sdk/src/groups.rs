@@ -1,0 +1,209 @@
+//! `GroupsExt`: the Groups operations as plain async calls, plus look-up by name.
+
+use std::future::Future;
+
+use crate::call::{fields_param, finish, path_id};
+use crate::pagination::{skip_limit, ListOptions, Page, Paginated};
+use crate::types::{Group, GroupMember};
+use crate::{Client, Error};
+
+/// The fields [`Group`] needs to decode; always part of a `_fields` selection.
+const GROUP_REQUIRED_FIELDS: [&str; 3] = ["id", "name", "organization_id"];
+
+/// The Groups API as one call each, over the generated builders.
+///
+/// ```no_run
+/// use close_sdk::prelude::*;
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let support = client.create_group("Support").await?;
+/// let me = client.me().await?;
+/// client.add_group_member(&support.id, &me.id).await?;
+/// // Or by name, e.g. when provisioning from a spreadsheet:
+/// client.add_user_to_group_by_name("Support", &me.id).await?;
+/// # Ok(()) }
+/// ```
+pub trait GroupsExt {
+    /// `GET /group/`: every group (without members), fetched `options.page_size` at a time as
+    /// the stream is consumed. [`ListOptions::fields`] is sent as `_fields`, with `id`, `name`
+    /// and `organization_id` always included.
+    fn list_groups(&self, options: ListOptions) -> Paginated<Group>;
+
+    /// `GET /group/`, every page.
+    fn all_groups(&self) -> impl Future<Output = Result<Vec<Group>, Error>> + Send;
+
+    /// The group named exactly `name` (names are unique in an organization), from
+    /// `GET /group/`; `None` if there is none. Members are not included: use [`Self::get_group`].
+    fn group_by_name(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Group>, Error>> + Send;
+
+    /// `GET /group/{id}/`: one group with its members.
+    fn get_group(&self, id: &str) -> impl Future<Output = Result<Group, Error>> + Send;
+
+    /// `POST /group/`: creates an empty group; `name` must be unique in the organization.
+    fn create_group(&self, name: &str) -> impl Future<Output = Result<Group, Error>> + Send;
+
+    /// `PUT /group/{id}/`: renames the group.
+    fn rename_group(
+        &self,
+        id: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Group, Error>> + Send;
+
+    /// `DELETE /group/{id}/`: deletes the group (its users stay in the organization). Close
+    /// refuses while saved reports or Smart Views reference it.
+    fn delete_group(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// `POST /group/{group_id}/member/`: adds the user; nothing changes if they are a member.
+    fn add_group_member(
+        &self,
+        group_id: &str,
+        user_id: &str,
+    ) -> impl Future<Output = Result<GroupMember, Error>> + Send;
+
+    /// `DELETE /group/{group_id}/member/{user_id}/`: removes the user; nothing changes if they
+    /// are not a member.
+    fn remove_group_member(
+        &self,
+        group_id: &str,
+        user_id: &str,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Finds the group named `group_name` ([`Self::group_by_name`]) and adds the user to it.
+    /// No such group is an [`Error::InvalidRequest`], and then nothing is added.
+    fn add_user_to_group_by_name(
+        &self,
+        group_name: &str,
+        user_id: &str,
+    ) -> impl Future<Output = Result<GroupMember, Error>> + Send;
+}
+
+/// Checks a group name: not blank.
+fn group_name(name: &str) -> Result<&str, Error> {
+    if name.trim().is_empty() {
+        return Err(Error::InvalidRequest("group name must not be blank".into()));
+    }
+    Ok(name)
+}
+
+impl GroupsExt for Client {
+    fn list_groups(&self, options: ListOptions) -> Paginated<Group> {
+        let fields = if options.get_fields().is_empty() {
+            None
+        } else {
+            match fields_param(options.get_fields(), &GROUP_REQUIRED_FIELDS) {
+                Ok(f) => Some(f),
+                Err(e) => return Paginated::failed(e),
+            }
+        };
+        let client = self.clone();
+        Paginated::new(options.get_page_size(), move |page| {
+            let client = client.clone();
+            let fields = fields.clone();
+            async move {
+                let (skip, limit) = skip_limit(page)?;
+                let mut call = client.groups_list().skip(skip).limit(limit);
+                if let Some(fields) = fields {
+                    call = call.fields(fields);
+                }
+                let list = finish(call.send().await).await?;
+                Ok(Page {
+                    items: list.data,
+                    has_more: list.has_more,
+                })
+            }
+        })
+    }
+
+    async fn all_groups(&self) -> Result<Vec<Group>, Error> {
+        self.list_groups(ListOptions::default()).collect_all().await
+    }
+
+    async fn group_by_name(&self, name: &str) -> Result<Option<Group>, Error> {
+        let name = group_name(name)?;
+        let mut groups = self.list_groups(ListOptions::default());
+        while let Some(group) = groups.next().await {
+            let group = group?;
+            if group.name == name {
+                return Ok(Some(group));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn get_group(&self, id: &str) -> Result<Group, Error> {
+        let id = path_id("group id", id)?;
+        finish(self.groups_get().id(id).send().await).await
+    }
+
+    async fn create_group(&self, name: &str) -> Result<Group, Error> {
+        let name = group_name(name)?;
+        finish(
+            self.groups_create()
+                .body_map(|b| b.name(name.to_string()))
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    async fn rename_group(&self, id: &str, name: &str) -> Result<Group, Error> {
+        let id = path_id("group id", id)?;
+        let name = group_name(name)?;
+        finish(
+            self.groups_update()
+                .id(id)
+                .body_map(|b| b.name(name.to_string()))
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    async fn delete_group(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("group id", id)?;
+        finish(self.groups_delete().id(id).send().await).await
+    }
+
+    async fn add_group_member(&self, group_id: &str, user_id: &str) -> Result<GroupMember, Error> {
+        let group_id = path_id("group id", group_id)?;
+        let user_id = path_id("user id", user_id)?;
+        finish(
+            self.groups_add_member()
+                .group_id(group_id)
+                .body_map(|b| b.user_id(user_id.to_string()))
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    async fn remove_group_member(&self, group_id: &str, user_id: &str) -> Result<(), Error> {
+        let group_id = path_id("group id", group_id)?;
+        let user_id = path_id("user id", user_id)?;
+        finish(
+            self.groups_remove_member()
+                .group_id(group_id)
+                .user_id(user_id)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    async fn add_user_to_group_by_name(
+        &self,
+        group_name: &str,
+        user_id: &str,
+    ) -> Result<GroupMember, Error> {
+        let user_id = path_id("user id", user_id)?;
+        let Some(group) = self.group_by_name(group_name).await? else {
+            return Err(Error::InvalidRequest(format!(
+                "no group named {group_name:?} in this organization"
+            )));
+        };
+        self.add_group_member(&group.id, user_id).await
+    }
+}

@@ -1,0 +1,161 @@
+//! `OrganizationsExt`: the Organizations operations as plain async calls.
+
+use std::future::Future;
+
+use crate::call::{finish, path_id};
+use crate::types::{Organization, OrganizationMembership, OrganizationUpdate};
+use crate::{Client, Error, Role};
+
+/// What `_expand` asks for in [`OrganizationsExt::get_organization_with_users`]: Close's
+/// documented way to get a nested `user` in each membership instead of `user_…` fields.
+pub const EXPAND_MEMBERSHIP_USERS: &str = "memberships__user,inactive_memberships__user";
+
+/// Close's documented maximum number of lead statuses in an update.
+const MAX_LEAD_STATUSES: usize = 1000;
+
+/// The Organizations API as one call each, over the generated builders.
+///
+/// ```no_run
+/// use close_sdk::prelude::*;
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let me = client.me().await?;
+/// for org in &me.organizations {
+///     let org = client.get_organization(&org.id).await?;
+///     for m in &org.memberships {
+///         println!("{} {:?} {}", m.user_id, m.user_email, m.role_id);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub trait OrganizationsExt {
+    /// `GET /organization/{id}/`: the organization with its active and inactive memberships
+    /// (each with `user_…` fields).
+    fn get_organization(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Organization, Error>> + Send;
+
+    /// `GET /organization/{id}/?_expand=memberships__user,inactive_memberships__user`: the same,
+    /// with each membership's user as a nested [`crate::types::User`] in `user`.
+    fn get_organization_with_users(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Organization, Error>> + Send;
+
+    /// `PUT /organization/{id}/`: changes the fields set in `update` (name, currency, the order
+    /// of lead statuses, unsubscribe-link settings). `currency` must be a three-letter ISO 4217
+    /// code and at most 1000 lead statuses may be sent; both are checked before sending.
+    fn update_organization(
+        &self,
+        id: &str,
+        update: OrganizationUpdate,
+    ) -> impl Future<Output = Result<Organization, Error>> + Send;
+}
+
+/// Checks what the spec says about an update's values and Close would refuse.
+fn check_update(update: &OrganizationUpdate) -> Result<(), Error> {
+    if let Some(currency) = &update.currency {
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(Error::InvalidRequest(format!(
+                "currency {currency:?} is not a three-letter ISO 4217 code (e.g. USD)"
+            )));
+        }
+    }
+    if update.lead_statuses.len() > MAX_LEAD_STATUSES {
+        return Err(Error::InvalidRequest(format!(
+            "{} lead statuses is more than Close accepts ({MAX_LEAD_STATUSES})",
+            update.lead_statuses.len()
+        )));
+    }
+    if let Some(bad) = update.lead_statuses.iter().find(|s| {
+        s.id.as_deref()
+            .is_none_or(|id| path_id("lead status id", id).is_err())
+    }) {
+        return Err(Error::InvalidRequest(format!(
+            "lead status {bad:?} needs the id of an existing status"
+        )));
+    }
+    Ok(())
+}
+
+impl OrganizationsExt for Client {
+    async fn get_organization(&self, id: &str) -> Result<Organization, Error> {
+        let id = path_id("organization id", id)?;
+        finish(self.organizations_get().id(id).send().await).await
+    }
+
+    async fn get_organization_with_users(&self, id: &str) -> Result<Organization, Error> {
+        let id = path_id("organization id", id)?;
+        finish(
+            self.organizations_get()
+                .id(id)
+                .expand(EXPAND_MEMBERSHIP_USERS)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    async fn update_organization(
+        &self,
+        id: &str,
+        update: OrganizationUpdate,
+    ) -> Result<Organization, Error> {
+        let id = path_id("organization id", id)?;
+        check_update(&update)?;
+        finish(self.organizations_update().id(id).body(update).send().await).await
+    }
+}
+
+impl OrganizationMembership {
+    /// The membership's role, or `None` when Close returned a role the SDK does not know.
+    ///
+    /// ```
+    /// # let m: close_sdk::types::OrganizationMembership = serde_json::from_str(
+    /// #   r#"{"id":"memb_1","user_id":"user_1","role_id":"superuser"}"#).unwrap();
+    /// assert_eq!(m.role(), Some(close_sdk::Role::Superuser));
+    /// ```
+    pub fn role(&self) -> Option<Role> {
+        self.role_id.parse().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::InlineLeadStatusPayload;
+
+    #[test]
+    fn updates_are_checked_against_the_spec() {
+        let ok = OrganizationUpdate {
+            currency: Some("USD".into()),
+            ..Default::default()
+        };
+        assert!(check_update(&ok).is_ok());
+        for bad in ["usd", "US", "USDX", "€€€"] {
+            let u = OrganizationUpdate {
+                currency: Some(bad.into()),
+                ..Default::default()
+            };
+            assert!(check_update(&u).is_err(), "{bad}");
+        }
+        let status = InlineLeadStatusPayload {
+            id: Some("stat_1".into()),
+            label: None,
+        };
+        let too_many = OrganizationUpdate {
+            lead_statuses: vec![status; 1001],
+            ..Default::default()
+        };
+        assert!(check_update(&too_many).is_err());
+        let no_id = OrganizationUpdate {
+            lead_statuses: vec![InlineLeadStatusPayload {
+                id: None,
+                label: Some("New".into()),
+            }],
+            ..Default::default()
+        };
+        assert!(check_update(&no_id).is_err());
+    }
+}

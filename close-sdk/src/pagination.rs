@@ -1,0 +1,318 @@
+//! Close's offset pagination (`_skip`/`_limit`, answered with `{data, has_more}`) as an async
+//! [`Stream`] of items.
+//!
+//! A [`Paginated`] fetches one page when its buffer runs dry and it is polled again, so dropping
+//! it (or stopping early) sends no further request. It ends after a page with `has_more: false`,
+//! after an empty page (even if Close says there is more, so a misbehaving server cannot make it
+//! loop), or with the first error, which it yields; Close's 400 for a `_limit` or `_skip` over
+//! the resource's maximum arrives that way.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+
+use crate::Error;
+
+/// The page size used unless [`ListOptions::page_size`] says otherwise (Close's own default).
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// How to list: page size and, where the endpoint supports it, `_fields`.
+///
+/// ```
+/// use close_sdk::ListOptions;
+/// let opts = ListOptions::default().page_size(50).fields(["name"]);
+/// assert_eq!(opts.get_page_size(), 50);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListOptions {
+    page_size: u32,
+    fields: Vec<String>,
+}
+
+impl Default for ListOptions {
+    fn default() -> Self {
+        ListOptions {
+            page_size: DEFAULT_PAGE_SIZE,
+            fields: Vec::new(),
+        }
+    }
+}
+
+impl ListOptions {
+    /// Items per request (`_limit`), at least 1. Close answers 400 above a per-resource maximum
+    /// it does not publish; the stream then ends with that error.
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = page_size;
+        self
+    }
+
+    /// Fields to return (`_fields`, sent comma-separated). The fields the SDK's type requires
+    /// (e.g. a group's `id`, `name` and `organization_id`) are always added. Only for lists whose
+    /// endpoint documents `_fields` (groups); others refuse the option without sending anything.
+    pub fn fields<I, S>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.fields = fields.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The page size.
+    pub fn get_page_size(&self) -> u32 {
+        self.page_size
+    }
+
+    /// The requested fields (empty: all).
+    pub fn get_fields(&self) -> &[String] {
+        &self.fields
+    }
+}
+
+/// Which slice of a list to fetch: `_skip` and `_limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Items to skip (`_skip`).
+    pub skip: u64,
+    /// Items to return at most (`_limit`).
+    pub limit: u32,
+}
+
+/// One page of a list: its items and whether Close has more after them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items (`data`).
+    pub items: Vec<T>,
+    /// `has_more`.
+    pub has_more: bool,
+}
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
+
+/// The items of a paginated list, fetched page by page as they are consumed.
+///
+/// Use it as a [`Stream`] (with `futures::StreamExt`), or with its own [`Paginated::next`] and
+/// [`Paginated::collect_all`].
+///
+/// ```no_run
+/// use close_sdk::prelude::*;
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let mut users = client.list_users(ListOptions::default().page_size(50));
+/// while let Some(user) = users.next().await {
+///     println!("{}", user?.id);
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "a Paginated does nothing until it is polled"]
+pub struct Paginated<T> {
+    inner: BoxStream<T>,
+}
+
+struct State<T, F> {
+    fetch: F,
+    next: PageRequest,
+    buffer: std::vec::IntoIter<T>,
+    last_page: bool,
+}
+
+impl<T: Send + 'static> Paginated<T> {
+    /// Pages through a list with `fetch`, which gets each page's `_skip`/`_limit`.
+    ///
+    /// `_skip` advances by the number of items received, so a server that returns fewer than
+    /// `_limit` items skips nothing. A `page_size` of 0 gives a stream that yields one
+    /// [`Error::InvalidRequest`] and sends nothing.
+    ///
+    /// ```
+    /// use close_sdk::pagination::{Page, PageRequest, Paginated};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let numbers = Paginated::new(2, |p: PageRequest| async move {
+    ///     let items: Vec<u64> = (p.skip..(p.skip + u64::from(p.limit)).min(5)).collect();
+    ///     Ok(Page { has_more: p.skip + u64::from(p.limit) < 5, items })
+    /// });
+    /// assert_eq!(numbers.collect_all().await.unwrap(), vec![0, 1, 2, 3, 4]);
+    /// # }
+    /// ```
+    pub fn new<F, Fut>(page_size: u32, fetch: F) -> Self
+    where
+        F: FnMut(PageRequest) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
+    {
+        if page_size == 0 {
+            return Self::failed(Error::InvalidRequest("page size must be at least 1".into()));
+        }
+        let state = State {
+            fetch,
+            next: PageRequest {
+                skip: 0,
+                limit: page_size,
+            },
+            buffer: Vec::new().into_iter(),
+            last_page: false,
+        };
+        let inner = stream::try_unfold(state, |mut st| async move {
+            // At most two rounds: yield from the buffer, or fetch once and then yield or end.
+            loop {
+                if let Some(item) = st.buffer.next() {
+                    return Ok(Some((item, st)));
+                }
+                if st.last_page {
+                    return Ok(None);
+                }
+                let page = (st.fetch)(st.next).await?;
+                let received = page.items.len();
+                st.last_page = !page.has_more || received == 0;
+                st.next.skip = st.next.skip.saturating_add(received as u64);
+                st.buffer = page.items.into_iter();
+            }
+        });
+        Paginated {
+            inner: Box::pin(inner),
+        }
+    }
+
+    /// A stream that yields `error` once and ends, sending nothing (for invalid input).
+    pub(crate) fn failed(error: Error) -> Self {
+        Paginated {
+            inner: Box::pin(stream::once(async move { Err(error) })),
+        }
+    }
+
+    /// The next item: `None` at the end, `Some(Err(..))` once if a page failed (then `None`).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        StreamExt::next(&mut self.inner).await
+    }
+
+    /// Every remaining item, or the first error.
+    pub async fn collect_all(self) -> Result<Vec<T>, Error> {
+        self.inner.try_collect().await
+    }
+}
+
+impl<T> Stream for Paginated<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for Paginated<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginated").finish_non_exhaustive()
+    }
+}
+
+/// Converts the SDK's page request to the generated builders' `i64` parameters.
+pub(crate) fn skip_limit(page: PageRequest) -> Result<(i64, i64), Error> {
+    let skip = i64::try_from(page.skip)
+        .map_err(|_| Error::InvalidRequest(format!("_skip {} is too large", page.skip)))?;
+    Ok((skip, i64::from(page.limit)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    /// A list of `total` numbers served `limit` at a time; records every request.
+    fn numbers(total: u64, page_size: u32) -> (Paginated<u64>, Arc<Mutex<Vec<PageRequest>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let p = Paginated::new(page_size, move |req: PageRequest| {
+            log.lock().unwrap().push(req);
+            async move {
+                let end = (req.skip + u64::from(req.limit)).min(total);
+                Ok(Page {
+                    items: (req.skip..end).collect(),
+                    has_more: end < total,
+                })
+            }
+        });
+        (p, seen)
+    }
+
+    #[test]
+    fn follows_skip_and_limit_until_has_more_is_false() {
+        let (p, seen) = numbers(5, 2);
+        assert_eq!(block_on(p.collect_all()).unwrap(), vec![0, 1, 2, 3, 4]);
+        let skips: Vec<u64> = seen.lock().unwrap().iter().map(|r| r.skip).collect();
+        assert_eq!(skips, [0, 2, 4]);
+    }
+
+    #[test]
+    fn stopping_early_sends_no_further_request() {
+        let (mut p, seen) = numbers(100, 10);
+        block_on(async {
+            for _ in 0..10 {
+                p.next().await.unwrap().unwrap();
+            }
+        });
+        drop(p);
+        assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_empty_page_ends_the_stream_even_if_close_says_there_is_more() {
+        let calls = Arc::new(Mutex::new(0));
+        let count = calls.clone();
+        let p = Paginated::new(10, move |_| {
+            *count.lock().unwrap() += 1;
+            async {
+                Ok(Page::<u8> {
+                    items: vec![],
+                    has_more: true,
+                })
+            }
+        });
+        assert!(block_on(p.collect_all()).unwrap().is_empty());
+        assert_eq!(*calls.lock().unwrap(), 1);
+    }
+
+    #[test]
+    fn an_error_is_yielded_once_and_ends_the_stream() {
+        let mut p = Paginated::new(10, |req: PageRequest| async move {
+            if req.skip == 0 {
+                Ok(Page {
+                    items: vec![1u8],
+                    has_more: true,
+                })
+            } else {
+                Err(Error::InvalidRequest("boom".into()))
+            }
+        });
+        block_on(async {
+            assert_eq!(p.next().await.unwrap().unwrap(), 1);
+            assert!(p.next().await.unwrap().is_err());
+            assert!(p.next().await.is_none());
+        });
+    }
+
+    #[test]
+    fn a_zero_page_size_is_refused_without_fetching() {
+        let p = Paginated::new(0, |_| async {
+            Ok(Page::<u8> {
+                items: vec![],
+                has_more: false,
+            })
+        });
+        assert!(matches!(
+            block_on(p.collect_all()),
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+}

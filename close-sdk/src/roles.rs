@@ -1,0 +1,229 @@
+//! `RolesExt`: the Roles operations as plain async calls, plus look-up by name.
+
+use std::future::Future;
+
+use crate::call::{finish, path_id};
+use crate::pagination::{skip_limit, ListOptions, Page, Paginated};
+use crate::types::{RoleCreate, RoleDefinition, RoleName, RoleUpdate};
+use crate::{Client, Error, Role};
+
+/// Your organization's roles, split by who maintains them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleCatalog {
+    /// Roles the system maintains (`editable: false`, e.g. Admin).
+    pub predefined: Vec<RoleDefinition>,
+    /// Roles your organization defined (`editable` true or not reported).
+    pub custom: Vec<RoleDefinition>,
+}
+
+/// The Roles API as one call each, over the generated builders.
+///
+/// A role is assigned through a membership: resolve it here, then pass
+/// [`RoleDefinition::role`] to [`MembershipsExt`](crate::MembershipsExt).
+///
+/// ```no_run
+/// use close_sdk::prelude::*;
+/// use close_sdk::types::MembershipUpdate;
+///
+/// # async fn run(client: Client, membership_id: &str) -> Result<(), Error> {
+/// if let Some(rep) = client.role_by_name("Sales Rep").await? {
+///     let update = MembershipUpdate { role_id: rep.role(), ..Default::default() };
+///     client.update_membership(membership_id, update).await?;
+/// }
+/// # Ok(()) }
+/// ```
+pub trait RolesExt {
+    /// `GET /role/`: every role, fetched `options.page_size` at a time as the stream is
+    /// consumed. `GET /role/` documents no `_fields`, so setting [`ListOptions::fields`] makes
+    /// the stream yield [`Error::InvalidRequest`] without a request.
+    fn list_roles(&self, options: ListOptions) -> Paginated<RoleDefinition>;
+
+    /// `GET /role/`, every page.
+    fn all_roles(&self) -> impl Future<Output = Result<Vec<RoleDefinition>, Error>> + Send;
+
+    /// `GET /role/`, every page, split into predefined and custom roles.
+    fn role_catalog(&self) -> impl Future<Output = Result<RoleCatalog, Error>> + Send;
+
+    /// The role whose name is exactly `name` (case-sensitive), from `GET /role/`; `None` if
+    /// there is none. Two roles with that name are an [`Error::InvalidRequest`] (use the id).
+    fn role_by_name(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<RoleDefinition>, Error>> + Send;
+
+    /// `GET /role/{id}/`: one role.
+    fn get_role(&self, id: &str) -> impl Future<Output = Result<RoleDefinition, Error>> + Send;
+
+    /// `POST /role/`: creates a custom role named `name` granting `permissions`.
+    fn create_role<I, S>(
+        &self,
+        name: &str,
+        permissions: I,
+    ) -> impl Future<Output = Result<RoleDefinition, Error>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>;
+
+    /// `POST /role/` with every field, e.g. lead visibility.
+    fn create_role_with(
+        &self,
+        role: RoleCreate,
+    ) -> impl Future<Output = Result<RoleDefinition, Error>> + Send;
+
+    /// `PUT /role/{id}/`: changes the fields set in `update` (`permissions` replaces the list).
+    fn update_role(
+        &self,
+        id: &str,
+        update: RoleUpdate,
+    ) -> impl Future<Output = Result<RoleDefinition, Error>> + Send;
+
+    /// `DELETE /role/{id}/`: deletes a custom role. Close refuses while users still have it:
+    /// move them to another role first.
+    fn delete_role(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+}
+
+/// Checks permission names: non-empty, no whitespace or commas.
+fn check_permissions(permissions: &[String]) -> Result<(), Error> {
+    match permissions
+        .iter()
+        .find(|p| p.is_empty() || p.chars().any(|c| c.is_whitespace() || c == ','))
+    {
+        Some(bad) => Err(Error::InvalidRequest(format!(
+            "permission {bad:?} is empty or contains whitespace"
+        ))),
+        None => Ok(()),
+    }
+}
+
+impl RolesExt for Client {
+    fn list_roles(&self, options: ListOptions) -> Paginated<RoleDefinition> {
+        if !options.get_fields().is_empty() {
+            return Paginated::failed(Error::InvalidRequest(
+                "GET /role/ does not take `_fields`".into(),
+            ));
+        }
+        let client = self.clone();
+        Paginated::new(options.get_page_size(), move |page| {
+            let client = client.clone();
+            async move {
+                let (skip, limit) = skip_limit(page)?;
+                let list = finish(client.roles_list().skip(skip).limit(limit).send().await).await?;
+                Ok(Page {
+                    items: list.data,
+                    has_more: list.has_more,
+                })
+            }
+        })
+    }
+
+    async fn all_roles(&self) -> Result<Vec<RoleDefinition>, Error> {
+        self.list_roles(ListOptions::default()).collect_all().await
+    }
+
+    async fn role_catalog(&self) -> Result<RoleCatalog, Error> {
+        let (predefined, custom) = self
+            .all_roles()
+            .await?
+            .into_iter()
+            .partition(RoleDefinition::is_predefined);
+        Ok(RoleCatalog { predefined, custom })
+    }
+
+    async fn role_by_name(&self, name: &str) -> Result<Option<RoleDefinition>, Error> {
+        if name.trim().is_empty() {
+            return Err(Error::InvalidRequest("role name must not be empty".into()));
+        }
+        let mut found: Vec<RoleDefinition> = self
+            .all_roles()
+            .await?
+            .into_iter()
+            .filter(|r| r.name == name)
+            .collect();
+        match found.len() {
+            0 | 1 => Ok(found.pop()),
+            n => Err(Error::InvalidRequest(format!(
+                "{n} roles are named {name:?}; use the role id instead"
+            ))),
+        }
+    }
+
+    async fn get_role(&self, id: &str) -> Result<RoleDefinition, Error> {
+        let id = path_id("role id", id)?;
+        finish(self.roles_get().id(id).send().await).await
+    }
+
+    fn create_role<I, S>(
+        &self,
+        name: &str,
+        permissions: I,
+    ) -> impl Future<Output = Result<RoleDefinition, Error>> + Send
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        // Collected eagerly so the iterator does not need to be `Send`.
+        let permissions: Vec<String> = permissions.into_iter().map(Into::into).collect();
+        let name = name.parse::<RoleName>();
+        async move {
+            let name = name.map_err(|e| Error::InvalidRequest(format!("role name: {e}")))?;
+            let role = RoleCreate {
+                name,
+                permissions,
+                visibility_user_lcf_behavior: None,
+                visibility_user_lcf_ids: Vec::new(),
+            };
+            self.create_role_with(role).await
+        }
+    }
+
+    async fn create_role_with(&self, role: RoleCreate) -> Result<RoleDefinition, Error> {
+        if role.name.trim().is_empty() {
+            return Err(Error::InvalidRequest("role name must not be blank".into()));
+        }
+        check_permissions(&role.permissions)?;
+        finish(self.roles_create().body(role).send().await).await
+    }
+
+    async fn update_role(&self, id: &str, update: RoleUpdate) -> Result<RoleDefinition, Error> {
+        let id = path_id("role id", id)?;
+        check_permissions(&update.permissions)?;
+        finish(self.roles_update().id(id).body(update).send().await).await
+    }
+
+    async fn delete_role(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("role id", id)?;
+        finish(self.roles_delete().id(id).send().await).await
+    }
+}
+
+impl RoleDefinition {
+    /// The role as a membership's `role_id` (a custom role id `role_…`), or `None` when the id
+    /// is not one the SDK can send.
+    ///
+    /// ```
+    /// # let r: close_sdk::types::RoleDefinition = serde_json::from_str(
+    /// #   r#"{"id":"role_abc","name":"Sales Rep"}"#).unwrap();
+    /// assert_eq!(r.role().unwrap().to_string(), "role_abc");
+    /// ```
+    pub fn role(&self) -> Option<Role> {
+        self.id.parse().ok()
+    }
+
+    /// Whether the system maintains the role (`editable: false`, e.g. Admin).
+    pub fn is_predefined(&self) -> bool {
+        self.editable == Some(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_are_checked() {
+        assert!(check_permissions(&["bulk_edit".into(), "export".into()]).is_ok());
+        for bad in ["", "bulk edit", "a,b"] {
+            assert!(check_permissions(&[bad.to_string()]).is_err(), "{bad:?}");
+        }
+    }
+}
