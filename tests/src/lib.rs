@@ -2,6 +2,7 @@
 //! pointed at loopback servers.
 
 pub mod loopback_server;
+pub mod resources;
 
 use close_sdk::Client;
 use httpmock::MockServer;
