@@ -18,6 +18,7 @@
 pub mod api_surface;
 pub mod codegen;
 pub mod json;
+pub mod mocks;
 pub mod normalize;
 pub mod operations;
 pub mod overlay;
@@ -37,6 +38,8 @@ pub const EFFECTIVE_SPEC: &str = "openapi/close.json";
 pub const GENERATED_CLIENT: &str = "close-sdk/src/generated.rs";
 /// The operation table, relative to the workspace root.
 pub const GENERATED_OPERATIONS: &str = "close-sdk/src/generated_operations.rs";
+/// The typed httpmock helpers (close-sdk's `mock` feature), relative to the workspace root.
+pub const GENERATED_MOCKS: &str = "close-sdk/src/generated_httpmock.rs";
 /// The overlay, relative to the workspace root.
 pub const OVERLAY: &str = "openapi/overlay.yaml";
 /// The pinned upstream copies and their provenance, relative to the workspace root.
@@ -78,6 +81,10 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
         GeneratedFile {
             path: GENERATED_OPERATIONS.into(),
             contents: operations::operations_source(&spec)?,
+        },
+        GeneratedFile {
+            path: GENERATED_MOCKS.into(),
+            contents: mocks::generate_mocks(&spec).context("generating the typed mocks")?,
         },
     ])
 }

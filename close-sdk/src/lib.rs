@@ -44,10 +44,13 @@ mod error;
 mod groups;
 mod hooks;
 mod memberships;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "oauth")]
 pub mod oauth;
 mod organizations;
 pub mod pagination;
+pub mod provisioning;
 pub mod rate_limit;
 mod retry;
 mod role;
@@ -60,6 +63,10 @@ mod users;
 mod generated;
 #[rustfmt::skip]
 mod generated_operations;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all, clippy::pedantic, unused)]
+mod generated_httpmock;
 
 pub use auth::Credentials;
 pub use auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
@@ -73,6 +80,7 @@ pub use groups::GroupsExt;
 pub use memberships::MembershipsExt;
 pub use organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
 pub use pagination::{ListOptions, Paginated, DEFAULT_PAGE_SIZE};
+pub use provisioning::ProvisioningExt;
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use role::{Role, RoleId};
@@ -83,11 +91,16 @@ pub use users::UsersExt;
 /// The error type of the generated builders' `send()`; convert it with [`Error::from_generated`].
 pub type GeneratedError = progenitor_client::Error<ErrorBody>;
 
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// Everything most programs need: `use close_sdk::prelude::*;`.
 pub mod prelude {
     pub use crate::memberships::MembershipsExt;
     pub use crate::{
-        AutoRecordCalls, Client, Error, GroupsExt, ListOptions, OrganizationsExt, Paginated, Role,
-        RolesExt, UsersExt,
+        AutoRecordCalls, Client, Error, GroupsExt, ListOptions, OrganizationsExt, Paginated,
+        ProvisioningExt, Role, RolesExt, UsersExt,
     };
 }

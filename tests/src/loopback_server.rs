@@ -55,6 +55,8 @@ pub enum Reply {
     ResetMidResponse,
     /// Answers nothing for this long, then closes.
     Stall(Duration),
+    /// Waits, then gives the reply.
+    Delayed(Duration, Box<Reply>),
     /// Declares `declared` body bytes, sends `body` (fewer), then closes.
     Truncated {
         /// The Content-Length announced.
@@ -85,10 +87,18 @@ impl Reply {
 
 type Handler = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
 
+/// Requests being answered now, and the most at any moment.
+#[derive(Debug, Default)]
+struct InFlight {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
 /// A running loopback server; it stops when dropped.
 pub struct LoopbackServer {
     addr: std::net::SocketAddr,
     requests: Arc<AtomicUsize>,
+    in_flight: Arc<InFlight>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -108,6 +118,8 @@ impl LoopbackServer {
         let requests = Arc::new(AtomicUsize::new(0));
         let handler: Handler = Arc::new(handler);
         let counter = requests.clone();
+        let in_flight = Arc::new(InFlight::default());
+        let gauge = in_flight.clone();
         let task = tokio::spawn(async move {
             for _ in 0..MAX_CONNECTIONS {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -115,14 +127,16 @@ impl LoopbackServer {
                 };
                 let handler = handler.clone();
                 let counter = counter.clone();
+                let gauge = gauge.clone();
                 tokio::spawn(async move {
-                    let _ = serve_connection(stream, handler, counter).await;
+                    let _ = serve_connection(stream, handler, counter, &gauge).await;
                 });
             }
         });
         LoopbackServer {
             addr,
             requests,
+            in_flight,
             task,
         }
     }
@@ -145,6 +159,11 @@ impl LoopbackServer {
         format!("http://{}", self.addr)
     }
 
+    /// The most requests that were being answered at the same moment.
+    pub fn most_in_flight(&self) -> usize {
+        self.in_flight.most.load(Ordering::SeqCst)
+    }
+
     /// How many requests it has read.
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
@@ -155,12 +174,21 @@ async fn serve_connection(
     mut stream: TcpStream,
     handler: Handler,
     counter: Arc<AtomicUsize>,
+    gauge: &InFlight,
 ) -> std::io::Result<()> {
     let Some(request) = read_request(&mut stream).await? else {
         return Ok(());
     };
     counter.fetch_add(1, Ordering::SeqCst);
-    match handler(&request) {
+    let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
+    gauge.most.fetch_max(now, Ordering::SeqCst);
+    let result = answer(&mut stream, handler(&request)).await;
+    gauge.now.fetch_sub(1, Ordering::SeqCst);
+    result
+}
+
+async fn answer(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()> {
+    match reply {
         Reply::Respond {
             status,
             headers,
@@ -185,10 +213,11 @@ async fn serve_connection(
                 .await?;
             stream.flush().await?;
             // Linger 0: closing sends a TCP reset instead of an orderly shutdown.
-            let std_stream = stream.into_std()?;
-            socket2::SockRef::from(&std_stream).set_linger(Some(Duration::ZERO))?;
-            drop(std_stream);
-            Ok(())
+            socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO))
+        }
+        Reply::Delayed(delay, reply) => {
+            tokio::time::sleep(delay).await;
+            Box::pin(answer(stream, *reply)).await
         }
         Reply::Stall(d) => {
             tokio::time::sleep(d).await;
