@@ -2,10 +2,11 @@
 
 use std::future::Future;
 
+use crate::call::{finish, path_id};
 use crate::types::{
     Membership, MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipUpdate, PinnedViews,
 };
-use crate::{Client, EmailAddress, Error, ResponseValue, Role};
+use crate::{Client, EmailAddress, Error, Role};
 
 /// The Memberships API as one call each, over the generated builders.
 ///
@@ -69,22 +70,6 @@ pub trait MembershipsExt {
         S: Into<String>;
 }
 
-/// Checks an id that goes into a URL path: non-empty, no whitespace, control characters or `/`.
-pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
-    if id.is_empty() {
-        return Err(Error::InvalidRequest(format!("{what} must not be empty")));
-    }
-    if id
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
-    {
-        return Err(Error::InvalidRequest(format!(
-            "{what} {id:?} contains whitespace or `/`"
-        )));
-    }
-    Ok(id)
-}
-
 /// The comma-separated `id__in` list of a bulk update, validated and de-duplicated.
 pub(crate) fn id_list<I, S>(ids: I) -> Result<String, Error>
 where
@@ -108,14 +93,6 @@ where
         return Err(Error::InvalidRequest("no membership ids to update".into()));
     }
     Ok(list.join(","))
-}
-
-/// Unwraps a generated call's result into the SDK's result.
-async fn finish<T>(result: Result<ResponseValue<T>, crate::GeneratedError>) -> Result<T, Error> {
-    match result {
-        Ok(v) => Ok(v.into_inner()),
-        Err(e) => Err(Error::from_generated(e).await),
-    }
 }
 
 impl MembershipsExt for Client {
@@ -244,13 +221,5 @@ mod tests {
         assert!(id_list(Vec::<String>::new()).is_err());
         assert!(id_list(["memb_A,memb_B"]).is_err());
         assert!(id_list([""]).is_err());
-    }
-
-    #[test]
-    fn path_ids_reject_what_would_change_the_url() {
-        for bad in ["", "a b", "a/b", "a\n"] {
-            assert!(path_id("id", bad).is_err(), "{bad:?}");
-        }
-        assert_eq!(path_id("id", "memb_x").unwrap(), "memb_x");
     }
 }

@@ -500,3 +500,122 @@ async fn futures_are_send_and_work_across_tasks() {
     });
     assert!(bounded(handle).await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn non_idempotent_calls_are_not_repeated_after_the_server_may_have_acted() {
+    let server = MockServer::start_async().await;
+    let unavailable = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/group/");
+            then.status(503).json_body(json!({"error": "busy"}));
+        })
+        .await;
+    let client = client_for(&server.base_url());
+    // Creating a group twice would fail the second time (names are unique): one attempt only.
+    let e = bounded(client.create_group("Sales")).await.unwrap_err();
+    assert_eq!(e.status().unwrap(), 503);
+    assert_eq!(unavailable.calls_async().await, 1);
+
+    // A stall past the timeout is not repeated either: the first request may have landed.
+    let stalled = LoopbackServer::scripted(vec![], Reply::Stall(Duration::from_secs(5))).await;
+    let client = client_for(&stalled.base_url()).with_timeout(Duration::from_millis(200));
+    let e = bounded(client.create_group("Sales")).await.unwrap_err();
+    assert!(matches!(e, Error::Timeout(_)), "{e:?}");
+    assert_eq!(stalled.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_429_is_retried_even_for_non_idempotent_calls() {
+    let server = MockServer::start_async().await;
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/group/");
+            then.status(429)
+                .header("ratelimit", "limit=5, remaining=0, reset=0.05")
+                .up_to_n_times(1);
+        })
+        .await;
+    let created = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/group/").json_body(json!({"name": "Sales"}));
+            then.status(201).json_body(json!({"id": "group_1", "name": "Sales", "organization_id": "orga_1", "members": null}));
+        })
+        .await;
+    let group = bounded(client_for(&server.base_url()).create_group("Sales"))
+        .await
+        .unwrap();
+    assert_eq!(group.id, "group_1");
+    assert_eq!(
+        (limited.calls_async().await, created.calls_async().await),
+        (1, 1)
+    );
+}
+
+/// A writer the test subscriber appends to.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_request_span_records_the_operation_but_never_secrets_or_bodies() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(PUT).path("/membership/memb_1/");
+            then.status(503).up_to_n_times(1);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(PUT).path("/membership/memb_1/");
+            then.status(200).json_body(updated_membership());
+        })
+        .await;
+    let client = Client::builder()
+        .bearer_token("tok_do_not_log")
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .build()
+        .unwrap();
+    let update = close_sdk::types::MembershipUpdate {
+        hangup_recording_url: Some("https://x.example/secret-body".into()),
+        ..Default::default()
+    };
+    bounded(client.update_membership("memb_1", update))
+        .await
+        .unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("close.request"), "{log}");
+    assert!(log.contains("operation_id=\"memberships_update\""), "{log}");
+    assert!(log.contains("path=\"/membership/{id}/\""), "{log}");
+    assert!(
+        log.contains("status=200") && log.contains("attempts=2"),
+        "{log}"
+    );
+    assert!(log.contains("retrying"), "{log}");
+    assert!(
+        !log.contains("tok_do_not_log") && !log.to_lowercase().contains("bearer"),
+        "{log}"
+    );
+    assert!(!log.contains("secret-body"), "{log}");
+}
