@@ -5,7 +5,10 @@
 //! - `generate --check`: regenerate in memory and fail with a diff if anything checked in is stale.
 //! - `spec diff`: compare a new upstream document with the pinned copy (see [`spec`]).
 //! - `spec update`: replace the pinned copy, re-apply the overlay and regenerate.
+//! - `bench`: runtime benchmarks against hand-written reqwest, build and generation times (see
+//!   [`bench`] and BENCHMARKS.md).
 
+mod bench;
 mod fetch;
 mod spec;
 
@@ -29,6 +32,15 @@ commands:
                        SDK's public API; writes nothing unless every step succeeds
 
   spec commands also take --root DIR (default: this workspace)
+
+  bench [--quick] [--json]
+                       run close-sdk-bench in release mode: SDK vs hand-written reqwest over a
+                       loopback server (overhead, concurrency, rate-limited provisioning,
+                       allocations and CPU per call); --quick for CI, --json for one object
+  bench --build-time [--repeat N] [--json]
+                       clean debug build of a minimal downstream binary, close-sdk vs reqwest
+  bench --generate [--json]
+                       warm `cargo xtask generate` time and byte-identical output across runs
 ";
 
 /// The workspace this xtask was built in.
@@ -44,6 +56,7 @@ fn main() -> ExitCode {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
         ["spec", rest @ ..] => spec::run(rest, &workspace_root()),
+        ["bench", rest @ ..] => bench::run(rest, &workspace_root()),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,671 @@
+//! `close-sdk-bench`: what close-sdk costs on top of a hand-written reqwest call, measured side by
+//! side against a loopback hyper server. Run it with `cargo xtask bench [--quick] [--json]`; see
+//! BENCHMARKS.md for what each figure means.
+//!
+//! 1. Overhead: sequential `create_membership`, SDK and raw interleaved in batches; the median
+//!    over rounds of (SDK batch time / raw batch time).
+//! 2. Concurrency: 64 calls in flight for a fixed time, alternating sides; median ratio of
+//!    throughputs (SDK / raw).
+//! 3. Rate-limited provisioning: 300 creates against a server allowing 20 requests per second
+//!    for the endpoint group; wall time over N / rate, and the 429s the server sent.
+//! 4. Per call: allocations, bytes allocated and CPU time of the client side.
+//!
+//! Timings are reported, never asserted: the machines are shared and noisy.
+#![deny(unsafe_code)] // allowed in `alloc` only (a `GlobalAlloc` impl); `forbid` everywhere else
+
+mod alloc;
+mod cpu;
+mod raw;
+mod server;
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use close_sdk::prelude::*;
+use futures_util::StreamExt as _;
+use reqwest::header::HeaderValue;
+use serde_json::{json, Value};
+
+use crate::raw::Raw;
+use crate::server::Server;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Counting = alloc::Counting;
+
+/// The error type of the harness.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+const USAGE: &str = "usage: close-sdk-bench [--quick] [--json]
+       close-sdk-bench --calls sdk|raw N
+  --quick   a shorter run (well under a minute), for CI
+  --json    print one JSON object with every figure instead of the text report
+  --calls   only make N sequential calls through one side (for a profiler, e.g. callgrind)";
+
+const API_KEY: &str = "bench-key";
+const USER_AGENT: &str = "close-sdk-bench";
+const EMAIL: &str = "john@salesteam.com";
+/// Close's create-membership response example, all 14 fields (tests/src/lib.rs
+/// `created_membership()`).
+const CREATED_MEMBERSHIP: &str = r#"{
+  "auto_record_calls": "unset",
+  "default_caller_id": null,
+  "hangup_recording_url": null,
+  "id": "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp",
+  "is_free": false,
+  "may_workflows_impersonate": false,
+  "onboarding_status": "in-progress",
+  "organization_id": "orga_RbREgmiiwcr1w2b4cOnCMQaQPSIFxMqAD2Dh243uxcH",
+  "permissions_granted": [
+    "bulk_email", "bulk_import", "bulk_sequence_subscriptions", "calling", "delete_leads",
+    "delete_own_activities", "delete_own_opportunities", "delete_own_tasks",
+    "manage_others_activities", "manage_others_opportunities", "manage_others_tasks",
+    "merge_leads", "view_all_leads"
+  ],
+  "primary_personal_number": null,
+  "role": "user",
+  "role_id": "user",
+  "track_email_opens": true,
+  "user_id": "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"
+}"#;
+
+/// Calls in flight in the concurrency measurement.
+const IN_FLIGHT: usize = 64;
+/// Rows provisioned, the server's limit per window, and the window.
+const PROVISION_N: usize = 300;
+const RATE_LIMIT: u32 = 20;
+const RATE_WINDOW: Duration = Duration::from_secs(1);
+/// Requests in flight in the provisioning run: the bulk API's default.
+const PROVISION_CONCURRENCY: usize = close_sdk::provisioning::DEFAULT_CONCURRENCY;
+/// Bound on the provisioning run (ideal: about 15 s).
+const PROVISION_TIMEOUT: Duration = Duration::from_secs(120);
+/// Bound on calls per task in a timed concurrency segment.
+const MAX_CALLS_PER_TASK: u64 = 10_000_000;
+
+/// How much of each measurement to do.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    name: &'static str,
+    warmup: usize,
+    rounds: usize,
+    batch: usize,
+    pairs: usize,
+    segment: Duration,
+    per_call_blocks: usize,
+    per_call_calls: usize,
+}
+
+const FULL: Plan = Plan {
+    name: "full",
+    warmup: 1_000,
+    rounds: 300,
+    batch: 40,
+    pairs: 8,
+    segment: Duration::from_secs(3),
+    per_call_blocks: 4,
+    per_call_calls: 5_000,
+};
+
+const QUICK: Plan = Plan {
+    name: "quick",
+    warmup: 300,
+    rounds: 100,
+    batch: 20,
+    pairs: 3,
+    segment: Duration::from_secs(1),
+    per_call_blocks: 2,
+    per_call_calls: 1_000,
+};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, side, n] = args.as_slice() {
+        if flag == "--calls" {
+            return calls_only(side, n);
+        }
+    }
+    let mut quick = false;
+    let mut as_json = false;
+    for arg in &args {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--json" => as_json = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("unknown argument {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let plan = if quick { QUICK } else { FULL };
+    match run(plan) {
+        Ok(report) => {
+            if as_json {
+                println!("{report}");
+            } else {
+                print_text(&report);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("close-sdk-bench could not run: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--calls sdk|raw N`: N sequential calls through one side and nothing else, so that a
+/// profiler sees one side's path (the server runs on its own thread, named [`server::THREAD_NAME`]).
+fn calls_only(side: &str, n: &str) -> ExitCode {
+    let side = match side {
+        "sdk" => Side::Sdk,
+        "raw" => Side::Raw,
+        _ => {
+            eprintln!("--calls takes sdk or raw\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let Ok(n) = n.parse::<usize>() else {
+        eprintln!("--calls takes a number of calls\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = (|| {
+        let ok_body = Bytes::from_static(CREATED_MEMBERSHIP.as_bytes());
+        let (server, subjects) = start(ok_body, basic_auth()?)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let took = rt.block_on(subjects.batch(side, n))?;
+        drop(server);
+        Ok::<Duration, BoxError>(took)
+    })();
+    match result {
+        Ok(took) => {
+            println!("{n} calls ({side:?}) in {took:?}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("close-sdk-bench could not run: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Which client a call goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Sdk,
+    Raw,
+}
+
+/// The two ways of making the same call, over the same `reqwest::Client`.
+#[derive(Clone)]
+struct Subjects {
+    sdk: Client,
+    raw: Raw,
+}
+
+impl Subjects {
+    async fn call(&self, side: Side) -> Result<(), BoxError> {
+        match side {
+            Side::Sdk => {
+                black_box(self.sdk.create_membership(EMAIL, Role::User).await?);
+            }
+            Side::Raw => {
+                black_box(self.raw.create_membership(EMAIL).await?);
+            }
+        }
+        Ok(())
+    }
+
+    /// `n` sequential calls; their wall time.
+    async fn batch(&self, side: Side, n: usize) -> Result<Duration, BoxError> {
+        let started = Instant::now();
+        for _ in 0..n {
+            self.call(side).await?;
+        }
+        Ok(started.elapsed())
+    }
+}
+
+/// One HTTP client for both sides, with the SDK's default timeouts.
+fn http_client() -> Result<reqwest::Client, BoxError> {
+    // close-sdk's default TLS (rustls without a built-in provider) needs a process-wide provider
+    // before any reqwest client is built; one may already be installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Ok(reqwest::Client::builder()
+        .connect_timeout(close_sdk::DEFAULT_CONNECT_TIMEOUT)
+        .timeout(Duration::from_secs(10))
+        .tcp_nodelay(true)
+        .build()?)
+}
+
+fn sdk_client(base_url: &str, http: reqwest::Client) -> Result<Client, BoxError> {
+    Ok(Client::builder()
+        .api_key(API_KEY)
+        .base_url(base_url)
+        .user_agent(USER_AGENT)
+        .http_client(http)
+        .build()?)
+}
+
+fn basic_auth() -> Result<HeaderValue, BoxError> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{API_KEY}:"));
+    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The plain server, and both sides pointed at it over one `reqwest::Client`.
+fn start(ok_body: Bytes, authorization: HeaderValue) -> Result<(Server, Subjects), BoxError> {
+    let server = Server::start(ok_body, authorization.clone(), None)?;
+    let http = http_client()?;
+    let subjects = Subjects {
+        sdk: sdk_client(&server.base_url(), http.clone())?,
+        raw: Raw {
+            http,
+            url: format!("{}{}", server.base_url(), server::PATH),
+            authorization,
+            user_agent: HeaderValue::from_static(USER_AGENT),
+        },
+    };
+    Ok((server, subjects))
+}
+
+fn run(plan: Plan) -> Result<Value, BoxError> {
+    let started = Instant::now();
+    let ok_body = Bytes::from(serde_json::to_vec(&serde_json::from_str::<Value>(
+        CREATED_MEMBERSHIP,
+    )?)?);
+    let authorization = basic_auth()?;
+    let (server, subjects) = start(ok_body.clone(), authorization.clone())?;
+    // The client side runs on this thread only; the server has its own thread.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let report = rt.block_on(async {
+        let wire = same_request_on_the_wire(&server, &subjects).await?;
+        for side in [Side::Sdk, Side::Raw] {
+            subjects.batch(side, plan.warmup).await?;
+        }
+        let overhead = overhead(&subjects, plan).await?;
+        let concurrency = concurrency(&subjects, plan).await?;
+        let per_call = per_call(&subjects, plan).await?;
+        let served = server.stats();
+        if served.rejected > 0 || served.too_many > 0 {
+            return Err(format!("the server refused {} requests", served.rejected).into());
+        }
+        let provisioning = provisioning(ok_body, authorization).await?;
+        Ok::<Value, BoxError>(json!({
+            "plan": plan.name,
+            "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            "same_request_on_the_wire": wire,
+            "overhead": overhead,
+            "concurrency": concurrency,
+            "provisioning": provisioning,
+            "per_call": per_call,
+        }))
+    })?;
+    drop(server);
+    let mut report = report;
+    report["elapsed_s"] = json!(round(started.elapsed().as_secs_f64(), 1));
+    Ok(report)
+}
+
+/// Checks that both sides send the same request (method, path, headers, body): otherwise the
+/// comparison is not fair. This is a correctness check, so it fails the run.
+async fn same_request_on_the_wire(server: &Server, s: &Subjects) -> Result<bool, BoxError> {
+    let mut seen = Vec::new();
+    for side in [Side::Sdk, Side::Raw] {
+        server.capture_next();
+        s.call(side).await?;
+        seen.push(server.captured().ok_or("the server saw no request")?);
+    }
+    if seen[0] != seen[1] {
+        return Err(format!(
+            "the SDK and the raw call send different requests:\n  sdk: {:?}\n  raw: {:?}",
+            seen[0], seen[1]
+        )
+        .into());
+    }
+    Ok(true)
+}
+
+/// 1: sequential calls, SDK and raw batches interleaved (the order alternates every round).
+async fn overhead(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
+    let mut ratios = Vec::with_capacity(plan.rounds);
+    let mut sdk_us = Vec::with_capacity(plan.rounds);
+    let mut raw_us = Vec::with_capacity(plan.rounds);
+    for round in 0..plan.rounds {
+        let order = if round % 2 == 0 {
+            [Side::Sdk, Side::Raw]
+        } else {
+            [Side::Raw, Side::Sdk]
+        };
+        let mut times = [Duration::ZERO; 2];
+        for side in order {
+            times[side as usize] = s.batch(side, plan.batch).await?;
+        }
+        let per_call = |d: Duration| d.as_secs_f64() * 1e6 / plan.batch as f64;
+        sdk_us.push(per_call(times[0]));
+        raw_us.push(per_call(times[1]));
+        ratios.push(times[0].as_secs_f64() / times[1].as_secs_f64().max(1e-9));
+    }
+    Ok(json!({
+        "rounds": plan.rounds,
+        "calls_per_batch": plan.batch,
+        "sdk_us_per_call_median": round(median(&mut sdk_us), 1),
+        "raw_us_per_call_median": round(median(&mut raw_us), 1),
+        "ratio_median": round(median(&mut ratios), 3),
+        "ratio_p25": round(quantile(&mut ratios, 0.25), 3),
+        "ratio_p75": round(quantile(&mut ratios, 0.75), 3),
+        "target_max": 1.03,
+    }))
+}
+
+/// Requests per second with [`IN_FLIGHT`] calls in flight for `duration`.
+async fn throughput(s: &Subjects, side: Side, duration: Duration) -> Result<f64, BoxError> {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..IN_FLIGHT {
+        let s = s.clone();
+        tasks.spawn(async move {
+            let mut done = 0u64;
+            for _ in 0..MAX_CALLS_PER_TASK {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                s.call(side).await?;
+                done += 1;
+            }
+            Ok::<u64, BoxError>(done)
+        });
+    }
+    let mut total = 0u64;
+    while let Some(result) = tasks.join_next().await {
+        total += result??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// 2: alternating timed segments, SDK and raw; the median of per-pair throughput ratios.
+async fn concurrency(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
+    // Open the connections both sides will share before timing anything.
+    for side in [Side::Sdk, Side::Raw] {
+        throughput(s, side, Duration::from_millis(300)).await?;
+    }
+    let mut ratios = Vec::with_capacity(plan.pairs);
+    let mut sdk_rps = Vec::with_capacity(plan.pairs);
+    let mut raw_rps = Vec::with_capacity(plan.pairs);
+    for pair in 0..plan.pairs {
+        let order = if pair % 2 == 0 {
+            [Side::Sdk, Side::Raw]
+        } else {
+            [Side::Raw, Side::Sdk]
+        };
+        let mut rps = [0.0; 2];
+        for side in order {
+            rps[side as usize] = throughput(s, side, plan.segment).await?;
+        }
+        sdk_rps.push(rps[0]);
+        raw_rps.push(rps[1]);
+        ratios.push(rps[0] / rps[1].max(1e-9));
+    }
+    Ok(json!({
+        "in_flight": IN_FLIGHT,
+        "segments_per_side": plan.pairs,
+        "segment_s": plan.segment.as_secs_f64(),
+        "sdk_requests_per_s_median": round(median(&mut sdk_rps), 0),
+        "raw_requests_per_s_median": round(median(&mut raw_rps), 0),
+        "ratio_median": round(median(&mut ratios), 3),
+        "target_min": 0.97,
+    }))
+}
+
+/// 4: allocations, bytes and CPU per call, client side only (the server's threads are
+/// excluded). Blocks alternate SDK, raw, raw, SDK, … so drift affects both alike.
+async fn per_call(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
+    // [allocs, bytes, client ns, server ns, calls] per side.
+    let mut totals = [[0u64; 5]; 2];
+    for block in 0..plan.per_call_blocks {
+        let order = if block % 2 == 0 {
+            [Side::Sdk, Side::Raw]
+        } else {
+            [Side::Raw, Side::Sdk]
+        };
+        for side in order {
+            let cpu0 = cpu::split_ns().unwrap_or_default();
+            let (a0, b0) = alloc::snapshot();
+            s.batch(side, plan.per_call_calls).await?;
+            let (a1, b1) = alloc::snapshot();
+            let cpu = cpu::split_ns().unwrap_or_default().since(cpu0);
+            let t = &mut totals[side as usize];
+            t[0] += a1 - a0;
+            t[1] += b1 - b0;
+            t[2] += cpu.client;
+            t[3] += cpu.server;
+            t[4] += plan.per_call_calls as u64;
+        }
+    }
+    let per = |side: Side, i: usize| {
+        totals[side as usize][i] as f64 / totals[side as usize][4].max(1) as f64
+    };
+    let ratio = |i: usize| round(per(Side::Sdk, i) / per(Side::Raw, i).max(1e-9), 3);
+    Ok(json!({
+        "calls_per_side": totals[0][4],
+        "cpu_source": if cpu::split_ns().is_some() { "/proc/self/task/*/schedstat" } else { "unavailable" },
+        "sdk": {
+            "allocations": round(per(Side::Sdk, 0), 1),
+            "bytes_allocated": round(per(Side::Sdk, 1), 0),
+            "client_cpu_us": round(per(Side::Sdk, 2) / 1e3, 1),
+            "server_cpu_us": round(per(Side::Sdk, 3) / 1e3, 1),
+        },
+        "raw": {
+            "allocations": round(per(Side::Raw, 0), 1),
+            "bytes_allocated": round(per(Side::Raw, 1), 0),
+            "client_cpu_us": round(per(Side::Raw, 2) / 1e3, 1),
+            "server_cpu_us": round(per(Side::Raw, 3) / 1e3, 1),
+        },
+        "ratio": {
+            "allocations": ratio(0),
+            "bytes_allocated": ratio(1),
+            "client_cpu": ratio(2),
+        },
+    }))
+}
+
+/// 3: [`PROVISION_N`] creates against a server enforcing [`RATE_LIMIT`] per [`RATE_WINDOW`].
+async fn provisioning(ok_body: Bytes, authorization: HeaderValue) -> Result<Value, BoxError> {
+    let rate = server::RateLimit {
+        limit: RATE_LIMIT,
+        window: RATE_WINDOW,
+    };
+    let server = Server::start(ok_body, authorization, Some(rate))?;
+    // A fresh client: its rate-limit state starts empty, as a new process's would.
+    let client = sdk_client(&server.base_url(), http_client()?)?;
+    let rows: Vec<(String, Role)> = (0..PROVISION_N)
+        .map(|i| (format!("user{i}@example.com"), Role::User))
+        .collect();
+    let mut failed = 0usize;
+    let mut outcomes = 0usize;
+    let mut first_error: Option<String> = None;
+    let started = Instant::now();
+    // The bulk provisioning path (issue 5), with its default concurrency, as a user calls it.
+    let mut stream = std::pin::pin!(client.provision_memberships(rows, PROVISION_CONCURRENCY));
+    let drained = tokio::time::timeout(PROVISION_TIMEOUT, async {
+        // Bounded: the stream yields exactly one outcome per row.
+        while let Some(row) = stream.next().await {
+            outcomes += 1;
+            if let Err(e) = row.result {
+                failed += 1;
+                first_error.get_or_insert_with(|| e.to_string());
+            }
+        }
+    })
+    .await;
+    if drained.is_err() {
+        return Err(format!("provisioning took over {PROVISION_TIMEOUT:?}").into());
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let stats = server.stats();
+    let nominal = PROVISION_N as f64 / (RATE_LIMIT as f64 / RATE_WINDOW.as_secs_f64());
+    // With fixed windows that start at the first request, the last row can go no earlier than
+    // the start of window ceil(N / limit) - 1: the fastest any client can finish.
+    let windows = PROVISION_N.div_ceil(RATE_LIMIT as usize);
+    let floor = (windows - 1) as f64 * RATE_WINDOW.as_secs_f64();
+    Ok(json!({
+        "rows": PROVISION_N,
+        "concurrency": PROVISION_CONCURRENCY,
+        "path": "ProvisioningExt::provision_memberships",
+        "outcomes": outcomes,
+        "limit_per_window": RATE_LIMIT,
+        "window_s": RATE_WINDOW.as_secs_f64(),
+        "wall_s": round(wall, 2),
+        "nominal_s": nominal,
+        "ratio_to_nominal": round(wall / nominal, 3),
+        "fixed_window_floor_s": floor,
+        "ratio_to_floor": round(wall / floor, 3),
+        "responses_429": stats.too_many,
+        "most_429s_in_one_window": stats.most_429s_in_one_window,
+        "requests": stats.ok + stats.too_many,
+        "failed_rows": failed,
+        "first_error": first_error,
+        "target_max_ratio": 1.05,
+        "target_max_429s": 2,
+    }))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    quantile(v, 0.5)
+}
+
+fn quantile(v: &mut [f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let pos = q * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+fn print_text(r: &Value) {
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let o = &r["overhead"];
+    let c = &r["concurrency"];
+    let p = &r["provisioning"];
+    let a = &r["per_call"];
+    println!(
+        "close-sdk bench ({} plan, {} cores, {} s); loopback hyper server on 1 thread, client on 1 thread",
+        r["plan"].as_str().unwrap_or("?"),
+        r["cores"],
+        r["elapsed_s"]
+    );
+    println!(
+        "SDK and raw send byte-identical requests: {}",
+        r["same_request_on_the_wire"]
+    );
+    println!();
+    println!(
+        "1. overhead, sequential create_membership ({} rounds x {} calls, interleaved)",
+        o["rounds"], o["calls_per_batch"]
+    );
+    println!(
+        "   sdk {} us/call, raw {} us/call; SDK/raw median {} (p25 {}, p75 {}); target <= 1.03: {}",
+        o["sdk_us_per_call_median"],
+        o["raw_us_per_call_median"],
+        o["ratio_median"],
+        o["ratio_p25"],
+        o["ratio_p75"],
+        verdict(f(&o["ratio_median"]) <= 1.03)
+    );
+    println!(
+        "2. concurrency, {} in flight ({} x {} s per side, alternating)",
+        c["in_flight"], c["segments_per_side"], c["segment_s"]
+    );
+    println!(
+        "   sdk {} req/s, raw {} req/s; SDK/raw median {}; target >= 0.97: {}",
+        c["sdk_requests_per_s_median"],
+        c["raw_requests_per_s_median"],
+        c["ratio_median"],
+        verdict(f(&c["ratio_median"]) >= 0.97)
+    );
+    println!(
+        "3. rate-limited provisioning, {} rows, {} per {} s window, provision_memberships with {} in flight",
+        p["rows"], p["limit_per_window"], p["window_s"], p["concurrency"]
+    );
+    println!(
+        "   wall {} s; / (N/rate = {} s) = {} (target <= 1.05: {}); / fixed-window floor {} s = {}",
+        p["wall_s"],
+        p["nominal_s"],
+        p["ratio_to_nominal"],
+        verdict(f(&p["ratio_to_nominal"]) <= 1.05),
+        p["fixed_window_floor_s"],
+        p["ratio_to_floor"]
+    );
+    println!(
+        "   429s {} (target <= 2: {}), most in one window {}, requests {}, failed rows {}",
+        p["responses_429"],
+        verdict(f(&p["responses_429"]) <= 2.0),
+        p["most_429s_in_one_window"],
+        p["requests"],
+        p["failed_rows"]
+    );
+    println!(
+        "4. per call, client side ({} calls per side)",
+        a["calls_per_side"]
+    );
+    for side in ["sdk", "raw"] {
+        let s = &a[side];
+        println!(
+            "   {side}: {} allocations, {} bytes, {} us client CPU ({} us server CPU)",
+            s["allocations"], s["bytes_allocated"], s["client_cpu_us"], s["server_cpu_us"]
+        );
+    }
+    println!(
+        "   SDK/raw: allocations {}, bytes {}, client CPU {}",
+        a["ratio"]["allocations"], a["ratio"]["bytes_allocated"], a["ratio"]["client_cpu"]
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles() {
+        let mut v = vec![3.0, 1.0, 2.0, 4.0];
+        assert_eq!(median(&mut v), 2.5);
+        assert_eq!(quantile(&mut v, 0.0), 1.0);
+        assert_eq!(quantile(&mut v, 1.0), 4.0);
+        assert!(median(&mut []).is_nan());
+    }
+
+    #[test]
+    fn the_fixture_decodes_on_both_sides() {
+        let sdk: close_sdk::types::Membership = serde_json::from_str(CREATED_MEMBERSHIP).unwrap();
+        let raw: raw::Membership = serde_json::from_str(CREATED_MEMBERSHIP).unwrap();
+        assert_eq!(sdk.id, raw.id);
+        let fields = serde_json::from_str::<Value>(CREATED_MEMBERSHIP).unwrap();
+        assert_eq!(fields.as_object().map(|o| o.len()), Some(14));
+    }
+}
