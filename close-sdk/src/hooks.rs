@@ -20,7 +20,7 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{
     HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
 };
-use reqwest::StatusCode;
+use reqwest::{ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
 use crate::client::ClientContext;
@@ -95,6 +95,7 @@ impl ClientHooks<ClientContext> for Client {
 
 /// A complete answer: status, headers and the (bounded, for errors) body.
 struct Answer {
+    url: reqwest::Url,
     status: StatusCode,
     version: http::Version,
     headers: HeaderMap,
@@ -107,6 +108,11 @@ impl Answer {
         *r.status_mut() = self.status;
         *r.version_mut() = self.version;
         *r.headers_mut() = self.headers;
+        // Keep the request's URL on the response (without it reqwest parses a placeholder URL
+        // for every response).
+        if let Ok(with_url) = http::Response::builder().url(self.url).body(()) {
+            *r.extensions_mut() = with_url.into_parts().0.extensions;
+        }
         r.extensions_mut().insert(record);
         reqwest::Response::from(r)
     }
@@ -115,6 +121,7 @@ impl Answer {
 /// Sends one attempt and reads the whole answer.
 async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Answer> {
     let mut response = http.execute(request).await?;
+    let url = response.url().clone();
     let status = response.status();
     let version = response.version();
     let mut headers = std::mem::take(response.headers_mut());
@@ -122,7 +129,7 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
         response.bytes().await?
     } else {
         let body = read_bounded(&mut response, MAX_ERROR_BODY).await?;
-        if body.is_empty()
+        let body = if body.is_empty()
             || serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object())
         {
             body
@@ -130,10 +137,13 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
             let text = truncate(&String::from_utf8_lossy(&body), MAX_RAW_BODY);
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             serde_json::to_vec(&text).unwrap_or_default().into()
-        }
+        };
+        // The body may be cut or rewritten: say how long it now is.
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+        body
     };
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
     Ok(Answer {
+        url,
         status,
         version,
         headers,
@@ -205,7 +215,12 @@ async fn send_with_retries(
                 } else {
                     None
                 };
-                let asked = server_wait(&answer.headers, legacy_reset);
+                // A success asks for no wait: skip parsing the wait headers.
+                let asked = if status.is_success() {
+                    None
+                } else {
+                    server_wait(&answer.headers, legacy_reset)
+                };
                 group.observe(
                     RateLimit::from_headers(&answer.headers),
                     too_many.then(|| asked.unwrap_or(DEFAULT_429_WAIT)),
