@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::schema::{InstanceType, Schema, SchemaObject};
 
 /// Whether a member's calls are recorded automatically.
@@ -97,6 +98,7 @@ impl<'de> serde::Deserialize<'de> for AutoRecordCalls {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for AutoRecordCalls {
     fn schema_name() -> String {
         "AutoRecordCalls".into()

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::schema::{InstanceType, Schema, SchemaObject};
 
 /// An email address that passed RFC 5322 validation (by the `email_address` crate) and has a
@@ -85,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for EmailAddress {
     fn schema_name() -> String {
         "EmailAddress".into()

@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
+#[cfg(feature = "schemars")]
 use schemars::schema::{InstanceType, Schema, SchemaObject};
 use serde_json::{Map, Value};
 
@@ -263,6 +264,7 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for ErrorBody {
     fn schema_name() -> String {
         "ErrorBody".into()

@@ -11,15 +11,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///A call the user is currently on.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ActiveCall {
         ///Call activity ID (`acti_…`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -36,15 +29,8 @@ pub mod types {
         }
     }
     ///The lead a call is with.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ActiveCallLead {
         ///The lead's display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -59,15 +45,8 @@ pub mod types {
         }
     }
     ///A user's status on one kind of Close app, and the calls they are on there.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AppAvailability {
         ///Calls the user is currently participating in.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -85,15 +64,9 @@ pub mod types {
         }
     }
     ///`CreateGroup`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateGroup {
         pub name: ::std::string::String,
     }
@@ -103,15 +76,9 @@ pub mod types {
         }
     }
     ///`CreateGroupMember`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateGroupMember {
         pub user_id: ::std::string::String,
     }
@@ -121,15 +88,9 @@ pub mod types {
         }
     }
     ///`CreateMembership`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateMembership {
         pub email: crate::EmailAddress,
         pub role_id: crate::Role,
@@ -140,14 +101,8 @@ pub mod types {
         }
     }
     ///A connected email account of the current user.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailAccount {
         ///Email account ID (`emailacct_…`).
         pub id: ::std::string::String,
@@ -173,15 +128,8 @@ pub mod types {
         }
     }
     ///A sender identity (address and display name) of an email account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailIdentity {
         ///Sender address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,14 +144,8 @@ pub mod types {
         }
     }
     ///`Group`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Group {
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -217,14 +159,8 @@ pub mod types {
         }
     }
     ///One page of groups (`_skip`/`_limit` pagination). Members are not listed here.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GroupList {
         pub data: ::std::vec::Vec<Group>,
         ///Whether there are more groups after this page.
@@ -236,14 +172,8 @@ pub mod types {
         }
     }
     ///`GroupMember`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct GroupMember {
         pub user_id: ::std::string::String,
     }
@@ -253,15 +183,8 @@ pub mod types {
         }
     }
     ///Reference to an existing lead status by `id`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InlineLeadStatusPayload {
         ///ID of an existing lead status.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -276,14 +199,8 @@ pub mod types {
         }
     }
     ///A lead status of the organization.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LeadStatus {
         ///Status ID (`stat_…`).
         pub id: ::std::string::String,
@@ -297,14 +214,8 @@ pub mod types {
         }
     }
     ///The current user, as `GET /me/` returns it: the user plus what they can access.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Me {
         ///When the user was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -348,14 +259,8 @@ pub mod types {
         }
     }
     ///A user's membership of an organization, as Close returns it. `role_id` is kept as a string so an unknown role never fails decoding (`Membership::role()` parses it).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Membership {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
@@ -401,14 +306,8 @@ pub mod types {
         }
     }
     ///Settings to apply to every membership whose id is listed in `_params.id__in`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipBulkUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
@@ -435,14 +334,8 @@ pub mod types {
         }
     }
     ///Which memberships a bulk update applies to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipBulkUpdateParams {
         ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
         #[serde(rename = "id__in")]
@@ -454,18 +347,9 @@ pub mod types {
         }
     }
     ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipBulkUpdateParamsIdIn(::std::string::String);
     impl ::std::ops::Deref for MembershipBulkUpdateParamsIdIn {
         type Target = ::std::string::String;
@@ -519,14 +403,8 @@ pub mod types {
         }
     }
     ///Result of a bulk membership update.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipBulkUpdateResult {
         ///Number of memberships updated.
         pub count: u64,
@@ -537,16 +415,9 @@ pub mod types {
         }
     }
     ///Editable settings for an organization membership. Close treats every PUT as a partial update: only the fields present are changed.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
@@ -571,14 +442,8 @@ pub mod types {
         }
     }
     ///An organization, as Close returns it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Organization {
         ///ID of the user who created it, if known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -625,14 +490,8 @@ pub mod types {
         }
     }
     ///A membership as listed in an organization. By default the user's data comes as `user_…` fields; with `_expand=memberships__user` it comes as a nested `user`. `role_id` is a string so an unknown role never fails decoding.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrganizationMembership {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
@@ -675,18 +534,9 @@ pub mod types {
         }
     }
     ///The organization's name.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrganizationName(::std::string::String);
     impl ::std::ops::Deref for OrganizationName {
         type Target = ::std::string::String;
@@ -739,16 +589,9 @@ pub mod types {
         }
     }
     ///Editable organization settings. Close treats every PUT as a partial update: only the fields present are changed.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrganizationUpdate {
         ///Default currency as a three-letter [ISO 4217](https://en.wikipedia.org/wiki/ISO_4217) currency code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -772,14 +615,8 @@ pub mod types {
         }
     }
     ///One of the current user's phone numbers.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PhoneNumber {
         ///When the number was added.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -802,14 +639,8 @@ pub mod types {
         }
     }
     ///The ordered list of Smart View ids (`save_…`) pinned for a membership.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PinnedViews {
         pub saved_view_ids: ::std::vec::Vec<::std::string::String>,
     }
@@ -819,14 +650,8 @@ pub mod types {
         }
     }
     ///An opportunity pipeline and its statuses.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Pipeline {
         ///ID of the user who created it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -858,14 +683,8 @@ pub mod types {
         }
     }
     ///An opportunity status of a pipeline.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PipelineStatus {
         ///Status ID (`stat_…`).
         pub id: ::std::string::String,
@@ -882,14 +701,8 @@ pub mod types {
         }
     }
     ///A new custom role. Leave the visibility fields out if it grants `view_all_leads`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleCreate {
         pub name: RoleName,
         ///Permissions to grant, e.g. `bulk_edit`, `export`.
@@ -907,14 +720,8 @@ pub mod types {
         }
     }
     ///A role of your organization: its name and permissions. System roles (such as Admin) have `editable: false`. Assign it with `Role::Custom(id)` in a membership.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleDefinition {
         ///False for roles the system maintains (e.g. Admin).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -941,14 +748,8 @@ pub mod types {
         }
     }
     ///One page of roles (`_skip`/`_limit` pagination).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleList {
         pub data: ::std::vec::Vec<RoleDefinition>,
         ///Whether there are more roles after this page.
@@ -960,18 +761,9 @@ pub mod types {
         }
     }
     ///A role's name (non-empty).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleName(::std::string::String);
     impl ::std::ops::Deref for RoleName {
         type Target = ::std::string::String;
@@ -1024,15 +816,8 @@ pub mod types {
         }
     }
     ///Changes to a role; only the fields present are changed.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<RoleName>,
@@ -1061,9 +846,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RoleVisibilityBehavior {
         #[serde(rename = "require_assignment")]
         RequireAssignment,
@@ -1107,14 +892,8 @@ pub mod types {
         }
     }
     ///A user of your organization, as `GET /user/` and `GET /user/{id}/` return it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct User {
         ///When the user was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1146,14 +925,8 @@ pub mod types {
         }
     }
     ///One user's availability, per kind of Close app.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserAvailability {
         ///One entry per kind of app (`mobile`, `native`, `web`).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1167,14 +940,8 @@ pub mod types {
         }
     }
     ///The availability of every user in the organization.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserAvailabilityList {
         pub data: ::std::vec::Vec<UserAvailability>,
     }
@@ -1184,14 +951,8 @@ pub mod types {
         }
     }
     ///One page of users (`_skip`/`_limit` pagination).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserList {
         pub data: ::std::vec::Vec<User>,
         ///Whether there are more users after this page.
@@ -1213,9 +974,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum UsersListOrderBy {
         #[serde(rename = "last_name,first_name")]
         LastNameFirstName,

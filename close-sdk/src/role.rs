@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "schemars")]
 use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject, StringValidation};
 
 /// The role a membership grants: one of Close's four predefined roles or a custom role.
@@ -161,8 +162,10 @@ impl<'de> serde::Deserialize<'de> for Role {
 }
 
 /// The pattern every value `Role` accepts matches.
+#[cfg(feature = "schemars")]
 pub(crate) const ROLE_PATTERN: &str = "^(admin|superuser|user|restricteduser|role_[A-Za-z0-9_-]+)$";
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Role {
     fn schema_name() -> String {
         "RoleId".into()
