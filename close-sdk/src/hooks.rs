@@ -2,8 +2,9 @@
 //! [`Client`]. Every generated operation calls `pre`, then `exec`, then `post`.
 //!
 //! - `pre`: `Authorization` (marked sensitive; an OAuth token is refreshed first when it is about
-//!   to expire), `User-Agent`, a per-call timeout; removes the `api-version` header progenitor
-//!   adds (Close defines none).
+//!   to expire), `User-Agent`, a per-call timeout; removes any `api-version`
+//!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
+//!   code, Close defines none).
 //! - `exec`: the only loop and the only sleeps in the crate. Per attempt: wait for the endpoint
 //!   group's rate-limit window ([`crate::rate_limit`]), send, read the whole answer (so that a body
 //!   cut off mid-way is retried too), record the rate-limit headers, then decide with
@@ -43,12 +44,16 @@ pub(crate) struct RetryRecord {
     pub(crate) refused_wait: Option<(Duration, Duration)>,
 }
 
-/// The method and path template of an operation, from the generated operation table.
-fn path_template(operation_id: &str) -> &'static str {
+/// The position of an operation in the generated operation table.
+pub(crate) fn operation_index(operation_id: &str) -> Option<usize> {
     OPERATIONS
         .binary_search_by(|(id, _, _)| (*id).cmp(operation_id))
-        .map(|i| OPERATIONS[i].2)
-        .unwrap_or("?")
+        .ok()
+}
+
+/// The path template of an operation, from the generated operation table.
+fn path_template(operation_id: &str) -> &'static str {
+    operation_index(operation_id).map_or("?", |i| OPERATIONS[i].2)
 }
 
 impl ClientHooks<ClientContext> for Client {

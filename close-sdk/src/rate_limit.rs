@@ -8,11 +8,14 @@
 //! most `limit` waiting requests go; the rest wait for the new window's first answer, so waiting
 //! callers never stampede.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::Notify;
+
+use crate::generated_operations::OPERATIONS;
+use crate::hooks::operation_index;
 
 /// The values of a `RateLimit` header. Close documents `reset` in (possibly fractional) seconds.
 ///
@@ -112,15 +115,27 @@ pub(crate) fn server_wait(
 }
 
 /// Rate-limit state per endpoint group, shared by every clone of a client.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Throttle {
-    groups: Mutex<HashMap<&'static str, Arc<Group>>>,
+    /// One group per generated operation (indexed like the operation table), plus one for
+    /// anything else.
+    groups: Box<[Group]>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        let groups = (0..=OPERATIONS.len()).map(|_| Group::default()).collect();
+        Throttle { groups }
+    }
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Group {
     state: Mutex<Window>,
     changed: Notify,
+    /// Callers between taking a look at the window and being woken: answers only notify when
+    /// someone may be waiting.
+    waiting: AtomicUsize,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -132,6 +147,15 @@ struct Window {
     /// Whether any answer has been seen: until then one request goes alone, as a probe, so a
     /// burst of first calls cannot all land in a window the client knows nothing about.
     observed: bool,
+}
+
+/// Decrements the waiting count when a look at the window is over, however it ends.
+struct WaitingGuard<'a>(&'a AtomicUsize);
+
+impl Drop for WaitingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 enum Slot {
@@ -150,10 +174,10 @@ const NEWS_WAIT: Duration = Duration::from_millis(250);
 const MAX_ROUNDS: usize = 64;
 
 impl Throttle {
-    /// The state of one endpoint group.
-    pub(crate) fn group(&self, key: &'static str) -> Arc<Group> {
-        let mut groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
-        groups.entry(key).or_default().clone()
+    /// The state of one endpoint group (method + path template, i.e. one operation).
+    pub(crate) fn group(&self, operation_id: &str) -> &Group {
+        let index = operation_index(operation_id).unwrap_or(OPERATIONS.len());
+        &self.groups[index.min(self.groups.len() - 1)]
     }
 }
 
@@ -220,8 +244,11 @@ impl Group {
     pub(crate) async fn acquire(&self, max_wait: Duration, deadline: Option<Instant>) -> Duration {
         let started = Instant::now();
         for _ in 0..MAX_ROUNDS {
+            // Announce first, so an answer arriving after the look below still wakes us.
+            self.waiting.fetch_add(1, Ordering::SeqCst);
             let news = self.changed.notified();
             let slot = self.lock().take_slot(Instant::now());
+            let _waiting = WaitingGuard(&self.waiting);
             match slot {
                 Slot::Go => return started.elapsed(),
                 Slot::WaitUntil(reset) => {
@@ -266,7 +293,9 @@ impl Group {
                 w.reset_at = Some(now + wait);
             }
         }
-        self.changed.notify_waiters();
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_waiters();
+        }
     }
 
     /// Releases a reservation whose request got no answer.
@@ -275,7 +304,9 @@ impl Group {
             let mut w = self.lock();
             w.in_flight = w.in_flight.saturating_sub(1);
         }
-        self.changed.notify_waiters();
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_waiters();
+        }
     }
 }
 
