@@ -29,7 +29,7 @@ use crate::error::{truncate, MAX_RAW_BODY};
 use crate::generated_operations::OPERATIONS;
 use crate::rate_limit::{server_wait, RateLimit};
 use crate::retry::{is_idempotent, is_transient_status, server_wait_jitter};
-use crate::{Client, ErrorBody};
+use crate::{Client, ErrorBody, RetryPolicy};
 
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -180,6 +180,27 @@ enum Next {
     RefuseWait(Duration),
 }
 
+/// Retry after the wait the server asked for (plus jitter), or after `fallback` when it named
+/// none; a wait above the policy's cap is refused instead of slept.
+fn after_server_wait(
+    asked: Option<Duration>,
+    fallback: Duration,
+    policy: &RetryPolicy,
+    reason: &'static str,
+) -> Next {
+    match asked {
+        Some(w) if w > policy.max_server_wait => Next::RefuseWait(w),
+        Some(w) => Next::Retry {
+            wait: w + server_wait_jitter(w),
+            reason,
+        },
+        None => Next::Retry {
+            wait: fallback,
+            reason,
+        },
+    }
+}
+
 async fn send_with_retries(
     http: &reqwest::Client,
     ctx: &ClientContext,
@@ -242,29 +263,10 @@ async fn send_with_retries(
                         None => Next::Done,
                     }
                 } else if too_many {
-                    match asked {
-                        Some(w) if w > policy.max_server_wait => Next::RefuseWait(w),
-                        Some(w) => Next::Retry {
-                            wait: w + server_wait_jitter(w),
-                            reason: "429",
-                        },
-                        None => Next::Retry {
-                            wait: DEFAULT_429_WAIT.max(policy.backoff(attempts)),
-                            reason: "429",
-                        },
-                    }
+                    let fallback = DEFAULT_429_WAIT.max(policy.backoff(attempts));
+                    after_server_wait(asked, fallback, &policy, "429")
                 } else if idempotent && is_transient_status(status) {
-                    match asked {
-                        Some(w) if w > policy.max_server_wait => Next::RefuseWait(w),
-                        Some(w) => Next::Retry {
-                            wait: w + server_wait_jitter(w),
-                            reason: "transient status",
-                        },
-                        None => Next::Retry {
-                            wait: policy.backoff(attempts),
-                            reason: "transient status",
-                        },
-                    }
+                    after_server_wait(asked, policy.backoff(attempts), &policy, "transient status")
                 } else {
                     Next::Done
                 }
