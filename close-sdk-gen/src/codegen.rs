@@ -25,7 +25,7 @@ pub fn settings() -> GenerationSettings {
         // The hand-written `ClientHooks` impl (auth, api-version removal, error-body capture,
         // later retries and tracing) is mandatory: forgetting it is a compile error.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::client::ClientContext))
+        .with_inner_type(quote!(crate::ClientContext))
         // Users can emit JSON Schemas of request and response types, as oxide.rs does; behind
         // close-sdk's `schemars` feature (see `gate_json_schema_derives`).
         .with_derive("schemars::JsonSchema")

@@ -35,11 +35,11 @@ use anyhow::{Context, Result};
 /// The effective spec, relative to the workspace root.
 pub const EFFECTIVE_SPEC: &str = "openapi/close.json";
 /// The generated client, relative to the workspace root.
-pub const GENERATED_CLIENT: &str = "close-sdk/src/generated.rs";
+pub const GENERATED_CLIENT: &str = "close-sdk/src/generated/client.rs";
 /// The operation table, relative to the workspace root.
-pub const GENERATED_OPERATIONS: &str = "close-sdk/src/generated_operations.rs";
+pub const GENERATED_OPERATIONS: &str = "close-sdk/src/generated/operations.rs";
 /// The typed httpmock helpers (close-sdk's `mock` feature), relative to the workspace root.
-pub const GENERATED_MOCKS: &str = "close-sdk/src/generated_httpmock.rs";
+pub const GENERATED_MOCKS: &str = "close-sdk/src/generated/httpmock.rs";
 /// The overlay, relative to the workspace root.
 pub const OVERLAY: &str = "openapi/overlay.yaml";
 /// The pinned upstream copies and their provenance, relative to the workspace root.

@@ -1,5 +1,5 @@
 //! Typed httpmock helpers for every operation (progenitor's `Generator::httpmock`), generated into
-//! `close-sdk/src/generated_httpmock.rs` behind close-sdk's `mock` feature.
+//! `close-sdk/src/generated/httpmock.rs` behind close-sdk's `mock` feature.
 
 use anyhow::{anyhow, Context, Result};
 use progenitor_impl::Generator;

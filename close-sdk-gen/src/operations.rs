@@ -1,5 +1,5 @@
 //! The operation table: every operation's id, HTTP method and path template, generated into
-//! `close-sdk/src/generated_operations.rs` for the request path (rate-limit groups, retry
+//! `close-sdk/src/generated/operations.rs` for the request path (rate-limit groups, retry
 //! safety, tracing), since progenitor's `OperationInfo` carries only the id.
 
 use anyhow::{bail, Result};

@@ -6,8 +6,8 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::auth::Authorizer;
-use crate::rate_limit::Throttle;
-use crate::{Client, Credentials, Error, RetryPolicy};
+use crate::transport::http_client::http_client;
+use crate::{Client, ClientContext, Credentials, Error, RetryPolicy};
 
 /// Close's API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.close.com/api/v1";
@@ -16,18 +16,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.close.com/api/v1";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time for one attempt of a request, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// What every request of a [`Client`] shares with its clones: credentials, retry policy and
-/// rate-limit state. Built by [`ClientBuilder`]; secrets are never printed.
-#[derive(Clone, Debug)]
-pub struct ClientContext {
-    pub(crate) authorizer: Authorizer,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) retry: RetryPolicy,
-    /// A per-call timeout that overrides the HTTP client's (see [`Client::with_timeout`]).
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) throttle: Arc<Throttle>,
-}
 
 /// Configures a [`Client`].
 ///
@@ -238,28 +226,6 @@ impl ClientBuilder {
             throttle: Arc::default(),
         };
         Ok(Client::new_with_client(&base_url, http, context))
-    }
-}
-
-/// A reqwest client with the given timeouts (and, with `rustls-ring`, the TLS provider in place).
-pub(crate) fn http_client(
-    connect_timeout: Duration,
-    timeout: Duration,
-) -> Result<reqwest::Client, Error> {
-    install_tls_provider();
-    reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .timeout(timeout)
-        .build()
-        .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
-}
-
-/// With the default `rustls-ring` feature, reqwest needs a process-wide rustls provider. An
-/// application that installed its own keeps it.
-fn install_tls_provider() {
-    #[cfg(feature = "rustls-ring")]
-    {
-        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

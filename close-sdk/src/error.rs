@@ -9,9 +9,15 @@ use reqwest::StatusCode;
 use schemars::schema::{InstanceType, Schema, SchemaObject};
 use serde_json::{Map, Value};
 
-use crate::hooks::RetryRecord;
 use crate::RateLimit;
 
+/// What the request path did for a call, attached to the final response for the error.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RetryRecord {
+    pub(crate) attempts: u32,
+    /// A server-requested wait that was above the policy's limit: `(requested, limit)`.
+    pub(crate) refused_wait: Option<(Duration, Duration)>,
+}
 /// At most this many bytes of a non-JSON body are kept in an error.
 pub(crate) const MAX_RAW_BODY: usize = 8 * 1024;
 

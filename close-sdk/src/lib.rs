@@ -6,7 +6,7 @@
 //! - [`Client::builder`] / [`Client::from_env`]: API key or OAuth authentication (tokens that
 //!   refresh themselves with the `oauth` feature), base URL, timeouts, user agent, your own
 //!   `reqwest::Client`.
-//! - One request path for every call (`hooks.rs`): rate-limit-aware throttling per endpoint
+//! - One request path for every call (`transport/`): rate-limit-aware throttling per endpoint
 //!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans.
 //! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
 //!   `client.create_membership("john@salesteam.com", Role::User)`.
@@ -35,58 +35,41 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod api;
 mod auth;
-mod auto_record_calls;
-mod call;
 mod client;
-mod email;
 mod error;
-mod groups;
-mod hooks;
-mod memberships;
+mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod transport;
+mod values;
+
+pub use api::groups::GroupsExt;
+pub use api::memberships::MembershipsExt;
+pub use api::organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
+pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
+pub use api::provisioning::{self, ProvisioningExt};
+pub use api::roles::{RoleCatalog, RolesExt};
+pub use api::users::UsersExt;
 #[cfg(feature = "oauth")]
-pub mod oauth;
-mod organizations;
-pub mod pagination;
-pub mod provisioning;
-pub mod rate_limit;
-mod retry;
-mod role;
-mod roles;
-mod timestamp;
-mod users;
-
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
-mod generated;
-#[rustfmt::skip]
-mod generated_operations;
-#[cfg(feature = "mock")]
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, unused)]
-mod generated_httpmock;
-
+pub use auth::oauth;
 pub use auth::Credentials;
-pub use auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
-pub use client::{
-    ClientBuilder, ClientContext, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-};
-pub use email::EmailAddress;
+pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
 pub use generated::{builder, types, ByteStream, Client, ResponseValue};
-pub use groups::GroupsExt;
-pub use memberships::MembershipsExt;
-pub use organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
-pub use pagination::{ListOptions, Paginated, DEFAULT_PAGE_SIZE};
-pub use provisioning::ProvisioningExt;
+pub use transport::context::ClientContext;
+pub use transport::retry::RetryPolicy;
+pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
+pub use values::email::EmailAddress;
+pub use values::role::{Role, RoleId};
+pub use values::timestamp::Timestamp;
+
+/// Close's rate-limit headers: parsing `RateLimit`, `Retry-After` and `RateLimit-Reset`.
+pub mod rate_limit {
+    pub use crate::transport::headers::{parse_retry_after, parse_seconds, RateLimit};
+}
 pub use rate_limit::RateLimit;
-pub use retry::RetryPolicy;
-pub use role::{Role, RoleId};
-pub use roles::{RoleCatalog, RolesExt};
-pub use timestamp::Timestamp;
-pub use users::UsersExt;
 
 /// The error type of the generated builders' `send()`; convert it with [`Error::from_generated`].
 pub type GeneratedError = progenitor_client::Error<ErrorBody>;
@@ -98,9 +81,8 @@ pub struct ReadmeDoctests;
 
 /// Everything most programs need: `use close_sdk::prelude::*;`.
 pub mod prelude {
-    pub use crate::memberships::MembershipsExt;
     pub use crate::{
-        AutoRecordCalls, Client, Error, GroupsExt, ListOptions, OrganizationsExt, Paginated,
-        ProvisioningExt, Role, RolesExt, UsersExt,
+        AutoRecordCalls, Client, Error, GroupsExt, ListOptions, MembershipsExt, OrganizationsExt,
+        Paginated, ProvisioningExt, Role, RolesExt, UsersExt,
     };
 }

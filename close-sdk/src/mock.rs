@@ -32,8 +32,8 @@ use std::sync::Arc;
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::{json, Value};
 
-pub use crate::generated_httpmock::operations;
-pub use crate::generated_httpmock::MockServerExt;
+pub use crate::generated::httpmock::operations;
+pub use crate::generated::httpmock::MockServerExt;
 use crate::types::PinnedViews;
 use crate::{EmailAddress, Role};
 

@@ -1,6 +1,6 @@
 //! Project tasks: `cargo xtask <command>`.
 //!
-//! - `generate`: write `openapi/close.json` and `close-sdk/src/generated.rs` from the pinned
+//! - `generate`: write `openapi/close.json` and `close-sdk/src/generated/client.rs` from the pinned
 //!   upstream spec and the overlay.
 //! - `generate --check`: regenerate in memory and fail with a diff if anything checked in is stale.
 //! - `spec diff`: compare a new upstream document with the pinned copy (see [`spec`]).
@@ -19,7 +19,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  generate [--check]   regenerate openapi/close.json and close-sdk/src/generated.rs
+  generate [--check]   regenerate openapi/close.json and close-sdk/src/generated/client.rs
                        (--check: change nothing, exit 1 with a diff if they are stale)
   spec diff --upstream <FILE|URL> [--format text|json] [--fail-on breaking|any]
                        compare a new upstream OpenAPI document with the pinned copy in

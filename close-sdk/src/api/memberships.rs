@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use crate::call::{finish, path_id};
+use super::call::{finish, path_id};
 use crate::types::{
     Membership, MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipUpdate, PinnedViews,
 };

@@ -2,8 +2,8 @@
 
 use std::future::Future;
 
-use crate::call::{finish, path_id};
-use crate::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::call::{finish, path_id};
+use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{RoleCreate, RoleDefinition, RoleName, RoleUpdate};
 use crate::{Client, Error, Role};
 

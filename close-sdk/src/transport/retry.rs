@@ -1,6 +1,6 @@
 //! When to try a request again, and how long to wait first.
 //!
-//! The decisions are made in one place, the request path in `hooks.rs`; this module holds the
+//! The decisions are made in one place, the request path in `transport/hooks.rs`; this module holds the
 //! policy and the pure functions it uses.
 
 use std::time::Duration;
@@ -104,26 +104,6 @@ pub(crate) fn server_wait_jitter(wait: Duration) -> Duration {
     (Duration::from_millis(50) + wait / 20).mul_f64(fastrand::f64())
 }
 
-/// `POST`s that Close documents as idempotent, by operation id.
-const IDEMPOTENT_POSTS: [&str; 2] = [
-    // "Ensures an active membership for the given email will be provisioned."
-    "memberships_create",
-    // "If the user is already a member, nothing changes."
-    "groups_add_member",
-];
-
-/// Whether repeating the operation cannot do anything a single success would not.
-pub(crate) fn is_idempotent(method: &reqwest::Method, operation_id: &str) -> bool {
-    matches!(
-        *method,
-        reqwest::Method::GET
-            | reqwest::Method::HEAD
-            | reqwest::Method::OPTIONS
-            | reqwest::Method::PUT
-            | reqwest::Method::DELETE
-    ) || IDEMPOTENT_POSTS.contains(&operation_id)
-}
-
 /// Statuses worth another attempt of an idempotent operation.
 pub(crate) fn is_transient_status(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 502..=504)
@@ -147,11 +127,7 @@ mod tests {
     }
 
     #[test]
-    fn idempotency() {
-        use reqwest::Method;
-        assert!(is_idempotent(&Method::PUT, "memberships_update"));
-        assert!(is_idempotent(&Method::POST, "memberships_create"));
-        assert!(!is_idempotent(&Method::POST, "roles_create"));
+    fn at_least_one_attempt() {
         assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
     }
 }

@@ -192,8 +192,10 @@ impl OAuthApp {
                 TokenUrl::new(TOKEN_URL.into()).map_err(|e| config_error("token URL", e))?,
             )
             .set_auth_type(AuthType::RequestBody);
-        let http =
-            crate::client::http_client(crate::DEFAULT_CONNECT_TIMEOUT, crate::DEFAULT_TIMEOUT)?;
+        let http = crate::transport::http_client::http_client(
+            crate::DEFAULT_CONNECT_TIMEOUT,
+            crate::DEFAULT_TIMEOUT,
+        )?;
         Ok(OAuthApp { client, http })
     }
 
@@ -361,7 +363,7 @@ impl TokenManager {
         if tokens.expires_within(REFRESH_MARGIN) && tokens.refresh_token.is_some() {
             self.refresh_locked(&mut tokens).await?;
         }
-        crate::auth::bearer_header(tokens.access_token.expose_secret())
+        super::credentials::bearer_header(tokens.access_token.expose_secret())
     }
 
     /// After a 401: refresh (unless another request already did since `rejected` was sent) and
@@ -371,12 +373,12 @@ impl TokenManager {
         rejected: Option<&HeaderValue>,
     ) -> Option<HeaderValue> {
         let mut tokens = self.tokens.lock().await;
-        let current = crate::auth::bearer_header(tokens.access_token.expose_secret()).ok();
+        let current = super::credentials::bearer_header(tokens.access_token.expose_secret()).ok();
         if current.is_some() && current.as_ref() != rejected {
             return current;
         }
         match self.refresh_locked(&mut tokens).await {
-            Ok(()) => crate::auth::bearer_header(tokens.access_token.expose_secret()).ok(),
+            Ok(()) => super::credentials::bearer_header(tokens.access_token.expose_secret()).ok(),
             Err(e) => {
                 tracing::warn!(error = %e, "could not refresh the OAuth token after a 401");
                 None

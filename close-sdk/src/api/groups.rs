@@ -2,8 +2,8 @@
 
 use std::future::Future;
 
-use crate::call::{fields_param, finish, path_id};
-use crate::pagination::{skip_limit, ListOptions, Page, Paginated};
+use super::call::{fields_param, finish, path_id};
+use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{Group, GroupMember};
 use crate::{Client, Error};
 

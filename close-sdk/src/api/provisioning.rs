@@ -7,7 +7,7 @@
 use futures_core::Stream;
 use futures_util::{stream, StreamExt};
 
-use crate::memberships::MembershipsExt;
+use super::memberships::MembershipsExt;
 use crate::types::{Membership, MembershipUpdate};
 use crate::{Client, Error, Role};
 

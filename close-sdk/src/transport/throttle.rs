@@ -1,5 +1,5 @@
-//! Close's rate limits: the `RateLimit`, `Retry-After` and `RateLimit-Reset` headers, and the
-//! per-endpoint-group throttle that keeps a client (and all its clones) under the server's limit.
+//! The per-endpoint-group throttle that keeps a client (and all its clones) under Close's rate
+//! limit.
 //!
 //! Close limits requests per *endpoint group* (method + path) and reports the window in every
 //! response: `RateLimit: limit=20, remaining=3, reset=0.512` (`reset` in decimal seconds). The
@@ -10,109 +10,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use crate::generated_operations::OPERATIONS;
-use crate::hooks::operation_index;
-
-/// The values of a `RateLimit` header. Close documents `reset` in (possibly fractional) seconds.
-///
-/// ```
-/// use close_sdk::RateLimit;
-/// let r = RateLimit::parse("limit=100, remaining=0, reset=0.512").unwrap();
-/// assert_eq!((r.limit, r.remaining), (Some(100), Some(0)));
-/// assert_eq!(r.reset, Some(std::time::Duration::from_millis(512)));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RateLimit {
-    /// Requests allowed in the window.
-    pub limit: Option<u64>,
-    /// Requests left in the window.
-    pub remaining: Option<u64>,
-    /// Time until the window resets.
-    pub reset: Option<Duration>,
-}
-
-/// The longest wait any header may express; larger values are treated as malformed.
-const MAX_HEADER_WAIT_SECS: f64 = 24.0 * 3600.0;
-
-impl RateLimit {
-    /// Parses a header value: `key=value` pairs separated by `,` or `;`, in any order, with any
-    /// spacing and key case. Unknown keys are ignored; a malformed value is ignored on its own.
-    /// Returns `None` when no known key has a usable value. Never panics.
-    pub fn parse(value: &str) -> Option<Self> {
-        let mut out = RateLimit::default();
-        for part in value.split([',', ';']) {
-            let Some((key, val)) = part.split_once('=') else {
-                continue;
-            };
-            let val = val.trim().trim_matches('"');
-            match key.trim().to_ascii_lowercase().as_str() {
-                "limit" => out.limit = val.parse().ok(),
-                "remaining" => out.remaining = val.parse().ok(),
-                "reset" => out.reset = parse_seconds(val),
-                _ => {}
-            }
-        }
-        (out != RateLimit::default()).then_some(out)
-    }
-
-    /// Reads the `RateLimit` header from a header map.
-    pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
-        header_str(headers, "ratelimit").and_then(Self::parse)
-    }
-}
-
-fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// Parses non-negative (possibly fractional) seconds, rejecting NaN, infinities and absurd values.
-pub fn parse_seconds(s: &str) -> Option<Duration> {
-    let secs: f64 = s.trim().parse().ok()?;
-    (secs.is_finite() && (0.0..=MAX_HEADER_WAIT_SECS).contains(&secs))
-        .then(|| Duration::from_secs_f64(secs))
-}
-
-/// Parses `Retry-After`: delay seconds (decimals tolerated) or an HTTP date, relative to `now`.
-/// A date in the past means no wait. Never panics.
-///
-/// ```
-/// use std::time::{Duration, SystemTime};
-/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
-/// assert_eq!(close_sdk::rate_limit::parse_retry_after("2", now), Some(Duration::from_secs(2)));
-/// assert_eq!(
-///     close_sdk::rate_limit::parse_retry_after("Sun, 06 Nov 1994 08:49:42 GMT", now),
-///     Some(Duration::from_secs(5))
-/// );
-/// ```
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Some(d) = parse_seconds(value) {
-        return Some(d);
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    let wait = when.duration_since(now).unwrap_or(Duration::ZERO);
-    (wait.as_secs_f64() <= MAX_HEADER_WAIT_SECS).then_some(wait)
-}
-
-/// How long the server asked the client to wait before the next request, from (in order of
-/// precedence, as Close's docs prefer `reset`) `RateLimit`'s `reset`, `Retry-After`,
-/// `RateLimit-Reset`, then the legacy body's `rate_reset`.
-pub(crate) fn server_wait(
-    headers: &http::HeaderMap,
-    legacy_rate_reset: Option<f64>,
-) -> Option<Duration> {
-    RateLimit::from_headers(headers)
-        .and_then(|r| r.reset)
-        .or_else(|| {
-            header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()))
-        })
-        .or_else(|| header_str(headers, "ratelimit-reset").and_then(parse_seconds))
-        .or_else(|| legacy_rate_reset.and_then(|s| parse_seconds(&s.to_string())))
-}
+use super::headers::RateLimit;
+use super::operations::{operation_index, OPERATION_COUNT};
 
 /// Rate-limit state per endpoint group, shared by every clone of a client.
 #[derive(Debug)]
@@ -124,7 +27,7 @@ pub(crate) struct Throttle {
 
 impl Default for Throttle {
     fn default() -> Self {
-        let groups = (0..=OPERATIONS.len()).map(|_| Group::default()).collect();
+        let groups = (0..=OPERATION_COUNT).map(|_| Group::default()).collect();
         Throttle { groups }
     }
 }
@@ -176,7 +79,7 @@ const MAX_ROUNDS: usize = 64;
 impl Throttle {
     /// The state of one endpoint group (method + path template, i.e. one operation).
     pub(crate) fn group(&self, operation_id: &str) -> &Group {
-        let index = operation_index(operation_id).unwrap_or(OPERATIONS.len());
+        let index = operation_index(operation_id).unwrap_or(OPERATION_COUNT);
         &self.groups[index.min(self.groups.len() - 1)]
     }
 }
@@ -316,57 +219,6 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn tolerant_of_order_spacing_and_case() {
-        let r = RateLimit::parse(" Reset=1.5 ;remaining =3,LIMIT= 10 ").unwrap();
-        assert_eq!(
-            r,
-            RateLimit {
-                limit: Some(10),
-                remaining: Some(3),
-                reset: Some(Duration::from_millis(1500))
-            }
-        );
-    }
-
-    #[test]
-    fn malformed_parts_are_ignored() {
-        let r = RateLimit::parse("limit=abc, remaining=-1, reset=NaN, extra=1").unwrap_or_default();
-        assert_eq!(r, RateLimit::default());
-        assert_eq!(RateLimit::parse(""), None);
-        assert_eq!(RateLimit::parse("reset=1e400"), None);
-        assert_eq!(RateLimit::parse("remaining=0").unwrap().remaining, Some(0));
-    }
-
-    #[test]
-    fn server_wait_precedence() {
-        let mut h = http::HeaderMap::new();
-        assert_eq!(
-            server_wait(&h, Some(0.25)),
-            Some(Duration::from_millis(250))
-        );
-        h.insert("ratelimit-reset", "3".parse().unwrap());
-        assert_eq!(server_wait(&h, Some(0.25)), Some(Duration::from_secs(3)));
-        h.insert("retry-after", "2".parse().unwrap());
-        assert_eq!(server_wait(&h, None), Some(Duration::from_secs(2)));
-        h.insert(
-            "ratelimit",
-            "limit=1, remaining=0, reset=0.512".parse().unwrap(),
-        );
-        assert_eq!(server_wait(&h, None), Some(Duration::from_millis(512)));
-    }
-
-    #[test]
-    fn retry_after_dates_in_the_past_mean_no_wait() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_790);
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:42 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-1", now), None);
-    }
-
-    #[test]
     fn a_used_up_window_blocks_until_reset_then_lets_limit_through() {
         let now = Instant::now();
         let mut w = Window {
@@ -398,24 +250,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn parsers_never_panic(s in ".{0,200}") {
-            let _ = RateLimit::parse(&s);
-            let _ = parse_retry_after(&s, SystemTime::now());
-            let _ = parse_seconds(&s);
-        }
-
-        #[test]
-        fn well_formed_headers_parse_exactly(limit in 0u64..1_000_000, remaining in 0u64..1_000_000,
-                                             millis in 0u64..86_400_000, sep in "[ ]{0,3}") {
-            let header = format!("limit={limit},{sep}remaining={remaining},{sep}reset={}.{:03}", millis / 1000, millis % 1000);
-            let r = RateLimit::parse(&header).unwrap();
-            prop_assert_eq!(r.limit, Some(limit));
-            prop_assert_eq!(r.remaining, Some(remaining));
-            let got = r.reset.unwrap().as_secs_f64();
-            prop_assert!((got - millis as f64 / 1000.0).abs() < 1e-6);
-        }
-
         #[test]
         fn throttle_state_never_panics(events in proptest::collection::vec((0u8..4, 0u64..5, 0u64..3000), 0..50)) {
             let mut w = Window::default();

@@ -1,4 +1,4 @@
-//! Credentials and the `Authorization` header they produce.
+//! [`Credentials`] and the `Authorization` header they produce.
 
 use base64::Engine as _;
 use reqwest::header::HeaderValue;
@@ -77,53 +77,6 @@ impl std::fmt::Debug for Credentials {
         match self {
             Self::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
             Self::BearerToken(_) => f.write_str("BearerToken(<redacted>)"),
-        }
-    }
-}
-
-/// What the request path asks for the `Authorization` header of each request.
-#[derive(Clone)]
-pub(crate) enum Authorizer {
-    /// A fixed header (API key or bearer token).
-    Static(HeaderValue),
-    /// OAuth tokens, refreshed before they expire and once after a 401.
-    #[cfg(feature = "oauth")]
-    OAuth(std::sync::Arc<crate::oauth::TokenManager>),
-}
-
-impl Authorizer {
-    /// The header for the next request (refreshing an OAuth token close to expiry).
-    pub(crate) async fn header(&self) -> Result<HeaderValue, String> {
-        match self {
-            Self::Static(h) => Ok(h.clone()),
-            #[cfg(feature = "oauth")]
-            Self::OAuth(m) => m.header().await,
-        }
-    }
-
-    /// After a 401 for `rejected`: a new header to retry with once, if the credentials can be
-    /// renewed (OAuth with a refresh token).
-    pub(crate) async fn after_unauthorized(
-        &self,
-        rejected: Option<&HeaderValue>,
-    ) -> Option<HeaderValue> {
-        match self {
-            Self::Static(_) => {
-                let _ = rejected;
-                None
-            }
-            #[cfg(feature = "oauth")]
-            Self::OAuth(m) => m.after_unauthorized(rejected).await,
-        }
-    }
-}
-
-impl std::fmt::Debug for Authorizer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Static(_) => f.write_str("Static(<redacted>)"),
-            #[cfg(feature = "oauth")]
-            Self::OAuth(_) => f.write_str("OAuth(<redacted>)"),
         }
     }
 }

@@ -6,7 +6,7 @@
 //!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
 //!   code, Close defines none).
 //! - `exec`: the only loop and the only sleeps in the crate. Per attempt: wait for the endpoint
-//!   group's rate-limit window ([`crate::rate_limit`]), send, read the whole answer (so that a body
+//!   group's rate-limit window ([`super::throttle`]), send, read the whole answer (so that a body
 //!   cut off mid-way is retried too), record the rate-limit headers, then decide with
 //!   [`crate::RetryPolicy`]: done, retry after a wait, or refresh an OAuth token once after a 401.
 //!   A non-2xx body is kept bounded and always reaches the error as JSON (a JSON object as is,
@@ -24,11 +24,11 @@ use reqwest::header::{
 use reqwest::{ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
-use crate::client::ClientContext;
-use crate::error::{truncate, MAX_RAW_BODY};
-use crate::generated_operations::OPERATIONS;
-use crate::rate_limit::{server_wait, RateLimit};
-use crate::retry::{is_idempotent, is_transient_status, server_wait_jitter};
+use super::context::ClientContext;
+use super::headers::{server_wait, RateLimit};
+use super::operations::{is_idempotent, path_template};
+use super::retry::{is_transient_status, server_wait_jitter};
+use crate::error::{truncate, RetryRecord, MAX_RAW_BODY};
 use crate::{Client, ErrorBody, RetryPolicy};
 
 /// At most this much of an error response body is read.
@@ -36,32 +36,14 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// The wait after a 429 that named none.
 const DEFAULT_429_WAIT: Duration = Duration::from_secs(1);
 
-/// What the request path did for a call, attached to the final response for the error.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RetryRecord {
-    pub(crate) attempts: u32,
-    /// A server-requested wait that was above the policy's limit: `(requested, limit)`.
-    pub(crate) refused_wait: Option<(Duration, Duration)>,
-}
-
-/// The position of an operation in the generated operation table.
-pub(crate) fn operation_index(operation_id: &str) -> Option<usize> {
-    OPERATIONS
-        .binary_search_by(|(id, _, _)| (*id).cmp(operation_id))
-        .ok()
-}
-
-/// The path template of an operation, from the generated operation table.
-fn path_template(operation_id: &str) -> &'static str {
-    operation_index(operation_id).map_or("?", |i| OPERATIONS[i].2)
-}
-
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        super::path_safety::check(request.url(), info.operation_id)
+            .map_err(progenitor_client::Error::InvalidRequest)?;
         let ctx = self.inner();
         let authorization = ctx
             .authorizer
@@ -336,22 +318,4 @@ async fn send_with_retries(
 /// when no retry will be made).
 fn empty_like(request: &reqwest::Request) -> reqwest::Request {
     reqwest::Request::new(request.method().clone(), request.url().clone())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_generated_operation_has_a_template() {
-        for (id, method, path) in OPERATIONS {
-            assert_eq!(path_template(id), *path);
-            assert!(["GET", "PUT", "POST", "DELETE", "PATCH"].contains(method));
-        }
-        assert_eq!(path_template("no_such_operation"), "?");
-        assert!(
-            OPERATIONS.windows(2).all(|w| w[0].0 < w[1].0),
-            "the table must be sorted by id"
-        );
-    }
 }

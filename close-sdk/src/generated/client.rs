@@ -4745,7 +4745,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::ClientContext,
+    pub(crate) inner: crate::ClientContext,
 }
 impl Client {
     /// Create a new client.
@@ -4753,7 +4753,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::ClientContext) -> Self {
+    pub fn new(baseurl: &str, inner: crate::ClientContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -4772,7 +4772,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::ClientContext,
+        inner: crate::ClientContext,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -4781,7 +4781,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::ClientContext> for Client {
+impl ClientInfo<crate::ClientContext> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -4791,7 +4791,7 @@ impl ClientInfo<crate::client::ClientContext> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::ClientContext {
+    fn inner(&self) -> &crate::ClientContext {
         &self.inner
     }
 }
@@ -4799,7 +4799,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::client::ClientContext>,
+        Client: ClientHooks<crate::ClientContext>,
     {}
 };
 impl Client {

@@ -1,0 +1,22 @@
+//! [`ClientContext`]: what every request of a client shares with its clones, read by the hooks.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use super::throttle::Throttle;
+use crate::auth::Authorizer;
+use crate::RetryPolicy;
+
+/// What every request of a [`Client`] shares with its clones: credentials, retry policy and
+/// rate-limit state. Built by [`ClientBuilder`]; secrets are never printed.
+#[derive(Clone, Debug)]
+pub struct ClientContext {
+    pub(crate) authorizer: Authorizer,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) retry: RetryPolicy,
+    /// A per-call timeout that overrides the HTTP client's (see [`Client::with_timeout`]).
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) throttle: Arc<Throttle>,
+}

@@ -1,0 +1,21 @@
+//! The request path: everything between a built request and a typed answer.
+//!
+//! progenitor's generated operations call the [`ClientHooks`](progenitor_client::ClientHooks)
+//! in [`hooks`] for every request; nothing else in the crate sends, sleeps or loops.
+//!
+//! - [`hooks`]: `pre` (authorization, user agent, path safety) and `exec` (the retry loop).
+//! - [`retry`]: [`RetryPolicy`](retry::RetryPolicy) and the retry decision.
+//! - [`throttle`]: per-endpoint-group rate-limit windows, shared by a client's clones.
+//! - [`headers`]: parsing `RateLimit`, `Retry-After`, `RateLimit-Reset`.
+//! - [`path_safety`]: a request's path must have its operation's template shape.
+//! - [`operations`]: what the generated operation table says about an operation.
+//! - [`context`], [`http_client`]: what a client's requests share, and the default HTTP client.
+
+pub(crate) mod context;
+pub(crate) mod headers;
+pub(crate) mod hooks;
+pub(crate) mod http_client;
+pub(crate) mod operations;
+pub(crate) mod path_safety;
+pub(crate) mod retry;
+pub(crate) mod throttle;

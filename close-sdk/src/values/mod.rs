@@ -1,0 +1,7 @@
+//! Value types that reject bad input before anything is sent and never fail to decode what
+//! Close returns.
+
+pub(crate) mod auto_record_calls;
+pub(crate) mod email;
+pub(crate) mod role;
+pub(crate) mod timestamp;
