@@ -2,6 +2,7 @@
 //! effective spec (`openapi/close.json`, which carries the upstream extracts' examples verbatim),
 //! plus helpers for paginated responses.
 
+use httpmock::{Method::GET, Mock, MockServer};
 use serde_json::{json, Map, Value};
 
 /// The effective spec.
@@ -51,6 +52,44 @@ pub fn normalized(value: &Value) -> Value {
 /// A `{data, has_more}` page.
 pub fn page(items: &[Value], has_more: bool) -> Value {
     json!({ "data": items, "has_more": has_more })
+}
+
+/// Mocks `GET path` on `server` serving `items` in pages of `page_size`: `_skip` 0, `page_size`,
+/// …, `has_more` on every page but the last (one empty page for no items). Each mock matches its
+/// exact `_skip` and `_limit`, each sent once, and no `_fields`. One mock per page, in order.
+pub async fn mock_pages<'a>(
+    server: &'a MockServer,
+    path: &str,
+    items: &[Value],
+    page_size: usize,
+) -> Vec<Mock<'a>> {
+    let size = page_size.max(1);
+    let pages: Vec<&[Value]> = if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(size).collect()
+    };
+    let last = pages.len() - 1;
+    let mut mocks = Vec::with_capacity(pages.len());
+    for (i, items) in pages.into_iter().enumerate() {
+        let body = page(items, i < last);
+        let path = path.to_string();
+        mocks.push(
+            server
+                .mock_async(move |when, then| {
+                    when.method(GET)
+                        .path(path)
+                        .query_param("_skip", (i * size).to_string())
+                        .query_param("_limit", size.to_string())
+                        .query_param_count("_skip", ".*", 1)
+                        .query_param_count("_limit", ".*", 1)
+                        .query_param_missing("_fields");
+                    then.status(200).json_body(body);
+                })
+                .await,
+        );
+    }
+    mocks
 }
 
 /// `n` distinct users shaped like the documented list example, ids `user_0`…
