@@ -2,23 +2,38 @@
 //! [`Stream`] of items.
 //!
 //! A [`Paginated`] fetches one page when its buffer runs dry and it is polled again, so dropping
-//! it (or stopping early) sends no further request. It ends after a page with `has_more: false`,
-//! after an empty page (even if Close says there is more, so a misbehaving server cannot make it
-//! loop), or with the first error, which it yields; Close's 400 for a `_limit` or `_skip` over
-//! the resource's maximum arrives that way.
+//! it (or stopping early) sends no further request: it spawns nothing and reads nothing ahead,
+//! and a page request in flight when it is dropped is dropped with it. It ends after a page with
+//! `has_more: false`, after an empty page (even if Close says there is more), or with the first
+//! error, which it yields; Close's 400 for a `_limit` or `_skip` over the resource's maximum
+//! arrives that way.
+//!
+//! A misbehaving server cannot make it loop: a page identical to one already received (a server
+//! that ignores `_skip`, or cycles) ends the stream with [`Error::Decode`] instead of yielding
+//! its items again, and no stream requests more than [`MAX_PAGES`] pages. Close documents a per-resource maximum `_skip` but publishes no number, so the cap is
+//! the SDK's own, far above what offset pagination is meant for (Close recommends narrowing the
+//! query, e.g. by `date_created`, or its Export API, for long lists).
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::hash::Hasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
+use serde::Serialize;
 
 use crate::Error;
 
 /// The page size used unless [`ListOptions::page_size`] says otherwise (Close's own default).
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// The most pages one [`Paginated`] requests (a million items at the default page size). The
+/// request for the page after it is not sent: the stream ends with [`Error::InvalidRequest`].
+pub const MAX_PAGES: u32 = 10_000;
 
 /// How to list: page size and, where the endpoint supports it, `_fields`.
 ///
@@ -118,14 +133,17 @@ struct State<T, F> {
     next: PageRequest,
     buffer: std::vec::IntoIter<T>,
     last_page: bool,
+    guard: LoopGuard,
 }
 
-impl<T: Send + 'static> Paginated<T> {
+impl<T: Serialize + Send + 'static> Paginated<T> {
     /// Pages through a list with `fetch`, which gets each page's `_skip`/`_limit`.
     ///
     /// `_skip` advances by the number of items received, so a server that returns fewer than
     /// `_limit` items skips nothing. A `page_size` of 0 gives a stream that yields one
-    /// [`Error::InvalidRequest`] and sends nothing.
+    /// [`Error::InvalidRequest`] and sends nothing. A page that serialises exactly like an earlier
+    /// one ends the stream with [`Error::Decode`] (so items must be distinguishable, as Close's
+    /// are by their `id`), and at most [`MAX_PAGES`] pages are requested.
     ///
     /// ```
     /// use close_sdk::pagination::{Page, PageRequest, Paginated};
@@ -155,6 +173,7 @@ impl<T: Send + 'static> Paginated<T> {
             },
             buffer: Vec::new().into_iter(),
             last_page: false,
+            guard: LoopGuard::default(),
         };
         let inner = stream::try_unfold(state, |mut st| async move {
             // At most two rounds: yield from the buffer, or fetch once and then yield or end.
@@ -165,7 +184,9 @@ impl<T: Send + 'static> Paginated<T> {
                 if st.last_page {
                     return Ok(None);
                 }
+                st.guard.before_fetch()?;
                 let page = (st.fetch)(st.next).await?;
+                st.guard.check_new(st.next.skip, &page.items)?;
                 let received = page.items.len();
                 st.last_page = !page.has_more || received == 0;
                 st.next.skip = st.next.skip.saturating_add(received as u64);
@@ -176,7 +197,9 @@ impl<T: Send + 'static> Paginated<T> {
             inner: Box::pin(inner),
         }
     }
+}
 
+impl<T: Send + 'static> Paginated<T> {
     /// A stream that yields `error` once and ends, sending nothing (for invalid input).
     pub(crate) fn failed(error: Error) -> Self {
         Paginated {
@@ -206,6 +229,80 @@ impl<T> Stream for Paginated<T> {
 impl<T> fmt::Debug for Paginated<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginated").finish_non_exhaustive()
+    }
+}
+
+/// What one stream has seen of the server's pages, so it notices a server that stops advancing.
+#[derive(Debug, Default)]
+struct LoopGuard {
+    /// Pages requested so far.
+    pages: u32,
+    /// A fingerprint of every non-empty page received, with the `_skip` it answered.
+    seen: HashMap<u64, u64>,
+}
+
+impl LoopGuard {
+    /// Counts the next page request, refusing it past [`MAX_PAGES`].
+    fn before_fetch(&mut self) -> Result<(), Error> {
+        if self.pages >= MAX_PAGES {
+            return Err(Error::InvalidRequest(format!(
+                "page {} not requested: the server still says `has_more` after {MAX_PAGES} pages \
+                 (the SDK's cap on one list); narrow the query",
+                u64::from(MAX_PAGES) + 1
+            )));
+        }
+        self.pages += 1;
+        Ok(())
+    }
+
+    /// Refuses a page identical to one received earlier in this stream.
+    fn check_new<T: Serialize>(&mut self, skip: u64, items: &[T]) -> Result<(), Error> {
+        let Some(print) = fingerprint(items) else {
+            return Ok(());
+        };
+        match self.seen.insert(print, skip) {
+            Some(earlier) => {
+                let why = format!(
+                    "the page at _skip={skip} repeats the page at _skip={earlier} ({} items): \
+                     the server is not advancing through the list, so the stream stops",
+                    items.len()
+                );
+                Err(Error::Decode {
+                    body: format!(
+                        "{} items, identical to the page at _skip={earlier}",
+                        items.len()
+                    ),
+                    source: serde::de::Error::custom(why),
+                })
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// A 64-bit hash of a non-empty page's items as JSON (`None` for an empty page or one that does
+/// not serialise). Two different pages collide with probability about 2^-64 per pair; a field
+/// whose serialisation order varies (a `HashMap`) can only hide a repeat, never invent one.
+fn fingerprint<T: Serialize>(items: &[T]) -> Option<u64> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut hasher = HashWriter(DefaultHasher::new());
+    serde_json::to_writer(&mut hasher, items).ok()?;
+    Some(hasher.0.finish())
+}
+
+/// Feeds what is written to a hasher, so a page is hashed without building its JSON text.
+struct HashWriter(DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -300,6 +397,118 @@ mod tests {
             assert!(p.next().await.unwrap().is_err());
             assert!(p.next().await.is_none());
         });
+    }
+
+    /// A server that answers every request with `pages[i % len]`, `has_more: true`; counts calls.
+    fn repeating(pages: Vec<Vec<u64>>, page_size: u32) -> (Paginated<u64>, Arc<Mutex<usize>>) {
+        let calls = Arc::new(Mutex::new(0));
+        let count = calls.clone();
+        let p = Paginated::new(page_size, move |_| {
+            let mut n = count.lock().unwrap();
+            let items = pages[*n % pages.len()].clone();
+            *n += 1;
+            async move {
+                Ok(Page {
+                    items,
+                    has_more: true,
+                })
+            }
+        });
+        (p, calls)
+    }
+
+    /// Drains `p` (bounded), returning the items and the errors in order.
+    fn drain(mut p: Paginated<u64>) -> (Vec<u64>, Vec<Error>) {
+        block_on(async {
+            let (mut items, mut errors) = (Vec::new(), Vec::new());
+            for _ in 0..100_000 {
+                match p.next().await {
+                    Some(Ok(i)) => items.push(i),
+                    Some(Err(e)) => errors.push(e),
+                    None => break,
+                }
+            }
+            (items, errors)
+        })
+    }
+
+    #[test]
+    fn a_page_repeating_the_previous_one_ends_the_stream_with_an_error_not_its_items() {
+        let (p, calls) = repeating(vec![vec![7, 8]], 100);
+        let (items, errors) = drain(p);
+        assert_eq!(items, [7, 8], "nothing yielded twice");
+        assert_eq!(errors.len(), 1);
+        assert!(matches!(errors[0], Error::Decode { .. }), "{:?}", errors[0]);
+        let msg = errors[0].to_string();
+        assert!(msg.contains("_skip=2 repeats the page at _skip=0"), "{msg}");
+        assert_eq!(*calls.lock().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_server_cycling_through_pages_is_caught_on_the_first_repeat() {
+        let (p, calls) = repeating(vec![vec![1, 2], vec![3, 4], vec![5, 6]], 2);
+        let (items, errors) = drain(p);
+        assert_eq!(items, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0]
+            .to_string()
+            .contains("_skip=6 repeats the page at _skip=0"));
+        assert_eq!(*calls.lock().unwrap(), 4);
+    }
+
+    #[test]
+    fn a_short_page_claiming_more_is_followed_from_where_it_ended() {
+        // Fewer items than asked for is not an error (a server may cap `_limit` itself).
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let requests = log.clone();
+        let p = Paginated::new(10, move |req: PageRequest| {
+            requests.lock().unwrap().push(req.skip);
+            async move {
+                let end = (req.skip + 3).min(7);
+                Ok(Page {
+                    items: (req.skip..end).collect::<Vec<u64>>(),
+                    has_more: end < 7,
+                })
+            }
+        });
+        assert_eq!(
+            block_on(p.collect_all()).unwrap(),
+            (0..7).collect::<Vec<_>>()
+        );
+        assert_eq!(*log.lock().unwrap(), [0, 3, 6]);
+    }
+
+    #[test]
+    fn no_stream_requests_more_than_max_pages() {
+        let calls = Arc::new(Mutex::new(0u32));
+        let count = calls.clone();
+        let p = Paginated::new(1, move |req: PageRequest| {
+            *count.lock().unwrap() += 1;
+            async move {
+                Ok(Page {
+                    items: vec![req.skip],
+                    has_more: true,
+                })
+            }
+        });
+        let (items, errors) = drain(p);
+        assert_eq!(items.len(), MAX_PAGES as usize);
+        assert_eq!(*calls.lock().unwrap(), MAX_PAGES);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            matches!(errors[0], Error::InvalidRequest(_)),
+            "{:?}",
+            errors[0]
+        );
+        assert!(errors[0].to_string().contains("after 10000 pages"));
+    }
+
+    #[test]
+    fn fingerprints_tell_pages_apart_by_content_and_order() {
+        assert_eq!(fingerprint::<u8>(&[]), None);
+        assert_eq!(fingerprint(&[1u8, 2]), fingerprint(&[1u8, 2]));
+        assert_ne!(fingerprint(&[1u8, 2]), fingerprint(&[2u8, 1]));
+        assert_ne!(fingerprint(&["a,b"]), fingerprint(&["a", "b"]));
     }
 
     #[test]

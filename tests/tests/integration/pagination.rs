@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use close_sdk::prelude::*;
+use close_sdk::types::Group;
+use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
 use close_sdk_tests::resources::*;
 use close_sdk_tests::*;
 use httpmock::prelude::*;
@@ -15,29 +17,7 @@ const LIMIT: Duration = Duration::from_secs(10);
 #[tokio::test]
 async fn three_pages_are_fetched_with_the_exact_skip_and_limit_sequence() {
     let server = MockServer::start_async().await;
-    let all = groups(7);
-    let mut pages = Vec::new();
-    for (skip, items, has_more) in [
-        (0, &all[0..3], true),
-        (3, &all[3..6], true),
-        (6, &all[6..7], false),
-    ] {
-        let body = page(items, has_more);
-        pages.push(
-            server
-                .mock_async(move |when, then| {
-                    when.method(GET)
-                        .path("/group/")
-                        .query_param("_skip", skip.to_string())
-                        .query_param("_limit", "3")
-                        .query_param_count("_skip", ".*", 1)
-                        .query_param_count("_limit", ".*", 1)
-                        .query_param_missing("_fields");
-                    then.status(200).json_body(body);
-                })
-                .await,
-        );
-    }
+    let pages = mock_pages(&server, "/group/", &groups(7), 3).await;
     let client = api_key_client(&server);
     let mut stream = client.list_groups(ListOptions::default().page_size(3));
     let mut names = Vec::new();
@@ -208,4 +188,73 @@ async fn a_zero_page_size_is_refused_before_the_wire() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
     any.assert_calls_async(0).await;
+}
+
+/// Drains `stream`, at most `max` items and within [`LIMIT`]: the items' ids and the errors.
+async fn drain_bounded(mut stream: Paginated<Group>, max: usize) -> (Vec<String>, Vec<Error>) {
+    let (mut ids, mut errors) = (Vec::new(), Vec::new());
+    let _ = tokio::time::timeout(LIMIT, async {
+        while ids.len() + errors.len() < max {
+            match stream.next().await {
+                Some(Ok(g)) => ids.push(g.id),
+                Some(Err(e)) => errors.push(e),
+                None => break,
+            }
+        }
+    })
+    .await;
+    (ids, errors)
+}
+
+/// Issue 10, defect 8: a server that ignores `_skip` and answers the same two groups with
+/// `has_more: true` for ever made the stream fetch thousands of identical pages.
+#[tokio::test]
+async fn a_server_repeating_the_same_page_ends_the_stream_with_an_error_not_a_loop() {
+    let same = page(&groups(2), true);
+    let server = LoopbackServer::start(move |_| Reply::json(200, &same)).await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    let (ids, errors) = drain_bounded(client.list_groups(ListOptions::default()), 100).await;
+    assert_eq!(ids.len(), 2, "nothing yielded twice ({} items)", ids.len());
+    assert_eq!(ids, ["group_0", "group_1"]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(matches!(errors[0], Error::Decode { .. }), "{:?}", errors[0]);
+    let msg = errors[0].to_string();
+    assert!(
+        msg.contains("_skip=2 repeats the page at _skip=0"),
+        "the error says what happened: {msg}"
+    );
+    assert_eq!(server.requests(), 2, "one request past the first page");
+}
+
+#[tokio::test]
+async fn a_server_that_cycles_back_to_its_first_page_is_stopped_there() {
+    let server = MockServer::start_async().await;
+    let all = groups(4);
+    let mut mocks = Vec::new();
+    for (skip, items) in [("0", &all[0..2]), ("2", &all[2..4]), ("4", &all[0..2])] {
+        let body = page(items, true);
+        mocks.push(
+            server
+                .mock_async(move |when, then| {
+                    when.method(GET).path("/group/").query_param("_skip", skip);
+                    then.status(200).json_body(body);
+                })
+                .await,
+        );
+    }
+    let client = api_key_client(&server);
+    let stream = client.list_groups(ListOptions::default().page_size(2));
+    let (ids, errors) = drain_bounded(stream, 100).await;
+    assert_eq!(ids, ["group_0", "group_1", "group_2", "group_3"]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0]
+        .to_string()
+        .contains("_skip=4 repeats the page at _skip=0"));
+    for m in &mocks {
+        m.assert_calls_async(1).await;
+    }
 }
