@@ -10,5 +10,6 @@ mod provisioning;
 mod resilience;
 mod roles;
 mod schema;
+mod stream_cancellation;
 mod users;
 mod validation;
