@@ -3,6 +3,12 @@
 //! Every request goes through the same request path as single calls, so provisioning runs at the
 //! rate Close allows (the per-endpoint-group throttle) and retries what is safe to retry — a
 //! create is only ever sent again as a retry of the same idempotent create.
+//!
+//! A run can be dropped at any point (a timeout, `select!`, an aborted task). It spawns nothing
+//! and reads rows only as it starts them, at most `concurrency` ahead of what it has yielded, so
+//! a dropped run sends nothing more: the rows not yet started are never sent, and the requests
+//! in flight are dropped with it (Close may or may not have applied those; their outcomes are
+//! lost, so keep what the stream yielded).
 
 use futures_core::Stream;
 use futures_util::{stream, StreamExt};
@@ -90,8 +96,9 @@ pub trait ProvisioningExt {
         S: AsRef<str> + Send + 'static;
 
     /// Gives every membership in `ids` the role `role`, through Close's bulk update
-    /// (`_params.id__in`), `chunk_size` ids per request. Returns one outcome per request, so
-    /// every id is accounted for.
+    /// (`_params.id__in`), `chunk_size` ids per request, one request at a time. Returns one
+    /// outcome per request, so every id is accounted for. Dropped before it finishes, it sends
+    /// no further chunk, but the outcomes of the chunks already sent are lost with it.
     fn bulk_update_roles<I, S>(
         &self,
         ids: I,
