@@ -116,7 +116,10 @@ impl ClientBuilder {
     }
 
     /// Called with the new tokens after every refresh (store `refresh_token`: the old one no
-    /// longer works).
+    /// longer works). It runs on tokio's blocking pool, never under the token lock, one call at
+    /// a time in refresh order, and even when every call that waited for the refresh was
+    /// dropped. The calls that waited for a refresh return after its callback; other calls do
+    /// not wait for it.
     #[cfg(feature = "oauth")]
     pub fn on_token_refresh(
         mut self,
@@ -133,7 +136,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Use another API root (a proxy, a mock server). A trailing `/` is ignored.
+    /// Use another API root (a proxy, a mock server). A trailing `/` is ignored. A URL with a
+    /// user name or password (`https://user:pass@host`) is refused by [`ClientBuilder::build`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self

@@ -147,7 +147,8 @@ async fn dropping_the_caller_anywhere_neither_wedges_nor_resends_a_stale_refresh
     }
 }
 
-#[tokio::test]
+/// Two workers: a callback run on a worker (blocking it) would not stall the test's own loop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_on_token_refresh_callback_does_not_stall_other_calls() {
     let server = OAuthServer::start().await;
     let (client, rotated) = client(&server, "r1", Duration::from_secs(3));
