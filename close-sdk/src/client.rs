@@ -35,7 +35,7 @@ pub struct ClientBuilder {
     #[cfg(feature = "oauth")]
     oauth: Option<(crate::oauth::OAuthApp, crate::oauth::Tokens)>,
     #[cfg(feature = "oauth")]
-    on_token_refresh: Option<crate::oauth::RefreshCallback>,
+    on_token_refresh: Option<crate::auth::RefreshCallback>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: Option<String>,
@@ -46,7 +46,7 @@ pub struct ClientBuilder {
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -116,7 +116,10 @@ impl ClientBuilder {
     }
 
     /// Called with the new tokens after every refresh (store `refresh_token`: the old one no
-    /// longer works).
+    /// longer works). It runs on tokio's blocking pool, never under the token lock, one call at
+    /// a time in refresh order, and even when every call that waited for the refresh was
+    /// dropped. The calls that waited for a refresh return after its callback; other calls do
+    /// not wait for it.
     #[cfg(feature = "oauth")]
     pub fn on_token_refresh(
         mut self,
@@ -133,7 +136,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Use another API root (a proxy, a mock server). A trailing `/` is ignored.
+    /// Use another API root (a proxy, a mock server). A trailing `/` is ignored. A URL with a
+    /// user name or password (`https://user:pass@host`) is refused by [`ClientBuilder::build`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -209,7 +213,7 @@ impl ClientBuilder {
                 let (app, tokens) = self
                     .oauth
                     .ok_or_else(|| Error::Config("no OAuth tokens".into()))?;
-                let manager = crate::oauth::TokenManager::new(app, tokens, self.on_token_refresh);
+                let manager = crate::auth::TokenManager::new(app, tokens, self.on_token_refresh);
                 Authorizer::OAuth(Arc::new(manager))
             }
             None => {
@@ -229,22 +233,40 @@ impl ClientBuilder {
     }
 }
 
-/// Checks that `url` is an absolute http(s) URL without query or fragment, and returns it
-/// without trailing `/` (generated paths start with `/`).
+/// Checks that `url` is an absolute http(s) URL without credentials, query or fragment, and
+/// returns it without trailing `/` (generated paths start with `/`). Messages show the URL with
+/// any user name and password redacted.
 fn normalize_base_url(url: &str) -> Result<String, Error> {
+    let shown = redact_userinfo(url);
     let parsed = reqwest::Url::parse(url.trim())
-        .map_err(|e| Error::Config(format!("base URL {url:?} does not parse: {e}")))?;
+        .map_err(|e| Error::Config(format!("base URL {shown:?} does not parse: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(Error::Config(format!(
-            "base URL {url:?} is not an http(s) URL"
+            "base URL {shown:?} is not an http(s) URL"
+        )));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Config(format!(
+            "base URL {shown:?} must not contain a user name or password: the SDK would not \
+             send them; authenticate with .api_key(…), .bearer_token(…) or .oauth(…)"
         )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::Config(format!(
-            "base URL {url:?} must not have a query or fragment"
+            "base URL {shown:?} must not have a query or fragment"
         )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// `url` with everything between `://` and its last `@` replaced by `<redacted>`: a user name
+/// and password never reach `Debug` or an error message, even in a URL that does not parse.
+fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = url.rfind('@') else {
+        return url.into();
+    };
+    let start = url.find("://").map_or(0, |i| i + 3).min(at);
+    format!("{}<redacted>{}", &url[..start], &url[at..]).into()
 }
 
 impl Client {
@@ -314,6 +336,37 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn base_urls_with_credentials_are_refused_without_echoing_them() {
+        for url in [
+            "https://u:hunter2pw@api.close.com/api/v1",
+            "https://:hunter2pw@api.close.com/",
+            "https://user@api.close.com/",
+            "http://u:hunter2pw@127.0.0.1:8080/?q=1",
+            "https://u:hunter2pw/x@api.close.com/",
+            "https://u:hunter2pw@@/",
+        ] {
+            let built = Client::builder().api_key("k").base_url(url);
+            assert!(!format!("{built:?}").contains("hunter2pw"), "{built:?}");
+            match built.build() {
+                Err(Error::Config(msg)) => {
+                    assert!(
+                        !msg.contains("hunter2pw") && !msg.contains("user@"),
+                        "{msg}"
+                    )
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            redact_userinfo("https://u:p@h/a@b"),
+            "https://<redacted>@b",
+            "over-redacts rather than risk a password"
+        );
+        assert_eq!(redact_userinfo("u:p@h"), "<redacted>@h");
+        assert_eq!(redact_userinfo("https://h/"), "https://h/");
     }
 
     #[test]

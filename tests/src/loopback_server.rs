@@ -366,3 +366,130 @@ impl RateLimitedServer {
             .unwrap_or(0)
     }
 }
+
+/// An OAuth token endpoint (`POST /oauth2/token/`) that rotates refresh tokens the way Close
+/// does, in front of an API that accepts only the current access token.
+///
+/// Tokens are numbered: refresh token `r<n>` is valid until it is presented, which makes
+/// `r<n+1>` and access token `a<n+1>` current *on arrival* (before the answer, which comes
+/// after [`OAuthServer::set_token_delay`]). A refresh token presented again is refused with
+/// `400 invalid_grant`. Every other path is the API: `200 {"saved_view_ids": []}` for
+/// `Bearer a<current>`, 401 otherwise. Token requests without `Content-Length` get 411. Test
+/// tokens are URL-safe, so bodies are read undecoded.
+pub struct OAuthServer {
+    /// The underlying server.
+    pub server: LoopbackServer,
+    state: Arc<Mutex<OAuthState>>,
+}
+
+#[derive(Debug, Default)]
+struct OAuthState {
+    generation: u32,
+    presented: Vec<String>,
+    api_authorizations: Vec<String>,
+    token_delay: Duration,
+    expires_in: Vec<u64>,
+}
+
+impl OAuthServer {
+    /// Starts with `r0`/`a0` current, answering token requests at once with `expires_in: 3600`.
+    pub async fn start() -> Self {
+        let state = Arc::new(Mutex::new(OAuthState::default()));
+        let shared = state.clone();
+        let server = LoopbackServer::start(move |request| {
+            let Ok(mut s) = shared.lock() else {
+                return Reply::json(500, &serde_json::json!({}));
+            };
+            if request.path.starts_with("/oauth2/token/") {
+                s.token_request(request)
+            } else {
+                let authorization = request.header("authorization").unwrap_or_default();
+                s.api_authorizations.push(authorization.to_string());
+                if authorization == format!("Bearer a{}", s.generation) {
+                    Reply::json(200, &serde_json::json!({"saved_view_ids": []}))
+                } else {
+                    Reply::json(401, &serde_json::json!({"error": "Unauthorized"}))
+                }
+            }
+        })
+        .await;
+        OAuthServer { server, state }
+    }
+
+    /// Token answers wait this long (the rotation has happened on arrival).
+    pub fn set_token_delay(&self, delay: Duration) {
+        if let Ok(mut s) = self.state.lock() {
+            s.token_delay = delay;
+        }
+    }
+
+    /// The `expires_in` of the next token answers, in order (then 3600).
+    pub fn set_expires_in(&self, values: &[u64]) {
+        if let Ok(mut s) = self.state.lock() {
+            s.expires_in = values.to_vec();
+        }
+    }
+
+    /// The refresh tokens presented to the token endpoint, in order.
+    pub fn presented_refresh_tokens(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .map(|s| s.presented.clone())
+            .unwrap_or_default()
+    }
+
+    /// The `Authorization` headers the API received, in order.
+    pub fn api_authorizations(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .map(|s| s.api_authorizations.clone())
+            .unwrap_or_default()
+    }
+
+    /// The token endpoint's URL.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth2/token/", self.server.base_url())
+    }
+}
+
+impl OAuthState {
+    fn token_request(&mut self, request: &Request) -> Reply {
+        // Token endpoints need not accept chunked bodies: insist on a Content-Length.
+        if request.header("content-length").is_none()
+            || request.header("transfer-encoding").is_some()
+        {
+            return Reply::json(411, &serde_json::json!({"error": "length_required"}));
+        }
+        let body = String::from_utf8_lossy(&request.body).to_string();
+        let presented = body
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("refresh_token="))
+            .unwrap_or_default()
+            .to_string();
+        self.presented.push(presented.clone());
+        if presented != format!("r{}", self.generation) {
+            return Reply::json(400, &serde_json::json!({"error": "invalid_grant"}));
+        }
+        self.generation += 1;
+        let expires_in = if self.expires_in.is_empty() {
+            3600
+        } else {
+            self.expires_in.remove(0)
+        };
+        let n = self.generation;
+        let answer = Reply::json(
+            200,
+            &serde_json::json!({
+                "token_type": "Bearer",
+                "access_token": format!("a{n}"),
+                "refresh_token": format!("r{n}"),
+                "expires_in": expires_in,
+            }),
+        );
+        if self.token_delay.is_zero() {
+            answer
+        } else {
+            Reply::Delayed(self.token_delay, Box::new(answer))
+        }
+    }
+}

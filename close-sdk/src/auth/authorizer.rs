@@ -10,7 +10,7 @@ pub(crate) enum Authorizer {
     Static(HeaderValue),
     /// OAuth tokens, refreshed before they expire and once after a 401.
     #[cfg(feature = "oauth")]
-    OAuth(std::sync::Arc<super::oauth::TokenManager>),
+    OAuth(std::sync::Arc<super::TokenManager>),
 }
 
 impl Authorizer {

@@ -5,6 +5,10 @@ mod authorizer;
 mod credentials;
 #[cfg(feature = "oauth")]
 pub mod oauth;
+#[cfg(feature = "oauth")]
+mod token_refresh;
 
 pub(crate) use authorizer::Authorizer;
 pub use credentials::Credentials;
+#[cfg(feature = "oauth")]
+pub(crate) use token_refresh::{RefreshCallback, TokenManager};

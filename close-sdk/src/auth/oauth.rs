@@ -23,7 +23,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use oauth2::basic::{
@@ -35,7 +34,6 @@ use oauth2::{
     EndpointSet, ExtraTokenFields, RedirectUrl, RefreshToken, StandardRevocableToken,
     StandardTokenResponse, TokenResponse, TokenUrl,
 };
-use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
@@ -45,9 +43,6 @@ use crate::Error;
 pub const AUTHORIZE_URL: &str = "https://app.close.com/oauth2/authorize/";
 /// Close's token endpoint.
 pub const TOKEN_URL: &str = "https://api.close.com/oauth2/token/";
-
-/// Refresh an access token this long before it expires.
-const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 /// The extra members of Close's token response.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,7 +152,7 @@ impl Tokens {
             refresh_token: r
                 .refresh_token()
                 .map(|t| SecretString::from(t.secret().clone())),
-            expires_at: r.expires_in().map(|d| SystemTime::now() + d),
+            expires_at: r.expires_in().and_then(expiry_after),
             scopes: r
                 .scopes()
                 .map(|s| s.iter().map(|x| x.to_string()).collect())
@@ -167,10 +162,22 @@ impl Tokens {
         }
     }
 
-    fn expires_within(&self, margin: Duration) -> bool {
-        self.expires_at
-            .is_some_and(|at| at <= SystemTime::now() + margin)
+    /// Whether the access token expires within `margin` from now (`false` when unknown).
+    pub(crate) fn expires_within(&self, margin: Duration) -> bool {
+        let Some(at) = self.expires_at else {
+            return false;
+        };
+        // A horizon past what `SystemTime` can hold is later than any expiry it can hold.
+        SystemTime::now()
+            .checked_add(margin)
+            .is_none_or(|horizon| at <= horizon)
     }
+}
+
+/// When a token that lives `expires_in` from now expires; `None` ("no known expiry") when that
+/// is past what `SystemTime` can represent (a token endpoint may send any `u64`).
+fn expiry_after(expires_in: Duration) -> Option<SystemTime> {
+    SystemTime::now().checked_add(expires_in)
 }
 
 fn config_error(what: &str, e: impl std::fmt::Display) -> Error {
@@ -192,7 +199,7 @@ impl OAuthApp {
                 TokenUrl::new(TOKEN_URL.into()).map_err(|e| config_error("token URL", e))?,
             )
             .set_auth_type(AuthType::RequestBody);
-        let http = crate::transport::http_client::http_client(
+        let http = crate::transport::http_client::token_http_client(
             crate::DEFAULT_CONNECT_TIMEOUT,
             crate::DEFAULT_TIMEOUT,
         )?;
@@ -206,7 +213,10 @@ impl OAuthApp {
         Ok(self)
     }
 
-    /// The HTTP client for token requests (default: one with the SDK's default timeouts).
+    /// The HTTP client for token requests (default: one with the SDK's default timeouts that
+    /// never follows redirects). Whatever this client's redirect policy, token requests are never
+    /// re-sent elsewhere: their body cannot be replayed, and an answer that is a redirect or
+    /// comes from another URL than the token endpoint is an error.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
@@ -274,37 +284,77 @@ impl OAuthApp {
 struct TokenHttp(reqwest::Client);
 
 impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
-    type Error = reqwest::Error;
+    type Error = TokenHttpError;
     type Future =
-        Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, reqwest::Error>> + Send + 'c>>;
+        Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, TokenHttpError>> + Send + 'c>>;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(send_token_request(self.0.clone(), request))
     }
 }
 
-/// Sends one token-endpoint request.
+/// Why a token request got no usable answer.
+#[derive(Debug)]
+enum TokenHttpError {
+    /// The request failed (connect, timeout, TLS, …).
+    Send(reqwest::Error),
+    /// The token endpoint redirected (refused: see [`send_token_request`]).
+    Redirected(reqwest::StatusCode),
+    /// The token URL is not one reqwest can send to.
+    BadUrl,
+}
+
+impl std::fmt::Display for TokenHttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Send(e) => write!(f, "{e}"),
+            Self::Redirected(status) => write!(
+                f,
+                "the token endpoint answered with a redirect ({status}); token requests never \
+                 follow redirects"
+            ),
+            Self::BadUrl => f.write_str("the token URL is not a valid URL"),
+        }
+    }
+}
+
+impl std::error::Error for TokenHttpError {}
+
+/// Sends one token-endpoint request. The body (client secret, code or refresh token) must reach
+/// the token URL and nothing else, whatever the client's redirect policy (a client given with
+/// [`OAuthApp::http_client`] may follow redirects):
+/// - the body is a one-shot stream, which reqwest cannot replay, so a 307/308 is never followed
+///   (the redirect comes back as the answer); a 301/302/303 is followed as a bodyless `GET`;
+/// - any redirect status, and any answer from another URL than the token URL, is an error.
 async fn send_token_request(
     http: reqwest::Client,
     request: oauth2::HttpRequest,
-) -> Result<oauth2::HttpResponse, reqwest::Error> {
+) -> Result<oauth2::HttpResponse, TokenHttpError> {
     let (parts, body) = request.into_parts();
+    let url = reqwest::Url::parse(&parts.uri.to_string()).map_err(|_| TokenHttpError::BadUrl)?;
+    let length = body.len();
+    let one_shot = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(body)));
     let response = http
-        .request(parts.method, parts.uri.to_string())
+        .request(parts.method, url.clone())
         .headers(parts.headers)
-        .body(body)
+        .header(reqwest::header::CONTENT_LENGTH, length)
+        .body(reqwest::Body::wrap_stream(one_shot))
         .send()
-        .await?;
+        .await
+        .map_err(TokenHttpError::Send)?;
     let status = response.status();
+    if status.is_redirection() || response.url() != &url {
+        return Err(TokenHttpError::Redirected(status));
+    }
     let headers = response.headers().clone();
-    let bytes = response.bytes().await?;
+    let bytes = response.bytes().await.map_err(TokenHttpError::Send)?;
     let mut out = http::Response::new(bytes.to_vec());
     *out.status_mut() = status;
     *out.headers_mut() = headers;
     Ok(out)
 }
 
-fn token_error(e: oauth2::RequestTokenError<reqwest::Error, BasicErrorResponse>) -> Error {
+fn token_error(e: oauth2::RequestTokenError<TokenHttpError, BasicErrorResponse>) -> Error {
     match e {
         oauth2::RequestTokenError::ServerResponse(r) => {
             let mut msg = format!("token endpoint refused: {}", r.error());
@@ -313,77 +363,12 @@ fn token_error(e: oauth2::RequestTokenError<reqwest::Error, BasicErrorResponse>)
             }
             Error::Auth(msg)
         }
-        oauth2::RequestTokenError::Request(e) => Error::from_reqwest(e),
+        oauth2::RequestTokenError::Request(TokenHttpError::Send(e)) => Error::from_reqwest(e),
+        oauth2::RequestTokenError::Request(e) => Error::Auth(e.to_string()),
         oauth2::RequestTokenError::Parse(e, _) => {
             Error::Auth(format!("token endpoint answered something unexpected: {e}"))
         }
         oauth2::RequestTokenError::Other(m) => Error::Auth(format!("token endpoint: {m}")),
-    }
-}
-
-/// Called with new tokens after every refresh, to persist the rotated refresh token.
-pub(crate) type RefreshCallback = Arc<dyn Fn(&Tokens) + Send + Sync>;
-
-/// The live tokens of one client (shared by its clones); refreshes one at a time.
-pub(crate) struct TokenManager {
-    app: OAuthApp,
-    tokens: tokio::sync::Mutex<Tokens>,
-    on_refresh: Option<RefreshCallback>,
-}
-
-impl TokenManager {
-    pub(crate) fn new(app: OAuthApp, tokens: Tokens, on_refresh: Option<RefreshCallback>) -> Self {
-        TokenManager {
-            app,
-            tokens: tokio::sync::Mutex::new(tokens),
-            on_refresh,
-        }
-    }
-
-    async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<(), String> {
-        let Some(refresh_token) = tokens.refresh_token.clone() else {
-            return Err("the access token expired and there is no refresh token".into());
-        };
-        let fresh = self
-            .app
-            .refresh(&refresh_token)
-            .await
-            .map_err(|e| format!("OAuth token refresh failed: {e}"))?;
-        *tokens = fresh;
-        tracing::debug!(expires_at = ?tokens.expires_at, "refreshed the OAuth access token");
-        if let Some(cb) = &self.on_refresh {
-            cb(tokens);
-        }
-        Ok(())
-    }
-
-    /// The header for the next request, refreshing first when the token is about to expire.
-    pub(crate) async fn header(&self) -> Result<HeaderValue, String> {
-        let mut tokens = self.tokens.lock().await;
-        if tokens.expires_within(REFRESH_MARGIN) && tokens.refresh_token.is_some() {
-            self.refresh_locked(&mut tokens).await?;
-        }
-        super::credentials::bearer_header(tokens.access_token.expose_secret())
-    }
-
-    /// After a 401: refresh (unless another request already did since `rejected` was sent) and
-    /// return the header to retry with.
-    pub(crate) async fn after_unauthorized(
-        &self,
-        rejected: Option<&HeaderValue>,
-    ) -> Option<HeaderValue> {
-        let mut tokens = self.tokens.lock().await;
-        let current = super::credentials::bearer_header(tokens.access_token.expose_secret()).ok();
-        if current.is_some() && current.as_ref() != rejected {
-            return current;
-        }
-        match self.refresh_locked(&mut tokens).await {
-            Ok(()) => super::credentials::bearer_header(tokens.access_token.expose_secret()).ok(),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not refresh the OAuth token after a 401");
-                None
-            }
-        }
     }
 }
 
@@ -418,5 +403,128 @@ mod tests {
             !d.contains("acc_secret") && !d.contains("ref_secret"),
             "{d}"
         );
+    }
+
+    fn response_expiring_in(secs: u64) -> CloseTokenResponse {
+        let mut r = CloseTokenResponse::new(
+            oauth2::AccessToken::new("a".into()),
+            BasicTokenType::Bearer,
+            CloseTokenFields::default(),
+        );
+        r.set_expires_in(Some(&Duration::from_secs(secs)));
+        r
+    }
+
+    #[test]
+    fn extreme_expires_in_is_far_future_or_unknown_never_a_panic() {
+        for (secs, known) in [
+            (0, true),
+            (1, true),
+            (3600, true),
+            (1_000_000_000_000, true),
+            (i64::MAX as u64, false),
+            (u64::MAX - 1, false),
+            (u64::MAX, false),
+        ] {
+            let t = Tokens::from_response(&response_expiring_in(secs));
+            assert_eq!(t.expires_at.is_some(), known, "{secs}");
+            assert_eq!(t.expires_within(Duration::MAX), known, "{secs}");
+            assert_eq!(
+                t.expires_within(Duration::from_secs(60)),
+                secs <= 60,
+                "{secs}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_expires_in_and_margin_are_handled(
+            secs in proptest::prop_oneof![
+                proptest::strategy::Just(0u64),
+                proptest::strategy::Just(u64::MAX),
+                0..10_000_000_000u64,
+                proptest::prelude::any::<u64>(),
+            ],
+            margin in proptest::prelude::any::<u64>(),
+        ) {
+            let t = Tokens::from_response(&response_expiring_in(secs));
+            let _ = t.expires_within(Duration::from_secs(margin));
+            let _ = t.expires_within(Duration::MAX);
+            if let Some(at) = t.expires_at {
+                proptest::prop_assert!(at >= SystemTime::now() - Duration::from_secs(1));
+            }
+        }
+    }
+
+    /// A token endpoint that redirects (`status`) to a second server, which records whether any
+    /// request (and any request carrying the client secret) reached it.
+    async fn refresh_through_redirect(status: u16, app_http: Option<reqwest::Client>) {
+        let elsewhere = httpmock::MockServer::start_async().await;
+        let secret_resent = elsewhere
+            .mock_async(|when, then| {
+                when.body_includes("client-secret-value");
+                then.status(200).json_body(serde_json::json!({
+                    "token_type": "Bearer", "access_token": "stolen", "expires_in": 3600
+                }));
+            })
+            .await;
+        let anything = elsewhere
+            .mock_async(|when, then| {
+                when.method(httpmock::Method::GET);
+                then.status(200).json_body(serde_json::json!({
+                    "token_type": "Bearer", "access_token": "stolen", "expires_in": 3600
+                }));
+            })
+            .await;
+        let token = httpmock::MockServer::start_async().await;
+        let redirect = token
+            .mock_async(|when, then| {
+                when.path("/oauth2/token/");
+                then.status(status)
+                    .header("location", elsewhere.url("/oauth2/token/"));
+            })
+            .await;
+        let mut app = OAuthApp::new("oa2client_1", "client-secret-value")
+            .unwrap()
+            .endpoints(&token.url("/authorize/"), &token.url("/oauth2/token/"))
+            .unwrap();
+        if let Some(http) = app_http {
+            app = app.http_client(http);
+        }
+        let result = app.refresh(&SecretString::from("r1".to_string())).await;
+        let e = result.expect_err("a redirected token request must fail");
+        assert!(matches!(e, Error::Auth(_)), "{e:?}");
+        assert!(e.to_string().contains("redirect"), "{e}");
+        assert!(!e.to_string().contains("client-secret-value"), "{e}");
+        assert_eq!(redirect.calls_async().await, 1);
+        assert_eq!(
+            secret_resent.calls_async().await,
+            0,
+            "{status}: secret re-posted"
+        );
+        if status == 307 || status == 308 {
+            assert_eq!(anything.calls_async().await, 0, "{status}: followed");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_token_client_never_follows_redirects() {
+        for status in [301, 302, 303, 307, 308] {
+            refresh_through_redirect(status, None).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_user_client_that_follows_redirects_never_re_posts_the_secret() {
+        for status in [301, 302, 303, 307, 308] {
+            // The API client's settings: reqwest's default policy, which follows redirects.
+            let follows = crate::transport::http_client::http_client(
+                crate::DEFAULT_CONNECT_TIMEOUT,
+                crate::DEFAULT_TIMEOUT,
+            )
+            .unwrap();
+            refresh_through_redirect(status, Some(follows)).await;
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! The `reqwest::Client` the SDK builds when the user gives none (also used by the OAuth token
-//! client).
+//! The `reqwest::Client`s the SDK builds: one for API calls when the user gives none, and one for
+//! OAuth token requests, which never follows redirects.
 
 use std::time::Duration;
 
@@ -10,10 +10,28 @@ pub(crate) fn http_client(
     connect_timeout: Duration,
     timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
+    build(builder(connect_timeout, timeout))
+}
+
+/// Like [`http_client`], but redirects are never followed: a token request carries the client
+/// secret and the refresh token in its body, which must never be re-posted to another origin.
+#[cfg(feature = "oauth")]
+pub(crate) fn token_http_client(
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, Error> {
+    build(builder(connect_timeout, timeout).redirect(reqwest::redirect::Policy::none()))
+}
+
+fn builder(connect_timeout: Duration, timeout: Duration) -> reqwest::ClientBuilder {
     install_tls_provider();
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .timeout(timeout)
+}
+
+fn build(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
+    builder
         .build()
         .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
 }

@@ -4,6 +4,7 @@ mod errors;
 mod groups;
 mod memberships;
 mod oauth;
+mod oauth_cancellation;
 mod organizations;
 mod pagination;
 mod provisioning;

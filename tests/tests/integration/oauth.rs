@@ -241,3 +241,80 @@ async fn a_failed_refresh_before_the_request_sends_nothing() {
     assert_eq!(api.calls_async().await, 0);
     assert!(rotated.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_failed_early_refresh_keeps_using_the_still_valid_token() {
+    let server = MockServer::start_async().await;
+    let refresh = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth2/token/");
+            then.status(503).body("");
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/membership/memb_1/pinned_views/")
+                .header("authorization", "Bearer still_valid");
+            then.status(200).json_body(json!({"saved_view_ids": []}));
+        })
+        .await;
+    // Inside the 60 s refresh margin, but valid for 30 s more.
+    let soon = Tokens::new(
+        "still_valid",
+        Some("r1".into()),
+        Some(SystemTime::now() + Duration::from_secs(30)),
+    );
+    let (client, rotated) = oauth_client(&server, soon);
+    for i in 0..3 {
+        let r = client.pinned_views("memb_1").await;
+        assert!(r.is_ok(), "call {i}: {r:?}");
+    }
+    assert_eq!(api.calls_async().await, 3);
+    // Backed off after the failure: not asked again for every call.
+    assert_eq!(refresh.calls_async().await, 1);
+    assert!(rotated.lock().unwrap().is_empty());
+}
+
+/// Extreme `expires_in` values a token endpoint may send (most do not fit a `SystemTime`).
+const EXTREME_EXPIRES_IN: [u64; 4] = [u64::MAX, u64::MAX - 1, i64::MAX as u64, 1 << 62];
+
+#[tokio::test]
+async fn an_extreme_expires_in_means_no_known_expiry_not_a_panic() {
+    for expires_in in EXTREME_EXPIRES_IN {
+        let server = MockServer::start_async().await;
+        let mut answer = token_response("a2", "r2");
+        answer["expires_in"] = json!(expires_in);
+        server
+            .mock_async(|when, then| {
+                when.method(POST).path("/oauth2/token/");
+                then.status(200).json_body(answer);
+            })
+            .await;
+        let api = server
+            .mock_async(|when, then| {
+                when.method(GET).header("authorization", "Bearer a2");
+                then.status(200).json_body(json!({"saved_view_ids": []}));
+            })
+            .await;
+        let tokens = app(&server).exchange_code("CODE").await.unwrap();
+        // Unknown when past what `SystemTime` holds; otherwise centuries away.
+        let centuries = SystemTime::now() + Duration::from_secs(1 << 40);
+        assert!(
+            tokens.expires_at.is_none_or(|at| at > centuries),
+            "{expires_in}: {:?}",
+            tokens.expires_at
+        );
+        // The same answer to a refresh, then calls that use it.
+        let expired = Tokens::new(
+            "a1",
+            Some("r1".into()),
+            Some(SystemTime::now() - Duration::from_secs(1)),
+        );
+        let (client, rotated) = oauth_client(&server, expired);
+        client.pinned_views("memb_1").await.unwrap();
+        client.pinned_views("memb_1").await.unwrap();
+        assert_eq!(api.calls_async().await, 2, "{expires_in}");
+        assert_eq!(*rotated.lock().unwrap(), ["r2"], "{expires_in}");
+    }
+}
