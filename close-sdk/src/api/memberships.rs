@@ -79,7 +79,7 @@ where
     let mut seen = std::collections::BTreeSet::new();
     let mut list: Vec<String> = Vec::new();
     for id in ids {
-        let id = path_id("membership id", id.as_ref())?;
+        let id = path_id("memberships_bulk_update", "_params.id__in", id.as_ref())?;
         if id.contains(',') {
             return Err(Error::InvalidRequest(format!(
                 "membership id {id:?} contains a comma"
@@ -118,7 +118,7 @@ impl MembershipsExt for Client {
         id: &str,
         update: MembershipUpdate,
     ) -> Result<Membership, Error> {
-        let id = path_id("membership id", id)?;
+        let id = path_id("memberships_update", "id", id)?;
         finish(self.memberships_update().id(id).body(update).send().await).await
     }
 
@@ -161,12 +161,12 @@ impl MembershipsExt for Client {
     }
 
     async fn delete_membership(&self, id: &str) -> Result<(), Error> {
-        let id = path_id("membership id", id)?;
+        let id = path_id("memberships_delete", "id", id)?;
         finish(self.memberships_delete().id(id).send().await).await
     }
 
     async fn pinned_views(&self, id: &str) -> Result<Vec<String>, Error> {
-        let id = path_id("membership id", id)?;
+        let id = path_id("memberships_get_pinned_views", "id", id)?;
         let views = finish(self.memberships_get_pinned_views().id(id).send().await).await?;
         Ok(views.saved_view_ids)
     }
@@ -181,7 +181,7 @@ impl MembershipsExt for Client {
         S: Into<String>,
     {
         let ids: Vec<String> = saved_view_ids.into_iter().map(Into::into).collect();
-        let id = path_id("membership id", id).map(str::to_string);
+        let id = path_id("memberships_update_pinned_views", "id", id).map(str::to_string);
         async move {
             let id = id?;
             if let Some(bad) = ids
