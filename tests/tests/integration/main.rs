@@ -6,6 +6,7 @@ mod memberships;
 mod oauth;
 mod organizations;
 mod pagination;
+mod path_safety;
 mod provisioning;
 mod resilience;
 mod roles;
