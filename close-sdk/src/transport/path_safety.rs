@@ -53,8 +53,10 @@
 //!
 //! The URL is parsed before `pre` runs, so a generated builder's value in which `\` and `..`
 //! restore the template's shape (`a\..\b` reaches `/membership/b/`) looks exactly like the plain
-//! value. The extension traits refuse it (`path_id`); for the builders the generated code has to
-//! percent-encode `\` itself (see the closing note of the issue).
+//! value. The extension traits refuse it (`path_id`); for the builders, the generated code has
+//! to percent-encode `\` in path parameters (progenitor's `encode_path` does not), after which
+//! this check sees it. Likewise the part of the path before the template (the client's base
+//! path) is not known here, so it is not compared.
 
 use std::borrow::Cow;
 
