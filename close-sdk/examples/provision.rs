@@ -6,7 +6,8 @@
 //!
 //! - The CSV has a header row `email,role`; `role` is admin, superuser, user, restricteduser or a
 //!   custom role id `role_…`. Invalid rows are reported with their line number and never sent;
-//!   the others still run.
+//!   the others still run. A row Close refuses (e.g. a role it does not allow on create) is
+//!   reported as failed with Close's answer.
 //! - Authenticates with `CLOSE_API_KEY` (or a bearer token from `CLOSE_ACCESS_TOKEN`). With
 //!   neither and no `--base-url`, it starts an embedded mock Close and provisions against it.
 //! - Shows a progress bar on a terminal, plain lines otherwise; `--json` prints one JSON object
@@ -130,12 +131,6 @@ fn read_rows(text: &str) -> Result<(Vec<Row>, Vec<Invalid>), String> {
             email
                 .parse::<close_sdk::EmailAddress>()
                 .and_then(|_| role.to_ascii_lowercase().parse::<Role>())
-                .and_then(|r| match r.grants_manage_organization() {
-                    true => Err(format!(
-                        "Close does not create memberships with the `{r}` role"
-                    )),
-                    false => Ok(r),
-                })
         };
         match checked {
             Ok(role) => rows.push(Row { line, email, role }),

@@ -73,6 +73,9 @@ pub struct ApiError {
     pub rate_limit: Option<RateLimit>,
     /// How many attempts were made (more than 1 when the request was retried).
     pub attempts: u32,
+    /// What Close's documentation gives as the reason for this status on this operation, when
+    /// the SDK knows it (e.g. a 403 from creating a membership); quoted in `Display`.
+    pub documented_reason: Option<&'static str>,
 }
 
 impl ApiError {
@@ -85,6 +88,7 @@ impl ApiError {
             body,
             rate_limit,
             attempts: 1,
+            documented_reason: None,
         }
     }
 }
@@ -411,6 +415,9 @@ impl fmt::Display for ApiError {
         let msg = self.body.message();
         if !msg.is_empty() {
             write!(f, ": {msg}")?;
+        }
+        if let Some(reason) = self.documented_reason {
+            write!(f, " (Close documents: \"{reason}\")")?;
         }
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;

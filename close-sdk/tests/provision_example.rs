@@ -64,7 +64,7 @@ async fn demo_mode_reports_every_row_as_json_lines() {
     let (rows, summary) = lines.split_at(lines.len() - 1);
     assert_eq!(
         summary[0],
-        serde_json::json!({"summary": {"total": 8, "ok": 3, "failed": 0, "invalid": 5}})
+        serde_json::json!({"summary": {"total": 8, "ok": 3, "failed": 1, "invalid": 4}})
     );
     let mut by_line: Vec<&Value> = rows.iter().collect();
     by_line.sort_by_key(|v| v["line"].as_u64());
@@ -79,7 +79,7 @@ async fn demo_mode_reports_every_row_as_json_lines() {
             (3, "invalid"),
             (4, "ok"),
             (5, "invalid"),
-            (6, "invalid"),
+            (6, "failed"),
             (7, "invalid"),
             (8, "ok"),
             (9, "invalid")
@@ -102,7 +102,12 @@ async fn demo_mode_reports_every_row_as_json_lines() {
     };
     assert!(reason(3).contains("not-an-email"), "{}", reason(3));
     assert!(reason(5).contains("unknown role"), "{}", reason(5));
-    assert!(reason(6).contains("admin"), "{}", reason(6));
+    // `admin` is sent; the mock answers 403 as Close's newer spec says, quoted in the reason.
+    assert!(
+        reason(6).starts_with("403 Forbidden") && reason(6).contains("manage_organization"),
+        "{}",
+        reason(6)
+    );
     assert!(reason(7).contains("missing email"), "{}", reason(7));
     assert!(reason(9).contains("missing role"), "{}", reason(9));
 }

@@ -98,6 +98,7 @@ struct InFlight {
 pub struct LoopbackServer {
     addr: std::net::SocketAddr,
     requests: Arc<AtomicUsize>,
+    lines: Arc<Mutex<Vec<String>>>,
     in_flight: Arc<InFlight>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -116,7 +117,14 @@ impl LoopbackServer {
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(AtomicUsize::new(0));
-        let handler: Handler = Arc::new(handler);
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let seen = lines.clone();
+        let handler: Handler = Arc::new(move |request: &Request| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push(format!("{} {}", request.method, request.path));
+            }
+            handler(request)
+        });
         let counter = requests.clone();
         let in_flight = Arc::new(InFlight::default());
         let gauge = in_flight.clone();
@@ -136,6 +144,7 @@ impl LoopbackServer {
         LoopbackServer {
             addr,
             requests,
+            lines,
             in_flight,
             task,
         }
@@ -162,6 +171,12 @@ impl LoopbackServer {
     /// The most requests that were being answered at the same moment.
     pub fn most_in_flight(&self) -> usize {
         self.in_flight.most.load(Ordering::SeqCst)
+    }
+
+    /// Every request it has read, in order, as `METHOD request-target`: both exactly as they
+    /// were on the request line (the target is not decoded or normalised).
+    pub fn request_lines(&self) -> Vec<String> {
+        self.lines.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// How many requests it has read.

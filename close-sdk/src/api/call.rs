@@ -1,6 +1,7 @@
 //! Helpers the resource extension traits share: checking path ids and `_fields`, and turning a
 //! generated call's result into the SDK's.
 
+use crate::transport::path_safety::check_value;
 use crate::{Error, ResponseValue};
 
 /// Unwraps a generated call's result into the SDK's result.
@@ -13,19 +14,11 @@ pub(crate) async fn finish<T>(
     }
 }
 
-/// Checks an id that goes into a URL path: non-empty, no whitespace, control characters or `/`.
-pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
-    if id.is_empty() {
-        return Err(Error::InvalidRequest(format!("{what} must not be empty")));
-    }
-    if id
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
-    {
-        return Err(Error::InvalidRequest(format!(
-            "{what} {id:?} contains whitespace or `/`"
-        )));
-    }
+/// Checks an id that goes into a URL path (or an id list) of `operation_id` as `param`, with the
+/// request path's own rule and message ([`crate::transport::path_safety`]): not empty, not a
+/// dot segment in any spelling, no separator, whitespace or control character.
+pub(crate) fn path_id<'a>(operation_id: &str, param: &str, id: &'a str) -> Result<&'a str, Error> {
+    check_value(operation_id, param, id).map_err(Error::InvalidRequest)?;
     Ok(id)
 }
 
@@ -59,10 +52,16 @@ mod tests {
 
     #[test]
     fn path_ids_reject_what_would_change_the_url() {
-        for bad in ["", "a b", "a/b", "a\n"] {
-            assert!(path_id("id", bad).is_err(), "{bad:?}");
+        for bad in [
+            "", "a b", "a/b", "a\n", ".", "..", "%2e%2E", "x\\..", "a?b", "a#b", "..;",
+        ] {
+            let e = path_id("memberships_update", "id", bad).unwrap_err();
+            assert!(
+                e.to_string().contains("`id` of memberships_update"),
+                "{bad:?}: {e}"
+            );
         }
-        assert_eq!(path_id("id", "group_x").unwrap(), "group_x");
+        assert_eq!(path_id("groups_get", "id", "group_x").unwrap(), "group_x");
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl GroupsExt for Client {
     }
 
     async fn get_group(&self, id: &str) -> Result<Group, Error> {
-        let id = path_id("group id", id)?;
+        let id = path_id("groups_get", "id", id)?;
         finish(self.groups_get().id(id).send().await).await
     }
 
@@ -150,7 +150,7 @@ impl GroupsExt for Client {
     }
 
     async fn rename_group(&self, id: &str, name: &str) -> Result<Group, Error> {
-        let id = path_id("group id", id)?;
+        let id = path_id("groups_update", "id", id)?;
         let name = group_name(name)?;
         finish(
             self.groups_update()
@@ -163,13 +163,13 @@ impl GroupsExt for Client {
     }
 
     async fn delete_group(&self, id: &str) -> Result<(), Error> {
-        let id = path_id("group id", id)?;
+        let id = path_id("groups_delete", "id", id)?;
         finish(self.groups_delete().id(id).send().await).await
     }
 
     async fn add_group_member(&self, group_id: &str, user_id: &str) -> Result<GroupMember, Error> {
-        let group_id = path_id("group id", group_id)?;
-        let user_id = path_id("user id", user_id)?;
+        let group_id = path_id("groups_add_member", "group_id", group_id)?;
+        let user_id = path_id("groups_add_member", "user_id", user_id)?;
         finish(
             self.groups_add_member()
                 .group_id(group_id)
@@ -181,8 +181,8 @@ impl GroupsExt for Client {
     }
 
     async fn remove_group_member(&self, group_id: &str, user_id: &str) -> Result<(), Error> {
-        let group_id = path_id("group id", group_id)?;
-        let user_id = path_id("user id", user_id)?;
+        let group_id = path_id("groups_remove_member", "group_id", group_id)?;
+        let user_id = path_id("groups_remove_member", "user_id", user_id)?;
         finish(
             self.groups_remove_member()
                 .group_id(group_id)
@@ -198,7 +198,7 @@ impl GroupsExt for Client {
         group_name: &str,
         user_id: &str,
     ) -> Result<GroupMember, Error> {
-        let user_id = path_id("user id", user_id)?;
+        let user_id = path_id("groups_add_member", "user_id", user_id)?;
         let Some(group) = self.group_by_name(group_name).await? else {
             return Err(Error::InvalidRequest(format!(
                 "no group named {group_name:?} in this organization"

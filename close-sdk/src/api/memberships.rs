@@ -7,6 +7,7 @@ use crate::types::{
     Membership, MembershipBulkUpdate, MembershipBulkUpdateParams, MembershipUpdate, PinnedViews,
 };
 use crate::{Client, EmailAddress, Error, Role};
+use reqwest::StatusCode;
 
 /// The Memberships API as one call each, over the generated builders.
 ///
@@ -26,8 +27,13 @@ use crate::{Client, EmailAddress, Error, Role};
 /// ```
 pub trait MembershipsExt {
     /// `POST /membership/`: ensures an active membership for `email` with `role`, provisioning
-    /// the user if needed. Close refuses roles that grant `manage_organization`, so
-    /// [`Role::Admin`] is rejected here without a request.
+    /// the user if needed.
+    ///
+    /// The role is sent as given. Close's sources disagree on whether a role granting
+    /// `manage_organization` (such as [`Role::Admin`]) may be used here, so Close decides: a
+    /// refusal is [`Error::Api`] with status 403 whose `Display` quotes Close's documented reason
+    /// ([`ApiError::documented_reason`](crate::ApiError::documented_reason)) after Close's own
+    /// message.
     fn create_membership(
         &self,
         email: &str,
@@ -70,6 +76,13 @@ pub trait MembershipsExt {
         S: Into<String>;
 }
 
+/// Close's documented reason for a 403 from `POST /membership/` (the `memberships_create`
+/// response in Close's OpenAPI document, `openapi/close.json`).
+pub(crate) const CREATE_MEMBERSHIP_FORBIDDEN: &str =
+    "Membership creation is not permitted because the \
+    requestor cannot manage the organization, the verified domain restriction is disabled, or the \
+    requested role grants the `manage_organization` permission.";
+
 /// The comma-separated `id__in` list of a bulk update, validated and de-duplicated.
 pub(crate) fn id_list<I, S>(ids: I) -> Result<String, Error>
 where
@@ -79,7 +92,7 @@ where
     let mut seen = std::collections::BTreeSet::new();
     let mut list: Vec<String> = Vec::new();
     for id in ids {
-        let id = path_id("membership id", id.as_ref())?;
+        let id = path_id("memberships_bulk_update", "_params.id__in", id.as_ref())?;
         if id.contains(',') {
             return Err(Error::InvalidRequest(format!(
                 "membership id {id:?} contains a comma"
@@ -98,12 +111,6 @@ where
 impl MembershipsExt for Client {
     async fn create_membership(&self, email: &str, role: Role) -> Result<Membership, Error> {
         let email: EmailAddress = email.parse().map_err(Error::InvalidRequest)?;
-        if role.grants_manage_organization() {
-            return Err(Error::InvalidRequest(format!(
-                "Close does not create memberships with the `{role}` role (it grants manage_organization); \
-                 create the membership with another role, then update it"
-            )));
-        }
         finish(
             self.memberships_create()
                 .body_map(|b| b.email(email).role_id(role))
@@ -111,6 +118,13 @@ impl MembershipsExt for Client {
                 .await,
         )
         .await
+        .map_err(|e| match e {
+            Error::Api(mut api) if api.status == StatusCode::FORBIDDEN => {
+                api.documented_reason = Some(CREATE_MEMBERSHIP_FORBIDDEN);
+                Error::Api(api)
+            }
+            e => e,
+        })
     }
 
     async fn update_membership(
@@ -118,7 +132,7 @@ impl MembershipsExt for Client {
         id: &str,
         update: MembershipUpdate,
     ) -> Result<Membership, Error> {
-        let id = path_id("membership id", id)?;
+        let id = path_id("memberships_update", "id", id)?;
         finish(self.memberships_update().id(id).body(update).send().await).await
     }
 
@@ -161,12 +175,12 @@ impl MembershipsExt for Client {
     }
 
     async fn delete_membership(&self, id: &str) -> Result<(), Error> {
-        let id = path_id("membership id", id)?;
+        let id = path_id("memberships_delete", "id", id)?;
         finish(self.memberships_delete().id(id).send().await).await
     }
 
     async fn pinned_views(&self, id: &str) -> Result<Vec<String>, Error> {
-        let id = path_id("membership id", id)?;
+        let id = path_id("memberships_get_pinned_views", "id", id)?;
         let views = finish(self.memberships_get_pinned_views().id(id).send().await).await?;
         Ok(views.saved_view_ids)
     }
@@ -181,7 +195,7 @@ impl MembershipsExt for Client {
         S: Into<String>,
     {
         let ids: Vec<String> = saved_view_ids.into_iter().map(Into::into).collect();
-        let id = path_id("membership id", id).map(str::to_string);
+        let id = path_id("memberships_update_pinned_views", "id", id).map(str::to_string);
         async move {
             let id = id?;
             if let Some(bad) = ids
@@ -211,6 +225,16 @@ impl MembershipsExt for Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_403_reason_is_the_spec_text() {
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!("../../../openapi/close.json")).unwrap();
+        assert_eq!(
+            spec.pointer("/paths/~1membership~1/post/responses/403/description"),
+            Some(&serde_json::Value::from(CREATE_MEMBERSHIP_FORBIDDEN))
+        );
+    }
 
     #[test]
     fn id_lists_are_validated_and_deduplicated() {

@@ -70,7 +70,7 @@ fn check_update(update: &OrganizationUpdate) -> Result<(), Error> {
     }
     if let Some(bad) = update.lead_statuses.iter().find(|s| {
         s.id.as_deref()
-            .is_none_or(|id| path_id("lead status id", id).is_err())
+            .is_none_or(|id| path_id("organizations_update", "lead_statuses[].id", id).is_err())
     }) {
         return Err(Error::InvalidRequest(format!(
             "lead status {bad:?} needs the id of an existing status"
@@ -81,12 +81,12 @@ fn check_update(update: &OrganizationUpdate) -> Result<(), Error> {
 
 impl OrganizationsExt for Client {
     async fn get_organization(&self, id: &str) -> Result<Organization, Error> {
-        let id = path_id("organization id", id)?;
+        let id = path_id("organizations_get", "id", id)?;
         finish(self.organizations_get().id(id).send().await).await
     }
 
     async fn get_organization_with_users(&self, id: &str) -> Result<Organization, Error> {
-        let id = path_id("organization id", id)?;
+        let id = path_id("organizations_get", "id", id)?;
         finish(
             self.organizations_get()
                 .id(id)
@@ -102,7 +102,7 @@ impl OrganizationsExt for Client {
         id: &str,
         update: OrganizationUpdate,
     ) -> Result<Organization, Error> {
-        let id = path_id("organization id", id)?;
+        let id = path_id("organizations_update", "id", id)?;
         check_update(&update)?;
         finish(self.organizations_update().id(id).body(update).send().await).await
     }

@@ -148,7 +148,7 @@ impl RolesExt for Client {
     }
 
     async fn get_role(&self, id: &str) -> Result<RoleDefinition, Error> {
-        let id = path_id("role id", id)?;
+        let id = path_id("roles_get", "id", id)?;
         finish(self.roles_get().id(id).send().await).await
     }
 
@@ -185,13 +185,13 @@ impl RolesExt for Client {
     }
 
     async fn update_role(&self, id: &str, update: RoleUpdate) -> Result<RoleDefinition, Error> {
-        let id = path_id("role id", id)?;
+        let id = path_id("roles_update", "id", id)?;
         check_permissions(&update.permissions)?;
         finish(self.roles_update().id(id).body(update).send().await).await
     }
 
     async fn delete_role(&self, id: &str) -> Result<(), Error> {
-        let id = path_id("role id", id)?;
+        let id = path_id("roles_delete", "id", id)?;
         finish(self.roles_delete().id(id).send().await).await
     }
 }

@@ -52,7 +52,7 @@ impl UsersExt for Client {
     }
 
     async fn get_user(&self, id: &str) -> Result<User, Error> {
-        let id = path_id("user id", id)?;
+        let id = path_id("users_get", "id", id)?;
         finish(self.users_get().id(id).send().await).await
     }
 
@@ -86,7 +86,11 @@ impl UsersExt for Client {
     ) -> Result<Vec<UserAvailability>, Error> {
         let mut call = self.users_list_availabilities();
         if let Some(org) = organization_id {
-            call = call.organization_id(path_id("organization id", org)?);
+            call = call.organization_id(path_id(
+                "users_list_availabilities",
+                "organization_id",
+                org,
+            )?);
         }
         Ok(finish(call.send().await).await?.data)
     }

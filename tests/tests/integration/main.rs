@@ -7,6 +7,7 @@ mod oauth;
 mod oauth_cancellation;
 mod organizations;
 mod pagination;
+mod path_safety;
 mod provisioning;
 mod resilience;
 mod roles;

@@ -316,3 +316,95 @@ async fn generated_builders_work_directly_and_expose_status_and_headers() {
         "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp"
     );
 }
+
+/// Close's documented reason for a 403 from `POST /membership/` (its OpenAPI document).
+const DOCUMENTED_403: &str = "Membership creation is not permitted because the requestor cannot \
+    manage the organization, the verified domain restriction is disabled, or the requested role \
+    grants the `manage_organization` permission.";
+
+#[tokio::test]
+async fn admin_is_sent_and_closes_403_comes_back_typed_with_the_documented_reason() {
+    // Close's sources disagree on `admin` at create: the SDK sends it and lets Close answer.
+    let server = MockServer::start_async().await;
+    let refused = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/membership/")
+                .json_body(json!({"email": "john@salesteam.com", "role_id": "admin"}));
+            then.status(403)
+                .json_body(json!({"error": "You cannot grant this role."}));
+        })
+        .await;
+    let e = no_retry_client(&server)
+        .create_membership("john@salesteam.com", Role::Admin)
+        .await
+        .unwrap_err();
+    refused.assert_async().await;
+    let Error::Api(api) = &e else {
+        panic!("expected Error::Api, got {e:?}")
+    };
+    assert_eq!(api.status, 403);
+    assert_eq!(api.documented_reason, Some(DOCUMENTED_403));
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "403 Forbidden: You cannot grant this role. (Close documents: \"{DOCUMENTED_403}\")"
+        )
+    );
+    assert!(!e.to_string().contains('\n'));
+}
+
+#[tokio::test]
+async fn a_403_with_a_plain_text_body_still_says_what_close_documents() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/membership/");
+            then.status(403).body("Forbidden\n");
+        })
+        .await;
+    let e = no_retry_client(&server)
+        .create_membership("john@salesteam.com", Role::User)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(403), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        format!("403 Forbidden: Forbidden (Close documents: \"{DOCUMENTED_403}\")")
+    );
+    // Other statuses carry no documented reason.
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/membership/");
+            then.status(400).json_body(
+                json!({"errors": [], "field-errors": {"email": "Not a verified domain."}}),
+            );
+        })
+        .await;
+    let e = no_retry_client(&server)
+        .create_membership("john@salesteam.com", Role::User)
+        .await
+        .unwrap_err();
+    assert_eq!(e.api_error().and_then(|a| a.documented_reason), None);
+}
+
+#[tokio::test]
+async fn mock_close_refuses_admin_with_a_403_as_close_does() {
+    let close = close_sdk::mock::MockClose::start().await;
+    let client = close_sdk::Client::builder()
+        .api_key(API_KEY)
+        .base_url(close.base_url())
+        .build()
+        .unwrap();
+    let e = client
+        .create_membership("ann@salesteam.com", Role::Admin)
+        .await
+        .unwrap_err();
+    assert!(matches!(&e, Error::Api(api) if api.status == 403), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("manage_organization permission. (Close documents:"),
+        "{e}"
+    );
+}
