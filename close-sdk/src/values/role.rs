@@ -23,8 +23,9 @@ use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject, StringValid
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
-    /// `admin`. Close does not let the API create a membership with this role (it grants
-    /// `manage_organization`); it can be set with an update.
+    /// `admin`. Close's newer spec says a membership cannot be *created* with a role that grants
+    /// `manage_organization` (an older page lists `admin` as valid); the SDK sends it and a
+    /// refusal comes back as a 403. It can be set with an update.
     Admin,
     /// `superuser`.
     Superuser,
