@@ -171,14 +171,10 @@ struct Call<'a> {
     idempotent: bool,
     deadline: Option<Instant>,
     attempts: u32,
+    /// Whether the last attempt's request can be sent again (a streamed body cannot).
+    repeatable: bool,
     reauthorized: bool,
     waited: Duration,
-}
-
-/// The outcome of one attempt.
-struct Tried {
-    outcome: reqwest::Result<Answer>,
-    repeatable: bool,
 }
 
 /// Sends `request` until the retry decision says done. Each step is one method of [`Call`]:
@@ -191,18 +187,18 @@ async fn send_with_retries(
 ) -> reqwest::Result<reqwest::Response> {
     let mut call = Call::new(ctx, request, operation_id);
     loop {
-        let tried = call.attempt(http).await;
-        match call.classify(&tried) {
-            Decision::Done => return call.finish(tried, None),
+        let outcome = call.attempt(http).await;
+        match call.classify(&outcome) {
+            Decision::Done => return call.finish(outcome, None),
             Decision::RefuseWait { requested, limit } => {
-                return call.finish(tried, Some((requested, limit)))
+                return call.finish(outcome, Some((requested, limit)))
             }
             Decision::Reauthorize => {
                 // The kept request carries the header the attempt was sent with.
                 let rejected = call.request.headers().get(AUTHORIZATION);
                 match ctx.authorizer.after_unauthorized(rejected).await {
                     Some(header) => call.reauthorize(header),
-                    None => return call.finish(tried, None),
+                    None => return call.finish(outcome, None),
                 }
             }
             Decision::Retry { wait, reason } => call.pause(wait, reason).await,
@@ -223,6 +219,7 @@ impl<'a> Call<'a> {
                 .and_then(|d| Instant::now().checked_add(d)),
             request,
             attempts: 0,
+            repeatable: true,
             reauthorized: false,
             waited: Duration::ZERO,
         }
@@ -242,9 +239,10 @@ impl<'a> Call<'a> {
 
     /// One attempt: waits for the group's window, sends, and records the answer in the window.
     /// Dropped at any await point, the permit gives the slot back.
-    async fn attempt(&mut self, http: &reqwest::Client) -> Tried {
+    async fn attempt(&mut self, http: &reqwest::Client) -> reqwest::Result<Answer> {
         self.attempts = self.attempts.saturating_add(1);
         let (request, repeatable) = self.next_request();
+        self.repeatable = repeatable;
         let limit = self.ctx.retry.server_wait_limit();
         let (permit, waited) = self.group.acquire(limit, self.deadline).await;
         self.waited = self.waited.saturating_add(waited);
@@ -256,15 +254,16 @@ impl<'a> Call<'a> {
             });
             permit.observe(RateLimit::from_headers(&answer.headers), too_many);
         }
-        Tried {
-            outcome,
-            repeatable,
-        }
+        outcome
     }
 
     /// The retry decision for an attempt.
-    fn classify(&self, tried: &Tried) -> Decision {
-        let outcome = match &tried.outcome {
+    fn classify(&self, outcome: &reqwest::Result<Answer>) -> Decision {
+        if matches!(outcome, Ok(answer) if answer.status.is_success()) {
+            // The decision's first rule, without reading the clocks or drawing a number.
+            return Decision::Done;
+        }
+        let outcome = match outcome {
             Ok(answer) => Outcome::Answer {
                 status: answer.status,
                 headers: &answer.headers,
@@ -275,7 +274,7 @@ impl<'a> Call<'a> {
         let attempt = Attempt {
             number: self.attempts,
             idempotent: self.idempotent,
-            repeatable: tried.repeatable,
+            repeatable: self.repeatable,
             reauthorized: self.reauthorized,
             time_left: self
                 .deadline
@@ -314,14 +313,14 @@ impl<'a> Call<'a> {
 
     /// Records the call in its span and hands the last outcome to progenitor.
     fn finish(
-        self,
-        tried: Tried,
+        &self,
+        outcome: reqwest::Result<Answer>,
         refused_wait: Option<(Duration, Duration)>,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
         span.record("attempts", self.attempts);
         span.record("wait_ms", self.waited.as_millis() as u64);
-        let answer = tried.outcome?;
+        let answer = outcome?;
         span.record("status", answer.status.as_u16());
         let record = RetryRecord {
             attempts: self.attempts,

@@ -96,7 +96,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest server-requested wait (e.g. a 429's reset) the client will sit out.
+    /// The longest server-requested wait (e.g. a 429's reset) the client will sit out; never more
+    /// than 24 h, whatever is set here.
     pub fn max_server_wait(mut self, wait: Duration) -> Self {
         self.max_server_wait = wait;
         self
@@ -231,7 +232,7 @@ pub(crate) fn decide(
     now: SystemTime,
     random: f64,
 ) -> Decision {
-    let backoff = policy.backoff(attempt.number, random);
+    let backoff = || policy.backoff(attempt.number, random);
     let (reason, asked, fallback) = match outcome {
         Outcome::Answer { status, .. } if status.is_success() => return Decision::Done,
         Outcome::Answer { status, .. } if status == StatusCode::UNAUTHORIZED => {
@@ -248,20 +249,20 @@ pub(crate) fn decide(
         } if status == StatusCode::TOO_MANY_REQUESTS => (
             "429",
             wait_after_429(headers, body, now),
-            DEFAULT_429_WAIT.max(backoff),
+            DEFAULT_429_WAIT.max(backoff()),
         ),
         Outcome::Answer {
             status, headers, ..
         } if attempt.idempotent && is_transient_status(status) => (
             "transient status",
             wait_after_transient(headers, now),
-            backoff,
+            backoff(),
         ),
         Outcome::Answer { .. } => return Decision::Done,
-        Outcome::Failed(Failure::Connect) => ("connection failed", None, backoff),
-        Outcome::Failed(Failure::Timeout) if attempt.idempotent => ("timeout", None, backoff),
+        Outcome::Failed(Failure::Connect) => ("connection failed", None, backoff()),
+        Outcome::Failed(Failure::Timeout) if attempt.idempotent => ("timeout", None, backoff()),
         Outcome::Failed(Failure::Interrupted) if attempt.idempotent => {
-            ("transport error", None, backoff)
+            ("transport error", None, backoff())
         }
         Outcome::Failed(_) => return Decision::Done,
     };
