@@ -12,11 +12,14 @@ use serde_json::{Map, Value};
 use crate::RateLimit;
 
 /// What the request path did for a call, attached to the final response for the error.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct RetryRecord {
     pub(crate) attempts: u32,
     /// A server-requested wait that was above the policy's limit: `(requested, limit)`.
     pub(crate) refused_wait: Option<(Duration, Duration)>,
+    /// The (bounded, already read) body of a non-2xx answer, so that the conversion to
+    /// [`Error`] needs no await. Empty for a success.
+    pub(crate) body: bytes::Bytes,
 }
 /// At most this many bytes of a non-JSON body are kept in an error.
 pub(crate) const MAX_RAW_BODY: usize = 8 * 1024;
@@ -288,12 +291,46 @@ impl schemars::JsonSchema for ErrorBody {
     }
 }
 
-impl Error {
-    /// Converts an error from a generated builder's `send()`.
+impl From<crate::GeneratedError> for Error {
+    /// Converts an error from a generated builder's `send()`, so that `?` works on it.
     ///
-    /// Reads the body of an undocumented status (e.g. 429, 500), which the request path has
-    /// already bounded in size.
-    pub async fn from_generated(e: progenitor_client::Error<ErrorBody>) -> Self {
+    /// No await is needed: the request path keeps the bounded body of every non-2xx answer
+    /// where this conversion reads it. (An undocumented *2xx* status is the one case whose body
+    /// is not kept; [`Error::from_generated`] reads it.)
+    fn from(e: crate::GeneratedError) -> Self {
+        use progenitor_client::Error as G;
+        match e {
+            G::UnexpectedResponse(mut response) => {
+                let record = response.extensions_mut().remove::<RetryRecord>();
+                let body = record.as_ref().map(|r| r.body.clone()).unwrap_or_default();
+                Error::unexpected(response.status(), response.headers().clone(), record, &body)
+            }
+            other => Error::from_answered(other),
+        }
+    }
+}
+
+impl Error {
+    /// Converts an error from a generated builder's `send()` (the same as [`Error::from`], which
+    /// needs no await; this also reads the body of an undocumented 2xx status).
+    pub async fn from_generated(e: crate::GeneratedError) -> Self {
+        use progenitor_client::Error as G;
+        match e {
+            G::UnexpectedResponse(mut response) if response.status().is_success() => {
+                let record = response.extensions_mut().remove::<RetryRecord>();
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(body) => Error::unexpected(status, headers, record, &body),
+                    Err(e) => Error::from_reqwest(e),
+                }
+            }
+            other => Error::from(other),
+        }
+    }
+
+    /// Every case but an unexpected response.
+    fn from_answered(e: crate::GeneratedError) -> Self {
         use progenitor_client::Error as G;
         match e {
             G::InvalidRequest(msg) => Error::InvalidRequest(msg),
@@ -310,26 +347,29 @@ impl Error {
                 source,
             },
             G::UnexpectedResponse(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                let record = response.extensions().get::<RetryRecord>().copied();
-                let body = match response.bytes().await {
-                    Ok(bytes) => ErrorBody::from_bytes(&bytes),
-                    Err(e) => return Error::from_reqwest(e),
-                };
-                let mut api = ApiError::new(status, headers, body);
-                api.attempts = record.map_or(1, |r| r.attempts);
-                match record.and_then(|r| r.refused_wait) {
-                    Some((requested, limit)) => Error::ServerWaitTooLong {
-                        requested,
-                        limit,
-                        error: Box::new(api),
-                    },
-                    None => Error::Api(Box::new(api)),
-                }
+                Error::unexpected(response.status(), response.headers().clone(), None, &[])
             }
             // The request path's only failure before sending is authentication.
             G::Custom(msg) => Error::Auth(msg),
+        }
+    }
+
+    /// An answer with a status the operation does not document (e.g. 429, 500).
+    fn unexpected(
+        status: StatusCode,
+        headers: http::HeaderMap,
+        record: Option<RetryRecord>,
+        body: &[u8],
+    ) -> Self {
+        let mut api = ApiError::new(status, headers, ErrorBody::from_bytes(body));
+        api.attempts = record.as_ref().map_or(1, |r| r.attempts);
+        match record.and_then(|r| r.refused_wait) {
+            Some((requested, limit)) => Error::ServerWaitTooLong {
+                requested,
+                limit,
+                error: Box::new(api),
+            },
+            None => Error::Api(Box::new(api)),
         }
     }
 
@@ -508,6 +548,73 @@ mod tests {
             proptest::prop_assert_eq!(b.field_errors.get(&field), Some(&Value::String(msg.clone())));
             proptest::prop_assert!(b.message().contains(&msg));
         }
+    }
+
+    fn unexpected_response(
+        status: u16,
+        body: &str,
+        record: Option<RetryRecord>,
+    ) -> crate::GeneratedError {
+        let mut r = http::Response::new(body.to_string());
+        *r.status_mut() = StatusCode::from_u16(status).unwrap();
+        if let Some(record) = record {
+            r.extensions_mut().insert(record);
+        }
+        progenitor_client::Error::UnexpectedResponse(reqwest::Response::from(r))
+    }
+
+    #[test]
+    fn from_generated_needs_no_await_for_error_bodies() {
+        let body = r#"{"error": "API call count exceeded"}"#;
+        let record = RetryRecord {
+            attempts: 1,
+            refused_wait: Some((Duration::from_secs(90_000), Duration::from_secs(60))),
+            body: bytes::Bytes::from_static(body.as_bytes()),
+        };
+        let e = Error::from(unexpected_response(429, body, Some(record)));
+        match &e {
+            Error::ServerWaitTooLong {
+                requested, error, ..
+            } => {
+                assert_eq!(*requested, Duration::from_secs(90_000));
+                assert_eq!(error.body.message(), "API call count exceeded");
+            }
+            other => panic!("{other:?}"),
+        }
+        let record = RetryRecord {
+            attempts: 3,
+            refused_wait: None,
+            body: bytes::Bytes::from_static(b"{\"error\": \"maintenance\"}"),
+        };
+        let e = Error::from(unexpected_response(503, "", Some(record)));
+        assert_eq!(
+            e.to_string(),
+            "503 Service Unavailable: maintenance (after 3 attempts)"
+        );
+        // A response the request path did not build: status and headers, no body.
+        let e = Error::from(unexpected_response(500, "ignored", None));
+        assert_eq!(e.to_string(), "500 Internal Server Error");
+        assert!(matches!(
+            Error::from(progenitor_client::Error::<ErrorBody>::Custom(
+                "no token".into()
+            )),
+            Error::Auth(_)
+        ));
+    }
+
+    #[tokio::test]
+    async fn from_generated_agrees_and_reads_an_unexpected_2xx() {
+        let record = || RetryRecord {
+            attempts: 2,
+            refused_wait: None,
+            body: bytes::Bytes::from_static(b"{\"error\": \"boom\"}"),
+        };
+        let sync = Error::from(unexpected_response(502, "", Some(record())));
+        let not_sync = Error::from_generated(unexpected_response(502, "", Some(record()))).await;
+        assert_eq!(sync.to_string(), not_sync.to_string());
+        let e =
+            Error::from_generated(unexpected_response(202, "{\"error\": \"queued\"}", None)).await;
+        assert_eq!(e.to_string(), "unexpected status 202 Accepted: queued");
     }
 
     #[test]

@@ -327,9 +327,27 @@ struct WindowStats {
 impl RateLimitedServer {
     /// Starts the server.
     pub async fn start(limit: u32, window: Duration, ok_body: serde_json::Value) -> Self {
+        Self::start_with(limit, window, ok_body, vec![], |_| None).await
+    }
+
+    /// Like [`RateLimitedServer::start`], with faults: the replies in `first` are sent, in order,
+    /// before the limit is enforced (they count in no window), and `delay(elapsed)` may hold an
+    /// answer back (`elapsed` is the arrival time since the first enforced request; the
+    /// `RateLimit` header still tells the window as it was on arrival, like a slow network).
+    pub async fn start_with(
+        limit: u32,
+        window: Duration,
+        ok_body: serde_json::Value,
+        first: Vec<Reply>,
+        delay: impl Fn(Duration) -> Option<Duration> + Send + Sync + 'static,
+    ) -> Self {
         let stats = Arc::new(Mutex::new(WindowStats::default()));
         let shared = stats.clone();
+        let first = Mutex::new(VecDeque::from(first));
         let server = LoopbackServer::start(move |_| {
+            if let Some(reply) = first.lock().ok().and_then(|mut f| f.pop_front()) {
+                return reply;
+            }
             let Ok(mut s) = shared.lock() else {
                 return Reply::json(500, &serde_json::json!({}));
             };
@@ -344,7 +362,7 @@ impl RateLimitedServer {
             let window_end = started + window * (index as u32 + 1);
             let reset = window_end.saturating_duration_since(now).as_secs_f64();
             s.count += 1;
-            if s.count > limit {
+            let reply = if s.count > limit {
                 *s.too_many_by_window.entry(index).or_default() += 1;
                 let header = format!("limit={limit}, remaining=0, reset={reset:.3}");
                 Reply::json(
@@ -359,6 +377,10 @@ impl RateLimitedServer {
                     limit - s.count
                 );
                 Reply::json(200, &ok_body).with_header("ratelimit", &header)
+            };
+            match delay(elapsed) {
+                Some(d) => Reply::Delayed(d, Box::new(reply)),
+                None => reply,
             }
         })
         .await;

@@ -1,5 +1,9 @@
 //! Close's rate-limit headers: `RateLimit` (`limit`, `remaining`, `reset`), `Retry-After` and
 //! `RateLimit-Reset`, parsed leniently and never panicking. Pure functions, no state.
+//!
+//! Parsing tells "absent or garbage" (`None`) from "valid but huge" (`Some`, saturating at
+//! [`Duration::MAX`]): whether a wait is too long to sit out is the retry decision's call
+//! ([`super::retry`]), not the parser's.
 
 use std::time::{Duration, SystemTime};
 
@@ -20,9 +24,6 @@ pub struct RateLimit {
     /// Time until the window resets.
     pub reset: Option<Duration>,
 }
-
-/// The longest wait any header may express; larger values are treated as malformed.
-const MAX_HEADER_WAIT_SECS: f64 = 24.0 * 3600.0;
 
 impl RateLimit {
     /// Parses a header value: `key=value` pairs separated by `,` or `;`, in any order, with any
@@ -55,11 +56,27 @@ fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Parses non-negative (possibly fractional) seconds, rejecting NaN, infinities and absurd values.
+/// Parses non-negative (possibly fractional) seconds, rejecting NaN, infinities and negative
+/// values. A valid value too large for a [`Duration`] saturates at [`Duration::MAX`].
+///
+/// ```
+/// use std::time::Duration;
+/// use close_sdk::rate_limit::parse_seconds;
+/// assert_eq!(parse_seconds("0.5"), Some(Duration::from_millis(500)));
+/// assert_eq!(parse_seconds("90000"), Some(Duration::from_secs(90_000)));
+/// assert_eq!(parse_seconds("1e300"), Some(Duration::MAX));
+/// assert_eq!(parse_seconds("-1"), None);
+/// assert_eq!(parse_seconds("NaN"), None);
+/// ```
 pub fn parse_seconds(s: &str) -> Option<Duration> {
-    let secs: f64 = s.trim().parse().ok()?;
-    (secs.is_finite() && (0.0..=MAX_HEADER_WAIT_SECS).contains(&secs))
-        .then(|| Duration::from_secs_f64(secs))
+    seconds(s.trim().parse().ok()?)
+}
+
+/// Non-negative finite seconds as a duration, saturating at [`Duration::MAX`]; `None` for NaN,
+/// infinities and negative values.
+pub(crate) fn seconds(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0)
+        .then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
 }
 
 /// Parses `Retry-After`: delay seconds (decimals tolerated) or an HTTP date, relative to `now`.
@@ -80,24 +97,17 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
         return Some(d);
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    let wait = when.duration_since(now).unwrap_or(Duration::ZERO);
-    (wait.as_secs_f64() <= MAX_HEADER_WAIT_SECS).then_some(wait)
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// How long the server asked the client to wait before the next request, from (in order of
-/// precedence, as Close's docs prefer `reset`) `RateLimit`'s `reset`, `Retry-After`,
-/// `RateLimit-Reset`, then the legacy body's `rate_reset`.
-pub(crate) fn server_wait(
-    headers: &http::HeaderMap,
-    legacy_rate_reset: Option<f64>,
-) -> Option<Duration> {
-    RateLimit::from_headers(headers)
-        .and_then(|r| r.reset)
-        .or_else(|| {
-            header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()))
-        })
-        .or_else(|| header_str(headers, "ratelimit-reset").and_then(parse_seconds))
-        .or_else(|| legacy_rate_reset.and_then(|s| parse_seconds(&s.to_string())))
+/// The wait a `Retry-After` header asks for (seconds or an HTTP date relative to `now`).
+pub(crate) fn retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
+    header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, now))
+}
+
+/// The `RateLimit-Reset` header, in seconds.
+pub(crate) fn ratelimit_reset(headers: &http::HeaderMap) -> Option<Duration> {
+    header_str(headers, "ratelimit-reset").and_then(parse_seconds)
 }
 
 #[cfg(test)]
@@ -128,21 +138,34 @@ mod tests {
     }
 
     #[test]
-    fn server_wait_precedence() {
-        let mut h = http::HeaderMap::new();
+    fn valid_but_huge_is_not_garbage() {
+        // Defect 9: `Retry-After: 90000` (25 h) was read as malformed. It is a valid wait.
+        assert_eq!(parse_seconds("90000"), Some(Duration::from_secs(90_000)));
         assert_eq!(
-            server_wait(&h, Some(0.25)),
-            Some(Duration::from_millis(250))
+            RateLimit::parse("reset=100000").unwrap().reset,
+            Some(Duration::from_secs(100_000))
         );
+        assert_eq!(parse_seconds("1e30"), Some(Duration::MAX));
+        for garbage in ["", "soon", "NaN", "inf", "-inf", "-0.5", "1e400", "0x10"] {
+            assert_eq!(parse_seconds(garbage), None, "{garbage:?}");
+        }
+        assert_eq!(seconds(f64::NAN), None);
+        assert_eq!(seconds(f64::INFINITY), None);
+        assert_eq!(seconds(-1.0), None);
+        assert_eq!(seconds(f64::MAX), Some(Duration::MAX));
+    }
+
+    #[test]
+    fn wait_headers_are_read_by_name() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(retry_after(&h, SystemTime::now()), None);
         h.insert("ratelimit-reset", "3".parse().unwrap());
-        assert_eq!(server_wait(&h, Some(0.25)), Some(Duration::from_secs(3)));
         h.insert("retry-after", "2".parse().unwrap());
-        assert_eq!(server_wait(&h, None), Some(Duration::from_secs(2)));
-        h.insert(
-            "ratelimit",
-            "limit=1, remaining=0, reset=0.512".parse().unwrap(),
+        assert_eq!(ratelimit_reset(&h), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&h, SystemTime::now()),
+            Some(Duration::from_secs(2))
         );
-        assert_eq!(server_wait(&h, None), Some(Duration::from_millis(512)));
     }
 
     #[test]
@@ -162,6 +185,20 @@ mod tests {
             let _ = RateLimit::parse(&s);
             let _ = parse_retry_after(&s, SystemTime::now());
             let _ = parse_seconds(&s);
+        }
+
+        #[test]
+        fn extreme_numbers_never_panic(secs in proptest::num::f64::ANY, exp in -400i32..400,
+                                       mantissa in "[-+]?[0-9]{1,30}(\\.[0-9]{0,30})?") {
+            let _ = seconds(secs);
+            let text = format!("{mantissa}e{exp}");
+            let parsed = parse_seconds(&text);
+            let _ = RateLimit::parse(&format!("limit={mantissa}, remaining={mantissa}, reset={text}"));
+            let _ = parse_retry_after(&text, SystemTime::UNIX_EPOCH);
+            let _ = parse_retry_after(&text, SystemTime::now());
+            if let Some(d) = parsed {
+                prop_assert!(!text.trim_start().starts_with('-') || d.is_zero());
+            }
         }
 
         #[test]

@@ -5,16 +5,20 @@
 //!   to expire), `User-Agent`, a per-call timeout; removes any `api-version`
 //!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
 //!   code, Close defines none).
-//! - `exec`: the only loop and the only sleeps in the crate. Per attempt: wait for the endpoint
-//!   group's rate-limit window ([`super::throttle`]), send, read the whole answer (so that a body
-//!   cut off mid-way is retried too), record the rate-limit headers, then decide with
-//!   [`crate::RetryPolicy`]: done, retry after a wait, or refresh an OAuth token once after a 401.
+//! - `exec`: the only loop and the only sleeps in the crate ([`send_with_retries`]). Per attempt:
+//!   take a copy of the request, take a permit from the endpoint group's rate-limit window
+//!   ([`super::throttle`]), send and read the whole answer (so that a body cut off mid-way is
+//!   retried too), give the permit back with the answer's rate-limit headers, then act on the
+//!   pure retry decision ([`super::retry::decide`]): done, retry after a wait, refuse a wait that
+//!   is too long, or refresh an OAuth token once after a 401.
+//! - Cancel safety: the call may be dropped at any await point. The permit gives its slot back
+//!   on drop; nothing else is held across an await.
 //!   A non-2xx body is kept bounded and always reaches the error as JSON (a JSON object as is,
 //!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
 //! - A `tracing` span per operation records the operation id, method, path template, status,
 //!   attempts and time spent waiting; headers and bodies are never recorded.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -25,16 +29,15 @@ use reqwest::{ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
 use super::context::ClientContext;
-use super::headers::{server_wait, RateLimit};
+use super::headers::RateLimit;
 use super::operations::{is_idempotent, path_template};
-use super::retry::{is_transient_status, server_wait_jitter};
+use super::retry::{decide, wait_after_429, Attempt, Decision, Failure, Outcome, DEFAULT_429_WAIT};
+use super::throttle::Group;
 use crate::error::{truncate, RetryRecord, MAX_RAW_BODY};
-use crate::{Client, ErrorBody, RetryPolicy};
+use crate::Client;
 
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-/// The wait after a 429 that named none.
-const DEFAULT_429_WAIT: Duration = Duration::from_secs(1);
 
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
@@ -90,7 +93,11 @@ struct Answer {
 }
 
 impl Answer {
-    fn into_response(self, record: RetryRecord) -> reqwest::Response {
+    fn into_response(self, mut record: RetryRecord) -> reqwest::Response {
+        if !self.status.is_success() {
+            // Kept where `Error::from` can read it without awaiting (a cheap `Bytes` clone).
+            record.body = self.body.clone();
+        }
         let mut r = http::Response::new(self.body);
         *r.status_mut() = self.status;
         *r.version_mut() = self.version;
@@ -100,7 +107,11 @@ impl Answer {
         if let Ok(with_url) = http::Response::builder().url(self.url).body(()) {
             *r.extensions_mut() = with_url.into_parts().0.extensions;
         }
-        r.extensions_mut().insert(record);
+        // Only an error (or a retried call) needs the record: a first-time success skips the
+        // allocation.
+        if !self.status.is_success() || record.attempts > 1 {
+            r.extensions_mut().insert(record);
+        }
         reqwest::Response::from(r)
     }
 }
@@ -142,7 +153,7 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
 async fn read_bounded(response: &mut reqwest::Response, max: usize) -> reqwest::Result<Bytes> {
     let mut body: Vec<u8> = Vec::new();
     while let Some(chunk) = response.chunk().await? {
-        let room = max - body.len();
+        let room = max.saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         if body.len() >= max {
             break;
@@ -151,166 +162,172 @@ async fn read_bounded(response: &mut reqwest::Response, max: usize) -> reqwest::
     Ok(body.into())
 }
 
-/// What to do after an attempt.
-enum Next {
-    Done,
-    Retry {
-        wait: Duration,
-        reason: &'static str,
-    },
-    RetryWithNewAuthorization(HeaderValue),
-    RefuseWait(Duration),
+/// One call through the request path: the request, what the policy allows, and what has been
+/// done so far.
+struct Call<'a> {
+    ctx: &'a ClientContext,
+    group: &'a Group,
+    request: reqwest::Request,
+    idempotent: bool,
+    deadline: Option<Instant>,
+    attempts: u32,
+    /// Whether the last attempt's request can be sent again (a streamed body cannot).
+    repeatable: bool,
+    reauthorized: bool,
+    waited: Duration,
 }
 
-/// Retry after the wait the server asked for (plus jitter), or after `fallback` when it named
-/// none; a wait above the policy's cap is refused instead of slept.
-fn after_server_wait(
-    asked: Option<Duration>,
-    fallback: Duration,
-    policy: &RetryPolicy,
-    reason: &'static str,
-) -> Next {
-    match asked {
-        Some(w) if w > policy.max_server_wait => Next::RefuseWait(w),
-        Some(w) => Next::Retry {
-            wait: w + server_wait_jitter(w),
-            reason,
-        },
-        None => Next::Retry {
-            wait: fallback,
-            reason,
-        },
-    }
-}
-
+/// Sends `request` until the retry decision says done. Each step is one method of [`Call`]:
+/// copy, attempt (throttle + send + record), classify, then sleep or finish.
 async fn send_with_retries(
     http: &reqwest::Client,
     ctx: &ClientContext,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
     operation_id: &'static str,
 ) -> reqwest::Result<reqwest::Response> {
-    let policy = ctx.retry;
-    let started = Instant::now();
-    let deadline = policy.deadline.map(|d| started + d);
-    let idempotent = is_idempotent(request.method(), operation_id);
-    let group = ctx.throttle.group(operation_id);
-    let span = tracing::Span::current();
-    let mut waited = Duration::ZERO;
-    let mut attempts = 0u32;
-    let mut reauthorized = false;
-
+    let mut call = Call::new(ctx, request, operation_id);
     loop {
-        attempts += 1;
-        // A body that cannot be cloned (a stream) allows one attempt only.
-        let (this_try, repeatable) = match request.try_clone() {
+        let outcome = call.attempt(http).await;
+        match call.classify(&outcome) {
+            Decision::Done => return call.finish(outcome, None),
+            Decision::RefuseWait { requested, limit } => {
+                return call.finish(outcome, Some((requested, limit)))
+            }
+            Decision::Reauthorize => {
+                // The kept request carries the header the attempt was sent with.
+                let rejected = call.request.headers().get(AUTHORIZATION);
+                match ctx.authorizer.after_unauthorized(rejected).await {
+                    Some(header) => call.reauthorize(header),
+                    None => return call.finish(outcome, None),
+                }
+            }
+            Decision::Retry { wait, reason } => call.pause(wait, reason).await,
+        }
+    }
+}
+
+impl<'a> Call<'a> {
+    fn new(ctx: &'a ClientContext, request: reqwest::Request, operation_id: &'static str) -> Self {
+        Call {
+            ctx,
+            group: ctx.throttle.group(operation_id),
+            idempotent: is_idempotent(request.method(), operation_id),
+            // A deadline too far away to represent is no deadline.
+            deadline: ctx
+                .retry
+                .deadline
+                .and_then(|d| Instant::now().checked_add(d)),
+            request,
+            attempts: 0,
+            repeatable: true,
+            reauthorized: false,
+            waited: Duration::ZERO,
+        }
+    }
+
+    /// The request to send now, and whether another copy can be made later: a body that cannot
+    /// be cloned (a stream) allows one attempt only.
+    fn next_request(&mut self) -> (reqwest::Request, bool) {
+        match self.request.try_clone() {
             Some(copy) => (copy, true),
             None => {
-                let blank = empty_like(&request);
-                (std::mem::replace(&mut request, blank), false)
-            }
-        };
-        let can_retry = repeatable && attempts < policy.max_attempts;
-        waited += group.acquire(policy.max_server_wait, deadline).await;
-        let sent_authorization = this_try.headers().get(AUTHORIZATION).cloned();
-        let outcome = send_once(http, this_try).await;
-
-        let next = match &outcome {
-            Ok(answer) => {
-                let status = answer.status;
-                let too_many = status == StatusCode::TOO_MANY_REQUESTS;
-                let legacy_reset = if too_many {
-                    ErrorBody::from_bytes(&answer.body).rate_reset()
-                } else {
-                    None
-                };
-                // A success asks for no wait: skip parsing the wait headers.
-                let asked = if status.is_success() {
-                    None
-                } else {
-                    server_wait(&answer.headers, legacy_reset)
-                };
-                group.observe(
-                    RateLimit::from_headers(&answer.headers),
-                    too_many.then(|| asked.unwrap_or(DEFAULT_429_WAIT)),
-                );
-                if status.is_success() {
-                    Next::Done
-                } else if status == StatusCode::UNAUTHORIZED && !reauthorized && repeatable {
-                    match ctx
-                        .authorizer
-                        .after_unauthorized(sent_authorization.as_ref())
-                        .await
-                    {
-                        Some(h) => Next::RetryWithNewAuthorization(h),
-                        None => Next::Done,
-                    }
-                } else if too_many {
-                    let fallback = DEFAULT_429_WAIT.max(policy.backoff(attempts));
-                    after_server_wait(asked, fallback, &policy, "429")
-                } else if idempotent && is_transient_status(status) {
-                    after_server_wait(asked, policy.backoff(attempts), &policy, "transient status")
-                } else {
-                    Next::Done
-                }
-            }
-            Err(e) => {
-                group.release();
-                // Nothing was sent when the connection could not be made: safe for any
-                // operation. Otherwise the server may have acted: only if repeating is harmless.
-                if e.is_connect() || (idempotent && !e.is_builder() && !e.is_redirect()) {
-                    Next::Retry {
-                        wait: policy.backoff(attempts),
-                        reason: if e.is_timeout() {
-                            "timeout"
-                        } else {
-                            "transport error"
-                        },
-                    }
-                } else {
-                    Next::Done
-                }
-            }
-        };
-
-        let mut record = RetryRecord {
-            attempts,
-            refused_wait: None,
-        };
-        match next {
-            Next::Done => {}
-            Next::RefuseWait(w) => record.refused_wait = Some((w, policy.max_server_wait)),
-            Next::RetryWithNewAuthorization(h) => {
-                // A refreshed token is not a retry of a failure: it does not use the budget.
-                reauthorized = true;
-                attempts -= 1;
-                request.headers_mut().insert(AUTHORIZATION, h);
-                tracing::debug!("retrying with a refreshed OAuth token after 401");
-                continue;
-            }
-            Next::Retry { wait, reason } => {
-                let within_deadline = deadline.is_none_or(|d| Instant::now() + wait < d);
-                if can_retry && within_deadline {
-                    tracing::debug!(
-                        attempt = attempts,
-                        wait_ms = wait.as_millis() as u64,
-                        reason,
-                        "retrying"
-                    );
-                    tokio::time::sleep(wait).await;
-                    waited += wait;
-                    continue;
-                }
+                let blank = empty_like(&self.request);
+                (std::mem::replace(&mut self.request, blank), false)
             }
         }
-        span.record("attempts", attempts);
-        span.record("wait_ms", waited.as_millis() as u64);
-        return match outcome {
-            Ok(answer) => {
-                span.record("status", answer.status.as_u16());
-                Ok(answer.into_response(record))
-            }
-            Err(e) => Err(e),
+    }
+
+    /// One attempt: waits for the group's window, sends, and records the answer in the window.
+    /// Dropped at any await point, the permit gives the slot back.
+    async fn attempt(&mut self, http: &reqwest::Client) -> reqwest::Result<Answer> {
+        self.attempts = self.attempts.saturating_add(1);
+        let (request, repeatable) = self.next_request();
+        self.repeatable = repeatable;
+        let limit = self.ctx.retry.server_wait_limit();
+        let (permit, waited) = self.group.acquire(limit, self.deadline).await;
+        self.waited = self.waited.saturating_add(waited);
+        let outcome = send_once(http, request).await;
+        if let Ok(answer) = &outcome {
+            let too_many = (answer.status == StatusCode::TOO_MANY_REQUESTS).then(|| {
+                wait_after_429(&answer.headers, &answer.body, SystemTime::now())
+                    .unwrap_or(DEFAULT_429_WAIT)
+            });
+            permit.observe(RateLimit::from_headers(&answer.headers), too_many);
+        }
+        outcome
+    }
+
+    /// The retry decision for an attempt.
+    fn classify(&self, outcome: &reqwest::Result<Answer>) -> Decision {
+        if matches!(outcome, Ok(answer) if answer.status.is_success()) {
+            // The decision's first rule, without reading the clocks or drawing a number.
+            return Decision::Done;
+        }
+        let outcome = match outcome {
+            Ok(answer) => Outcome::Answer {
+                status: answer.status,
+                headers: &answer.headers,
+                body: &answer.body,
+            },
+            Err(e) => Outcome::Failed(Failure::of(e)),
         };
+        let attempt = Attempt {
+            number: self.attempts,
+            idempotent: self.idempotent,
+            repeatable: self.repeatable,
+            reauthorized: self.reauthorized,
+            time_left: self
+                .deadline
+                .map(|d| d.saturating_duration_since(Instant::now())),
+        };
+        decide(
+            outcome,
+            attempt,
+            &self.ctx.retry,
+            SystemTime::now(),
+            fastrand::f64(),
+        )
+    }
+
+    /// Sends again with a refreshed token; not a retry of a failure, so it uses no attempt.
+    fn reauthorize(&mut self, authorization: HeaderValue) {
+        self.reauthorized = true;
+        self.attempts = self.attempts.saturating_sub(1);
+        self.request
+            .headers_mut()
+            .insert(AUTHORIZATION, authorization);
+        tracing::debug!("retrying with a refreshed OAuth token after 401");
+    }
+
+    /// Sleeps before the next attempt.
+    async fn pause(&mut self, wait: Duration, reason: &'static str) {
+        tracing::debug!(
+            attempt = self.attempts,
+            wait_ms = wait.as_millis() as u64,
+            reason,
+            "retrying"
+        );
+        tokio::time::sleep(wait).await;
+        self.waited = self.waited.saturating_add(wait);
+    }
+
+    /// Records the call in its span and hands the last outcome to progenitor.
+    fn finish(
+        &self,
+        outcome: reqwest::Result<Answer>,
+        refused_wait: Option<(Duration, Duration)>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let span = tracing::Span::current();
+        span.record("attempts", self.attempts);
+        span.record("wait_ms", self.waited.as_millis() as u64);
+        let answer = outcome?;
+        span.record("status", answer.status.as_u16());
+        let record = RetryRecord {
+            attempts: self.attempts,
+            refused_wait,
+            body: Bytes::new(),
+        };
+        Ok(answer.into_response(record))
     }
 }
 

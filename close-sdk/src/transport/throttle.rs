@@ -7,6 +7,12 @@
 //! requests to that group wait for its reset instead of collecting 429s. When a window reopens at
 //! most `limit` waiting requests go; the rest wait for the new window's first answer, so waiting
 //! callers never stampede.
+//!
+//! Cancel safety: a slot is a [`Permit`], given back when it is dropped, at whatever await point
+//! the call was abandoned (`tokio::time::timeout`, `select!`, an aborted task); an answer is
+//! recorded by [`Permit::observe`], which consumes it. Each permit carries the generation of the
+//! window it was taken in, so an answer arriving after its window ended (a late answer) cannot
+//! set the new window's reset or remaining.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -47,9 +53,23 @@ struct Window {
     remaining: Option<u64>,
     reset_at: Option<Instant>,
     in_flight: u32,
-    /// Whether any answer has been seen: until then one request goes alone, as a probe, so a
-    /// burst of first calls cannot all land in a window the client knows nothing about.
+    /// Whether an answer has told the window's state: until then one request goes alone, as a
+    /// probe, so a burst of first calls cannot all land in a window the client knows nothing
+    /// about.
     observed: bool,
+    /// Counts the windows: a permit remembers the one it was taken in.
+    generation: u64,
+}
+
+/// A reserved slot in a group's window. Dropping it gives the slot back (the request got no
+/// answer); [`Permit::observe`] records the answer instead.
+#[derive(Debug)]
+pub(crate) struct Permit<'a> {
+    group: &'a Group,
+    generation: u64,
+    /// Resets further away than this are not kept (see [`Window::forget`]).
+    max_wait: Duration,
+    answered: bool,
 }
 
 /// Decrements the waiting count when a look at the window is over, however it ends.
@@ -61,6 +81,7 @@ impl Drop for WaitingGuard<'_> {
     }
 }
 
+#[derive(Debug)]
 enum Slot {
     Go,
     WaitUntil(Instant),
@@ -84,6 +105,18 @@ impl Throttle {
     }
 }
 
+/// What an answer says about its group's window.
+#[derive(Debug, Clone, Copy)]
+struct News {
+    rate_limit: Option<RateLimit>,
+    /// A 429's requested wait: the window is used up for that long.
+    too_many_requests: Option<Duration>,
+    /// The window the request was sent in.
+    generation: u64,
+    /// Resets further away than this are not kept.
+    max_wait: Duration,
+}
+
 impl Window {
     /// When the window is over, starts the next one: it holds `limit` requests, and its reset is
     /// unknown until the first answer arrives.
@@ -91,19 +124,54 @@ impl Window {
         if self.reset_at.is_some_and(|r| now >= r) {
             self.remaining = self.limit;
             self.reset_at = None;
+            self.generation = self.generation.wrapping_add(1);
         }
     }
 
-    /// Records a response's `RateLimit` values.
-    fn record(&mut self, rl: RateLimit, now: Instant) {
+    /// Drops what is known of the window (its reset is too far away to wait for): the next
+    /// request goes alone, as a probe, and its answer tells the state afresh. Keeps the group
+    /// pacing instead of sending everything unthrottled until a far-away reset.
+    fn forget(&mut self) {
+        self.remaining = None;
+        self.reset_at = None;
+        self.observed = false;
+    }
+
+    /// Records an answer to a request the window let through.
+    fn record(&mut self, news: News, now: Instant) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.observed = true;
         self.roll_over(now);
-        if rl.limit.is_some() {
-            self.limit = rl.limit;
+        let rate_limit = news.rate_limit.unwrap_or_default();
+        if rate_limit.limit.is_some() {
+            self.limit = rate_limit.limit;
+        }
+        if news.generation != self.generation {
+            // Sent in a window that has ended: what it says about reset and remaining is stale.
+            return;
+        }
+        if let Some(wait) = news.too_many_requests {
+            match now.checked_add(wait).filter(|_| wait <= news.max_wait) {
+                Some(reset_at) => {
+                    self.remaining = Some(0);
+                    self.reset_at = Some(reset_at);
+                }
+                None => self.forget(),
+            }
+            return;
+        }
+        let reset_at = rate_limit
+            .reset
+            .filter(|r| *r <= news.max_wait)
+            .and_then(|r| now.checked_add(r));
+        if rate_limit.reset.is_some() && reset_at.is_none() && rate_limit.remaining == Some(0) {
+            self.forget();
+            return;
         }
         if self.reset_at.is_none() {
-            self.reset_at = rl.reset.map(|r| now + r);
+            self.reset_at = reset_at;
         }
-        if let Some(rem) = rl.remaining {
+        if let Some(rem) = rate_limit.remaining {
             // What was reserved locally may be ahead of what the server has counted yet (answers
             // arrive out of order): keep the smaller.
             self.remaining = Some(self.remaining.map_or(rem, |local| local.min(rem)));
@@ -122,8 +190,8 @@ impl Window {
                     Some(r) => Slot::WaitUntil(r),
                     None if self.in_flight > 0 => Slot::WaitForNews,
                     None => {
-                        // Nothing in flight will tell us more: assume the window is open.
-                        self.remaining = None;
+                        // Nothing in flight will tell us more: send one probe.
+                        self.forget();
                         self.in_flight += 1;
                         Slot::Go
                     }
@@ -143,21 +211,30 @@ impl Group {
 
     /// Waits until the group's window allows one more request and reserves it. A wait longer
     /// than `max_wait`, or past `deadline`, is not made: the request goes and the server decides.
-    /// Returns how long it waited.
-    pub(crate) async fn acquire(&self, max_wait: Duration, deadline: Option<Instant>) -> Duration {
+    /// Returns the permit and how long it waited. Dropping the future at any await point leaves
+    /// nothing behind.
+    pub(crate) async fn acquire(
+        &self,
+        max_wait: Duration,
+        deadline: Option<Instant>,
+    ) -> (Permit<'_>, Duration) {
         let started = Instant::now();
         for _ in 0..MAX_ROUNDS {
             // Announce first, so an answer arriving after the look below still wakes us.
             self.waiting.fetch_add(1, Ordering::SeqCst);
-            let news = self.changed.notified();
-            let slot = self.lock().take_slot(Instant::now());
             let _waiting = WaitingGuard(&self.waiting);
+            let news = self.changed.notified();
+            let (slot, generation) = {
+                let mut w = self.lock();
+                (w.take_slot(Instant::now()), w.generation)
+            };
             match slot {
-                Slot::Go => return started.elapsed(),
+                Slot::Go => return (self.permit(generation, max_wait), started.elapsed()),
                 Slot::WaitUntil(reset) => {
-                    let until = reset
-                        + RESET_MARGIN
-                        + Duration::from_millis(fastrand::u64(0..=RESET_JITTER_MS));
+                    let jitter = Duration::from_millis(fastrand::u64(0..=RESET_JITTER_MS));
+                    let Some(until) = reset.checked_add(RESET_MARGIN + jitter) else {
+                        break;
+                    };
                     let wait = until.saturating_duration_since(Instant::now());
                     if wait > max_wait || deadline.is_some_and(|d| until > d) {
                         break;
@@ -165,50 +242,75 @@ impl Group {
                     tokio::time::sleep(wait).await;
                 }
                 Slot::WaitForNews => {
-                    if deadline.is_some_and(|d| Instant::now() + NEWS_WAIT > d) {
+                    let past_deadline = deadline.is_some_and(|d| {
+                        Instant::now().checked_add(NEWS_WAIT).is_none_or(|t| t > d)
+                    });
+                    if past_deadline {
                         break;
                     }
                     let _ = tokio::time::timeout(NEWS_WAIT, news).await;
                 }
             }
         }
-        self.lock().in_flight += 1;
-        started.elapsed()
+        let generation = {
+            let mut w = self.lock();
+            w.in_flight += 1;
+            w.generation
+        };
+        (self.permit(generation, max_wait), started.elapsed())
     }
 
-    /// Records the outcome of a request that [`Group::acquire`] let through.
-    /// `rate_limit` is the response's header; `wait` a 429's requested wait.
+    fn permit(&self, generation: u64, max_wait: Duration) -> Permit<'_> {
+        Permit {
+            group: self,
+            generation,
+            max_wait,
+            answered: false,
+        }
+    }
+
+    /// Ends a permit: records its answer, if any, and wakes whoever waits for news.
+    fn finish(&self, permit: &Permit<'_>, answer: Option<(Option<RateLimit>, Option<Duration>)>) {
+        {
+            let mut w = self.lock();
+            match answer {
+                Some((rate_limit, too_many_requests)) => {
+                    let news = News {
+                        rate_limit,
+                        too_many_requests,
+                        generation: permit.generation,
+                        max_wait: permit.max_wait,
+                    };
+                    w.record(news, Instant::now());
+                }
+                None => w.in_flight = w.in_flight.saturating_sub(1),
+            }
+        }
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_waiters();
+        }
+    }
+}
+
+impl Permit<'_> {
+    /// Records the answer to the request this permit let through: the response's `RateLimit`
+    /// header, and a 429's requested wait.
     pub(crate) fn observe(
-        &self,
+        mut self,
         rate_limit: Option<RateLimit>,
         too_many_requests: Option<Duration>,
     ) {
-        let now = Instant::now();
-        {
-            let mut w = self.lock();
-            w.in_flight = w.in_flight.saturating_sub(1);
-            w.observed = true;
-            if let Some(rl) = rate_limit {
-                w.record(rl, now);
-            }
-            if let Some(wait) = too_many_requests {
-                w.remaining = Some(0);
-                w.reset_at = Some(now + wait);
-            }
-        }
-        if self.waiting.load(Ordering::SeqCst) > 0 {
-            self.changed.notify_waiters();
-        }
+        self.answered = true;
+        self.group
+            .finish(&self, Some((rate_limit, too_many_requests)));
     }
+}
 
-    /// Releases a reservation whose request got no answer.
-    pub(crate) fn release(&self) {
-        {
-            let mut w = self.lock();
-            w.in_flight = w.in_flight.saturating_sub(1);
-        }
-        if self.waiting.load(Ordering::SeqCst) > 0 {
-            self.changed.notify_waiters();
+impl Drop for Permit<'_> {
+    /// A request that got no answer (failed, or its call was dropped) gives its slot back.
+    fn drop(&mut self) {
+        if !self.answered {
+            self.group.finish(self, None);
         }
     }
 }
@@ -227,6 +329,7 @@ mod tests {
             reset_at: Some(now + Duration::from_secs(1)),
             in_flight: 0,
             observed: true,
+            generation: 0,
         };
         assert!(matches!(w.take_slot(now), Slot::Go));
         assert!(matches!(w.take_slot(now), Slot::WaitUntil(_)));
@@ -249,18 +352,194 @@ mod tests {
         assert!(matches!(w.take_slot(now), Slot::Go));
     }
 
+    fn news(generation: u64, header: &str, too_many: Option<Duration>) -> News {
+        News {
+            rate_limit: RateLimit::parse(header),
+            too_many_requests: too_many,
+            generation,
+            max_wait: Duration::from_secs(60),
+        }
+    }
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn a_late_answer_from_the_previous_window_does_not_set_the_new_one() {
+        // Defect 6: limit 3 per 1 s; a request sent at 0.8 s is answered at 1.3 s with what the
+        // server knew at 0.8 s (remaining=1, reset=0.2). It must not make the new window
+        // end at 1.5 s with 1 request left.
+        let t0 = Instant::now();
+        let mut w = Window::default();
+        assert!(matches!(w.take_slot(t0), Slot::Go));
+        w.record(news(0, "limit=3, remaining=2, reset=1", None), t0);
+        assert!(matches!(w.take_slot(t0 + MS(800)), Slot::Go));
+        assert_eq!(w.generation, 0);
+        w.record(
+            news(0, "limit=3, remaining=1, reset=0.2", None),
+            t0 + MS(1300),
+        );
+        assert_eq!(w.generation, 1, "the window rolled over");
+        assert_eq!(w.reset_at, None, "the stale reset was ignored");
+        assert_eq!(w.remaining, Some(3), "the stale remaining was ignored");
+        assert_eq!(w.in_flight, 0);
+        // The new window's own answers do set it.
+        for _ in 0..3 {
+            assert!(matches!(w.take_slot(t0 + MS(1350)), Slot::Go));
+        }
+        assert!(matches!(w.take_slot(t0 + MS(1350)), Slot::WaitForNews));
+        w.record(
+            news(1, "limit=3, remaining=0, reset=0.65", None),
+            t0 + MS(1350),
+        );
+        assert_eq!(w.reset_at, Some(t0 + MS(2000)));
+        // A stale 429 does not close the new window either.
+        let mut v = Window::default();
+        assert!(matches!(v.take_slot(t0), Slot::Go));
+        v.record(news(0, "limit=3, remaining=2, reset=1", None), t0);
+        v.take_slot(t0 + MS(900));
+        v.record(news(0, "", Some(MS(100))), t0 + MS(1100));
+        assert_eq!((v.remaining, v.reset_at), (Some(3), None));
+    }
+
+    #[test]
+    fn a_refused_far_reset_does_not_stop_the_pacing() {
+        // A 429 asking for 25 h: the call is refused, and the group is not left closed until
+        // then (every request would go unpaced): it probes with one request at a time.
+        let t0 = Instant::now();
+        let mut w = Window::default();
+        assert!(matches!(w.take_slot(t0), Slot::Go));
+        w.record(
+            news(0, "limit=5, remaining=0", Some(Duration::from_secs(90_000))),
+            t0,
+        );
+        assert_eq!(w.reset_at, None);
+        assert!(matches!(w.take_slot(t0), Slot::Go), "one probe");
+        assert!(
+            matches!(w.take_slot(t0), Slot::WaitForNews),
+            "the rest wait"
+        );
+        // Same for a far reset in a used-up window's RateLimit header.
+        w.record(news(0, "limit=5, remaining=0, reset=90000", None), t0);
+        assert_eq!((w.reset_at, w.observed), (None, false));
+        // A far reset with room left keeps the count and no reset.
+        let mut v = Window::default();
+        v.take_slot(t0);
+        v.record(news(0, "limit=100, remaining=99, reset=90", None), t0);
+        assert_eq!((v.remaining, v.reset_at), (Some(99), None));
+    }
+
+    #[tokio::test]
+    async fn a_dropped_permit_gives_its_slot_back() {
+        let group = Group::default();
+        let (permit, _) = group.acquire(Duration::from_secs(1), None).await;
+        assert_eq!(group.lock().in_flight, 1);
+        drop(permit);
+        assert_eq!(group.lock().in_flight, 0);
+        // Dropped mid-flight by a timeout: the same.
+        let call = async {
+            let (_permit, _) = group.acquire(Duration::from_secs(1), None).await;
+            std::future::pending::<()>().await;
+        };
+        assert!(tokio::time::timeout(MS(10), call).await.is_err());
+        assert_eq!(group.lock().in_flight, 0);
+        // An observed permit is not released twice.
+        let (a, _) = group.acquire(Duration::from_secs(1), None).await;
+        a.observe(RateLimit::parse("limit=2, remaining=1, reset=1"), None);
+        let (b, _) = group.acquire(Duration::from_secs(1), None).await;
+        let (c, _) = group.acquire(Duration::from_secs(1), None).await;
+        assert_eq!(group.lock().in_flight, 2);
+        drop((b, c));
+        assert_eq!(group.lock().in_flight, 0);
+        assert_eq!(group.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_permit_wakes_a_waiter_at_once() {
+        let group = Group::default();
+        let (probe, _) = group.acquire(Duration::from_secs(1), None).await;
+        let started = Instant::now();
+        let waiter = async {
+            let (_p, waited) = group.acquire(Duration::from_secs(1), None).await;
+            waited
+        };
+        let dropper = async {
+            tokio::time::sleep(MS(20)).await;
+            drop(probe);
+        };
+        let (waited, ()) = tokio::join!(waiter, dropper);
+        // Woken by the drop, not by the 250 ms news timeout.
+        assert!(
+            waited < MS(200),
+            "{waited:?} (started {:?} ago)",
+            started.elapsed()
+        );
+        // A waiter dropped while it waits leaves no count behind.
+        let (_held, _) = group.acquire(Duration::from_secs(1), None).await;
+        {
+            let mut w = group.lock();
+            w.remaining = Some(0);
+            w.reset_at = Instant::now().checked_add(Duration::from_secs(30));
+        }
+        let waiting = group.acquire(Duration::from_secs(60), None);
+        assert!(tokio::time::timeout(MS(20), waiting).await.is_err());
+        assert_eq!(group.waiting.load(Ordering::SeqCst), 0);
+        assert_eq!(group.lock().in_flight, 1);
+    }
+
+    #[tokio::test]
+    async fn extreme_waits_and_deadlines_do_not_panic() {
+        let group = Group::default();
+        for (max_wait, deadline) in [
+            (Duration::from_secs(86_400), None),
+            (Duration::ZERO, Some(Instant::now())),
+            (
+                Duration::MAX,
+                Instant::now().checked_add(Duration::from_secs(u64::MAX / 4)),
+            ),
+        ] {
+            {
+                let mut w = group.lock();
+                w.observed = true;
+                w.remaining = Some(0);
+                // The farthest reset an Instant can hold.
+                let mut far = Instant::now();
+                for shift in (0..64).rev() {
+                    if let Some(t) = far.checked_add(Duration::from_secs(1u64 << shift)) {
+                        far = t;
+                    }
+                }
+                w.reset_at = Some(far);
+            }
+            let (permit, _) =
+                tokio::time::timeout(Duration::from_secs(5), group.acquire(max_wait, deadline))
+                    .await
+                    .expect("a reset that cannot be waited for is not waited for");
+            permit.observe(
+                RateLimit::parse("limit=1, remaining=0, reset=1e300"),
+                Some(Duration::MAX),
+            );
+        }
+    }
+
     proptest! {
         #[test]
-        fn throttle_state_never_panics(events in proptest::collection::vec((0u8..4, 0u64..5, 0u64..3000), 0..50)) {
+        fn throttle_state_never_panics(events in proptest::collection::vec((0u8..5, 0u64..5, 0u64..3000, 0u8..4), 0..50)) {
             let mut w = Window::default();
             let start = Instant::now();
-            for (kind, n, ms) in events {
+            for (kind, n, ms, extreme) in events {
                 let at = start + Duration::from_millis(ms);
+                let d = [Duration::ZERO, Duration::MAX, Duration::from_secs(u64::MAX), Duration::from_millis(ms)][extreme as usize];
                 match kind {
                     0 => { let _ = w.take_slot(at); }
                     1 => { w.remaining = Some(n); w.reset_at = Some(at); }
                     2 => { w.limit = Some(n); }
-                    _ => { w.in_flight = w.in_flight.saturating_sub(1); }
+                    3 => {
+                        let rl = RateLimit { limit: Some(n), remaining: Some(n), reset: Some(d) };
+                        w.record(News { rate_limit: Some(rl), too_many_requests: None, generation: w.generation, max_wait: d }, at);
+                    }
+                    _ => {
+                        w.record(News { rate_limit: None, too_many_requests: Some(d), generation: n, max_wait: d }, at);
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! close-sdk's integration tests, one binary (one link step): real HTTP to loopback servers.
 
+mod cancellation;
 mod errors;
 mod groups;
 mod memberships;

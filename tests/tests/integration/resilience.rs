@@ -619,3 +619,203 @@ async fn the_request_span_records_the_operation_but_never_secrets_or_bodies() {
     );
     assert!(!log.contains("secret-body"), "{log}");
 }
+
+// Regression tests for issue 10's defects 5, 6, 9, 10 and the refused-wait pacing.
+
+fn pinned_ok() -> serde_json::Value {
+    json!({"saved_view_ids": ["save_1"]})
+}
+
+/// Defect 5: a 503's `RateLimit` reset with room left in the window is no requested wait (it
+/// was refused as `ServerWaitTooLong` at 90 s, and slept 3 s at 3 s), and it does not shadow a
+/// real `Retry-After`.
+#[tokio::test]
+async fn a_503s_ordinary_rate_limit_reset_is_not_a_requested_wait() {
+    let busy = |reset: &str| {
+        Reply::json(503, &json!({"error": "busy"})).with_header(
+            "ratelimit",
+            &format!("limit=100, remaining=99, reset={reset}"),
+        )
+    };
+    let server = LoopbackServer::scripted(vec![busy("90")], Reply::json(200, &pinned_ok())).await;
+    let started = Instant::now();
+    let views = bounded(client_for(&server.base_url()).pinned_views("memb_1")).await;
+    assert_eq!(views.unwrap(), ["save_1"]);
+    assert_eq!(server.requests(), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let server = LoopbackServer::scripted(
+        vec![busy("3").with_header("retry-after", "1")],
+        Reply::json(200, &pinned_ok()),
+    )
+    .await;
+    let started = Instant::now();
+    bounded(client_for(&server.base_url()).pinned_views("memb_1"))
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(server.requests(), 2);
+    // Retry-After (1 s) is the wait, not the window's reset (3 s).
+    assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+}
+
+/// Defect 9: a 429 asking for more than 24 h is refused at once, not read as malformed and
+/// retried every second. Also: `?` converts a raw builder's error (`From<GeneratedError>`),
+/// with the body.
+#[tokio::test]
+async fn a_429_asking_for_more_than_a_day_is_refused_at_once() {
+    let server = LoopbackServer::scripted(
+        vec![],
+        Reply::json(429, &json!({"error": "API call count exceeded"}))
+            .with_header("retry-after", "90000"),
+    )
+    .await;
+    let client = client_for(&server.base_url())
+        .with_retry_policy(RetryPolicy::default().max_server_wait(Duration::MAX));
+    let started = Instant::now();
+    let e = bounded(client.pinned_views("memb_1")).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.requests(), 1);
+    match &e {
+        Error::ServerWaitTooLong {
+            requested, limit, ..
+        } => {
+            assert_eq!(*requested, Duration::from_secs(90_000));
+            assert_eq!(*limit, Duration::from_secs(24 * 3600));
+        }
+        other => panic!("expected ServerWaitTooLong, got {other:?}"),
+    }
+
+    async fn raw(client: &Client) -> Result<Vec<String>, Error> {
+        let views = client
+            .memberships_get_pinned_views()
+            .id("memb_1")
+            .send()
+            .await?;
+        Ok(views.into_inner().saved_view_ids)
+    }
+    let e = bounded(raw(&client)).await.unwrap_err();
+    assert_eq!(server.requests(), 2);
+    assert!(matches!(e, Error::ServerWaitTooLong { .. }), "{e:?}");
+    assert!(e.to_string().contains("API call count exceeded"), "{e}");
+}
+
+/// Defect 10: `deadline(Duration::MAX)` panicked on every call (`Instant + Duration`); so may
+/// any other extreme duration in the configuration.
+#[tokio::test]
+async fn extreme_durations_in_the_policy_never_panic() {
+    let server = LoopbackServer::scripted(
+        vec![Reply::json(503, &json!({"error": "busy"}))],
+        Reply::json(200, &pinned_ok()),
+    )
+    .await;
+    let policies = [
+        RetryPolicy::default().deadline(Duration::MAX),
+        RetryPolicy::default()
+            .deadline(Duration::from_secs(u64::MAX))
+            .max_server_wait(Duration::MAX)
+            .max_delay(Duration::MAX)
+            .base_delay(Duration::ZERO)
+            .max_attempts(u32::MAX),
+        RetryPolicy::default().deadline(Duration::ZERO),
+    ];
+    for policy in policies {
+        let client = client_for(&server.base_url()).with_retry_policy(policy);
+        // Spawned, so that a panic is caught as a failed task instead of ending the test.
+        let call = tokio::spawn(async move { client.pinned_views("memb_1").await });
+        let result = bounded(call).await;
+        assert!(result.is_ok(), "{policy:?} panicked: {result:?}");
+    }
+    let client = client_for(&server.base_url()).with_timeout(Duration::MAX);
+    let call = tokio::spawn(async move { client.pinned_views("memb_1").await });
+    assert!(bounded(call).await.unwrap().is_ok());
+}
+
+/// Defect 6: limit 3 per 2 s. A request sent at 1.5 s is answered 700 ms late, after the
+/// window ended, with what the server knew at 1.5 s (`remaining=1, reset=0.5`). It must not
+/// set the new window: taken as "the new window ends at 2.7 s", one call at 2.5 s and a burst
+/// of 3 at 2.9 s put 4 requests into the server's second window (a 429).
+#[tokio::test]
+async fn a_late_answer_from_the_previous_window_lets_nothing_extra_through() {
+    let server =
+        RateLimitedServer::start_with(3, Duration::from_secs(2), pinned_ok(), vec![], |elapsed| {
+            (Duration::from_millis(1300)..Duration::from_millis(1900))
+                .contains(&elapsed)
+                .then_some(Duration::from_millis(700))
+        })
+        .await;
+    let client = client_for(&server.server.base_url());
+    let t0 = Instant::now();
+    let at = |ms: u64| tokio::time::sleep_until((t0 + Duration::from_millis(ms)).into());
+    bounded(client.pinned_views("memb_1")).await.unwrap();
+    at(1500).await;
+    let late = {
+        let client = client.clone();
+        tokio::spawn(async move { client.pinned_views("memb_1").await })
+    };
+    at(2500).await;
+    assert!(
+        late.is_finished(),
+        "the late answer arrived before the next calls"
+    );
+    bounded(client.pinned_views("memb_1")).await.unwrap();
+    at(2900).await;
+    let burst = (0..3).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.pinned_views("memb_1").await })
+    });
+    let results = bounded(futures_join_all(burst)).await;
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert!(bounded(late).await.unwrap().is_ok());
+    assert_eq!(
+        server.too_many_requests(),
+        0,
+        "a window got more than its limit"
+    );
+    assert_eq!(server.server.requests(), 6);
+}
+
+/// A refused over-long 429 wait must not leave the group closed until a far-away reset (every
+/// later request then went unpaced): the group probes and keeps pacing.
+#[tokio::test]
+async fn a_refused_long_wait_keeps_the_group_pacing() {
+    let refused = Reply::json(429, &json!({"error": "slow down"}))
+        .with_header("ratelimit", "limit=6, remaining=0, reset=120.5");
+    let server = RateLimitedServer::start_with(
+        6,
+        Duration::from_millis(400),
+        created_membership(),
+        vec![refused],
+        |_| None,
+    )
+    .await;
+    let client = client_for(&server.server.base_url());
+    let e = bounded(client.create_membership("first@salesteam.com", Role::User))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::ServerWaitTooLong { .. }), "{e:?}");
+    let calls = (0..30).map(|i| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .create_membership(&format!("user{i}@salesteam.com"), Role::User)
+                .await
+        })
+    });
+    let results = bounded(futures_join_all(calls)).await;
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert!(
+        server.most_429s_in_one_window() <= 1,
+        "429s: {}",
+        server.too_many_requests()
+    );
+}
