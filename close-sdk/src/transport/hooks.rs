@@ -45,7 +45,7 @@ impl ClientHooks<ClientContext> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        super::path_safety::check(request.url(), info.operation_id)
+        super::path_safety::check(request.url(), self.baseurl(), info.operation_id)
             .map_err(progenitor_client::Error::InvalidRequest)?;
         let ctx = self.inner();
         let authorization = ctx
@@ -127,9 +127,11 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
         response.bytes().await?
     } else {
         let body = read_bounded(&mut response, MAX_ERROR_BODY).await?;
-        let body = if body.is_empty()
-            || serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object())
-        {
+        let body = if body.is_empty() {
+            // A documented error status with no body still decodes as an (empty) error body.
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            Bytes::from_static(b"{}")
+        } else if serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.is_object()) {
             body
         } else {
             let text = truncate(&String::from_utf8_lossy(&body), MAX_RAW_BODY);

@@ -68,9 +68,38 @@ const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 /// At most this many characters of a refused value or path are quoted in a message.
 const QUOTED_CHARS: usize = 64;
 
-/// Checks that `url`'s path has the shape of `operation_id`'s path template and that every
-/// parameter value in it passes [`check_value`]. The error names the parameter and operation.
-pub(crate) fn check(url: &reqwest::Url, operation_id: &str) -> Result<(), String> {
+/// Checks that `url` is the client's `base_url` followed by a path of the shape of
+/// `operation_id`'s path template, and that every parameter value in it passes [`check_value`].
+/// The error names the parameter and operation.
+pub(crate) fn check(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
+    check_base(url, base_url, operation_id)?;
+    check_template(url, operation_id)
+}
+
+/// The URL starts with the base URL, and holds exactly as many path segments as the base URL's
+/// path and the operation's template together: nothing was added or removed before the
+/// template's part.
+fn check_base(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
+    let template = operation_index(operation_id).map_or("", |i| OPERATIONS[i].2);
+    let base_segments = base_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map_or(0, |(_, path)| path.split('/').count());
+    let expected = base_segments + template_segments(template).count();
+    let actual = url.path_segments().map_or(0, Iterator::count);
+    if url.as_str().starts_with(base_url) && actual == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "{operation_id}: the path {} is not the base URL's path followed by {template:?}; a \
+             value of {} was a dot segment or contained a path separator",
+            quote(url.path()),
+            param_list(template)
+        ))
+    }
+}
+
+fn check_template(url: &reqwest::Url, operation_id: &str) -> Result<(), String> {
     let Some(index) = operation_index(operation_id) else {
         return Err(format!(
             "operation `{operation_id}` is not in the generated operation table, so its path \
@@ -305,8 +334,32 @@ fn quote(s: &str) -> String {
 mod tests {
     use super::*;
 
+    const BASE: &str = "https://api.close.com/api/v1";
+
     fn url(path: &str) -> reqwest::Url {
-        reqwest::Url::parse(&format!("https://api.close.com/api/v1{path}")).unwrap()
+        reqwest::Url::parse(&format!("{BASE}{path}")).unwrap()
+    }
+
+    #[test]
+    fn the_part_before_the_template_must_be_the_base_url() {
+        let ok = url("/membership/x/");
+        assert_eq!(check(&ok, BASE, "memberships_update"), Ok(()));
+        // Same template shape at the end, but a segment added or removed before it.
+        for bad in [
+            "https://api.close.com/api/v1/extra/membership/x/",
+            "https://api.close.com/api/membership/x/",
+            "https://api.close.com/v1/api/membership/x/",
+            "https://other.example/api/v1/membership/x/",
+        ] {
+            let u = reqwest::Url::parse(bad).unwrap();
+            assert!(check(&u, BASE, "memberships_update").is_err(), "{bad}");
+        }
+        // A base URL without a path.
+        let root = reqwest::Url::parse("http://127.0.0.1:8080/membership/x/").unwrap();
+        assert_eq!(
+            check(&root, "http://127.0.0.1:8080", "memberships_update"),
+            Ok(())
+        );
     }
 
     /// The URL progenitor's builder would produce for `template` with `values` (in order).
@@ -338,20 +391,25 @@ mod tests {
                 template,
                 &["memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp"; 4],
             );
-            assert_eq!(check(&good, id), Ok(()), "{id}");
+            assert_eq!(check(&good, BASE, id), Ok(()), "{id}");
         }
     }
 
     #[test]
     fn unknown_operations_are_refused() {
-        let e = check(&url("/membership/x/"), "no_such_operation").unwrap_err();
+        let e = check(&url("/membership/x/"), BASE, "no_such_operation").unwrap_err();
         assert!(e.contains("no_such_operation"), "{e}");
     }
 
     #[test]
     fn dot_segments_and_separators_change_the_shape_and_are_refused() {
         for v in [".", "..", "x\\..", "a\\b", "\\", "..\\..\\bulk"] {
-            let e = check(&built("/membership/{id}/", &[v]), "memberships_update").unwrap_err();
+            let e = check(
+                &built("/membership/{id}/", &[v]),
+                BASE,
+                "memberships_update",
+            )
+            .unwrap_err();
             assert!(
                 e.contains("memberships_update") && e.contains("`id`"),
                 "{v:?}: {e}"
@@ -359,13 +417,19 @@ mod tests {
         }
         let e = check(
             &built("/group/{group_id}/member/{user_id}/", &["g", ".."]),
+            BASE,
             "groups_remove_member",
         )
         .unwrap_err();
         assert!(e.contains("`group_id` or `user_id`"), "{e}");
         // The literal segments must match too.
-        assert!(check(&url("/membership/x/pinned_views/"), "memberships_update").is_err());
-        assert!(check(&url("/membership/x"), "memberships_update").is_err());
+        assert!(check(
+            &url("/membership/x/pinned_views/"),
+            BASE,
+            "memberships_update"
+        )
+        .is_err());
+        assert!(check(&url("/membership/x"), BASE, "memberships_update").is_err());
     }
 
     #[test]
@@ -399,7 +463,7 @@ mod tests {
             ("\u{2100}", "path separator"),
         ];
         for (v, why) in refused {
-            let e = check(&built("/role/{id}/", &[v]), "roles_get").unwrap_err();
+            let e = check(&built("/role/{id}/", &[v]), BASE, "roles_get").unwrap_err();
             assert!(
                 e.contains(why) && e.contains("`id` of roles_get"),
                 "{v:?}: {e}"
@@ -422,7 +486,7 @@ mod tests {
             "a|b[c]^d'e`f{g}h\"<>:@!$&+,=~*()",
         ] {
             assert_eq!(
-                check(&built("/role/{id}/", &[v]), "roles_get"),
+                check(&built("/role/{id}/", &[v]), BASE, "roles_get"),
                 Ok(()),
                 "{v:?}"
             );
@@ -434,11 +498,12 @@ mod tests {
     fn long_values_are_sent_up_to_the_request_line_limit() {
         let ten_kb = "a".repeat(10 * 1024);
         assert_eq!(
-            check(&built("/user/{id}/", &[&ten_kb]), "users_get"),
+            check(&built("/user/{id}/", &[&ten_kb]), BASE, "users_get"),
             Ok(())
         );
         let e = check(
             &built("/user/{id}/", &["a".repeat(70_000).as_str()]),
+            BASE,
             "users_get",
         )
         .unwrap_err();
@@ -472,7 +537,7 @@ mod tests {
             ]
         ) {
             let u = built("/group/{group_id}/member/{user_id}/", &["g", &v]);
-            let result = check(&u, "groups_remove_member");
+            let result = check(&u, BASE, "groups_remove_member");
             let segments: Vec<&str> = u.path_segments().unwrap().collect();
             if check_value("groups_remove_member", "user_id", &v).is_ok() {
                 proptest::prop_assert_eq!(&result, &Ok(()));

@@ -204,3 +204,16 @@ async fn an_unreachable_server_is_a_transport_error() {
     );
     assert!(!format!("{e:?}").contains(API_KEY));
 }
+
+/// A documented error status (400, 401, 403, 404) with no body at all is still `Error::Api`
+/// with its status, not a decode failure of the empty body.
+#[tokio::test]
+async fn documented_error_statuses_with_an_empty_body_keep_their_status() {
+    for status in [400u16, 401, 403, 404] {
+        let err = create_against(status, "", "application/json").await;
+        assert!(
+            matches!(&err, Error::Api(api) if api.status.as_u16() == status && api.body.is_empty()),
+            "{status}: {err:?}"
+        );
+    }
+}

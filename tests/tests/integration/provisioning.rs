@@ -234,7 +234,7 @@ async fn bulk_role_changes_are_chunked_and_every_id_accounted_for() {
 
 /// The issue-5 figure: 300 rows against a server that enforces 20 requests per second.
 /// Takes ~15 s, so it is not part of the default run:
-/// `cargo test -p close-sdk-tests --test provisioning -- --ignored --nocapture`.
+/// `cargo test -p close-sdk-tests --test integration three_hundred -- --ignored --nocapture`.
 #[tokio::test]
 #[ignore]
 async fn three_hundred_rows_at_20_requests_per_second() {

@@ -468,7 +468,6 @@ async fn a_dropped_bulk_role_change_sends_nothing_more_and_holds_nothing() {
 /// (the transport change for issue 10, defect 2): on 5bfa34b the probe's slot is never given
 /// back and the follow-up waits ~16 s.
 #[tokio::test]
-#[ignore = "needs RAII throttle permits (issue 10 defect 2, transport branch); un-ignore on merge"]
 async fn a_provisioning_run_dropped_during_its_first_request_leaves_the_operation_usable() {
     for at in [DropAt::Timeout(1), DropAt::Timeout(5), DropAt::DuringStall] {
         let report = scenario(Op::Provision, at, Start::Cold).await;
