@@ -28,8 +28,8 @@
 //! ```
 //!
 //! Every generated operation is also available as a builder on [`Client`] (e.g.
-//! [`Client::memberships_create`]), returning [`ResponseValue`]s with status and headers; use
-//! [`Error::from_generated`] to turn its errors into [`Error`].
+//! [`Client::memberships_create`]), returning [`ResponseValue`]s with status and headers; its
+//! errors convert into [`Error`] with `?` (`impl From<GeneratedError> for Error`).
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 #![forbid(unsafe_code)]
@@ -71,7 +71,7 @@ pub mod rate_limit {
 }
 pub use rate_limit::RateLimit;
 
-/// The error type of the generated builders' `send()`; convert it with [`Error::from_generated`].
+/// The error type of the generated builders' `send()`; `?` converts it into [`Error`].
 pub type GeneratedError = progenitor_client::Error<ErrorBody>;
 
 /// The README's Rust examples, compiled and run as doc tests.
