@@ -1,5 +1,9 @@
 //! close-sdk's integration tests, one binary (one link step): real HTTP to loopback servers.
 
+mod attack_oauth;
+mod attack_paths;
+mod attack_throttle;
+mod attack_transport;
 mod cancellation;
 mod errors;
 mod groups;
