@@ -166,6 +166,12 @@ impl ClientBuilder {
     /// Use your own `reqwest::Client` (proxies, TLS roots, connection pool settings). Its
     /// timeouts apply instead of this builder's; authentication and the user agent are still
     /// added to every request.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: Close's API documents no
+    /// redirects, and a client that follows one re-sends the request to wherever the answer
+    /// points (the SDK's own client never does). An answer that arrives from another URL than
+    /// the request's is refused with [`Error::InvalidResponse`], but by then the request has
+    /// been sent there.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -202,6 +208,7 @@ impl ClientBuilder {
             .unwrap_or_else(|| concat!("close-sdk/", env!("CARGO_PKG_VERSION")).into());
         let user_agent = HeaderValue::from_str(&ua)
             .map_err(|_| Error::Config(format!("invalid user agent {ua:?}")))?;
+        let user_http_client = self.http_client.is_some();
         let http = match self.http_client {
             Some(c) => c,
             None => http_client(self.connect_timeout, self.timeout)?,
@@ -227,6 +234,8 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             timeout: None,
+            client_timeout: (!user_http_client).then_some(self.timeout),
+            user_http_client,
             throttle: Arc::default(),
         };
         Ok(Client::new_with_client(&base_url, http, context))

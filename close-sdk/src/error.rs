@@ -20,7 +20,22 @@ pub(crate) struct RetryRecord {
     /// The (bounded, already read) body of a non-2xx answer, so that the conversion to
     /// [`Error`] needs no await. Empty for a success.
     pub(crate) body: bytes::Bytes,
+    /// Why the request path refused the answer (see [`Error::InvalidResponse`]).
+    pub(crate) refused: Option<&'static str>,
 }
+
+/// The request path's reason for refusing an answer, carried as the source of the body error
+/// progenitor reports when it reads the body of a refused answer.
+#[derive(Debug)]
+pub(crate) struct Refused(pub(crate) &'static str);
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
 /// At most this many bytes of a non-JSON body are kept in an error.
 pub(crate) const MAX_RAW_BODY: usize = 8 * 1024;
 
@@ -54,6 +69,10 @@ pub enum Error {
     },
     /// Authentication failed before the request could be sent (e.g. an OAuth refresh failed).
     Auth(String),
+    /// The answer was refused before decoding (nothing of it is used): a success body larger
+    /// than the SDK reads, or an answer reached through a redirect (Close's API documents none;
+    /// a request is never followed to another URL).
+    InvalidResponse(String),
     /// Close answered with success, but the body is not what the operation returns.
     Decode {
         /// The body, cut to a bounded length.
@@ -302,6 +321,9 @@ impl From<crate::GeneratedError> for Error {
         match e {
             G::UnexpectedResponse(mut response) => {
                 let record = response.extensions_mut().remove::<RetryRecord>();
+                if let Some(reason) = record.as_ref().and_then(|r| r.refused) {
+                    return Error::InvalidResponse(reason.into());
+                }
                 let body = record.as_ref().map(|r| r.body.clone()).unwrap_or_default();
                 Error::unexpected(response.status(), response.headers().clone(), record, &body)
             }
@@ -316,7 +338,13 @@ impl Error {
     pub async fn from_generated(e: crate::GeneratedError) -> Self {
         use progenitor_client::Error as G;
         match e {
-            G::UnexpectedResponse(mut response) if response.status().is_success() => {
+            G::UnexpectedResponse(mut response)
+                if response.status().is_success()
+                    && response
+                        .extensions()
+                        .get::<RetryRecord>()
+                        .is_none_or(|r| r.refused.is_none()) =>
+            {
                 let record = response.extensions_mut().remove::<RetryRecord>();
                 let status = response.status();
                 let headers = response.headers().clone();
@@ -374,6 +402,13 @@ impl Error {
     }
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            if let Some(refused) = s.downcast_ref::<Refused>() {
+                return Error::InvalidResponse(refused.0.into());
+            }
+            source = s.source();
+        }
         if e.is_timeout() {
             Error::Timeout(e)
         } else {
@@ -440,6 +475,7 @@ impl fmt::Display for Error {
                 limit.as_secs_f64()
             ),
             Error::Auth(msg) => write!(f, "authentication failed: {msg}"),
+            Error::InvalidResponse(msg) => write!(f, "answer refused: {msg}"),
             Error::Decode { source, .. } => write!(f, "unexpected response body: {source}"),
         }
     }
@@ -570,6 +606,7 @@ mod tests {
             attempts: 1,
             refused_wait: Some((Duration::from_secs(90_000), Duration::from_secs(60))),
             body: bytes::Bytes::from_static(body.as_bytes()),
+            refused: None,
         };
         let e = Error::from(unexpected_response(429, body, Some(record)));
         match &e {
@@ -585,6 +622,7 @@ mod tests {
             attempts: 3,
             refused_wait: None,
             body: bytes::Bytes::from_static(b"{\"error\": \"maintenance\"}"),
+            refused: None,
         };
         let e = Error::from(unexpected_response(503, "", Some(record)));
         assert_eq!(
@@ -608,6 +646,7 @@ mod tests {
             attempts: 2,
             refused_wait: None,
             body: bytes::Bytes::from_static(b"{\"error\": \"boom\"}"),
+            refused: None,
         };
         let sync = Error::from(unexpected_response(502, "", Some(record())));
         let not_sync = Error::from_generated(unexpected_response(502, "", Some(record()))).await;

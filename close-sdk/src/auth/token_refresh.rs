@@ -31,6 +31,11 @@ use super::oauth::{OAuthApp, Tokens};
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// The longest wait between early refresh attempts after failures.
 const MAX_EARLY_BACKOFF: Duration = Duration::from_secs(30);
+/// How long a call whose token is still valid waits for an early refresh before it goes with
+/// the current token (the refresh goes on in its own task). Long enough for a healthy token
+/// endpoint, so the call usually returns after `on_token_refresh` has seen the new tokens;
+/// short enough that a slow or hung endpoint does not hold calls the API would accept.
+const EARLY_REFRESH_WAIT: Duration = Duration::from_millis(500);
 
 /// Called with new tokens after every refresh, to persist the rotated refresh token.
 pub(crate) type RefreshCallback = Arc<dyn Fn(&Tokens) + Send + Sync>;
@@ -73,7 +78,8 @@ impl TokenManager {
     }
 
     /// The header for the next request. A token that has expired is refreshed first (an error
-    /// if that fails); one about to expire is refreshed too, but keeps being used if that fails.
+    /// if that fails); one about to expire is refreshed too, but keeps being used if that fails
+    /// or takes longer than [`EARLY_REFRESH_WAIT`].
     pub(crate) async fn header(self: &Arc<Self>) -> Result<HeaderValue, String> {
         let (outcome, early) = {
             let mut state = self.lock();
@@ -88,7 +94,15 @@ impl TokenManager {
             }
             (self.start_or_join(&mut state), early)
         };
-        let result = outcome.await;
+        let result = if early {
+            match tokio::time::timeout(EARLY_REFRESH_WAIT, outcome).await {
+                Ok(result) => result,
+                // Still refreshing: the current token is valid; the task finishes on its own.
+                Err(_) => return current_header(&self.lock().tokens),
+            }
+        } else {
+            outcome.await
+        };
         let state = self.lock();
         match result {
             Ok(()) => current_header(&state.tokens),

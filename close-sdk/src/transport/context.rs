@@ -18,5 +18,11 @@ pub struct ClientContext {
     pub(crate) retry: RetryPolicy,
     /// A per-call timeout that overrides the HTTP client's (see [`Client::with_timeout`]).
     pub(crate) timeout: Option<Duration>,
+    /// The per-attempt timeout of the HTTP client the SDK built (`None` for one given with
+    /// [`ClientBuilder::http_client`], whose settings the SDK cannot read).
+    pub(crate) client_timeout: Option<Duration>,
+    /// Whether the HTTP client was given by the user: it may follow redirects, so every answer's
+    /// URL is compared with the request's.
+    pub(crate) user_http_client: bool,
     pub(crate) throttle: Arc<Throttle>,
 }

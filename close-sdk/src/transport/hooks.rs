@@ -38,6 +38,16 @@ use crate::Client;
 
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+/// At most this much of a success body is read; a longer one is refused
+/// ([`crate::Error::InvalidResponse`]). Close's largest answers (pages of 100 leads with their
+/// contacts, activities and custom fields) are a few MB; exports are downloaded elsewhere.
+pub(crate) const MAX_SUCCESS_BODY: usize = 32 * 1024 * 1024;
+/// Why an over-long success body is refused.
+const TOO_LONG: &str = "the success body is longer than the 32 MiB the SDK reads";
+/// Why an answer from another URL is refused.
+const REDIRECTED: &str = "the answer came from another URL than the request's: the HTTP client \
+     given to ClientBuilder::http_client followed a redirect (build it with \
+     reqwest::redirect::Policy::none())";
 
 impl ClientHooks<ClientContext> for Client {
     async fn pre<E>(
@@ -90,6 +100,8 @@ struct Answer {
     version: http::Version,
     headers: HeaderMap,
     body: Bytes,
+    /// Why the request path refuses this answer: nothing of it is decoded or retried.
+    refused: Option<&'static str>,
 }
 
 impl Answer {
@@ -98,7 +110,15 @@ impl Answer {
             // Kept where `Error::from` can read it without awaiting (a cheap `Bytes` clone).
             record.body = self.body.clone();
         }
-        let mut r = http::Response::new(self.body);
+        record.refused = self.refused;
+        let body = match self.refused {
+            // Reading the body fails with the reason, whatever the status makes progenitor do.
+            Some(reason) => reqwest::Body::wrap_stream(futures_util::stream::once(async move {
+                Err::<Bytes, _>(crate::error::Refused(reason))
+            })),
+            None => reqwest::Body::from(self.body),
+        };
+        let mut r = http::Response::new(body);
         *r.status_mut() = self.status;
         *r.version_mut() = self.version;
         *r.headers_mut() = self.headers;
@@ -109,22 +129,46 @@ impl Answer {
         }
         // Only an error (or a retried call) needs the record: a first-time success skips the
         // allocation.
-        if !self.status.is_success() || record.attempts > 1 {
+        if !self.status.is_success() || record.attempts > 1 || record.refused.is_some() {
             r.extensions_mut().insert(record);
         }
         reqwest::Response::from(r)
     }
 }
 
-/// Sends one attempt and reads the whole answer.
-async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Answer> {
+/// Sends one attempt and reads the whole answer (a success body up to [`MAX_SUCCESS_BODY`], an
+/// error body up to [`MAX_ERROR_BODY`]). `check_url`: refuse an answer from another URL (a
+/// redirect followed by a user-supplied HTTP client).
+async fn send_once(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    check_url: bool,
+) -> reqwest::Result<Answer> {
+    let sent_url = check_url.then(|| request.url().clone());
     let mut response = http.execute(request).await?;
     let url = response.url().clone();
     let status = response.status();
     let version = response.version();
     let mut headers = std::mem::take(response.headers_mut());
-    let body = if status.is_success() {
-        response.bytes().await?
+    let mut refused = sent_url.filter(|sent| *sent != url).map(|_| REDIRECTED);
+    let body = if refused.is_some() {
+        Bytes::new()
+    } else if status.is_success() {
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_SUCCESS_BODY as u64)
+        {
+            refused = Some(TOO_LONG);
+            Bytes::new()
+        } else {
+            let body = read_bounded(&mut response, MAX_SUCCESS_BODY + 1).await?;
+            if body.len() > MAX_SUCCESS_BODY {
+                refused = Some(TOO_LONG);
+                Bytes::new()
+            } else {
+                body
+            }
+        }
     } else {
         let body = read_bounded(&mut response, MAX_ERROR_BODY).await?;
         let body = if body.is_empty() {
@@ -148,18 +192,32 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
         version,
         headers,
         body,
+        refused,
     })
 }
 
-/// Reads at most `max` bytes of a body (the rest is dropped with the connection).
+/// Reads at most `max` bytes of a body (the rest is dropped with the connection). A body that
+/// arrives in one chunk is handed on without a copy.
 async fn read_bounded(response: &mut reqwest::Response, max: usize) -> reqwest::Result<Bytes> {
-    let mut body: Vec<u8> = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
+    let Some(first) = response.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() >= max {
+        return Ok(first.slice(..max));
+    }
+    let Some(second) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let mut body: Vec<u8> = Vec::with_capacity(first.len() + second.len());
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         let room = max.saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         if body.len() >= max {
             break;
         }
+        next = response.chunk().await?;
     }
     Ok(body.into())
 }
@@ -248,7 +306,8 @@ impl<'a> Call<'a> {
         let limit = self.ctx.retry.server_wait_limit();
         let (permit, waited) = self.group.acquire(limit, self.deadline).await;
         self.waited = self.waited.saturating_add(waited);
-        let outcome = send_once(http, request).await;
+        let request = self.bounded_by_deadline(request);
+        let outcome = send_once(http, request, self.ctx.user_http_client).await;
         if let Ok(answer) = &outcome {
             let too_many = (answer.status == StatusCode::TOO_MANY_REQUESTS).then(|| {
                 wait_after_429(&answer.headers, &answer.body, SystemTime::now())
@@ -259,8 +318,25 @@ impl<'a> Call<'a> {
         outcome
     }
 
+    /// With a deadline, the attempt's own timeout ends at the deadline at the latest, so that
+    /// the deadline bounds the attempt in flight too. (With a user-supplied HTTP client, whose
+    /// timeout the SDK cannot read, the attempt gets the time left.)
+    fn bounded_by_deadline(&self, mut request: reqwest::Request) -> reqwest::Request {
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let current = request.timeout().copied().or(self.ctx.client_timeout);
+            if current.is_none_or(|t| left < t) {
+                *request.timeout_mut() = Some(left);
+            }
+        }
+        request
+    }
+
     /// The retry decision for an attempt.
     fn classify(&self, outcome: &reqwest::Result<Answer>) -> Decision {
+        if matches!(outcome, Ok(answer) if answer.refused.is_some()) {
+            return Decision::Done;
+        }
         if matches!(outcome, Ok(answer) if answer.status.is_success()) {
             // The decision's first rule, without reading the clocks or drawing a number.
             return Decision::Done;
@@ -328,6 +404,7 @@ impl<'a> Call<'a> {
             attempts: self.attempts,
             refused_wait,
             body: Bytes::new(),
+            refused: None,
         };
         Ok(answer.into_response(record))
     }

@@ -1,16 +1,19 @@
 //! The `reqwest::Client`s the SDK builds: one for API calls when the user gives none, and one for
-//! OAuth token requests, which never follows redirects.
+//! OAuth token requests. Neither follows redirects: Close's API documents none, and a followed
+//! redirect re-sends the request (a create, the client secret) to wherever the answer points, or
+//! moves an update past path safety to another endpoint.
 
 use std::time::Duration;
 
 use crate::Error;
 
-/// A reqwest client with the given timeouts (and, with `rustls-ring`, the TLS provider in place).
+/// A reqwest client with the given timeouts that never follows redirects (and, with
+/// `rustls-ring`, the TLS provider in place).
 pub(crate) fn http_client(
     connect_timeout: Duration,
     timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
-    build(builder(connect_timeout, timeout))
+    build(builder(connect_timeout, timeout).redirect(reqwest::redirect::Policy::none()))
 }
 
 /// Like [`http_client`], but redirects are never followed: a token request carries the client

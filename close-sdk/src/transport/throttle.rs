@@ -94,8 +94,12 @@ const RESET_MARGIN: Duration = Duration::from_millis(5);
 const RESET_JITTER_MS: u64 = 20;
 /// How long to wait for an in-flight answer to tell the new window's state.
 const NEWS_WAIT: Duration = Duration::from_millis(250);
-/// Bound on the throttle's wait rounds for one request.
-const MAX_ROUNDS: usize = 64;
+/// A safety bound on the throttle's wait rounds for one request. The real bound is time (the
+/// policy's `max_server_wait` and the deadline): a round count alone let the late callers of a
+/// long queue break out together and stampede a used-up window. Each round sleeps until a reset,
+/// for [`NEWS_WAIT`], or until an answer arrives, so this count is never reached within any wait
+/// a policy allows in practice.
+const MAX_ROUNDS: usize = 100_000;
 
 impl Throttle {
     /// The state of one endpoint group (method + path template, i.e. one operation).
@@ -220,6 +224,9 @@ impl Group {
     ) -> (Permit<'_>, Duration) {
         let started = Instant::now();
         for _ in 0..MAX_ROUNDS {
+            if started.elapsed() > max_wait {
+                break;
+            }
             // Announce first, so an answer arriving after the look below still wakes us.
             self.waiting.fetch_add(1, Ordering::SeqCst);
             let _waiting = WaitingGuard(&self.waiting);

@@ -15,7 +15,6 @@ use close_sdk_tests::API_KEY;
 /// the last ~25 leave the throttle at once (observed 5–10 × 429 in one server window; with
 /// 55 callers, 0).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "attack: after 64 wait rounds a throttled caller sends unthrottled; 90 callers at 1/50 ms get a 429 burst"]
 async fn attack_a_long_queue_of_waiters_never_stampedes_a_used_up_window() {
     let server = RateLimitedServer::start(
         1,
