@@ -468,7 +468,8 @@ fn mod_rs() -> String {
          //! module.\n\n",
     );
     let decl = |name: &str, vis: &str, allow: bool, cfg: Option<&str>, doc: &str| {
-        let mut d = format!("/// {doc}\n");
+        // A plain comment: the files document themselves (`//!`) where they are public.
+        let mut d = format!("// {doc}\n");
         if let Some(c) = cfg {
             d.push_str(&format!("#[cfg({c})]\n"));
         }
