@@ -418,8 +418,6 @@ pub mod events {
 /// ```
 #[cfg(feature = "exports")]
 pub mod exports {
-    #[doc(inline)]
-    pub use crate::generated::resources::exports::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::exports::builder::*;
