@@ -448,7 +448,11 @@ fn resource_doc(p: &PartOutput, feature: &crate::features::Feature) -> String {
     {
         d.push_str(&format!(
             "\n```no_run\n# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {{\n\
-             let response = client.{}()\n    // set the parameters the operation needs, then:\n    .send()\n    .await\n    .map_err(close_sdk::Error::from_generated)?;\n\
+             // Set the parameters the operation needs on the builder, then send it.\n\
+             let response = match client.{}().send().await {{\n\
+             \x20   Ok(response) => response,\n\
+             \x20   Err(e) => return Err(close_sdk::Error::from_generated(e).await),\n\
+             }};\n\
              println!(\"{{}}\", response.status());\n# Ok(()) }}\n```\n",
             first.id
         ));
