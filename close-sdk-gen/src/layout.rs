@@ -208,6 +208,23 @@ fn reshape(
             _ => !is_module(i, "builder"),
         });
     }
+    if let PartKind::Resource(feature) = kind {
+        // On `Client`'s page each resource's operations are one titled impl block.
+        let doc = format!(
+            " **{}** (feature `{}`): {} See [`crate::{}`].",
+            feature.name,
+            feature.name,
+            feature.doc,
+            crate::split::module_of(feature.name)
+        );
+        for item in &mut file.items {
+            if let Item::Impl(imp) = item {
+                if is_ident(&imp.self_ty, "Client") && imp.trait_.is_none() {
+                    imp.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                }
+            }
+        }
+    }
     for item in &mut file.items {
         // `pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};` is the
         // core's to export; here it is only in scope for the builders.

@@ -11078,6 +11078,7 @@ pub mod types {
         }
     }
 }
+/// **activities** (feature `activities`): Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types. See [`crate::activities`].
 impl Client {
     /**List or filter all activity types
 

@@ -15,6 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
+/// **exports** (feature `exports`): Exports of leads and opportunities. See [`crate::exports`].
 impl Client {
     /**List all the exports
 

@@ -241,6 +241,7 @@ pub mod types {
         }
     }
 }
+/// **field-enrichment** (feature `field-enrichment`): AI enrichment of a field on a lead or contact. See [`crate::field_enrichment`].
 impl Client {
     /**Enrich a specific field on a lead or contact using AI
 

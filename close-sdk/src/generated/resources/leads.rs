@@ -989,6 +989,7 @@ pub mod types {
         }
     }
 }
+/// **leads** (feature `leads`): Leads: the companies or organizations you sell to. See [`crate::leads`].
 impl Client {
     /**List Leads
 

@@ -553,6 +553,7 @@ pub mod types {
         }
     }
 }
+/// **opportunities** (feature `opportunities`): Opportunities: potential deals on a lead. See [`crate::opportunities`].
 impl Client {
     /**List or filter opportunities
 

@@ -1131,6 +1131,7 @@ pub mod types {
         }
     }
 }
+/// **phone-numbers** (feature `phone-numbers`): Phone numbers of the organization and blocked phone numbers. See [`crate::phone_numbers`].
 impl Client {
     /**List Blocked Phone Numbers
 

@@ -640,6 +640,7 @@ pub mod types {
         }
     }
 }
+/// **tasks** (feature `tasks`): Tasks. See [`crate::tasks`].
 impl Client {
     /**List or filter tasks
 

@@ -799,6 +799,7 @@ pub mod types {
         }
     }
 }
+/// **webhooks** (feature `webhooks`): Webhook subscriptions. See [`crate::webhooks`].
 impl Client {
     /**List Webhook subscriptions
 
