@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const MEMBERSHIPS: &str = "close-memberships-api-openapi.yml";
+/// The pinned document: Close's whole OpenAPI document.
+const MEMBERSHIPS: &str = "close-openapi.yml";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,7 +36,7 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Writes the pinned memberships extract with `from` replaced by `to` into a temp file.
+/// Writes the pinned document with `from` replaced by `to` into a temp file.
 fn edited(dir: &Path, from: &str, to: &str) -> PathBuf {
     let text = std::fs::read_to_string(pinned_memberships()).unwrap();
     assert!(
@@ -76,8 +77,8 @@ fn a_breaking_change_exits_1_and_json_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited(
         dir.path(),
-        "operationId: memberships_delete",
-        "operationId: memberships_deactivate",
+        "operationId: get-me",
+        "operationId: get-current-user",
     );
     let o = xtask(&[
         "spec",
@@ -92,11 +93,8 @@ fn a_breaking_change_exits_1_and_json_names_it() {
     let c = &v["changes"][0];
     assert_eq!(c["severity"], "breaking");
     assert_eq!(c["kind"], "operation-renamed");
-    assert_eq!(c["pointer"], "/paths/~1membership~1{id}~1/delete");
-    assert!(c["message"]
-        .as_str()
-        .unwrap()
-        .contains("memberships_deactivate"));
+    assert_eq!(c["pointer"], "/paths/~1me~1/get");
+    assert!(c["message"].as_str().unwrap().contains("get-current-user"));
 }
 
 #[test]
@@ -104,8 +102,8 @@ fn docs_only_passes_even_fail_on_any() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited(
         dir.path(),
-        "summary: Delete a membership",
-        "summary: Deactivate a membership",
+        "summary: Fetch information about yourself",
+        "summary: Fetch information about the current user",
     );
     let file = file.to_str().unwrap();
     let o = xtask(&["spec", "diff", "--upstream", file, "--fail-on", "any"]);
@@ -116,12 +114,12 @@ fn docs_only_passes_even_fail_on_any() {
 #[test]
 fn an_additive_change_fails_only_with_fail_on_any() {
     let dir = tempfile::tempdir().unwrap();
-    // A new optional property on the update body.
-    let anchor = "        track_email_opens:\n          title: Track Email Opens\n";
+    // A new optional property on the membership create body.
+    let anchor = "    CreateMembership:\n      type: object\n      properties:\n";
     let file = edited(
         dir.path(),
         anchor,
-        &format!("        signature_html:\n          type: string\n{anchor}"),
+        &format!("{anchor}        signature_html:\n          type: string\n"),
     );
     let file = file.to_str().unwrap();
     let o = xtask(&["spec", "diff", "--upstream", file]);
@@ -217,11 +215,11 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
         &root.path().join("close-sdk/src"),
     );
     let inputs = tempfile::tempdir().unwrap();
-    let anchor = "        track_email_opens:\n          title: Track Email Opens\n";
+    let anchor = "    CreateMembership:\n      type: object\n      properties:\n";
     let file = edited(
         inputs.path(),
         anchor,
-        &format!("        signature_html:\n          type: string\n{anchor}"),
+        &format!("{anchor}        signature_html:\n          type: string\n"),
     );
     let o = xtask(&[
         "spec",
@@ -236,7 +234,7 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("+ types::MembershipUpdate.signature_html"),
+        out.contains("+ types::CreateMembership.signature_html"),
         "{out}"
     );
     assert!(out.contains("wrote openapi/close.json"), "{out}");
