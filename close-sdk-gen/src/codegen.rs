@@ -101,6 +101,7 @@ pub fn run_progenitor(doc: &Value, settings: &GenerationSettings, what: &str) ->
         .with_context(|| format!("progenitor produced code that does not parse ({what})"))?;
     gate_json_schema_derives(&mut file);
     drop_api_version_header(&mut file);
+    route_path_encoding(&mut file);
     mark_untagged_code_blocks_text(&mut file);
     Ok(file)
 }
@@ -182,6 +183,53 @@ pub fn gate_json_schema_derives(file: &mut syn::File) {
         }
     }
     Gate.visit_file_mut(file);
+}
+
+/// Routes every path parameter through close-sdk's `encode_path`
+/// (`crate::transport::path_safety::encode_path`) instead of progenitor-client's. progenitor's
+/// leaves `\` alone, and the URL standard reads `\` as `/` in http(s) URLs and then resolves dot
+/// segments: a builder id like `x\..\victim` reached `/membership/victim/` with the template's
+/// shape intact, so the request path's shape check could not see it. Encoding `\` as `%5C`
+/// keeps every value in its own segment, where path safety judges it.
+pub fn route_path_encoding(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+
+    /// progenitor builds URLs inside `format!`, whose arguments are tokens, not expressions.
+    fn route_tokens(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        let mut out = proc_macro2::TokenStream::new();
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(ident) if ident == "encode_path" => {
+                    out.extend(quote!(crate::transport::path_safety::encode_path));
+                }
+                TokenTree::Group(g) => {
+                    let mut routed = Group::new(g.delimiter(), route_tokens(g.stream()));
+                    routed.set_span(g.span());
+                    out.extend([TokenTree::Group(routed)]);
+                }
+                other => out.extend([other]),
+            }
+        }
+        out
+    }
+
+    struct Route;
+    impl VisitMut for Route {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            if let syn::Expr::Path(p) = call.func.as_mut() {
+                if p.path.is_ident("encode_path") {
+                    p.path = syn::parse_quote!(crate::transport::path_safety::encode_path);
+                }
+            }
+            syn::visit_mut::visit_expr_call_mut(self, call);
+        }
+
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            mac.tokens = route_tokens(std::mem::take(&mut mac.tokens));
+        }
+    }
+    Route.visit_file_mut(file);
 }
 
 /// Removes the `header_map.append("api-version", …)` statement progenitor puts in every
@@ -277,6 +325,26 @@ mod tests {
         assert_eq!(
             mark_fences(doc),
             "Set it:\n```text\n{ \"a\": null }\n```\nthen\n```ignore\nlet x = 1;\n```\n  ```text\nb\n  ```"
+        );
+    }
+
+    #[test]
+    fn path_parameters_go_through_close_sdks_encoder() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn send() {
+                let url = format!("{}/membership/{}/", client.baseurl, encode_path(&id.to_string()));
+                let direct = encode_path(&x);
+            }
+        };
+        route_path_encoding(&mut file);
+        let out = prettyplease::unparse(&file).replace(' ', "");
+        assert!(
+            out.contains("crate::transport::path_safety::encode_path(&id.to_string())"),
+            "{out}"
+        );
+        assert!(
+            out.contains("crate::transport::path_safety::encode_path(&x)"),
+            "{out}"
         );
     }
 

@@ -49,14 +49,15 @@
 //! of it ends a segment. There is no length limit below the request-line limit above: a 10 KB id
 //! arrives as one segment, and Close answers it.
 //!
-//! # What `pre` cannot see
+//! # Why the generated code encodes `\`
 //!
-//! The URL is parsed before `pre` runs, so a generated builder's value in which `\` and `..`
-//! restore the template's shape (`a\..\b` reaches `/membership/b/`) looks exactly like the plain
-//! value. The extension traits refuse it (`path_id`); for the builders, the generated code has
-//! to percent-encode `\` in path parameters (progenitor's `encode_path` does not), after which
-//! this check sees it. Likewise the part of the path before the template (the client's base
-//! path) is not known here, so it is not compared.
+//! The URL is parsed before `pre` runs, and the URL standard reads `\` as `/` in http(s) URLs
+//! and then resolves dot segments: with progenitor's own `encode_path`, a builder value in which
+//! `\` and `..` restore the template's shape (`a\..\b` reaching `/membership/b/`) would look
+//! exactly like the plain value. close-sdk-gen therefore routes every path parameter through
+//! [`encode_path`] here, which also encodes `\` as `%5C`; the value then stays in its segment
+//! and the check above refuses it. The part of the path before the template must be the
+//! client's base path exactly.
 
 use std::borrow::Cow;
 
@@ -67,6 +68,19 @@ use crate::generated::operations::OPERATIONS;
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 /// At most this many characters of a refused value or path are quoted in a message.
 const QUOTED_CHARS: usize = 64;
+
+/// Percent-encodes one path parameter value for the generated builders (close-sdk-gen routes
+/// every path parameter here): progenitor-client's `encode_path`, plus `\` as `%5C`, which the
+/// URL standard would otherwise read as `/` in http(s) URLs (moving the value out of its
+/// segment before [`check`] could see it).
+pub(crate) fn encode_path(value: &str) -> String {
+    let encoded = progenitor_client::encode_path(value);
+    if encoded.contains('\\') {
+        encoded.replace('\\', "%5C")
+    } else {
+        encoded
+    }
+}
 
 /// Checks that `url` is the client's `base_url` followed by a path of the shape of
 /// `operation_id`'s path template, and that every parameter value in it passes [`check_value`].
@@ -80,7 +94,7 @@ pub(crate) fn check(url: &reqwest::Url, base_url: &str, operation_id: &str) -> R
 /// path and the operation's template together: nothing was added or removed before the
 /// template's part.
 fn check_base(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
-    let template = operation_index(operation_id).map_or("", |i| OPERATIONS[i].2);
+    let template = operation_index(operation_id).map_or("", |i| OPERATIONS[i].path);
     let base_segments = base_url
         .split_once("://")
         .and_then(|(_, rest)| rest.split_once('/'))
@@ -106,7 +120,7 @@ fn check_template(url: &reqwest::Url, operation_id: &str) -> Result<(), String> 
              cannot be checked"
         ));
     };
-    let template = OPERATIONS[index].2;
+    let template = OPERATIONS[index].path;
     let shape_error = || {
         format!(
             "{operation_id}: the path {} does not have the shape {template:?}; a value of {} was \
@@ -370,7 +384,7 @@ mod tests {
             .map(|s| match parse_param(s) {
                 Some((p, _, x)) => {
                     let v = values.next().copied().unwrap_or("x");
-                    format!("{p}{}{x}", progenitor_client::encode_path(v))
+                    format!("{p}{}{x}", encode_path(v))
                 }
                 None => s.to_string(),
             })
@@ -380,7 +394,8 @@ mod tests {
 
     #[test]
     fn every_generated_template_is_checkable_and_accepts_close_ids() {
-        for (id, _, template) in OPERATIONS {
+        for op in OPERATIONS {
+            let (id, template) = (op.id, op.path);
             for segment in template.split('/') {
                 assert!(
                     segment.matches('{').count() <= 1 && segment.matches('}').count() <= 1,
@@ -526,29 +541,38 @@ mod tests {
             cases: 512, failure_persistence: None, ..Default::default()
         })]
 
-        /// Whatever the value, what progenitor builds either fails the check or carries the
-        /// value, undamaged, in the parameter's own segment. The one exception is the gap the
-        /// module docs name: `\` with `..` can restore the shape (and `path_id` refuses those).
+        /// Whatever the values, for every operation with path parameters, what the generated
+        /// code builds either fails the check or carries each value, undamaged, in its own
+        /// segment at the operation's own path.
         #[test]
-        fn a_checked_url_carries_the_value_in_its_segment(
-            v in proptest::prop_oneof![
-                proptest::arbitrary::any::<String>(),
-                "[.%2eE/\\\\?#;a\u{FF0E}]{0,6}",
-            ]
+        fn a_checked_url_carries_each_value_in_its_segment(
+            op in proptest::sample::select(
+                OPERATIONS.iter().filter(|o| o.path.contains('{')).collect::<Vec<_>>()
+            ),
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::arbitrary::any::<String>(),
+                    "[.%2eE/\\\\?#;a\u{FF0E}]{0,6}",
+                ],
+                3,
+            )
         ) {
-            let u = built("/group/{group_id}/member/{user_id}/", &["g", &v]);
-            let result = check(&u, BASE, "groups_remove_member");
-            let segments: Vec<&str> = u.path_segments().unwrap().collect();
-            if check_value("groups_remove_member", "user_id", &v).is_ok() {
-                proptest::prop_assert_eq!(&result, &Ok(()));
-                proptest::prop_assert_eq!(segments.len(), 7);
-                proptest::prop_assert_eq!(segments[3], "g");
-                proptest::prop_assert_eq!(percent_decode(segments[5]), v.as_str());
-            } else if !v.contains('\\') {
-                proptest::prop_assert!(result.is_err());
-            } else if result.is_ok() {
-                proptest::prop_assert_eq!(segments.len(), 7);
-                proptest::prop_assert_eq!(segments[4], "member");
+            let params: Vec<&str> = op.path.split('/').filter(|s| s.contains('{')).collect();
+            let u = built(op.path, &values.iter().map(String::as_str).collect::<Vec<_>>());
+            if check(&u, BASE, op.id).is_ok() {
+                let expected: Vec<&str> = BASE.split('/').skip(3).chain(op.path.split('/').skip(1)).collect();
+                let segments: Vec<&str> = u.path_segments().unwrap().collect();
+                proptest::prop_assert_eq!(segments.len(), expected.len(), "{}", u);
+                let mut next = values.iter();
+                for (seg, exp) in segments.iter().zip(&expected) {
+                    if exp.contains('{') {
+                        let v = next.next().unwrap();
+                        proptest::prop_assert_eq!(percent_decode(seg), v.as_str(), "{}", u);
+                    } else {
+                        proptest::prop_assert_eq!(seg, exp);
+                    }
+                }
+                proptest::prop_assert!(params.len() <= values.len());
             }
         }
     }

@@ -116,6 +116,15 @@ impl MembershipsCreateThen {
                 .json_body_obj(value),
         )
     }
+    pub fn forbidden(self, value: &crate::ErrorBody) -> Self {
+        Self(
+            self
+                .0
+                .status(403u16)
+                .header("content-type", "application/json")
+                .json_body_obj(value),
+        )
+    }
     pub fn not_found(self, value: &crate::ErrorBody) -> Self {
         Self(
             self

@@ -934,8 +934,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/activity/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/activity/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1034,8 +1034,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/activity/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/activity/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1115,8 +1115,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/activity/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/activity/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1410,8 +1410,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/contact/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/contact/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1510,8 +1510,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/contact/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/contact/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1591,8 +1591,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/contact/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/contact/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1823,8 +1823,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/custom_object_type/{}/", client.baseurl, encode_path(&
-                id.to_string()),
+                "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1922,8 +1922,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/custom_object_type/{}/", client.baseurl, encode_path(&
-                id.to_string()),
+                "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2003,8 +2003,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/custom_object_type/{}/", client.baseurl, encode_path(&
-                id.to_string()),
+                "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2298,8 +2298,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/lead/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/lead/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2398,8 +2398,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/lead/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/lead/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2479,8 +2479,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/lead/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/lead/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2774,8 +2774,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/opportunity/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/opportunity/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2874,8 +2874,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/opportunity/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/opportunity/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2955,8 +2955,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/opportunity/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/opportunity/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3222,8 +3222,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/shared/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/shared/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3322,8 +3322,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/shared/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/shared/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3403,8 +3403,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/shared/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/custom_field/shared/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3502,8 +3502,8 @@ pub mod builder {
             let scf_id = scf_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/shared/{}/association/", client.baseurl, encode_path(&
-                scf_id.to_string()),
+                "{}/custom_field/shared/{}/association/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& scf_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3603,9 +3603,9 @@ pub mod builder {
             let scf_id = scf_id.map_err(Error::InvalidRequest)?;
             let object_type = object_type.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/shared/{}/association/{}/", client.baseurl,
-                encode_path(& scf_id.to_string()), encode_path(& object_type
-                .to_string()),
+                "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& scf_id.to_string()), crate
+                ::transport::path_safety::encode_path(& object_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3718,9 +3718,9 @@ pub mod builder {
             let object_type = object_type.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/shared/{}/association/{}/", client.baseurl,
-                encode_path(& scf_id.to_string()), encode_path(& object_type
-                .to_string()),
+                "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& scf_id.to_string()), crate
+                ::transport::path_safety::encode_path(& object_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3815,9 +3815,9 @@ pub mod builder {
             let scf_id = scf_id.map_err(Error::InvalidRequest)?;
             let object_type = object_type.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field/shared/{}/association/{}/", client.baseurl,
-                encode_path(& scf_id.to_string()), encode_path(& object_type
-                .to_string()),
+                "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& scf_id.to_string()), crate
+                ::transport::path_safety::encode_path(& object_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3901,8 +3901,8 @@ pub mod builder {
             let Self { client, object_type } = self;
             let object_type = object_type.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field_schema/{}/", client.baseurl, encode_path(& object_type
-                .to_string()),
+                "{}/custom_field_schema/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& object_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -4000,8 +4000,8 @@ pub mod builder {
             let object_type = object_type.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/custom_field_schema/{}/", client.baseurl, encode_path(& object_type
-                .to_string()),
+                "{}/custom_field_schema/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& object_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

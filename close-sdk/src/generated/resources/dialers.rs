@@ -395,7 +395,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/dialer/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/dialer/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -773,8 +773,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/member/", client.baseurl, encode_path(& group_id
-                .to_string()),
+                "{}/group/{}/member/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& group_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -869,8 +869,9 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/member/{}/", client.baseurl, encode_path(& group_id
-                .to_string()), encode_path(& user_id.to_string()),
+                "{}/group/{}/member/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& group_id.to_string()), crate
+                ::transport::path_safety::encode_path(& user_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -967,7 +968,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/group/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1092,7 +1094,8 @@ pub mod builder {
                 .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/group/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1173,7 +1176,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/group/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/group/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

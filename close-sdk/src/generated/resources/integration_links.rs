@@ -833,7 +833,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/integration_link/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/integration_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -947,7 +948,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/integration_link/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/integration_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1027,7 +1029,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/integration_link/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/integration_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

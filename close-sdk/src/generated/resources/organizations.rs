@@ -403,7 +403,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let expand = expand.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/organization/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/organization/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -532,7 +533,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/organization/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/organization/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -286,7 +286,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pipeline/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/pipeline/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -366,7 +367,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pipeline/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/pipeline/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -1105,7 +1105,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/playbook/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1217,7 +1218,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/playbook/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1297,7 +1299,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/playbook/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1378,7 +1381,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/archive/", client.baseurl, encode_path(& id.to_string()),
+                "{}/playbook/{}/archive/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1459,8 +1463,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/playbook/{}/unarchive/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/playbook/{}/unarchive/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -724,8 +724,8 @@ pub mod builder {
             let x = x.map_err(Error::InvalidRequest)?;
             let y = y.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/report/custom/{}/", client.baseurl, encode_path(& org_id
-                .to_string()),
+                "{}/report/custom/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& org_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1029,8 +1029,8 @@ pub mod builder {
             let date_start = date_start.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/report/sent_emails/{}/", client.baseurl, encode_path(& org_id
-                .to_string()),
+                "{}/report/sent_emails/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& org_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1181,8 +1181,8 @@ pub mod builder {
             let query = query.map_err(Error::InvalidRequest)?;
             let smart_view_id = smart_view_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/report/statuses/lead/{}/", client.baseurl, encode_path(& org_id
-                .to_string()),
+                "{}/report/statuses/lead/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& org_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1360,8 +1360,8 @@ pub mod builder {
             let smart_view_id = smart_view_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/report/statuses/opportunity/{}/", client.baseurl, encode_path(&
-                org_id.to_string()),
+                "{}/report/statuses/opportunity/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& org_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -498,8 +498,8 @@ pub mod builder {
             let Self { client, source_id } = self;
             let source_id = source_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/scheduling_link/integration/{}/", client.baseurl, encode_path(&
-                source_id.to_string()),
+                "{}/scheduling_link/integration/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& source_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -583,7 +583,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/scheduling_link/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/scheduling_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -681,7 +682,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/scheduling_link/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/scheduling_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -761,7 +763,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/scheduling_link/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/scheduling_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -992,8 +995,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/shared_scheduling_link/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/shared_scheduling_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1091,8 +1094,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/shared_scheduling_link/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/shared_scheduling_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1172,8 +1175,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/shared_scheduling_link/{}/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/shared_scheduling_link/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -1064,7 +1064,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/saved_search/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/saved_search/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1159,7 +1160,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/saved_search/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/saved_search/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1239,7 +1241,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/saved_search/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/saved_search/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -1339,7 +1339,8 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let include_embedded = include_embedded.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/email_template/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/email_template/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1460,7 +1461,8 @@ pub mod builder {
             let fields = fields.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/email_template/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/email_template/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1541,7 +1543,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/email_template/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/email_template/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1850,8 +1853,8 @@ pub mod builder {
             let sender = sender.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/email_template/{}/render/", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/email_template/{}/render/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2190,7 +2193,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let include_embedded = include_embedded.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sms_template/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/sms_template/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2317,7 +2321,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sms_template/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/sms_template/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2397,7 +2402,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sms_template/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/sms_template/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -322,8 +322,8 @@ pub mod builder {
             let Self { client, email_address } = self;
             let email_address = email_address.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/unsubscribe/email/{}/", client.baseurl, encode_path(& email_address
-                .to_string()),
+                "{}/unsubscribe/email/{}/", client.baseurl, crate
+                ::transport::path_safety::encode_path(& email_address.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
