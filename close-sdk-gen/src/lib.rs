@@ -17,6 +17,7 @@
 
 pub mod api_surface;
 pub mod codegen;
+pub mod coverage;
 pub mod features;
 pub mod json;
 pub mod mocks;
