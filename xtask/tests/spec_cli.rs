@@ -246,3 +246,111 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
     assert_eq!(std::fs::read(pinned_memberships()).unwrap(), real_before);
     assert_ne!(copy, real_before);
 }
+
+/// Every command and subcommand, as `help` takes them.
+const COMMANDS: [&[&str]; 6] = [
+    &["generate"],
+    &["spec"],
+    &["spec", "diff"],
+    &["spec", "update"],
+    &["bench"],
+    &["coverage"],
+];
+
+#[test]
+fn every_command_answers_help_with_its_usage_and_exits_0() {
+    for command in COMMANDS {
+        let usage = format!("Usage: cargo xtask {}", command.join(" "));
+        let with_flag: Vec<&str> = command.iter().copied().chain(["--help"]).collect();
+        let with_help: Vec<&str> = ["help"]
+            .into_iter()
+            .chain(command.iter().copied())
+            .collect();
+        let short: Vec<&str> = command.iter().copied().chain(["-h"]).collect();
+        for args in [with_flag, with_help, short] {
+            let o = xtask(&args);
+            assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+            assert!(stdout(&o).contains(&usage), "{args:?}: {}", stdout(&o));
+            assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn help_names_each_flag_of_the_command() {
+    for (command, flags) in [
+        (&["generate"][..], &["--check"][..]),
+        (
+            &["spec", "diff"],
+            &[
+                "--upstream <FILE|URL>",
+                "--format",
+                "--fail-on",
+                "--root <DIR>",
+            ],
+        ),
+        (
+            &["spec", "update"],
+            &["--upstream <FILE|URL>", "--file <NAME>", "--root <DIR>"],
+        ),
+        (
+            &["bench"],
+            &[
+                "--quick",
+                "--json",
+                "--build-time",
+                "--repeat <N>",
+                "--generate",
+            ],
+        ),
+        (
+            &["coverage"],
+            &[
+                "--json",
+                "--check-readme",
+                "--write-readme",
+                "--features-list",
+            ],
+        ),
+    ] {
+        let args: Vec<&str> = command.iter().copied().chain(["--help"]).collect();
+        let out = stdout(&xtask(&args));
+        for flag in flags {
+            assert!(out.contains(flag), "{command:?} --help lacks {flag}: {out}");
+        }
+    }
+}
+
+#[test]
+fn top_level_help_lists_every_command() {
+    for args in [&["--help"][..], &["help"], &["-h"]] {
+        let o = xtask(args);
+        assert_eq!(code(&o), 0);
+        for command in ["generate", "spec", "bench", "coverage"] {
+            assert!(
+                stdout(&o).contains(&format!("\n  {command} ")),
+                "{args:?}: {}",
+                stdout(&o)
+            );
+        }
+    }
+}
+
+#[test]
+fn no_command_prints_usage_to_stderr_and_exits_2() {
+    for args in [
+        &[][..],
+        &["spec"],
+        &["frobnicate"],
+        &["generate", "--bogus"],
+    ] {
+        let o = xtask(args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(
+            stderr(&o).contains("Usage: cargo xtask"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+    }
+}
