@@ -3,7 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const MEMBERSHIPS: &str = "close-memberships-api-openapi.yml";
+/// The pinned copy of Close's whole document.
+const PINNED: &str = "close-openapi.yml";
+/// Where the optional parameter below goes: `PUT /membership/{id}/`'s parameters.
+const UPDATE_PARAMETERS: &str = "`'disabled'`, or `'enabled'`.\n      tags:\n        - subpackage_memberships\n      parameters:\n";
+/// A new optional query parameter, an additive change.
+const DRY_RUN: &str = "        - name: dry_run\n          in: query\n          required: false\n          schema:\n            type: boolean\n";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -12,8 +17,8 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn pinned_memberships() -> PathBuf {
-    repo_root().join("openapi/upstream").join(MEMBERSHIPS)
+fn pinned() -> PathBuf {
+    repo_root().join("openapi/upstream").join(PINNED)
 }
 
 fn xtask(args: &[&str]) -> Output {
@@ -35,9 +40,9 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Writes the pinned memberships extract with `from` replaced by `to` into a temp file.
+/// Writes the pinned document with `from` replaced by `to` into a temp file.
 fn edited(dir: &Path, from: &str, to: &str) -> PathBuf {
-    let text = std::fs::read_to_string(pinned_memberships()).unwrap();
+    let text = std::fs::read_to_string(pinned()).unwrap();
     assert!(
         text.contains(from),
         "the pinned copy no longer contains {from:?}"
@@ -49,7 +54,7 @@ fn edited(dir: &Path, from: &str, to: &str) -> PathBuf {
 
 #[test]
 fn the_pinned_copy_against_itself_is_clean_and_exits_0() {
-    let file = pinned_memberships();
+    let file = pinned();
     let o = xtask(&["spec", "diff", "--upstream", file.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("0 change(s)"), "{}", stdout(&o));
@@ -76,8 +81,8 @@ fn a_breaking_change_exits_1_and_json_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited(
         dir.path(),
-        "operationId: memberships_delete",
-        "operationId: memberships_deactivate",
+        "  /membership/{id}/:\n    put:\n      operationId: update\n",
+        "  /membership/{id}/:\n    put:\n      operationId: deactivate\n",
     );
     let o = xtask(&[
         "spec",
@@ -92,11 +97,8 @@ fn a_breaking_change_exits_1_and_json_names_it() {
     let c = &v["changes"][0];
     assert_eq!(c["severity"], "breaking");
     assert_eq!(c["kind"], "operation-renamed");
-    assert_eq!(c["pointer"], "/paths/~1membership~1{id}~1/delete");
-    assert!(c["message"]
-        .as_str()
-        .unwrap()
-        .contains("memberships_deactivate"));
+    assert_eq!(c["pointer"], "/paths/~1membership~1{id}~1/put");
+    assert!(c["message"].as_str().unwrap().contains("deactivate"), "{c}");
 }
 
 #[test]
@@ -104,8 +106,8 @@ fn docs_only_passes_even_fail_on_any() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited(
         dir.path(),
-        "summary: Delete a membership",
-        "summary: Deactivate a membership",
+        "summary: Update a membership",
+        "summary: Change a membership",
     );
     let file = file.to_str().unwrap();
     let o = xtask(&["spec", "diff", "--upstream", file, "--fail-on", "any"]);
@@ -116,12 +118,11 @@ fn docs_only_passes_even_fail_on_any() {
 #[test]
 fn an_additive_change_fails_only_with_fail_on_any() {
     let dir = tempfile::tempdir().unwrap();
-    // A new optional property on the update body.
-    let anchor = "        track_email_opens:\n          title: Track Email Opens\n";
+    // A new optional query parameter on the membership update.
     let file = edited(
         dir.path(),
-        anchor,
-        &format!("        signature_html:\n          type: string\n{anchor}"),
+        UPDATE_PARAMETERS,
+        &format!("{UPDATE_PARAMETERS}{DRY_RUN}"),
     );
     let file = file.to_str().unwrap();
     let o = xtask(&["spec", "diff", "--upstream", file]);
@@ -209,7 +210,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
-    let real_before = std::fs::read(pinned_memberships()).unwrap();
+    let real_before = std::fs::read(pinned()).unwrap();
     let root = tempfile::tempdir().unwrap();
     copy_dir(&repo_root().join("openapi"), &root.path().join("openapi"));
     copy_dir(
@@ -217,11 +218,10 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
         &root.path().join("close-sdk/src"),
     );
     let inputs = tempfile::tempdir().unwrap();
-    let anchor = "        track_email_opens:\n          title: Track Email Opens\n";
     let file = edited(
         inputs.path(),
-        anchor,
-        &format!("        signature_html:\n          type: string\n{anchor}"),
+        UPDATE_PARAMETERS,
+        &format!("{UPDATE_PARAMETERS}{DRY_RUN}"),
     );
     let o = xtask(&[
         "spec",
@@ -229,21 +229,21 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
         "--upstream",
         file.to_str().unwrap(),
         "--file",
-        MEMBERSHIPS,
+        PINNED,
         "--root",
         root.path().to_str().unwrap(),
     ]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("+ types::MembershipUpdate.signature_html"),
+        out.contains("+ builder::MembershipsUpdate < 'a >::dry_run"),
         "{out}"
     );
     assert!(out.contains("wrote openapi/close.json"), "{out}");
-    let copy = std::fs::read(root.path().join("openapi/upstream").join(MEMBERSHIPS)).unwrap();
+    let copy = std::fs::read(root.path().join("openapi/upstream").join(PINNED)).unwrap();
     assert_eq!(copy, std::fs::read(&file).unwrap());
     // The real checkout was not touched (--root decides where `update` writes).
-    assert_eq!(std::fs::read(pinned_memberships()).unwrap(), real_before);
+    assert_eq!(std::fs::read(pinned()).unwrap(), real_before);
     assert_ne!(copy, real_before);
 }
 
