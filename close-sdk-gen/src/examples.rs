@@ -53,8 +53,9 @@ fn is_success(status: &str) -> bool {
 
 /// Copies examples from `extracts` (name, document) into `doc`; returns how many were copied.
 pub fn graft(doc: &mut Value, extracts: &[(String, Value)]) -> usize {
-    // (method, route) -> the extract operation, first extract wins.
-    let mut lenders: Vec<(String, String, &Value)> = Vec::new();
+    // Every extract operation by (method, route); for each example the first extract that has
+    // one lends it (two extracts may describe the same route, one of them with examples).
+    let mut lenders: Vec<(&str, String, &Value)> = Vec::new();
     for (_, e) in extracts {
         let Some(paths) = e.get("paths").and_then(Value::as_object) else {
             continue;
@@ -62,13 +63,7 @@ pub fn graft(doc: &mut Value, extracts: &[(String, Value)]) -> usize {
         for (path, item) in paths {
             for m in METHODS {
                 if let Some(op) = item.get(m) {
-                    let key = (m.to_string(), route_key(path));
-                    if !lenders
-                        .iter()
-                        .any(|(lm, lr, _)| (lm, lr) == (&key.0, &key.1))
-                    {
-                        lenders.push((key.0, key.1, op));
-                    }
+                    lenders.push((m, route_key(path), op));
                 }
             }
         }
@@ -81,16 +76,22 @@ pub fn graft(doc: &mut Value, extracts: &[(String, Value)]) -> usize {
         let route = route_key(path);
         for m in METHODS {
             let Some(op) = item.get_mut(m) else { continue };
-            let Some((_, _, lender)) = lenders.iter().find(|(lm, lr, _)| lm == m && *lr == route)
-            else {
+            let same: Vec<&Value> = lenders
+                .iter()
+                .filter(|(lm, lr, _)| *lm == m && *lr == route)
+                .map(|(_, _, op)| *op)
+                .collect();
+            if same.is_empty() {
                 continue;
-            };
+            }
             // Request body.
-            if let (Some(example), Some(Value::Object(media))) = (
-                lender
-                    .get("requestBody")
+            let request = same.iter().find_map(|l| {
+                l.get("requestBody")
                     .and_then(json_media)
-                    .and_then(example_of),
+                    .and_then(example_of)
+            });
+            if let (Some(example), Some(Value::Object(media))) = (
+                request,
                 op.pointer_mut("/requestBody/content/application~1json"),
             ) {
                 if !media.contains_key("example") && !media.contains_key("examples") {
@@ -98,10 +99,7 @@ pub fn graft(doc: &mut Value, extracts: &[(String, Value)]) -> usize {
                     copied += 1;
                 }
             }
-            // Success response.
-            let Some(lent) = lender.get("responses").and_then(Value::as_object) else {
-                continue;
-            };
+            // Success response: the same status, or the operation's only success response.
             let Some(Value::Object(responses)) = op.get_mut("responses") else {
                 continue;
             };
@@ -110,7 +108,12 @@ pub fn graft(doc: &mut Value, extracts: &[(String, Value)]) -> usize {
                 .filter(|s| is_success(s))
                 .cloned()
                 .collect();
-            for (status, r) in lent.iter().filter(|(s, _)| is_success(s)) {
+            let lent = same
+                .iter()
+                .filter_map(|l| l.get("responses").and_then(Value::as_object))
+                .flat_map(|r| r.iter())
+                .filter(|(s, _)| is_success(s));
+            for (status, r) in lent {
                 let Some(example) = json_media(r).and_then(example_of) else {
                     continue;
                 };
@@ -153,7 +156,12 @@ mod tests {
             "put": {"requestBody": {"content": {"application/json": {"examples": {"a": {"value": {"name": "x"}}}}}},
                     "responses": {"200": {"content": {"application/json": {"example": {"id": "lead_2"}}}}}}
         }, "/other/": {"post": {"responses": {"200": {"content": {"application/json": {"example": {"n": 1}}}}}}}}});
-        let n = graft(&mut doc, &[("x.yml".into(), extract)]);
+        // A first extract of the same routes without examples lends nothing.
+        let bare = json!({"paths": {"/lead/{x}/": {"get": {"responses": {"200": {"description": "ok"}}}}}});
+        let n = graft(
+            &mut doc,
+            &[("bare.yml".into(), bare), ("x.yml".into(), extract)],
+        );
         assert_eq!(n, 3);
         let p = &doc["paths"]["/lead/{id}/"];
         assert_eq!(

@@ -208,6 +208,23 @@ fn reshape(
             _ => !is_module(i, "builder"),
         });
     }
+    if let PartKind::Resource(feature) = kind {
+        // On `Client`'s page each resource's operations are one titled impl block.
+        let doc = format!(
+            " **{}** (feature `{}`): {} See [`crate::{}`].",
+            feature.name,
+            feature.name,
+            feature.doc,
+            crate::split::module_of(feature.name)
+        );
+        for item in &mut file.items {
+            if let Item::Impl(imp) = item {
+                if is_ident(&imp.self_ty, "Client") && imp.trait_.is_none() {
+                    imp.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+                }
+            }
+        }
+    }
     for item in &mut file.items {
         // `pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};` is the
         // core's to export; here it is only in scope for the builders.
@@ -448,7 +465,11 @@ fn resource_doc(p: &PartOutput, feature: &crate::features::Feature) -> String {
     {
         d.push_str(&format!(
             "\n```no_run\n# async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {{\n\
-             let response = client.{}()\n    // set the parameters the operation needs, then:\n    .send()\n    .await\n    .map_err(close_sdk::Error::from_generated)?;\n\
+             // Set the parameters the operation needs on the builder, then send it.\n\
+             let response = match client.{}().send().await {{\n\
+             \x20   Ok(response) => response,\n\
+             \x20   Err(e) => return Err(close_sdk::Error::from_generated(e).await),\n\
+             }};\n\
              println!(\"{{}}\", response.status());\n# Ok(()) }}\n```\n",
             first.id
         ));
@@ -468,7 +489,8 @@ fn mod_rs() -> String {
          //! module.\n\n",
     );
     let decl = |name: &str, vis: &str, allow: bool, cfg: Option<&str>, doc: &str| {
-        let mut d = format!("/// {doc}\n");
+        // A plain comment: the files document themselves (`//!`) where they are public.
+        let mut d = format!("// {doc}\n");
         if let Some(c) = cfg {
             d.push_str(&format!("#[cfg({c})]\n"));
         }

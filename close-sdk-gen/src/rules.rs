@@ -15,12 +15,16 @@
 //!    generated as `close_sdk::Date` (see `codegen::settings`).
 //! 5. [`inline_parameter_schemas`]: the document names query-parameter types after the route
 //!    (`UserGetParametersOrderBy`); inlined, they are named after the operation and parameter
-//!    (`UsersListOrderBy`), like the builder method that takes them.
+//!    (`UsersListOrderBy`), like the builder method that takes them. Named `date-or-date-time`
+//!    schemas (`UpdateNotificationDueDate`) are inlined too: one type, `DateOrTimestamp`.
 //! 6. [`response_placeholders`]: 191 success responses are an empty "Empty response body"
 //!    object. On a DELETE or a 204 the body is ignored (the SDK returns `()`); elsewhere it is
 //!    an untyped JSON object (`serde_json::Map`) rather than a struct that would drop every field.
 //! 7. [`name_list_envelopes`]: `leads_list_Response_200` = `{data: [Lead], has_more}` is named
 //!    `LeadList`.
+//! 9. [`defaults_are_documentation`]: a property's `default` is what Close assumes when it is
+//!    left out; typed as a value, the SDK would send it although the caller never set it (and
+//!    invent it when decoding). It moves into the description; the property stays optional.
 //! 8. [`accept_any_2xx`]: a `201`/`204` success, or a DELETE's, is accepted for any 2xx status
 //!    (Close's sources disagree on 200/201/204 for creates and deletes). A `200` elsewhere stays
 //!    `200`, so its typed mock keeps its `then.ok(..)`.
@@ -53,6 +57,7 @@ pub fn apply(doc: &mut Value) -> Result<()> {
     response_placeholders(doc);
     name_list_envelopes(doc);
     accept_any_2xx(doc);
+    defaults_are_documentation(doc);
     Ok(())
 }
 
@@ -357,16 +362,18 @@ fn inline_components(doc: &mut Value, names: &BTreeSet<String>) {
     });
 }
 
-/// Rule 5: component schemas named `…GetParameters…` (per-route query-parameter types) are
-/// inlined where they are used.
+/// Rule 5: component schemas named `…GetParameters…` (per-route query-parameter types) and
+/// component `date-or-date-time` strings are inlined where they are used.
 pub fn inline_parameter_schemas(doc: &mut Value) {
     let names: BTreeSet<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .map(|s| {
-            s.keys()
-                .filter(|k| k.contains("GetParameters"))
-                .cloned()
+            s.iter()
+                .filter(|(k, v)| {
+                    k.contains("GetParameters") || is_string_of_format(v, DATE_OR_DATE_TIME)
+                })
+                .map(|(k, _)| k.clone())
                 .collect()
         })
         .unwrap_or_default();
@@ -530,6 +537,30 @@ pub fn accept_any_2xx(doc: &mut Value) {
     }
 }
 
+/// Rule 9: a property's `default` moves into its description.
+pub fn defaults_are_documentation(doc: &mut Value) {
+    for_each_schema(doc, &mut |s| {
+        let Some(Value::Object(props)) = s.get_mut("properties") else {
+            return;
+        };
+        for p in props.values_mut() {
+            let Some(p) = p.as_object_mut() else { continue };
+            let Some(default) = p.remove("default") else {
+                continue;
+            };
+            if default.is_null() {
+                continue;
+            }
+            let note = format!("Close's default: `{default}`.");
+            let description = match p.get("description").and_then(Value::as_str) {
+                Some(d) if !d.is_empty() => format!("{d} {note}"),
+                _ => note,
+            };
+            p.insert("description".into(), Value::String(description));
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,7 +599,8 @@ mod tests {
                     "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/leads_delete_Response_200"}}}}}}
             }
         }, "components": {"schemas": {
-            "Lead": {"type": "object", "properties": {"id": {"type": "string"}, "due": {"type": "string", "format": "date"}}},
+            "Lead": {"type": "object", "properties": {"id": {"type": "string"}, "due": {"type": "string", "format": "date"},
+                "verify": {"type": "boolean", "default": true}}},
             "LeadGetParametersDateCreatedGt": {"title": "LeadGetParametersDateCreatedGt", "oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]},
             "leads_list_Response_200": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Lead"}}, "has_more": {"type": "boolean"}}},
             "leads_create_Response_200": {"type": "object", "properties": {}, "description": "Empty response body"},
@@ -614,6 +646,10 @@ mod tests {
         let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
         assert_eq!(names, ["ErrorBody", "Lead", "LeadList"]);
         assert_eq!(schemas["LeadList"]["title"], "LeadList");
+        assert_eq!(
+            schemas["Lead"]["properties"]["verify"],
+            json!({"type": "boolean", "description": "Close's default: `true`."})
+        );
     }
 
     #[test]

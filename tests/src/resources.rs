@@ -78,3 +78,47 @@ pub fn groups(n: usize) -> Vec<Value> {
         })
         .collect()
 }
+
+/// A mock that answers `method` on exactly `path` with `status` and `response` (JSON), but only
+/// when the request carries [`crate::BASIC_AUTH`] and, when `body` is given, exactly that JSON
+/// body. `mock.assert_async()` then proves all of it was sent.
+pub async fn expect_call<'a>(
+    server: &'a httpmock::MockServer,
+    method: httpmock::Method,
+    path: &str,
+    body: Option<&Value>,
+    status: u16,
+    response: &Value,
+) -> httpmock::Mock<'a> {
+    let (path, body, response) = (path.to_string(), body.cloned(), response.clone());
+    server
+        .mock_async(move |when, then| {
+            let when = when
+                .method(method)
+                .path(path)
+                .header("authorization", crate::BASIC_AUTH);
+            if let Some(body) = body {
+                when.json_body(body);
+            }
+            then.status(status)
+                .header("content-type", "application/json")
+                .json_body(response);
+        })
+        .await
+}
+
+/// [`normalized`], and without empty objects too: what a typed value that skips absent or empty
+/// optional members serialises back to. `without_empty(typed) == without_empty(example)` means
+/// decoding lost nothing.
+pub fn without_empty(value: &Value) -> Value {
+    match normalized(value) {
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .filter(|(_, v)| v.as_object().is_none_or(|m| !m.is_empty()))
+                .map(|(k, v)| (k, without_empty(&v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_empty).collect()),
+        other => other,
+    }
+}

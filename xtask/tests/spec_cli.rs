@@ -3,12 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The pinned copy of Close's whole document.
+/// The pinned document: Close's whole OpenAPI document.
 const PINNED: &str = "close-openapi.yml";
-/// Where the optional parameter below goes: `PUT /membership/{id}/`'s parameters.
-const UPDATE_PARAMETERS: &str = "`'disabled'`, or `'enabled'`.\n      tags:\n        - subpackage_memberships\n      parameters:\n";
-/// A new optional query parameter, an additive change.
-const DRY_RUN: &str = "        - name: dry_run\n          in: query\n          required: false\n          schema:\n            type: boolean\n";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -81,8 +77,8 @@ fn a_breaking_change_exits_1_and_json_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited(
         dir.path(),
-        "  /membership/{id}/:\n    put:\n      operationId: update\n",
-        "  /membership/{id}/:\n    put:\n      operationId: deactivate\n",
+        "operationId: get-me",
+        "operationId: get-current-user",
     );
     let o = xtask(&[
         "spec",
@@ -97,8 +93,8 @@ fn a_breaking_change_exits_1_and_json_names_it() {
     let c = &v["changes"][0];
     assert_eq!(c["severity"], "breaking");
     assert_eq!(c["kind"], "operation-renamed");
-    assert_eq!(c["pointer"], "/paths/~1membership~1{id}~1/put");
-    assert!(c["message"].as_str().unwrap().contains("deactivate"), "{c}");
+    assert_eq!(c["pointer"], "/paths/~1me~1/get");
+    assert!(c["message"].as_str().unwrap().contains("get-current-user"));
 }
 
 #[test]
@@ -106,8 +102,8 @@ fn docs_only_passes_even_fail_on_any() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited(
         dir.path(),
-        "summary: Update a membership",
-        "summary: Change a membership",
+        "summary: Fetch information about yourself",
+        "summary: Fetch information about the current user",
     );
     let file = file.to_str().unwrap();
     let o = xtask(&["spec", "diff", "--upstream", file, "--fail-on", "any"]);
@@ -118,11 +114,12 @@ fn docs_only_passes_even_fail_on_any() {
 #[test]
 fn an_additive_change_fails_only_with_fail_on_any() {
     let dir = tempfile::tempdir().unwrap();
-    // A new optional query parameter on the membership update.
+    // A new optional property on the membership create body.
+    let anchor = "    CreateMembership:\n      type: object\n      properties:\n";
     let file = edited(
         dir.path(),
-        UPDATE_PARAMETERS,
-        &format!("{UPDATE_PARAMETERS}{DRY_RUN}"),
+        anchor,
+        &format!("{anchor}        signature_html:\n          type: string\n"),
     );
     let file = file.to_str().unwrap();
     let o = xtask(&["spec", "diff", "--upstream", file]);
@@ -218,10 +215,11 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
         &root.path().join("close-sdk/src"),
     );
     let inputs = tempfile::tempdir().unwrap();
+    let anchor = "    CreateMembership:\n      type: object\n      properties:\n";
     let file = edited(
         inputs.path(),
-        UPDATE_PARAMETERS,
-        &format!("{UPDATE_PARAMETERS}{DRY_RUN}"),
+        anchor,
+        &format!("{anchor}        signature_html:\n          type: string\n"),
     );
     let o = xtask(&[
         "spec",
@@ -236,7 +234,7 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("+ builder::MembershipsUpdate < 'a >::dry_run"),
+        out.contains("+ types::CreateMembership.signature_html"),
         "{out}"
     );
     assert!(out.contains("wrote openapi/close.json"), "{out}");

@@ -31,6 +31,7 @@ pub(crate) fn path_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
 
 /// The `_fields` value for `fields`: names checked, `required` added first (the typed result
 /// needs them to decode), duplicates dropped, joined with commas as Close expects.
+#[cfg_attr(not(feature = "groups"), allow(dead_code))]
 pub(crate) fn fields_param(fields: &[String], required: &[&str]) -> Result<String, Error> {
     let mut out: Vec<&str> = Vec::new();
     for f in required

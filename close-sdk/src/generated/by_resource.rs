@@ -77,11 +77,11 @@
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.activities_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.activities_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -120,11 +120,11 @@ pub mod activities {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.bulk_actions_delete_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.bulk_actions_delete_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -154,11 +154,11 @@ pub mod bulk_actions {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.comments_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.comments_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -189,11 +189,11 @@ pub mod comments {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.connected_accounts_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.connected_accounts_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -219,11 +219,11 @@ pub mod connected_accounts {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.contacts_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.contacts_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -288,11 +288,11 @@ pub mod contacts {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.custom_fields_activity_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.custom_fields_activity_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -323,11 +323,11 @@ pub mod custom_fields {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.custom_objects_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.custom_objects_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -350,11 +350,11 @@ pub mod custom_objects {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.dialers_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.dialers_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -379,11 +379,11 @@ pub mod dialers {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.events_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.events_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -408,18 +408,16 @@ pub mod events {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.exports_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.exports_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
 #[cfg(feature = "exports")]
 pub mod exports {
-    #[doc(inline)]
-    pub use crate::generated::resources::exports::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::exports::builder::*;
@@ -436,11 +434,11 @@ pub mod exports {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.field_enrichment_create()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.field_enrichment_create().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -464,11 +462,11 @@ pub mod field_enrichment {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.files_create()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.files_create().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -498,11 +496,11 @@ pub mod files {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.groups_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.groups_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -530,11 +528,11 @@ pub mod groups {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.integration_links_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.integration_links_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -561,11 +559,11 @@ pub mod integration_links {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.lead_statuses_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.lead_statuses_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -592,11 +590,11 @@ pub mod lead_statuses {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.leads_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.leads_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -635,11 +633,11 @@ pub mod leads {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.memberships_get_pinned_views()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.memberships_get_pinned_views().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -669,11 +667,11 @@ pub mod memberships {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.opportunities_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.opportunities_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -706,11 +704,11 @@ pub mod opportunities {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.opportunity_statuses_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.opportunity_statuses_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -733,11 +731,11 @@ pub mod opportunity_statuses {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.organizations_get()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.organizations_get().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -767,11 +765,11 @@ pub mod organizations {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.outcomes_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.outcomes_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -806,11 +804,11 @@ pub mod outcomes {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.blocked_phone_numbers_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.blocked_phone_numbers_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -839,11 +837,11 @@ pub mod phone_numbers {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.pipelines_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.pipelines_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -871,11 +869,11 @@ pub mod pipelines {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.playbooks_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.playbooks_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -906,11 +904,11 @@ pub mod playbooks {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.reporting_list_activity_metrics()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.reporting_list_activity_metrics().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -938,11 +936,11 @@ pub mod reporting {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.roles_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.roles_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -979,11 +977,11 @@ pub mod roles {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.scheduling_links_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.scheduling_links_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1013,11 +1011,11 @@ pub mod scheduling_links {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.sequences_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.sequences_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1043,11 +1041,11 @@ pub mod sequences {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.smart_views_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.smart_views_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1076,11 +1074,11 @@ pub mod smart_views {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.tasks_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.tasks_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1114,11 +1112,11 @@ pub mod tasks {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.email_templates_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.email_templates_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1144,11 +1142,11 @@ pub mod templates {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.unsubscribed_emails_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.unsubscribed_emails_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1175,11 +1173,11 @@ pub mod unsubscribed_emails {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.users_get_me()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.users_get_me().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```
@@ -1213,11 +1211,11 @@ pub mod users {
 ///
 /// ```no_run
 /// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
-/// let response = client.webhooks_list()
-///     // set the parameters the operation needs, then:
-///     .send()
-///     .await
-///     .map_err(close_sdk::Error::from_generated)?;
+/// // Set the parameters the operation needs on the builder, then send it.
+/// let response = match client.webhooks_list().send().await {
+///     Ok(response) => response,
+///     Err(e) => return Err(close_sdk::Error::from_generated(e).await),
+/// };
 /// println!("{}", response.status());
 /// # Ok(()) }
 /// ```

@@ -7,40 +7,40 @@
 //! `cargo xtask generate`). The file layout is described in close-sdk-gen's `layout`
 //! module.
 
-/// The builders every enabled operation returns.
+// The builders every enabled operation returns.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 pub mod builder;
-/// One public module per resource (re-exported at the crate root).
+// One public module per resource (re-exported at the crate root).
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 pub mod by_resource;
-/// The `Client` itself.
+// The `Client` itself.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 mod client;
-/// `MockServerExt`: a typed mock per enabled operation.
+// `MockServerExt`: a typed mock per enabled operation.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 pub(crate) mod httpmock;
-/// Typed `When`/`Then` wrappers, one module per feature.
+// Typed `When`/`Then` wrappers, one module per feature.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 mod mocks;
-/// The operation table of the request path.
+// The operation table of the request path.
 #[rustfmt::skip]
 pub(crate) mod operations;
-/// One module per feature: its types, builders and `impl Client`.
+// One module per feature: its types, builders and `impl Client`.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 mod resources;
-/// Types reached by several features, compiled when any of them is on.
+// Types reached by several features, compiled when any of them is on.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 mod shared;
-/// Every request and response type of the enabled features.
+// Every request and response type of the enabled features.
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::all, unused)]
 pub mod types;

@@ -33,8 +33,6 @@ pub use super::resources::comments::types::*;
 pub use super::resources::contacts::types::*;
 #[cfg(feature = "dialers")]
 pub use super::resources::dialers::types::*;
-#[cfg(feature = "exports")]
-pub use super::resources::exports::types::*;
 #[cfg(feature = "field-enrichment")]
 pub use super::resources::field_enrichment::types::*;
 #[cfg(feature = "files")]
@@ -98,8 +96,6 @@ pub mod builder {
     pub use super::super::resources::comments::types::builder::*;
     #[cfg(feature = "contacts")]
     pub use super::super::resources::contacts::types::builder::*;
-    #[cfg(feature = "exports")]
-    pub use super::super::resources::exports::types::builder::*;
     #[cfg(feature = "field-enrichment")]
     pub use super::super::resources::field_enrichment::types::builder::*;
     #[cfg(feature = "files")]

@@ -107,7 +107,7 @@ impl ExportsCreateLeadWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &types::CreateExportFlags) -> Self {
+    pub fn body(self, value: &::serde_json::Value) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -171,7 +171,7 @@ impl ExportsCreateOpportunityWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &types::CreateExportFlags) -> Self {
+    pub fn body(self, value: &::serde_json::Value) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

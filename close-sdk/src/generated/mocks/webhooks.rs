@@ -89,11 +89,7 @@ impl WebhooksCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::WebhookSubscription) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -157,10 +153,7 @@ impl WebhooksGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::WebhookSubscription) -> Self {
         Self(
             self
                 .0
@@ -214,7 +207,7 @@ impl WebhooksUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateWebhook) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -226,10 +219,7 @@ impl WebhooksUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::WebhookSubscription) -> Self {
         Self(
             self
                 .0

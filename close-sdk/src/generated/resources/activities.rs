@@ -43,6 +43,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ActivityBase {
         pub fn builder() -> builder::ActivityBase {
@@ -446,6 +448,8 @@ pub mod types {
         pub status: ::std::option::Option<CreateCustomActivityStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateCustomActivity {
         pub fn builder() -> builder::CreateCustomActivity {
@@ -534,6 +538,9 @@ pub mod types {
         pub created_by_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///ID of the email account (`emailacct_…`) to send from.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email_account_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub followup_date: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1917,7 +1924,7 @@ pub mod types {
         }
     }
     ///`UpdateCustomActivity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateCustomActivity {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1932,6 +1939,8 @@ pub mod types {
         pub pinned: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<UpdateCustomActivityStatus>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UpdateCustomActivity {
         pub fn builder() -> builder::UpdateCustomActivity {
@@ -2682,6 +2691,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ActivityBase {
             fn default() -> Self {
@@ -2703,6 +2716,7 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -2891,6 +2905,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ActivityBase> for super::ActivityBase {
             type Error = super::error::ConversionError;
@@ -2913,6 +2941,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2934,6 +2963,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -3966,6 +3996,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateCustomActivity {
             fn default() -> Self {
@@ -3983,6 +4017,7 @@ pub mod types {
                     pinned: Ok(Default::default()),
                     status: Ok(Default::default()),
                     user_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -4129,6 +4164,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateCustomActivity>
         for super::CreateCustomActivity {
@@ -4148,6 +4197,7 @@ pub mod types {
                     pinned: value.pinned?,
                     status: value.status?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -4165,6 +4215,7 @@ pub mod types {
                     pinned: Ok(value.pinned),
                     status: Ok(value.status),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -4210,6 +4261,10 @@ pub mod types {
             >,
             date_created: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            email_account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             followup_date: ::std::result::Result<
@@ -4281,6 +4336,7 @@ pub mod types {
                     contact_id: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     date_created: Ok(Default::default()),
+                    email_account_id: Ok(Default::default()),
                     followup_date: Ok(Default::default()),
                     followup_sequence_add_cc_bcc: Ok(Default::default()),
                     followup_sequence_delay: Ok(Default::default()),
@@ -4422,6 +4478,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn email_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_account_id: {e}"
+                        )
                     });
                 self
             }
@@ -4625,6 +4695,7 @@ pub mod types {
                     contact_id: value.contact_id?,
                     created_by_id: value.created_by_id?,
                     date_created: value.date_created?,
+                    email_account_id: value.email_account_id?,
                     followup_date: value.followup_date?,
                     followup_sequence_add_cc_bcc: value.followup_sequence_add_cc_bcc?,
                     followup_sequence_delay: value.followup_sequence_delay?,
@@ -4655,6 +4726,7 @@ pub mod types {
                     contact_id: Ok(value.contact_id),
                     created_by_id: Ok(value.created_by_id),
                     date_created: Ok(value.date_created),
+                    email_account_id: Ok(value.email_account_id),
                     followup_date: Ok(value.followup_date),
                     followup_sequence_add_cc_bcc: Ok(value.followup_sequence_add_cc_bcc),
                     followup_sequence_delay: Ok(value.followup_sequence_delay),
@@ -8682,6 +8754,10 @@ pub mod types {
                 ::std::option::Option<super::UpdateCustomActivityStatus>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UpdateCustomActivity {
             fn default() -> Self {
@@ -8691,6 +8767,7 @@ pub mod types {
                     custom_fields: Ok(Default::default()),
                     pinned: Ok(Default::default()),
                     status: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -8761,6 +8838,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateCustomActivity>
         for super::UpdateCustomActivity {
@@ -8774,6 +8865,7 @@ pub mod types {
                     custom_fields: value.custom_fields?,
                     pinned: value.pinned?,
                     status: value.status?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -8785,6 +8877,7 @@ pub mod types {
                     custom_fields: Ok(value.custom_fields),
                     pinned: Ok(value.pinned),
                     status: Ok(value.status),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10985,6 +11078,7 @@ pub mod types {
         }
     }
 }
+/// **activities** (feature `activities`): Activities on leads (calls, emails, email threads, SMS, WhatsApp, meetings, notes, status changes, …) and custom activity types. See [`crate::activities`].
 impl Client {
     /**List or filter all activity types
 

@@ -2693,6 +2693,7 @@ pub mod types {
         }
     }
 }
+/// **bulk-actions** (feature `bulk-actions`): Bulk actions over the leads a search query matches: delete, edit, email, subscribe to a sequence. See [`crate::bulk_actions`].
 impl Client {
     /**List bulk deletes
 

@@ -141,6 +141,7 @@ pub mod types {
         }
     }
 }
+/// **comments** (feature `comments`): Comments and comment threads on objects. See [`crate::comments`].
 impl Client {
     /**Fetch multiple comments
 

@@ -91,6 +91,7 @@ pub mod types {
         }
     }
 }
+/// **contacts** (feature `contacts`): Contacts: the people at a lead. See [`crate::contacts`].
 impl Client {
     /**List contacts
 

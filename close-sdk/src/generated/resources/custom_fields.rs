@@ -15,6 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
+/// **custom-fields** (feature `custom-fields`): Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas. See [`crate::custom_fields`].
 impl Client {
     /**List Activity Custom Fields
 

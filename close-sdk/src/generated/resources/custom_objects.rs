@@ -15,6 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
+/// **custom-objects** (feature `custom-objects`): Custom object types and their instances. See [`crate::custom_objects`].
 impl Client {
     /**List Custom Object instances
 

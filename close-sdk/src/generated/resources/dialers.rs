@@ -71,6 +71,7 @@ pub mod types {
         }
     }
 }
+/// **dialers** (feature `dialers`): Dialer sessions. See [`crate::dialers`].
 impl Client {
     /**List or filter all dialer sessions
 

@@ -14,129 +14,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
-    ///`CreateExportFlags`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateExportFlags {
-        #[serde(default)]
-        pub include_activities: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub include_addresses: ::std::option::Option<bool>,
-        #[serde(default)]
-        pub include_custom_objects: bool,
-        #[serde(default)]
-        pub include_smart_fields: bool,
-    }
-    impl CreateExportFlags {
-        pub fn builder() -> builder::CreateExportFlags {
-            Default::default()
-        }
-    }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct CreateExportFlags {
-            include_activities: ::std::result::Result<bool, ::std::string::String>,
-            include_addresses: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            include_custom_objects: ::std::result::Result<bool, ::std::string::String>,
-            include_smart_fields: ::std::result::Result<bool, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreateExportFlags {
-            fn default() -> Self {
-                Self {
-                    include_activities: Ok(Default::default()),
-                    include_addresses: Ok(Default::default()),
-                    include_custom_objects: Ok(Default::default()),
-                    include_smart_fields: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateExportFlags {
-            pub fn include_activities<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_activities = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_activities: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn include_addresses<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_addresses = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_addresses: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn include_custom_objects<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_custom_objects = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_custom_objects: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn include_smart_fields<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.include_smart_fields = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for include_smart_fields: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateExportFlags> for super::CreateExportFlags {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateExportFlags,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    include_activities: value.include_activities?,
-                    include_addresses: value.include_addresses?,
-                    include_custom_objects: value.include_custom_objects?,
-                    include_smart_fields: value.include_smart_fields?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateExportFlags> for CreateExportFlags {
-            fn from(value: super::CreateExportFlags) -> Self {
-                Self {
-                    include_activities: Ok(value.include_activities),
-                    include_addresses: Ok(value.include_addresses),
-                    include_custom_objects: Ok(value.include_custom_objects),
-                    include_smart_fields: Ok(value.include_smart_fields),
-                }
-            }
-        }
-    }
 }
+/// **exports** (feature `exports`): Exports of leads and opportunities. See [`crate::exports`].
 impl Client {
     /**List all the exports
 
@@ -374,37 +253,24 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ExportsCreateLead<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateExportFlags, String>,
+        body: Result<::serde_json::Value, String>,
     }
     impl<'a> ExportsCreateLead<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateExportFlags>,
-            <V as std::convert::TryInto<
-                types::CreateExportFlags,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::serde_json::Value>,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CreateExportFlags` for body failed: {}", s)
+                .map_err(|_| {
+                    "conversion to `:: serde_json :: Value` for body failed".to_string()
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateExportFlags,
-            ) -> types::builder::CreateExportFlags,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/export/lead/`
@@ -415,11 +281,7 @@ pub mod builder {
             Error<crate::ErrorBody>,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateExportFlags::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/export/lead/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -473,37 +335,24 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ExportsCreateOpportunity<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateExportFlags, String>,
+        body: Result<::serde_json::Value, String>,
     }
     impl<'a> ExportsCreateOpportunity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateExportFlags>,
-            <V as std::convert::TryInto<
-                types::CreateExportFlags,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::serde_json::Value>,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CreateExportFlags` for body failed: {}", s)
+                .map_err(|_| {
+                    "conversion to `:: serde_json :: Value` for body failed".to_string()
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CreateExportFlags,
-            ) -> types::builder::CreateExportFlags,
-        {
-            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/export/opportunity/`
@@ -514,11 +363,7 @@ pub mod builder {
             Error<crate::ErrorBody>,
         > {
             let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateExportFlags::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/export/opportunity/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]

@@ -22,10 +22,12 @@ pub mod types {
         pub object_id: ::std::string::String,
         pub object_type: RunFieldEnrichmentObjectType,
         pub organization_id: ::std::string::String,
-        #[serde(default)]
-        pub overwrite_existing_value: bool,
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub set_new_value: bool,
+        ///Close's default: `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub overwrite_existing_value: ::std::option::Option<bool>,
+        ///Close's default: `true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub set_new_value: ::std::option::Option<bool>,
     }
     impl RunFieldEnrichment {
         pub fn builder() -> builder::RunFieldEnrichment {
@@ -109,8 +111,14 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            overwrite_existing_value: ::std::result::Result<bool, ::std::string::String>,
-            set_new_value: ::std::result::Result<bool, ::std::string::String>,
+            overwrite_existing_value: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            set_new_value: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RunFieldEnrichment {
             fn default() -> Self {
@@ -122,7 +130,7 @@ pub mod types {
                         "no value supplied for organization_id".to_string(),
                     ),
                     overwrite_existing_value: Ok(Default::default()),
-                    set_new_value: Ok(super::defaults::default_bool::<true>()),
+                    set_new_value: Ok(Default::default()),
                 }
             }
         }
@@ -179,7 +187,7 @@ pub mod types {
             }
             pub fn overwrite_existing_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.overwrite_existing_value = value
@@ -193,7 +201,7 @@ pub mod types {
             }
             pub fn set_new_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.set_new_value = value
@@ -232,13 +240,8 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    pub(super) mod defaults {
-        pub(super) fn default_bool<const V: bool>() -> bool {
-            V
-        }
-    }
 }
+/// **field-enrichment** (feature `field-enrichment`): AI enrichment of a field on a lead or contact. See [`crate::field_enrichment`].
 impl Client {
     /**Enrich a specific field on a lead or contact using AI
 

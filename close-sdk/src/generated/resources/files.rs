@@ -94,6 +94,7 @@ pub mod types {
         }
     }
 }
+/// **files** (feature `files`): File uploads (signed S3 POSTs). See [`crate::files`].
 impl Client {
     /**Generate a signed S3 POST
 

@@ -353,6 +353,7 @@ pub mod types {
         }
     }
 }
+/// **groups** (feature `groups`): Groups of users and their members. See [`crate::groups`].
 impl Client {
     /**List Groups for your organization
 

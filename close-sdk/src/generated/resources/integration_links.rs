@@ -562,6 +562,7 @@ pub mod types {
         }
     }
 }
+/// **integration-links** (feature `integration-links`): Integration links shown on leads, contacts and opportunities. See [`crate::integration_links`].
 impl Client {
     /**Get all integration links for your organization
 

@@ -15,6 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
+/// **lead-statuses** (feature `lead-statuses`): Lead statuses. See [`crate::lead_statuses`].
 impl Client {
     /**List lead statuses for your organization
 

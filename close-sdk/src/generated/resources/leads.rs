@@ -75,6 +75,8 @@ pub mod types {
         pub updated_by_name: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl Lead {
         pub fn builder() -> builder::Lead {
@@ -236,6 +238,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Lead {
             fn default() -> Self {
@@ -271,6 +277,7 @@ pub mod types {
                     updated_by: Err("no value supplied for updated_by".to_string()),
                     updated_by_name: Ok(Default::default()),
                     url: Err("no value supplied for url".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -651,6 +658,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Lead> for super::Lead {
             type Error = super::error::ConversionError;
@@ -687,6 +708,7 @@ pub mod types {
                     updated_by: value.updated_by?,
                     updated_by_name: value.updated_by_name?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -722,6 +744,7 @@ pub mod types {
                     updated_by: Ok(value.updated_by),
                     updated_by_name: Ok(value.updated_by_name),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -966,6 +989,7 @@ pub mod types {
         }
     }
 }
+/// **leads** (feature `leads`): Leads: the companies or organizations you sell to. See [`crate::leads`].
 impl Client {
     /**List Leads
 

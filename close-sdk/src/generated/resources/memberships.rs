@@ -691,6 +691,7 @@ pub mod types {
         }
     }
 }
+/// **memberships** (feature `memberships`): Memberships: a user's place in an organization, their role and settings. See [`crate::memberships`].
 impl Client {
     /**Bulk update memberships
 

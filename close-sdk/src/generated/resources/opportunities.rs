@@ -18,8 +18,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AttachmentIn {
-        #[serde(default)]
-        pub content_type: ::std::string::String,
+        ///Close's default: `""`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_type: ::std::option::Option<::std::string::String>,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
     }
@@ -29,7 +30,7 @@ pub mod types {
         }
     }
     ///`CreateOpportunity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateOpportunity {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -64,6 +65,8 @@ pub mod types {
         pub value: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_period: ::std::option::Option<crate::types::OpportunityValuePeriod>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateOpportunity {
         pub fn builder() -> builder::CreateOpportunity {
@@ -87,7 +90,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AttachmentIn {
             content_type: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             filename: ::std::result::Result<
@@ -108,7 +111,7 @@ pub mod types {
         impl AttachmentIn {
             pub fn content_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content_type = value
@@ -224,6 +227,10 @@ pub mod types {
                 ::std::option::Option<crate::types::OpportunityValuePeriod>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateOpportunity {
             fn default() -> Self {
@@ -242,6 +249,7 @@ pub mod types {
                     user_id: Ok(Default::default()),
                     value: Ok(Default::default()),
                     value_period: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -422,6 +430,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateOpportunity> for super::CreateOpportunity {
             type Error = super::error::ConversionError;
@@ -443,6 +465,7 @@ pub mod types {
                     user_id: value.user_id?,
                     value: value.value?,
                     value_period: value.value_period?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -463,6 +486,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     value: Ok(value.value),
                     value_period: Ok(value.value_period),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -529,6 +553,7 @@ pub mod types {
         }
     }
 }
+/// **opportunities** (feature `opportunities`): Opportunities: potential deals on a lead. See [`crate::opportunities`].
 impl Client {
     /**List or filter opportunities
 

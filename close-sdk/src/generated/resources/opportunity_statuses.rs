@@ -15,6 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
+/// **opportunity-statuses** (feature `opportunity-statuses`): Opportunity statuses. See [`crate::opportunity_statuses`].
 impl Client {
     /**List opportunity statuses for your organization
 

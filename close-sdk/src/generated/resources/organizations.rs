@@ -308,6 +308,7 @@ pub mod types {
         }
     }
 }
+/// **organizations** (feature `organizations`): The organization and its settings. See [`crate::organizations`].
 impl Client {
     /**Get an organization's details
 

@@ -677,6 +677,7 @@ pub mod types {
         }
     }
 }
+/// **outcomes** (feature `outcomes`): Call and meeting outcomes. See [`crate::outcomes`].
 impl Client {
     /**List or filter outcomes
 

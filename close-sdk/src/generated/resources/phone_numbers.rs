@@ -85,9 +85,9 @@ pub mod types {
         pub carrier_type: ::std::option::Option<CreatePhoneNumberRequestCarrierType>,
         ///A two letter ISO country code (e.g. `US` for United States).
         pub country: ::std::string::String,
-        ///A string with the phone number prefix or area code, not including the country code.
-        #[serde(default)]
-        pub prefix: ::std::string::String,
+        ///A string with the phone number prefix or area code, not including the country code. Close's default: `""`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub prefix: ::std::option::Option<::std::string::String>,
         pub sharing: PhoneNumberSharing,
         ///By default, MMS-capable numbers are rented if Close supports MMS for the given country. Renting an MMS-capable number can be forced by setting this flag to `true`. If set to `false`, certain prefixes that don't support MMS can be rented in countries where Close supports MMS. In most scenarios, this flag should not be passed. When you request an MMS number, you must set `with_sms` to `true` as well.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -265,6 +265,9 @@ pub mod types {
         pub forward_to: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub forward_to_enabled: ::std::option::Option<bool>,
+        ///How long an inbound call rings before it is forwarded or sent to voicemail, in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inbound_ring_duration: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -636,7 +639,10 @@ pub mod types {
                 ::std::string::String,
             >,
             country: ::std::result::Result<::std::string::String, ::std::string::String>,
-            prefix: ::std::result::Result<::std::string::String, ::std::string::String>,
+            prefix: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             sharing: ::std::result::Result<
                 super::PhoneNumberSharing,
                 ::std::string::String,
@@ -704,7 +710,7 @@ pub mod types {
             }
             pub fn prefix<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.prefix = value
@@ -947,6 +953,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            inbound_ring_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             label: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -973,6 +983,7 @@ pub mod types {
                 Self {
                     forward_to: Ok(Default::default()),
                     forward_to_enabled: Ok(Default::default()),
+                    inbound_ring_duration: Ok(Default::default()),
                     label: Ok(Default::default()),
                     participants: Ok(Default::default()),
                     phone_numbers: Ok(Default::default()),
@@ -1004,6 +1015,20 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for forward_to_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn inbound_ring_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inbound_ring_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inbound_ring_duration: {e}"
                         )
                     });
                 self
@@ -1081,6 +1106,7 @@ pub mod types {
                 Ok(Self {
                     forward_to: value.forward_to?,
                     forward_to_enabled: value.forward_to_enabled?,
+                    inbound_ring_duration: value.inbound_ring_duration?,
                     label: value.label?,
                     participants: value.participants?,
                     phone_numbers: value.phone_numbers?,
@@ -1094,6 +1120,7 @@ pub mod types {
                 Self {
                     forward_to: Ok(value.forward_to),
                     forward_to_enabled: Ok(value.forward_to_enabled),
+                    inbound_ring_duration: Ok(value.inbound_ring_duration),
                     label: Ok(value.label),
                     participants: Ok(value.participants),
                     phone_numbers: Ok(value.phone_numbers),
@@ -1104,6 +1131,7 @@ pub mod types {
         }
     }
 }
+/// **phone-numbers** (feature `phone-numbers`): Phone numbers of the organization and blocked phone numbers. See [`crate::phone_numbers`].
 impl Client {
     /**List Blocked Phone Numbers
 

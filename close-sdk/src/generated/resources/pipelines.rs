@@ -15,6 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
+/// **pipelines** (feature `pipelines`): Opportunity pipelines. See [`crate::pipelines`].
 impl Client {
     /**List Pipelines for your organization
 

@@ -710,6 +710,7 @@ pub mod types {
         }
     }
 }
+/// **playbooks** (feature `playbooks`): Playbooks. See [`crate::playbooks`].
 impl Client {
     /**List or filter playbooks
 

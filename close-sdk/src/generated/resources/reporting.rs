@@ -80,6 +80,7 @@ pub mod types {
         }
     }
 }
+/// **reporting** (feature `reporting`): Activity, funnel, sent-email and status-change reports. See [`crate::reporting`].
 impl Client {
     /**Get an activity report
 

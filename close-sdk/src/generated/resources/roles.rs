@@ -621,6 +621,7 @@ pub mod types {
         }
     }
 }
+/// **roles** (feature `roles`): Roles and their permissions. See [`crate::roles`].
 impl Client {
     /**List all the roles defined for your organization
 

@@ -15,6 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
 }
+/// **scheduling-links** (feature `scheduling-links`): Scheduling links for booking meetings. See [`crate::scheduling_links`].
 impl Client {
     /**List User Scheduling Links
 

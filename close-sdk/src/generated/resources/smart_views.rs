@@ -729,6 +729,7 @@ pub mod types {
         }
     }
 }
+/// **smart-views** (feature `smart-views`): Smart views: saved lead and contact searches. See [`crate::smart_views`].
 impl Client {
     /**List Smart Views
 

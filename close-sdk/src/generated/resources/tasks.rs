@@ -21,7 +21,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assigned_to: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<BulkUpdateNotificationsDate>,
+        pub date: ::std::option::Option<crate::DateOrTimestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_complete: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -36,50 +36,6 @@ pub mod types {
     impl BulkUpdateNotifications {
         pub fn builder() -> builder::BulkUpdateNotifications {
             Default::default()
-        }
-    }
-    ///`BulkUpdateNotificationsDate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct BulkUpdateNotificationsDate(pub crate::DateOrTimestamp);
-    impl ::std::ops::Deref for BulkUpdateNotificationsDate {
-        type Target = crate::DateOrTimestamp;
-        fn deref(&self) -> &crate::DateOrTimestamp {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<BulkUpdateNotificationsDate> for crate::DateOrTimestamp {
-        fn from(value: BulkUpdateNotificationsDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<crate::DateOrTimestamp> for BulkUpdateNotificationsDate {
-        fn from(value: crate::DateOrTimestamp) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for BulkUpdateNotificationsDate {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for BulkUpdateNotificationsDate {
-        type Err = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BulkUpdateNotificationsDate {
-        type Error = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for BulkUpdateNotificationsDate {
-        type Error = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
         }
     }
     ///`NotificationResolution`
@@ -207,9 +163,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<UpdateNotificationDate>,
+        pub date: ::std::option::Option<crate::DateOrTimestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub due_date: ::std::option::Option<UpdateNotificationDueDate>,
+        pub due_date: ::std::option::Option<crate::DateOrTimestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_complete: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -230,94 +186,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateNotificationDate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateNotificationDate(pub crate::DateOrTimestamp);
-    impl ::std::ops::Deref for UpdateNotificationDate {
-        type Target = crate::DateOrTimestamp;
-        fn deref(&self) -> &crate::DateOrTimestamp {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateNotificationDate> for crate::DateOrTimestamp {
-        fn from(value: UpdateNotificationDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<crate::DateOrTimestamp> for UpdateNotificationDate {
-        fn from(value: crate::DateOrTimestamp) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for UpdateNotificationDate {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for UpdateNotificationDate {
-        type Err = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateNotificationDate {
-        type Error = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for UpdateNotificationDate {
-        type Error = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    ///`UpdateNotificationDueDate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct UpdateNotificationDueDate(pub crate::DateOrTimestamp);
-    impl ::std::ops::Deref for UpdateNotificationDueDate {
-        type Target = crate::DateOrTimestamp;
-        fn deref(&self) -> &crate::DateOrTimestamp {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateNotificationDueDate> for crate::DateOrTimestamp {
-        fn from(value: UpdateNotificationDueDate) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<crate::DateOrTimestamp> for UpdateNotificationDueDate {
-        fn from(value: crate::DateOrTimestamp) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for UpdateNotificationDueDate {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for UpdateNotificationDueDate {
-        type Err = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateNotificationDueDate {
-        type Error = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for UpdateNotificationDueDate {
-        type Error = <crate::DateOrTimestamp as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -327,7 +195,7 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<super::BulkUpdateNotificationsDate>,
+                ::std::option::Option<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             is_complete: ::std::result::Result<
@@ -380,7 +248,7 @@ pub mod types {
             pub fn date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BulkUpdateNotificationsDate>,
+                    ::std::option::Option<crate::DateOrTimestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -506,11 +374,11 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<super::UpdateNotificationDate>,
+                ::std::option::Option<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             due_date: ::std::result::Result<
-                ::std::option::Option<super::UpdateNotificationDueDate>,
+                ::std::option::Option<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             is_complete: ::std::result::Result<
@@ -615,7 +483,7 @@ pub mod types {
             pub fn date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateNotificationDate>,
+                    ::std::option::Option<crate::DateOrTimestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -629,7 +497,7 @@ pub mod types {
             pub fn due_date<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateNotificationDueDate>,
+                    ::std::option::Option<crate::DateOrTimestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -772,6 +640,7 @@ pub mod types {
         }
     }
 }
+/// **tasks** (feature `tasks`): Tasks. See [`crate::tasks`].
 impl Client {
     /**List or filter tasks
 

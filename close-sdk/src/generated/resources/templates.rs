@@ -833,6 +833,7 @@ pub mod types {
         }
     }
 }
+/// **templates** (feature `templates`): Email and SMS templates. See [`crate::templates`].
 impl Client {
     /**List email templates
 

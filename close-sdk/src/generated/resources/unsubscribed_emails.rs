@@ -69,6 +69,7 @@ pub mod types {
         }
     }
 }
+/// **unsubscribed-emails** (feature `unsubscribed-emails`): Unsubscribed email addresses. See [`crate::unsubscribed_emails`].
 impl Client {
     /**List all unsubscribed emails
 

@@ -1079,6 +1079,7 @@ pub mod types {
         }
     }
 }
+/// **users** (feature `users`): Users: you, and the users of your organizations. See [`crate::users`].
 impl Client {
     /**Fetch information about yourself
 

@@ -24,11 +24,143 @@ pub mod types {
         >,
         pub events: ::std::vec::Vec<WebhookSubscriptionEvent>,
         pub url: ::std::string::String,
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub verify_ssl: bool,
+        ///Close's default: `true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub verify_ssl: ::std::option::Option<bool>,
     }
     impl CreateWebhook {
         pub fn builder() -> builder::CreateWebhook {
+            Default::default()
+        }
+    }
+    ///Changes to a webhook subscription; only the fields present are changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateWebhook {
+        ///The events to subscribe to (`object_type` and `action` from the event log).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<WebhookSubscriptionEvent>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<WebhookStatus>,
+        ///Destination URL for the webhook subscription.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Verify the SSL certificate of the destination URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub verify_ssl: ::std::option::Option<bool>,
+    }
+    impl UpdateWebhook {
+        pub fn builder() -> builder::UpdateWebhook {
+            Default::default()
+        }
+    }
+    ///`WebhookStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum WebhookStatus {
+        #[serde(rename = "active")]
+        Active,
+        #[serde(rename = "paused")]
+        Paused,
+    }
+    impl ::std::fmt::Display for WebhookStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("active"),
+                Self::Paused => f.write_str("paused"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WebhookStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "active" => Ok(Self::Active),
+                "paused" => Ok(Self::Paused),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebhookStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebhookStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A webhook subscription: where Close sends which events.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct WebhookSubscription {
+        ///Delivery counters.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub counters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///ID of the user who created it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///When it was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///When it was last updated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        ///The events subscribed to.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<WebhookSubscriptionEvent>,
+        ///e.g. `healthy`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub health_status: ::std::option::Option<::std::string::String>,
+        ///Subscription ID (`whsub_…`).
+        pub id: ::std::string::String,
+        ///The latest delivery error, if any.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub latest_error: ::std::option::Option<::std::string::String>,
+        ///Why the subscription is paused, e.g. `api`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pause_reason: ::std::option::Option<::std::string::String>,
+        ///Recent consecutive failed delivery buckets.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recent_consecutive_fail_buckets_cnt: ::std::option::Option<i64>,
+        ///Key for verifying the signature of deliveries.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature_key: ::std::option::Option<::std::string::String>,
+        ///e.g. `active`, `paused`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///ID of the user who last updated it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Destination URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Whether the destination's SSL certificate is verified.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub verify_ssl: ::std::option::Option<bool>,
+    }
+    impl WebhookSubscription {
+        pub fn builder() -> builder::WebhookSubscription {
             Default::default()
         }
     }
@@ -63,7 +195,10 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            verify_ssl: ::std::result::Result<bool, ::std::string::String>,
+            verify_ssl: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateWebhook {
             fn default() -> Self {
@@ -71,7 +206,7 @@ pub mod types {
                     event_filter: Ok(Default::default()),
                     events: Err("no value supplied for events".to_string()),
                     url: Err("no value supplied for url".to_string()),
-                    verify_ssl: Ok(super::defaults::default_bool::<true>()),
+                    verify_ssl: Ok(Default::default()),
                 }
             }
         }
@@ -120,7 +255,7 @@ pub mod types {
             }
             pub fn verify_ssl<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.verify_ssl = value
@@ -149,6 +284,426 @@ pub mod types {
                 Self {
                     event_filter: Ok(value.event_filter),
                     events: Ok(value.events),
+                    url: Ok(value.url),
+                    verify_ssl: Ok(value.verify_ssl),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateWebhook {
+            events: ::std::result::Result<
+                ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::WebhookStatus>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            verify_ssl: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateWebhook {
+            fn default() -> Self {
+                Self {
+                    events: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    verify_ssl: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateWebhook {
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for events: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WebhookStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn verify_ssl<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_ssl = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for verify_ssl: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateWebhook> for super::UpdateWebhook {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateWebhook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    events: value.events?,
+                    status: value.status?,
+                    url: value.url?,
+                    verify_ssl: value.verify_ssl?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateWebhook> for UpdateWebhook {
+            fn from(value: super::UpdateWebhook) -> Self {
+                Self {
+                    events: Ok(value.events),
+                    status: Ok(value.status),
+                    url: Ok(value.url),
+                    verify_ssl: Ok(value.verify_ssl),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookSubscription {
+            counters: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<
+                ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                ::std::string::String,
+            >,
+            health_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            latest_error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pause_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recent_consecutive_fail_buckets_cnt: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            signature_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            verify_ssl: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebhookSubscription {
+            fn default() -> Self {
+                Self {
+                    counters: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    events: Ok(Default::default()),
+                    health_status: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    latest_error: Ok(Default::default()),
+                    pause_reason: Ok(Default::default()),
+                    recent_consecutive_fail_buckets_cnt: Ok(Default::default()),
+                    signature_key: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    verify_ssl: Ok(Default::default()),
+                }
+            }
+        }
+        impl WebhookSubscription {
+            pub fn counters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.counters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for counters: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for events: {e}")
+                    });
+                self
+            }
+            pub fn health_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.health_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for health_status: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn latest_error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for latest_error: {e}")
+                    });
+                self
+            }
+            pub fn pause_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_reason: {e}")
+                    });
+                self
+            }
+            pub fn recent_consecutive_fail_buckets_cnt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recent_consecutive_fail_buckets_cnt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for recent_consecutive_fail_buckets_cnt: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn signature_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for signature_key: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn verify_ssl<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verify_ssl = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for verify_ssl: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookSubscription>
+        for super::WebhookSubscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookSubscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    counters: value.counters?,
+                    created_by: value.created_by?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    events: value.events?,
+                    health_status: value.health_status?,
+                    id: value.id?,
+                    latest_error: value.latest_error?,
+                    pause_reason: value.pause_reason?,
+                    recent_consecutive_fail_buckets_cnt: value
+                        .recent_consecutive_fail_buckets_cnt?,
+                    signature_key: value.signature_key?,
+                    status: value.status?,
+                    updated_by: value.updated_by?,
+                    url: value.url?,
+                    verify_ssl: value.verify_ssl?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookSubscription> for WebhookSubscription {
+            fn from(value: super::WebhookSubscription) -> Self {
+                Self {
+                    counters: Ok(value.counters),
+                    created_by: Ok(value.created_by),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    events: Ok(value.events),
+                    health_status: Ok(value.health_status),
+                    id: Ok(value.id),
+                    latest_error: Ok(value.latest_error),
+                    pause_reason: Ok(value.pause_reason),
+                    recent_consecutive_fail_buckets_cnt: Ok(
+                        value.recent_consecutive_fail_buckets_cnt,
+                    ),
+                    signature_key: Ok(value.signature_key),
+                    status: Ok(value.status),
+                    updated_by: Ok(value.updated_by),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
                 }
@@ -243,13 +798,8 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    pub(super) mod defaults {
-        pub(super) fn default_bool<const V: bool>() -> bool {
-            V
-        }
-    }
 }
+/// **webhooks** (feature `webhooks`): Webhook subscriptions. See [`crate::webhooks`].
 impl Client {
     /**List Webhook subscriptions
 
@@ -456,10 +1006,7 @@ pub mod builder {
         ///Sends a `POST` request to `/webhook/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WebhookSubscription>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -543,10 +1090,7 @@ pub mod builder {
         ///Sends a `GET` request to `/webhook/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WebhookSubscription>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -604,14 +1148,14 @@ pub mod builder {
     pub struct WebhooksUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateWebhook, String>,
     }
     impl<'a> WebhooksUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -628,25 +1172,37 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateWebhook>,
+            <V as std::convert::TryInto<types::UpdateWebhook>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateWebhook` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateWebhook,
+            ) -> types::builder::UpdateWebhook,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/webhook/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::WebhookSubscription>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateWebhook::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/webhook/{}/", client.baseurl, encode_path(& id.to_string()),
             );

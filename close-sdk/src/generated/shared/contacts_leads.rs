@@ -75,6 +75,8 @@ pub mod types {
         pub updated_by: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub urls: ::std::vec::Vec<ContactUrl>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl Contact {
         pub fn builder() -> builder::Contact {
@@ -724,6 +726,10 @@ pub mod types {
                 ::std::vec::Vec<super::ContactUrl>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Contact {
             fn default() -> Self {
@@ -749,6 +755,7 @@ pub mod types {
                     title: Err("no value supplied for title".to_string()),
                     updated_by: Err("no value supplied for updated_by".to_string()),
                     urls: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -991,6 +998,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Contact> for super::Contact {
             type Error = super::error::ConversionError;
@@ -1017,6 +1038,7 @@ pub mod types {
                     title: value.title?,
                     updated_by: value.updated_by?,
                     urls: value.urls?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1044,6 +1066,7 @@ pub mod types {
                     title: Ok(value.title),
                     updated_by: Ok(value.updated_by),
                     urls: Ok(value.urls),
+                    extra: Ok(value.extra),
                 }
             }
         }

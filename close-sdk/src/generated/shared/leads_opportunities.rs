@@ -114,6 +114,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value_formatted: ::std::option::Option<::std::string::String>,
         pub value_period: OpportunityValuePeriod,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl Opportunity {
         pub fn builder() -> builder::Opportunity {
@@ -842,6 +844,10 @@ pub mod types {
                 super::OpportunityValuePeriod,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Opportunity {
             fn default() -> Self {
@@ -893,6 +899,7 @@ pub mod types {
                     value_currency: Ok(Default::default()),
                     value_formatted: Ok(Default::default()),
                     value_period: Err("no value supplied for value_period".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1403,6 +1410,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Opportunity> for super::Opportunity {
             type Error = super::error::ConversionError;
@@ -1449,6 +1470,7 @@ pub mod types {
                     value_currency: value.value_currency?,
                     value_formatted: value.value_formatted?,
                     value_period: value.value_period?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1494,6 +1516,7 @@ pub mod types {
                     value_currency: Ok(value.value_currency),
                     value_formatted: Ok(value.value_formatted),
                     value_period: Ok(value.value_period),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -107,6 +107,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub forward_to_formatted: ::std::option::Option<::std::string::String>,
         pub id: ::std::string::String,
+        ///How long an inbound call rings before it is forwarded or sent to voicemail, in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inbound_ring_duration: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_group_number: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -316,6 +319,10 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            inbound_ring_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             is_group_number: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -415,6 +422,7 @@ pub mod types {
                     forward_to_enabled: Ok(Default::default()),
                     forward_to_formatted: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
+                    inbound_ring_duration: Ok(Default::default()),
                     is_group_number: Ok(Default::default()),
                     is_premium: Ok(Default::default()),
                     is_verified: Ok(Default::default()),
@@ -576,6 +584,20 @@ pub mod types {
                 self.id = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn inbound_ring_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inbound_ring_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inbound_ring_duration: {e}"
+                        )
+                    });
                 self
             }
             pub fn is_group_number<T>(mut self, value: T) -> Self
@@ -870,6 +892,7 @@ pub mod types {
                     forward_to_enabled: value.forward_to_enabled?,
                     forward_to_formatted: value.forward_to_formatted?,
                     id: value.id?,
+                    inbound_ring_duration: value.inbound_ring_duration?,
                     is_group_number: value.is_group_number?,
                     is_premium: value.is_premium?,
                     is_verified: value.is_verified?,
@@ -908,6 +931,7 @@ pub mod types {
                     forward_to_enabled: Ok(value.forward_to_enabled),
                     forward_to_formatted: Ok(value.forward_to_formatted),
                     id: Ok(value.id),
+                    inbound_ring_duration: Ok(value.inbound_ring_duration),
                     is_group_number: Ok(value.is_group_number),
                     is_premium: Ok(value.is_premium),
                     is_verified: Ok(value.is_verified),

@@ -1,0 +1,24 @@
+//! Feature `pipelines` end to end over loopback: `POST /pipeline/` through
+//! `Client::pipelines_create`: method, exact path, the API key's `Authorization` header,
+//! the documented request body, and decoding of Close's documented response example
+//! (`openapi/upstream/examples/close-pipelines-api-openapi.yml`, carried into `openapi/close.json`).
+
+use close_sdk_tests::resources::*;
+use close_sdk_tests::*;
+use httpmock::prelude::*;
+
+#[tokio::test]
+async fn pipelines_create_sends_the_request_and_decodes_the_documented_example() {
+    let server = MockServer::start_async().await;
+    let request = request_example("post", "/pipeline/");
+    let example = response_example("post", "/pipeline/");
+    let mock = expect_call(&server, POST, "/pipeline/", Some(&request), 201, &example).await;
+    let response = api_key_client(&server)
+        .pipelines_create()
+        .body(request.clone())
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(serde_json::Value::Object(response.into_inner()), example);
+}
