@@ -101,6 +101,7 @@ pub fn run_progenitor(doc: &Value, settings: &GenerationSettings, what: &str) ->
         .with_context(|| format!("progenitor produced code that does not parse ({what})"))?;
     gate_json_schema_derives(&mut file);
     drop_api_version_header(&mut file);
+    mark_untagged_code_blocks_text(&mut file);
     Ok(file)
 }
 
@@ -210,9 +211,74 @@ pub fn drop_api_version_header(file: &mut syn::File) {
     Drop.visit_file_mut(file);
 }
 
+/// Marks the code blocks in Close's prose (descriptions carried into doc comments) that have no
+/// language as `text`: rustdoc would otherwise compile each as a Rust doctest (they are JSON,
+/// query syntax, URLs).
+pub fn mark_untagged_code_blocks_text(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+
+    struct Mark;
+    impl VisitMut for Mark {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if !attr.path().is_ident("doc") {
+                return;
+            }
+            let syn::Meta::NameValue(nv) = &mut attr.meta else {
+                return;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) = &mut nv.value
+            else {
+                return;
+            };
+            let text = lit.value();
+            let marked = mark_fences(&text);
+            if marked != text {
+                *lit = syn::LitStr::new(&marked, lit.span());
+            }
+        }
+    }
+    Mark.visit_file_mut(file);
+}
+
+/// `text` with every opening code fence that has no info string given `text`.
+pub fn mark_fences(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_block = false;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if !in_block && info.trim().is_empty() {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str("```text");
+                in_block = true;
+                continue;
+            }
+            in_block = !in_block;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn untagged_fences_become_text_and_tagged_ones_stay() {
+        let doc =
+            "Set it:\n```\n{ \"a\": null }\n```\nthen\n```ignore\nlet x = 1;\n```\n  ```\nb\n  ```";
+        assert_eq!(
+            mark_fences(doc),
+            "Set it:\n```text\n{ \"a\": null }\n```\nthen\n```ignore\nlet x = 1;\n```\n  ```text\nb\n  ```"
+        );
+    }
 
     #[test]
     fn the_api_version_header_is_not_generated() {

@@ -733,11 +733,11 @@ let response = client.opportunities_get()
 
 - See description for `custom.FIELD_ID` in `POST /opportunity/` above.
 - Additionally, you can unset a single field by using `{ "custom.FIELD_ID": null }`, e.g.:
-```
+```text
 { "custom.cf_v6S011I6MqcbVvB2FA5Nk8dr5MkL8sWuCiG8cUleO9c": null }
 ```
 If you're trying to update a custom field and that custom field accepts multiple values, you can also specify `.add` or `.remove` as part of the field key to add/remove a single value to/from a list of values, e.g.:
-```
+```text
 { "custom.cf_v6S011I6MqcbVvB2FA5Nk8dr5MkL8sWuCiG8cUleO9c.add": "Wednesday" }
 ```
 
