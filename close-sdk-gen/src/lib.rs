@@ -23,6 +23,7 @@
 
 pub mod api_surface;
 pub mod codegen;
+pub mod coverage;
 pub mod examples;
 pub mod features;
 pub mod json;

@@ -17,52 +17,58 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use clap::Args;
 use serde_json::json;
 
 /// Crates that belong to the generator side and must never reach a user's build.
 const GENERATOR_CRATES: [&str; 4] = ["progenitor", "progenitor-impl", "typify", "typify-impl"];
 /// Most repetitions `--repeat` accepts (each is two clean builds).
-const MAX_REPEAT: usize = 10;
+const MAX_REPEAT: i64 = 10;
 
-/// The `bench` command line.
-pub fn run(args: &[&str], root: &Path) -> Result<ExitCode> {
+/// `bench` flags. With neither `--build-time` nor `--generate`: the runtime benchmarks.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Runtime benchmarks: fewer iterations, for CI.
+    #[arg(long)]
+    quick: bool,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Clean debug build of a minimal downstream binary, close-sdk vs reqwest.
+    #[arg(long, conflicts_with = "generate")]
+    build_time: bool,
+    /// With --build-time: clean builds of each program (median reported).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=MAX_REPEAT))]
+    repeat: u8,
+    /// Warm `cargo xtask generate` time and byte-identical output across runs.
+    #[arg(long)]
+    generate: bool,
+}
+
+/// Runs `bench`.
+pub fn run(args: &BenchArgs, root: &Path) -> Result<ExitCode> {
+    let repeat = usize::from(args.repeat);
+    if args.build_time {
+        return build_times(root, repeat, args.json);
+    }
+    if args.generate {
+        return generate_times(root, args.json);
+    }
+    // The runtime benchmarks take --quick and --json themselves.
     let mut passthrough: Vec<&str> = Vec::new();
-    let (mut build_time, mut generate, mut as_json) = (false, false, false);
-    let mut repeat = 1usize;
-    let mut rest = args.iter();
-    while let Some(&arg) = rest.next() {
-        match arg {
-            "--quick" => passthrough.push(arg),
-            "--json" => {
-                as_json = true;
-                passthrough.push(arg);
-            }
-            "--build-time" => build_time = true,
-            "--generate" => generate = true,
-            "--repeat" => {
-                repeat = rest
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| (1..=MAX_REPEAT).contains(n))
-                    .with_context(|| format!("--repeat takes a number from 1 to {MAX_REPEAT}"))?;
-            }
-            other => bail!("unknown bench argument {other:?} (see `cargo xtask help`)"),
-        }
+    if args.quick {
+        passthrough.push("--quick");
     }
-    match (build_time, generate) {
-        (true, true) => bail!("--build-time and --generate are separate runs"),
-        (true, false) => build_times(root, repeat, as_json),
-        (false, true) => generate_times(root, as_json),
-        (false, false) => {
-            let status = Command::new(cargo())
-                .current_dir(root)
-                .args(["run", "--release", "--package", "close-sdk-bench", "--"])
-                .args(&passthrough)
-                .status()
-                .context("running cargo")?;
-            Ok(exit_code(status.code()))
-        }
+    if args.json {
+        passthrough.push("--json");
     }
+    let status = Command::new(cargo())
+        .current_dir(root)
+        .args(["run", "--release", "--package", "close-sdk-bench", "--"])
+        .args(&passthrough)
+        .status()
+        .context("running cargo")?;
+    Ok(exit_code(status.code()))
 }
 
 /// The cargo that runs this xtask.

@@ -1,47 +1,60 @@
-//! Project tasks: `cargo xtask <command>`.
+//! Project tasks: `cargo xtask <command>`; `cargo xtask help <command>` (or `<command> --help`)
+//! says what each takes.
 //!
-//! - `generate`: write `openapi/close.json` and `close-sdk/src/generated/client.rs` from the pinned
-//!   upstream spec and the overlay.
-//! - `generate --check`: regenerate in memory and fail with a diff if anything checked in is stale.
-//! - `spec diff`: compare a new upstream document with the pinned copy (see [`spec`]).
-//! - `spec update`: replace the pinned copy, re-apply the overlay and regenerate.
+//! - `generate`: write `openapi/close.json` and `close-sdk/src/generated/` from the pinned
+//!   upstream spec and the overlay; `--check` fails with a diff if anything checked in is stale.
+//! - `spec diff` / `spec update`: spec drift against the pinned copy (see [`spec`]).
 //! - `bench`: runtime benchmarks against hand-written reqwest, build and generation times (see
 //!   [`bench`] and BENCHMARKS.md).
+//! - `coverage`: which operations are reachable under which feature, and which are typed (see
+//!   [`coverage`]); writes and checks README's generated tables.
+//!
+//! Exit codes: 0 success, 1 a check failed (`spec diff` past `--fail-on`, `generate --check` or
+//! `coverage --check-readme` stale), 2 bad input (a bad command line, an unreadable file, …).
 
 mod bench;
+mod coverage;
 mod fetch;
 mod spec;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-commands:
-  generate [--check]   regenerate openapi/close.json and close-sdk/src/generated/client.rs
-                       (--check: change nothing, exit 1 with a diff if they are stale)
-  spec diff --upstream <FILE|URL> [--format text|json] [--fail-on breaking|any]
-                       compare a new upstream OpenAPI document with the pinned copy in
-                       openapi/upstream/, scoped to the operations the SDK covers; exit 0 when no
-                       change reaches --fail-on (default breaking, where review counts as
-                       breaking; any = anything but docs), 1 when one does, 2 for bad input
-  spec update --upstream <FILE|URL> [--file NAME]
-                       replace the pinned copy NAME (default: the only one) with the new document,
-                       re-apply openapi/overlay.yaml, regenerate, and list what changed in the
-                       SDK's public API; writes nothing unless every step succeeds
+/// close-sdk's project tasks.
+#[derive(Debug, Parser)]
+#[command(
+    name = "xtask",
+    bin_name = "cargo xtask",
+    arg_required_else_help = true,
+    after_help = "Exit status: 0 success, 1 a check failed, 2 bad input."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-  spec commands also take --root DIR (default: this workspace)
-
-  bench [--quick] [--json]
-                       run close-sdk-bench in release mode: SDK vs hand-written reqwest over a
-                       loopback server (overhead, concurrency, rate-limited provisioning,
-                       allocations and CPU per call); --quick for CI, --json for one object
-  bench --build-time [--repeat N] [--json]
-                       clean debug build of a minimal downstream binary, close-sdk vs reqwest
-  bench --generate [--json]
-                       warm `cargo xtask generate` time and byte-identical output across runs
-";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate openapi/close.json and close-sdk/src/generated/ from openapi/upstream/ and
+    /// openapi/overlay.yaml.
+    Generate {
+        /// Change nothing; exit 1 with a diff if a checked-in file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Spec drift: compare or replace the pinned upstream OpenAPI document.
+    #[command(arg_required_else_help = true)]
+    Spec {
+        #[command(subcommand)]
+        command: spec::SpecCommand,
+    },
+    /// Benchmarks: SDK vs hand-written reqwest, downstream build time, generation time.
+    Bench(bench::BenchArgs),
+    /// Operations reachable per resource and feature, and which are typed; README's tables.
+    Coverage(coverage::CoverageArgs),
+}
 
 /// The workspace this xtask was built in.
 fn workspace_root() -> PathBuf {
@@ -50,22 +63,15 @@ fn workspace_root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["generate"] => generate(false),
-        ["generate", "--check"] => generate(true),
-        ["spec", rest @ ..] => spec::run(rest, &workspace_root()),
-        ["bench", rest @ ..] => bench::run(rest, &workspace_root()),
-        ["help" | "--help" | "-h"] => {
-            print!("{USAGE}");
-            Ok(ExitCode::SUCCESS)
-        }
-        _ => {
-            eprint!("{USAGE}");
-            // Exit 2: a command line we do not understand is bad input.
-            Ok(ExitCode::from(2))
-        }
+    // A bad command line: clap prints `error: …` and the usage to stderr and exits 2; `--help`
+    // and `help <command>` print to stdout and exit 0.
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Generate { check } => generate(check),
+        Command::Spec { command } => spec::run(command, &root),
+        Command::Bench(args) => bench::run(&args, &root),
+        Command::Coverage(args) => coverage::run(&args, &root),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -101,4 +107,66 @@ fn generate(check: bool) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_parses_its_documented_flags() {
+        for line in [
+            &["generate"][..],
+            &["generate", "--check"],
+            &["spec", "diff", "--upstream", "a.yml"],
+            &[
+                "spec",
+                "diff",
+                "--upstream=a.yml",
+                "--format",
+                "json",
+                "--fail-on=any",
+                "--root",
+                "/x",
+            ],
+            &["spec", "update", "--upstream", "a.yml", "--file", "b.yml"],
+            &["bench", "--quick", "--json"],
+            &["bench", "--build-time", "--repeat", "3"],
+            &["bench", "--generate", "--json"],
+            &["coverage", "--json"],
+            &["coverage", "--check-readme"],
+            &["coverage", "--write-readme"],
+            &["coverage", "--features-list"],
+        ] {
+            let argv = std::iter::once("xtask").chain(line.iter().copied());
+            if let Err(e) = Cli::try_parse_from(argv) {
+                panic!("{line:?}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_lines_are_refused() {
+        for line in [
+            &["spec", "diff"][..],
+            &["spec", "diff", "--upstream", "a", "--upstream", "b"],
+            &["spec", "diff", "--upstream", "a", "--format", "xml"],
+            &["spec", "update", "--upstream", "a", "--format", "json"],
+            &["bench", "--repeat", "0"],
+            &["bench", "--repeat", "11"],
+            &["bench", "--build-time", "--generate"],
+            &["coverage", "--check-readme", "--write-readme"],
+            &["generate", "--bogus"],
+            &["frobnicate"],
+        ] {
+            let argv = std::iter::once("xtask").chain(line.iter().copied());
+            assert!(Cli::try_parse_from(argv).is_err(), "{line:?}");
+        }
+    }
 }

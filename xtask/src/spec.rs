@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
 use close_sdk_gen::overlay::Overlay;
 use close_sdk_gen::spec_diff::{self, FailOn};
 use close_sdk_gen::upstream::Pinned;
@@ -15,96 +16,95 @@ use close_sdk_gen::{spec_update, OVERLAY, UPSTREAM_DIR};
 
 use crate::fetch::read_source;
 
+/// The `spec` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SpecCommand {
+    /// Compare a new upstream OpenAPI document with the pinned copy in openapi/upstream/.
+    ///
+    /// Scoped to the operations the SDK covers; other new operations are listed as "not
+    /// covered". Exit 0 when no change reaches --fail-on, 1 when one does, 2 for bad input (an
+    /// unreadable file, an unparsable document, an unreachable URL).
+    Diff(DiffArgs),
+    /// Replace a pinned copy with a new document, re-apply openapi/overlay.yaml, regenerate, and
+    /// list what changed in the SDK's public API.
+    ///
+    /// Writes nothing unless every step succeeds.
+    Update(UpdateArgs),
+}
+
 /// Output format of `spec diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per change, grouped by severity.
     Text,
+    /// One JSON object: changes, not_covered, overlay.
     Json,
 }
 
-/// The parsed `--flag value` pairs of a spec command.
-#[derive(Debug, Default)]
-struct Flags {
-    upstream: Option<String>,
-    format: Option<String>,
-    fail_on: Option<String>,
-    file: Option<String>,
+/// What makes `spec diff` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// A breaking or review change.
+    Breaking,
+    /// Any change but docs.
+    Any,
+}
+
+impl FailOnArg {
+    fn name(self) -> &'static str {
+        match self {
+            FailOnArg::Breaking => "breaking",
+            FailOnArg::Any => "any",
+        }
+    }
+}
+
+/// `spec diff` flags.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The new document: a file (YAML or JSON; OpenAPI 3.0, 3.1 or 3.2) or an http(s) URL.
+    #[arg(long, value_name = "FILE|URL")]
+    upstream: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 when a change reaches this severity (review counts as breaking).
+    #[arg(long, value_enum, default_value_t = FailOnArg::Breaking)]
+    fail_on: FailOnArg,
+    /// The workspace to read (default: the one this xtask was built in).
+    #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
 }
 
-impl Flags {
-    /// Parses `--name value` and `--name=value`; `allowed` lists the flags the command takes.
-    fn parse(args: &[&str], allowed: &[&str]) -> Result<Self> {
-        let mut flags = Flags::default();
-        let mut rest = args.iter();
-        while let Some(arg) = rest.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (*arg, None),
-            };
-            if !allowed.contains(&name) && name != "--root" {
-                bail!("unexpected argument {arg:?} (see `cargo xtask help`)");
-            }
-            let value = match inline {
-                Some(v) => v,
-                None => rest
-                    .next()
-                    .map(|v| v.to_string())
-                    .ok_or_else(|| anyhow!("{name} needs a value"))?,
-            };
-            let slot = match name {
-                "--upstream" => &mut flags.upstream,
-                "--format" => &mut flags.format,
-                "--fail-on" => &mut flags.fail_on,
-                "--file" => &mut flags.file,
-                _ => {
-                    flags.root = Some(PathBuf::from(value));
-                    continue;
-                }
-            };
-            if slot.replace(value).is_some() {
-                bail!("{name} given twice");
-            }
-        }
-        Ok(flags)
-    }
+/// `spec update` flags.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The new document: a file (YAML or JSON) or an http(s) URL.
+    #[arg(long, value_name = "FILE|URL")]
+    upstream: String,
+    /// The pinned copy to replace, a file name in openapi/upstream/ (default: the only one).
+    #[arg(long, value_name = "NAME")]
+    file: Option<String>,
+    /// The workspace to update (default: the one this xtask was built in).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
 
-    fn upstream(&self) -> Result<&str> {
-        self.upstream
-            .as_deref()
-            .ok_or_else(|| anyhow!("--upstream <FILE|URL> is required"))
+/// Runs a `spec` subcommand.
+pub fn run(command: SpecCommand, default_root: &Path) -> Result<ExitCode> {
+    match command {
+        SpecCommand::Diff(args) => diff(&args, args.root.as_deref().unwrap_or(default_root)),
+        SpecCommand::Update(args) => update(&args, args.root.as_deref().unwrap_or(default_root)),
     }
 }
 
-/// Runs `spec <subcommand> <flags>`.
-pub fn run(args: &[&str], default_root: &Path) -> Result<ExitCode> {
-    match args {
-        ["diff", flags @ ..] => {
-            let flags = Flags::parse(flags, &["--upstream", "--format", "--fail-on"])?;
-            diff(&flags, flags.root.as_deref().unwrap_or(default_root))
-        }
-        ["update", flags @ ..] => {
-            let flags = Flags::parse(flags, &["--upstream", "--file"])?;
-            update(&flags, flags.root.as_deref().unwrap_or(default_root))
-        }
-        _ => bail!(
-            "usage: cargo xtask spec diff|update --upstream <FILE|URL> … (see `cargo xtask help`)"
-        ),
-    }
-}
-
-fn diff(flags: &Flags, root: &Path) -> Result<ExitCode> {
-    let format = match flags.format.as_deref() {
-        None | Some("text") => Format::Text,
-        Some("json") => Format::Json,
-        Some(other) => bail!("--format must be text or json, not {other:?}"),
+fn diff(args: &DiffArgs, root: &Path) -> Result<ExitCode> {
+    let format = args.format;
+    let fail_on = match args.fail_on {
+        FailOnArg::Breaking => FailOn::Breaking,
+        FailOnArg::Any => FailOn::Any,
     };
-    let fail_on = match flags.fail_on.as_deref() {
-        None | Some("breaking") => FailOn::Breaking,
-        Some("any") => FailOn::Any,
-        Some(other) => bail!("--fail-on must be breaking or any, not {other:?}"),
-    };
-    let source = flags.upstream()?;
+    let source = args.upstream.as_str();
     let new = load_upstream(source)?;
     let pinned = Pinned::load(&root.join(UPSTREAM_DIR))?;
     let overlay = Overlay::load(&root.join(OVERLAY))?;
@@ -123,7 +123,7 @@ fn diff(flags: &Flags, root: &Path) -> Result<ExitCode> {
         if format == Format::Text {
             println!(
                 "\nFAIL: at least one change reaches --fail-on {}",
-                flags.fail_on.as_deref().unwrap_or("breaking")
+                args.fail_on.name()
             );
         }
         Ok(ExitCode::from(1))
@@ -140,8 +140,8 @@ fn load_upstream(source: &str) -> Result<serde_json::Value> {
     spec_diff::parse_upstream(&text, source).with_context(|| format!("cannot parse {source}"))
 }
 
-fn update(flags: &Flags, root: &Path) -> Result<ExitCode> {
-    let source = flags.upstream()?;
+fn update(args: &UpdateArgs, root: &Path) -> Result<ExitCode> {
+    let source = args.upstream.as_str();
     let bytes = read_source(source)?;
     // Say what changed at the spec level first (and refuse bad input before planning).
     let new = load_upstream(source)?;
@@ -151,7 +151,7 @@ fn update(flags: &Flags, root: &Path) -> Result<ExitCode> {
         .with_context(|| format!("comparing {source} with the pinned copy"))?;
     print!("{}", report.to_text());
 
-    let plan = spec_update::plan(root, &bytes, source, flags.file.as_deref(), &today())?;
+    let plan = spec_update::plan(root, &bytes, source, args.file.as_deref(), &today())?;
     if plan.unchanged_copy {
         println!(
             "\n{UPSTREAM_DIR}/{} is already this document (sha256 {}); nothing written",
@@ -181,25 +181,6 @@ fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn flags_take_separate_or_inline_values() {
-        let f = Flags::parse(
-            &["--upstream", "a.yml", "--format=json", "--root", "/x"],
-            &["--upstream", "--format"],
-        )
-        .unwrap();
-        assert_eq!(f.upstream.as_deref(), Some("a.yml"));
-        assert_eq!(f.format.as_deref(), Some("json"));
-        assert_eq!(f.root.as_deref(), Some(Path::new("/x")));
-    }
-
-    #[test]
-    fn unknown_missing_and_repeated_flags_are_refused() {
-        assert!(Flags::parse(&["--file", "x"], &["--upstream"]).is_err());
-        assert!(Flags::parse(&["--upstream"], &["--upstream"]).is_err());
-        assert!(Flags::parse(&["--upstream", "a", "--upstream", "b"], &["--upstream"]).is_err());
-    }
 
     #[test]
     fn today_is_an_iso_date() {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The pinned document: Close's whole OpenAPI document.
-const MEMBERSHIPS: &str = "close-openapi.yml";
+const PINNED: &str = "close-openapi.yml";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,8 +13,8 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn pinned_memberships() -> PathBuf {
-    repo_root().join("openapi/upstream").join(MEMBERSHIPS)
+fn pinned() -> PathBuf {
+    repo_root().join("openapi/upstream").join(PINNED)
 }
 
 fn xtask(args: &[&str]) -> Output {
@@ -38,7 +38,7 @@ fn stdout(o: &Output) -> String {
 
 /// Writes the pinned document with `from` replaced by `to` into a temp file.
 fn edited(dir: &Path, from: &str, to: &str) -> PathBuf {
-    let text = std::fs::read_to_string(pinned_memberships()).unwrap();
+    let text = std::fs::read_to_string(pinned()).unwrap();
     assert!(
         text.contains(from),
         "the pinned copy no longer contains {from:?}"
@@ -50,7 +50,7 @@ fn edited(dir: &Path, from: &str, to: &str) -> PathBuf {
 
 #[test]
 fn the_pinned_copy_against_itself_is_clean_and_exits_0() {
-    let file = pinned_memberships();
+    let file = pinned();
     let o = xtask(&["spec", "diff", "--upstream", file.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("0 change(s)"), "{}", stdout(&o));
@@ -207,7 +207,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
-    let real_before = std::fs::read(pinned_memberships()).unwrap();
+    let real_before = std::fs::read(pinned()).unwrap();
     let root = tempfile::tempdir().unwrap();
     copy_dir(&repo_root().join("openapi"), &root.path().join("openapi"));
     copy_dir(
@@ -227,7 +227,7 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
         "--upstream",
         file.to_str().unwrap(),
         "--file",
-        MEMBERSHIPS,
+        PINNED,
         "--root",
         root.path().to_str().unwrap(),
     ]);
@@ -238,9 +238,117 @@ fn update_in_a_scratch_checkout_rewrites_it_and_lists_the_api_change() {
         "{out}"
     );
     assert!(out.contains("wrote openapi/close.json"), "{out}");
-    let copy = std::fs::read(root.path().join("openapi/upstream").join(MEMBERSHIPS)).unwrap();
+    let copy = std::fs::read(root.path().join("openapi/upstream").join(PINNED)).unwrap();
     assert_eq!(copy, std::fs::read(&file).unwrap());
     // The real checkout was not touched (--root decides where `update` writes).
-    assert_eq!(std::fs::read(pinned_memberships()).unwrap(), real_before);
+    assert_eq!(std::fs::read(pinned()).unwrap(), real_before);
     assert_ne!(copy, real_before);
+}
+
+/// Every command and subcommand, as `help` takes them.
+const COMMANDS: [&[&str]; 6] = [
+    &["generate"],
+    &["spec"],
+    &["spec", "diff"],
+    &["spec", "update"],
+    &["bench"],
+    &["coverage"],
+];
+
+#[test]
+fn every_command_answers_help_with_its_usage_and_exits_0() {
+    for command in COMMANDS {
+        let usage = format!("Usage: cargo xtask {}", command.join(" "));
+        let with_flag: Vec<&str> = command.iter().copied().chain(["--help"]).collect();
+        let with_help: Vec<&str> = ["help"]
+            .into_iter()
+            .chain(command.iter().copied())
+            .collect();
+        let short: Vec<&str> = command.iter().copied().chain(["-h"]).collect();
+        for args in [with_flag, with_help, short] {
+            let o = xtask(&args);
+            assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+            assert!(stdout(&o).contains(&usage), "{args:?}: {}", stdout(&o));
+            assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn help_names_each_flag_of_the_command() {
+    for (command, flags) in [
+        (&["generate"][..], &["--check"][..]),
+        (
+            &["spec", "diff"],
+            &[
+                "--upstream <FILE|URL>",
+                "--format",
+                "--fail-on",
+                "--root <DIR>",
+            ],
+        ),
+        (
+            &["spec", "update"],
+            &["--upstream <FILE|URL>", "--file <NAME>", "--root <DIR>"],
+        ),
+        (
+            &["bench"],
+            &[
+                "--quick",
+                "--json",
+                "--build-time",
+                "--repeat <N>",
+                "--generate",
+            ],
+        ),
+        (
+            &["coverage"],
+            &[
+                "--json",
+                "--check-readme",
+                "--write-readme",
+                "--features-list",
+            ],
+        ),
+    ] {
+        let args: Vec<&str> = command.iter().copied().chain(["--help"]).collect();
+        let out = stdout(&xtask(&args));
+        for flag in flags {
+            assert!(out.contains(flag), "{command:?} --help lacks {flag}: {out}");
+        }
+    }
+}
+
+#[test]
+fn top_level_help_lists_every_command() {
+    for args in [&["--help"][..], &["help"], &["-h"]] {
+        let o = xtask(args);
+        assert_eq!(code(&o), 0);
+        for command in ["generate", "spec", "bench", "coverage"] {
+            assert!(
+                stdout(&o).contains(&format!("\n  {command} ")),
+                "{args:?}: {}",
+                stdout(&o)
+            );
+        }
+    }
+}
+
+#[test]
+fn no_command_prints_usage_to_stderr_and_exits_2() {
+    for args in [
+        &[][..],
+        &["spec"],
+        &["frobnicate"],
+        &["generate", "--bogus"],
+    ] {
+        let o = xtask(args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(
+            stderr(&o).contains("Usage: cargo xtask"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+    }
 }

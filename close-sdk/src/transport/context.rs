@@ -9,8 +9,8 @@ use super::throttle::Throttle;
 use crate::auth::Authorizer;
 use crate::RetryPolicy;
 
-/// What every request of a [`Client`] shares with its clones: credentials, retry policy and
-/// rate-limit state. Built by [`ClientBuilder`]; secrets are never printed.
+/// What every request of a [`Client`](crate::Client) shares with its clones: credentials, retry policy and
+/// rate-limit state. Built by [`ClientBuilder`](crate::ClientBuilder); secrets are never printed.
 #[derive(Clone, Debug)]
 pub struct ClientContext {
     pub(crate) authorizer: Authorizer,
