@@ -44,6 +44,8 @@ mod generated;
 pub mod mock;
 mod transport;
 mod values;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use api::groups::GroupsExt;
 pub use api::memberships::MembershipsExt;
