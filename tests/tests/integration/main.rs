@@ -12,3 +12,4 @@ mod roles;
 mod schema;
 mod users;
 mod validation;
+mod webhooks;
