@@ -65,10 +65,15 @@
 pub mod axum;
 mod event;
 mod key;
+mod subscription;
 mod verify;
 
 pub use event::{Action, Delivery, Event, EventMeta, ObjectType};
 pub use key::{InvalidSignatureKey, SignatureKey};
+pub use subscription::{
+    NewSubscription, SubscriptionEvent, SubscriptionStatus, SubscriptionUpdate, WebhookFilter,
+    WebhookSubscription,
+};
 pub use verify::{
     signature, signed_headers, verify, verify_signature, Verifier, VerifyOptions, WebhookError,
     DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, SIGNATURE_HEADER, TIMESTAMP_HEADER,

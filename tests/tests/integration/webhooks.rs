@@ -538,3 +538,136 @@ async fn the_axum_extractor_lets_only_verified_deliveries_through() {
         "only the genuine delivery was handled"
     );
 }
+
+mod subscriptions {
+    use close_sdk::webhooks::{
+        Action, NewSubscription, ObjectType, SubscriptionEvent, SubscriptionStatus,
+        SubscriptionUpdate, WebhookFilter as F, WebhookSubscription,
+    };
+    use serde_json::{json, Value};
+
+    const FIXTURES: [(&str, &str); 4] = [
+        (
+            "create basic",
+            include_str!("../../fixtures/webhooks/subscription_create_response_basic.json"),
+        ),
+        (
+            "create withFilter",
+            include_str!("../../fixtures/webhooks/subscription_create_response_withFilter.json"),
+        ),
+        (
+            "get",
+            include_str!("../../fixtures/webhooks/subscription_get_response.json"),
+        ),
+        (
+            "update",
+            include_str!("../../fixtures/webhooks/subscription_update_response.json"),
+        ),
+    ];
+
+    #[test]
+    fn every_documented_subscription_response_decodes_with_its_key_kept_secret() {
+        for (name, text) in FIXTURES {
+            let s: WebhookSubscription = serde_json::from_str(text).expect(name);
+            assert_eq!(s.id, "whsub_6un6NQjYTaFdgtIZsTDXP6", "{name}");
+            assert_eq!(s.url, "https://test.example.com");
+            assert_eq!(s.verify_ssl, Some(true));
+            let key = s.signature_key.as_ref().expect("signature_key");
+            assert_eq!(key.expose_hex(), super::DOCS_KEY);
+            assert!(
+                !format!("{s:?}").contains("058bfb"),
+                "{name}: Debug shows the key"
+            );
+            let first = &s.events[0];
+            assert_eq!(
+                (&first.object_type, &first.action),
+                (&ObjectType::Lead, &Action::Created)
+            );
+            assert!(s.date_created.is_some() && s.extra.contains_key("counters"));
+        }
+        let updated: WebhookSubscription = serde_json::from_str(FIXTURES[3].1).expect("update");
+        assert_eq!(updated.status, Some(SubscriptionStatus::Paused));
+        assert_eq!(updated.pause_reason.as_deref(), Some("api"));
+        let filtered: WebhookSubscription = serde_json::from_str(FIXTURES[1].1).expect("filter");
+        assert_eq!(
+            filtered.events[0].extra_filter,
+            Some(F::field(
+                "user_id",
+                F::equals("user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA")
+            ))
+        );
+    }
+
+    #[test]
+    fn the_sdk_sends_exactly_the_documented_request_bodies() {
+        let basic = NewSubscription::new("https://test.example.com")
+            .event(SubscriptionEvent::new(ObjectType::Lead, Action::Created))
+            .event(SubscriptionEvent::new(ObjectType::Lead, Action::Updated))
+            .event(SubscriptionEvent::new(ObjectType::Call, Action::Created))
+            .event(SubscriptionEvent::new(ObjectType::Note, Action::Created))
+            .event(SubscriptionEvent::new(ObjectType::Note, Action::Updated))
+            .event(SubscriptionEvent::new(
+                ObjectType::FormSubmission,
+                Action::Created,
+            ));
+        basic.validate().expect("valid");
+        let documented: Value = serde_json::from_str(include_str!(
+            "../../fixtures/webhooks/subscription_create_request_basic.json"
+        ))
+        .expect("fixture");
+        assert_eq!(serde_json::to_value(&basic).expect("json"), documented);
+
+        let with_filter = NewSubscription::new("https://test.example.com").event(
+            SubscriptionEvent::new("lead", "created").filter(F::field(
+                "user_id",
+                F::equals("user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"),
+            )),
+        );
+        let documented: Value = serde_json::from_str(include_str!(
+            "../../fixtures/webhooks/subscription_create_request_withFilter.json"
+        ))
+        .expect("fixture");
+        assert_eq!(
+            serde_json::to_value(&with_filter).expect("json"),
+            documented
+        );
+
+        let pause = SubscriptionUpdate {
+            status: Some(SubscriptionStatus::Paused),
+            ..Default::default()
+        };
+        let documented: Value = serde_json::from_str(include_str!(
+            "../../fixtures/webhooks/subscription_update_request.json"
+        ))
+        .expect("fixture");
+        assert_eq!(serde_json::to_value(&pause).expect("json"), documented);
+    }
+
+    #[test]
+    fn every_filter_example_of_closes_page_round_trips_typed() {
+        let examples: Vec<Value> =
+            serde_json::from_str(include_str!("../../fixtures/webhooks/webhook_filters.json"))
+                .expect("fixture");
+        assert_eq!(examples.len(), 11);
+        for example in examples {
+            let f: F = serde_json::from_value(example.clone()).expect("filter");
+            assert!(!format!("{f:?}").contains("Other("), "untyped: {example}");
+            assert_eq!(serde_json::to_value(&f).expect("json"), example);
+        }
+        // The address example, built with the constructors.
+        let md_us = F::field(
+            "data",
+            F::field(
+                "addresses",
+                F::any_array_value(F::and([
+                    F::field("state", F::equals("MD")),
+                    F::field("country", F::equals("US")),
+                ])),
+            ),
+        );
+        assert_eq!(
+            serde_json::to_value(&md_us).expect("json")["filter"]["filter"]["type"],
+            json!("any_array_value")
+        );
+    }
+}
