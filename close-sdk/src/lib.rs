@@ -39,6 +39,8 @@ mod api;
 mod auth;
 mod client;
 mod error;
+#[cfg(any(feature = "events", feature = "webhooks"))]
+pub mod events;
 mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -47,6 +49,8 @@ mod values;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+#[cfg(feature = "events")]
+pub use api::events::EventsExt;
 pub use api::groups::GroupsExt;
 pub use api::memberships::MembershipsExt;
 pub use api::organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
@@ -54,6 +58,8 @@ pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
 pub use api::provisioning::{self, ProvisioningExt};
 pub use api::roles::{RoleCatalog, RolesExt};
 pub use api::users::UsersExt;
+#[cfg(feature = "webhooks")]
+pub use api::webhooks::WebhooksExt;
 #[cfg(feature = "oauth")]
 pub use auth::oauth;
 pub use auth::Credentials;
@@ -83,6 +89,10 @@ pub struct ReadmeDoctests;
 
 /// Everything most programs need: `use close_sdk::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "events")]
+    pub use crate::EventsExt;
+    #[cfg(feature = "webhooks")]
+    pub use crate::WebhooksExt;
     pub use crate::{
         AutoRecordCalls, Client, Error, GroupsExt, ListOptions, MembershipsExt, OrganizationsExt,
         Paginated, ProvisioningExt, Role, RolesExt, UsersExt,

@@ -23,7 +23,7 @@ use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::event::Delivery;
+use super::delivery::Delivery;
 use super::verify::{Verifier, WebhookError};
 
 /// A delivery whose signature and timestamp checked out, decoded.

@@ -63,12 +63,13 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
-mod event;
+mod delivery;
 mod key;
 mod subscription;
 mod verify;
 
-pub use event::{Action, Delivery, Event, EventMeta, ObjectType};
+pub use crate::events::{Action, Event, EventMeta, ObjectType};
+pub use delivery::Delivery;
 pub use key::{InvalidSignatureKey, SignatureKey};
 pub use subscription::{
     NewSubscription, SubscriptionEvent, SubscriptionStatus, SubscriptionUpdate, WebhookFilter,

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::event::{Action, ObjectType};
 use super::key::SignatureKey;
+use crate::events::{Action, ObjectType};
 use crate::{Error, Timestamp};
 
 /// A webhook subscription as Close returns it.

@@ -8,7 +8,7 @@ use hmac::{Hmac, Mac};
 use http::HeaderMap;
 use sha2::Sha256;
 
-use super::event::Delivery;
+use super::delivery::Delivery;
 use super::key::SignatureKey;
 
 /// The header with the signature: the hex HMAC-SHA256 of timestamp and body.

@@ -1,6 +1,7 @@
 //! close-sdk's integration tests, one binary (one link step): real HTTP to loopback servers.
 
 mod errors;
+mod event_log;
 mod groups;
 mod memberships;
 mod oauth;

@@ -671,3 +671,161 @@ mod subscriptions {
         );
     }
 }
+
+/// The subscription calls over real HTTP (httpmock), with Close's documented bodies.
+mod calls {
+    use close_sdk::prelude::*;
+    use close_sdk::webhooks::{
+        NewSubscription, ObjectType, SubscriptionEvent, SubscriptionStatus, SubscriptionUpdate,
+    };
+    use close_sdk_tests::api_key_client;
+    use httpmock::prelude::*;
+    use serde_json::{json, Value};
+
+    fn fixture(text: &str) -> Value {
+        serde_json::from_str(text).expect("fixture")
+    }
+
+    fn created() -> Value {
+        fixture(include_str!(
+            "../../fixtures/webhooks/subscription_create_response_basic.json"
+        ))
+    }
+
+    #[tokio::test]
+    async fn create_get_update_delete_and_list_send_and_read_what_close_documents() {
+        let server = MockServer::start_async().await;
+        let c = api_key_client(&server);
+        let request = fixture(include_str!(
+            "../../fixtures/webhooks/subscription_create_request_withFilter.json"
+        ));
+        let create = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/webhook/").json_body(request);
+                then.status(201).json_body(created());
+            })
+            .await;
+        let get = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/webhook/whsub_6un6NQjYTaFdgtIZsTDXP6/");
+                then.status(200).json_body(fixture(include_str!(
+                    "../../fixtures/webhooks/subscription_get_response.json"
+                )));
+            })
+            .await;
+        let update = server
+            .mock_async(|when, then| {
+                when.method(PUT)
+                    .path("/webhook/whsub_6un6NQjYTaFdgtIZsTDXP6/")
+                    .json_body(json!({"status": "paused"}));
+                then.status(200).json_body(fixture(include_str!(
+                    "../../fixtures/webhooks/subscription_update_response.json"
+                )));
+            })
+            .await;
+        let delete = server
+            .mock_async(|when, then| {
+                when.method(DELETE)
+                    .path("/webhook/whsub_6un6NQjYTaFdgtIZsTDXP6/");
+                then.status(200).json_body(json!({}));
+            })
+            .await;
+        let list = server
+            .mock_async(|when, then| {
+                when.method(GET).path("/webhook/");
+                then.status(200)
+                    .json_body(json!({"data": [created()], "has_more": false}));
+            })
+            .await;
+
+        let new = NewSubscription::new("https://test.example.com").event(
+            SubscriptionEvent::new(ObjectType::Lead, "created").filter(
+                close_sdk::webhooks::WebhookFilter::field(
+                    "user_id",
+                    close_sdk::webhooks::WebhookFilter::equals(
+                        "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA",
+                    ),
+                ),
+            ),
+        );
+        let sub = c.create_webhook(new).await.expect("created");
+        let key = sub
+            .signature_key
+            .clone()
+            .expect("the key comes back on create");
+        assert_eq!(key.expose_hex(), super::DOCS_KEY);
+        // The key signs what the receiver checks.
+        let body = br#"{"event":{"id":"ev_1","object_type":"lead","action":"created"}}"#;
+        let headers = close_sdk::webhooks::signed_headers(&key, "1544271440", body);
+        assert!(
+            close_sdk::webhooks::verify(body, &headers, &key, &super::at(1_544_271_440)).is_ok()
+        );
+
+        let got = c.get_webhook(&sub.id).await.expect("got");
+        assert_eq!(got.events.len(), 5);
+        let paused = c
+            .update_webhook(
+                &sub.id,
+                SubscriptionUpdate {
+                    status: Some(SubscriptionStatus::Paused),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("updated");
+        assert_eq!(paused.status, Some(SubscriptionStatus::Paused));
+        c.delete_webhook(&sub.id).await.expect("deleted");
+        let all = c.list_webhooks().await.expect("listed");
+        assert_eq!(all.len(), 1);
+        for m in [&create, &get, &update, &delete, &list] {
+            m.assert_async().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bare_list_is_read_too_and_errors_and_bad_input_are_typed() {
+        let server = MockServer::start_async().await;
+        let c = api_key_client(&server);
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path("/webhook/");
+                then.status(200).json_body(json!([created(), created()]));
+            })
+            .await;
+        let refused = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/webhook/");
+                then.status(400)
+                    .json_body(json!({"error": "Invalid URL", "field-errors": {"url": "bad"}}));
+            })
+            .await;
+        assert_eq!(c.list_webhooks().await.expect("listed").len(), 2);
+
+        let event = SubscriptionEvent::new(ObjectType::Lead, "created");
+        let err = c
+            .create_webhook(NewSubscription::new("https://x.example").event(event.clone()))
+            .await
+            .expect_err("400");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+        assert!(err.field_errors().is_some_and(|f| f.contains_key("url")));
+        assert_eq!(refused.calls_async().await, 1);
+
+        for bad in [
+            NewSubscription::new("ftp://x.example").event(event.clone()),
+            NewSubscription::new("https://x.example"),
+        ] {
+            let err = c.create_webhook(bad).await.expect_err("invalid");
+            assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+        }
+        assert!(matches!(
+            c.get_webhook("a/b").await,
+            Err(Error::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            c.delete_webhook("").await,
+            Err(Error::InvalidRequest(_))
+        ));
+        assert_eq!(refused.calls_async().await, 1, "invalid input was not sent");
+    }
+}

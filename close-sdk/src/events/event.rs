@@ -1,9 +1,8 @@
-//! The event envelope Close posts to a webhook and returns from its event log, typed.
+//! The event Close returns from its event log and posts to webhooks, typed.
 //!
 //! Field list from Close's Event Log page ("Event format": `date_created`, `date_updated`,
 //! `organization_id`, `user_id`, `request_id`, `api_key_id`, `object_type`, `object_id`,
-//! `lead_id`, `action`, `changed_fields`, `data`, `previous_data`, `meta`) and its webhook
-//! example (`{"event": {…}, "subscription_id": "whsub_…"}`). Every field but `id`,
+//! `lead_id`, `action`, `changed_fields`, `data`, `previous_data`, `meta`). Every field but `id`,
 //! `object_type` and `action` may be missing or `null`; fields Close adds later are kept in
 //! `extra`, and object types and actions the SDK does not know are kept as text.
 
@@ -15,19 +14,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::Timestamp;
-
-/// One webhook delivery: the event and the subscription it matched.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Delivery {
-    /// The event (the same shape the event log returns).
-    pub event: Event,
-    /// The subscription (`whsub_…`) that matched it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<String>,
-    /// Top-level fields the SDK does not know yet.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
 
 /// One entry of Close's event log: what happened to which object, with its data before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,7 +204,7 @@ open_enum! {
     /// The kind of object an event is about, from Close's "List of Event Types" page.
     ///
     /// ```
-    /// use close_sdk::webhooks::ObjectType;
+    /// use close_sdk::events::ObjectType;
     /// assert_eq!(ObjectType::parse("activity.call"), ObjectType::Call);
     /// assert_eq!(ObjectType::parse("task.lead"), ObjectType::Task("lead".into()));
     /// assert_eq!(ObjectType::parse("hologram"), ObjectType::Other("hologram".into()));
@@ -333,7 +319,7 @@ open_enum! {
     /// What happened to the object, from Close's "List of Event Types" page.
     ///
     /// ```
-    /// use close_sdk::webhooks::Action;
+    /// use close_sdk::events::Action;
     /// assert_eq!(Action::parse("merged"), Action::Merged);
     /// assert_eq!(Action::parse("teleported").as_str(), "teleported");
     /// ```
