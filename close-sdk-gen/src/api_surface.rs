@@ -63,6 +63,64 @@ pub fn surface(source: &str) -> Result<Surface> {
     Ok(out)
 }
 
+/// Whether a generated file (path relative to the workspace root) holds public client API: the
+/// client core, shared types and resource modules; not the module tree, the operation table or
+/// the test mocks.
+pub fn is_api_file(path: &std::path::Path) -> bool {
+    let Ok(rel) = path.strip_prefix(crate::GENERATED_DIR) else {
+        return false;
+    };
+    let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
+    rel.extension().is_some_and(|e| e == "rs")
+        && (rel == std::path::Path::new("client.rs")
+            || matches!(first, Some("shared") | Some("resources")))
+}
+
+/// The public items of the generated client spread over several files (each file's items as if
+/// at the crate's `types`/`builder`/`Client` level, which is where the module tree re-exports
+/// them).
+pub fn surface_of(files: &[crate::GeneratedFile]) -> Result<Surface> {
+    let mut out = Surface::new();
+    for f in files.iter().filter(|f| is_api_file(&f.path)) {
+        let one = surface(&f.contents).with_context(|| format!("reading {}", f.path.display()))?;
+        out.extend(one);
+    }
+    Ok(out)
+}
+
+/// The generated client's API files as checked in under `root`.
+pub fn checked_in(root: &std::path::Path) -> Vec<crate::GeneratedFile> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&root.join(crate::GENERATED_DIR), &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let rel = p.strip_prefix(root).ok()?.to_path_buf();
+            if !is_api_file(&rel) {
+                return None;
+            }
+            let contents = std::fs::read_to_string(&p).ok()?;
+            Some(crate::GeneratedFile {
+                path: rel,
+                contents,
+            })
+        })
+        .collect()
+}
+
 /// Compares two surfaces.
 pub fn diff(old: &Surface, new: &Surface) -> SurfaceDiff {
     let mut d = SurfaceDiff::default();

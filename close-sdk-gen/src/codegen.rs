@@ -1,4 +1,4 @@
-//! progenitor settings and formatting: the effective spec in, `generated.rs` out.
+//! progenitor settings, runs and formatting: one part's document in, a `syn::File` out.
 
 use anyhow::{anyhow, Context, Result};
 use progenitor_impl::{
@@ -32,9 +32,10 @@ pub fn settings() -> GenerationSettings {
         .with_derive("PartialEq")
         // Deterministic map order in generated types and their serialisation.
         .with_map_type("::std::collections::BTreeMap")
-        // Hand-written types for the few values whose Rust shape matters most:
-        // the role enum (`Role::User`, `Role::Custom(..)`), an open `AutoRecordCalls` enum that
-        // decodes future values, and the lenient error body (string-or-object `error`, raw text).
+        // Hand-written types for the few values whose Rust shape matters most (see
+        // `split::CRATE_TYPES`): the role enum (`Role::User`, `Role::Custom(..)`), an open
+        // `AutoRecordCalls` enum that decodes future values, and the lenient error body
+        // (string-or-object `error`, raw text).
         .with_replacement(
             "RoleId",
             "crate::Role",
@@ -49,7 +50,7 @@ pub fn settings() -> GenerationSettings {
         // `format: email` is otherwise a plain String; this makes the generated builders reject a
         // bad address before anything is sent.
         .with_conversion(
-            email_schema(),
+            string_schema("email"),
             "crate::EmailAddress",
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         )
@@ -57,58 +58,79 @@ pub fn settings() -> GenerationSettings {
         // timestamps Close also sends (`2019-11-04T11:04:13.014979`); the hand-written
         // `Timestamp` accepts both (naive means UTC) and serialises back what it read.
         .with_conversion(
-            date_time_schema(),
+            string_schema("date-time"),
             "crate::Timestamp",
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        )
+        // `format: date` would be `chrono::NaiveDate` (chrono is not a dependency); the
+        // crate-owned `Date` parses leniently and serialises back what it read.
+        .with_conversion(
+            string_schema("date"),
+            "crate::Date",
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        )
+        // `date-time | date` unions (filters such as `date_created__gt`), which the rules
+        // rewrite to this format: one type instead of an untagged enum of two strings.
+        .with_conversion(
+            string_schema(crate::rules::DATE_OR_DATE_TIME),
+            "crate::DateOrTimestamp",
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         );
     s
 }
 
-fn date_time_schema() -> schemars::schema::SchemaObject {
+fn string_schema(format: &str) -> schemars::schema::SchemaObject {
     schemars::schema::SchemaObject {
         instance_type: Some(schemars::schema::InstanceType::String.into()),
-        format: Some("date-time".into()),
+        format: Some(format.into()),
         ..Default::default()
     }
 }
 
-fn email_schema() -> schemars::schema::SchemaObject {
-    schemars::schema::SchemaObject {
-        instance_type: Some(schemars::schema::InstanceType::String.into()),
-        format: Some("email".into()),
-        ..Default::default()
-    }
-}
-
-/// Generates the client source for `spec` (an OpenAPI 3.0.x document as JSON).
-pub fn generate_client(spec: &Value) -> Result<String> {
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
-        .context("the effective spec is not a valid OpenAPI 3.0 document")?;
-    progenitor_impl::validate_openapi(&openapi).map_err(|e| anyhow!("{e}"))?;
-    let mut generator = Generator::new(&settings());
+/// Runs progenitor on one part's document with `settings`, turning its panics into errors.
+pub fn run_progenitor(doc: &Value, settings: &GenerationSettings, what: &str) -> Result<syn::File> {
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .with_context(|| format!("{what}: not a valid OpenAPI 3.0 document"))?;
+    progenitor_impl::validate_openapi(&openapi).map_err(|e| anyhow!("{what}: {e}"))?;
+    let mut generator = Generator::new(settings);
     // progenitor panics on some unsupported inputs (e.g. two error schemas for one operation);
     // turn that into an error that says where to look.
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.generate_tokens(&openapi)
-    }))
-    .map_err(|p| {
+    let tokens = catch(|| generator.generate_tokens(&openapi), what)?
+        .map_err(|e| anyhow!("progenitor ({what}): {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .with_context(|| format!("progenitor produced code that does not parse ({what})"))?;
+    gate_json_schema_derives(&mut file);
+    drop_api_version_header(&mut file);
+    Ok(file)
+}
+
+/// Runs progenitor's typed-mock generator on one part's document.
+pub fn run_httpmock(doc: &Value, settings: &GenerationSettings, what: &str) -> Result<syn::File> {
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .with_context(|| format!("{what}: not a valid OpenAPI 3.0 document"))?;
+    let mut generator = Generator::new(settings);
+    let tokens = catch(|| generator.httpmock(&openapi, "crate"), what)?
+        .map_err(|e| anyhow!("progenitor httpmock ({what}): {e}"))?;
+    syn::parse2(tokens)
+        .with_context(|| format!("progenitor produced mock code that does not parse ({what})"))
+}
+
+fn catch<T>(f: impl FnOnce() -> T, what: &str) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
         let msg = p
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
         anyhow!(
-            "progenitor panicked ({msg}); check the overlay (e.g. one error schema per operation)"
+            "progenitor panicked on {what} ({msg}); check the overlay (e.g. one error schema per operation)"
         )
-    })?
-    .map_err(|e| anyhow!("progenitor: {e}"))?;
-    let file: syn::File =
-        syn::parse2(tokens).context("progenitor produced code that does not parse")?;
-    let mut file = file;
-    gate_json_schema_derives(&mut file);
-    drop_api_version_header(&mut file);
-    let body = prettyplease::unparse(&file);
-    Ok(format!("{HEADER}\n{body}"))
+    })
+}
+
+/// Formats a file with the generated-code header.
+pub fn unparse(file: &syn::File) -> String {
+    format!("{HEADER}\n{}", prettyplease::unparse(file))
 }
 
 /// Moves `schemars::JsonSchema` out of every `#[derive(..)]` into

@@ -2,29 +2,39 @@
 //!
 //! The pipeline, in order, each step a module:
 //!
-//! 1. [`upstream`]: read the verbatim copies of Close's published spec in `openapi/upstream/`,
-//!    check them against their recorded sha256, and merge the per-tag extracts into one document.
-//! 2. [`overlay`]: apply the project's corrections (`openapi/overlay.yaml`, RFC 6902 patches,
-//!    each with a reason).
+//! 1. [`upstream`]: read the verbatim copy of Close's whole published document in
+//!    `openapi/upstream/` (and the per-tag extracts pinned for their examples), each checked
+//!    against its recorded sha256.
+//! 2. [`overlay`]: apply the project's per-schema corrections (`openapi/overlay.yaml`, RFC 6902
+//!    patches, each with a reason); [`examples`]: carry the pinned per-tag extracts' request and
+//!    response examples into the document.
 //! 3. [`normalize`]: rewrite the OpenAPI 3.1/3.2 constructs Close uses into OpenAPI 3.0.3, the
 //!    only version progenitor reads.
-//! 4. [`codegen`]: validate with `openapiv3`, generate with `progenitor-impl`, format with
-//!    `prettyplease`.
+//! 4. [`rules`]: what holds for every operation (operationId prefixes, no `Authorization`
+//!    parameter, one error body, date types, names of list envelopes, …).
+//! 5. [`split`] and [`layout`]: one progenitor run per cargo feature ([`features`]) and per set
+//!    of features sharing schemas, reshaped into modules of one `Client`; [`operations`]: the
+//!    request path's operation table.
 //!
 //! [`generate`] runs all of it and returns the files to write; `cargo xtask generate` writes
-//! them, `cargo xtask generate --check` compares them with what is checked in.
+//! them, `cargo xtask generate --check` compares them with what is checked in (and flags
+//! generated files that are no longer produced).
 #![forbid(unsafe_code)]
 
 pub mod api_surface;
 pub mod codegen;
+pub mod examples;
+pub mod features;
 pub mod json;
-pub mod mocks;
+pub mod layout;
 pub mod normalize;
 pub mod operations;
 pub mod overlay;
 pub mod overlay_check;
+pub mod rules;
 pub mod spec_diff;
 pub mod spec_update;
+pub mod split;
 pub mod structural_diff;
 pub mod upstream;
 
@@ -34,12 +44,12 @@ use anyhow::{Context, Result};
 
 /// The effective spec, relative to the workspace root.
 pub const EFFECTIVE_SPEC: &str = "openapi/close.json";
-/// The generated client, relative to the workspace root.
+/// The generated client core, relative to the workspace root.
 pub const GENERATED_CLIENT: &str = "close-sdk/src/generated/client.rs";
+/// The directory of all generated Rust code, relative to the workspace root.
+pub const GENERATED_DIR: &str = layout::GENERATED_DIR;
 /// The operation table, relative to the workspace root.
 pub const GENERATED_OPERATIONS: &str = "close-sdk/src/generated/operations.rs";
-/// The typed httpmock helpers (close-sdk's `mock` feature), relative to the workspace root.
-pub const GENERATED_MOCKS: &str = "close-sdk/src/generated/httpmock.rs";
 /// The overlay, relative to the workspace root.
 pub const OVERLAY: &str = "openapi/overlay.yaml";
 /// The pinned upstream copies and their provenance, relative to the workspace root.
@@ -54,39 +64,60 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Builds the effective spec (upstream + overlay, normalised to 3.0.3) as JSON.
+/// Builds the effective spec (upstream + overlay, normalised to 3.0.3, rules applied) as JSON.
 pub fn effective_spec(root: &Path) -> Result<serde_json::Value> {
     let pinned = upstream::Pinned::load(&root.join(UPSTREAM_DIR))?;
     let mut doc = pinned.merged()?;
     let overlay = overlay::Overlay::load(&root.join(OVERLAY))?;
     overlay.apply(&mut doc)?;
+    examples::graft(&mut doc, &pinned.examples);
     normalize::to_openapi_3_0(&mut doc)?;
+    rules::apply(&mut doc)?;
     Ok(doc)
 }
 
 /// Runs the whole pipeline and returns every generated file, byte-identical on every run.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
     let spec = effective_spec(root)?;
-    let spec_text = json::to_canonical_string(&spec);
-    let client = codegen::generate_client(&spec).context("generating the client")?;
-    Ok(vec![
-        GeneratedFile {
-            path: EFFECTIVE_SPEC.into(),
-            contents: spec_text,
-        },
-        GeneratedFile {
-            path: GENERATED_CLIENT.into(),
-            contents: client,
-        },
-        GeneratedFile {
-            path: GENERATED_OPERATIONS.into(),
-            contents: operations::operations_source(&spec)?,
-        },
-        GeneratedFile {
-            path: GENERATED_MOCKS.into(),
-            contents: mocks::generate_mocks(&spec).context("generating the typed mocks")?,
-        },
-    ])
+    let mut files = vec![GeneratedFile {
+        path: EFFECTIVE_SPEC.into(),
+        contents: json::to_canonical_string(&spec),
+    }];
+    let (rust, _) = layout::generated_files(&spec).context("generating the client")?;
+    files.extend(rust);
+    files.push(GeneratedFile {
+        path: GENERATED_OPERATIONS.into(),
+        contents: operations::operations_source(&spec)?,
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The generated Rust files under `root` that `generated` does not produce (left over from a
+/// feature or shared module that no longer exists), relative to `root`.
+pub fn leftover_files(root: &Path, generated: &[GeneratedFile]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&root.join(GENERATED_DIR), &mut found);
+    let mut left: Vec<PathBuf> = found
+        .into_iter()
+        .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
+        .filter(|p| !generated.iter().any(|g| &g.path == p))
+        .collect();
+    left.sort();
+    left
 }
 
 /// A checked-in file that differs from what the generator produces now.
@@ -128,6 +159,12 @@ pub fn stale_files(root: &Path, generated: &[GeneratedFile], max_lines: usize) -
         stale.push(StaleFile {
             path: f.path.clone(),
             diff: cut,
+        });
+    }
+    for path in leftover_files(root, generated) {
+        stale.push(StaleFile {
+            diff: format!("{} is no longer generated; delete it\n", path.display()),
+            path,
         });
     }
     stale

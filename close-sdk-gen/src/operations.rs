@@ -1,43 +1,90 @@
-//! The operation table: every operation's id, HTTP method and path template, generated into
-//! `close-sdk/src/generated/operations.rs` for the request path (rate-limit groups, retry
-//! safety, tracing), since progenitor's `OperationInfo` carries only the id.
+//! The operation table: every operation's id, HTTP method, path template and whether repeating
+//! it is safe, generated into `close-sdk/src/generated/operations.rs` for the request path
+//! (rate-limit groups, retry safety, tracing, path safety), since progenitor's `OperationInfo`
+//! carries only the id. Each entry is compiled under its feature, so the table holds exactly the
+//! enabled operations, still sorted by id.
 
 use anyhow::{bail, Result};
 use serde_json::Value;
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::rules::METHODS;
+use crate::split::feature_of_operations;
 
-/// `(operation id, METHOD, path template)` for every operation, sorted by id.
-pub fn operations(spec: &Value) -> Result<Vec<(String, String, String)>> {
+/// The extension that marks a POST or PATCH as safe to repeat (set in the overlay, with its
+/// reason).
+pub const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
+
+/// One row of the table.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Row {
+    /// operationId (the builder method name).
+    pub id: String,
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Whether repeating it cannot do anything a single success would not.
+    pub idempotent: bool,
+    /// The cargo feature that compiles it.
+    pub feature: &'static str,
+}
+
+/// Every operation, sorted by id.
+pub fn operations(spec: &Value) -> Result<Vec<Row>> {
+    let features = feature_of_operations(spec)?;
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
         bail!("the spec has no paths");
     };
-    let mut ops = Vec::new();
+    let mut rows = Vec::new();
     for (path, item) in paths {
         for method in METHODS {
-            if let Some(op) = item.get(method) {
-                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                    bail!("{} {path} has no operationId", method.to_uppercase());
-                };
-                ops.push((id.to_string(), method.to_uppercase(), path.clone()));
-            }
+            let Some(op) = item.get(method) else {
+                continue;
+            };
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                bail!("{} {path} has no operationId", method.to_uppercase());
+            };
+            let safe_method = matches!(method, "get" | "head" | "options" | "put" | "delete");
+            let marked = op.get(IDEMPOTENT_EXTENSION).and_then(Value::as_bool) == Some(true);
+            rows.push(Row {
+                id: id.to_string(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                idempotent: safe_method || marked,
+                feature: features[&(path.clone(), method.to_string())].name,
+            });
         }
     }
-    ops.sort();
-    Ok(ops)
+    rows.sort();
+    Ok(rows)
 }
 
 /// The Rust source of the operation table.
 pub fn operations_source(spec: &Value) -> Result<String> {
     let mut s = String::from(crate::codegen::HEADER);
     s.push_str(
-        "\n/// `(operation id, HTTP method, path template)` for every generated operation, sorted by id.\n\
-         pub(crate) const OPERATIONS: &[(&str, &str, &str)] = &[\n",
+        "\n/// One generated operation, as the request path needs it.\n\
+         #[derive(Debug, Clone, Copy)]\n\
+         pub(crate) struct Operation {\n\
+         \x20   /// The operationId, which is also the builder method's name.\n\
+         \x20   pub(crate) id: &'static str,\n\
+         \x20   /// The HTTP method.\n\
+         \x20   #[cfg_attr(not(test), allow(dead_code))]\n\
+         \x20   pub(crate) method: &'static str,\n\
+         \x20   /// The path template.\n\
+         \x20   pub(crate) path: &'static str,\n\
+         \x20   /// Whether repeating it is harmless (safe methods, and POSTs Close documents as\n\
+         \x20   /// idempotent: `x-idempotent` in openapi/overlay.yaml).\n\
+         \x20   pub(crate) idempotent: bool,\n\
+         }\n\n\
+         /// Every operation of the enabled features, sorted by id.\n\
+         pub(crate) const OPERATIONS: &[Operation] = &[\n",
     );
-    for (id, method, path) in operations(spec)? {
-        s.push_str(&format!("    ({id:?}, {method:?}, {path:?}),\n"));
+    for r in operations(spec)? {
+        s.push_str(&format!(
+            "    #[cfg(feature = {:?})]\n    Operation {{ id: {:?}, method: {:?}, path: {:?}, idempotent: {} }},\n",
+            r.feature, r.id, r.method, r.path, r.idempotent
+        ));
     }
     s.push_str("];\n");
     Ok(s)
@@ -49,23 +96,29 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn table_is_sorted_and_complete() {
+    fn table_is_sorted_gated_and_marks_idempotent_posts() {
         let spec = json!({"paths": {
-            "/b/": {"get": {"operationId": "b_get"}, "parameters": []},
-            "/a/{id}/": {"put": {"operationId": "a_update"}, "delete": {"operationId": "a_delete"}}
+            "/group/": {"get": {"operationId": "groups_list", "tags": ["subpackage_groups"]},
+                         "post": {"operationId": "groups_create", "tags": ["subpackage_groups"]}},
+            "/membership/": {"post": {"operationId": "memberships_create", "tags": ["subpackage_memberships"], "x-idempotent": true}}
         }});
         let src = operations_source(&spec).unwrap();
         let a = src
-            .find("(\"a_delete\", \"DELETE\", \"/a/{id}/\")")
+            .find("id: \"groups_create\", method: \"POST\", path: \"/group/\", idempotent: false")
             .unwrap();
-        let b = src.find("(\"a_update\", \"PUT\", \"/a/{id}/\")").unwrap();
-        let c = src.find("(\"b_get\", \"GET\", \"/b/\")").unwrap();
+        let b = src
+            .find("id: \"groups_list\", method: \"GET\", path: \"/group/\", idempotent: true")
+            .unwrap();
+        let c = src.find("#[cfg(feature = \"memberships\")]\n    Operation { id: \"memberships_create\", method: \"POST\", path: \"/membership/\", idempotent: true }").unwrap();
         assert!(a < b && b < c, "{src}");
         assert!(src.starts_with("// @generated"));
     }
 
     #[test]
     fn an_operation_without_id_is_an_error() {
-        assert!(operations(&json!({"paths": {"/a/": {"get": {}}}})).is_err());
+        assert!(
+            operations(&json!({"paths": {"/a/": {"get": {"tags": ["subpackage_leads"]}}}}))
+                .is_err()
+        );
     }
 }

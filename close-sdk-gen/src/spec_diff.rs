@@ -345,10 +345,13 @@ fn new_side(pinned: &Pinned, new: &Value) -> Value {
     if pinned.documents.len() < 2 {
         return new.clone();
     }
-    let new_ids: BTreeSet<String> = operations(new).into_iter().map(|o| o.id).collect();
+    let new_ids: BTreeSet<String> = operations(new).iter().map(Operation::identity).collect();
     let mut docs = vec![("the new document".to_string(), new.clone())];
     for (name, doc) in &pinned.documents {
-        if !operations(doc).iter().any(|o| new_ids.contains(&o.id)) {
+        if !operations(doc)
+            .iter()
+            .any(|o| new_ids.contains(&o.identity()))
+        {
             docs.push((name.clone(), doc.clone()));
         }
     }
@@ -363,13 +366,13 @@ pub fn diff_documents(old: &Value, new: &Value, overlay: &Overlay) -> Result<Rep
     };
 
     let old_ops = operations(old);
-    let covered_ids: BTreeSet<&str> = old_ops.iter().map(|o| o.id.as_str()).collect();
+    let covered_ids: BTreeSet<String> = old_ops.iter().map(Operation::identity).collect();
     let covered_routes: BTreeSet<(String, String)> = old_ops
         .iter()
         .map(|o| (route_key(&o.path), o.method.clone()))
         .collect();
     let in_scope = |o: &Operation| {
-        (!o.id.is_empty() && covered_ids.contains(o.id.as_str()))
+        (!o.id.is_empty() && covered_ids.contains(&o.identity()))
             || covered_routes.contains(&(route_key(&o.path), o.method.clone()))
     };
     let new_ops = operations(new);
@@ -475,9 +478,17 @@ pub struct Operation {
     pub path: String,
     /// The summary, if any.
     pub summary: Option<String>,
+    /// Its first tag, empty when it has none.
+    pub tag: String,
 }
 
 impl Operation {
+    /// What identifies an operation across documents: its first tag and operationId (Close's
+    /// whole document reuses ids across tags: `list`, `get`, …).
+    pub fn identity(&self) -> String {
+        format!("{}\u{0}{}", self.tag, self.id)
+    }
+
     /// JSON pointer to the operation object.
     pub fn pointer(&self) -> String {
         format!("/paths/{}/{}", escape(&self.path), self.method)
@@ -502,6 +513,13 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                     method: method.to_string(),
                     path: path.clone(),
                     summary: op.get("summary").and_then(Value::as_str).map(String::from),
+                    tag: op
+                        .get("tags")
+                        .and_then(Value::as_array)
+                        .and_then(|t| t.first())
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                 });
             }
         }
@@ -904,7 +922,10 @@ fn fallback_operation_changes(
         if pairs.iter().any(|(p, _)| p.pointer() == o.pointer()) {
             continue;
         }
-        let mut c = match new.iter().find(|n| !o.id.is_empty() && n.id == o.id) {
+        let mut c = match new
+            .iter()
+            .find(|n| !o.id.is_empty() && n.identity() == o.identity())
+        {
             Some(n) => Change::own(
                 Severity::Breaking,
                 ChangeKind::OperationMoved,

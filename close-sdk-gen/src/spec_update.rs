@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::api_surface::{self, SurfaceDiff};
 use crate::upstream::{sha256_hex, Pinned, Provenance, PROVENANCE_FILE};
-use crate::{GeneratedFile, GENERATED_CLIENT, UPSTREAM_DIR};
+use crate::{GeneratedFile, UPSTREAM_DIR};
 
 /// Everything an update would write, and what it does to the SDK.
 #[derive(Debug, Clone)]
@@ -45,12 +45,8 @@ pub fn plan(
     let text = std::str::from_utf8(new_bytes).with_context(|| format!("{origin} is not UTF-8"))?;
     let upstream_dir = root.join(UPSTREAM_DIR);
     let pinned = Pinned::load(&upstream_dir)?;
-    let names: Vec<&str> = pinned
-        .provenance
-        .files
-        .iter()
-        .map(|f| f.file.as_str())
-        .collect();
+    // Only documents are replaced here; examples files are evidence, changed by hand.
+    let names: Vec<&str> = pinned.document_names();
     let target = match (file, names.as_slice()) {
         (Some(f), _) if names.contains(&f) => f.to_string(),
         (Some(f), _) => bail!(
@@ -65,8 +61,12 @@ pub fn plan(
         ),
     };
     let new_doc = crate::spec_diff::parse_upstream(text, origin)?;
-    if let Some((_, old_doc)) = pinned.documents.iter().find(|(n, _)| *n == target) {
-        check_same_tags(old_doc, &new_doc, &target, origin)?;
+    // With several per-tag documents pinned, each must keep to its tags; Close's whole document
+    // may gain tags (generation then asks for their cargo feature in features.rs).
+    if pinned.documents.len() > 1 {
+        if let Some((_, old_doc)) = pinned.documents.iter().find(|(n, _)| *n == target) {
+            check_same_tags(old_doc, &new_doc, &target, origin)?;
+        }
     }
     let old_bytes = std::fs::read(upstream_dir.join(&target))
         .with_context(|| format!("reading {UPSTREAM_DIR}/{target}"))?;
@@ -93,18 +93,9 @@ pub fn plan(
     let generated = crate::generate(scratch.path())
         .with_context(|| format!("regenerating with the new {target}; nothing was written"))?;
 
-    let old_client = std::fs::read_to_string(root.join(GENERATED_CLIENT)).unwrap_or_default();
-    let new_client = generated
-        .iter()
-        .find(|f| f.path == Path::new(GENERATED_CLIENT))
-        .map(|f| f.contents.as_str())
-        .unwrap_or_default();
-    let old_surface = if old_client.is_empty() {
-        Default::default()
-    } else {
-        api_surface::surface(&old_client).context("reading the current generated client")?
-    };
-    let api = api_surface::diff(&old_surface, &api_surface::surface(new_client)?);
+    let old_surface = api_surface::surface_of(&api_surface::checked_in(root))
+        .context("reading the current generated client")?;
+    let api = api_surface::diff(&old_surface, &api_surface::surface_of(&generated)?);
 
     let mut writes = vec![
         GeneratedFile {

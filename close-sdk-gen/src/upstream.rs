@@ -2,6 +2,10 @@
 //!
 //! The copies are never edited: `provenance.json` records each file's sha256, and loading fails
 //! when a file no longer matches it. `cargo xtask spec update` is the only way to change them.
+//!
+//! A file's [`Role`] says what it is used for: the **document** (Close's whole OpenAPI document,
+//! the one source of operations and schemas), or **examples** (per-tag extracts whose request and
+//! response examples are carried into the effective spec, see [`crate::examples`]).
 
 use std::path::{Path, PathBuf};
 
@@ -24,11 +28,31 @@ pub struct Provenance {
     pub files: Vec<PinnedFile>,
 }
 
+/// What a pinned file is used for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The API document itself (several are merged).
+    #[default]
+    Document,
+    /// Evidence only: its request and response examples.
+    Examples,
+}
+
+impl Role {
+    fn is_document(&self) -> bool {
+        *self == Role::Document
+    }
+}
+
 /// One pinned upstream file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinnedFile {
     /// File name inside the upstream directory.
     pub file: String,
+    /// What it is used for (`document` when absent).
+    #[serde(default, skip_serializing_if = "Role::is_document")]
+    pub role: Role,
     /// Where it was copied from (URL, or repository and path).
     pub origin: String,
     /// The commit of `origin`, when it is a repository.
@@ -47,6 +71,8 @@ pub struct Pinned {
     pub provenance: Provenance,
     /// Each document, parsed, in provenance order.
     pub documents: Vec<(String, Value)>,
+    /// Each examples file, parsed, in provenance order.
+    pub examples: Vec<(String, Value)>,
 }
 
 /// sha256 of `bytes` as lowercase hex.
@@ -69,6 +95,7 @@ impl Pinned {
             bail!("{} lists no upstream files", prov_path.display());
         }
         let mut documents = Vec::new();
+        let mut examples = Vec::new();
         for f in &provenance.files {
             let path: PathBuf = dir.join(&f.file);
             let bytes =
@@ -85,17 +112,31 @@ impl Pinned {
             }
             let text = String::from_utf8(bytes)
                 .with_context(|| format!("{} is not UTF-8", path.display()))?;
-            documents.push((f.file.clone(), parse_document(&text, &f.file)?));
+            let parsed = (f.file.clone(), parse_document(&text, &f.file)?);
+            match f.role {
+                Role::Document => documents.push(parsed),
+                Role::Examples => examples.push(parsed),
+            }
+        }
+        if documents.is_empty() {
+            bail!("{} pins no document (only examples)", prov_path.display());
         }
         Ok(Self {
             provenance,
             documents,
+            examples,
         })
     }
 
-    /// Merges the per-tag extracts into one document (see [`merge_documents`]).
+    /// Merges the pinned documents into one (see [`merge_documents`]); examples files are not
+    /// part of it.
     pub fn merged(&self) -> Result<Value> {
         merge_documents(&self.documents)
+    }
+
+    /// The names of the pinned documents (not the examples files).
+    pub fn document_names(&self) -> Vec<&str> {
+        self.documents.iter().map(|(n, _)| n.as_str()).collect()
     }
 }
 
@@ -223,6 +264,7 @@ mod tests {
                 file: "x.yml".into(),
                 origin: "here".into(),
                 commit: None,
+                role: Role::Document,
                 sha256: sha256_hex(b"something else"),
                 pinned: "2026-11-28".into(),
             }],

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use close_sdk_gen::spec_update;
-use close_sdk_gen::upstream::{sha256_hex, Pinned, Provenance};
+use close_sdk_gen::upstream::{sha256_hex, Pinned, Provenance, Role};
 
-const MEMBERSHIPS: &str = "close-memberships-api-openapi.yml";
+const DOCUMENT: &str = "close-openapi.yml";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,25 +40,29 @@ fn scratch() -> tempfile::TempDir {
 }
 
 fn pinned_text(root: &Path) -> String {
-    std::fs::read_to_string(root.join("openapi/upstream").join(MEMBERSHIPS)).unwrap()
+    std::fs::read_to_string(root.join("openapi/upstream").join(DOCUMENT)).unwrap()
 }
 
-/// The pinned memberships extract with one more optional property on the update body.
-fn with_new_update_field(text: &str) -> String {
-    let anchor = "        track_email_opens:\n          title: Track Email Opens\n";
+/// The pinned document with one more optional property on the membership create body.
+fn with_new_create_field(text: &str) -> String {
+    let anchor = "    CreateMembership:\n      type: object\n      properties:\n";
     assert!(text.contains(anchor), "the pinned copy changed shape");
     text.replacen(
         anchor,
-        &format!(
-            "        signature_html:\n          title: Signature\n          type: string\n{anchor}"
-        ),
+        &format!("{anchor}        signature_html:\n          type: string\n"),
         1,
     )
 }
 
 fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
-    for dir in ["openapi", "openapi/upstream", "close-sdk/src"] {
+    for dir in [
+        "openapi",
+        "openapi/upstream",
+        "close-sdk/src",
+        "close-sdk/src/generated",
+        "close-sdk/src/generated/resources",
+    ] {
         for e in std::fs::read_dir(root.join(dir)).unwrap() {
             let p = e.unwrap().path();
             if p.is_file() {
@@ -74,19 +78,19 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn an_update_rewrites_copy_provenance_spec_and_client_and_reports_the_api_change() {
     let dir = scratch();
     let root = dir.path();
-    let new_text = with_new_update_field(&pinned_text(root));
+    let new_text = with_new_create_field(&pinned_text(root));
     let plan = spec_update::plan(
         root,
         new_text.as_bytes(),
         "https://example.invalid/openapi.yml",
-        Some(MEMBERSHIPS),
+        Some(DOCUMENT),
         "2030-01-02",
     )
     .unwrap();
     assert!(!plan.unchanged_copy);
     let added: Vec<&str> = plan.api.added.iter().map(|(k, _)| k.as_str()).collect();
     assert!(
-        added.contains(&"types::MembershipUpdate.signature_html"),
+        added.contains(&"types::CreateMembership.signature_html"),
         "{}",
         plan.api.to_text()
     );
@@ -101,7 +105,7 @@ fn an_update_rewrites_copy_provenance_spec_and_client_and_reports_the_api_change
         .provenance
         .files
         .iter()
-        .find(|f| f.file == MEMBERSHIPS)
+        .find(|f| f.file == DOCUMENT)
         .unwrap();
     assert_eq!(entry.sha256, sha256_hex(new_text.as_bytes()));
     assert_eq!(entry.origin, "https://example.invalid/openapi.yml");
@@ -115,11 +119,12 @@ fn an_update_rewrites_copy_provenance_spec_and_client_and_reports_the_api_change
         "{:?}",
         stale.iter().map(|s| &s.path).collect::<Vec<_>>()
     );
-    assert!(
-        std::fs::read_to_string(root.join(close_sdk_gen::GENERATED_CLIENT))
-            .unwrap()
-            .contains("signature_html")
-    );
+    assert!(std::fs::read_to_string(
+        root.join(close_sdk_gen::GENERATED_DIR)
+            .join("resources/memberships.rs")
+    )
+    .unwrap()
+    .contains("signature_html"));
     let leftovers: Vec<_> = snapshot(root)
         .into_iter()
         .filter(|(p, _)| p.to_string_lossy().ends_with(".tmp"))
@@ -138,7 +143,7 @@ fn an_overlay_correction_that_no_longer_applies_fails_naming_it_and_writes_nothi
         root,
         new_text.as_bytes(),
         "x.yml",
-        Some(MEMBERSHIPS),
+        Some(DOCUMENT),
         "2030-01-02",
     )
     .unwrap_err();
@@ -157,7 +162,13 @@ fn with_several_pinned_files_the_one_replaced_must_be_named() {
     let mut prov: Provenance =
         serde_json::from_str(&std::fs::read_to_string(upstream.join("provenance.json")).unwrap())
             .unwrap();
-    if prov.files.len() < 2 {
+    if prov
+        .files
+        .iter()
+        .filter(|f| f.role == Role::Document)
+        .count()
+        < 2
+    {
         let mut other = prov.files[0].clone();
         other.file = "copy.yml".into();
         std::fs::copy(
@@ -193,7 +204,7 @@ fn bad_input_is_refused_before_anything_else() {
         dir.path(),
         b"swagger: '2.0'\npaths: {}\n",
         "old.yml",
-        Some(MEMBERSHIPS),
+        Some(DOCUMENT),
         "2030-01-02",
     )
     .unwrap_err();
@@ -204,23 +215,24 @@ fn bad_input_is_refused_before_anything_else() {
 }
 
 #[test]
-fn the_full_spec_is_refused_for_a_per_tag_file() {
+fn a_document_with_a_tag_of_no_feature_fails_naming_features_rs_and_writes_nothing() {
     let dir = scratch();
     let root = dir.path();
-    let mut full: serde_json::Value =
-        close_sdk_gen::json::parse_document(&pinned_text(root), "memberships").unwrap();
-    full["paths"]["/lead/"] = serde_json::json!({"get": {"operationId": "leads_list",
-        "tags": ["Leads"], "responses": {"200": {"description": "ok"}}}});
+    let mut live: serde_json::Value =
+        close_sdk_gen::json::parse_document(&pinned_text(root), "document").unwrap();
+    live["paths"]["/territory/"] = serde_json::json!({"get": {"operationId": "list",
+        "tags": ["subpackage_territories"], "responses": {"200": {"description": "ok"}}}});
     let before = snapshot(root);
     let err = spec_update::plan(
         root,
-        serde_json::to_string(&full).unwrap().as_bytes(),
-        "https://api.close.com/api/openapi.json",
-        Some(MEMBERSHIPS),
+        serde_json::to_string(&live).unwrap().as_bytes(),
+        "https://developer.close.com/openapi.json",
+        Some(DOCUMENT),
         "2030-01-02",
     )
     .unwrap_err();
-    assert!(err.to_string().contains("tagged Leads"), "{err}");
-    assert!(err.to_string().contains("per-tag extract"), "{err}");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("territories"), "{msg}");
+    assert!(msg.contains("features.rs"), "{msg}");
     assert_eq!(snapshot(root), before);
 }

@@ -51,12 +51,18 @@ pub mod webhooks;
 
 #[cfg(feature = "events")]
 pub use api::events::EventsExt;
+#[cfg(feature = "groups")]
 pub use api::groups::GroupsExt;
+#[cfg(feature = "memberships")]
 pub use api::memberships::MembershipsExt;
+#[cfg(feature = "organizations")]
 pub use api::organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
 pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
+#[cfg(feature = "memberships")]
 pub use api::provisioning::{self, ProvisioningExt};
+#[cfg(feature = "roles")]
 pub use api::roles::{RoleCatalog, RolesExt};
+#[cfg(feature = "users")]
 pub use api::users::UsersExt;
 #[cfg(feature = "webhooks")]
 pub use api::webhooks::WebhooksExt;
@@ -65,10 +71,13 @@ pub use auth::oauth;
 pub use auth::Credentials;
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
+#[allow(unused_imports)] // empty when no resource feature is on
+pub use generated::by_resource::*;
 pub use generated::{builder, types, ByteStream, Client, ResponseValue};
 pub use transport::context::ClientContext;
 pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
+pub use values::date::{Date, DateOrTimestamp};
 pub use values::email::EmailAddress;
 pub use values::role::{Role, RoleId};
 pub use values::timestamp::Timestamp;
@@ -93,8 +102,15 @@ pub mod prelude {
     pub use crate::EventsExt;
     #[cfg(feature = "webhooks")]
     pub use crate::WebhooksExt;
-    pub use crate::{
-        AutoRecordCalls, Client, Error, GroupsExt, ListOptions, MembershipsExt, OrganizationsExt,
-        Paginated, ProvisioningExt, Role, RolesExt, UsersExt,
-    };
+    #[cfg(feature = "groups")]
+    pub use crate::GroupsExt;
+    #[cfg(feature = "organizations")]
+    pub use crate::OrganizationsExt;
+    #[cfg(feature = "roles")]
+    pub use crate::RolesExt;
+    #[cfg(feature = "users")]
+    pub use crate::UsersExt;
+    pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Role};
+    #[cfg(feature = "memberships")]
+    pub use crate::{MembershipsExt, ProvisioningExt};
 }

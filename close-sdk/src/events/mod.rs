@@ -22,3 +22,7 @@ pub use follow::{EventFollower, FollowOptions, FollowPosition};
 pub(crate) use log::{below, check_page_size};
 #[cfg(feature = "events")]
 pub use log::{EventFilter, EventPage, EventQuery, MAX_EVENT_PAGE_SIZE};
+
+/// The generated `/event/` builders (`Client::events_list`, `Client::events_get`).
+#[cfg(feature = "events")]
+pub use crate::generated::by_resource::events::builder;

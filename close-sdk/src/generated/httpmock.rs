@@ -4,1772 +4,4105 @@
 // settings in close-sdk-gen/src/codegen.rs, then run `cargo xtask generate`.
 
 pub mod operations {
-    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
-    //! wrappers for each operation. Each can be converted to
-    //! its inner type with a call to `into_inner()`. This can
-    //! be used to explicitly deviate from permitted values.
-    use crate::*;
-    pub struct GroupsListWhen(::httpmock::When);
-    impl GroupsListWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/group/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn fields<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_fields", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_fields"))
-            }
-        }
-        pub fn limit<T>(self, value: T) -> Self
-        where
-            T: Into<Option<i64>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_limit", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_limit"))
-            }
-        }
-        pub fn skip<T>(self, value: T) -> Self
-        where
-            T: Into<Option<i64>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_skip", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_skip"))
-            }
-        }
-    }
-    pub struct GroupsListThen(::httpmock::Then);
-    impl GroupsListThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::GroupList) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct GroupsCreateWhen(::httpmock::When);
-    impl GroupsCreateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/group/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn fields<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_fields", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_fields"))
-            }
-        }
-        pub fn body(self, value: &types::CreateGroup) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct GroupsCreateThen(::httpmock::Then);
-    impl GroupsCreateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn success(self, status: u16, value: &types::Group) -> Self {
-            assert_eq!(status / 100u16, 2u16);
-            Self(
-                self
-                    .0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct GroupsAddMemberWhen(::httpmock::When);
-    impl GroupsAddMemberWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/group/[^/]*/member/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn group_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/group/{}/member/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn body(self, value: &types::CreateGroupMember) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct GroupsAddMemberThen(::httpmock::Then);
-    impl GroupsAddMemberThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn success(self, status: u16, value: &types::GroupMember) -> Self {
-            assert_eq!(status / 100u16, 2u16);
-            Self(
-                self
-                    .0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct GroupsRemoveMemberWhen(::httpmock::When);
-    impl GroupsRemoveMemberWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::DELETE)
-                    .path_matches(
-                        regex::Regex::new("^/group/[^/]*/member/[^/]*/$").unwrap(),
-                    ),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn group_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/group/{}/member/.*/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn user_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/group/.*/member/{}/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-    }
-    pub struct GroupsRemoveMemberThen(::httpmock::Then);
-    impl GroupsRemoveMemberThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn success(self, status: u16) -> Self {
-            assert_eq!(status / 100u16, 2u16);
-            Self(self.0.status(status))
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct GroupsGetWhen(::httpmock::When);
-    impl GroupsGetWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/group/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/group/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn fields<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_fields", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_fields"))
-            }
-        }
-    }
-    pub struct GroupsGetThen(::httpmock::Then);
-    impl GroupsGetThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::Group) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct GroupsUpdateWhen(::httpmock::When);
-    impl GroupsUpdateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/group/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/group/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn fields<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_fields", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_fields"))
-            }
-        }
-        pub fn body(self, value: &types::CreateGroup) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct GroupsUpdateThen(::httpmock::Then);
-    impl GroupsUpdateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::Group) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct GroupsDeleteWhen(::httpmock::When);
-    impl GroupsDeleteWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::DELETE)
-                    .path_matches(regex::Regex::new("^/group/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/group/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-    }
-    pub struct GroupsDeleteThen(::httpmock::Then);
-    impl GroupsDeleteThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn success(self, status: u16) -> Self {
-            assert_eq!(status / 100u16, 2u16);
-            Self(self.0.status(status))
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct UsersGetMeWhen(::httpmock::When);
-    impl UsersGetMeWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/me/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn fields<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_fields", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_fields"))
-            }
-        }
-    }
-    pub struct UsersGetMeThen(::httpmock::Then);
-    impl UsersGetMeThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::Me) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct MembershipsBulkUpdateWhen(::httpmock::When);
-    impl MembershipsBulkUpdateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/membership/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn body(self, value: &types::MembershipBulkUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct MembershipsBulkUpdateThen(::httpmock::Then);
-    impl MembershipsBulkUpdateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::MembershipBulkUpdateResult) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct MembershipsCreateWhen(::httpmock::When);
-    impl MembershipsCreateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/membership/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn body(self, value: &types::CreateMembership) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct MembershipsCreateThen(::httpmock::Then);
-    impl MembershipsCreateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::Membership) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn forbidden(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(403u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct MembershipsUpdateWhen(::httpmock::When);
-    impl MembershipsUpdateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/membership/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/membership/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn body(self, value: &types::MembershipUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct MembershipsUpdateThen(::httpmock::Then);
-    impl MembershipsUpdateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::Membership) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct MembershipsDeleteWhen(::httpmock::When);
-    impl MembershipsDeleteWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::DELETE)
-                    .path_matches(regex::Regex::new("^/membership/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/membership/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-    }
-    pub struct MembershipsDeleteThen(::httpmock::Then);
-    impl MembershipsDeleteThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn success(self, status: u16) -> Self {
-            assert_eq!(status / 100u16, 2u16);
-            Self(self.0.status(status))
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct MembershipsGetPinnedViewsWhen(::httpmock::When);
-    impl MembershipsGetPinnedViewsWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(
-                        regex::Regex::new("^/membership/[^/]*/pinned_views/$").unwrap(),
-                    ),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/membership/{}/pinned_views/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-    }
-    pub struct MembershipsGetPinnedViewsThen(::httpmock::Then);
-    impl MembershipsGetPinnedViewsThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::PinnedViews) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct MembershipsUpdatePinnedViewsWhen(::httpmock::When);
-    impl MembershipsUpdatePinnedViewsWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::PUT)
-                    .path_matches(
-                        regex::Regex::new("^/membership/[^/]*/pinned_views/$").unwrap(),
-                    ),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/membership/{}/pinned_views/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn body(self, value: &types::PinnedViews) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct MembershipsUpdatePinnedViewsThen(::httpmock::Then);
-    impl MembershipsUpdatePinnedViewsThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::PinnedViews) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct OrganizationsGetWhen(::httpmock::When);
-    impl OrganizationsGetWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/organization/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/organization/{}/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn expand<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_expand", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_expand"))
-            }
-        }
-    }
-    pub struct OrganizationsGetThen(::httpmock::Then);
-    impl OrganizationsGetThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::Organization) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct OrganizationsUpdateWhen(::httpmock::When);
-    impl OrganizationsUpdateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/organization/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(
-                    &format!("^/organization/{}/$", value.to_string()),
-                )
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn expand<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_expand", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_expand"))
-            }
-        }
-        pub fn body(self, value: &types::OrganizationUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct OrganizationsUpdateThen(::httpmock::Then);
-    impl OrganizationsUpdateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::Organization) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct RolesListWhen(::httpmock::When);
-    impl RolesListWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/role/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn limit<T>(self, value: T) -> Self
-        where
-            T: Into<Option<i64>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_limit", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_limit"))
-            }
-        }
-        pub fn skip<T>(self, value: T) -> Self
-        where
-            T: Into<Option<i64>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_skip", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_skip"))
-            }
-        }
-    }
-    pub struct RolesListThen(::httpmock::Then);
-    impl RolesListThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::RoleList) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct RolesCreateWhen(::httpmock::When);
-    impl RolesCreateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/role/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn body(self, value: &types::RoleCreate) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct RolesCreateThen(::httpmock::Then);
-    impl RolesCreateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn success(self, status: u16, value: &types::RoleDefinition) -> Self {
-            assert_eq!(status / 100u16, 2u16);
-            Self(
-                self
-                    .0
-                    .status(status)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct RolesGetWhen(::httpmock::When);
-    impl RolesGetWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/role/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/role/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-    }
-    pub struct RolesGetThen(::httpmock::Then);
-    impl RolesGetThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::RoleDefinition) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct RolesUpdateWhen(::httpmock::When);
-    impl RolesUpdateWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/role/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/role/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-        pub fn body(self, value: &types::RoleUpdate) -> Self {
-            Self(self.0.json_body_obj(value))
-        }
-    }
-    pub struct RolesUpdateThen(::httpmock::Then);
-    impl RolesUpdateThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::RoleDefinition) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct RolesDeleteWhen(::httpmock::When);
-    impl RolesDeleteWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::DELETE)
-                    .path_matches(regex::Regex::new("^/role/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/role/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-    }
-    pub struct RolesDeleteThen(::httpmock::Then);
-    impl RolesDeleteThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn success(self, status: u16) -> Self {
-            assert_eq!(status / 100u16, 2u16);
-            Self(self.0.status(status))
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct UsersListWhen(::httpmock::When);
-    impl UsersListWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/user/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn limit<T>(self, value: T) -> Self
-        where
-            T: Into<Option<i64>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_limit", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_limit"))
-            }
-        }
-        pub fn order_by<T>(self, value: T) -> Self
-        where
-            T: Into<Option<types::UsersListOrderBy>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_order_by", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_order_by"))
-            }
-        }
-        pub fn skip<T>(self, value: T) -> Self
-        where
-            T: Into<Option<i64>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("_skip", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("_skip"))
-            }
-        }
-    }
-    pub struct UsersListThen(::httpmock::Then);
-    impl UsersListThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::UserList) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct UsersListAvailabilitiesWhen(::httpmock::When);
-    impl UsersListAvailabilitiesWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/user/availability/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn organization_id<'a, T>(self, value: T) -> Self
-        where
-            T: Into<Option<&'a str>>,
-        {
-            if let Some(value) = value.into() {
-                Self(self.0.query_param("organization_id", value.to_string()))
-            } else {
-                Self(self.0.query_param_missing("organization_id"))
-            }
-        }
-    }
-    pub struct UsersListAvailabilitiesThen(::httpmock::Then);
-    impl UsersListAvailabilitiesThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::UserAvailabilityList) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
-    pub struct UsersGetWhen(::httpmock::When);
-    impl UsersGetWhen {
-        pub fn new(inner: ::httpmock::When) -> Self {
-            Self(
-                inner
-                    .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/user/[^/]*/$").unwrap()),
-            )
-        }
-        pub fn into_inner(self) -> ::httpmock::When {
-            self.0
-        }
-        pub fn id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/user/{}/$", value.to_string()))
-                .unwrap();
-            Self(self.0.path_matches(re))
-        }
-    }
-    pub struct UsersGetThen(::httpmock::Then);
-    impl UsersGetThen {
-        pub fn new(inner: ::httpmock::Then) -> Self {
-            Self(inner)
-        }
-        pub fn into_inner(self) -> ::httpmock::Then {
-            self.0
-        }
-        pub fn ok(self, value: &types::User) -> Self {
-            Self(
-                self
-                    .0
-                    .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn bad_request(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(400u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn unauthorized(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(401u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-        pub fn not_found(self, value: &crate::ErrorBody) -> Self {
-            Self(
-                self
-                    .0
-                    .status(404u16)
-                    .header("content-type", "application/json")
-                    .json_body_obj(value),
-            )
-        }
-    }
+    //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then) wrappers for each
+    //! operation, per enabled feature.
+    #[cfg(feature = "activities")]
+    pub use crate::generated::mocks::activities::*;
+    #[cfg(feature = "bulk-actions")]
+    pub use crate::generated::mocks::bulk_actions::*;
+    #[cfg(feature = "comments")]
+    pub use crate::generated::mocks::comments::*;
+    #[cfg(feature = "connected-accounts")]
+    pub use crate::generated::mocks::connected_accounts::*;
+    #[cfg(feature = "contacts")]
+    pub use crate::generated::mocks::contacts::*;
+    #[cfg(feature = "custom-fields")]
+    pub use crate::generated::mocks::custom_fields::*;
+    #[cfg(feature = "custom-objects")]
+    pub use crate::generated::mocks::custom_objects::*;
+    #[cfg(feature = "dialers")]
+    pub use crate::generated::mocks::dialers::*;
+    #[cfg(feature = "events")]
+    pub use crate::generated::mocks::events::*;
+    #[cfg(feature = "exports")]
+    pub use crate::generated::mocks::exports::*;
+    #[cfg(feature = "field-enrichment")]
+    pub use crate::generated::mocks::field_enrichment::*;
+    #[cfg(feature = "files")]
+    pub use crate::generated::mocks::files::*;
+    #[cfg(feature = "groups")]
+    pub use crate::generated::mocks::groups::*;
+    #[cfg(feature = "integration-links")]
+    pub use crate::generated::mocks::integration_links::*;
+    #[cfg(feature = "lead-statuses")]
+    pub use crate::generated::mocks::lead_statuses::*;
+    #[cfg(feature = "leads")]
+    pub use crate::generated::mocks::leads::*;
+    #[cfg(feature = "memberships")]
+    pub use crate::generated::mocks::memberships::*;
+    #[cfg(feature = "opportunities")]
+    pub use crate::generated::mocks::opportunities::*;
+    #[cfg(feature = "opportunity-statuses")]
+    pub use crate::generated::mocks::opportunity_statuses::*;
+    #[cfg(feature = "organizations")]
+    pub use crate::generated::mocks::organizations::*;
+    #[cfg(feature = "outcomes")]
+    pub use crate::generated::mocks::outcomes::*;
+    #[cfg(feature = "phone-numbers")]
+    pub use crate::generated::mocks::phone_numbers::*;
+    #[cfg(feature = "pipelines")]
+    pub use crate::generated::mocks::pipelines::*;
+    #[cfg(feature = "playbooks")]
+    pub use crate::generated::mocks::playbooks::*;
+    #[cfg(feature = "reporting")]
+    pub use crate::generated::mocks::reporting::*;
+    #[cfg(feature = "roles")]
+    pub use crate::generated::mocks::roles::*;
+    #[cfg(feature = "scheduling-links")]
+    pub use crate::generated::mocks::scheduling_links::*;
+    #[cfg(feature = "sequences")]
+    pub use crate::generated::mocks::sequences::*;
+    #[cfg(feature = "smart-views")]
+    pub use crate::generated::mocks::smart_views::*;
+    #[cfg(feature = "tasks")]
+    pub use crate::generated::mocks::tasks::*;
+    #[cfg(feature = "templates")]
+    pub use crate::generated::mocks::templates::*;
+    #[cfg(feature = "unsubscribed-emails")]
+    pub use crate::generated::mocks::unsubscribed_emails::*;
+    #[cfg(feature = "users")]
+    pub use crate::generated::mocks::users::*;
+    #[cfg(feature = "webhooks")]
+    pub use crate::generated::mocks::webhooks::*;
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
+
+/// Typed mocks for every enabled operation: `server.leads_list(|when, then| …)`.
 pub trait MockServerExt {
+    #[cfg(feature = "activities")]
+    fn activities_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ActivitiesListWhen, operations::ActivitiesListThen);
+    #[cfg(feature = "activities")]
+    fn activities_calls_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsListWhen,
+            operations::ActivitiesCallsListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_calls_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsCreateWhen,
+            operations::ActivitiesCallsCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_calls_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsGetWhen,
+            operations::ActivitiesCallsGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_calls_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsUpdateWhen,
+            operations::ActivitiesCallsUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_calls_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsDeleteWhen,
+            operations::ActivitiesCallsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_creations_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCreationsListWhen,
+            operations::ActivitiesCreationsListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_creations_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCreationsGetWhen,
+            operations::ActivitiesCreationsGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesListWhen,
+            operations::ActivitiesCustomActivitiesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesCreateWhen,
+            operations::ActivitiesCustomActivitiesCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesGetWhen,
+            operations::ActivitiesCustomActivitiesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_update<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesUpdateWhen,
+            operations::ActivitiesCustomActivitiesUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesDeleteWhen,
+            operations::ActivitiesCustomActivitiesDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_emails_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsListWhen,
+            operations::ActivitiesEmailsListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_emails_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsCreateWhen,
+            operations::ActivitiesEmailsCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_emails_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsGetWhen,
+            operations::ActivitiesEmailsGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_emails_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsUpdateWhen,
+            operations::ActivitiesEmailsUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_emails_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsDeleteWhen,
+            operations::ActivitiesEmailsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_email_threads_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailThreadsListWhen,
+            operations::ActivitiesEmailThreadsListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_email_threads_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailThreadsGetWhen,
+            operations::ActivitiesEmailThreadsGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_email_threads_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailThreadsDeleteWhen,
+            operations::ActivitiesEmailThreadsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_form_submissions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesFormSubmissionsListWhen,
+            operations::ActivitiesFormSubmissionsListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_form_submissions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesFormSubmissionsGetWhen,
+            operations::ActivitiesFormSubmissionsGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_form_submissions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesFormSubmissionsDeleteWhen,
+            operations::ActivitiesFormSubmissionsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_lead_merges_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadMergesListWhen,
+            operations::ActivitiesLeadMergesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_lead_merges_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadMergesGetWhen,
+            operations::ActivitiesLeadMergesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_meetings_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsListWhen,
+            operations::ActivitiesMeetingsListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_meetings_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsGetWhen,
+            operations::ActivitiesMeetingsGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_meetings_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsUpdateWhen,
+            operations::ActivitiesMeetingsUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_meetings_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsDeleteWhen,
+            operations::ActivitiesMeetingsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_meetings_create_integration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsCreateIntegrationWhen,
+            operations::ActivitiesMeetingsCreateIntegrationThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_notes_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesListWhen,
+            operations::ActivitiesNotesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_notes_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesCreateWhen,
+            operations::ActivitiesNotesCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_notes_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesGetWhen,
+            operations::ActivitiesNotesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_notes_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesUpdateWhen,
+            operations::ActivitiesNotesUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_notes_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesDeleteWhen,
+            operations::ActivitiesNotesDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_sms_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ActivitiesSmsListWhen, operations::ActivitiesSmsListThen);
+    #[cfg(feature = "activities")]
+    fn activities_sms_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesSmsCreateWhen,
+            operations::ActivitiesSmsCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_sms_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ActivitiesSmsGetWhen, operations::ActivitiesSmsGetThen);
+    #[cfg(feature = "activities")]
+    fn activities_sms_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesSmsUpdateWhen,
+            operations::ActivitiesSmsUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_sms_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesSmsDeleteWhen,
+            operations::ActivitiesSmsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesListWhen,
+            operations::ActivitiesLeadStatusChangesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesCreateWhen,
+            operations::ActivitiesLeadStatusChangesCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesGetWhen,
+            operations::ActivitiesLeadStatusChangesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesDeleteWhen,
+            operations::ActivitiesLeadStatusChangesDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesListWhen,
+            operations::ActivitiesOpportunityStatusChangesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesCreateWhen,
+            operations::ActivitiesOpportunityStatusChangesCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_get<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesGetWhen,
+            operations::ActivitiesOpportunityStatusChangesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesDeleteWhen,
+            operations::ActivitiesOpportunityStatusChangesDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_task_completions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesTaskCompletionsListWhen,
+            operations::ActivitiesTaskCompletionsListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_task_completions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesTaskCompletionsGetWhen,
+            operations::ActivitiesTaskCompletionsGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_task_completions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesTaskCompletionsDeleteWhen,
+            operations::ActivitiesTaskCompletionsDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesListWhen,
+            operations::ActivitiesWhatsappMessagesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesCreateWhen,
+            operations::ActivitiesWhatsappMessagesCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesGetWhen,
+            operations::ActivitiesWhatsappMessagesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_update<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesUpdateWhen,
+            operations::ActivitiesWhatsappMessagesUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesDeleteWhen,
+            operations::ActivitiesWhatsappMessagesDeleteThen,
+        );
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesListWhen,
+            operations::CustomActivityTypesListThen,
+        );
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesCreateWhen,
+            operations::CustomActivityTypesCreateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesGetWhen,
+            operations::CustomActivityTypesGetThen,
+        );
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesUpdateWhen,
+            operations::CustomActivityTypesUpdateThen,
+        );
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesDeleteWhen,
+            operations::CustomActivityTypesDeleteThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_delete_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsDeleteListWhen,
+            operations::BulkActionsDeleteListThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_delete_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsDeleteCreateWhen,
+            operations::BulkActionsDeleteCreateThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_delete_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsDeleteGetWhen,
+            operations::BulkActionsDeleteGetThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_edit_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEditListWhen,
+            operations::BulkActionsEditListThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_edit_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEditCreateWhen,
+            operations::BulkActionsEditCreateThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_edit_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEditGetWhen,
+            operations::BulkActionsEditGetThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_email_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEmailListWhen,
+            operations::BulkActionsEmailListThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_email_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEmailCreateWhen,
+            operations::BulkActionsEmailCreateThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_email_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEmailGetWhen,
+            operations::BulkActionsEmailGetThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_sequence_subscriptions_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsSequenceSubscriptionsListWhen,
+            operations::BulkActionsSequenceSubscriptionsListThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_sequence_subscriptions_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsSequenceSubscriptionsCreateWhen,
+            operations::BulkActionsSequenceSubscriptionsCreateThen,
+        );
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_sequence_subscriptions_get<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsSequenceSubscriptionsGetWhen,
+            operations::BulkActionsSequenceSubscriptionsGetThen,
+        );
+    #[cfg(feature = "comments")]
+    fn comments_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsListWhen, operations::CommentsListThen);
+    #[cfg(feature = "comments")]
+    fn comments_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsCreateWhen, operations::CommentsCreateThen);
+    #[cfg(feature = "comments")]
+    fn comments_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsGetWhen, operations::CommentsGetThen);
+    #[cfg(feature = "comments")]
+    fn comments_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsUpdateWhen, operations::CommentsUpdateThen);
+    #[cfg(feature = "comments")]
+    fn comments_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsDeleteWhen, operations::CommentsDeleteThen);
+    #[cfg(feature = "comments")]
+    fn comments_list_threads<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CommentsListThreadsWhen,
+            operations::CommentsListThreadsThen,
+        );
+    #[cfg(feature = "comments")]
+    fn comments_get_thread<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsGetThreadWhen, operations::CommentsGetThreadThen);
+    #[cfg(feature = "connected-accounts")]
+    fn connected_accounts_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConnectedAccountsListWhen,
+            operations::ConnectedAccountsListThen,
+        );
+    #[cfg(feature = "connected-accounts")]
+    fn connected_accounts_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConnectedAccountsGetWhen,
+            operations::ConnectedAccountsGetThen,
+        );
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsListWhen, operations::SendAsListThen);
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsCreateWhen, operations::SendAsCreateThen);
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_delete_by_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SendAsDeleteByUserWhen,
+            operations::SendAsDeleteByUserThen,
+        );
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_bulk_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsBulkCreateWhen, operations::SendAsBulkCreateThen);
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsGetWhen, operations::SendAsGetThen);
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsDeleteWhen, operations::SendAsDeleteThen);
+    #[cfg(feature = "contacts")]
+    fn contacts_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsListWhen, operations::ContactsListThen);
+    #[cfg(feature = "contacts")]
+    fn contacts_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsCreateWhen, operations::ContactsCreateThen);
+    #[cfg(feature = "contacts")]
+    fn contacts_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsGetWhen, operations::ContactsGetThen);
+    #[cfg(feature = "contacts")]
+    fn contacts_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsUpdateWhen, operations::ContactsUpdateThen);
+    #[cfg(feature = "contacts")]
+    fn contacts_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsDeleteWhen, operations::ContactsDeleteThen);
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityListWhen,
+            operations::CustomFieldsActivityListThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityCreateWhen,
+            operations::CustomFieldsActivityCreateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityGetWhen,
+            operations::CustomFieldsActivityGetThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityUpdateWhen,
+            operations::CustomFieldsActivityUpdateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityDeleteWhen,
+            operations::CustomFieldsActivityDeleteThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactListWhen,
+            operations::CustomFieldsContactListThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactCreateWhen,
+            operations::CustomFieldsContactCreateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactGetWhen,
+            operations::CustomFieldsContactGetThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactUpdateWhen,
+            operations::CustomFieldsContactUpdateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactDeleteWhen,
+            operations::CustomFieldsContactDeleteThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectListWhen,
+            operations::CustomFieldsCustomObjectListThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectCreateWhen,
+            operations::CustomFieldsCustomObjectCreateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectGetWhen,
+            operations::CustomFieldsCustomObjectGetThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectUpdateWhen,
+            operations::CustomFieldsCustomObjectUpdateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectDeleteWhen,
+            operations::CustomFieldsCustomObjectDeleteThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadListWhen,
+            operations::CustomFieldsLeadListThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadCreateWhen,
+            operations::CustomFieldsLeadCreateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadGetWhen,
+            operations::CustomFieldsLeadGetThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadUpdateWhen,
+            operations::CustomFieldsLeadUpdateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadDeleteWhen,
+            operations::CustomFieldsLeadDeleteThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityListWhen,
+            operations::CustomFieldsOpportunityListThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityCreateWhen,
+            operations::CustomFieldsOpportunityCreateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityGetWhen,
+            operations::CustomFieldsOpportunityGetThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityUpdateWhen,
+            operations::CustomFieldsOpportunityUpdateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityDeleteWhen,
+            operations::CustomFieldsOpportunityDeleteThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedListWhen,
+            operations::CustomFieldsSharedListThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedCreateWhen,
+            operations::CustomFieldsSharedCreateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedGetWhen,
+            operations::CustomFieldsSharedGetThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedUpdateWhen,
+            operations::CustomFieldsSharedUpdateThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedDeleteWhen,
+            operations::CustomFieldsSharedDeleteThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_create_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedCreateAssociationWhen,
+            operations::CustomFieldsSharedCreateAssociationThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_get_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedGetAssociationWhen,
+            operations::CustomFieldsSharedGetAssociationThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_update_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedUpdateAssociationWhen,
+            operations::CustomFieldsSharedUpdateAssociationThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_delete_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedDeleteAssociationWhen,
+            operations::CustomFieldsSharedDeleteAssociationThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_field_schemas_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldSchemasGetWhen,
+            operations::CustomFieldSchemasGetThen,
+        );
+    #[cfg(feature = "custom-fields")]
+    fn custom_field_schemas_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldSchemasUpdateWhen,
+            operations::CustomFieldSchemasUpdateThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CustomObjectsListWhen, operations::CustomObjectsListThen);
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectsCreateWhen,
+            operations::CustomObjectsCreateThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CustomObjectsGetWhen, operations::CustomObjectsGetThen);
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectsUpdateWhen,
+            operations::CustomObjectsUpdateThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectsDeleteWhen,
+            operations::CustomObjectsDeleteThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesListWhen,
+            operations::CustomObjectTypesListThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesCreateWhen,
+            operations::CustomObjectTypesCreateThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesGetWhen,
+            operations::CustomObjectTypesGetThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesUpdateWhen,
+            operations::CustomObjectTypesUpdateThen,
+        );
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesDeleteWhen,
+            operations::CustomObjectTypesDeleteThen,
+        );
+    #[cfg(feature = "dialers")]
+    fn dialers_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DialersListWhen, operations::DialersListThen);
+    #[cfg(feature = "dialers")]
+    fn dialers_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DialersGetWhen, operations::DialersGetThen);
+    #[cfg(feature = "events")]
+    fn events_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EventsListWhen, operations::EventsListThen);
+    #[cfg(feature = "events")]
+    fn events_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EventsGetWhen, operations::EventsGetThen);
+    #[cfg(feature = "exports")]
+    fn exports_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportsListWhen, operations::ExportsListThen);
+    #[cfg(feature = "exports")]
+    fn exports_create_lead<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportsCreateLeadWhen, operations::ExportsCreateLeadThen);
+    #[cfg(feature = "exports")]
+    fn exports_create_opportunity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ExportsCreateOpportunityWhen,
+            operations::ExportsCreateOpportunityThen,
+        );
+    #[cfg(feature = "exports")]
+    fn exports_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportsGetWhen, operations::ExportsGetThen);
+    #[cfg(feature = "field-enrichment")]
+    fn field_enrichment_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::FieldEnrichmentCreateWhen,
+            operations::FieldEnrichmentCreateThen,
+        );
+    #[cfg(feature = "files")]
+    fn files_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::FilesCreateWhen, operations::FilesCreateThen);
+    #[cfg(feature = "groups")]
     fn groups_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsListWhen, operations::GroupsListThen);
+    #[cfg(feature = "groups")]
     fn groups_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsCreateWhen, operations::GroupsCreateThen);
+    #[cfg(feature = "groups")]
     fn groups_add_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsAddMemberWhen, operations::GroupsAddMemberThen);
+    #[cfg(feature = "groups")]
     fn groups_remove_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GroupsRemoveMemberWhen,
             operations::GroupsRemoveMemberThen,
         );
+    #[cfg(feature = "groups")]
     fn groups_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsGetWhen, operations::GroupsGetThen);
+    #[cfg(feature = "groups")]
     fn groups_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsUpdateWhen, operations::GroupsUpdateThen);
+    #[cfg(feature = "groups")]
     fn groups_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsDeleteWhen, operations::GroupsDeleteThen);
-    fn users_get_me<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    #[cfg(feature = "integration-links")]
+    fn integration_links_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(operations::UsersGetMeWhen, operations::UsersGetMeThen);
+        F: FnOnce(
+            operations::IntegrationLinksListWhen,
+            operations::IntegrationLinksListThen,
+        );
+    #[cfg(feature = "integration-links")]
+    fn integration_links_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksCreateWhen,
+            operations::IntegrationLinksCreateThen,
+        );
+    #[cfg(feature = "integration-links")]
+    fn integration_links_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksGetWhen,
+            operations::IntegrationLinksGetThen,
+        );
+    #[cfg(feature = "integration-links")]
+    fn integration_links_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksUpdateWhen,
+            operations::IntegrationLinksUpdateThen,
+        );
+    #[cfg(feature = "integration-links")]
+    fn integration_links_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksDeleteWhen,
+            operations::IntegrationLinksDeleteThen,
+        );
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadStatusesListWhen, operations::LeadStatusesListThen);
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LeadStatusesCreateWhen,
+            operations::LeadStatusesCreateThen,
+        );
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LeadStatusesUpdateWhen,
+            operations::LeadStatusesUpdateThen,
+        );
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LeadStatusesDeleteWhen,
+            operations::LeadStatusesDeleteThen,
+        );
+    #[cfg(feature = "leads")]
+    fn leads_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsListWhen, operations::LeadsListThen);
+    #[cfg(feature = "leads")]
+    fn leads_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsCreateWhen, operations::LeadsCreateThen);
+    #[cfg(feature = "leads")]
+    fn leads_merge<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsMergeWhen, operations::LeadsMergeThen);
+    #[cfg(feature = "leads")]
+    fn leads_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsGetWhen, operations::LeadsGetThen);
+    #[cfg(feature = "leads")]
+    fn leads_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsUpdateWhen, operations::LeadsUpdateThen);
+    #[cfg(feature = "leads")]
+    fn leads_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsDeleteWhen, operations::LeadsDeleteThen);
+    #[cfg(feature = "memberships")]
     fn memberships_bulk_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::MembershipsBulkUpdateWhen,
             operations::MembershipsBulkUpdateThen,
         );
+    #[cfg(feature = "memberships")]
     fn memberships_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MembershipsCreateWhen, operations::MembershipsCreateThen);
+    #[cfg(feature = "memberships")]
     fn memberships_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MembershipsUpdateWhen, operations::MembershipsUpdateThen);
+    #[cfg(feature = "memberships")]
     fn memberships_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MembershipsDeleteWhen, operations::MembershipsDeleteThen);
+    #[cfg(feature = "memberships")]
     fn memberships_get_pinned_views<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::MembershipsGetPinnedViewsWhen,
             operations::MembershipsGetPinnedViewsThen,
         );
+    #[cfg(feature = "memberships")]
     fn memberships_update_pinned_views<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::MembershipsUpdatePinnedViewsWhen,
             operations::MembershipsUpdatePinnedViewsThen,
         );
+    #[cfg(feature = "opportunities")]
+    fn opportunities_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OpportunitiesListWhen, operations::OpportunitiesListThen);
+    #[cfg(feature = "opportunities")]
+    fn opportunities_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunitiesCreateWhen,
+            operations::OpportunitiesCreateThen,
+        );
+    #[cfg(feature = "opportunities")]
+    fn opportunities_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OpportunitiesGetWhen, operations::OpportunitiesGetThen);
+    #[cfg(feature = "opportunities")]
+    fn opportunities_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunitiesUpdateWhen,
+            operations::OpportunitiesUpdateThen,
+        );
+    #[cfg(feature = "opportunities")]
+    fn opportunities_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunitiesDeleteWhen,
+            operations::OpportunitiesDeleteThen,
+        );
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesListWhen,
+            operations::OpportunityStatusesListThen,
+        );
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesCreateWhen,
+            operations::OpportunityStatusesCreateThen,
+        );
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesUpdateWhen,
+            operations::OpportunityStatusesUpdateThen,
+        );
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesDeleteWhen,
+            operations::OpportunityStatusesDeleteThen,
+        );
+    #[cfg(feature = "organizations")]
     fn organizations_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::OrganizationsGetWhen, operations::OrganizationsGetThen);
+    #[cfg(feature = "organizations")]
     fn organizations_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::OrganizationsUpdateWhen,
             operations::OrganizationsUpdateThen,
         );
+    #[cfg(feature = "outcomes")]
+    fn outcomes_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesListWhen, operations::OutcomesListThen);
+    #[cfg(feature = "outcomes")]
+    fn outcomes_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesCreateWhen, operations::OutcomesCreateThen);
+    #[cfg(feature = "outcomes")]
+    fn outcomes_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesGetWhen, operations::OutcomesGetThen);
+    #[cfg(feature = "outcomes")]
+    fn outcomes_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesUpdateWhen, operations::OutcomesUpdateThen);
+    #[cfg(feature = "outcomes")]
+    fn outcomes_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesDeleteWhen, operations::OutcomesDeleteThen);
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersListWhen,
+            operations::BlockedPhoneNumbersListThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersCreateWhen,
+            operations::BlockedPhoneNumbersCreateThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_get_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersGetSettingsWhen,
+            operations::BlockedPhoneNumbersGetSettingsThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_update_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersUpdateSettingsWhen,
+            operations::BlockedPhoneNumbersUpdateSettingsThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersGetWhen,
+            operations::BlockedPhoneNumbersGetThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersUpdateWhen,
+            operations::BlockedPhoneNumbersUpdateThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersDeleteWhen,
+            operations::BlockedPhoneNumbersDeleteThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PhoneNumbersListWhen, operations::PhoneNumbersListThen);
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhoneNumbersCreateWhen,
+            operations::PhoneNumbersCreateThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PhoneNumbersGetWhen, operations::PhoneNumbersGetThen);
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhoneNumbersUpdateWhen,
+            operations::PhoneNumbersUpdateThen,
+        );
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhoneNumbersDeleteWhen,
+            operations::PhoneNumbersDeleteThen,
+        );
+    #[cfg(feature = "pipelines")]
+    fn pipelines_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesListWhen, operations::PipelinesListThen);
+    #[cfg(feature = "pipelines")]
+    fn pipelines_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesCreateWhen, operations::PipelinesCreateThen);
+    #[cfg(feature = "pipelines")]
+    fn pipelines_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesUpdateWhen, operations::PipelinesUpdateThen);
+    #[cfg(feature = "pipelines")]
+    fn pipelines_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesDeleteWhen, operations::PipelinesDeleteThen);
+    #[cfg(feature = "playbooks")]
+    fn playbooks_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksListWhen, operations::PlaybooksListThen);
+    #[cfg(feature = "playbooks")]
+    fn playbooks_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksCreateWhen, operations::PlaybooksCreateThen);
+    #[cfg(feature = "playbooks")]
+    fn playbooks_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksGetWhen, operations::PlaybooksGetThen);
+    #[cfg(feature = "playbooks")]
+    fn playbooks_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksUpdateWhen, operations::PlaybooksUpdateThen);
+    #[cfg(feature = "playbooks")]
+    fn playbooks_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksDeleteWhen, operations::PlaybooksDeleteThen);
+    #[cfg(feature = "playbooks")]
+    fn playbooks_archive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksArchiveWhen, operations::PlaybooksArchiveThen);
+    #[cfg(feature = "playbooks")]
+    fn playbooks_unarchive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PlaybooksUnarchiveWhen,
+            operations::PlaybooksUnarchiveThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_get_activity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetActivityWhen,
+            operations::ReportingGetActivityThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_list_activity_metrics<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingListActivityMetricsWhen,
+            operations::ReportingListActivityMetricsThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_get_custom<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetCustomWhen,
+            operations::ReportingGetCustomThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_get_funnel_stages<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetFunnelStagesWhen,
+            operations::ReportingGetFunnelStagesThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_get_funnel_totals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetFunnelTotalsWhen,
+            operations::ReportingGetFunnelTotalsThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_get_sent_emails<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetSentEmailsWhen,
+            operations::ReportingGetSentEmailsThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_get_lead_statuses<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetLeadStatusesWhen,
+            operations::ReportingGetLeadStatusesThen,
+        );
+    #[cfg(feature = "reporting")]
+    fn reporting_get_opportunity_statuses<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetOpportunityStatusesWhen,
+            operations::ReportingGetOpportunityStatusesThen,
+        );
+    #[cfg(feature = "roles")]
     fn roles_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesListWhen, operations::RolesListThen);
+    #[cfg(feature = "roles")]
     fn roles_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesCreateWhen, operations::RolesCreateThen);
+    #[cfg(feature = "roles")]
     fn roles_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesGetWhen, operations::RolesGetThen);
+    #[cfg(feature = "roles")]
     fn roles_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesUpdateWhen, operations::RolesUpdateThen);
+    #[cfg(feature = "roles")]
     fn roles_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesDeleteWhen, operations::RolesDeleteThen);
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksListWhen,
+            operations::SchedulingLinksListThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateWhen,
+            operations::SchedulingLinksCreateThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create_integration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateIntegrationWhen,
+            operations::SchedulingLinksCreateIntegrationThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete_integration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteIntegrationWhen,
+            operations::SchedulingLinksDeleteIntegrationThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksGetWhen,
+            operations::SchedulingLinksGetThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksUpdateWhen,
+            operations::SchedulingLinksUpdateThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteWhen,
+            operations::SchedulingLinksDeleteThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_list_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksListSharedWhen,
+            operations::SchedulingLinksListSharedThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateSharedWhen,
+            operations::SchedulingLinksCreateSharedThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_get_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksGetSharedWhen,
+            operations::SchedulingLinksGetSharedThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_update_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksUpdateSharedWhen,
+            operations::SchedulingLinksUpdateSharedThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteSharedWhen,
+            operations::SchedulingLinksDeleteSharedThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create_shared_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateSharedAssociationWhen,
+            operations::SchedulingLinksCreateSharedAssociationThen,
+        );
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete_shared_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteSharedAssociationWhen,
+            operations::SchedulingLinksDeleteSharedAssociationThen,
+        );
+    #[cfg(feature = "sequences")]
+    fn sequences_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesListWhen, operations::SequencesListThen);
+    #[cfg(feature = "sequences")]
+    fn sequences_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesCreateWhen, operations::SequencesCreateThen);
+    #[cfg(feature = "sequences")]
+    fn sequences_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesGetWhen, operations::SequencesGetThen);
+    #[cfg(feature = "sequences")]
+    fn sequences_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesUpdateWhen, operations::SequencesUpdateThen);
+    #[cfg(feature = "sequences")]
+    fn sequences_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesDeleteWhen, operations::SequencesDeleteThen);
+    #[cfg(feature = "sequences")]
+    fn sequences_list_subscriptions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesListSubscriptionsWhen,
+            operations::SequencesListSubscriptionsThen,
+        );
+    #[cfg(feature = "sequences")]
+    fn sequences_create_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesCreateSubscriptionWhen,
+            operations::SequencesCreateSubscriptionThen,
+        );
+    #[cfg(feature = "sequences")]
+    fn sequences_get_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesGetSubscriptionWhen,
+            operations::SequencesGetSubscriptionThen,
+        );
+    #[cfg(feature = "sequences")]
+    fn sequences_update_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesUpdateSubscriptionWhen,
+            operations::SequencesUpdateSubscriptionThen,
+        );
+    #[cfg(feature = "smart-views")]
+    fn smart_views_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsListWhen, operations::SmartViewsListThen);
+    #[cfg(feature = "smart-views")]
+    fn smart_views_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsCreateWhen, operations::SmartViewsCreateThen);
+    #[cfg(feature = "smart-views")]
+    fn smart_views_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsGetWhen, operations::SmartViewsGetThen);
+    #[cfg(feature = "smart-views")]
+    fn smart_views_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsUpdateWhen, operations::SmartViewsUpdateThen);
+    #[cfg(feature = "smart-views")]
+    fn smart_views_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsDeleteWhen, operations::SmartViewsDeleteThen);
+    #[cfg(feature = "tasks")]
+    fn tasks_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksListWhen, operations::TasksListThen);
+    #[cfg(feature = "tasks")]
+    fn tasks_bulk_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksBulkUpdateWhen, operations::TasksBulkUpdateThen);
+    #[cfg(feature = "tasks")]
+    fn tasks_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksCreateWhen, operations::TasksCreateThen);
+    #[cfg(feature = "tasks")]
+    fn tasks_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksGetWhen, operations::TasksGetThen);
+    #[cfg(feature = "tasks")]
+    fn tasks_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksUpdateWhen, operations::TasksUpdateThen);
+    #[cfg(feature = "tasks")]
+    fn tasks_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksDeleteWhen, operations::TasksDeleteThen);
+    #[cfg(feature = "templates")]
+    fn email_templates_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesListWhen,
+            operations::EmailTemplatesListThen,
+        );
+    #[cfg(feature = "templates")]
+    fn email_templates_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesCreateWhen,
+            operations::EmailTemplatesCreateThen,
+        );
+    #[cfg(feature = "templates")]
+    fn email_templates_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EmailTemplatesGetWhen, operations::EmailTemplatesGetThen);
+    #[cfg(feature = "templates")]
+    fn email_templates_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesUpdateWhen,
+            operations::EmailTemplatesUpdateThen,
+        );
+    #[cfg(feature = "templates")]
+    fn email_templates_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesDeleteWhen,
+            operations::EmailTemplatesDeleteThen,
+        );
+    #[cfg(feature = "templates")]
+    fn email_templates_render<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesRenderWhen,
+            operations::EmailTemplatesRenderThen,
+        );
+    #[cfg(feature = "templates")]
+    fn sms_templates_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmsTemplatesListWhen, operations::SmsTemplatesListThen);
+    #[cfg(feature = "templates")]
+    fn sms_templates_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SmsTemplatesCreateWhen,
+            operations::SmsTemplatesCreateThen,
+        );
+    #[cfg(feature = "templates")]
+    fn sms_templates_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmsTemplatesGetWhen, operations::SmsTemplatesGetThen);
+    #[cfg(feature = "templates")]
+    fn sms_templates_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SmsTemplatesUpdateWhen,
+            operations::SmsTemplatesUpdateThen,
+        );
+    #[cfg(feature = "templates")]
+    fn sms_templates_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SmsTemplatesDeleteWhen,
+            operations::SmsTemplatesDeleteThen,
+        );
+    #[cfg(feature = "unsubscribed-emails")]
+    fn unsubscribed_emails_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UnsubscribedEmailsListWhen,
+            operations::UnsubscribedEmailsListThen,
+        );
+    #[cfg(feature = "unsubscribed-emails")]
+    fn unsubscribed_emails_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UnsubscribedEmailsCreateWhen,
+            operations::UnsubscribedEmailsCreateThen,
+        );
+    #[cfg(feature = "unsubscribed-emails")]
+    fn unsubscribed_emails_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UnsubscribedEmailsDeleteWhen,
+            operations::UnsubscribedEmailsDeleteThen,
+        );
+    #[cfg(feature = "users")]
+    fn users_get_me<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UsersGetMeWhen, operations::UsersGetMeThen);
+    #[cfg(feature = "users")]
     fn users_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UsersListWhen, operations::UsersListThen);
+    #[cfg(feature = "users")]
     fn users_list_availabilities<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::UsersListAvailabilitiesWhen,
             operations::UsersListAvailabilitiesThen,
         );
+    #[cfg(feature = "users")]
     fn users_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UsersGetWhen, operations::UsersGetThen);
+    #[cfg(feature = "webhooks")]
+    fn webhooks_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksListWhen, operations::WebhooksListThen);
+    #[cfg(feature = "webhooks")]
+    fn webhooks_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksCreateWhen, operations::WebhooksCreateThen);
+    #[cfg(feature = "webhooks")]
+    fn webhooks_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksGetWhen, operations::WebhooksGetThen);
+    #[cfg(feature = "webhooks")]
+    fn webhooks_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksUpdateWhen, operations::WebhooksUpdateThen);
+    #[cfg(feature = "webhooks")]
+    fn webhooks_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksDeleteWhen, operations::WebhooksDeleteThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    #[cfg(feature = "activities")]
+    fn activities_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ActivitiesListWhen, operations::ActivitiesListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesListWhen::new(when),
+                operations::ActivitiesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_calls_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsListWhen,
+            operations::ActivitiesCallsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCallsListWhen::new(when),
+                operations::ActivitiesCallsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_calls_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsCreateWhen,
+            operations::ActivitiesCallsCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCallsCreateWhen::new(when),
+                operations::ActivitiesCallsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_calls_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsGetWhen,
+            operations::ActivitiesCallsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCallsGetWhen::new(when),
+                operations::ActivitiesCallsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_calls_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsUpdateWhen,
+            operations::ActivitiesCallsUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCallsUpdateWhen::new(when),
+                operations::ActivitiesCallsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_calls_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCallsDeleteWhen,
+            operations::ActivitiesCallsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCallsDeleteWhen::new(when),
+                operations::ActivitiesCallsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_creations_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCreationsListWhen,
+            operations::ActivitiesCreationsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCreationsListWhen::new(when),
+                operations::ActivitiesCreationsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_creations_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCreationsGetWhen,
+            operations::ActivitiesCreationsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCreationsGetWhen::new(when),
+                operations::ActivitiesCreationsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesListWhen,
+            operations::ActivitiesCustomActivitiesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCustomActivitiesListWhen::new(when),
+                operations::ActivitiesCustomActivitiesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesCreateWhen,
+            operations::ActivitiesCustomActivitiesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCustomActivitiesCreateWhen::new(when),
+                operations::ActivitiesCustomActivitiesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesGetWhen,
+            operations::ActivitiesCustomActivitiesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCustomActivitiesGetWhen::new(when),
+                operations::ActivitiesCustomActivitiesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_update<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesUpdateWhen,
+            operations::ActivitiesCustomActivitiesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCustomActivitiesUpdateWhen::new(when),
+                operations::ActivitiesCustomActivitiesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_custom_activities_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesCustomActivitiesDeleteWhen,
+            operations::ActivitiesCustomActivitiesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesCustomActivitiesDeleteWhen::new(when),
+                operations::ActivitiesCustomActivitiesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_emails_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsListWhen,
+            operations::ActivitiesEmailsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailsListWhen::new(when),
+                operations::ActivitiesEmailsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_emails_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsCreateWhen,
+            operations::ActivitiesEmailsCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailsCreateWhen::new(when),
+                operations::ActivitiesEmailsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_emails_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsGetWhen,
+            operations::ActivitiesEmailsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailsGetWhen::new(when),
+                operations::ActivitiesEmailsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_emails_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsUpdateWhen,
+            operations::ActivitiesEmailsUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailsUpdateWhen::new(when),
+                operations::ActivitiesEmailsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_emails_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailsDeleteWhen,
+            operations::ActivitiesEmailsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailsDeleteWhen::new(when),
+                operations::ActivitiesEmailsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_email_threads_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailThreadsListWhen,
+            operations::ActivitiesEmailThreadsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailThreadsListWhen::new(when),
+                operations::ActivitiesEmailThreadsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_email_threads_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailThreadsGetWhen,
+            operations::ActivitiesEmailThreadsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailThreadsGetWhen::new(when),
+                operations::ActivitiesEmailThreadsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_email_threads_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesEmailThreadsDeleteWhen,
+            operations::ActivitiesEmailThreadsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesEmailThreadsDeleteWhen::new(when),
+                operations::ActivitiesEmailThreadsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_form_submissions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesFormSubmissionsListWhen,
+            operations::ActivitiesFormSubmissionsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesFormSubmissionsListWhen::new(when),
+                operations::ActivitiesFormSubmissionsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_form_submissions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesFormSubmissionsGetWhen,
+            operations::ActivitiesFormSubmissionsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesFormSubmissionsGetWhen::new(when),
+                operations::ActivitiesFormSubmissionsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_form_submissions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesFormSubmissionsDeleteWhen,
+            operations::ActivitiesFormSubmissionsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesFormSubmissionsDeleteWhen::new(when),
+                operations::ActivitiesFormSubmissionsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_lead_merges_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadMergesListWhen,
+            operations::ActivitiesLeadMergesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesLeadMergesListWhen::new(when),
+                operations::ActivitiesLeadMergesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_lead_merges_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadMergesGetWhen,
+            operations::ActivitiesLeadMergesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesLeadMergesGetWhen::new(when),
+                operations::ActivitiesLeadMergesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_meetings_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsListWhen,
+            operations::ActivitiesMeetingsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesMeetingsListWhen::new(when),
+                operations::ActivitiesMeetingsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_meetings_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsGetWhen,
+            operations::ActivitiesMeetingsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesMeetingsGetWhen::new(when),
+                operations::ActivitiesMeetingsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_meetings_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsUpdateWhen,
+            operations::ActivitiesMeetingsUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesMeetingsUpdateWhen::new(when),
+                operations::ActivitiesMeetingsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_meetings_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsDeleteWhen,
+            operations::ActivitiesMeetingsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesMeetingsDeleteWhen::new(when),
+                operations::ActivitiesMeetingsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_meetings_create_integration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesMeetingsCreateIntegrationWhen,
+            operations::ActivitiesMeetingsCreateIntegrationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesMeetingsCreateIntegrationWhen::new(when),
+                operations::ActivitiesMeetingsCreateIntegrationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_notes_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesListWhen,
+            operations::ActivitiesNotesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesNotesListWhen::new(when),
+                operations::ActivitiesNotesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_notes_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesCreateWhen,
+            operations::ActivitiesNotesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesNotesCreateWhen::new(when),
+                operations::ActivitiesNotesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_notes_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesGetWhen,
+            operations::ActivitiesNotesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesNotesGetWhen::new(when),
+                operations::ActivitiesNotesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_notes_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesUpdateWhen,
+            operations::ActivitiesNotesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesNotesUpdateWhen::new(when),
+                operations::ActivitiesNotesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_notes_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesNotesDeleteWhen,
+            operations::ActivitiesNotesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesNotesDeleteWhen::new(when),
+                operations::ActivitiesNotesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_sms_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ActivitiesSmsListWhen, operations::ActivitiesSmsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesSmsListWhen::new(when),
+                operations::ActivitiesSmsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_sms_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesSmsCreateWhen,
+            operations::ActivitiesSmsCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesSmsCreateWhen::new(when),
+                operations::ActivitiesSmsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_sms_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ActivitiesSmsGetWhen, operations::ActivitiesSmsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesSmsGetWhen::new(when),
+                operations::ActivitiesSmsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_sms_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesSmsUpdateWhen,
+            operations::ActivitiesSmsUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesSmsUpdateWhen::new(when),
+                operations::ActivitiesSmsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_sms_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesSmsDeleteWhen,
+            operations::ActivitiesSmsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesSmsDeleteWhen::new(when),
+                operations::ActivitiesSmsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesListWhen,
+            operations::ActivitiesLeadStatusChangesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesLeadStatusChangesListWhen::new(when),
+                operations::ActivitiesLeadStatusChangesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesCreateWhen,
+            operations::ActivitiesLeadStatusChangesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesLeadStatusChangesCreateWhen::new(when),
+                operations::ActivitiesLeadStatusChangesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesGetWhen,
+            operations::ActivitiesLeadStatusChangesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesLeadStatusChangesGetWhen::new(when),
+                operations::ActivitiesLeadStatusChangesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_lead_status_changes_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesLeadStatusChangesDeleteWhen,
+            operations::ActivitiesLeadStatusChangesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesLeadStatusChangesDeleteWhen::new(when),
+                operations::ActivitiesLeadStatusChangesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesListWhen,
+            operations::ActivitiesOpportunityStatusChangesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesOpportunityStatusChangesListWhen::new(when),
+                operations::ActivitiesOpportunityStatusChangesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesCreateWhen,
+            operations::ActivitiesOpportunityStatusChangesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesOpportunityStatusChangesCreateWhen::new(when),
+                operations::ActivitiesOpportunityStatusChangesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_get<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesGetWhen,
+            operations::ActivitiesOpportunityStatusChangesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesOpportunityStatusChangesGetWhen::new(when),
+                operations::ActivitiesOpportunityStatusChangesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_opportunity_status_changes_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesOpportunityStatusChangesDeleteWhen,
+            operations::ActivitiesOpportunityStatusChangesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesOpportunityStatusChangesDeleteWhen::new(when),
+                operations::ActivitiesOpportunityStatusChangesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_task_completions_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesTaskCompletionsListWhen,
+            operations::ActivitiesTaskCompletionsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesTaskCompletionsListWhen::new(when),
+                operations::ActivitiesTaskCompletionsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_task_completions_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesTaskCompletionsGetWhen,
+            operations::ActivitiesTaskCompletionsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesTaskCompletionsGetWhen::new(when),
+                operations::ActivitiesTaskCompletionsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_task_completions_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesTaskCompletionsDeleteWhen,
+            operations::ActivitiesTaskCompletionsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesTaskCompletionsDeleteWhen::new(when),
+                operations::ActivitiesTaskCompletionsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesListWhen,
+            operations::ActivitiesWhatsappMessagesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesWhatsappMessagesListWhen::new(when),
+                operations::ActivitiesWhatsappMessagesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesCreateWhen,
+            operations::ActivitiesWhatsappMessagesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesWhatsappMessagesCreateWhen::new(when),
+                operations::ActivitiesWhatsappMessagesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesGetWhen,
+            operations::ActivitiesWhatsappMessagesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesWhatsappMessagesGetWhen::new(when),
+                operations::ActivitiesWhatsappMessagesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_update<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesUpdateWhen,
+            operations::ActivitiesWhatsappMessagesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesWhatsappMessagesUpdateWhen::new(when),
+                operations::ActivitiesWhatsappMessagesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn activities_whatsapp_messages_delete<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivitiesWhatsappMessagesDeleteWhen,
+            operations::ActivitiesWhatsappMessagesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivitiesWhatsappMessagesDeleteWhen::new(when),
+                operations::ActivitiesWhatsappMessagesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesListWhen,
+            operations::CustomActivityTypesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomActivityTypesListWhen::new(when),
+                operations::CustomActivityTypesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesCreateWhen,
+            operations::CustomActivityTypesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomActivityTypesCreateWhen::new(when),
+                operations::CustomActivityTypesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesGetWhen,
+            operations::CustomActivityTypesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomActivityTypesGetWhen::new(when),
+                operations::CustomActivityTypesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesUpdateWhen,
+            operations::CustomActivityTypesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomActivityTypesUpdateWhen::new(when),
+                operations::CustomActivityTypesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "activities")]
+    fn custom_activity_types_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomActivityTypesDeleteWhen,
+            operations::CustomActivityTypesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomActivityTypesDeleteWhen::new(when),
+                operations::CustomActivityTypesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_delete_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsDeleteListWhen,
+            operations::BulkActionsDeleteListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsDeleteListWhen::new(when),
+                operations::BulkActionsDeleteListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_delete_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsDeleteCreateWhen,
+            operations::BulkActionsDeleteCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsDeleteCreateWhen::new(when),
+                operations::BulkActionsDeleteCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_delete_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsDeleteGetWhen,
+            operations::BulkActionsDeleteGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsDeleteGetWhen::new(when),
+                operations::BulkActionsDeleteGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_edit_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEditListWhen,
+            operations::BulkActionsEditListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsEditListWhen::new(when),
+                operations::BulkActionsEditListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_edit_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEditCreateWhen,
+            operations::BulkActionsEditCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsEditCreateWhen::new(when),
+                operations::BulkActionsEditCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_edit_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEditGetWhen,
+            operations::BulkActionsEditGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsEditGetWhen::new(when),
+                operations::BulkActionsEditGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_email_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEmailListWhen,
+            operations::BulkActionsEmailListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsEmailListWhen::new(when),
+                operations::BulkActionsEmailListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_email_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEmailCreateWhen,
+            operations::BulkActionsEmailCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsEmailCreateWhen::new(when),
+                operations::BulkActionsEmailCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_email_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsEmailGetWhen,
+            operations::BulkActionsEmailGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsEmailGetWhen::new(when),
+                operations::BulkActionsEmailGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_sequence_subscriptions_list<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsSequenceSubscriptionsListWhen,
+            operations::BulkActionsSequenceSubscriptionsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsSequenceSubscriptionsListWhen::new(when),
+                operations::BulkActionsSequenceSubscriptionsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_sequence_subscriptions_create<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsSequenceSubscriptionsCreateWhen,
+            operations::BulkActionsSequenceSubscriptionsCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsSequenceSubscriptionsCreateWhen::new(when),
+                operations::BulkActionsSequenceSubscriptionsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "bulk-actions")]
+    fn bulk_actions_sequence_subscriptions_get<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BulkActionsSequenceSubscriptionsGetWhen,
+            operations::BulkActionsSequenceSubscriptionsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BulkActionsSequenceSubscriptionsGetWhen::new(when),
+                operations::BulkActionsSequenceSubscriptionsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "comments")]
+    fn comments_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsListWhen, operations::CommentsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentsListWhen::new(when),
+                operations::CommentsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "comments")]
+    fn comments_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsCreateWhen, operations::CommentsCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentsCreateWhen::new(when),
+                operations::CommentsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "comments")]
+    fn comments_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsGetWhen, operations::CommentsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentsGetWhen::new(when),
+                operations::CommentsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "comments")]
+    fn comments_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsUpdateWhen, operations::CommentsUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentsUpdateWhen::new(when),
+                operations::CommentsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "comments")]
+    fn comments_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsDeleteWhen, operations::CommentsDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentsDeleteWhen::new(when),
+                operations::CommentsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "comments")]
+    fn comments_list_threads<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CommentsListThreadsWhen,
+            operations::CommentsListThreadsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentsListThreadsWhen::new(when),
+                operations::CommentsListThreadsThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "comments")]
+    fn comments_get_thread<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CommentsGetThreadWhen, operations::CommentsGetThreadThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CommentsGetThreadWhen::new(when),
+                operations::CommentsGetThreadThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn connected_accounts_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConnectedAccountsListWhen,
+            operations::ConnectedAccountsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ConnectedAccountsListWhen::new(when),
+                operations::ConnectedAccountsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn connected_accounts_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ConnectedAccountsGetWhen,
+            operations::ConnectedAccountsGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ConnectedAccountsGetWhen::new(when),
+                operations::ConnectedAccountsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsListWhen, operations::SendAsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SendAsListWhen::new(when),
+                operations::SendAsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsCreateWhen, operations::SendAsCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SendAsCreateWhen::new(when),
+                operations::SendAsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_delete_by_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SendAsDeleteByUserWhen,
+            operations::SendAsDeleteByUserThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SendAsDeleteByUserWhen::new(when),
+                operations::SendAsDeleteByUserThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_bulk_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsBulkCreateWhen, operations::SendAsBulkCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SendAsBulkCreateWhen::new(when),
+                operations::SendAsBulkCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsGetWhen, operations::SendAsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SendAsGetWhen::new(when),
+                operations::SendAsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "connected-accounts")]
+    fn send_as_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SendAsDeleteWhen, operations::SendAsDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SendAsDeleteWhen::new(when),
+                operations::SendAsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "contacts")]
+    fn contacts_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsListWhen, operations::ContactsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContactsListWhen::new(when),
+                operations::ContactsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "contacts")]
+    fn contacts_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsCreateWhen, operations::ContactsCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContactsCreateWhen::new(when),
+                operations::ContactsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "contacts")]
+    fn contacts_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsGetWhen, operations::ContactsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContactsGetWhen::new(when),
+                operations::ContactsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "contacts")]
+    fn contacts_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsUpdateWhen, operations::ContactsUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContactsUpdateWhen::new(when),
+                operations::ContactsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "contacts")]
+    fn contacts_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ContactsDeleteWhen, operations::ContactsDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ContactsDeleteWhen::new(when),
+                operations::ContactsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityListWhen,
+            operations::CustomFieldsActivityListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsActivityListWhen::new(when),
+                operations::CustomFieldsActivityListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityCreateWhen,
+            operations::CustomFieldsActivityCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsActivityCreateWhen::new(when),
+                operations::CustomFieldsActivityCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityGetWhen,
+            operations::CustomFieldsActivityGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsActivityGetWhen::new(when),
+                operations::CustomFieldsActivityGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityUpdateWhen,
+            operations::CustomFieldsActivityUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsActivityUpdateWhen::new(when),
+                operations::CustomFieldsActivityUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_activity_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsActivityDeleteWhen,
+            operations::CustomFieldsActivityDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsActivityDeleteWhen::new(when),
+                operations::CustomFieldsActivityDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactListWhen,
+            operations::CustomFieldsContactListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsContactListWhen::new(when),
+                operations::CustomFieldsContactListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactCreateWhen,
+            operations::CustomFieldsContactCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsContactCreateWhen::new(when),
+                operations::CustomFieldsContactCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactGetWhen,
+            operations::CustomFieldsContactGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsContactGetWhen::new(when),
+                operations::CustomFieldsContactGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactUpdateWhen,
+            operations::CustomFieldsContactUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsContactUpdateWhen::new(when),
+                operations::CustomFieldsContactUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_contact_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsContactDeleteWhen,
+            operations::CustomFieldsContactDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsContactDeleteWhen::new(when),
+                operations::CustomFieldsContactDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectListWhen,
+            operations::CustomFieldsCustomObjectListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsCustomObjectListWhen::new(when),
+                operations::CustomFieldsCustomObjectListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectCreateWhen,
+            operations::CustomFieldsCustomObjectCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsCustomObjectCreateWhen::new(when),
+                operations::CustomFieldsCustomObjectCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectGetWhen,
+            operations::CustomFieldsCustomObjectGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsCustomObjectGetWhen::new(when),
+                operations::CustomFieldsCustomObjectGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectUpdateWhen,
+            operations::CustomFieldsCustomObjectUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsCustomObjectUpdateWhen::new(when),
+                operations::CustomFieldsCustomObjectUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_custom_object_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsCustomObjectDeleteWhen,
+            operations::CustomFieldsCustomObjectDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsCustomObjectDeleteWhen::new(when),
+                operations::CustomFieldsCustomObjectDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadListWhen,
+            operations::CustomFieldsLeadListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsLeadListWhen::new(when),
+                operations::CustomFieldsLeadListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadCreateWhen,
+            operations::CustomFieldsLeadCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsLeadCreateWhen::new(when),
+                operations::CustomFieldsLeadCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadGetWhen,
+            operations::CustomFieldsLeadGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsLeadGetWhen::new(when),
+                operations::CustomFieldsLeadGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadUpdateWhen,
+            operations::CustomFieldsLeadUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsLeadUpdateWhen::new(when),
+                operations::CustomFieldsLeadUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_lead_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsLeadDeleteWhen,
+            operations::CustomFieldsLeadDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsLeadDeleteWhen::new(when),
+                operations::CustomFieldsLeadDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityListWhen,
+            operations::CustomFieldsOpportunityListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsOpportunityListWhen::new(when),
+                operations::CustomFieldsOpportunityListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityCreateWhen,
+            operations::CustomFieldsOpportunityCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsOpportunityCreateWhen::new(when),
+                operations::CustomFieldsOpportunityCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityGetWhen,
+            operations::CustomFieldsOpportunityGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsOpportunityGetWhen::new(when),
+                operations::CustomFieldsOpportunityGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityUpdateWhen,
+            operations::CustomFieldsOpportunityUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsOpportunityUpdateWhen::new(when),
+                operations::CustomFieldsOpportunityUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_opportunity_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsOpportunityDeleteWhen,
+            operations::CustomFieldsOpportunityDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsOpportunityDeleteWhen::new(when),
+                operations::CustomFieldsOpportunityDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedListWhen,
+            operations::CustomFieldsSharedListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedListWhen::new(when),
+                operations::CustomFieldsSharedListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedCreateWhen,
+            operations::CustomFieldsSharedCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedCreateWhen::new(when),
+                operations::CustomFieldsSharedCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedGetWhen,
+            operations::CustomFieldsSharedGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedGetWhen::new(when),
+                operations::CustomFieldsSharedGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedUpdateWhen,
+            operations::CustomFieldsSharedUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedUpdateWhen::new(when),
+                operations::CustomFieldsSharedUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedDeleteWhen,
+            operations::CustomFieldsSharedDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedDeleteWhen::new(when),
+                operations::CustomFieldsSharedDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_create_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedCreateAssociationWhen,
+            operations::CustomFieldsSharedCreateAssociationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedCreateAssociationWhen::new(when),
+                operations::CustomFieldsSharedCreateAssociationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_get_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedGetAssociationWhen,
+            operations::CustomFieldsSharedGetAssociationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedGetAssociationWhen::new(when),
+                operations::CustomFieldsSharedGetAssociationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_update_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedUpdateAssociationWhen,
+            operations::CustomFieldsSharedUpdateAssociationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedUpdateAssociationWhen::new(when),
+                operations::CustomFieldsSharedUpdateAssociationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_fields_shared_delete_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldsSharedDeleteAssociationWhen,
+            operations::CustomFieldsSharedDeleteAssociationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldsSharedDeleteAssociationWhen::new(when),
+                operations::CustomFieldsSharedDeleteAssociationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_field_schemas_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldSchemasGetWhen,
+            operations::CustomFieldSchemasGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldSchemasGetWhen::new(when),
+                operations::CustomFieldSchemasGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-fields")]
+    fn custom_field_schemas_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomFieldSchemasUpdateWhen,
+            operations::CustomFieldSchemasUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomFieldSchemasUpdateWhen::new(when),
+                operations::CustomFieldSchemasUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CustomObjectsListWhen, operations::CustomObjectsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectsListWhen::new(when),
+                operations::CustomObjectsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectsCreateWhen,
+            operations::CustomObjectsCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectsCreateWhen::new(when),
+                operations::CustomObjectsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::CustomObjectsGetWhen, operations::CustomObjectsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectsGetWhen::new(when),
+                operations::CustomObjectsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectsUpdateWhen,
+            operations::CustomObjectsUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectsUpdateWhen::new(when),
+                operations::CustomObjectsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_objects_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectsDeleteWhen,
+            operations::CustomObjectsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectsDeleteWhen::new(when),
+                operations::CustomObjectsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesListWhen,
+            operations::CustomObjectTypesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectTypesListWhen::new(when),
+                operations::CustomObjectTypesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesCreateWhen,
+            operations::CustomObjectTypesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectTypesCreateWhen::new(when),
+                operations::CustomObjectTypesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesGetWhen,
+            operations::CustomObjectTypesGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectTypesGetWhen::new(when),
+                operations::CustomObjectTypesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesUpdateWhen,
+            operations::CustomObjectTypesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectTypesUpdateWhen::new(when),
+                operations::CustomObjectTypesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "custom-objects")]
+    fn custom_object_types_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomObjectTypesDeleteWhen,
+            operations::CustomObjectTypesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomObjectTypesDeleteWhen::new(when),
+                operations::CustomObjectTypesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "dialers")]
+    fn dialers_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DialersListWhen, operations::DialersListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DialersListWhen::new(when),
+                operations::DialersListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "dialers")]
+    fn dialers_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DialersGetWhen, operations::DialersGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DialersGetWhen::new(when),
+                operations::DialersGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "events")]
+    fn events_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EventsListWhen, operations::EventsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EventsListWhen::new(when),
+                operations::EventsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "events")]
+    fn events_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EventsGetWhen, operations::EventsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EventsGetWhen::new(when),
+                operations::EventsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "exports")]
+    fn exports_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportsListWhen, operations::ExportsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ExportsListWhen::new(when),
+                operations::ExportsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "exports")]
+    fn exports_create_lead<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportsCreateLeadWhen, operations::ExportsCreateLeadThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ExportsCreateLeadWhen::new(when),
+                operations::ExportsCreateLeadThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "exports")]
+    fn exports_create_opportunity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ExportsCreateOpportunityWhen,
+            operations::ExportsCreateOpportunityThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ExportsCreateOpportunityWhen::new(when),
+                operations::ExportsCreateOpportunityThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "exports")]
+    fn exports_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ExportsGetWhen, operations::ExportsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ExportsGetWhen::new(when),
+                operations::ExportsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "field-enrichment")]
+    fn field_enrichment_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::FieldEnrichmentCreateWhen,
+            operations::FieldEnrichmentCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::FieldEnrichmentCreateWhen::new(when),
+                operations::FieldEnrichmentCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "files")]
+    fn files_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::FilesCreateWhen, operations::FilesCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::FilesCreateWhen::new(when),
+                operations::FilesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "groups")]
     fn groups_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsListWhen, operations::GroupsListThen),
@@ -1781,6 +4114,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "groups")]
     fn groups_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsCreateWhen, operations::GroupsCreateThen),
@@ -1792,6 +4126,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "groups")]
     fn groups_add_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsAddMemberWhen, operations::GroupsAddMemberThen),
@@ -1803,6 +4138,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "groups")]
     fn groups_remove_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1817,6 +4153,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "groups")]
     fn groups_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsGetWhen, operations::GroupsGetThen),
@@ -1828,6 +4165,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "groups")]
     fn groups_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsUpdateWhen, operations::GroupsUpdateThen),
@@ -1839,6 +4177,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "groups")]
     fn groups_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GroupsDeleteWhen, operations::GroupsDeleteThen),
@@ -1850,17 +4189,211 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
-    fn users_get_me<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    #[cfg(feature = "integration-links")]
+    fn integration_links_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(operations::UsersGetMeWhen, operations::UsersGetMeThen),
+        F: FnOnce(
+            operations::IntegrationLinksListWhen,
+            operations::IntegrationLinksListThen,
+        ),
     {
         self.mock(|when, then| {
             config_fn(
-                operations::UsersGetMeWhen::new(when),
-                operations::UsersGetMeThen::new(then),
+                operations::IntegrationLinksListWhen::new(when),
+                operations::IntegrationLinksListThen::new(then),
             )
         })
     }
+    #[cfg(feature = "integration-links")]
+    fn integration_links_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksCreateWhen,
+            operations::IntegrationLinksCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IntegrationLinksCreateWhen::new(when),
+                operations::IntegrationLinksCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "integration-links")]
+    fn integration_links_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksGetWhen,
+            operations::IntegrationLinksGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IntegrationLinksGetWhen::new(when),
+                operations::IntegrationLinksGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "integration-links")]
+    fn integration_links_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksUpdateWhen,
+            operations::IntegrationLinksUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IntegrationLinksUpdateWhen::new(when),
+                operations::IntegrationLinksUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "integration-links")]
+    fn integration_links_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IntegrationLinksDeleteWhen,
+            operations::IntegrationLinksDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IntegrationLinksDeleteWhen::new(when),
+                operations::IntegrationLinksDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadStatusesListWhen, operations::LeadStatusesListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadStatusesListWhen::new(when),
+                operations::LeadStatusesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LeadStatusesCreateWhen,
+            operations::LeadStatusesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadStatusesCreateWhen::new(when),
+                operations::LeadStatusesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LeadStatusesUpdateWhen,
+            operations::LeadStatusesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadStatusesUpdateWhen::new(when),
+                operations::LeadStatusesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "lead-statuses")]
+    fn lead_statuses_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::LeadStatusesDeleteWhen,
+            operations::LeadStatusesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadStatusesDeleteWhen::new(when),
+                operations::LeadStatusesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "leads")]
+    fn leads_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsListWhen, operations::LeadsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadsListWhen::new(when),
+                operations::LeadsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "leads")]
+    fn leads_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsCreateWhen, operations::LeadsCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadsCreateWhen::new(when),
+                operations::LeadsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "leads")]
+    fn leads_merge<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsMergeWhen, operations::LeadsMergeThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadsMergeWhen::new(when),
+                operations::LeadsMergeThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "leads")]
+    fn leads_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsGetWhen, operations::LeadsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadsGetWhen::new(when),
+                operations::LeadsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "leads")]
+    fn leads_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsUpdateWhen, operations::LeadsUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadsUpdateWhen::new(when),
+                operations::LeadsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "leads")]
+    fn leads_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::LeadsDeleteWhen, operations::LeadsDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::LeadsDeleteWhen::new(when),
+                operations::LeadsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "memberships")]
     fn memberships_bulk_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1875,6 +4408,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "memberships")]
     fn memberships_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MembershipsCreateWhen, operations::MembershipsCreateThen),
@@ -1886,6 +4420,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "memberships")]
     fn memberships_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MembershipsUpdateWhen, operations::MembershipsUpdateThen),
@@ -1897,6 +4432,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "memberships")]
     fn memberships_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::MembershipsDeleteWhen, operations::MembershipsDeleteThen),
@@ -1908,6 +4444,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "memberships")]
     fn memberships_get_pinned_views<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1922,6 +4459,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "memberships")]
     fn memberships_update_pinned_views<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1936,6 +4474,136 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "opportunities")]
+    fn opportunities_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OpportunitiesListWhen, operations::OpportunitiesListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunitiesListWhen::new(when),
+                operations::OpportunitiesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunities")]
+    fn opportunities_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunitiesCreateWhen,
+            operations::OpportunitiesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunitiesCreateWhen::new(when),
+                operations::OpportunitiesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunities")]
+    fn opportunities_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OpportunitiesGetWhen, operations::OpportunitiesGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunitiesGetWhen::new(when),
+                operations::OpportunitiesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunities")]
+    fn opportunities_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunitiesUpdateWhen,
+            operations::OpportunitiesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunitiesUpdateWhen::new(when),
+                operations::OpportunitiesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunities")]
+    fn opportunities_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunitiesDeleteWhen,
+            operations::OpportunitiesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunitiesDeleteWhen::new(when),
+                operations::OpportunitiesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesListWhen,
+            operations::OpportunityStatusesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunityStatusesListWhen::new(when),
+                operations::OpportunityStatusesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesCreateWhen,
+            operations::OpportunityStatusesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunityStatusesCreateWhen::new(when),
+                operations::OpportunityStatusesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesUpdateWhen,
+            operations::OpportunityStatusesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunityStatusesUpdateWhen::new(when),
+                operations::OpportunityStatusesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "opportunity-statuses")]
+    fn opportunity_statuses_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::OpportunityStatusesDeleteWhen,
+            operations::OpportunityStatusesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OpportunityStatusesDeleteWhen::new(when),
+                operations::OpportunityStatusesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "organizations")]
     fn organizations_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::OrganizationsGetWhen, operations::OrganizationsGetThen),
@@ -1947,6 +4615,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "organizations")]
     fn organizations_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1961,6 +4630,499 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "outcomes")]
+    fn outcomes_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesListWhen, operations::OutcomesListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OutcomesListWhen::new(when),
+                operations::OutcomesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "outcomes")]
+    fn outcomes_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesCreateWhen, operations::OutcomesCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OutcomesCreateWhen::new(when),
+                operations::OutcomesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "outcomes")]
+    fn outcomes_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesGetWhen, operations::OutcomesGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OutcomesGetWhen::new(when),
+                operations::OutcomesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "outcomes")]
+    fn outcomes_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesUpdateWhen, operations::OutcomesUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OutcomesUpdateWhen::new(when),
+                operations::OutcomesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "outcomes")]
+    fn outcomes_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::OutcomesDeleteWhen, operations::OutcomesDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::OutcomesDeleteWhen::new(when),
+                operations::OutcomesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersListWhen,
+            operations::BlockedPhoneNumbersListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BlockedPhoneNumbersListWhen::new(when),
+                operations::BlockedPhoneNumbersListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersCreateWhen,
+            operations::BlockedPhoneNumbersCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BlockedPhoneNumbersCreateWhen::new(when),
+                operations::BlockedPhoneNumbersCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_get_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersGetSettingsWhen,
+            operations::BlockedPhoneNumbersGetSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BlockedPhoneNumbersGetSettingsWhen::new(when),
+                operations::BlockedPhoneNumbersGetSettingsThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_update_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersUpdateSettingsWhen,
+            operations::BlockedPhoneNumbersUpdateSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BlockedPhoneNumbersUpdateSettingsWhen::new(when),
+                operations::BlockedPhoneNumbersUpdateSettingsThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersGetWhen,
+            operations::BlockedPhoneNumbersGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BlockedPhoneNumbersGetWhen::new(when),
+                operations::BlockedPhoneNumbersGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersUpdateWhen,
+            operations::BlockedPhoneNumbersUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BlockedPhoneNumbersUpdateWhen::new(when),
+                operations::BlockedPhoneNumbersUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn blocked_phone_numbers_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::BlockedPhoneNumbersDeleteWhen,
+            operations::BlockedPhoneNumbersDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::BlockedPhoneNumbersDeleteWhen::new(when),
+                operations::BlockedPhoneNumbersDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PhoneNumbersListWhen, operations::PhoneNumbersListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PhoneNumbersListWhen::new(when),
+                operations::PhoneNumbersListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhoneNumbersCreateWhen,
+            operations::PhoneNumbersCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PhoneNumbersCreateWhen::new(when),
+                operations::PhoneNumbersCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PhoneNumbersGetWhen, operations::PhoneNumbersGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PhoneNumbersGetWhen::new(when),
+                operations::PhoneNumbersGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhoneNumbersUpdateWhen,
+            operations::PhoneNumbersUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PhoneNumbersUpdateWhen::new(when),
+                operations::PhoneNumbersUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "phone-numbers")]
+    fn phone_numbers_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PhoneNumbersDeleteWhen,
+            operations::PhoneNumbersDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PhoneNumbersDeleteWhen::new(when),
+                operations::PhoneNumbersDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "pipelines")]
+    fn pipelines_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesListWhen, operations::PipelinesListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PipelinesListWhen::new(when),
+                operations::PipelinesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "pipelines")]
+    fn pipelines_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesCreateWhen, operations::PipelinesCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PipelinesCreateWhen::new(when),
+                operations::PipelinesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "pipelines")]
+    fn pipelines_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesUpdateWhen, operations::PipelinesUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PipelinesUpdateWhen::new(when),
+                operations::PipelinesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "pipelines")]
+    fn pipelines_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PipelinesDeleteWhen, operations::PipelinesDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PipelinesDeleteWhen::new(when),
+                operations::PipelinesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "playbooks")]
+    fn playbooks_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksListWhen, operations::PlaybooksListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PlaybooksListWhen::new(when),
+                operations::PlaybooksListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "playbooks")]
+    fn playbooks_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksCreateWhen, operations::PlaybooksCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PlaybooksCreateWhen::new(when),
+                operations::PlaybooksCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "playbooks")]
+    fn playbooks_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksGetWhen, operations::PlaybooksGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PlaybooksGetWhen::new(when),
+                operations::PlaybooksGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "playbooks")]
+    fn playbooks_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksUpdateWhen, operations::PlaybooksUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PlaybooksUpdateWhen::new(when),
+                operations::PlaybooksUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "playbooks")]
+    fn playbooks_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksDeleteWhen, operations::PlaybooksDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PlaybooksDeleteWhen::new(when),
+                operations::PlaybooksDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "playbooks")]
+    fn playbooks_archive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::PlaybooksArchiveWhen, operations::PlaybooksArchiveThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PlaybooksArchiveWhen::new(when),
+                operations::PlaybooksArchiveThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "playbooks")]
+    fn playbooks_unarchive<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PlaybooksUnarchiveWhen,
+            operations::PlaybooksUnarchiveThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PlaybooksUnarchiveWhen::new(when),
+                operations::PlaybooksUnarchiveThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_get_activity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetActivityWhen,
+            operations::ReportingGetActivityThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingGetActivityWhen::new(when),
+                operations::ReportingGetActivityThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_list_activity_metrics<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingListActivityMetricsWhen,
+            operations::ReportingListActivityMetricsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingListActivityMetricsWhen::new(when),
+                operations::ReportingListActivityMetricsThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_get_custom<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetCustomWhen,
+            operations::ReportingGetCustomThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingGetCustomWhen::new(when),
+                operations::ReportingGetCustomThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_get_funnel_stages<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetFunnelStagesWhen,
+            operations::ReportingGetFunnelStagesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingGetFunnelStagesWhen::new(when),
+                operations::ReportingGetFunnelStagesThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_get_funnel_totals<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetFunnelTotalsWhen,
+            operations::ReportingGetFunnelTotalsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingGetFunnelTotalsWhen::new(when),
+                operations::ReportingGetFunnelTotalsThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_get_sent_emails<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetSentEmailsWhen,
+            operations::ReportingGetSentEmailsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingGetSentEmailsWhen::new(when),
+                operations::ReportingGetSentEmailsThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_get_lead_statuses<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetLeadStatusesWhen,
+            operations::ReportingGetLeadStatusesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingGetLeadStatusesWhen::new(when),
+                operations::ReportingGetLeadStatusesThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "reporting")]
+    fn reporting_get_opportunity_statuses<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ReportingGetOpportunityStatusesWhen,
+            operations::ReportingGetOpportunityStatusesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ReportingGetOpportunityStatusesWhen::new(when),
+                operations::ReportingGetOpportunityStatusesThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "roles")]
     fn roles_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesListWhen, operations::RolesListThen),
@@ -1972,6 +5134,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "roles")]
     fn roles_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesCreateWhen, operations::RolesCreateThen),
@@ -1983,6 +5146,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "roles")]
     fn roles_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesGetWhen, operations::RolesGetThen),
@@ -1994,6 +5158,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "roles")]
     fn roles_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesUpdateWhen, operations::RolesUpdateThen),
@@ -2005,6 +5170,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "roles")]
     fn roles_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RolesDeleteWhen, operations::RolesDeleteThen),
@@ -2016,6 +5182,694 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksListWhen,
+            operations::SchedulingLinksListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksListWhen::new(when),
+                operations::SchedulingLinksListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateWhen,
+            operations::SchedulingLinksCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksCreateWhen::new(when),
+                operations::SchedulingLinksCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create_integration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateIntegrationWhen,
+            operations::SchedulingLinksCreateIntegrationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksCreateIntegrationWhen::new(when),
+                operations::SchedulingLinksCreateIntegrationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete_integration<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteIntegrationWhen,
+            operations::SchedulingLinksDeleteIntegrationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksDeleteIntegrationWhen::new(when),
+                operations::SchedulingLinksDeleteIntegrationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksGetWhen,
+            operations::SchedulingLinksGetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksGetWhen::new(when),
+                operations::SchedulingLinksGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksUpdateWhen,
+            operations::SchedulingLinksUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksUpdateWhen::new(when),
+                operations::SchedulingLinksUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteWhen,
+            operations::SchedulingLinksDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksDeleteWhen::new(when),
+                operations::SchedulingLinksDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_list_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksListSharedWhen,
+            operations::SchedulingLinksListSharedThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksListSharedWhen::new(when),
+                operations::SchedulingLinksListSharedThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateSharedWhen,
+            operations::SchedulingLinksCreateSharedThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksCreateSharedWhen::new(when),
+                operations::SchedulingLinksCreateSharedThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_get_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksGetSharedWhen,
+            operations::SchedulingLinksGetSharedThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksGetSharedWhen::new(when),
+                operations::SchedulingLinksGetSharedThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_update_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksUpdateSharedWhen,
+            operations::SchedulingLinksUpdateSharedThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksUpdateSharedWhen::new(when),
+                operations::SchedulingLinksUpdateSharedThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete_shared<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteSharedWhen,
+            operations::SchedulingLinksDeleteSharedThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksDeleteSharedWhen::new(when),
+                operations::SchedulingLinksDeleteSharedThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_create_shared_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksCreateSharedAssociationWhen,
+            operations::SchedulingLinksCreateSharedAssociationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksCreateSharedAssociationWhen::new(when),
+                operations::SchedulingLinksCreateSharedAssociationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "scheduling-links")]
+    fn scheduling_links_delete_shared_association<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SchedulingLinksDeleteSharedAssociationWhen,
+            operations::SchedulingLinksDeleteSharedAssociationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SchedulingLinksDeleteSharedAssociationWhen::new(when),
+                operations::SchedulingLinksDeleteSharedAssociationThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesListWhen, operations::SequencesListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesListWhen::new(when),
+                operations::SequencesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesCreateWhen, operations::SequencesCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesCreateWhen::new(when),
+                operations::SequencesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesGetWhen, operations::SequencesGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesGetWhen::new(when),
+                operations::SequencesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesUpdateWhen, operations::SequencesUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesUpdateWhen::new(when),
+                operations::SequencesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SequencesDeleteWhen, operations::SequencesDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesDeleteWhen::new(when),
+                operations::SequencesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_list_subscriptions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesListSubscriptionsWhen,
+            operations::SequencesListSubscriptionsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesListSubscriptionsWhen::new(when),
+                operations::SequencesListSubscriptionsThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_create_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesCreateSubscriptionWhen,
+            operations::SequencesCreateSubscriptionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesCreateSubscriptionWhen::new(when),
+                operations::SequencesCreateSubscriptionThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_get_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesGetSubscriptionWhen,
+            operations::SequencesGetSubscriptionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesGetSubscriptionWhen::new(when),
+                operations::SequencesGetSubscriptionThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "sequences")]
+    fn sequences_update_subscription<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SequencesUpdateSubscriptionWhen,
+            operations::SequencesUpdateSubscriptionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SequencesUpdateSubscriptionWhen::new(when),
+                operations::SequencesUpdateSubscriptionThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "smart-views")]
+    fn smart_views_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsListWhen, operations::SmartViewsListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmartViewsListWhen::new(when),
+                operations::SmartViewsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "smart-views")]
+    fn smart_views_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsCreateWhen, operations::SmartViewsCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmartViewsCreateWhen::new(when),
+                operations::SmartViewsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "smart-views")]
+    fn smart_views_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsGetWhen, operations::SmartViewsGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmartViewsGetWhen::new(when),
+                operations::SmartViewsGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "smart-views")]
+    fn smart_views_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsUpdateWhen, operations::SmartViewsUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmartViewsUpdateWhen::new(when),
+                operations::SmartViewsUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "smart-views")]
+    fn smart_views_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmartViewsDeleteWhen, operations::SmartViewsDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmartViewsDeleteWhen::new(when),
+                operations::SmartViewsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "tasks")]
+    fn tasks_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksListWhen, operations::TasksListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::TasksListWhen::new(when),
+                operations::TasksListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "tasks")]
+    fn tasks_bulk_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksBulkUpdateWhen, operations::TasksBulkUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::TasksBulkUpdateWhen::new(when),
+                operations::TasksBulkUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "tasks")]
+    fn tasks_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksCreateWhen, operations::TasksCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::TasksCreateWhen::new(when),
+                operations::TasksCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "tasks")]
+    fn tasks_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksGetWhen, operations::TasksGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::TasksGetWhen::new(when),
+                operations::TasksGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "tasks")]
+    fn tasks_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksUpdateWhen, operations::TasksUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::TasksUpdateWhen::new(when),
+                operations::TasksUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "tasks")]
+    fn tasks_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::TasksDeleteWhen, operations::TasksDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::TasksDeleteWhen::new(when),
+                operations::TasksDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn email_templates_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesListWhen,
+            operations::EmailTemplatesListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EmailTemplatesListWhen::new(when),
+                operations::EmailTemplatesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn email_templates_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesCreateWhen,
+            operations::EmailTemplatesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EmailTemplatesCreateWhen::new(when),
+                operations::EmailTemplatesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn email_templates_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::EmailTemplatesGetWhen, operations::EmailTemplatesGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EmailTemplatesGetWhen::new(when),
+                operations::EmailTemplatesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn email_templates_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesUpdateWhen,
+            operations::EmailTemplatesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EmailTemplatesUpdateWhen::new(when),
+                operations::EmailTemplatesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn email_templates_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesDeleteWhen,
+            operations::EmailTemplatesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EmailTemplatesDeleteWhen::new(when),
+                operations::EmailTemplatesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn email_templates_render<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::EmailTemplatesRenderWhen,
+            operations::EmailTemplatesRenderThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::EmailTemplatesRenderWhen::new(when),
+                operations::EmailTemplatesRenderThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn sms_templates_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmsTemplatesListWhen, operations::SmsTemplatesListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmsTemplatesListWhen::new(when),
+                operations::SmsTemplatesListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn sms_templates_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SmsTemplatesCreateWhen,
+            operations::SmsTemplatesCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmsTemplatesCreateWhen::new(when),
+                operations::SmsTemplatesCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn sms_templates_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::SmsTemplatesGetWhen, operations::SmsTemplatesGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmsTemplatesGetWhen::new(when),
+                operations::SmsTemplatesGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn sms_templates_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SmsTemplatesUpdateWhen,
+            operations::SmsTemplatesUpdateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmsTemplatesUpdateWhen::new(when),
+                operations::SmsTemplatesUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "templates")]
+    fn sms_templates_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::SmsTemplatesDeleteWhen,
+            operations::SmsTemplatesDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::SmsTemplatesDeleteWhen::new(when),
+                operations::SmsTemplatesDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "unsubscribed-emails")]
+    fn unsubscribed_emails_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UnsubscribedEmailsListWhen,
+            operations::UnsubscribedEmailsListThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UnsubscribedEmailsListWhen::new(when),
+                operations::UnsubscribedEmailsListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "unsubscribed-emails")]
+    fn unsubscribed_emails_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UnsubscribedEmailsCreateWhen,
+            operations::UnsubscribedEmailsCreateThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UnsubscribedEmailsCreateWhen::new(when),
+                operations::UnsubscribedEmailsCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "unsubscribed-emails")]
+    fn unsubscribed_emails_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UnsubscribedEmailsDeleteWhen,
+            operations::UnsubscribedEmailsDeleteThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UnsubscribedEmailsDeleteWhen::new(when),
+                operations::UnsubscribedEmailsDeleteThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "users")]
+    fn users_get_me<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::UsersGetMeWhen, operations::UsersGetMeThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UsersGetMeWhen::new(when),
+                operations::UsersGetMeThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "users")]
     fn users_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UsersListWhen, operations::UsersListThen),
@@ -2027,6 +5881,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "users")]
     fn users_list_availabilities<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -2041,6 +5896,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(feature = "users")]
     fn users_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UsersGetWhen, operations::UsersGetThen),
@@ -2049,6 +5905,66 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::UsersGetWhen::new(when),
                 operations::UsersGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "webhooks")]
+    fn webhooks_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksListWhen, operations::WebhooksListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WebhooksListWhen::new(when),
+                operations::WebhooksListThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "webhooks")]
+    fn webhooks_create<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksCreateWhen, operations::WebhooksCreateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WebhooksCreateWhen::new(when),
+                operations::WebhooksCreateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "webhooks")]
+    fn webhooks_get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksGetWhen, operations::WebhooksGetThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WebhooksGetWhen::new(when),
+                operations::WebhooksGetThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "webhooks")]
+    fn webhooks_update<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksUpdateWhen, operations::WebhooksUpdateThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WebhooksUpdateWhen::new(when),
+                operations::WebhooksUpdateThen::new(then),
+            )
+        })
+    }
+    #[cfg(feature = "webhooks")]
+    fn webhooks_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::WebhooksDeleteWhen, operations::WebhooksDeleteThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WebhooksDeleteWhen::new(when),
+                operations::WebhooksDeleteThen::new(then),
             )
         })
     }

@@ -2,6 +2,7 @@
 //! Close returns.
 
 pub(crate) mod auto_record_calls;
+pub(crate) mod date;
 pub(crate) mod email;
 pub(crate) mod role;
 pub(crate) mod timestamp;

@@ -190,6 +190,7 @@ impl schemars::JsonSchema for Role {
     }
 }
 
+#[cfg(any(feature = "memberships", feature = "users"))]
 impl crate::types::Membership {
     /// The membership's role, or `None` when Close returned a role the SDK does not know.
     ///

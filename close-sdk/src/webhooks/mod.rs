@@ -79,3 +79,7 @@ pub use verify::{
     signature, signed_headers, verify, verify_signature, Verifier, VerifyOptions, WebhookError,
     DEFAULT_BODY_LIMIT, DEFAULT_TOLERANCE, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
+
+// The generated `/webhook/` request types and builders (`Client::webhooks_create`, …), which
+// this module's typed calls ([`crate::WebhooksExt`]) stand in front of.
+pub use crate::generated::by_resource::webhooks::*;

@@ -1,0 +1,628 @@
+//! Rules that hold for every operation of Close's document, applied in code rather than as
+//! overlay patches (the overlay keeps per-schema corrections only).
+//!
+//! They run on the normalised (OpenAPI 3.0.3) document, after the overlay:
+//!
+//! 1. [`prefix_operation_ids`]: Close reuses ids across tags (`list` ×56, `get` ×53, …); every
+//!    id becomes `{snake(tag without "subpackage_")}_{snake(id)}` (`leads_list`,
+//!    `activities_calls_get`), which is unique and reproduces the SDK's historical names.
+//! 2. [`drop_authorization_header`]: every operation declares a required `Authorization` header
+//!    parameter; authentication belongs to the request path, not to each builder.
+//! 3. [`error_bodies`]: every non-2xx response gets the one error-body schema (`ErrorBody`,
+//!    replaced by `close_sdk::ErrorBody`); the document's are "Any type".
+//! 4. [`date_unions`]: a `date-time | date` union becomes one string schema of format
+//!    `date-or-date-time` (generated as `close_sdk::DateOrTimestamp`); `format: date` alone is
+//!    generated as `close_sdk::Date` (see `codegen::settings`).
+//! 5. [`inline_parameter_schemas`]: the document names query-parameter types after the route
+//!    (`UserGetParametersOrderBy`); inlined, they are named after the operation and parameter
+//!    (`UsersListOrderBy`), like the builder method that takes them.
+//! 6. [`response_placeholders`]: 191 success responses are an empty "Empty response body"
+//!    object. On a DELETE or a 204 the body is ignored (the SDK returns `()`); elsewhere it is
+//!    an untyped JSON object (`serde_json::Map`) rather than a struct that would drop every field.
+//! 7. [`name_list_envelopes`]: `leads_list_Response_200` = `{data: [Lead], has_more}` is named
+//!    `LeadList`.
+//! 8. [`accept_any_2xx`]: a `201`/`204` success, or a DELETE's, is accepted for any 2xx status
+//!    (Close's sources disagree on 200/201/204 for creates and deletes). A `200` elsewhere stays
+//!    `200`, so its typed mock keeps its `then.ok(..)`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{bail, Result};
+use serde_json::{json, Map, Value};
+
+use crate::features::TAG_PREFIX;
+
+/// The HTTP methods of an OpenAPI path item.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The name of the one error-body schema.
+pub const ERROR_BODY: &str = "ErrorBody";
+
+/// The `format` given to `date-time | date` unions.
+pub const DATE_OR_DATE_TIME: &str = "date-or-date-time";
+
+/// Applies every rule, in order.
+pub fn apply(doc: &mut Value) -> Result<()> {
+    prefix_operation_ids(doc)?;
+    drop_authorization_header(doc);
+    error_bodies(doc);
+    date_unions(doc);
+    inline_parameter_schemas(doc);
+    response_placeholders(doc);
+    name_list_envelopes(doc);
+    accept_any_2xx(doc);
+    Ok(())
+}
+
+/// `camelCase`, `kebab-case` or `snake_case` to `snake_case`.
+pub fn snake(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev_lower_or_digit = false;
+    for ch in s.chars() {
+        if ch == '-' || ch == '_' || ch == ' ' || ch == '.' {
+            if !out.ends_with('_') && !out.is_empty() {
+                out.push('_');
+            }
+            prev_lower_or_digit = false;
+        } else if ch.is_ascii_uppercase() {
+            if prev_lower_or_digit && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+            prev_lower_or_digit = false;
+        } else {
+            out.push(ch);
+            prev_lower_or_digit = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+/// Every operation object of the document, with its path and method.
+pub fn operations_mut(doc: &mut Value) -> Vec<(String, &'static str, &mut Map<String, Value>)> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return out;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (key, op) in item.iter_mut() {
+            let Some(method) = METHODS.iter().find(|m| **m == key.as_str()) else {
+                continue;
+            };
+            if let Some(op) = op.as_object_mut() {
+                out.push((path.clone(), *method, op));
+            }
+        }
+    }
+    out
+}
+
+/// The document tag of an operation without `subpackage_` (its first tag).
+pub fn tag_of(op: &Map<String, Value>) -> Option<&str> {
+    op.get("tags")?
+        .as_array()?
+        .first()?
+        .as_str()
+        .map(|t| t.strip_prefix(TAG_PREFIX).unwrap_or(t))
+}
+
+/// Rule 1: `{snake(tag)}_{snake(id)}` for every operation; fails on a missing tag or id, or on
+/// two operations ending up with one id.
+pub fn prefix_operation_ids(doc: &mut Value) -> Result<()> {
+    let mut seen = BTreeMap::new();
+    for (path, method, op) in operations_mut(doc) {
+        let where_ = format!("{} {path}", method.to_uppercase());
+        let Some(tag) = tag_of(op).map(snake) else {
+            bail!("{where_} has no tag");
+        };
+        let Some(id) = op.get("operationId").and_then(Value::as_str).map(snake) else {
+            bail!("{where_} has no operationId");
+        };
+        let full = format!("{tag}_{id}");
+        if let Some(other) = seen.insert(full.clone(), where_.clone()) {
+            bail!("{where_} and {other} both become operation `{full}`");
+        }
+        op.insert("operationId".into(), Value::String(full));
+    }
+    Ok(())
+}
+
+/// Rule 2: removes declared `Authorization` header parameters (operation and path level).
+pub fn drop_authorization_header(doc: &mut Value) {
+    fn strip(params: Option<&mut Value>) {
+        if let Some(Value::Array(params)) = params {
+            params.retain(|p| {
+                !(p.get("in").and_then(Value::as_str) == Some("header")
+                    && p.get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.eq_ignore_ascii_case("authorization")))
+            });
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            strip(item.get_mut("parameters"));
+        }
+    }
+    for (_, _, op) in operations_mut(doc) {
+        strip(op.get_mut("parameters"));
+    }
+}
+
+/// The error-body schema every non-2xx response gets.
+pub fn error_body_schema() -> Value {
+    json!({
+        "title": ERROR_BODY,
+        "description": "The body of a Close error response. Every member is optional; the SDK keeps the raw text when the body is not JSON.",
+        "type": "object",
+        "properties": {
+            "error": {"description": "A message, or an object (older 429 bodies carry `rate_reset` here)."},
+            "errors": {"type": "array", "description": "General (non-field) errors.", "items": {}},
+            "field-errors": {"type": "object", "description": "Validation messages by field name.", "additionalProperties": {}}
+        }
+    })
+}
+
+fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+/// Rule 3: every non-2xx response's body is `ErrorBody`.
+pub fn error_bodies(doc: &mut Value) {
+    let mut any = false;
+    for (_, _, op) in operations_mut(doc) {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        for (status, response) in responses.iter_mut() {
+            if is_success(status) {
+                continue;
+            }
+            if let Some(r) = response.as_object_mut() {
+                r.insert(
+                    "content".into(),
+                    json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{ERROR_BODY}")}}}),
+                );
+                any = true;
+            }
+        }
+    }
+    if any {
+        if let Some(schemas) = schemas_mut(doc) {
+            schemas.entry(ERROR_BODY).or_insert_with(error_body_schema);
+        }
+    }
+}
+
+fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
+    let root = doc.as_object_mut()?;
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()?;
+    components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+}
+
+/// Calls `f` on every schema of the document (components, parameters, bodies, responses), parents
+/// before children.
+pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+    fn walk(s: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+        let Some(obj) = s.as_object_mut() else { return };
+        f(obj);
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for p in props.values_mut() {
+                walk(p, f);
+            }
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(v) = obj.get_mut(key) {
+                walk(v, f);
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(Value::Array(members)) = obj.get_mut(key) {
+                for m in members {
+                    walk(m, f);
+                }
+            }
+        }
+    }
+    fn content(c: Option<&mut Value>, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+        if let Some(Value::Object(media)) = c {
+            for m in media.values_mut() {
+                if let Some(s) = m.get_mut("schema") {
+                    walk(s, f);
+                }
+            }
+        }
+    }
+    fn params(p: Option<&mut Value>, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+        if let Some(Value::Array(ps)) = p {
+            for p in ps {
+                if let Some(s) = p.get_mut("schema") {
+                    walk(s, f);
+                }
+                content(p.get_mut("content"), f);
+            }
+        }
+    }
+    if let Some(Value::Object(components)) = doc.get_mut("components") {
+        if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
+            for s in schemas.values_mut() {
+                walk(s, f);
+            }
+        }
+        if let Some(Value::Object(ps)) = components.get_mut("parameters") {
+            for p in ps.values_mut() {
+                if let Some(s) = p.get_mut("schema") {
+                    walk(s, f);
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut() {
+            params(item.get_mut("parameters"), f);
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (key, op) in item.iter_mut() {
+                if !METHODS.contains(&key.as_str()) {
+                    continue;
+                }
+                params(op.get_mut("parameters"), f);
+                if let Some(body) = op.get_mut("requestBody") {
+                    content(body.get_mut("content"), f);
+                }
+                if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                    for r in responses.values_mut() {
+                        content(r.get_mut("content"), f);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_string_of_format(v: &Value, format: &str) -> bool {
+    v.get("type").and_then(Value::as_str) == Some("string")
+        && v.get("format").and_then(Value::as_str) == Some(format)
+}
+
+/// Rule 4: `oneOf`/`anyOf` of a `date-time` string and a `date` string → one string schema of
+/// format `date-or-date-time`.
+pub fn date_unions(doc: &mut Value) {
+    for_each_schema(doc, &mut |s| {
+        for key in ["oneOf", "anyOf"] {
+            let Some(Value::Array(members)) = s.get(key) else {
+                continue;
+            };
+            let is_union = members.len() == 2
+                && members.iter().any(|m| is_string_of_format(m, "date-time"))
+                && members.iter().any(|m| is_string_of_format(m, "date"));
+            if is_union {
+                s.remove(key);
+                s.insert("type".into(), json!("string"));
+                s.insert("format".into(), json!(DATE_OR_DATE_TIME));
+            }
+        }
+    });
+}
+
+fn schema_ref(name: &str) -> String {
+    format!("#/components/schemas/{name}")
+}
+
+/// The component name a `$ref` points at, if it points at a component schema.
+pub fn ref_name(s: &Map<String, Value>) -> Option<&str> {
+    s.get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}
+
+/// Replaces every `$ref` to one of `names` by a copy of the schema (without its title), and
+/// removes those components.
+fn inline_components(doc: &mut Value, names: &BTreeSet<String>) {
+    if names.is_empty() {
+        return;
+    }
+    let Some(schemas) = schemas_mut(doc) else {
+        return;
+    };
+    let mut bodies = BTreeMap::new();
+    for n in names {
+        if let Some(Value::Object(mut s)) = schemas.remove(n) {
+            s.remove("title");
+            bodies.insert(schema_ref(n), s);
+        }
+    }
+    for_each_schema(doc, &mut |s| {
+        let Some(target) = s.get("$ref").and_then(Value::as_str) else {
+            return;
+        };
+        if let Some(body) = bodies.get(target) {
+            s.remove("$ref");
+            for (k, v) in body {
+                s.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    });
+}
+
+/// Rule 5: component schemas named `…GetParameters…` (per-route query-parameter types) are
+/// inlined where they are used.
+pub fn inline_parameter_schemas(doc: &mut Value) {
+    let names: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| {
+            s.keys()
+                .filter(|k| k.contains("GetParameters"))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    inline_components(doc, &names);
+}
+
+/// Whether a schema is the document's "Empty response body" placeholder: an object with no
+/// properties, no required members and no additional properties.
+pub fn is_placeholder(s: &Value) -> bool {
+    let Some(o) = s.as_object() else { return false };
+    o.get("type").and_then(Value::as_str) == Some("object")
+        && o.get("properties")
+            .and_then(Value::as_object)
+            .is_none_or(Map::is_empty)
+        && !o.contains_key("additionalProperties")
+        && !o.contains_key("required")
+        && !o.contains_key("allOf")
+        && !o.contains_key("anyOf")
+        && !o.contains_key("oneOf")
+}
+
+/// Rule 6: success responses whose schema is the empty placeholder.
+pub fn response_placeholders(doc: &mut Value) {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let resolve = |s: &Value| -> Value {
+        match s.as_object().and_then(ref_name) {
+            Some(n) => schemas.get(n).cloned().unwrap_or(Value::Null),
+            None => s.clone(),
+        }
+    };
+    let mut unused_wrappers = BTreeSet::new();
+    for (_, method, op) in operations_mut(doc) {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        for (status, response) in responses.iter_mut() {
+            if !is_success(status) {
+                continue;
+            }
+            let Some(r) = response.as_object_mut() else {
+                continue;
+            };
+            let Some(Value::Object(content)) = r.get_mut("content") else {
+                continue;
+            };
+            let Some(schema) = content
+                .get("application/json")
+                .and_then(|m| m.get("schema"))
+                .cloned()
+            else {
+                continue;
+            };
+            if !is_placeholder(&resolve(&schema)) {
+                continue;
+            }
+            if let Some(n) = schema.as_object().and_then(ref_name) {
+                unused_wrappers.insert(n.to_string());
+            }
+            if method == "delete" || status == "204" {
+                r.remove("content");
+            } else if let Some(m) = content
+                .get_mut("application/json")
+                .and_then(Value::as_object_mut)
+            {
+                m.insert(
+                    "schema".into(),
+                    json!({"type": "object", "description": "Close's document does not describe this response body; it is returned as a JSON object."}),
+                );
+            }
+        }
+    }
+    // Drop the placeholder components nothing refers to any more.
+    let text = serde_json::to_string(doc).unwrap_or_default();
+    if let Some(schemas) = schemas_mut(doc) {
+        for n in unused_wrappers {
+            if !text.contains(&format!("\"{}\"", schema_ref(&n))) {
+                schemas.remove(&n);
+            }
+        }
+    }
+}
+
+fn rename_component(doc: &mut Value, from: &str, to: &str) {
+    let Some(schemas) = schemas_mut(doc) else {
+        return;
+    };
+    let Some(mut s) = schemas.remove(from) else {
+        return;
+    };
+    if let Some(o) = s.as_object_mut() {
+        o.insert("title".into(), Value::String(to.into()));
+    }
+    schemas.insert(to.into(), s);
+    let (old, new) = (schema_ref(from), schema_ref(to));
+    for_each_schema(doc, &mut |s| {
+        if s.get("$ref").and_then(Value::as_str) == Some(old.as_str()) {
+            s.insert("$ref".into(), Value::String(new.clone()));
+        }
+    });
+}
+
+/// Rule 7: a per-operation response wrapper (`…_Response_…`) that is `{data: [X], has_more}`
+/// is named `XList` (unless that name is taken).
+pub fn name_list_envelopes(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let mut renames = Vec::new();
+    let mut taken: BTreeSet<String> = schemas.keys().cloned().collect();
+    for (name, s) in schemas {
+        if !name.contains("_Response_") {
+            continue;
+        }
+        let Some(props) = s.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let item = props
+            .get("data")
+            .and_then(|d| d.get("items"))
+            .and_then(Value::as_object)
+            .and_then(ref_name);
+        let (Some(item), true) = (item, props.contains_key("has_more")) else {
+            continue;
+        };
+        let to = format!("{item}List");
+        if taken.insert(to.clone()) {
+            renames.push((name.clone(), to));
+        }
+    }
+    for (from, to) in renames {
+        rename_component(doc, &from, &to);
+    }
+}
+
+/// Rule 8: an operation with exactly one 2xx response that is a `201`, a `204` or a DELETE's
+/// accepts any 2xx status for it.
+pub fn accept_any_2xx(doc: &mut Value) {
+    for (_, method, op) in operations_mut(doc) {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        let success: Vec<String> = responses
+            .keys()
+            .filter(|k| is_success(k))
+            .cloned()
+            .collect();
+        if let [only] = success.as_slice() {
+            if only == "201" || only == "204" || (method == "delete" && only != "2XX") {
+                if let Some(r) = responses.remove(only) {
+                    responses.insert("2XX".into(), r);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_of_tags_and_ids() {
+        assert_eq!(snake("activitiesCalls"), "activities_calls");
+        assert_eq!(snake("get-me"), "get_me");
+        assert_eq!(snake("list-availabilities"), "list_availabilities");
+        assert_eq!(
+            snake("bulkActionsSequenceSubscriptions"),
+            "bulk_actions_sequence_subscriptions"
+        );
+        assert_eq!(snake("leads"), "leads");
+        assert_eq!(snake("get-SMS"), "get_sms");
+    }
+
+    fn doc() -> Value {
+        json!({"openapi": "3.0.3", "paths": {
+            "/lead/": {
+                "get": {"operationId": "list", "tags": ["subpackage_leads"],
+                    "parameters": [
+                        {"name": "Authorization", "in": "header", "required": true, "schema": {"type": "string"}},
+                        {"name": "date_created__gt", "in": "query", "schema": {"$ref": "#/components/schemas/LeadGetParametersDateCreatedGt"}}
+                    ],
+                    "responses": {
+                        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/leads_list_Response_200"}}}},
+                        "400": {"content": {"application/json": {"schema": {"description": "Any type"}}}}
+                    }},
+                "post": {"operationId": "create", "tags": ["subpackage_leads"],
+                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/leads_create_Response_200"}}}},
+                                  "201": {"description": "x"}}}
+            },
+            "/lead/{id}/": {
+                "delete": {"operationId": "delete", "tags": ["subpackage_leads"],
+                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/leads_delete_Response_200"}}}}}}
+            }
+        }, "components": {"schemas": {
+            "Lead": {"type": "object", "properties": {"id": {"type": "string"}, "due": {"type": "string", "format": "date"}}},
+            "LeadGetParametersDateCreatedGt": {"title": "LeadGetParametersDateCreatedGt", "oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]},
+            "leads_list_Response_200": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Lead"}}, "has_more": {"type": "boolean"}}},
+            "leads_create_Response_200": {"type": "object", "properties": {}, "description": "Empty response body"},
+            "leads_delete_Response_200": {"type": "object", "properties": {}, "description": "Empty response body"}
+        }}})
+    }
+
+    #[test]
+    fn every_rule_on_a_small_document() {
+        let mut d = doc();
+        apply(&mut d).unwrap();
+        let list = &d["paths"]["/lead/"]["get"];
+        assert_eq!(list["operationId"], "leads_list");
+        let params = list["parameters"].as_array().unwrap();
+        assert_eq!(params.len(), 1, "the Authorization header is gone");
+        assert_eq!(
+            params[0]["schema"],
+            json!({"type": "string", "format": DATE_OR_DATE_TIME}),
+            "the date union is inlined as one string format"
+        );
+        assert_eq!(
+            list["responses"]["400"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody"
+        );
+        assert_eq!(
+            list["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/LeadList",
+            "a GET's 200 stays 200"
+        );
+        let create = &d["paths"]["/lead/"]["post"];
+        assert_eq!(create["operationId"], "leads_create");
+        assert!(
+            create["responses"].get("2XX").is_none(),
+            "two 2xx statuses stay apart"
+        );
+        assert_eq!(
+            create["responses"]["200"]["content"]["application/json"]["schema"]["type"],
+            "object"
+        );
+        let delete = &d["paths"]["/lead/{id}/"]["delete"];
+        assert!(delete["responses"]["2XX"].get("content").is_none());
+        let schemas = d["components"]["schemas"].as_object().unwrap();
+        let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
+        assert_eq!(names, ["ErrorBody", "Lead", "LeadList"]);
+        assert_eq!(schemas["LeadList"]["title"], "LeadList");
+    }
+
+    #[test]
+    fn duplicate_ids_after_prefixing_are_an_error() {
+        let mut d = json!({"paths": {
+            "/a/": {"get": {"operationId": "list-x", "tags": ["t"]}},
+            "/b/": {"get": {"operationId": "list_x", "tags": ["subpackage_t"]}}
+        }});
+        let err = prefix_operation_ids(&mut d).unwrap_err().to_string();
+        assert!(err.contains("t_list_x"), "{err}");
+    }
+}

@@ -1,0 +1,124 @@
+//! Today's public API survives the move to Close's whole document: every item of the generated
+//! client as it was before (a listing kept in `fixtures/api-before-whole-document.tsv`, one
+//! `path<TAB>signature` line per item, made by `api_surface::surface` from the single generated
+//! `client.rs` of the per-tag era) still exists in the checked-in generated code.
+
+use std::path::{Path, PathBuf};
+
+use close_sdk_gen::api_surface;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn before() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api-before-whole-document.tsv"),
+    )
+    .unwrap();
+    text.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn now() -> api_surface::Surface {
+    api_surface::surface_of(&api_surface::checked_in(&repo_root())).unwrap()
+}
+
+#[test]
+fn no_item_of_the_generated_api_was_removed() {
+    let before = before();
+    assert!(
+        before.len() > 600,
+        "the fixture lists {} items",
+        before.len()
+    );
+    let now = now();
+    let removed: Vec<&str> = before
+        .iter()
+        .filter(|(k, _)| !now.contains_key(k))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert!(
+        removed.is_empty(),
+        "removed from the public API: {removed:#?}"
+    );
+}
+
+/// The 24 builder methods close-sdk had before the whole API, by name.
+const TODAYS_BUILDERS: [&str; 24] = [
+    "groups_add_member",
+    "groups_create",
+    "groups_delete",
+    "groups_get",
+    "groups_list",
+    "groups_remove_member",
+    "groups_update",
+    "memberships_bulk_update",
+    "memberships_create",
+    "memberships_delete",
+    "memberships_get_pinned_views",
+    "memberships_update",
+    "memberships_update_pinned_views",
+    "organizations_get",
+    "organizations_update",
+    "roles_create",
+    "roles_delete",
+    "roles_get",
+    "roles_list",
+    "roles_update",
+    "users_get",
+    "users_get_me",
+    "users_list",
+    "users_list_availabilities",
+];
+
+#[test]
+fn todays_24_builder_names_are_unchanged() {
+    let now = now();
+    let before = before();
+    for name in TODAYS_BUILDERS {
+        let key = format!("Client::{name}");
+        let old = before
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str());
+        assert!(old.is_some(), "{key} is not in the fixture");
+        assert_eq!(now.get(&key).map(String::as_str), old, "{key}");
+    }
+    let builders = before
+        .iter()
+        .filter(|(k, _)| {
+            k.starts_with("Client::")
+                && k.matches("::").count() == 1
+                && !k.ends_with("::new")
+                && !k.ends_with("::new_with_client")
+        })
+        .count();
+    assert_eq!(builders, 24);
+}
+
+/// A signature with type paths reduced to type names: shared types are now named
+/// `crate::types::Membership` where they used to be `types::Membership` or `super::Membership`,
+/// which is the same type.
+fn unqualified(sig: &str) -> String {
+    sig.replace("crate :: types :: ", "")
+        .replace("types :: ", "")
+        .replace("super :: ", "")
+}
+
+/// No signature changed (up to how a type's path is spelled).
+#[test]
+fn no_signature_changed() {
+    let now = now();
+    let changed: Vec<String> = before()
+        .into_iter()
+        .filter(|(k, v)| now.get(k).is_some_and(|n| unqualified(n) != unqualified(v)))
+        .map(|(k, v)| format!("{k}: {v}  =>  {}", now[&k]))
+        .collect();
+    assert!(changed.is_empty(), "changed: {changed:#?}");
+}
