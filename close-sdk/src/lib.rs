@@ -100,8 +100,6 @@ pub struct ReadmeDoctests;
 pub mod prelude {
     #[cfg(feature = "events")]
     pub use crate::EventsExt;
-    #[cfg(feature = "webhooks")]
-    pub use crate::WebhooksExt;
     #[cfg(feature = "groups")]
     pub use crate::GroupsExt;
     #[cfg(feature = "organizations")]
@@ -110,6 +108,8 @@ pub mod prelude {
     pub use crate::RolesExt;
     #[cfg(feature = "users")]
     pub use crate::UsersExt;
+    #[cfg(feature = "webhooks")]
+    pub use crate::WebhooksExt;
     pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Role};
     #[cfg(feature = "memberships")]
     pub use crate::{MembershipsExt, ProvisioningExt};
