@@ -14,6 +14,7 @@ mod event;
 mod follow;
 #[cfg(feature = "events")]
 mod log;
+mod typed;
 
 pub use event::{Action, Event, EventMeta, ObjectType};
 #[cfg(feature = "events")]
@@ -22,6 +23,7 @@ pub use follow::{EventFollower, FollowOptions, FollowPosition};
 pub(crate) use log::{below, check_page_size};
 #[cfg(feature = "events")]
 pub use log::{EventFilter, EventPage, EventQuery, MAX_EVENT_PAGE_SIZE};
+pub use typed::EventData;
 
 /// The generated `/event/` builders (`Client::events_list`, `Client::events_get`).
 #[cfg(feature = "events")]

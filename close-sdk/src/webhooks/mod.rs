@@ -68,7 +68,7 @@ mod key;
 mod subscription;
 mod verify;
 
-pub use crate::events::{Action, Event, EventMeta, ObjectType};
+pub use crate::events::{Action, Event, EventData, EventMeta, ObjectType};
 pub use delivery::Delivery;
 pub use key::{InvalidSignatureKey, SignatureKey};
 pub use subscription::{

@@ -829,3 +829,53 @@ mod calls {
         assert_eq!(refused.calls_async().await, 1, "invalid input was not sent");
     }
 }
+
+/// `data` as the SDK's own types, and JSON for everything else.
+mod typed_data {
+    use close_sdk::events::{Event, EventData};
+    use close_sdk::webhooks::Delivery;
+    use serde_json::json;
+
+    fn event(object_type: &str, data: serde_json::Value) -> Event {
+        serde_json::from_value(json!({
+            "id": "ev_1", "object_type": object_type, "action": "created", "data": data
+        }))
+        .expect("event")
+    }
+
+    /// Close's own webhook example omits fields the generated `Opportunity` requires
+    /// (`annualized_expected_value`, …): the event still decodes, `typed_data()` gives JSON and
+    /// `try_typed_data()` says why. When the generated type is relaxed, this test must change to
+    /// expect `EventData::Opportunity`.
+    #[test]
+    fn closes_opportunity_example_falls_back_to_json_and_says_why() {
+        let d: Delivery = serde_json::from_slice(super::OPPORTUNITY_WON).expect("delivery");
+        let err = d
+            .event
+            .try_typed_data()
+            .expect_err("the generated type is stricter");
+        assert!(
+            err.to_string().contains("annualized_expected_value"),
+            "{err}"
+        );
+        assert!(matches!(d.event.typed_data(), EventData::Json(v) if v["status_type"] == "won"));
+        // previous_data of an update holds only the changed fields: JSON too.
+        assert!(matches!(d.event.typed_previous_data(), EventData::Json(_)));
+    }
+
+    #[test]
+    fn known_types_decode_and_the_rest_stay_json() {
+        let group = event(
+            "group",
+            json!({"id": "group_1", "name": "Sales", "organization_id": "orga_1", "members": []}),
+        );
+        assert!(matches!(group.typed_data(), EventData::Group(g) if g.name == "Sales"));
+        let task = event("task.lead", json!({"id": "task_1", "text": "call"}));
+        assert!(matches!(task.typed_data(), EventData::Json(v) if v["text"] == "call"));
+        let deleted = event("lead", serde_json::Value::Null);
+        assert_eq!(deleted.typed_data(), EventData::Absent);
+        let broken = event("lead", json!({"id": 5}));
+        assert!(broken.try_typed_data().is_err());
+        assert!(matches!(broken.typed_data(), EventData::Json(_)));
+    }
+}
