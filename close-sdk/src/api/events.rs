@@ -21,7 +21,7 @@ use crate::{Client, Error};
 /// use close_sdk::prelude::*;
 ///
 /// # async fn run(client: Client, stored: Option<FollowPosition>) -> Result<(), Error> {
-/// // The last hour of one lead's history, newest first.
+/// // One lead's history (the log keeps 30 days), newest first.
 /// let mut events = client.list_events(EventFilter::new().lead_id("lead_…"), 50);
 /// while let Some(e) = events.next().await {
 ///     let e = e?;

@@ -133,11 +133,11 @@ impl EventFilter {
     }
 
     /// Refuses what Close does not support: ids that are empty or contain whitespace, and filter
-    /// combinations other than those its Event Log page lists (`object_type`+`object_id`,
-    /// `object_type`+`action`, `object_id`+`action`, `lead_id`+`object_type`[+`action`],
-    /// `lead_id`+`user_id`[+`object_type`[+`action`]], `user_id`+`object_id`[+`action`],
-    /// `user_id`+`object_type`[+`action`], or `lead_id`, `user_id`, `request_id` alone). The
-    /// `date_updated` range goes with any of them.
+    /// combinations other than those its Event Log page lists: `object_type` with `object_id`
+    /// or `action`; `object_id` with `action`; `lead_id` with `object_type` (and `action`);
+    /// `lead_id` with `user_id` (and `object_type`, and `action`); `user_id` with `object_id`
+    /// (and `action`) or with `object_type` (and `action`); or `lead_id`, `user_id`,
+    /// `request_id` alone. The `date_updated` range goes with any of them.
     pub fn validate(&self) -> Result<(), Error> {
         let ids = [
             (

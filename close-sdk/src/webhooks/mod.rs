@@ -4,7 +4,9 @@
 //! POST to that URL, so a receiver must check that a delivery was signed with the
 //! subscription's key before acting on it. [`verify`] does that and returns the typed
 //! [`Delivery`]; it works with any web framework (raw body bytes and an [`http::HeaderMap`]),
-//! and [`axum::VerifiedDelivery`] (feature `axum`) does it as an extractor.
+//! and `webhooks::axum::VerifiedDelivery` (feature `axum`) does it as an extractor.
+//! Subscriptions are created, changed and listed with [`crate::WebhooksExt`]; their
+//! `signature_key` arrives as a [`SignatureKey`].
 //!
 //! ```
 //! use close_sdk::webhooks::{self, ObjectType, SignatureKey, VerifyOptions};
