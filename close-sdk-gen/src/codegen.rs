@@ -47,6 +47,12 @@ pub fn settings() -> GenerationSettings {
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         )
         .with_replacement("ErrorBody", "crate::ErrorBody", std::iter::empty())
+        // A subscription's `signature_key` is a secret: never in `Debug` (webhooks feature).
+        .with_replacement(
+            "SignatureKey",
+            "crate::webhooks::SignatureKey",
+            [TypeImpl::FromStr].into_iter(),
+        )
         // `format: email` is otherwise a plain String; this makes the generated builders reject a
         // bad address before anything is sent.
         .with_conversion(
@@ -337,7 +343,7 @@ mod tests {
             }
         };
         route_path_encoding(&mut file);
-        let out = prettyplease::unparse(&file).replace(' ', "");
+        let out = prettyplease::unparse(&file).replace([' ', '\n'], "");
         assert!(
             out.contains("crate::transport::path_safety::encode_path(&id.to_string())"),
             "{out}"

@@ -39,12 +39,18 @@ mod api;
 mod auth;
 mod client;
 mod error;
+#[cfg(any(feature = "events", feature = "webhooks"))]
+pub mod events;
 mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod transport;
 mod values;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
+#[cfg(feature = "events")]
+pub use api::events::EventsExt;
 #[cfg(feature = "groups")]
 pub use api::groups::GroupsExt;
 #[cfg(feature = "memberships")]
@@ -58,6 +64,8 @@ pub use api::provisioning::{self, ProvisioningExt};
 pub use api::roles::{RoleCatalog, RolesExt};
 #[cfg(feature = "users")]
 pub use api::users::UsersExt;
+#[cfg(feature = "webhooks")]
+pub use api::webhooks::WebhooksExt;
 #[cfg(feature = "oauth")]
 pub use auth::oauth;
 pub use auth::Credentials;
@@ -90,6 +98,8 @@ pub struct ReadmeDoctests;
 
 /// Everything most programs need: `use close_sdk::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "events")]
+    pub use crate::EventsExt;
     #[cfg(feature = "groups")]
     pub use crate::GroupsExt;
     #[cfg(feature = "organizations")]
@@ -98,6 +108,8 @@ pub mod prelude {
     pub use crate::RolesExt;
     #[cfg(feature = "users")]
     pub use crate::UsersExt;
+    #[cfg(feature = "webhooks")]
+    pub use crate::WebhooksExt;
     pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Role};
     #[cfg(feature = "memberships")]
     pub use crate::{MembershipsExt, ProvisioningExt};

@@ -14,6 +14,8 @@
     allow(dead_code)
 )]
 pub(crate) mod call;
+#[cfg(feature = "events")]
+pub(crate) mod events;
 #[cfg(feature = "groups")]
 pub(crate) mod groups;
 #[cfg(feature = "memberships")]
@@ -23,7 +25,11 @@ pub(crate) mod organizations;
 pub mod pagination;
 #[cfg(feature = "memberships")]
 pub mod provisioning;
+#[cfg(any(feature = "events", feature = "webhooks"))]
+pub(crate) mod request;
 #[cfg(feature = "roles")]
 pub(crate) mod roles;
 #[cfg(feature = "users")]
 pub(crate) mod users;
+#[cfg(feature = "webhooks")]
+pub(crate) mod webhooks;

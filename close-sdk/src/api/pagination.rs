@@ -200,6 +200,16 @@ impl<T: Serialize + Send + 'static> Paginated<T> {
 }
 
 impl<T: Send + 'static> Paginated<T> {
+    /// A paginated list over any stream of items (e.g. the event log's cursor pages).
+    #[cfg_attr(not(feature = "events"), allow(dead_code))]
+    pub(crate) fn from_stream(
+        stream: impl Stream<Item = Result<T, Error>> + Send + 'static,
+    ) -> Self {
+        Paginated {
+            inner: Box::pin(stream),
+        }
+    }
+
     /// A stream that yields `error` once and ends, sending nothing (for invalid input).
     pub(crate) fn failed(error: Error) -> Self {
         Paginated {

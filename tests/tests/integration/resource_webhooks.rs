@@ -22,10 +22,16 @@ async fn webhooks_create_sends_the_request_and_decodes_the_documented_example() 
         .await
         .unwrap();
     mock.assert_async().await;
-    let webhook_subscription: close_sdk::webhooks::WebhookSubscription = response.into_inner();
+    let webhook_subscription: close_sdk::types::WebhookSubscription = response.into_inner();
     assert_eq!(webhook_subscription.id, example["id"]);
     assert_eq!(
         without_empty(&serde_json::to_value(&webhook_subscription).unwrap()),
         without_empty(&example)
     );
+    // The signature key is a secret: decoded as `SignatureKey`, never in `Debug`.
+    let key = example["signature_key"]
+        .as_str()
+        .expect("the example has a key");
+    assert!(webhook_subscription.signature_key.is_some());
+    assert!(!format!("{webhook_subscription:?}").contains(key));
 }

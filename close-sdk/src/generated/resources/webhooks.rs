@@ -143,9 +143,8 @@ pub mod types {
         ///Recent consecutive failed delivery buckets.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recent_consecutive_fail_buckets_cnt: ::std::option::Option<i64>,
-        ///Key for verifying the signature of deliveries.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub signature_key: ::std::option::Option<::std::string::String>,
+        pub signature_key: ::std::option::Option<crate::webhooks::SignatureKey>,
         ///e.g. `active`, `paused`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
@@ -433,7 +432,7 @@ pub mod types {
                 ::std::string::String,
             >,
             signature_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::webhooks::SignatureKey>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -601,7 +600,9 @@ pub mod types {
             }
             pub fn signature_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::webhooks::SignatureKey>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.signature_key = value

@@ -1,0 +1,147 @@
+//! `WebhooksExt`: webhook subscriptions (`/webhook/`) as plain async calls.
+
+use std::future::Future;
+
+use serde::Deserialize;
+
+use progenitor_client::encode_path;
+
+use super::call::path_id;
+use super::request::{send, send_ignoring_body};
+use crate::webhooks::{NewSubscription, SubscriptionUpdate, WebhookSubscription};
+use crate::{Client, Error};
+
+/// Webhook subscriptions as one call each. The subscription's
+/// [`signature_key`](WebhookSubscription::signature_key) is a
+/// [`SignatureKey`](crate::webhooks::SignatureKey): give it to
+/// [`webhooks::verify`](crate::webhooks::verify) in your receiver.
+///
+/// ```no_run
+/// use close_sdk::prelude::*;
+/// use close_sdk::webhooks::{Action, NewSubscription, ObjectType, SubscriptionEvent};
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let sub = client
+///     .create_webhook(
+///         NewSubscription::new("https://example.com/close")
+///             .event(SubscriptionEvent::new(ObjectType::Opportunity, Action::Updated)),
+///     )
+///     .await?;
+/// if let Some(key) = &sub.signature_key {
+///     let hex = key.expose_hex(); // store it with your receiver's secrets
+/// #   let _ = hex;
+/// }
+/// # Ok(()) }
+/// ```
+pub trait WebhooksExt {
+    /// `GET /webhook/`: the organization's subscriptions.
+    fn list_webhooks(&self)
+        -> impl Future<Output = Result<Vec<WebhookSubscription>, Error>> + Send;
+
+    /// `POST /webhook/`: a new subscription (checked first: an absolute http(s) URL and at least
+    /// one event). Its answer carries the `signature_key`.
+    fn create_webhook(
+        &self,
+        subscription: NewSubscription,
+    ) -> impl Future<Output = Result<WebhookSubscription, Error>> + Send;
+
+    /// `GET /webhook/{id}/`: one subscription.
+    fn get_webhook(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<WebhookSubscription, Error>> + Send;
+
+    /// `PUT /webhook/{id}/`: changes the fields set in `update` (e.g. pauses it).
+    fn update_webhook(
+        &self,
+        id: &str,
+        update: SubscriptionUpdate,
+    ) -> impl Future<Output = Result<WebhookSubscription, Error>> + Send;
+
+    /// `DELETE /webhook/{id}/`: removes the subscription.
+    fn delete_webhook(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+}
+
+/// `GET /webhook/` is documented without an example answer: a list, or Close's usual
+/// `{"data": [...]}`, are both accepted.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SubscriptionList {
+    Page { data: Vec<WebhookSubscription> },
+    Bare(Vec<WebhookSubscription>),
+}
+
+impl WebhooksExt for Client {
+    async fn list_webhooks(&self) -> Result<Vec<WebhookSubscription>, Error> {
+        let list: SubscriptionList = send(
+            self,
+            "webhooks_list",
+            reqwest::Method::GET,
+            "/webhook/",
+            &[],
+            None::<&()>,
+        )
+        .await?;
+        Ok(match list {
+            SubscriptionList::Page { data } | SubscriptionList::Bare(data) => data,
+        })
+    }
+
+    async fn create_webhook(
+        &self,
+        subscription: NewSubscription,
+    ) -> Result<WebhookSubscription, Error> {
+        subscription.validate()?;
+        send(
+            self,
+            "webhooks_create",
+            reqwest::Method::POST,
+            "/webhook/",
+            &[],
+            Some(&subscription),
+        )
+        .await
+    }
+
+    async fn get_webhook(&self, id: &str) -> Result<WebhookSubscription, Error> {
+        let id = path_id("webhooks_get", "id", id)?;
+        send(
+            self,
+            "webhooks_get",
+            reqwest::Method::GET,
+            &format!("/webhook/{}/", encode_path(id)),
+            &[],
+            None::<&()>,
+        )
+        .await
+    }
+
+    async fn update_webhook(
+        &self,
+        id: &str,
+        update: SubscriptionUpdate,
+    ) -> Result<WebhookSubscription, Error> {
+        let id = path_id("webhooks_update", "id", id)?;
+        update.validate()?;
+        send(
+            self,
+            "webhooks_update",
+            reqwest::Method::PUT,
+            &format!("/webhook/{}/", encode_path(id)),
+            &[],
+            Some(&update),
+        )
+        .await
+    }
+
+    async fn delete_webhook(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("webhooks_delete", "id", id)?;
+        send_ignoring_body(
+            self,
+            "webhooks_delete",
+            reqwest::Method::DELETE,
+            &format!("/webhook/{}/", encode_path(id)),
+        )
+        .await
+    }
+}

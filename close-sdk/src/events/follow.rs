@@ -1,0 +1,414 @@
+//! Following the event log: poll, yield new events oldest first, resume from a stored position.
+//!
+//! Close's Event Log page says cursors "are not designed to stream new events: Events may be
+//! visible through the API in a different order than they were triggered … event consolidation
+//! of multiple recent events to the same object may occur. To avoid missing recent events when
+//! paginating, we recommend to scan the latest five minutes of events." So each poll scans
+//! every event whose `date_updated` is at or after *watermark − overlap* (the newest
+//! `date_updated` handed out, less [`FollowOptions::overlap`], 5 minutes by default), newest
+//! first with `cursor_next`, and hands out, oldest first, those it has not handed out before.
+//!
+//! # The position
+//!
+//! A [`FollowPosition`] is what a service stores to resume: the watermark, the start of the
+//! overlap window, and the `(id, date_updated)` of every event handed out inside that window.
+//! It changes only when [`EventFollower::next`] returns an event, and then includes that event;
+//! store it after you have processed the event. Resuming from it, a new follower:
+//!
+//! - re-scans the overlap window, so an event that became visible late (up to the overlap)
+//!   is still delivered;
+//! - skips what the stored pairs say was delivered, so nothing is repeated;
+//! - never goes further back than the window, so an event older than it is not delivered
+//!   again (nor, if it became visible later than the overlap, at all: Close keeps no record
+//!   the SDK could use for that).
+//!
+//! An event Close consolidates after you received it (same `id`, later `date_updated`) is
+//! delivered again with its new data: that is a new state, not a repeat.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::event::Event;
+use super::log::{check_page_size, EventFilter, EventPage, EventQuery, MAX_EVENT_PAGE_SIZE};
+use crate::{Error, Timestamp};
+
+type Fetch = Box<
+    dyn FnMut(EventQuery) -> Pin<Box<dyn Future<Output = Result<EventPage, Error>> + Send>> + Send,
+>;
+
+/// How to follow: overlap, poll intervals, page size and a bound on one scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowOptions {
+    /// How far behind the watermark each poll looks again (default 5 minutes, Close's advice).
+    pub overlap: Duration,
+    /// The wait between polls while events keep coming (default 2 s).
+    pub min_interval: Duration,
+    /// The longest wait between polls when idle: the wait doubles after each empty poll up to
+    /// this (default 60 s).
+    pub max_interval: Duration,
+    /// Events per request, 1 to 50 (default 50, Close's maximum).
+    pub page_size: u32,
+    /// The most events one scan may hold; a catch-up over more fails with an error instead of
+    /// growing without bound (default 10,000).
+    pub max_scan_events: usize,
+}
+
+impl Default for FollowOptions {
+    fn default() -> Self {
+        FollowOptions {
+            overlap: Duration::from_secs(5 * 60),
+            min_interval: Duration::from_secs(2),
+            max_interval: Duration::from_secs(60),
+            page_size: MAX_EVENT_PAGE_SIZE,
+            max_scan_events: 10_000,
+        }
+    }
+}
+
+/// Where a follower is: store it (it is `serde`) and give it back to resume without losing or
+/// repeating events. See the module documentation for what it guarantees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowPosition {
+    /// Start from the newest events now, without delivering them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    latest: bool,
+    /// The newest `date_updated` delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    watermark: Option<Timestamp>,
+    /// Events updated before this are never delivered (the window's start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    since: Option<Timestamp>,
+    /// `(id, date_updated)` of the events delivered at or after `since`.
+    #[serde(default)]
+    delivered: BTreeSet<(String, Option<Timestamp>)>,
+}
+
+impl FollowPosition {
+    /// Only events that appear after the first poll (the log's current content is skipped).
+    pub fn latest() -> Self {
+        FollowPosition {
+            latest: true,
+            watermark: None,
+            since: None,
+            delivered: BTreeSet::new(),
+        }
+    }
+
+    /// Every event updated at or after `t` (the log keeps 30 days).
+    pub fn since(t: Timestamp) -> Self {
+        FollowPosition {
+            latest: false,
+            watermark: None,
+            since: Some(t),
+            delivered: BTreeSet::new(),
+        }
+    }
+
+    /// Every event in the log, then new ones.
+    pub fn beginning() -> Self {
+        FollowPosition {
+            latest: false,
+            watermark: None,
+            since: None,
+            delivered: BTreeSet::new(),
+        }
+    }
+
+    /// The newest `date_updated` delivered so far.
+    pub fn watermark(&self) -> Option<&Timestamp> {
+        self.watermark.as_ref()
+    }
+
+    /// How many delivered events it remembers (those inside the overlap window).
+    pub fn remembered(&self) -> usize {
+        self.delivered.len()
+    }
+
+    fn key(event: &Event) -> (String, Option<Timestamp>) {
+        (event.id.clone(), event.date_updated.clone())
+    }
+
+    fn is_new(&self, event: &Event) -> bool {
+        let too_old = match (&self.since, &event.date_updated) {
+            (Some(since), Some(d)) => d < since,
+            _ => false,
+        };
+        !too_old && !self.delivered.contains(&Self::key(event))
+    }
+
+    /// Records a delivered event and moves the window: `since` = watermark − overlap.
+    fn record(&mut self, event: &Event, overlap: Duration) {
+        self.delivered.insert(Self::key(event));
+        let Some(d) = &event.date_updated else {
+            return;
+        };
+        if self.watermark.as_ref().is_none_or(|w| d > w) {
+            self.watermark = Some(d.clone());
+        }
+        self.advance_window(overlap);
+    }
+
+    fn advance_window(&mut self, overlap: Duration) {
+        let Some(w) = &self.watermark else {
+            return;
+        };
+        let start = Timestamp::from(w.offset_date_time() - overlap);
+        if self.since.as_ref().is_none_or(|s| &start > s) {
+            self.since = Some(start.clone());
+        }
+        self.delivered
+            .retain(|(_, d)| d.as_ref().is_none_or(|d| d >= &start));
+    }
+}
+
+/// Follows the event log: [`EventFollower::next`] waits for and returns the next new event.
+///
+/// Polls at most every [`FollowOptions::min_interval`], backs off to
+/// [`FollowOptions::max_interval`] while nothing happens, and when Close answers 429 waits as
+/// long as it says (`RateLimit` reset / `Retry-After`) and polls again, without an error.
+/// Other errors are returned; the follower stays usable and its position unchanged. `next` is
+/// cancel-safe: dropping its future loses nothing.
+pub struct EventFollower {
+    fetch: Fetch,
+    filter: EventFilter,
+    options: FollowOptions,
+    position: FollowPosition,
+    buffer: VecDeque<Event>,
+    interval: Duration,
+    next_poll: Option<tokio::time::Instant>,
+}
+
+impl std::fmt::Debug for EventFollower {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventFollower")
+            .field("filter", &self.filter)
+            .field("options", &self.options)
+            .field("position", &self.position)
+            .field("buffered", &self.buffer.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventFollower {
+    /// A follower that fetches each page with `fetch` (given the query to send to `/event/`).
+    /// The client's `follow_events` builds one over its request path; this is for other
+    /// transports and tests. Fails on an unsupported filter or page size, sending nothing.
+    pub fn new<F, Fut>(
+        filter: EventFilter,
+        position: FollowPosition,
+        options: FollowOptions,
+        mut fetch: F,
+    ) -> Result<Self, Error>
+    where
+        F: FnMut(EventQuery) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<EventPage, Error>> + Send + 'static,
+    {
+        filter.validate()?;
+        check_page_size(options.page_size)?;
+        if filter.lower_bound().is_some() {
+            return Err(Error::InvalidRequest(
+                "a follower sets the date_updated range itself; start it with FollowPosition::since".into(),
+            ));
+        }
+        Ok(EventFollower {
+            fetch: Box::new(move |q| Box::pin(fetch(q))),
+            filter,
+            interval: options.min_interval,
+            options,
+            position,
+            buffer: VecDeque::new(),
+            next_poll: None,
+        })
+    }
+
+    /// Where the follower is: includes every event [`EventFollower::next`] has returned.
+    pub fn position(&self) -> &FollowPosition {
+        &self.position
+    }
+
+    /// The next new event, oldest first; waits (polling) until there is one.
+    pub async fn next(&mut self) -> Result<Event, Error> {
+        loop {
+            if let Some(event) = self.buffer.pop_front() {
+                self.position.record(&event, self.options.overlap);
+                return Ok(event);
+            }
+            if let Some(at) = self.next_poll {
+                tokio::time::sleep_until(at).await;
+            }
+            match self.poll().await {
+                Ok(fresh) => {
+                    self.interval = if fresh.is_empty() {
+                        (self.interval * 2).min(self.options.max_interval)
+                    } else {
+                        self.options.min_interval
+                    };
+                    self.next_poll = Some(tokio::time::Instant::now() + self.interval);
+                    self.buffer.extend(fresh);
+                }
+                Err(e) if e.status().map(|s| s.as_u16()) == Some(429) => {
+                    let wait = server_wait(&e).max(Duration::from_secs(1));
+                    self.next_poll = Some(tokio::time::Instant::now() + wait);
+                }
+                Err(e) => {
+                    self.interval = (self.interval * 2).min(self.options.max_interval);
+                    self.next_poll = Some(tokio::time::Instant::now() + self.interval);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// One poll: scans the window and returns the new events, oldest first. The position is
+    /// not changed (events are recorded as they are returned), except that a `latest` start
+    /// becomes a window over what the log holds now.
+    async fn poll(&mut self) -> Result<Vec<Event>, Error> {
+        if self.position.latest {
+            let now = self.scan(None).await?;
+            let mut start = FollowPosition::beginning();
+            for e in &now {
+                start.record(e, self.options.overlap);
+            }
+            if start.watermark.is_none() {
+                // Nothing to anchor on: start the window at this machine's clock less the
+                // overlap (so a clock up to `overlap` ahead of Close's loses nothing).
+                let here = OffsetDateTime::from(SystemTime::now()) - self.options.overlap;
+                start.since = Some(Timestamp::from(here));
+            }
+            self.position = start;
+            return Ok(Vec::new());
+        }
+        let since = self.position.since.as_ref().map(|s| s.offset_date_time());
+        let mut events = self.scan(since).await?;
+        events.retain(|e| self.position.is_new(e));
+        events.reverse();
+        Ok(events)
+    }
+
+    /// Every event at or after `since` (or the whole log from the newest back to the first
+    /// page's watermark − overlap, when `since` is `None` and the position is `latest`), newest
+    /// first, without duplicates.
+    async fn scan(&mut self, since: Option<OffsetDateTime>) -> Result<Vec<Event>, Error> {
+        let latest = self.position.latest;
+        let mut bound = since.map(|t| (t, true));
+        let mut filter = self.filter.clone();
+        if let Some(t) = since {
+            filter = filter.updated_since(Timestamp::from(t));
+        }
+        let mut out: Vec<Event> = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut cursor: Option<String> = None;
+        let max_pages = self.options.max_scan_events / self.options.page_size as usize + 2;
+        for _ in 0..max_pages {
+            let query = EventQuery::new(&filter, self.options.page_size, cursor.as_deref());
+            let page = (self.fetch)(query).await?;
+            let received = page.data.len();
+            let mut reached_bound = false;
+            for event in page.data {
+                if latest && bound.is_none() {
+                    // The first event of a `latest` scan is the newest: the window starts
+                    // an overlap before it.
+                    if let Some(d) = &event.date_updated {
+                        bound = Some((d.offset_date_time() - self.options.overlap, true));
+                    }
+                }
+                if super::log::below(&event, bound) {
+                    reached_bound = true;
+                    break;
+                }
+                if seen.insert(FollowPosition::key(&event)) {
+                    out.push(event);
+                }
+            }
+            if reached_bound || received == 0 {
+                return Ok(out);
+            }
+            match page.cursor_next {
+                Some(next) if !next.is_empty() && Some(&next) != cursor.as_ref() => {
+                    cursor = Some(next);
+                }
+                _ => return Ok(out),
+            }
+            if out.len() > self.options.max_scan_events {
+                break;
+            }
+        }
+        Err(Error::InvalidRequest(format!(
+            "the event log window holds more than {} events; raise FollowOptions::max_scan_events or follow from a later position",
+            self.options.max_scan_events
+        )))
+    }
+}
+
+/// How long a 429 asked to wait.
+fn server_wait(e: &Error) -> Duration {
+    if let Error::ServerWaitTooLong { requested, .. } = e {
+        return *requested;
+    }
+    e.api_error()
+        .and_then(|api| {
+            let body = serde_json::to_vec(&api.body).unwrap_or_default();
+            crate::transport::retry::wait_after_429(
+                &api.headers,
+                &body,
+                std::time::SystemTime::now(),
+            )
+        })
+        .unwrap_or(Duration::from_secs(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(id: &str, date: &str) -> Event {
+        serde_json::from_value(json!({
+            "id": id, "object_type": "lead", "action": "updated", "date_updated": date
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn recording_moves_the_window_and_forgets_what_falls_out_of_it() {
+        let mut p = FollowPosition::beginning();
+        let overlap = Duration::from_secs(300);
+        p.record(&event("a", "2024-01-01T00:00:00"), overlap);
+        p.record(&event("b", "2024-01-01T00:04:00"), overlap);
+        assert_eq!(p.remembered(), 2);
+        assert!(!p.is_new(&event("a", "2024-01-01T00:00:00")));
+        assert!(
+            p.is_new(&event("a", "2024-01-01T00:01:00")),
+            "a consolidated update is new"
+        );
+        p.record(&event("c", "2024-01-01T00:06:00"), overlap);
+        // Window now starts at 00:01: `a` is forgotten and anything before 00:01 is too old.
+        assert_eq!(p.remembered(), 2);
+        assert!(!p.is_new(&event("late", "2024-01-01T00:00:59")));
+        assert!(p.is_new(&event("late", "2024-01-01T00:01:00")));
+        // An older event delivered late does not move the watermark back.
+        p.record(&event("d", "2024-01-01T00:02:00"), overlap);
+        assert_eq!(
+            p.watermark().map(|w| w.to_string()).as_deref(),
+            Some("2024-01-01T00:06:00")
+        );
+    }
+
+    #[test]
+    fn positions_round_trip_through_json() {
+        let mut p = FollowPosition::since("2024-01-01T00:00:00".parse().unwrap());
+        p.record(&event("a", "2024-01-01T00:00:10"), Duration::from_secs(300));
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<FollowPosition>(&json).unwrap(), p);
+        let latest = serde_json::to_string(&FollowPosition::latest()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<FollowPosition>(&latest).unwrap(),
+            FollowPosition::latest()
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! A fake of Close's event log on loopback: `GET /event/` newest first by `date_updated`, with
+//! `date_updated__gte`, `_limit` (capped at 50) and opaque `_cursor`s that remember the query's
+//! date bound (cursor pages are sent without it, as Close asks). Events can be added, made
+//! visible late or consolidated while a client follows, and the next requests can be answered
+//! with 429.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use close_sdk::Timestamp;
+use serde_json::{json, Value};
+
+use crate::loopback_server::{LoopbackServer, Reply, Request};
+
+/// One stored event.
+#[derive(Debug, Clone)]
+struct Stored {
+    event: Value,
+    updated: Timestamp,
+    visible: bool,
+    seq: usize,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    events: Vec<Stored>,
+    seq: usize,
+    requests: Vec<(Instant, String, u16)>,
+    throttle_next: u32,
+}
+
+/// The fake event log. Clones share the log.
+#[derive(Clone)]
+pub struct FakeEventLog {
+    state: Arc<Mutex<State>>,
+}
+
+/// A running fake: the log and its server.
+pub struct EventLogServer {
+    /// The log, to change while a client follows.
+    pub log: FakeEventLog,
+    /// The server (stops when dropped).
+    pub server: LoopbackServer,
+}
+
+impl EventLogServer {
+    /// Starts an empty log.
+    pub async fn start() -> Self {
+        let log = FakeEventLog {
+            state: Arc::new(Mutex::new(State::default())),
+        };
+        let shared = log.clone();
+        let server = LoopbackServer::start(move |req| shared.answer(req)).await;
+        EventLogServer { log, server }
+    }
+}
+
+/// `2030-01-01T00:00:00` plus `secs` seconds (and `micros`), Close's naive UTC format.
+pub fn at(secs: u32, micros: u32) -> String {
+    format!(
+        "2030-01-01T{:02}:{:02}:{:02}.{micros:06}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+impl FakeEventLog {
+    /// Adds a visible event `id` updated at `date_updated`.
+    pub fn add(&self, id: &str, date_updated: &str) {
+        self.insert(id, date_updated, true);
+    }
+
+    /// Adds an event that is not visible yet (see [`FakeEventLog::reveal`]).
+    pub fn add_hidden(&self, id: &str, date_updated: &str) {
+        self.insert(id, date_updated, false);
+    }
+
+    /// Makes a hidden event visible.
+    pub fn reveal(&self, id: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            for e in s.events.iter_mut().filter(|e| e.event["id"] == id) {
+                e.visible = true;
+            }
+        }
+    }
+
+    /// Consolidates: the event `id` gets a later `date_updated`.
+    pub fn consolidate(&self, id: &str, date_updated: &str) {
+        let Ok(t) = date_updated.parse::<Timestamp>() else {
+            return;
+        };
+        if let Ok(mut s) = self.state.lock() {
+            for e in s.events.iter_mut().filter(|e| e.event["id"] == id) {
+                e.event["date_updated"] = json!(date_updated);
+                e.updated = t.clone();
+            }
+        }
+    }
+
+    /// Answers the next `n` requests with 429 (`RateLimit` reset 1 s, `Retry-After: 1`).
+    pub fn throttle_next(&self, n: u32) {
+        if let Ok(mut s) = self.state.lock() {
+            s.throttle_next = n;
+        }
+    }
+
+    /// Every request so far: when, its path with query, and the status answered.
+    pub fn requests(&self) -> Vec<(Instant, String, u16)> {
+        self.state
+            .lock()
+            .map(|s| s.requests.clone())
+            .unwrap_or_default()
+    }
+
+    fn insert(&self, id: &str, date_updated: &str, visible: bool) {
+        let Ok(updated) = date_updated.parse::<Timestamp>() else {
+            return;
+        };
+        if let Ok(mut s) = self.state.lock() {
+            s.seq += 1;
+            let seq = s.seq;
+            s.events.push(Stored {
+                event: json!({
+                    "id": id, "object_type": "lead", "action": "updated",
+                    "object_id": format!("lead_{id}"), "lead_id": format!("lead_{id}"),
+                    "date_created": date_updated, "date_updated": date_updated,
+                    "changed_fields": ["name"], "data": {"name": id}, "previous_data": {},
+                    "meta": {"request_method": "PUT"}
+                }),
+                updated,
+                visible,
+                seq,
+            });
+        }
+    }
+
+    fn answer(&self, req: &Request) -> Reply {
+        let Ok(mut s) = self.state.lock() else {
+            return Reply::json(500, &json!({}));
+        };
+        let query = parse_query(&req.path);
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        if s.throttle_next > 0 {
+            s.throttle_next -= 1;
+            s.requests.push((Instant::now(), req.path.clone(), 429));
+            return Reply::json(429, &json!({"error": "API call count exceeded"}))
+                .with_header("ratelimit", "limit=1, remaining=0, reset=1.0")
+                .with_header("retry-after", "1");
+        }
+        if !req.path.starts_with("/event/") {
+            s.requests.push((Instant::now(), req.path.clone(), 404));
+            return Reply::json(404, &json!({"error": "not found"}));
+        }
+        // A cursor is `offset|gte`: the page offset and the first request's bound.
+        let (offset, gte) = match get("_cursor") {
+            Some(c) => {
+                let (o, g) = c.split_once('|').unwrap_or((c.as_str(), ""));
+                (o.parse::<usize>().unwrap_or(0), g.to_string())
+            }
+            None => (0, get("date_updated__gte").unwrap_or_default()),
+        };
+        let bound: Option<Timestamp> = gte.parse().ok();
+        let limit = get("_limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .unwrap_or(50)
+            .clamp(1, 50);
+        let mut visible: Vec<&Stored> = s
+            .events
+            .iter()
+            .filter(|e| e.visible && bound.as_ref().is_none_or(|b| &e.updated >= b))
+            .collect();
+        // Newest first; for equal dates, the later-written first.
+        visible.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
+        let page: Vec<Value> = visible
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|e| e.event.clone())
+            .collect();
+        let next = (offset + limit < visible.len()).then(|| format!("{}|{gte}", offset + limit));
+        let previous = (offset > 0).then(|| format!("{}|{gte}", offset.saturating_sub(limit)));
+        s.requests.push((Instant::now(), req.path.clone(), 200));
+        Reply::json(
+            200,
+            &json!({"data": page, "cursor_next": next, "cursor_previous": previous}),
+        )
+    }
+}
+
+/// `(name, value)` pairs of a path's query, percent-decoded.
+pub fn parse_query(path: &str) -> Vec<(String, String)> {
+    let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(n), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
