@@ -27,9 +27,13 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every generated operation is also available as a builder on [`Client`] (e.g.
-//! [`Client::memberships_create`]), returning [`ResponseValue`]s with status and headers; its
-//! errors convert into [`Error`] with `?` (`impl From<GeneratedError> for Error`).
+//! Every operation of Close's API (287) is a generated builder on [`Client`] (e.g.
+//! `Client::memberships_create`, `Client::leads_list`), returning [`ResponseValue`]s with status
+//! and headers; its errors convert into [`Error`] with `?` (`impl From<GeneratedError> for
+//! Error`). Each resource group is a cargo feature (`leads`, `contacts`, `opportunities`,
+//! `activities`, `webhooks`, `events`, …, or `full` for all; the default is memberships, users,
+//! organizations, roles and groups) with a module of its own (`close_sdk::leads`, …) that lists
+//! its operations and re-exports its types, so a program compiles only what it uses.
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 #![forbid(unsafe_code)]
