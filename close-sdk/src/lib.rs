@@ -16,6 +16,8 @@
 //! - [`Role`], [`AutoRecordCalls`], [`EmailAddress`]: value types that reject bad input before
 //!   anything is sent and never fail to decode what Close returns.
 //! - [`Error`]: one error type for every failure, with Close's error body when there is one.
+//! - [`Client::request`]: a raw request to any endpoint ([`RawRequest`]), for what the
+//!   generated operations get wrong or Close adds first, on the same request path.
 //!
 //! ```no_run
 //! use close_sdk::prelude::*;
@@ -64,6 +66,7 @@ pub use api::organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
 pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
 #[cfg(feature = "memberships")]
 pub use api::provisioning::{self, ProvisioningExt};
+pub use api::raw::RawRequest;
 #[cfg(feature = "roles")]
 pub use api::roles::{RoleCatalog, RolesExt};
 #[cfg(feature = "users")]
@@ -78,6 +81,8 @@ pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
 #[allow(unused_imports)] // empty when no resource feature is on
 pub use generated::by_resource::*;
 pub use generated::{builder, types, ByteStream, Client, ResponseValue};
+/// The HTTP method of a [raw request](Client::request) (reqwest's and `http`'s `Method`).
+pub use reqwest::Method;
 pub use transport::context::ClientContext;
 pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};

@@ -1,5 +1,5 @@
 //! The hand-written API over the generated builders: one extension trait per resource, the
-//! helpers they share, paginated lists and bulk provisioning.
+//! helpers they share, paginated lists, bulk provisioning and raw requests.
 
 // The call helpers serve the hand-written resource traits; with none of their features on they
 // are unused.
@@ -25,7 +25,7 @@ pub(crate) mod organizations;
 pub mod pagination;
 #[cfg(feature = "memberships")]
 pub mod provisioning;
-#[cfg(any(feature = "events", feature = "webhooks"))]
+pub(crate) mod raw;
 pub(crate) mod request;
 #[cfg(feature = "roles")]
 pub(crate) mod roles;

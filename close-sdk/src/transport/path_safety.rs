@@ -49,6 +49,19 @@
 //! of it ends a segment. There is no length limit below the request-line limit above: a 10 KB id
 //! arrives as one segment, and Close answers it.
 //!
+//! # Raw requests
+//!
+//! A raw request ([`crate::RawRequest`]) that matches a generated operation goes as that
+//! operation and gets the check above. One that matches none goes as one of the raw ids
+//! ([`super::operations::RAW`]), which [`check`] judges with a generic rule instead of refusing
+//! them as unknown: the URL is the base URL, then `/`, then at least one segment; every segment
+//! after the base path, percent-decoded once, passes [`check_value`] (so no dot segment in any
+//! spelling, no separator, no empty segment) except a final empty one (the trailing slash); no
+//! fragment; and the same length limit. The raw builder itself only builds such paths (literal
+//! segments of unreserved characters, values checked with [`check_value`] and encoded with
+//! [`encode_path`]); this is the request path's own guard. Any other id that is not in the
+//! table is still refused.
+//!
 //! # Why the generated code encodes `\`
 //!
 //! The URL is parsed before `pre` runs, and the URL standard reads `\` as `/` in http(s) URLs
@@ -61,7 +74,7 @@
 
 use std::borrow::Cow;
 
-use super::operations::operation_index;
+use super::operations::{is_raw, operation_index};
 use crate::generated::operations::OPERATIONS;
 
 /// The longest URL the `http` crate, and so reqwest, can send.
@@ -85,9 +98,87 @@ pub(crate) fn encode_path(value: &str) -> String {
 /// Checks that `url` is the client's `base_url` followed by a path of the shape of
 /// `operation_id`'s path template, and that every parameter value in it passes [`check_value`].
 /// The error names the parameter and operation.
+/// A raw request's id ([`is_raw`]) gets the generic check instead (see the module docs).
 pub(crate) fn check(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
+    if is_raw(operation_id) && operation_index(operation_id).is_none() {
+        return check_raw(url, base_url, operation_id);
+    }
     check_base(url, base_url, operation_id)?;
     check_template(url, operation_id)
+}
+
+/// How many path segments the base URL has (`https://api.close.com/api/v1` → 2).
+fn base_segment_count(base_url: &str) -> usize {
+    base_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map_or(0, |(_, path)| path.split('/').count())
+}
+
+/// The generic check for a raw request that matches no generated operation: the base URL and
+/// `/`, then at least one segment, each one (but a final empty one) a value [`check_value`]
+/// accepts once percent-decoded; no fragment; not longer than a request line can carry.
+fn check_raw(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
+    let outside = || {
+        format!(
+            "{operation_id}: the path {} is not a path below the base URL's",
+            quote(url.path())
+        )
+    };
+    let below_base = url
+        .as_str()
+        .strip_prefix(base_url)
+        .is_some_and(|rest| rest.starts_with('/'));
+    if !below_base || url.fragment().is_some() {
+        return Err(outside());
+    }
+    let segments: Vec<&str> = url
+        .path_segments()
+        .ok_or_else(outside)?
+        .skip(base_segment_count(base_url))
+        .collect();
+    let (last, rest) = segments.split_last().ok_or_else(outside)?;
+    if last.is_empty() && rest.is_empty() {
+        return Err(outside());
+    }
+    let checked = if last.is_empty() { rest } else { &segments[..] };
+    for (n, segment) in checked.iter().enumerate() {
+        check_value(
+            operation_id,
+            &format!("path segment {}", n + 1),
+            &percent_decode(segment),
+        )?;
+    }
+    if url.as_str().len() > MAX_URL_LEN {
+        return Err(format!(
+            "{operation_id}: the URL is {} bytes, more than an HTTP request can carry \
+             ({MAX_URL_LEN})",
+            url.as_str().len()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `url` is the base URL followed by exactly `segments` and a trailing slash, each
+/// segment compared percent-decoded once: the URL a raw request built still has the shape it
+/// was built with (the URL parser resolved no value as a dot segment or read none as a
+/// separator). The raw builder's own check, which knows the template that `pre` does not.
+pub(crate) fn has_segments(url: &reqwest::Url, base_url: &str, segments: &[&str]) -> bool {
+    let below_base = url
+        .as_str()
+        .strip_prefix(base_url)
+        .is_some_and(|rest| rest.starts_with('/'));
+    let Some(actual) = url.path_segments() else {
+        return false;
+    };
+    let actual: Vec<&str> = actual.skip(base_segment_count(base_url)).collect();
+    below_base
+        && actual.len() == segments.len() + 1
+        && actual.last() == Some(&"")
+        && actual
+            .iter()
+            .zip(segments)
+            .all(|(a, s)| percent_decode(a) == *s)
 }
 
 /// The URL starts with the base URL, and holds exactly as many path segments as the base URL's
@@ -95,10 +186,7 @@ pub(crate) fn check(url: &reqwest::Url, base_url: &str, operation_id: &str) -> R
 /// template's part.
 fn check_base(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
     let template = operation_index(operation_id).map_or("", |i| OPERATIONS[i].path);
-    let base_segments = base_url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split_once('/'))
-        .map_or(0, |(_, path)| path.split('/').count());
+    let base_segments = base_segment_count(base_url);
     let expected = base_segments + template_segments(template).count();
     let actual = url.path_segments().map_or(0, Iterator::count);
     if url.as_str().starts_with(base_url) && actual == expected {
@@ -414,6 +502,85 @@ mod tests {
     fn unknown_operations_are_refused() {
         let e = check(&url("/membership/x/"), BASE, "no_such_operation").unwrap_err();
         assert!(e.contains("no_such_operation"), "{e}");
+        // Refused however close its name is to a raw id.
+        for id in ["raw", "raw_request_", "Raw_request", ""] {
+            assert!(check(&url("/membership/x/"), BASE, id).is_err(), "{id:?}");
+        }
+    }
+
+    #[test]
+    fn built_urls_are_compared_segment_by_segment() {
+        let u = |p: &str| reqwest::Url::parse(&format!("{BASE}{p}")).unwrap();
+        assert!(has_segments(&u("/lead/a%2Fb/"), BASE, &["lead", "a/b"]));
+        assert!(has_segments(&u("/lead/x/"), BASE, &["lead", "x"]));
+        // The parser resolved a dot segment or read `\` as `/`: another shape.
+        assert!(!has_segments(&u("/lead/../x/"), BASE, &["lead", "..", "x"]));
+        assert!(!has_segments(&u("/lead/a\\b/"), BASE, &["lead", "a\\b"]));
+        assert!(!has_segments(&u("/lead/x"), BASE, &["lead", "x"]));
+        assert!(!has_segments(&u("/lead/x/"), BASE, &["lead", "y"]));
+        assert!(!has_segments(
+            &u("/lead/x/"),
+            "https://api.close.com/api/v",
+            &["lead", "x"]
+        ));
+    }
+
+    #[test]
+    fn raw_requests_get_the_generic_check() {
+        use super::super::operations::{RAW, RAW_IDEMPOTENT};
+        let ok = |u: &str| check(&reqwest::Url::parse(u).unwrap(), BASE, RAW);
+        for good in [
+            "https://api.close.com/api/v1/lead/",
+            "https://api.close.com/api/v1/lead/lead_x/",
+            "https://api.close.com/api/v1/lead/lead_x",
+            "https://api.close.com/api/v1/a/b.c/%2e%2e%2e/?q=..%2F",
+            "https://api.close.com/api/v1/lead/?x=../../y",
+            "https://api.close.com/api/v1/lead/caf%C3%A9/",
+        ] {
+            assert_eq!(ok(good), Ok(()), "{good}");
+        }
+        assert_eq!(
+            check(&url("/lead/x/"), BASE, RAW_IDEMPOTENT),
+            Ok(()),
+            "both raw ids"
+        );
+        for bad in [
+            // Not below the base URL.
+            "https://api.close.com/api/v1",
+            "https://api.close.com/api/v1/",
+            "https://api.close.com/api/v1x/lead/",
+            "https://api.close.com/api/lead/",
+            "https://other.example/api/v1/lead/",
+            "http://api.close.com/api/v1/lead/",
+            // Dot segments: resolved by the URL parser (so the base prefix is gone), or still
+            // there in a spelling a server may decode.
+            "https://api.close.com/api/v1/../v2/lead/",
+            "https://api.close.com/api/v1/%2e%2E/lead/",
+            "https://api.close.com/api/v1/lead/%252e%252e/",
+            "https://api.close.com/api/v1/lead/%EF%BC%8E%EF%BC%8E/",
+            // Empty segments but the last, separators and the rest of the value rule.
+            "https://api.close.com/api/v1//lead/",
+            "https://api.close.com/api/v1/lead//x/",
+            "https://api.close.com/api/v1/lead/a%2Fb/",
+            "https://api.close.com/api/v1/lead/a%5Cb/",
+            "https://api.close.com/api/v1/lead/a%3Fb/",
+            "https://api.close.com/api/v1/lead/a;b/",
+            "https://api.close.com/api/v1/lead/a%00b/",
+            "https://api.close.com/api/v1/lead/x/#frag",
+        ] {
+            assert!(ok(bad).is_err(), "{bad}");
+        }
+        let e = ok("https://api.close.com/api/v1/lead/%252e%252e/").unwrap_err();
+        assert!(e.contains("`path segment 2` of raw_request"), "{e}");
+        let long = format!("{BASE}/lead/{}/", "a".repeat(70_000));
+        assert!(ok(&long)
+            .unwrap_err()
+            .contains("more than an HTTP request can carry"));
+        // A base URL without a path.
+        let root = reqwest::Url::parse("http://127.0.0.1:8080/lead/").unwrap();
+        assert_eq!(check(&root, "http://127.0.0.1:8080", RAW), Ok(()));
+        let root = reqwest::Url::parse("http://127.0.0.1:8080/").unwrap();
+        assert!(check(&root, "http://127.0.0.1:8080", RAW).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod organizations;
 mod pagination;
 mod path_safety;
 mod provisioning;
+mod raw_request;
 mod resilience;
 mod resource_activities;
 mod resource_bulk_actions;
