@@ -1,5 +1,10 @@
 //! close-sdk's integration tests, one binary (one link step): real HTTP to loopback servers.
 
+mod attack2_follower;
+mod attack2_queries;
+mod attack2_secrets;
+mod attack2_values;
+mod attack2_webhooks;
 mod attack_oauth;
 mod attack_paths;
 mod attack_throttle;
