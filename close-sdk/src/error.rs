@@ -249,6 +249,68 @@ fn text_of(v: &Value) -> String {
     }
 }
 
+/// Members whose values are secrets wherever Close returns them (a webhook subscription's
+/// `signature_key`, OAuth tokens): their values never reach an error.
+const SECRET_MEMBERS: [&str; 5] = [
+    "signature_key",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "api_key",
+];
+
+/// The text of a body for an error: secrets' string values replaced by `<redacted>` (textually,
+/// so a cut or malformed JSON body is redacted too), then cut to [`MAX_RAW_BODY`].
+pub(crate) fn body_for_error(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    truncate(&redact_secrets(&text), MAX_RAW_BODY)
+}
+
+/// Replaces the string value of every `"<secret member>": "…"` in `text` by `<redacted>`.
+fn redact_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    if !SECRET_MEMBERS.iter().any(|m| text.contains(m)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        for member in SECRET_MEMBERS {
+            let quoted = format!("\"{member}\"");
+            if let Some(after) = rest.strip_prefix(quoted.as_str()) {
+                let value = after.trim_start();
+                if let Some(value) = value.strip_prefix(':') {
+                    let value = value.trim_start();
+                    if let Some(string) = value.strip_prefix('"') {
+                        // The end of the string: the first quote not escaped.
+                        let mut end = string.len();
+                        let mut escaped = false;
+                        for (i, c) in string.char_indices() {
+                            match c {
+                                '\\' if !escaped => escaped = true,
+                                '"' if !escaped => {
+                                    end = i + 1;
+                                    break;
+                                }
+                                _ => escaped = false,
+                            }
+                        }
+                        out.push_str(&quoted);
+                        out.push_str(":\"<redacted>\"");
+                        rest = &string[end.min(string.len())..];
+                        continue 'scan;
+                    }
+                }
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
@@ -371,7 +433,7 @@ impl Error {
                 Error::Api(Box::new(ApiError::new(status, headers, rv.into_inner())))
             }
             G::InvalidResponsePayload(bytes, source) => Error::Decode {
-                body: truncate(&String::from_utf8_lossy(&bytes), MAX_RAW_BODY),
+                body: body_for_error(&bytes),
                 source,
             },
             G::UnexpectedResponse(response) => {
@@ -654,6 +716,21 @@ mod tests {
         let e =
             Error::from_generated(unexpected_response(202, "{\"error\": \"queued\"}", None)).await;
         assert_eq!(e.to_string(), "unexpected status 202 Accepted: queued");
+    }
+
+    #[test]
+    fn secrets_in_a_body_never_reach_an_error() {
+        let body = br#"{"id": "whsub_1", "signature_key" : "058bfb6a", "url": "x",
+            "access_token":"a\"b", "refresh_token": "r1"#;
+        let text = body_for_error(body);
+        for secret in ["058bfb6a", "a\\\"b", "r1"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert!(
+            text.contains("whsub_1") && text.contains("\"url\": \"x\""),
+            "{text}"
+        );
+        assert_eq!(body_for_error(b"plain"), "plain");
     }
 
     #[test]

@@ -7,7 +7,6 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::{truncate, MAX_RAW_BODY};
 use crate::{Client, Error};
 
 /// Sends `method path?query` with an optional JSON `body` as operation `operation_id` (its
@@ -60,7 +59,7 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         bytes
     };
     serde_json::from_slice(json).map_err(|source| Error::Decode {
-        body: truncate(&String::from_utf8_lossy(bytes), MAX_RAW_BODY),
+        body: crate::error::body_for_error(bytes),
         source,
     })
 }

@@ -58,6 +58,38 @@ pub struct FollowOptions {
     pub max_scan_events: usize,
 }
 
+/// The longest overlap or poll interval a follower accepts (and the longest wait it makes).
+const MAX_FOLLOW_DURATION: Duration = Duration::from_secs(24 * 3600);
+
+impl FollowOptions {
+    /// Refuses settings whose arithmetic on clocks could not be done: an overlap or interval
+    /// longer than a day, or a minimum interval above the maximum.
+    fn validate(&self) -> Result<(), Error> {
+        let fine = self.overlap <= MAX_FOLLOW_DURATION
+            && self.max_interval <= MAX_FOLLOW_DURATION
+            && self.min_interval <= self.max_interval;
+        if fine {
+            Ok(())
+        } else {
+            Err(Error::InvalidRequest(format!(
+                "FollowOptions: overlap and intervals must be at most {} s, min_interval at most \
+                 max_interval (got overlap {:?}, min_interval {:?}, max_interval {:?})",
+                MAX_FOLLOW_DURATION.as_secs(),
+                self.overlap,
+                self.min_interval,
+                self.max_interval
+            )))
+        }
+    }
+}
+
+/// `now + wait`, the wait capped at [`MAX_FOLLOW_DURATION`] (a server may ask for any wait).
+fn poll_at(wait: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    let wait = wait.min(MAX_FOLLOW_DURATION);
+    now.checked_add(wait).unwrap_or(now)
+}
+
 impl Default for FollowOptions {
     fn default() -> Self {
         FollowOptions {
@@ -210,6 +242,7 @@ impl EventFollower {
     {
         filter.validate()?;
         check_page_size(options.page_size)?;
+        options.validate()?;
         if filter.lower_bound().is_some() {
             return Err(Error::InvalidRequest(
                 "a follower sets the date_updated range itself; start it with FollowPosition::since".into(),
@@ -248,16 +281,16 @@ impl EventFollower {
                     } else {
                         self.options.min_interval
                     };
-                    self.next_poll = Some(tokio::time::Instant::now() + self.interval);
+                    self.next_poll = Some(poll_at(self.interval));
                     self.buffer.extend(fresh);
                 }
                 Err(e) if e.status().map(|s| s.as_u16()) == Some(429) => {
                     let wait = server_wait(&e).max(Duration::from_secs(1));
-                    self.next_poll = Some(tokio::time::Instant::now() + wait);
+                    self.next_poll = Some(poll_at(wait));
                 }
                 Err(e) => {
                     self.interval = (self.interval * 2).min(self.options.max_interval);
-                    self.next_poll = Some(tokio::time::Instant::now() + self.interval);
+                    self.next_poll = Some(poll_at(self.interval));
                     return Err(e);
                 }
             }
@@ -302,6 +335,7 @@ impl EventFollower {
         }
         let mut out: Vec<Event> = Vec::new();
         let mut seen = BTreeSet::new();
+        let mut cursors_seen: BTreeSet<String> = BTreeSet::new();
         let mut cursor: Option<String> = None;
         let max_pages = self.options.max_scan_events / self.options.page_size as usize + 2;
         for _ in 0..max_pages {
@@ -329,7 +363,9 @@ impl EventFollower {
                 return Ok(out);
             }
             match page.cursor_next {
-                Some(next) if !next.is_empty() && Some(&next) != cursor.as_ref() => {
+                // A cursor seen before in this scan means the server cycles: nothing new lies
+                // beyond it.
+                Some(next) if !next.is_empty() && cursors_seen.insert(next.clone()) => {
                     cursor = Some(next);
                 }
                 _ => return Ok(out),

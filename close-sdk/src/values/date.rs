@@ -38,9 +38,13 @@ pub struct Date {
 impl Date {
     /// The date `year-month-day`, or `None` if there is no such day.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
+        // ISO 8601's four-digit years: what Close reads and this type parses back.
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
         let month = time::Month::try_from(month).ok()?;
         let date = time::Date::from_calendar_date(year, month, day).ok()?;
-        Some(Self::from(date))
+        Some(Self::from_time(date))
     }
 
     /// The year.
@@ -109,8 +113,21 @@ impl FromStr for Date {
     }
 }
 
-impl From<time::Date> for Date {
-    fn from(date: time::Date) -> Self {
+impl TryFrom<time::Date> for Date {
+    type Error = String;
+
+    /// A date of year 0 to 9999 (four-digit ISO 8601 years); others are refused.
+    fn try_from(date: time::Date) -> Result<Self, String> {
+        if !(0..=9999).contains(&date.year()) {
+            return Err(format!("year {} is outside 0 to 9999", date.year()));
+        }
+        Ok(Self::from_time(date))
+    }
+}
+
+impl Date {
+    /// `date`, whose year is known to be within 0 to 9999.
+    fn from_time(date: time::Date) -> Self {
         let text = format!(
             "{:04}-{:02}-{:02}",
             date.year(),
@@ -337,7 +354,7 @@ mod tests {
         let c: Date = "2024-01-03".parse().unwrap();
         assert_eq!(a, b);
         assert!(a < c);
-        assert_eq!(Date::from(a.to_time_date()), a);
+        assert_eq!(Date::try_from(a.to_time_date()), Ok(a));
     }
 
     #[test]

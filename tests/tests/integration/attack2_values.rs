@@ -8,7 +8,6 @@ use close_sdk::{Date, DateOrTimestamp};
 /// as is in a query or body. Encoding must be exact: refuse such years, or write text that
 /// reads back as the same date.
 #[test]
-#[ignore = "attack: Date::new(-1, 1, 1) encodes as \"-001-01-01\", which no parser (its own included) reads back"]
 fn every_date_the_sdk_builds_reads_back_as_itself() {
     for (y, m, d) in [
         (0, 1, 1),

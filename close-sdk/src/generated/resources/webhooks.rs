@@ -179,6 +179,19 @@ pub mod types {
             Default::default()
         }
     }
+    ///A page of webhook subscriptions, in Close's list envelope (`data`, `has_more`; the document leaves this answer undescribed). Typed so that every `signature_key` is a `SignatureKey`, never shown by `Debug`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct WebhookSubscriptionList {
+        pub data: ::std::vec::Vec<WebhookSubscription>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl WebhookSubscriptionList {
+        pub fn builder() -> builder::WebhookSubscriptionList {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -798,6 +811,72 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct WebhookSubscriptionList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WebhookSubscription>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebhookSubscriptionList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl WebhookSubscriptionList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WebhookSubscription>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookSubscriptionList>
+        for super::WebhookSubscriptionList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookSubscriptionList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookSubscriptionList>
+        for WebhookSubscriptionList {
+            fn from(value: super::WebhookSubscriptionList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
     }
 }
 /// **webhooks** (feature `webhooks`): Webhook subscriptions. See [`crate::webhooks`].
@@ -917,7 +996,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::WebhookSubscriptionList>,
             Error<crate::ErrorBody>,
         > {
             let Self { client } = self;
