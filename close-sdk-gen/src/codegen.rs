@@ -191,7 +191,9 @@ pub fn gate_json_schema_derives(file: &mut syn::File) {
     Gate.visit_file_mut(file);
 }
 
-/// Routes every path parameter through close-sdk's `encode_path`
+/// Routes every query parameter through close-sdk's `QueryParam`
+/// (`crate::transport::query`: lists as one comma-separated value, as Close documents) and
+/// every path parameter through close-sdk's `encode_path`
 /// (`crate::transport::path_safety::encode_path`) instead of progenitor-client's. progenitor's
 /// leaves `\` alone, and the URL standard reads `\` as `/` in http(s) URLs and then resolves dot
 /// segments: a builder id like `x\..\victim` reached `/membership/victim/` with the template's
@@ -226,6 +228,11 @@ pub fn route_path_encoding(file: &mut syn::File) {
             if let syn::Expr::Path(p) = call.func.as_mut() {
                 if p.path.is_ident("encode_path") {
                     p.path = syn::parse_quote!(crate::transport::path_safety::encode_path);
+                }
+                // Lists as one comma-separated value, as Close documents (transport/query.rs).
+                let text = quote::ToTokens::to_token_stream(&p.path).to_string();
+                if text == "progenitor_client :: QueryParam :: new" {
+                    p.path = syn::parse_quote!(crate::transport::query::QueryParam::new);
                 }
             }
             syn::visit_mut::visit_expr_call_mut(self, call);

@@ -310,8 +310,8 @@ fn reshape_mocks(file: syn::File, feature: &str) -> Result<MockOutput> {
 }
 
 /// progenitor's mock `When` methods match a query parameter with `value.to_string()`, which
-/// does not compile for array parameters (`&Vec<T>`); match each element instead (progenitor's
-/// client sends arrays as repeated keys, `a=x&a=y`), written as its JSON string or JSON text
+/// does not compile for array parameters (`&Vec<T>`); match the one comma-separated value the
+/// client sends (`transport/query.rs`), each element written as its JSON string or JSON text
 /// (items need not implement `Display`; for strings, numbers and enums this is what is sent).
 fn fix_array_query_mocks(items: &mut [Item]) {
     use syn::visit_mut::VisitMut;
@@ -325,14 +325,13 @@ fn fix_array_query_mocks(items: &mut [Item]) {
                     let receiver = &call.receiver;
                     let name = &call.args[0];
                     *e = syn::parse_quote! {
-                        value.iter().fold(#receiver, |when, value| {
-                            let text = match ::serde_json::to_value(value) {
+                        #receiver.query_param(#name, value.iter().map(|value| {
+                            match ::serde_json::to_value(value) {
                                 Ok(::serde_json::Value::String(s)) => s,
                                 Ok(other) => other.to_string(),
                                 Err(_) => String::new(),
-                            };
-                            when.query_param(#name, text)
-                        })
+                            }
+                        }).collect::<::std::vec::Vec<_>>().join(","))
                     };
                     return;
                 }

@@ -471,6 +471,18 @@ impl Error {
             }
             source = s.source();
         }
+        if e.is_builder() {
+            // The request could not be built (e.g. a query value `transport::query` refuses):
+            // nothing was sent.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                source = s.source();
+            }
+            return Error::InvalidRequest(text);
+        }
         if e.is_timeout() {
             Error::Timeout(e)
         } else {

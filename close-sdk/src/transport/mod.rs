@@ -8,6 +8,7 @@
 //! - [`throttle`]: per-endpoint-group rate-limit windows, shared by a client's clones.
 //! - [`headers`]: parsing `RateLimit`, `Retry-After`, `RateLimit-Reset`.
 //! - [`path_safety`]: a request's path must have its operation's template shape.
+//! - [`query`]: query parameters as Close documents them (lists comma-separated).
 //! - [`operations`]: what the generated operation table says about an operation.
 //! - [`context`], [`http_client`]: what a client's requests share, and the default HTTP client.
 
@@ -17,5 +18,6 @@ pub(crate) mod hooks;
 pub(crate) mod http_client;
 pub(crate) mod operations;
 pub(crate) mod path_safety;
+pub(crate) mod query;
 pub(crate) mod retry;
 pub(crate) mod throttle;

@@ -62,18 +62,21 @@ impl ActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -136,18 +139,21 @@ impl ActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -210,18 +216,21 @@ impl ActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -234,18 +243,21 @@ impl ActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -278,18 +290,21 @@ impl ActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -393,18 +408,21 @@ impl ActivitiesCallsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -457,18 +475,21 @@ impl ActivitiesCallsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -521,18 +542,21 @@ impl ActivitiesCallsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -545,18 +569,21 @@ impl ActivitiesCallsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -579,18 +606,21 @@ impl ActivitiesCallsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -929,18 +959,21 @@ impl ActivitiesCreationsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -993,18 +1026,21 @@ impl ActivitiesCreationsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1057,18 +1093,21 @@ impl ActivitiesCreationsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1081,18 +1120,21 @@ impl ActivitiesCreationsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1115,18 +1157,21 @@ impl ActivitiesCreationsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1288,18 +1333,21 @@ impl ActivitiesCustomActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1352,18 +1400,21 @@ impl ActivitiesCustomActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1376,18 +1427,21 @@ impl ActivitiesCustomActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("custom_activity_type_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "custom_activity_type_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1450,18 +1504,21 @@ impl ActivitiesCustomActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1474,18 +1531,21 @@ impl ActivitiesCustomActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1508,18 +1568,21 @@ impl ActivitiesCustomActivitiesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1870,18 +1933,21 @@ impl ActivitiesEmailsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1934,18 +2000,21 @@ impl ActivitiesEmailsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -1998,18 +2067,21 @@ impl ActivitiesEmailsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2022,18 +2094,21 @@ impl ActivitiesEmailsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2056,18 +2131,21 @@ impl ActivitiesEmailsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2406,18 +2484,21 @@ impl ActivitiesEmailThreadsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2470,18 +2551,21 @@ impl ActivitiesEmailThreadsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2534,18 +2618,21 @@ impl ActivitiesEmailThreadsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2558,18 +2645,21 @@ impl ActivitiesEmailThreadsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2592,18 +2682,21 @@ impl ActivitiesEmailThreadsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2839,18 +2932,21 @@ impl ActivitiesFormSubmissionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2913,18 +3009,21 @@ impl ActivitiesFormSubmissionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -2987,18 +3086,21 @@ impl ActivitiesFormSubmissionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("form_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "form_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3021,18 +3123,21 @@ impl ActivitiesFormSubmissionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3045,18 +3150,21 @@ impl ActivitiesFormSubmissionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3089,18 +3197,21 @@ impl ActivitiesFormSubmissionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3340,18 +3451,21 @@ impl ActivitiesLeadMergesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3404,18 +3518,21 @@ impl ActivitiesLeadMergesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3468,18 +3585,21 @@ impl ActivitiesLeadMergesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3492,18 +3612,21 @@ impl ActivitiesLeadMergesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3526,18 +3649,21 @@ impl ActivitiesLeadMergesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3711,18 +3837,21 @@ impl ActivitiesMeetingsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3775,18 +3904,21 @@ impl ActivitiesMeetingsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3839,18 +3971,21 @@ impl ActivitiesMeetingsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3863,18 +3998,21 @@ impl ActivitiesMeetingsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -3897,18 +4035,21 @@ impl ActivitiesMeetingsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4284,18 +4425,21 @@ impl ActivitiesNotesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4348,18 +4492,21 @@ impl ActivitiesNotesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4412,18 +4559,21 @@ impl ActivitiesNotesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4436,18 +4586,21 @@ impl ActivitiesNotesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4470,18 +4623,21 @@ impl ActivitiesNotesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4820,18 +4976,21 @@ impl ActivitiesSmsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4884,18 +5043,21 @@ impl ActivitiesSmsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4948,18 +5110,21 @@ impl ActivitiesSmsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -4972,18 +5137,21 @@ impl ActivitiesSmsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5006,18 +5174,21 @@ impl ActivitiesSmsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5368,18 +5539,21 @@ impl ActivitiesLeadStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5432,18 +5606,21 @@ impl ActivitiesLeadStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5496,18 +5673,21 @@ impl ActivitiesLeadStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5520,18 +5700,21 @@ impl ActivitiesLeadStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5554,18 +5737,21 @@ impl ActivitiesLeadStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5859,18 +6045,21 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5923,18 +6112,21 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -5987,18 +6179,21 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6011,18 +6206,21 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6055,18 +6253,21 @@ impl ActivitiesOpportunityStatusChangesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6360,18 +6561,21 @@ impl ActivitiesTaskCompletionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6424,18 +6628,21 @@ impl ActivitiesTaskCompletionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6488,18 +6695,21 @@ impl ActivitiesTaskCompletionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6512,18 +6722,21 @@ impl ActivitiesTaskCompletionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6546,18 +6759,21 @@ impl ActivitiesTaskCompletionsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6785,18 +7001,21 @@ impl ActivitiesWhatsappMessagesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_type", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_type",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6849,18 +7068,21 @@ impl ActivitiesWhatsappMessagesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("contact_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "contact_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6923,18 +7145,21 @@ impl ActivitiesWhatsappMessagesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("id__in", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "id__in",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6947,18 +7172,21 @@ impl ActivitiesWhatsappMessagesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("lead_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "lead_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -6981,18 +7209,21 @@ impl ActivitiesWhatsappMessagesListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("user_id", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "user_id",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {

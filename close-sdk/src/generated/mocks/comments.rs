@@ -382,18 +382,21 @@ impl CommentsListThreadsWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("ids", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "ids",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -406,18 +409,21 @@ impl CommentsListThreadsWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("object_ids", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "object_ids",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {

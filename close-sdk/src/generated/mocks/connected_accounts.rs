@@ -22,18 +22,21 @@ impl ConnectedAccountsListWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_fields", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_fields",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {
@@ -124,18 +127,21 @@ impl ConnectedAccountsGetWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("_fields", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "_fields",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {

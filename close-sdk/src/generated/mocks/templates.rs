@@ -549,18 +549,21 @@ impl EmailTemplatesRenderWhen {
     {
         if let Some(value) = value.into() {
             Self(
-                value
-                    .iter()
-                    .fold(
-                        self.0,
-                        |when, value| {
-                            let text = match ::serde_json::to_value(value) {
-                                Ok(::serde_json::Value::String(s)) => s,
-                                Ok(other) => other.to_string(),
-                                Err(_) => String::new(),
-                            };
-                            when.query_param("sort", text)
-                        },
+                self
+                    .0
+                    .query_param(
+                        "sort",
+                        value
+                            .iter()
+                            .map(|value| {
+                                match ::serde_json::to_value(value) {
+                                    Ok(::serde_json::Value::String(s)) => s,
+                                    Ok(other) => other.to_string(),
+                                    Err(_) => String::new(),
+                                }
+                            })
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
                     ),
             )
         } else {

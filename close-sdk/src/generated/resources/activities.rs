@@ -13057,75 +13057,84 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
-                .query(&progenitor_client::QueryParam::new("_type__in", &type_in))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new("contact_id__in", &contact_id_in),
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "contact_id__in",
+                        &contact_id_in,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
-                .query(&progenitor_client::QueryParam::new("lead_id__in", &lead_id_in))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("lead_id__in", &lead_id_in),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
-                .query(&progenitor_client::QueryParam::new("user_id__in", &user_id_in))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
+                .query(
+                    &crate::transport::query::QueryParam::new("user_id__in", &user_id_in),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -13458,67 +13467,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -14226,67 +14237,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -14746,79 +14759,81 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "custom_activity_type_id",
                         &custom_activity_type_id,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "custom_activity_type_id__in",
                         &custom_activity_type_id_in,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -15536,67 +15551,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -16304,67 +16321,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -16984,76 +17003,87 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
-                .query(&progenitor_client::QueryParam::new("_type__in", &type_in))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new("contact_id__in", &contact_id_in),
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "contact_id__in",
+                        &contact_id_in,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("form_id", &form_id))
-                .query(&progenitor_client::QueryParam::new("form_id__in", &form_id_in))
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
-                .query(&progenitor_client::QueryParam::new("lead_id__in", &lead_id_in))
+                .query(&crate::transport::query::QueryParam::new("form_id", &form_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("form_id__in", &form_id_in),
+                )
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
+                .query(
+                    &crate::transport::query::QueryParam::new("lead_id__in", &lead_id_in),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
-                .query(&progenitor_client::QueryParam::new("user_id__in", &user_id_in))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
+                .query(
+                    &crate::transport::query::QueryParam::new("user_id__in", &user_id_in),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -17155,7 +17185,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -17571,67 +17601,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -18069,68 +18101,70 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -18232,7 +18266,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -18845,67 +18879,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -19610,67 +19646,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -19783,7 +19821,10 @@ pub mod builder {
                 )
                 .json(&body)
                 .query(
-                    &progenitor_client::QueryParam::new("send_to_inbox", &send_to_inbox),
+                    &crate::transport::query::QueryParam::new(
+                        "send_to_inbox",
+                        &send_to_inbox,
+                    ),
                 )
                 .headers(header_map)
                 .build()?;
@@ -20396,67 +20437,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21056,73 +21099,75 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "opportunity_id",
                         &opportunity_id,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21705,67 +21750,69 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -22284,73 +22331,75 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gt",
                         &activity_at_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__gte",
                         &activity_at_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lt",
                         &activity_at_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "activity_at__lte",
                         &activity_at_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "external_whatsapp_message_id",
                         &external_whatsapp_message_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -22468,7 +22517,10 @@ pub mod builder {
                 )
                 .json(&body)
                 .query(
-                    &progenitor_client::QueryParam::new("send_to_inbox", &send_to_inbox),
+                    &crate::transport::query::QueryParam::new(
+                        "send_to_inbox",
+                        &send_to_inbox,
+                    ),
                 )
                 .headers(header_map)
                 .build()?;

@@ -327,8 +327,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("object_id", &object_id))
-                .query(&progenitor_client::QueryParam::new("thread_id", &thread_id))
+                .query(
+                    &crate::transport::query::QueryParam::new("object_id", &object_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new("thread_id", &thread_id),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -835,10 +839,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
-                .query(&progenitor_client::QueryParam::new("object_ids", &object_ids))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("ids", &ids))
+                .query(
+                    &crate::transport::query::QueryParam::new("object_ids", &object_ids),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -212,8 +212,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -315,7 +315,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -416,13 +416,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "allowed_user_id",
                         &allowed_user_id,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "allowing_user_id",
                         &allowing_user_id,
                     ),
@@ -604,13 +604,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "allowed_user_id",
                         &allowed_user_id,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "allowing_user_id",
                         &allowing_user_id,
                     ),

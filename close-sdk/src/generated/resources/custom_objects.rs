@@ -257,12 +257,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "custom_object_type_id",
                         &custom_object_type_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -291,21 +291,31 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("source_type", &source_type))
                 .query(
-                    &progenitor_client::QueryParam::new("source_value", &source_value),
+                    &crate::transport::query::QueryParam::new(
+                        "source_type",
+                        &source_type,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .query(&progenitor_client::QueryParam::new("status__in", &status_in))
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "source_value",
+                        &source_value,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("status", &status))
+                .query(
+                    &crate::transport::query::QueryParam::new("status__in", &status_in),
+                )
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -408,7 +418,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),

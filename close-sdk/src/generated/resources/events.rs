@@ -336,37 +336,44 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("action", &action))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("action", &action))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gt",
                         &date_updated_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gte",
                         &date_updated_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lt",
                         &date_updated_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lte",
                         &date_updated_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
-                .query(&progenitor_client::QueryParam::new("object_id", &object_id))
-                .query(&progenitor_client::QueryParam::new("object_type", &object_type))
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
+                .query(
+                    &crate::transport::query::QueryParam::new("object_id", &object_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "object_type",
+                        &object_type,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -1447,119 +1447,165 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_group_by", &group_by))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .query(
-                    &progenitor_client::QueryParam::new("date_created", &date_created),
+                    &crate::transport::query::QueryParam::new(
+                        "date_created",
+                        &date_created,
+                    ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new("date_updated", &date_updated),
+                    &crate::transport::query::QueryParam::new(
+                        "date_updated",
+                        &date_updated,
+                    ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gt",
                         &date_updated_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gte",
                         &date_updated_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lt",
                         &date_updated_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lte",
                         &date_updated_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("date_won", &date_won))
-                .query(&progenitor_client::QueryParam::new("date_won__gt", &date_won_gt))
+                .query(&crate::transport::query::QueryParam::new("date_won", &date_won))
                 .query(
-                    &progenitor_client::QueryParam::new("date_won__gte", &date_won_gte),
+                    &crate::transport::query::QueryParam::new(
+                        "date_won__gt",
+                        &date_won_gt,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("date_won__lt", &date_won_lt))
                 .query(
-                    &progenitor_client::QueryParam::new("date_won__lte", &date_won_lte),
+                    &crate::transport::query::QueryParam::new(
+                        "date_won__gte",
+                        &date_won_gte,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("is_stalled", &is_stalled))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
-                .query(&progenitor_client::QueryParam::new("lead_query", &lead_query))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "date_won__lt",
+                        &date_won_lt,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "date_won__lte",
+                        &date_won_lte,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new("is_stalled", &is_stalled),
+                )
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
+                .query(
+                    &crate::transport::query::QueryParam::new("lead_query", &lead_query),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "lead_saved_search_id",
                         &lead_saved_search_id,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("query", &query))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .query(&progenitor_client::QueryParam::new("status__in", &status_in))
-                .query(&progenitor_client::QueryParam::new("status_id", &status_id))
+                .query(&crate::transport::query::QueryParam::new("query", &query))
+                .query(&crate::transport::query::QueryParam::new("status", &status))
                 .query(
-                    &progenitor_client::QueryParam::new("status_id__in", &status_id_in),
+                    &crate::transport::query::QueryParam::new("status__in", &status_in),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new("status_label", &status_label),
+                    &crate::transport::query::QueryParam::new("status_id", &status_id),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "status_id__in",
+                        &status_id_in,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "status_label",
+                        &status_label,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "status_label__in",
                         &status_label_in,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("status_type", &status_type))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "status_type",
+                        &status_type,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "status_type__in",
                         &status_type_in,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
-                .query(&progenitor_client::QueryParam::new("user_id__in", &user_id_in))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .query(
-                    &progenitor_client::QueryParam::new("value_period", &value_period),
+                    &crate::transport::query::QueryParam::new("user_id__in", &user_id_in),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "value_period",
+                        &value_period,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "value_period__in",
                         &value_period_in,
                     ),
@@ -1758,7 +1804,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -142,7 +142,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -241,7 +241,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -358,7 +358,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -415,7 +415,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_expand", &expand))
+                .query(&crate::transport::query::QueryParam::new("_expand", &expand))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -546,7 +546,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_expand", &expand))
+                .query(&crate::transport::query::QueryParam::new("_expand", &expand))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

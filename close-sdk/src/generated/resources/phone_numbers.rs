@@ -1443,9 +1443,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1811,7 +1811,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2162,17 +2162,17 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "is_group_number",
                         &is_group_number,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("number", &number))
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("number", &number))
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2373,7 +2373,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -932,13 +932,26 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .query(
-                    &progenitor_client::QueryParam::new("created_at__lt", &created_at_lt),
+                    &crate::transport::query::QueryParam::new(
+                        "created_at__lt",
+                        &created_at_lt,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("is_archived", &is_archived))
-                .query(&progenitor_client::QueryParam::new("position__gt", &position_gt))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "is_archived",
+                        &is_archived,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "position__gt",
+                        &position_gt,
+                    ),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

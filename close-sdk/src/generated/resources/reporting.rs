@@ -736,14 +736,19 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("end", &end))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("interval", &interval))
-                .query(&progenitor_client::QueryParam::new("query", &query))
-                .query(&progenitor_client::QueryParam::new("start", &start))
-                .query(&progenitor_client::QueryParam::new("transform_y", &transform_y))
-                .query(&progenitor_client::QueryParam::new("x", &x))
-                .query(&progenitor_client::QueryParam::new("y", &y))
+                .query(&crate::transport::query::QueryParam::new("end", &end))
+                .query(&crate::transport::query::QueryParam::new("group_by", &group_by))
+                .query(&crate::transport::query::QueryParam::new("interval", &interval))
+                .query(&crate::transport::query::QueryParam::new("query", &query))
+                .query(&crate::transport::query::QueryParam::new("start", &start))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "transform_y",
+                        &transform_y,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("x", &x))
+                .query(&crate::transport::query::QueryParam::new("y", &y))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1041,9 +1046,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("date_end", &date_end))
-                .query(&progenitor_client::QueryParam::new("date_start", &date_start))
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("date_end", &date_end))
+                .query(
+                    &crate::transport::query::QueryParam::new("date_start", &date_start),
+                )
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1193,11 +1200,16 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("date_end", &date_end))
-                .query(&progenitor_client::QueryParam::new("date_start", &date_start))
-                .query(&progenitor_client::QueryParam::new("query", &query))
+                .query(&crate::transport::query::QueryParam::new("date_end", &date_end))
                 .query(
-                    &progenitor_client::QueryParam::new("smart_view_id", &smart_view_id),
+                    &crate::transport::query::QueryParam::new("date_start", &date_start),
+                )
+                .query(&crate::transport::query::QueryParam::new("query", &query))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "smart_view_id",
+                        &smart_view_id,
+                    ),
                 )
                 .headers(header_map)
                 .build()?;
@@ -1372,13 +1384,18 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("date_end", &date_end))
-                .query(&progenitor_client::QueryParam::new("date_start", &date_start))
-                .query(&progenitor_client::QueryParam::new("query", &query))
+                .query(&crate::transport::query::QueryParam::new("date_end", &date_end))
                 .query(
-                    &progenitor_client::QueryParam::new("smart_view_id", &smart_view_id),
+                    &crate::transport::query::QueryParam::new("date_start", &date_start),
                 )
-                .query(&progenitor_client::QueryParam::new("user_id", &user_id))
+                .query(&crate::transport::query::QueryParam::new("query", &query))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "smart_view_id",
+                        &smart_view_id,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -770,8 +770,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

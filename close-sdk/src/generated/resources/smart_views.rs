@@ -911,10 +911,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .query(&progenitor_client::QueryParam::new("type__in", &type_in))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("type", &type_))
+                .query(&crate::transport::query::QueryParam::new("type__in", &type_in))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -1459,87 +1459,113 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
-                .query(&progenitor_client::QueryParam::new("_type__in", &type_in))
-                .query(&progenitor_client::QueryParam::new("assigned_to", &assigned_to))
-                .query(&progenitor_client::QueryParam::new("date", &date))
-                .query(&progenitor_client::QueryParam::new("date__gt", &date_gt))
-                .query(&progenitor_client::QueryParam::new("date__gte", &date_gte))
-                .query(&progenitor_client::QueryParam::new("date__lt", &date_lt))
-                .query(&progenitor_client::QueryParam::new("date__lte", &date_lte))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "assigned_to",
+                        &assigned_to,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("date", &date))
+                .query(&crate::transport::query::QueryParam::new("date__gt", &date_gt))
+                .query(&crate::transport::query::QueryParam::new("date__gte", &date_gte))
+                .query(&crate::transport::query::QueryParam::new("date__lt", &date_lt))
+                .query(&crate::transport::query::QueryParam::new("date__lte", &date_lte))
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gt",
                         &date_updated_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gte",
                         &date_updated_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lt",
                         &date_updated_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lte",
                         &date_updated_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("due_date", &due_date))
-                .query(&progenitor_client::QueryParam::new("due_date__gt", &due_date_gt))
+                .query(&crate::transport::query::QueryParam::new("due_date", &due_date))
                 .query(
-                    &progenitor_client::QueryParam::new("due_date__gte", &due_date_gte),
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__gt",
+                        &due_date_gt,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("due_date__lt", &due_date_lt))
                 .query(
-                    &progenitor_client::QueryParam::new("due_date__lte", &due_date_lte),
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__gte",
+                        &due_date_gte,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("format", &format))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("is_complete", &is_complete))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__lt",
+                        &due_date_lt,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__lte",
+                        &due_date_lte,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("format", &format))
+                .query(&crate::transport::query::QueryParam::new("id", &id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "is_complete",
+                        &is_complete,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("view", &view))
+                .query(&crate::transport::query::QueryParam::new("view", &view))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2155,85 +2181,111 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
-                .query(&progenitor_client::QueryParam::new("_order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("_type", &type_))
-                .query(&progenitor_client::QueryParam::new("_type__in", &type_in))
-                .query(&progenitor_client::QueryParam::new("assigned_to", &assigned_to))
-                .query(&progenitor_client::QueryParam::new("date", &date))
-                .query(&progenitor_client::QueryParam::new("date__gt", &date_gt))
-                .query(&progenitor_client::QueryParam::new("date__gte", &date_gte))
-                .query(&progenitor_client::QueryParam::new("date__lt", &date_lt))
-                .query(&progenitor_client::QueryParam::new("date__lte", &date_lte))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
+                .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "assigned_to",
+                        &assigned_to,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("date", &date))
+                .query(&crate::transport::query::QueryParam::new("date__gt", &date_gt))
+                .query(&crate::transport::query::QueryParam::new("date__gte", &date_gte))
+                .query(&crate::transport::query::QueryParam::new("date__lt", &date_lt))
+                .query(&crate::transport::query::QueryParam::new("date__lte", &date_lte))
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gt",
                         &date_created_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__gte",
                         &date_created_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lt",
                         &date_created_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_created__lte",
                         &date_created_lte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gt",
                         &date_updated_gt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__gte",
                         &date_updated_gte,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lt",
                         &date_updated_lt,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "date_updated__lte",
                         &date_updated_lte,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("due_date", &due_date))
-                .query(&progenitor_client::QueryParam::new("due_date__gt", &due_date_gt))
+                .query(&crate::transport::query::QueryParam::new("due_date", &due_date))
                 .query(
-                    &progenitor_client::QueryParam::new("due_date__gte", &due_date_gte),
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__gt",
+                        &due_date_gt,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("due_date__lt", &due_date_lt))
                 .query(
-                    &progenitor_client::QueryParam::new("due_date__lte", &due_date_lte),
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__gte",
+                        &due_date_gte,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("format", &format))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("id__in", &id_in))
-                .query(&progenitor_client::QueryParam::new("is_complete", &is_complete))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__lt",
+                        &due_date_lt,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "due_date__lte",
+                        &due_date_lte,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("format", &format))
+                .query(&crate::transport::query::QueryParam::new("id", &id))
+                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "is_complete",
+                        &is_complete,
+                    ),
+                )
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("view", &view))
+                .query(&crate::transport::query::QueryParam::new("view", &view))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2332,7 +2384,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2434,7 +2486,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2568,7 +2620,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -1132,10 +1132,17 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
-                .query(&progenitor_client::QueryParam::new("is_archived", &is_archived))
-                .query(&progenitor_client::QueryParam::new("is_shared", &is_shared))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                .query(
+                    &crate::transport::query::QueryParam::new(
+                        "is_archived",
+                        &is_archived,
+                    ),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new("is_shared", &is_shared),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1234,7 +1241,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1351,9 +1358,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "include_embedded",
                         &include_embedded,
                     ),
@@ -1474,7 +1481,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1866,35 +1873,40 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "bulk_object_type",
                         &bulk_object_type,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("contact_id", &contact_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
+                )
+                .query(
+                    &crate::transport::query::QueryParam::new(
                         "contact_preference",
                         &contact_preference,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "email_account_id",
                         &email_account_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("entry", &entry))
-                .query(&progenitor_client::QueryParam::new("lead_id", &lead_id))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("mode", &mode))
-                .query(&progenitor_client::QueryParam::new("query", &query))
+                .query(&crate::transport::query::QueryParam::new("entry", &entry))
+                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
+                .query(&crate::transport::query::QueryParam::new("limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("mode", &mode))
+                .query(&crate::transport::query::QueryParam::new("query", &query))
                 .query(
-                    &progenitor_client::QueryParam::new("results_limit", &results_limit),
+                    &crate::transport::query::QueryParam::new(
+                        "results_limit",
+                        &results_limit,
+                    ),
                 )
-                .query(&progenitor_client::QueryParam::new("s_query", &s_query))
-                .query(&progenitor_client::QueryParam::new("sender", &sender))
-                .query(&progenitor_client::QueryParam::new("sort", &sort))
+                .query(&crate::transport::query::QueryParam::new("s_query", &s_query))
+                .query(&crate::transport::query::QueryParam::new("sender", &sender))
+                .query(&crate::transport::query::QueryParam::new("sort", &sort))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1988,8 +2000,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2206,13 +2218,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "include_attachments",
                         &include_attachments,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "include_embedded",
                         &include_embedded,
                     ),

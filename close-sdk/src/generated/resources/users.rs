@@ -1203,7 +1203,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_fields", &fields))
+                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1309,9 +1309,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("_limit", &limit))
-                .query(&progenitor_client::QueryParam::new("_order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("_skip", &skip))
+                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
+                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -1396,7 +1396,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::transport::query::QueryParam::new(
                         "organization_id",
                         &organization_id,
                     ),
