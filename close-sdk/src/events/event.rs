@@ -25,32 +25,32 @@ pub struct Event {
     /// What happened (`created`, `updated`, `deleted`, `merged`, …).
     pub action: Action,
     /// The id of the object affected.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub object_id: Option<String>,
     /// The lead the object belongs to, if any (the lead itself for lead events).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub lead_id: Option<String>,
     /// The organization.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub organization_id: Option<String>,
     /// The user who caused the event, or `None` when no user action did.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// The request that caused it; events of one request share it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// The API key used, when the change came through the API with a key.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub api_key_id: Option<String>,
     /// When the event was created.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub date_created: Option<Timestamp>,
     /// When it was last updated: Close consolidates quick successive changes to one object into
     /// one event, moving `date_updated` and keeping `date_created`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub date_updated: Option<Timestamp>,
     /// The fields that changed (for `updated`).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "strings_only")]
     pub changed_fields: Vec<String>,
     /// The object after the change (`null` for deletes; for non-admins only within an hour).
     #[serde(default)]
@@ -59,7 +59,7 @@ pub struct Event {
     #[serde(default)]
     pub previous_data: Value,
     /// Context: the request's method and path, merge sources, bulk action.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient")]
     pub meta: EventMeta,
     /// Fields the SDK does not know yet.
     #[serde(flatten)]
@@ -94,31 +94,74 @@ fn decode_object<T: DeserializeOwned>(value: &Value) -> Result<Option<T>, serde_
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventMeta {
     /// The HTTP method of the request that caused the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_method: Option<String>,
     /// The path of that request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_path: Option<String>,
     /// The bulk action that caused it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bulk_action_id: Option<String>,
     /// For a merge: the lead merged away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub merge_source_lead_id: Option<String>,
     /// For a merge: the lead that remains.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub merge_destination_lead_id: Option<String>,
     /// Other keys.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+/// An optional member of the wrong shape (a number for an id, a space-separated or empty date,
+/// text for `meta`) decodes as its default: a verified delivery is never lost over a field the
+/// receiver may not even read. (The member's raw value is not kept.)
+fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
+    T: Default + serde::de::DeserializeOwned,
 {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+    let value = Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
+}
+
+/// `changed_fields`: the strings of a list (anything else in it is skipped), a lone string as a
+/// list of one; anything else: empty.
+fn strings_only<'de, D>(d: D) -> Result<Vec<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        Value::String(s) => vec![s],
+        _ => Vec::new(),
+    })
 }
 
 /// Defines an open enum: known values as variants, anything else kept in `Other`.

@@ -21,7 +21,6 @@ fn key() -> SignatureKey {
 /// retries for 72 h, then drops it).
 /// Expected: the event decodes (the odd field becomes its default / `None`, or is kept raw).
 #[test]
-#[ignore = "attack: one odd optional field (null in changed_fields, odd meta, empty/space-separated date) loses a verified delivery"]
 fn a_verified_delivery_with_one_odd_optional_field_still_decodes() {
     let at = "1544271440";
     let options = VerifyOptions::default().now(UNIX_EPOCH + Duration::from_secs(1_544_271_460));
