@@ -315,10 +315,7 @@ impl ActivitiesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::ActivityList) -> Self {
         Self(
             self
                 .0
@@ -1142,10 +1139,7 @@ impl ActivitiesCreationsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CreatedActivityList) -> Self {
         Self(
             self
                 .0
@@ -1210,10 +1204,7 @@ impl ActivitiesCreationsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CreatedActivity) -> Self {
         Self(
             self
                 .0
@@ -1535,10 +1526,7 @@ impl ActivitiesCustomActivitiesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivityList) -> Self {
         Self(
             self
                 .0
@@ -1599,10 +1587,7 @@ impl ActivitiesCustomActivitiesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivity) -> Self {
         Self(
             self
                 .0
@@ -1665,10 +1650,7 @@ impl ActivitiesCustomActivitiesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivity) -> Self {
         Self(
             self
                 .0
@@ -1734,10 +1716,7 @@ impl ActivitiesCustomActivitiesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivity) -> Self {
         Self(
             self
                 .0
@@ -2619,10 +2598,7 @@ impl ActivitiesEmailThreadsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::EmailThreadActivityList) -> Self {
         Self(
             self
                 .0
@@ -2689,10 +2665,7 @@ impl ActivitiesEmailThreadsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::EmailThreadActivity) -> Self {
         Self(
             self
                 .0
@@ -3553,10 +3526,7 @@ impl ActivitiesLeadMergesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadMergeActivityList) -> Self {
         Self(
             self
                 .0
@@ -3623,10 +3593,7 @@ impl ActivitiesLeadMergesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadMergeActivity) -> Self {
         Self(
             self
                 .0
@@ -3924,10 +3891,7 @@ impl ActivitiesMeetingsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingActivityList) -> Self {
         Self(
             self
                 .0
@@ -4002,10 +3966,7 @@ impl ActivitiesMeetingsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingActivity) -> Self {
         Self(
             self
                 .0
@@ -4061,7 +4022,7 @@ impl ActivitiesMeetingsUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateMeetingActivity) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -4073,10 +4034,7 @@ impl ActivitiesMeetingsUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingActivity) -> Self {
         Self(
             self
                 .0
@@ -4194,7 +4152,7 @@ impl ActivitiesMeetingsCreateIntegrationWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateMeetingIntegration) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -4206,10 +4164,7 @@ impl ActivitiesMeetingsCreateIntegrationThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingIntegration) -> Self {
         Self(
             self
                 .0
@@ -5581,10 +5536,7 @@ impl ActivitiesLeadStatusChangesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadStatusChangeActivityList) -> Self {
         Self(
             self
                 .0
@@ -5635,7 +5587,7 @@ impl ActivitiesLeadStatusChangesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateLeadStatusChangeActivity) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -5647,10 +5599,7 @@ impl ActivitiesLeadStatusChangesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -5717,10 +5666,7 @@ impl ActivitiesLeadStatusChangesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -6082,10 +6028,7 @@ impl ActivitiesOpportunityStatusChangesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatusChangeActivityList) -> Self {
         Self(
             self
                 .0
@@ -6136,7 +6079,7 @@ impl ActivitiesOpportunityStatusChangesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateOpportunityStatusChangeActivity) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -6148,10 +6091,7 @@ impl ActivitiesOpportunityStatusChangesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -6219,10 +6159,7 @@ impl ActivitiesOpportunityStatusChangesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -6573,10 +6510,7 @@ impl ActivitiesTaskCompletionsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::TaskCompletionActivityList) -> Self {
         Self(
             self
                 .0
@@ -6643,10 +6577,7 @@ impl ActivitiesTaskCompletionsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::TaskCompletionActivity) -> Self {
         Self(
             self
                 .0
