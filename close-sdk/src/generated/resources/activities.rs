@@ -247,20 +247,57 @@ pub mod types {
     pub struct CallActivity {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub activity_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub call_method: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cost: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by_name: ::std::option::Option<::std::string::String>,
         pub date_created: crate::Timestamp,
         pub date_updated: crate::Timestamp,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dialer_id: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dialer_saved_search_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disposition: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
         pub id: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_country_iso: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_phone: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_phone_formatted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note_html: ::std::option::Option<::std::string::String>,
         pub organization_id: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub outcome_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recording_url: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_country_iso: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_phone: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_phone_formatted: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sequence_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -280,6 +317,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voicemail_duration: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voicemail_url: ::std::option::Option<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CallActivity {
         pub fn builder() -> builder::CallActivity {
@@ -364,6 +409,9 @@ pub mod types {
         pub contact_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversation_type_id: ::std::option::Option<::std::string::String>,
+        ///ID of the user the call is attributed to, as Close's request example sends it; the document names this `created_by_id` (also accepted here). Set one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -712,6 +760,9 @@ pub mod types {
         pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
+        ///ID of the user the email is attributed to, as Close's request example sends it (null there); the document names this `created_by_id` (also accepted here). Set one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1693,10 +1744,17 @@ pub mod types {
         pub bcc: ::std::vec::Vec<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub body_html: ::std::option::Option<::std::string::String>,
+        ///The quoted part of the HTML body: one example shows an object `{expand, html}`, which elsewhere Close gives as a list of them; kept as JSON.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_html_quoted: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body_preview: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub body_text: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_text_quoted: ::std::option::Option<
+            ::std::vec::Vec<EmailActivityBodyTextQuotedItem>,
+        >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub bulk_email_action_id: ::std::option::Option<::std::string::String>,
         pub cc: ::std::vec::Vec<::std::string::String>,
@@ -1786,9 +1844,25 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl EmailActivity {
         pub fn builder() -> builder::EmailActivity {
+            Default::default()
+        }
+    }
+    ///`EmailActivityBodyTextQuotedItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailActivityBodyTextQuotedItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expand: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailActivityBodyTextQuotedItem {
+        pub fn builder() -> builder::EmailActivityBodyTextQuotedItem {
             Default::default()
         }
     }
@@ -2129,6 +2203,8 @@ pub mod types {
             ::std::string::String,
             ::std::option::Option<FormSubmissionActivityValuesByName>,
         >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl FormSubmissionActivity {
         pub fn builder() -> builder::FormSubmissionActivity {
@@ -2830,6 +2906,8 @@ pub mod types {
         pub agent_action_reason: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agent_config_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<SmsActivityAttachmentsItem>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub contact_id: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2886,9 +2964,33 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl SmsActivity {
         pub fn builder() -> builder::SmsActivity {
+            Default::default()
+        }
+    }
+    ///`SmsActivityAttachmentsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SmsActivityAttachmentsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub media_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl SmsActivityAttachmentsItem {
+        pub fn builder() -> builder::SmsActivityAttachmentsItem {
             Default::default()
         }
     }
@@ -3807,6 +3909,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl WhatsAppMessageActivity {
         pub fn builder() -> builder::WhatsAppMessageActivity {
@@ -5405,7 +5509,15 @@ pub mod types {
                 ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
+            call_method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cost: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -5419,8 +5531,48 @@ pub mod types {
             >,
             date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
             date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            dialer_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            dialer_saved_search_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            direction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disposition: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_country_iso: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_phone_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note_html: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -5429,6 +5581,26 @@ pub mod types {
                 ::std::string::String,
             >,
             outcome_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recording_url: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            remote_country_iso: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remote_phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remote_phone_formatted: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -5473,22 +5645,51 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            voicemail_duration: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            voicemail_url: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CallActivity {
             fn default() -> Self {
                 Self {
                     activity_at: Err("no value supplied for activity_at".to_string()),
+                    call_method: Ok(Default::default()),
                     contact_id: Err("no value supplied for contact_id".to_string()),
+                    cost: Ok(Default::default()),
                     created_by: Err("no value supplied for created_by".to_string()),
                     created_by_name: Ok(Default::default()),
                     date_created: Err("no value supplied for date_created".to_string()),
                     date_updated: Err("no value supplied for date_updated".to_string()),
+                    dialer_id: Ok(Default::default()),
+                    dialer_saved_search_id: Ok(Default::default()),
+                    direction: Ok(Default::default()),
+                    disposition: Ok(Default::default()),
+                    duration: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     lead_id: Err("no value supplied for lead_id".to_string()),
+                    local_country_iso: Ok(Default::default()),
+                    local_phone: Ok(Default::default()),
+                    local_phone_formatted: Ok(Default::default()),
+                    note: Ok(Default::default()),
+                    note_html: Ok(Default::default()),
                     organization_id: Err(
                         "no value supplied for organization_id".to_string(),
                     ),
                     outcome_id: Err("no value supplied for outcome_id".to_string()),
+                    phone: Ok(Default::default()),
+                    recording_url: Ok(Default::default()),
+                    remote_country_iso: Ok(Default::default()),
+                    remote_phone: Ok(Default::default()),
+                    remote_phone_formatted: Ok(Default::default()),
                     sequence_id: Ok(Default::default()),
                     sequence_name: Ok(Default::default()),
                     sequence_subscription_id: Ok(Default::default()),
@@ -5500,6 +5701,9 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    voicemail_duration: Ok(Default::default()),
+                    voicemail_url: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -5516,6 +5720,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn call_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.call_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for call_method: {e}")
+                    });
+                self
+            }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5525,6 +5741,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost: {e}")
                     });
                 self
             }
@@ -5578,6 +5806,68 @@ pub mod types {
                     });
                 self
             }
+            pub fn dialer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dialer_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dialer_id: {e}")
+                    });
+                self
+            }
+            pub fn dialer_saved_search_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dialer_saved_search_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dialer_saved_search_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn disposition<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disposition = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disposition: {e}")
+                    });
+                self
+            }
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5597,6 +5887,70 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn local_country_iso<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_country_iso = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for local_country_iso: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn local_phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for local_phone: {e}")
+                    });
+                self
+            }
+            pub fn local_phone_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_phone_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for local_phone_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
+                self
+            }
+            pub fn note_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note_html: {e}")
                     });
                 self
             }
@@ -5623,6 +5977,70 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_id: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn recording_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recording_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recording_url: {e}")
+                    });
+                self
+            }
+            pub fn remote_country_iso<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_country_iso = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remote_country_iso: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn remote_phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remote_phone: {e}")
+                    });
+                self
+            }
+            pub fn remote_phone_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_phone_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remote_phone_formatted: {e}"
+                        )
                     });
                 self
             }
@@ -5762,6 +6180,46 @@ pub mod types {
                     });
                 self
             }
+            pub fn voicemail_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voicemail_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for voicemail_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn voicemail_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voicemail_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for voicemail_url: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CallActivity> for super::CallActivity {
             type Error = super::error::ConversionError;
@@ -5770,15 +6228,32 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     activity_at: value.activity_at?,
+                    call_method: value.call_method?,
                     contact_id: value.contact_id?,
+                    cost: value.cost?,
                     created_by: value.created_by?,
                     created_by_name: value.created_by_name?,
                     date_created: value.date_created?,
                     date_updated: value.date_updated?,
+                    dialer_id: value.dialer_id?,
+                    dialer_saved_search_id: value.dialer_saved_search_id?,
+                    direction: value.direction?,
+                    disposition: value.disposition?,
+                    duration: value.duration?,
                     id: value.id?,
                     lead_id: value.lead_id?,
+                    local_country_iso: value.local_country_iso?,
+                    local_phone: value.local_phone?,
+                    local_phone_formatted: value.local_phone_formatted?,
+                    note: value.note?,
+                    note_html: value.note_html?,
                     organization_id: value.organization_id?,
                     outcome_id: value.outcome_id?,
+                    phone: value.phone?,
+                    recording_url: value.recording_url?,
+                    remote_country_iso: value.remote_country_iso?,
+                    remote_phone: value.remote_phone?,
+                    remote_phone_formatted: value.remote_phone_formatted?,
                     sequence_id: value.sequence_id?,
                     sequence_name: value.sequence_name?,
                     sequence_subscription_id: value.sequence_subscription_id?,
@@ -5790,6 +6265,9 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    voicemail_duration: value.voicemail_duration?,
+                    voicemail_url: value.voicemail_url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -5797,15 +6275,32 @@ pub mod types {
             fn from(value: super::CallActivity) -> Self {
                 Self {
                     activity_at: Ok(value.activity_at),
+                    call_method: Ok(value.call_method),
                     contact_id: Ok(value.contact_id),
+                    cost: Ok(value.cost),
                     created_by: Ok(value.created_by),
                     created_by_name: Ok(value.created_by_name),
                     date_created: Ok(value.date_created),
                     date_updated: Ok(value.date_updated),
+                    dialer_id: Ok(value.dialer_id),
+                    dialer_saved_search_id: Ok(value.dialer_saved_search_id),
+                    direction: Ok(value.direction),
+                    disposition: Ok(value.disposition),
+                    duration: Ok(value.duration),
                     id: Ok(value.id),
                     lead_id: Ok(value.lead_id),
+                    local_country_iso: Ok(value.local_country_iso),
+                    local_phone: Ok(value.local_phone),
+                    local_phone_formatted: Ok(value.local_phone_formatted),
+                    note: Ok(value.note),
+                    note_html: Ok(value.note_html),
                     organization_id: Ok(value.organization_id),
                     outcome_id: Ok(value.outcome_id),
+                    phone: Ok(value.phone),
+                    recording_url: Ok(value.recording_url),
+                    remote_country_iso: Ok(value.remote_country_iso),
+                    remote_phone: Ok(value.remote_phone),
+                    remote_phone_formatted: Ok(value.remote_phone_formatted),
                     sequence_id: Ok(value.sequence_id),
                     sequence_name: Ok(value.sequence_name),
                     sequence_subscription_id: Ok(value.sequence_subscription_id),
@@ -5817,6 +6312,9 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    voicemail_duration: Ok(value.voicemail_duration),
+                    voicemail_url: Ok(value.voicemail_url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -5892,6 +6390,10 @@ pub mod types {
                 ::std::string::String,
             >,
             conversation_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -5976,6 +6478,7 @@ pub mod types {
                     activity_at: Ok(Default::default()),
                     contact_id: Ok(Default::default()),
                     conversation_type_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     custom_fields: Ok(Default::default()),
                     date_created: Ok(Default::default()),
@@ -6033,6 +6536,18 @@ pub mod types {
                         format!(
                             "error converting supplied value for conversation_type_id: {e}"
                         )
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
                     });
                 self
             }
@@ -6274,6 +6789,7 @@ pub mod types {
                     activity_at: value.activity_at?,
                     contact_id: value.contact_id?,
                     conversation_type_id: value.conversation_type_id?,
+                    created_by: value.created_by?,
                     created_by_id: value.created_by_id?,
                     custom_fields: value.custom_fields?,
                     date_created: value.date_created?,
@@ -6301,6 +6817,7 @@ pub mod types {
                     activity_at: Ok(value.activity_at),
                     contact_id: Ok(value.contact_id),
                     conversation_type_id: Ok(value.conversation_type_id),
+                    created_by: Ok(value.created_by),
                     created_by_id: Ok(value.created_by_id),
                     custom_fields: Ok(value.custom_fields),
                     date_created: Ok(value.date_created),
@@ -6626,6 +7143,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             created_by_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6705,6 +7226,7 @@ pub mod types {
                     body_text: Ok(Default::default()),
                     cc: Ok(Default::default()),
                     contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     date_created: Ok(Default::default()),
                     email_account_id: Ok(Default::default()),
@@ -6825,6 +7347,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
                     });
                 self
             }
@@ -7064,6 +7598,7 @@ pub mod types {
                     body_text: value.body_text?,
                     cc: value.cc?,
                     contact_id: value.contact_id?,
+                    created_by: value.created_by?,
                     created_by_id: value.created_by_id?,
                     date_created: value.date_created?,
                     email_account_id: value.email_account_id?,
@@ -7095,6 +7630,7 @@ pub mod types {
                     body_text: Ok(value.body_text),
                     cc: Ok(value.cc),
                     contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
                     created_by_id: Ok(value.created_by_id),
                     date_created: Ok(value.date_created),
                     email_account_id: Ok(value.email_account_id),
@@ -9651,12 +10187,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            body_html_quoted: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
             body_preview: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             body_text: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            body_text_quoted: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::EmailActivityBodyTextQuotedItem>,
+                >,
                 ::std::string::String,
             >,
             bulk_email_action_id: ::std::result::Result<
@@ -9826,6 +10372,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for EmailActivity {
             fn default() -> Self {
@@ -9836,8 +10386,10 @@ pub mod types {
                     attachments: Ok(Default::default()),
                     bcc: Err("no value supplied for bcc".to_string()),
                     body_html: Err("no value supplied for body_html".to_string()),
+                    body_html_quoted: Ok(Default::default()),
                     body_preview: Ok(Default::default()),
                     body_text: Err("no value supplied for body_text".to_string()),
+                    body_text_quoted: Ok(Default::default()),
                     bulk_email_action_id: Err(
                         "no value supplied for bulk_email_action_id".to_string(),
                     ),
@@ -9897,6 +10449,7 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -9979,6 +10532,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn body_html_quoted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_html_quoted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for body_html_quoted: {e}"
+                        )
+                    });
+                self
+            }
             pub fn body_preview<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -10000,6 +10567,24 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for body_text: {e}")
+                    });
+                self
+            }
+            pub fn body_text_quoted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::EmailActivityBodyTextQuotedItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_text_quoted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for body_text_quoted: {e}"
+                        )
                     });
                 self
             }
@@ -10561,6 +11146,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<EmailActivity> for super::EmailActivity {
             type Error = super::error::ConversionError;
@@ -10574,8 +11173,10 @@ pub mod types {
                     attachments: value.attachments?,
                     bcc: value.bcc?,
                     body_html: value.body_html?,
+                    body_html_quoted: value.body_html_quoted?,
                     body_preview: value.body_preview?,
                     body_text: value.body_text?,
+                    body_text_quoted: value.body_text_quoted?,
                     bulk_email_action_id: value.bulk_email_action_id?,
                     cc: value.cc?,
                     contact_id: value.contact_id?,
@@ -10619,6 +11220,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10631,8 +11233,10 @@ pub mod types {
                     attachments: Ok(value.attachments),
                     bcc: Ok(value.bcc),
                     body_html: Ok(value.body_html),
+                    body_html_quoted: Ok(value.body_html_quoted),
                     body_preview: Ok(value.body_preview),
                     body_text: Ok(value.body_text),
+                    body_text_quoted: Ok(value.body_text_quoted),
                     bulk_email_action_id: Ok(value.bulk_email_action_id),
                     cc: Ok(value.cc),
                     contact_id: Ok(value.contact_id),
@@ -10676,6 +11280,73 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailActivityBodyTextQuotedItem {
+            expand: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailActivityBodyTextQuotedItem {
+            fn default() -> Self {
+                Self {
+                    expand: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailActivityBodyTextQuotedItem {
+            pub fn expand<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expand = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expand: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailActivityBodyTextQuotedItem>
+        for super::EmailActivityBodyTextQuotedItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailActivityBodyTextQuotedItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expand: value.expand?,
+                    text: value.text?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailActivityBodyTextQuotedItem>
+        for EmailActivityBodyTextQuotedItem {
+            fn from(value: super::EmailActivityBodyTextQuotedItem) -> Self {
+                Self {
+                    expand: Ok(value.expand),
+                    text: Ok(value.text),
                 }
             }
         }
@@ -12722,6 +13393,10 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for FormSubmissionActivity {
             fn default() -> Self {
@@ -12758,6 +13433,7 @@ pub mod types {
                     values_by_name: Err(
                         "no value supplied for values_by_name".to_string(),
                     ),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -13070,6 +13746,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<FormSubmissionActivity>
         for super::FormSubmissionActivity {
@@ -13102,6 +13792,7 @@ pub mod types {
                     users: value.users?,
                     values: value.values?,
                     values_by_name: value.values_by_name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13133,6 +13824,7 @@ pub mod types {
                     users: Ok(value.users),
                     values: Ok(value.values),
                     values_by_name: Ok(value.values_by_name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16483,6 +17175,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<super::SmsActivityAttachmentsItem>,
+                ::std::string::String,
+            >,
             contact_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -16596,6 +17292,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SmsActivity {
             fn default() -> Self {
@@ -16603,6 +17303,7 @@ pub mod types {
                     activity_at: Err("no value supplied for activity_at".to_string()),
                     agent_action_reason: Ok(Default::default()),
                     agent_config_id: Ok(Default::default()),
+                    attachments: Ok(Default::default()),
                     contact_id: Err("no value supplied for contact_id".to_string()),
                     cost: Err("no value supplied for cost".to_string()),
                     created_by: Err("no value supplied for created_by".to_string()),
@@ -16649,6 +17350,7 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -16690,6 +17392,20 @@ pub mod types {
                         format!(
                             "error converting supplied value for agent_config_id: {e}"
                         )
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::SmsActivityAttachmentsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
@@ -17093,6 +17809,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SmsActivity> for super::SmsActivity {
             type Error = super::error::ConversionError;
@@ -17103,6 +17833,7 @@ pub mod types {
                     activity_at: value.activity_at?,
                     agent_action_reason: value.agent_action_reason?,
                     agent_config_id: value.agent_config_id?,
+                    attachments: value.attachments?,
                     contact_id: value.contact_id?,
                     cost: value.cost?,
                     created_by: value.created_by?,
@@ -17135,6 +17866,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17144,6 +17876,7 @@ pub mod types {
                     activity_at: Ok(value.activity_at),
                     agent_action_reason: Ok(value.agent_action_reason),
                     agent_config_id: Ok(value.agent_config_id),
+                    attachments: Ok(value.attachments),
                     contact_id: Ok(value.contact_id),
                     cost: Ok(value.cost),
                     created_by: Ok(value.created_by),
@@ -17176,6 +17909,149 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SmsActivityAttachmentsItem {
+            content_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            media_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            thumbnail_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SmsActivityAttachmentsItem {
+            fn default() -> Self {
+                Self {
+                    content_type: Ok(Default::default()),
+                    filename: Ok(Default::default()),
+                    media_id: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    thumbnail_url: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl SmsActivityAttachmentsItem {
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filename: {e}")
+                    });
+                self
+            }
+            pub fn media_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.media_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for media_id: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn thumbnail_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thumbnail_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thumbnail_url: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SmsActivityAttachmentsItem>
+        for super::SmsActivityAttachmentsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SmsActivityAttachmentsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_type: value.content_type?,
+                    filename: value.filename?,
+                    media_id: value.media_id?,
+                    size: value.size?,
+                    thumbnail_url: value.thumbnail_url?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SmsActivityAttachmentsItem>
+        for SmsActivityAttachmentsItem {
+            fn from(value: super::SmsActivityAttachmentsItem) -> Self {
+                Self {
+                    content_type: Ok(value.content_type),
+                    filename: Ok(value.filename),
+                    media_id: Ok(value.media_id),
+                    size: Ok(value.size),
+                    thumbnail_url: Ok(value.thumbnail_url),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -19872,6 +20748,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for WhatsAppMessageActivity {
             fn default() -> Self {
@@ -19924,6 +20804,7 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -20332,6 +21213,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<WhatsAppMessageActivity>
         for super::WhatsAppMessageActivity {
@@ -20372,6 +21267,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -20411,6 +21307,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -209,6 +209,8 @@ pub mod types {
     pub struct LeadList {
         pub data: ::std::vec::Vec<Lead>,
         pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_results: ::std::option::Option<i64>,
     }
     impl LeadList {
         pub fn builder() -> builder::LeadList {
@@ -1701,12 +1703,17 @@ pub mod types {
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<bool, ::std::string::String>,
+            total_results: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for LeadList {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
                     has_more: Err("no value supplied for has_more".to_string()),
+                    total_results: Ok(Default::default()),
                 }
             }
         }
@@ -1735,6 +1742,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn total_results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_results: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<LeadList> for super::LeadList {
             type Error = super::error::ConversionError;
@@ -1744,6 +1763,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    total_results: value.total_results?,
                 })
             }
         }
@@ -1752,6 +1772,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    total_results: Ok(value.total_results),
                 }
             }
         }

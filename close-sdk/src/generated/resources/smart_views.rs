@@ -140,6 +140,8 @@ pub mod types {
         pub sharing_settings: ::std::option::Option<SharingSettingsEmbeddedResponse>,
         #[serde(rename = "type")]
         pub type_: SavedSearchType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub used_recently: ::std::option::Option<bool>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -899,6 +901,10 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<super::SavedSearchType, ::std::string::String>,
+            used_recently: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             user_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -925,6 +931,7 @@ pub mod types {
                     shared_with: Ok(Default::default()),
                     sharing_settings: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
+                    used_recently: Ok(Default::default()),
                     user_id: Err("no value supplied for user_id".to_string()),
                 }
             }
@@ -1118,6 +1125,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn used_recently<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used_recently = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for used_recently: {e}")
+                    });
+                self
+            }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1151,6 +1170,7 @@ pub mod types {
                     shared_with: value.shared_with?,
                     sharing_settings: value.sharing_settings?,
                     type_: value.type_?,
+                    used_recently: value.used_recently?,
                     user_id: value.user_id?,
                 })
             }
@@ -1172,6 +1192,7 @@ pub mod types {
                     shared_with: Ok(value.shared_with),
                     sharing_settings: Ok(value.sharing_settings),
                     type_: Ok(value.type_),
+                    used_recently: Ok(value.used_recently),
                     user_id: Ok(value.user_id),
                 }
             }
