@@ -20,8 +20,9 @@ pub mod types {
     pub struct CreateLead {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub addresses: ::std::vec::Vec<CreateLeadAddressesItem>,
+        ///Contacts to create with the lead (each as `CreateContact`, custom fields included).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contacts: ::std::vec::Vec<CreateLeadContactsItem>,
+        pub contacts: ::std::vec::Vec<crate::types::CreateContact>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -59,52 +60,6 @@ pub mod types {
     }
     impl CreateLeadAddressesItem {
         pub fn builder() -> builder::CreateLeadAddressesItem {
-            Default::default()
-        }
-    }
-    ///`CreateLeadContactsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateLeadContactsItem {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub emails: ::std::vec::Vec<CreateLeadContactsItemEmailsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phones: ::std::vec::Vec<CreateLeadContactsItemPhonesItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateLeadContactsItem {
-        pub fn builder() -> builder::CreateLeadContactsItem {
-            Default::default()
-        }
-    }
-    ///`CreateLeadContactsItemEmailsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateLeadContactsItemEmailsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateLeadContactsItemEmailsItem {
-        pub fn builder() -> builder::CreateLeadContactsItemEmailsItem {
-            Default::default()
-        }
-    }
-    ///`CreateLeadContactsItemPhonesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct CreateLeadContactsItemPhonesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateLeadContactsItemPhonesItem {
-        pub fn builder() -> builder::CreateLeadContactsItemPhonesItem {
             Default::default()
         }
     }
@@ -334,7 +289,7 @@ pub mod types {
                 ::std::string::String,
             >,
             contacts: ::std::result::Result<
-                ::std::vec::Vec<super::CreateLeadContactsItem>,
+                ::std::vec::Vec<crate::types::CreateContact>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -388,9 +343,7 @@ pub mod types {
             }
             pub fn contacts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreateLeadContactsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::CreateContact>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contacts = value
@@ -650,246 +603,6 @@ pub mod types {
                     label: Ok(value.label),
                     state: Ok(value.state),
                     zipcode: Ok(value.zipcode),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateLeadContactsItem {
-            emails: ::std::result::Result<
-                ::std::vec::Vec<super::CreateLeadContactsItemEmailsItem>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phones: ::std::result::Result<
-                ::std::vec::Vec<super::CreateLeadContactsItemPhonesItem>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateLeadContactsItem {
-            fn default() -> Self {
-                Self {
-                    emails: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    phones: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateLeadContactsItem {
-            pub fn emails<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreateLeadContactsItemEmailsItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.emails = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for emails: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn phones<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreateLeadContactsItemPhonesItem>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phones = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phones: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateLeadContactsItem>
-        for super::CreateLeadContactsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateLeadContactsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    emails: value.emails?,
-                    name: value.name?,
-                    phones: value.phones?,
-                    title: value.title?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateLeadContactsItem>
-        for CreateLeadContactsItem {
-            fn from(value: super::CreateLeadContactsItem) -> Self {
-                Self {
-                    emails: Ok(value.emails),
-                    name: Ok(value.name),
-                    phones: Ok(value.phones),
-                    title: Ok(value.title),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateLeadContactsItemEmailsItem {
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateLeadContactsItemEmailsItem {
-            fn default() -> Self {
-                Self {
-                    email: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateLeadContactsItemEmailsItem {
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateLeadContactsItemEmailsItem>
-        for super::CreateLeadContactsItemEmailsItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateLeadContactsItemEmailsItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    email: value.email?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateLeadContactsItemEmailsItem>
-        for CreateLeadContactsItemEmailsItem {
-            fn from(value: super::CreateLeadContactsItemEmailsItem) -> Self {
-                Self {
-                    email: Ok(value.email),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateLeadContactsItemPhonesItem {
-            phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateLeadContactsItemPhonesItem {
-            fn default() -> Self {
-                Self {
-                    phone: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateLeadContactsItemPhonesItem {
-            pub fn phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateLeadContactsItemPhonesItem>
-        for super::CreateLeadContactsItemPhonesItem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateLeadContactsItemPhonesItem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    phone: value.phone?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateLeadContactsItemPhonesItem>
-        for CreateLeadContactsItemPhonesItem {
-            fn from(value: super::CreateLeadContactsItemPhonesItem) -> Self {
-                Self {
-                    phone: Ok(value.phone),
-                    type_: Ok(value.type_),
                 }
             }
         }
