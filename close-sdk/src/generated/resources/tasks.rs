@@ -59,7 +59,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<::std::string::String>,
+        pub date: ::std::option::Option<crate::DateOrTimestamp>,
         ///Whether the task is already done.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_complete: ::std::option::Option<bool>,
@@ -159,11 +159,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<::std::string::String>,
+        pub date: ::std::option::Option<crate::DateOrTimestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_created: ::std::option::Option<::std::string::String>,
+        pub date_created: ::std::option::Option<crate::Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_updated: ::std::option::Option<::std::string::String>,
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///Any value (the examples show only null).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deduplication_key: ::std::option::Option<::serde_json::Value>,
@@ -595,7 +595,7 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             is_complete: ::std::result::Result<
@@ -655,7 +655,9 @@ pub mod types {
             }
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::DateOrTimestamp>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date = value
@@ -782,15 +784,15 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             date_created: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             date_updated: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
             deduplication_key: ::std::result::Result<
@@ -1111,7 +1113,9 @@ pub mod types {
             }
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::DateOrTimestamp>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.date = value
@@ -1123,7 +1127,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -1135,7 +1139,7 @@ pub mod types {
             }
             pub fn date_updated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_updated = value
