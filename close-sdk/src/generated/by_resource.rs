@@ -298,6 +298,8 @@ pub mod contacts {
 /// ```
 #[cfg(feature = "custom-fields")]
 pub mod custom_fields {
+    #[doc(inline)]
+    pub use crate::generated::resources::custom_fields::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::custom_fields::builder::*;
@@ -569,6 +571,10 @@ pub mod integration_links {
 /// ```
 #[cfg(feature = "lead-statuses")]
 pub mod lead_statuses {
+    #[doc(inline)]
+    pub use crate::generated::resources::lead_statuses::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::lead_statuses::builder::*;
@@ -714,6 +720,8 @@ pub mod opportunities {
 /// ```
 #[cfg(feature = "opportunity-statuses")]
 pub mod opportunity_statuses {
+    #[doc(inline)]
+    pub use crate::generated::resources::opportunity_statuses::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::opportunity_statuses::builder::*;
@@ -743,6 +751,10 @@ pub mod opportunity_statuses {
 pub mod organizations {
     #[doc(inline)]
     pub use crate::generated::resources::organizations::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::organizations_pipelines_users::types::*;
     #[doc(inline)]
     pub use crate::generated::shared::organizations_users::types::*;
     /// The builders this resource's operations return.
@@ -847,6 +859,10 @@ pub mod phone_numbers {
 /// ```
 #[cfg(feature = "pipelines")]
 pub mod pipelines {
+    #[doc(inline)]
+    pub use crate::generated::resources::pipelines::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::organizations_pipelines_users::types::*;
     /// The builders this resource's operations return.
     pub mod builder {
         pub use crate::generated::resources::pipelines::builder::*;
@@ -1186,7 +1202,11 @@ pub mod users {
     #[doc(inline)]
     pub use crate::generated::resources::users::types::*;
     #[doc(inline)]
+    pub use crate::generated::shared::lead_statuses_organizations_users::types::*;
+    #[doc(inline)]
     pub use crate::generated::shared::memberships_users::types::*;
+    #[doc(inline)]
+    pub use crate::generated::shared::organizations_pipelines_users::types::*;
     #[doc(inline)]
     pub use crate::generated::shared::organizations_users::types::*;
     #[doc(inline)]

@@ -15,10 +15,14 @@ pub use super::shared::activities_leads_opportunities::types::*;
 pub use super::shared::contacts_leads::types::*;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
 pub use super::shared::contacts_leads_opportunities::types::*;
+#[cfg(any(feature = "lead-statuses", feature = "organizations", feature = "users"))]
+pub use super::shared::lead_statuses_organizations_users::types::*;
 #[cfg(any(feature = "leads", feature = "opportunities"))]
 pub use super::shared::leads_opportunities::types::*;
 #[cfg(any(feature = "memberships", feature = "users"))]
 pub use super::shared::memberships_users::types::*;
+#[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]
+pub use super::shared::organizations_pipelines_users::types::*;
 #[cfg(any(feature = "organizations", feature = "users"))]
 pub use super::shared::organizations_users::types::*;
 #[cfg(any(feature = "phone-numbers", feature = "users"))]
@@ -31,6 +35,8 @@ pub use super::resources::bulk_actions::types::*;
 pub use super::resources::comments::types::*;
 #[cfg(feature = "contacts")]
 pub use super::resources::contacts::types::*;
+#[cfg(feature = "custom-fields")]
+pub use super::resources::custom_fields::types::*;
 #[cfg(feature = "dialers")]
 pub use super::resources::dialers::types::*;
 #[cfg(feature = "field-enrichment")]
@@ -41,18 +47,24 @@ pub use super::resources::files::types::*;
 pub use super::resources::groups::types::*;
 #[cfg(feature = "integration-links")]
 pub use super::resources::integration_links::types::*;
+#[cfg(feature = "lead-statuses")]
+pub use super::resources::lead_statuses::types::*;
 #[cfg(feature = "leads")]
 pub use super::resources::leads::types::*;
 #[cfg(feature = "memberships")]
 pub use super::resources::memberships::types::*;
 #[cfg(feature = "opportunities")]
 pub use super::resources::opportunities::types::*;
+#[cfg(feature = "opportunity-statuses")]
+pub use super::resources::opportunity_statuses::types::*;
 #[cfg(feature = "organizations")]
 pub use super::resources::organizations::types::*;
 #[cfg(feature = "outcomes")]
 pub use super::resources::outcomes::types::*;
 #[cfg(feature = "phone-numbers")]
 pub use super::resources::phone_numbers::types::*;
+#[cfg(feature = "pipelines")]
+pub use super::resources::pipelines::types::*;
 #[cfg(feature = "playbooks")]
 pub use super::resources::playbooks::types::*;
 #[cfg(feature = "reporting")]
@@ -80,10 +92,14 @@ pub mod builder {
     pub use super::super::shared::contacts_leads::types::builder::*;
     #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
     pub use super::super::shared::contacts_leads_opportunities::types::builder::*;
+    #[cfg(any(feature = "lead-statuses", feature = "organizations", feature = "users"))]
+    pub use super::super::shared::lead_statuses_organizations_users::types::builder::*;
     #[cfg(any(feature = "leads", feature = "opportunities"))]
     pub use super::super::shared::leads_opportunities::types::builder::*;
     #[cfg(any(feature = "memberships", feature = "users"))]
     pub use super::super::shared::memberships_users::types::builder::*;
+    #[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]
+    pub use super::super::shared::organizations_pipelines_users::types::builder::*;
     #[cfg(any(feature = "organizations", feature = "users"))]
     pub use super::super::shared::organizations_users::types::builder::*;
     #[cfg(any(feature = "phone-numbers", feature = "users"))]
@@ -96,6 +112,8 @@ pub mod builder {
     pub use super::super::resources::comments::types::builder::*;
     #[cfg(feature = "contacts")]
     pub use super::super::resources::contacts::types::builder::*;
+    #[cfg(feature = "custom-fields")]
+    pub use super::super::resources::custom_fields::types::builder::*;
     #[cfg(feature = "field-enrichment")]
     pub use super::super::resources::field_enrichment::types::builder::*;
     #[cfg(feature = "files")]
@@ -104,18 +122,24 @@ pub mod builder {
     pub use super::super::resources::groups::types::builder::*;
     #[cfg(feature = "integration-links")]
     pub use super::super::resources::integration_links::types::builder::*;
+    #[cfg(feature = "lead-statuses")]
+    pub use super::super::resources::lead_statuses::types::builder::*;
     #[cfg(feature = "leads")]
     pub use super::super::resources::leads::types::builder::*;
     #[cfg(feature = "memberships")]
     pub use super::super::resources::memberships::types::builder::*;
     #[cfg(feature = "opportunities")]
     pub use super::super::resources::opportunities::types::builder::*;
+    #[cfg(feature = "opportunity-statuses")]
+    pub use super::super::resources::opportunity_statuses::types::builder::*;
     #[cfg(feature = "organizations")]
     pub use super::super::resources::organizations::types::builder::*;
     #[cfg(feature = "outcomes")]
     pub use super::super::resources::outcomes::types::builder::*;
     #[cfg(feature = "phone-numbers")]
     pub use super::super::resources::phone_numbers::types::builder::*;
+    #[cfg(feature = "pipelines")]
+    pub use super::super::resources::pipelines::types::builder::*;
     #[cfg(feature = "playbooks")]
     pub use super::super::resources::playbooks::types::builder::*;
     #[cfg(feature = "roles")]

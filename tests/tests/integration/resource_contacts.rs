@@ -15,7 +15,7 @@ async fn contacts_create_sends_the_request_and_decodes_the_documented_example() 
     let mock = expect_call(&server, POST, "/contact/", Some(&request), 200, &example).await;
     let response = api_key_client(&server)
         .contacts_create()
-        .body(request.clone())
+        .body(serde_json::from_value::<close_sdk::types::CreateContact>(request.clone()).unwrap())
         .send()
         .await
         .unwrap();

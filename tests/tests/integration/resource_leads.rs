@@ -15,7 +15,7 @@ async fn leads_create_sends_the_request_and_decodes_the_documented_example() {
     let mock = expect_call(&server, POST, "/lead/", Some(&request), 200, &example).await;
     let response = api_key_client(&server)
         .leads_create()
-        .body(request.clone())
+        .body(serde_json::from_value::<close_sdk::types::CreateLead>(request.clone()).unwrap())
         .send()
         .await
         .unwrap();

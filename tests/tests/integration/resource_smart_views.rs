@@ -23,7 +23,7 @@ async fn smart_views_create_sends_the_request_and_decodes_the_documented_example
     .await;
     let response = api_key_client(&server)
         .smart_views_create()
-        .body(request.clone())
+        .body(serde_json::from_value::<close_sdk::types::CreateSmartView>(request.clone()).unwrap())
         .send()
         .await
         .unwrap();

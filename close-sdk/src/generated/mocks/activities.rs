@@ -330,10 +330,7 @@ impl ActivitiesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::ActivityList) -> Self {
         Self(
             self
                 .0
@@ -1187,10 +1184,7 @@ impl ActivitiesCreationsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CreatedActivityList) -> Self {
         Self(
             self
                 .0
@@ -1255,10 +1249,7 @@ impl ActivitiesCreationsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CreatedActivity) -> Self {
         Self(
             self
                 .0
@@ -1598,10 +1589,7 @@ impl ActivitiesCustomActivitiesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivityList) -> Self {
         Self(
             self
                 .0
@@ -1662,10 +1650,7 @@ impl ActivitiesCustomActivitiesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivity) -> Self {
         Self(
             self
                 .0
@@ -1728,10 +1713,7 @@ impl ActivitiesCustomActivitiesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivity) -> Self {
         Self(
             self
                 .0
@@ -1797,10 +1779,7 @@ impl ActivitiesCustomActivitiesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivity) -> Self {
         Self(
             self
                 .0
@@ -2712,10 +2691,7 @@ impl ActivitiesEmailThreadsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::EmailThreadActivityList) -> Self {
         Self(
             self
                 .0
@@ -2782,10 +2758,7 @@ impl ActivitiesEmailThreadsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::EmailThreadActivity) -> Self {
         Self(
             self
                 .0
@@ -3679,10 +3652,7 @@ impl ActivitiesLeadMergesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadMergeActivityList) -> Self {
         Self(
             self
                 .0
@@ -3749,10 +3719,7 @@ impl ActivitiesLeadMergesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadMergeActivity) -> Self {
         Self(
             self
                 .0
@@ -4065,10 +4032,7 @@ impl ActivitiesMeetingsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingActivityList) -> Self {
         Self(
             self
                 .0
@@ -4143,10 +4107,7 @@ impl ActivitiesMeetingsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingActivity) -> Self {
         Self(
             self
                 .0
@@ -4202,7 +4163,7 @@ impl ActivitiesMeetingsUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateMeetingActivity) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -4214,10 +4175,7 @@ impl ActivitiesMeetingsUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingActivity) -> Self {
         Self(
             self
                 .0
@@ -4335,7 +4293,7 @@ impl ActivitiesMeetingsCreateIntegrationWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateMeetingIntegration) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -4347,10 +4305,7 @@ impl ActivitiesMeetingsCreateIntegrationThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::MeetingIntegration) -> Self {
         Self(
             self
                 .0
@@ -5767,10 +5722,7 @@ impl ActivitiesLeadStatusChangesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadStatusChangeActivityList) -> Self {
         Self(
             self
                 .0
@@ -5821,7 +5773,7 @@ impl ActivitiesLeadStatusChangesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateLeadStatusChangeActivity) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -5833,10 +5785,7 @@ impl ActivitiesLeadStatusChangesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -5903,10 +5852,7 @@ impl ActivitiesLeadStatusChangesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -6283,10 +6229,7 @@ impl ActivitiesOpportunityStatusChangesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatusChangeActivityList) -> Self {
         Self(
             self
                 .0
@@ -6337,7 +6280,7 @@ impl ActivitiesOpportunityStatusChangesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateOpportunityStatusChangeActivity) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -6349,10 +6292,7 @@ impl ActivitiesOpportunityStatusChangesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -6420,10 +6360,7 @@ impl ActivitiesOpportunityStatusChangesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatusChangeActivity) -> Self {
         Self(
             self
                 .0
@@ -6789,10 +6726,7 @@ impl ActivitiesTaskCompletionsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::TaskCompletionActivityList) -> Self {
         Self(
             self
                 .0
@@ -6859,10 +6793,7 @@ impl ActivitiesTaskCompletionsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::TaskCompletionActivity) -> Self {
         Self(
             self
                 .0

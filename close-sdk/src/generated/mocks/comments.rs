@@ -45,10 +45,7 @@ impl CommentsListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CommentList) -> Self {
         Self(
             self
                 .0
@@ -109,11 +106,7 @@ impl CommentsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::Comment) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -177,10 +170,7 @@ impl CommentsGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Comment) -> Self {
         Self(
             self
                 .0
@@ -246,10 +236,7 @@ impl CommentsUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Comment) -> Self {
         Self(
             self
                 .0
@@ -439,10 +426,7 @@ impl CommentsListThreadsThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CommentThreadList) -> Self {
         Self(
             self
                 .0
@@ -505,10 +489,7 @@ impl CommentsGetThreadThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CommentThread) -> Self {
         Self(
             self
                 .0

@@ -124,7 +124,7 @@ impl ContactsCreateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &crate::types::CreateContact) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -273,7 +273,7 @@ impl ContactsUpdateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateContact) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

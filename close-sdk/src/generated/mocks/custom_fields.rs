@@ -55,10 +55,7 @@ impl CustomFieldsActivityListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomFieldList) -> Self {
         Self(
             self
                 .0
@@ -107,7 +104,7 @@ impl CustomFieldsActivityCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -119,10 +116,7 @@ impl CustomFieldsActivityCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -199,10 +193,7 @@ impl CustomFieldsActivityGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -260,7 +251,7 @@ impl CustomFieldsActivityUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -272,10 +263,7 @@ impl CustomFieldsActivityUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -425,10 +413,7 @@ impl CustomFieldsContactListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomFieldList) -> Self {
         Self(
             self
                 .0
@@ -477,7 +462,7 @@ impl CustomFieldsContactCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -489,10 +474,7 @@ impl CustomFieldsContactCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -569,10 +551,7 @@ impl CustomFieldsContactGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -630,7 +609,7 @@ impl CustomFieldsContactUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -642,10 +621,7 @@ impl CustomFieldsContactUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -767,10 +743,7 @@ impl CustomFieldsCustomObjectListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomFieldList) -> Self {
         Self(
             self
                 .0
@@ -821,7 +794,7 @@ impl CustomFieldsCustomObjectCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -833,11 +806,7 @@ impl CustomFieldsCustomObjectCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -906,10 +875,7 @@ impl CustomFieldsCustomObjectGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -968,7 +934,7 @@ impl CustomFieldsCustomObjectUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -980,10 +946,7 @@ impl CustomFieldsCustomObjectUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1134,10 +1097,7 @@ impl CustomFieldsLeadListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomFieldList) -> Self {
         Self(
             self
                 .0
@@ -1186,7 +1146,7 @@ impl CustomFieldsLeadCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -1198,10 +1158,7 @@ impl CustomFieldsLeadCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1276,10 +1233,7 @@ impl CustomFieldsLeadGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1335,7 +1289,7 @@ impl CustomFieldsLeadUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -1347,10 +1301,7 @@ impl CustomFieldsLeadUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1498,10 +1449,7 @@ impl CustomFieldsOpportunityListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomFieldList) -> Self {
         Self(
             self
                 .0
@@ -1550,7 +1498,7 @@ impl CustomFieldsOpportunityCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -1562,10 +1510,7 @@ impl CustomFieldsOpportunityCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1642,10 +1587,7 @@ impl CustomFieldsOpportunityGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1703,7 +1645,7 @@ impl CustomFieldsOpportunityUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -1715,10 +1657,7 @@ impl CustomFieldsOpportunityUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomField) -> Self {
         Self(
             self
                 .0
@@ -1848,10 +1787,7 @@ impl CustomFieldsSharedListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedCustomFieldList) -> Self {
         Self(
             self
                 .0
@@ -1900,7 +1836,7 @@ impl CustomFieldsSharedCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateSharedCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -1912,10 +1848,7 @@ impl CustomFieldsSharedCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedCustomField) -> Self {
         Self(
             self
                 .0
@@ -1992,10 +1925,7 @@ impl CustomFieldsSharedGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedCustomField) -> Self {
         Self(
             self
                 .0
@@ -2053,7 +1983,7 @@ impl CustomFieldsSharedUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateSharedCustomField) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -2065,10 +1995,7 @@ impl CustomFieldsSharedUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedCustomField) -> Self {
         Self(
             self
                 .0
@@ -2189,7 +2116,7 @@ impl CustomFieldsSharedCreateAssociationWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateSharedCustomFieldAssociation) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -2204,7 +2131,7 @@ impl CustomFieldsSharedCreateAssociationThen {
     pub fn success(
         self,
         status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        value: &types::SharedCustomFieldAssociation,
     ) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
@@ -2281,10 +2208,7 @@ impl CustomFieldsSharedGetAssociationThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedCustomFieldAssociation) -> Self {
         Self(
             self
                 .0
@@ -2350,7 +2274,7 @@ impl CustomFieldsSharedUpdateAssociationWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateSharedCustomFieldAssociation) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -2362,10 +2286,7 @@ impl CustomFieldsSharedUpdateAssociationThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::SharedCustomFieldAssociation) -> Self {
         Self(
             self
                 .0
@@ -2502,10 +2423,7 @@ impl CustomFieldSchemasGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomFieldSchema) -> Self {
         Self(
             self
                 .0
@@ -2563,7 +2481,7 @@ impl CustomFieldSchemasUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomFieldSchema) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -2575,10 +2493,7 @@ impl CustomFieldSchemasUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomFieldSchema) -> Self {
         Self(
             self
                 .0

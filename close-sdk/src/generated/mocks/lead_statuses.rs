@@ -25,10 +25,7 @@ impl LeadStatusesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::LeadStatusList) -> Self {
         Self(
             self
                 .0
@@ -77,7 +74,7 @@ impl LeadStatusesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateLeadStatus) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -89,10 +86,7 @@ impl LeadStatusesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &crate::types::LeadStatus) -> Self {
         Self(
             self
                 .0
@@ -146,7 +140,7 @@ impl LeadStatusesUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateLeadStatus) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -158,10 +152,7 @@ impl LeadStatusesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &crate::types::LeadStatus) -> Self {
         Self(
             self
                 .0

@@ -104,7 +104,7 @@ impl LeadsCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateLead) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -165,7 +165,7 @@ impl LeadsMergeWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::MergeLeads) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -305,7 +305,7 @@ impl LeadsUpdateWhen {
         let re = regex::Regex::new(&format!("^/lead/{}/$", value.to_string())).unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateLead) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

@@ -593,7 +593,7 @@ impl OpportunitiesUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateOpportunity) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

@@ -35,10 +35,7 @@ impl OpportunityStatusesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatusList) -> Self {
         Self(
             self
                 .0
@@ -97,7 +94,7 @@ impl OpportunityStatusesCreateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateOpportunityStatus) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -109,10 +106,7 @@ impl OpportunityStatusesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatus) -> Self {
         Self(
             self
                 .0
@@ -178,7 +172,7 @@ impl OpportunityStatusesUpdateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateOpportunityStatus) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -190,10 +184,7 @@ impl OpportunityStatusesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::OpportunityStatus) -> Self {
         Self(
             self
                 .0

@@ -25,10 +25,7 @@ impl PipelinesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::PipelineList) -> Self {
         Self(
             self
                 .0
@@ -77,7 +74,7 @@ impl PipelinesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreatePipeline) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -89,11 +86,7 @@ impl PipelinesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &crate::types::Pipeline) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -148,7 +141,7 @@ impl PipelinesUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdatePipeline) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -160,10 +153,7 @@ impl PipelinesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &crate::types::Pipeline) -> Self {
         Self(
             self
                 .0

@@ -131,7 +131,7 @@ impl SmartViewsCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateSmartView) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -260,7 +260,7 @@ impl SmartViewsUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateSmartView) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }

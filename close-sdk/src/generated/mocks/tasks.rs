@@ -345,10 +345,7 @@ impl TasksListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::TaskList) -> Self {
         Self(
             self
                 .0
@@ -709,10 +706,7 @@ impl TasksBulkUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::BulkUpdateTasksResult) -> Self {
         Self(
             self
                 .0
@@ -771,7 +765,7 @@ impl TasksCreateWhen {
             Self(self.0.query_param_missing("_fields"))
         }
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateTask) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -783,10 +777,7 @@ impl TasksCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Task) -> Self {
         Self(
             self
                 .0
@@ -858,10 +849,7 @@ impl TasksGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Task) -> Self {
         Self(
             self
                 .0
@@ -936,10 +924,7 @@ impl TasksUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::Task) -> Self {
         Self(
             self
                 .0

@@ -14,6 +14,83 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///Any activity, as the generic activity list returns it: the members every activity has are typed, the rest of each type's members are kept in a map.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Activity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub bcc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_html: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_text: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub body_text_quoted: ::std::vec::Vec<ActivityBodyTextQuotedItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub cc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub envelope: ::std::option::Option<ActivityEnvelope>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub opens: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub send_attempts: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sender: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub template_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub to: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl Activity {
+        pub fn builder() -> builder::Activity {
+            Default::default()
+        }
+    }
     ///`ActivityBase`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -63,26 +140,164 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ActivityBodyTextQuotedItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityBodyTextQuotedItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expand: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+    }
+    impl ActivityBodyTextQuotedItem {
+        pub fn builder() -> builder::ActivityBodyTextQuotedItem {
+            Default::default()
+        }
+    }
+    ///`ActivityEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityEnvelope {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub bcc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub cc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub from: ::std::vec::Vec<ActivityEnvelopeFromItem>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub in_reply_to: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub reply_to: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub sender: ::std::vec::Vec<ActivityEnvelopeSenderItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub to: ::std::vec::Vec<ActivityEnvelopeToItem>,
+    }
+    impl ActivityEnvelope {
+        pub fn builder() -> builder::ActivityEnvelope {
+            Default::default()
+        }
+    }
+    ///`ActivityEnvelopeFromItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityEnvelopeFromItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ActivityEnvelopeFromItem {
+        pub fn builder() -> builder::ActivityEnvelopeFromItem {
+            Default::default()
+        }
+    }
+    ///`ActivityEnvelopeSenderItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityEnvelopeSenderItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ActivityEnvelopeSenderItem {
+        pub fn builder() -> builder::ActivityEnvelopeSenderItem {
+            Default::default()
+        }
+    }
+    ///`ActivityEnvelopeToItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityEnvelopeToItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ActivityEnvelopeToItem {
+        pub fn builder() -> builder::ActivityEnvelopeToItem {
+            Default::default()
+        }
+    }
+    ///A page of `Activity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct ActivityList {
+        pub data: ::std::vec::Vec<Activity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl ActivityList {
+        pub fn builder() -> builder::ActivityList {
+            Default::default()
+        }
+    }
     ///`CallActivity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CallActivity {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub activity_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub call_method: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cost: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by_name: ::std::option::Option<::std::string::String>,
         pub date_created: crate::Timestamp,
         pub date_updated: crate::Timestamp,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dialer_id: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dialer_saved_search_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disposition: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
         pub id: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_country_iso: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_phone: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_phone_formatted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note_html: ::std::option::Option<::std::string::String>,
         pub organization_id: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub outcome_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recording_url: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_country_iso: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_phone: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_phone_formatted: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sequence_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -102,6 +317,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voicemail_duration: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voicemail_url: ::std::option::Option<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CallActivity {
         pub fn builder() -> builder::CallActivity {
@@ -186,6 +409,9 @@ pub mod types {
         pub contact_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversation_type_id: ::std::option::Option<::std::string::String>,
+        ///ID of the user the call is attributed to, as Close's request example sends it; the document names this `created_by_id` (also accepted here). Set one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -534,6 +760,9 @@ pub mod types {
         pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_id: ::std::option::Option<::std::string::String>,
+        ///ID of the user the email is attributed to, as Close's request example sends it (null there); the document names this `created_by_id` (also accepted here). Set one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -675,6 +904,50 @@ pub mod types {
             value.parse()
         }
     }
+    ///A lead status change to record (e.g. one imported from another system).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateLeadStatusChangeActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_status_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateLeadStatusChangeActivity {
+        pub fn builder() -> builder::CreateLeadStatusChangeActivity {
+            Default::default()
+        }
+    }
+    ///Third-party data to attach to a meeting.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateMeetingIntegration {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_data: ::std::option::Option<
+            CreateMeetingIntegrationIntegrationData,
+        >,
+    }
+    impl CreateMeetingIntegration {
+        pub fn builder() -> builder::CreateMeetingIntegration {
+            Default::default()
+        }
+    }
+    ///`CreateMeetingIntegrationIntegrationData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateMeetingIntegrationIntegrationData {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note_html: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateMeetingIntegrationIntegrationData {
+        pub fn builder() -> builder::CreateMeetingIntegrationIntegrationData {
+            Default::default()
+        }
+    }
     ///`CreateNoteActivity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -721,6 +994,26 @@ pub mod types {
     }
     impl CreateNoteActivityAttachmentsItems {
         pub fn builder() -> builder::CreateNoteActivityAttachmentsItems {
+            Default::default()
+        }
+    }
+    ///An opportunity status change to record (e.g. one imported from another system).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateOpportunityStatusChangeActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateOpportunityStatusChangeActivity {
+        pub fn builder() -> builder::CreateOpportunityStatusChangeActivity {
             Default::default()
         }
     }
@@ -1198,6 +1491,70 @@ pub mod types {
             Default::default()
         }
     }
+    ///The "lead/contact created" activity.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreatedActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        pub id: ::std::string::String,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub import_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CreatedActivity {
+        pub fn builder() -> builder::CreatedActivity {
+            Default::default()
+        }
+    }
+    ///A page of `CreatedActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreatedActivityList {
+        pub data: ::std::vec::Vec<CreatedActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl CreatedActivityList {
+        pub fn builder() -> builder::CreatedActivityList {
+            Default::default()
+        }
+    }
     ///`CreationSource`
     #[derive(
         ::serde::Deserialize,
@@ -1294,6 +1651,82 @@ pub mod types {
             value.parse()
         }
     }
+    ///A custom activity instance; its fields are `custom.cf_…` members, kept in a map.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_published_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub mentions: ::std::vec::Vec<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mentions_updated_at: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pinned: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pinned_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomActivity {
+        pub fn builder() -> builder::CustomActivity {
+            Default::default()
+        }
+    }
+    ///A page of `CustomActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomActivityList {
+        pub data: ::std::vec::Vec<CustomActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl CustomActivityList {
+        pub fn builder() -> builder::CustomActivityList {
+            Default::default()
+        }
+    }
     ///`EmailActivity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -1311,10 +1744,17 @@ pub mod types {
         pub bcc: ::std::vec::Vec<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub body_html: ::std::option::Option<::std::string::String>,
+        ///The quoted part of the HTML body: one example shows an object `{expand, html}`, which elsewhere Close gives as a list of them; kept as JSON.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_html_quoted: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body_preview: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub body_text: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_text_quoted: ::std::option::Option<
+            ::std::vec::Vec<EmailActivityBodyTextQuotedItem>,
+        >,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub bulk_email_action_id: ::std::option::Option<::std::string::String>,
         pub cc: ::std::vec::Vec<::std::string::String>,
@@ -1404,9 +1844,25 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl EmailActivity {
         pub fn builder() -> builder::EmailActivity {
+            Default::default()
+        }
+    }
+    ///`EmailActivityBodyTextQuotedItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailActivityBodyTextQuotedItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expand: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailActivityBodyTextQuotedItem {
+        pub fn builder() -> builder::EmailActivityBodyTextQuotedItem {
             Default::default()
         }
     }
@@ -1419,6 +1875,282 @@ pub mod types {
     }
     impl EmailActivityList {
         pub fn builder() -> builder::EmailActivityList {
+            Default::default()
+        }
+    }
+    ///An email thread activity (a conversation of email activities).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub emails: ::std::vec::Vec<EmailThreadActivityEmailsItem>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub latest_normalized_subject: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub n_emails: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub participants: ::std::vec::Vec<EmailThreadActivityParticipantsItem>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl EmailThreadActivity {
+        pub fn builder() -> builder::EmailThreadActivity {
+            Default::default()
+        }
+    }
+    ///`EmailThreadActivityEmailsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivityEmailsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub bcc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_preview: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bulk_email_action_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub cc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_scheduled: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_sent: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email_account_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub envelope: ::std::option::Option<EmailThreadActivityEmailsItemEnvelope>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub followup_sequence_add_cc_bcc: ::std::option::Option<bool>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub followup_sequence_delay: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_reply: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub in_reply_to_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub message_ids: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub need_smtp_credentials: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub opens: ::std::vec::Vec<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens_summary: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub references: ::std::vec::Vec<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_as_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub send_attempts: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sender: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sequence_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sequence_subscription_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub template_id: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub template_name: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thread_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub to: ::std::vec::Vec<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::serde_json::Value>,
+    }
+    impl EmailThreadActivityEmailsItem {
+        pub fn builder() -> builder::EmailThreadActivityEmailsItem {
+            Default::default()
+        }
+    }
+    ///`EmailThreadActivityEmailsItemEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivityEmailsItemEnvelope {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub bcc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub cc: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub from: ::std::vec::Vec<EmailThreadActivityEmailsItemEnvelopeFromItem>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub in_reply_to: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub reply_to: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub sender: ::std::vec::Vec<EmailThreadActivityEmailsItemEnvelopeSenderItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub to: ::std::vec::Vec<EmailThreadActivityEmailsItemEnvelopeToItem>,
+    }
+    impl EmailThreadActivityEmailsItemEnvelope {
+        pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelope {
+            Default::default()
+        }
+    }
+    ///`EmailThreadActivityEmailsItemEnvelopeFromItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivityEmailsItemEnvelopeFromItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailThreadActivityEmailsItemEnvelopeFromItem {
+        pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelopeFromItem {
+            Default::default()
+        }
+    }
+    ///`EmailThreadActivityEmailsItemEnvelopeSenderItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivityEmailsItemEnvelopeSenderItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailThreadActivityEmailsItemEnvelopeSenderItem {
+        pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelopeSenderItem {
+            Default::default()
+        }
+    }
+    ///`EmailThreadActivityEmailsItemEnvelopeToItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivityEmailsItemEnvelopeToItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::serde_json::Value>,
+    }
+    impl EmailThreadActivityEmailsItemEnvelopeToItem {
+        pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelopeToItem {
+            Default::default()
+        }
+    }
+    ///A page of `EmailThreadActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivityList {
+        pub data: ::std::vec::Vec<EmailThreadActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl EmailThreadActivityList {
+        pub fn builder() -> builder::EmailThreadActivityList {
+            Default::default()
+        }
+    }
+    ///`EmailThreadActivityParticipantsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct EmailThreadActivityParticipantsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl EmailThreadActivityParticipantsItem {
+        pub fn builder() -> builder::EmailThreadActivityParticipantsItem {
             Default::default()
         }
     }
@@ -1471,6 +2203,8 @@ pub mod types {
             ::std::string::String,
             ::std::option::Option<FormSubmissionActivityValuesByName>,
         >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl FormSubmissionActivity {
         pub fn builder() -> builder::FormSubmissionActivity {
@@ -1529,6 +2263,360 @@ pub mod types {
     impl ::std::convert::From<bool> for FormSubmissionActivityValuesByName {
         fn from(value: bool) -> Self {
             Self::Boolean(value)
+        }
+    }
+    ///The activity recording that a lead was merged into this one.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LeadMergeActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub destination_display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub destination_lead_id: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_message: ::std::option::Option<::serde_json::Value>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merge_status: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source_display_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source_lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LeadMergeActivity {
+        pub fn builder() -> builder::LeadMergeActivity {
+            Default::default()
+        }
+    }
+    ///A page of `LeadMergeActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LeadMergeActivityList {
+        pub data: ::std::vec::Vec<LeadMergeActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl LeadMergeActivityList {
+        pub fn builder() -> builder::LeadMergeActivityList {
+            Default::default()
+        }
+    }
+    ///A lead status change activity.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LeadStatusChangeActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_status_label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_status_label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl LeadStatusChangeActivity {
+        pub fn builder() -> builder::LeadStatusChangeActivity {
+            Default::default()
+        }
+    }
+    ///A page of `LeadStatusChangeActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LeadStatusChangeActivityList {
+        pub data: ::std::vec::Vec<LeadStatusChangeActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl LeadStatusChangeActivityList {
+        pub fn builder() -> builder::LeadStatusChangeActivityList {
+            Default::default()
+        }
+    }
+    ///A meeting activity (a calendar event with a lead's contacts).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MeetingActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub actual_duration: ::std::option::Option<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attached_call_ids: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attendees: ::std::vec::Vec<MeetingActivityAttendeesItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub calendar_event_link: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub calendar_event_uids: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub conference_links: ::std::vec::Vec<MeetingActivityConferenceLinksItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connected_account_id: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub conversation_type_id: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub conversation_type_reason: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ends_at: ::std::option::Option<crate::Timestamp>,
+        pub id: ::std::string::String,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub integrations: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_recurring: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notetaker_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub outcome_autofill_confidence: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub outcome_autofill_reasoning: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub outcome_id: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub outcome_reason: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_id: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playbook_reason: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider_calendar_event_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub provider_calendar_ids: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider_calendar_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub starts_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_note: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_note_date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_note_html: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub user_note_mentions: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MeetingActivity {
+        pub fn builder() -> builder::MeetingActivity {
+            Default::default()
+        }
+    }
+    ///`MeetingActivityAttendeesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MeetingActivityAttendeesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_organizer: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    impl MeetingActivityAttendeesItem {
+        pub fn builder() -> builder::MeetingActivityAttendeesItem {
+            Default::default()
+        }
+    }
+    ///`MeetingActivityConferenceLinksItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MeetingActivityConferenceLinksItem {
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl MeetingActivityConferenceLinksItem {
+        pub fn builder() -> builder::MeetingActivityConferenceLinksItem {
+            Default::default()
+        }
+    }
+    ///A page of `MeetingActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MeetingActivityList {
+        pub data: ::std::vec::Vec<MeetingActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl MeetingActivityList {
+        pub fn builder() -> builder::MeetingActivityList {
+            Default::default()
+        }
+    }
+    ///Third-party data attached to a meeting by an integration.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MeetingIntegration {
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_data: ::std::option::Option<MeetingIntegrationIntegrationData>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub oauth_client: ::std::option::Option<MeetingIntegrationOauthClient>,
+    }
+    impl MeetingIntegration {
+        pub fn builder() -> builder::MeetingIntegration {
+            Default::default()
+        }
+    }
+    ///`MeetingIntegrationIntegrationData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MeetingIntegrationIntegrationData {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note_html: ::std::option::Option<::std::string::String>,
+    }
+    impl MeetingIntegrationIntegrationData {
+        pub fn builder() -> builder::MeetingIntegrationIntegrationData {
+            Default::default()
+        }
+    }
+    ///`MeetingIntegrationOauthClient`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MeetingIntegrationOauthClient {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl MeetingIntegrationOauthClient {
+        pub fn builder() -> builder::MeetingIntegrationOauthClient {
+            Default::default()
         }
     }
     ///Status of a message, such as Email or SMS.
@@ -1601,6 +2689,100 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///An opportunity status change activity.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OpportunityStatusChangeActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_pipeline_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_pipeline_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_status_label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_status_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_pipeline_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_pipeline_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_status_label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub old_status_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_confidence: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_date_won: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value_currency: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value_formatted: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value_period: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl OpportunityStatusChangeActivity {
+        pub fn builder() -> builder::OpportunityStatusChangeActivity {
+            Default::default()
+        }
+    }
+    ///A page of `OpportunityStatusChangeActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OpportunityStatusChangeActivityList {
+        pub data: ::std::vec::Vec<OpportunityStatusChangeActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl OpportunityStatusChangeActivityList {
+        pub fn builder() -> builder::OpportunityStatusChangeActivityList {
+            Default::default()
         }
     }
     ///Direction of a phone activity, such as a call or an SMS message.
@@ -1724,6 +2906,8 @@ pub mod types {
         pub agent_action_reason: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agent_config_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<SmsActivityAttachmentsItem>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub contact_id: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1780,9 +2964,33 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl SmsActivity {
         pub fn builder() -> builder::SmsActivity {
+            Default::default()
+        }
+    }
+    ///`SmsActivityAttachmentsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SmsActivityAttachmentsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub media_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl SmsActivityAttachmentsItem {
+        pub fn builder() -> builder::SmsActivityAttachmentsItem {
             Default::default()
         }
     }
@@ -1795,6 +3003,70 @@ pub mod types {
     }
     impl SmsActivityList {
         pub fn builder() -> builder::SmsActivityList {
+            Default::default()
+        }
+    }
+    ///The activity recording that a task was completed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct TaskCompletionActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activity_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_assigned_to: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_assigned_to_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_text: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl TaskCompletionActivity {
+        pub fn builder() -> builder::TaskCompletionActivity {
+            Default::default()
+        }
+    }
+    ///A page of `TaskCompletionActivity` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct TaskCompletionActivityList {
+        pub data: ::std::vec::Vec<TaskCompletionActivity>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl TaskCompletionActivityList {
+        pub fn builder() -> builder::TaskCompletionActivityList {
             Default::default()
         }
     }
@@ -2155,6 +3427,22 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///Members of a meeting activity to change.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateMeetingActivity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub outcome_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_note_html: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl UpdateMeetingActivity {
+        pub fn builder() -> builder::UpdateMeetingActivity {
+            Default::default()
         }
     }
     ///`UpdateNoteActivity`
@@ -2621,6 +3909,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_name: ::std::option::Option<::std::string::String>,
         pub users: ::std::vec::Vec<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl WhatsAppMessageActivity {
         pub fn builder() -> builder::WhatsAppMessageActivity {
@@ -2641,6 +3931,645 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct Activity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            bcc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            body_html: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            body_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            body_text_quoted: ::std::result::Result<
+                ::std::vec::Vec<super::ActivityBodyTextQuotedItem>,
+                ::std::string::String,
+            >,
+            cc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            direction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            envelope: ::std::result::Result<
+                ::std::option::Option<super::ActivityEnvelope>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opens: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            send_attempts: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            sender: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            template_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Activity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    attachments: Ok(Default::default()),
+                    bcc: Ok(Default::default()),
+                    body_html: Ok(Default::default()),
+                    body_text: Ok(Default::default()),
+                    body_text_quoted: Ok(Default::default()),
+                    cc: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    direction: Ok(Default::default()),
+                    envelope: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    lead_id: Ok(Default::default()),
+                    note: Ok(Default::default()),
+                    opens: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    send_attempts: Ok(Default::default()),
+                    sender: Ok(Default::default()),
+                    source: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    template_id: Ok(Default::default()),
+                    to: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl Activity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn bcc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bcc = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bcc: {e}")
+                    });
+                self
+            }
+            pub fn body_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body_html: {e}")
+                    });
+                self
+            }
+            pub fn body_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body_text: {e}")
+                    });
+                self
+            }
+            pub fn body_text_quoted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ActivityBodyTextQuotedItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_text_quoted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for body_text_quoted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cc = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cc: {e}"));
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn envelope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ActivityEnvelope>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.envelope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for envelope: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
+                self
+            }
+            pub fn opens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for opens: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn send_attempts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_attempts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for send_attempts: {e}")
+                    });
+                self
+            }
+            pub fn sender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender: {e}")
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for template_id: {e}")
+                    });
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Activity> for super::Activity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Activity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    attachments: value.attachments?,
+                    bcc: value.bcc?,
+                    body_html: value.body_html?,
+                    body_text: value.body_text?,
+                    body_text_quoted: value.body_text_quoted?,
+                    cc: value.cc?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    direction: value.direction?,
+                    envelope: value.envelope?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    note: value.note?,
+                    opens: value.opens?,
+                    organization_id: value.organization_id?,
+                    send_attempts: value.send_attempts?,
+                    sender: value.sender?,
+                    source: value.source?,
+                    status: value.status?,
+                    subject: value.subject?,
+                    template_id: value.template_id?,
+                    to: value.to?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Activity> for Activity {
+            fn from(value: super::Activity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    attachments: Ok(value.attachments),
+                    bcc: Ok(value.bcc),
+                    body_html: Ok(value.body_html),
+                    body_text: Ok(value.body_text),
+                    body_text_quoted: Ok(value.body_text_quoted),
+                    cc: Ok(value.cc),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    direction: Ok(value.direction),
+                    envelope: Ok(value.envelope),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    note: Ok(value.note),
+                    opens: Ok(value.opens),
+                    organization_id: Ok(value.organization_id),
+                    send_attempts: Ok(value.send_attempts),
+                    sender: Ok(value.sender),
+                    source: Ok(value.source),
+                    status: Ok(value.status),
+                    subject: Ok(value.subject),
+                    template_id: Ok(value.template_id),
+                    to: Ok(value.to),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ActivityBase {
             activity_at: ::std::result::Result<
@@ -3029,12 +4958,566 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ActivityBodyTextQuotedItem {
+            expand: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActivityBodyTextQuotedItem {
+            fn default() -> Self {
+                Self {
+                    expand: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActivityBodyTextQuotedItem {
+            pub fn expand<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expand = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expand: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActivityBodyTextQuotedItem>
+        for super::ActivityBodyTextQuotedItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActivityBodyTextQuotedItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expand: value.expand?,
+                    text: value.text?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActivityBodyTextQuotedItem>
+        for ActivityBodyTextQuotedItem {
+            fn from(value: super::ActivityBodyTextQuotedItem) -> Self {
+                Self {
+                    expand: Ok(value.expand),
+                    text: Ok(value.text),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ActivityEnvelope {
+            bcc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            cc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            from: ::std::result::Result<
+                ::std::vec::Vec<super::ActivityEnvelopeFromItem>,
+                ::std::string::String,
+            >,
+            in_reply_to: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            message_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reply_to: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            sender: ::std::result::Result<
+                ::std::vec::Vec<super::ActivityEnvelopeSenderItem>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<
+                ::std::vec::Vec<super::ActivityEnvelopeToItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActivityEnvelope {
+            fn default() -> Self {
+                Self {
+                    bcc: Ok(Default::default()),
+                    cc: Ok(Default::default()),
+                    date: Ok(Default::default()),
+                    from: Ok(Default::default()),
+                    in_reply_to: Ok(Default::default()),
+                    message_id: Ok(Default::default()),
+                    reply_to: Ok(Default::default()),
+                    sender: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    to: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActivityEnvelope {
+            pub fn bcc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bcc = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bcc: {e}")
+                    });
+                self
+            }
+            pub fn cc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cc = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cc: {e}"));
+                self
+            }
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date: {e}")
+                    });
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ActivityEnvelopeFromItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for from: {e}")
+                    });
+                self
+            }
+            pub fn in_reply_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.in_reply_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for in_reply_to: {e}")
+                    });
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_id: {e}")
+                    });
+                self
+            }
+            pub fn reply_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reply_to: {e}")
+                    });
+                self
+            }
+            pub fn sender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ActivityEnvelopeSenderItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ActivityEnvelopeToItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActivityEnvelope> for super::ActivityEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActivityEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bcc: value.bcc?,
+                    cc: value.cc?,
+                    date: value.date?,
+                    from: value.from?,
+                    in_reply_to: value.in_reply_to?,
+                    message_id: value.message_id?,
+                    reply_to: value.reply_to?,
+                    sender: value.sender?,
+                    subject: value.subject?,
+                    to: value.to?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActivityEnvelope> for ActivityEnvelope {
+            fn from(value: super::ActivityEnvelope) -> Self {
+                Self {
+                    bcc: Ok(value.bcc),
+                    cc: Ok(value.cc),
+                    date: Ok(value.date),
+                    from: Ok(value.from),
+                    in_reply_to: Ok(value.in_reply_to),
+                    message_id: Ok(value.message_id),
+                    reply_to: Ok(value.reply_to),
+                    sender: Ok(value.sender),
+                    subject: Ok(value.subject),
+                    to: Ok(value.to),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ActivityEnvelopeFromItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActivityEnvelopeFromItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActivityEnvelopeFromItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActivityEnvelopeFromItem>
+        for super::ActivityEnvelopeFromItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActivityEnvelopeFromItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActivityEnvelopeFromItem>
+        for ActivityEnvelopeFromItem {
+            fn from(value: super::ActivityEnvelopeFromItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ActivityEnvelopeSenderItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActivityEnvelopeSenderItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActivityEnvelopeSenderItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActivityEnvelopeSenderItem>
+        for super::ActivityEnvelopeSenderItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActivityEnvelopeSenderItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActivityEnvelopeSenderItem>
+        for ActivityEnvelopeSenderItem {
+            fn from(value: super::ActivityEnvelopeSenderItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ActivityEnvelopeToItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActivityEnvelopeToItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActivityEnvelopeToItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActivityEnvelopeToItem>
+        for super::ActivityEnvelopeToItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActivityEnvelopeToItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActivityEnvelopeToItem>
+        for ActivityEnvelopeToItem {
+            fn from(value: super::ActivityEnvelopeToItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Activity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl ActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Activity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ActivityList> for super::ActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ActivityList> for ActivityList {
+            fn from(value: super::ActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CallActivity {
             activity_at: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
+            call_method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cost: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -3048,8 +5531,48 @@ pub mod types {
             >,
             date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
             date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            dialer_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            dialer_saved_search_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            direction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            disposition: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_country_iso: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_phone_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note_html: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -3058,6 +5581,26 @@ pub mod types {
                 ::std::string::String,
             >,
             outcome_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recording_url: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            remote_country_iso: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remote_phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remote_phone_formatted: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -3102,22 +5645,51 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            voicemail_duration: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            voicemail_url: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CallActivity {
             fn default() -> Self {
                 Self {
                     activity_at: Err("no value supplied for activity_at".to_string()),
+                    call_method: Ok(Default::default()),
                     contact_id: Err("no value supplied for contact_id".to_string()),
+                    cost: Ok(Default::default()),
                     created_by: Err("no value supplied for created_by".to_string()),
                     created_by_name: Ok(Default::default()),
                     date_created: Err("no value supplied for date_created".to_string()),
                     date_updated: Err("no value supplied for date_updated".to_string()),
+                    dialer_id: Ok(Default::default()),
+                    dialer_saved_search_id: Ok(Default::default()),
+                    direction: Ok(Default::default()),
+                    disposition: Ok(Default::default()),
+                    duration: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     lead_id: Err("no value supplied for lead_id".to_string()),
+                    local_country_iso: Ok(Default::default()),
+                    local_phone: Ok(Default::default()),
+                    local_phone_formatted: Ok(Default::default()),
+                    note: Ok(Default::default()),
+                    note_html: Ok(Default::default()),
                     organization_id: Err(
                         "no value supplied for organization_id".to_string(),
                     ),
                     outcome_id: Err("no value supplied for outcome_id".to_string()),
+                    phone: Ok(Default::default()),
+                    recording_url: Ok(Default::default()),
+                    remote_country_iso: Ok(Default::default()),
+                    remote_phone: Ok(Default::default()),
+                    remote_phone_formatted: Ok(Default::default()),
                     sequence_id: Ok(Default::default()),
                     sequence_name: Ok(Default::default()),
                     sequence_subscription_id: Ok(Default::default()),
@@ -3129,6 +5701,9 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    voicemail_duration: Ok(Default::default()),
+                    voicemail_url: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -3145,6 +5720,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn call_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.call_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for call_method: {e}")
+                    });
+                self
+            }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3154,6 +5741,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost: {e}")
                     });
                 self
             }
@@ -3207,6 +5806,68 @@ pub mod types {
                     });
                 self
             }
+            pub fn dialer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dialer_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dialer_id: {e}")
+                    });
+                self
+            }
+            pub fn dialer_saved_search_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dialer_saved_search_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dialer_saved_search_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn disposition<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disposition = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for disposition: {e}")
+                    });
+                self
+            }
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3226,6 +5887,70 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn local_country_iso<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_country_iso = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for local_country_iso: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn local_phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for local_phone: {e}")
+                    });
+                self
+            }
+            pub fn local_phone_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_phone_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for local_phone_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
+                self
+            }
+            pub fn note_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note_html: {e}")
                     });
                 self
             }
@@ -3252,6 +5977,70 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_id: {e}")
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn recording_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recording_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recording_url: {e}")
+                    });
+                self
+            }
+            pub fn remote_country_iso<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_country_iso = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remote_country_iso: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn remote_phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remote_phone: {e}")
+                    });
+                self
+            }
+            pub fn remote_phone_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_phone_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remote_phone_formatted: {e}"
+                        )
                     });
                 self
             }
@@ -3391,6 +6180,46 @@ pub mod types {
                     });
                 self
             }
+            pub fn voicemail_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voicemail_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for voicemail_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn voicemail_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voicemail_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for voicemail_url: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CallActivity> for super::CallActivity {
             type Error = super::error::ConversionError;
@@ -3399,15 +6228,32 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     activity_at: value.activity_at?,
+                    call_method: value.call_method?,
                     contact_id: value.contact_id?,
+                    cost: value.cost?,
                     created_by: value.created_by?,
                     created_by_name: value.created_by_name?,
                     date_created: value.date_created?,
                     date_updated: value.date_updated?,
+                    dialer_id: value.dialer_id?,
+                    dialer_saved_search_id: value.dialer_saved_search_id?,
+                    direction: value.direction?,
+                    disposition: value.disposition?,
+                    duration: value.duration?,
                     id: value.id?,
                     lead_id: value.lead_id?,
+                    local_country_iso: value.local_country_iso?,
+                    local_phone: value.local_phone?,
+                    local_phone_formatted: value.local_phone_formatted?,
+                    note: value.note?,
+                    note_html: value.note_html?,
                     organization_id: value.organization_id?,
                     outcome_id: value.outcome_id?,
+                    phone: value.phone?,
+                    recording_url: value.recording_url?,
+                    remote_country_iso: value.remote_country_iso?,
+                    remote_phone: value.remote_phone?,
+                    remote_phone_formatted: value.remote_phone_formatted?,
                     sequence_id: value.sequence_id?,
                     sequence_name: value.sequence_name?,
                     sequence_subscription_id: value.sequence_subscription_id?,
@@ -3419,6 +6265,9 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    voicemail_duration: value.voicemail_duration?,
+                    voicemail_url: value.voicemail_url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -3426,15 +6275,32 @@ pub mod types {
             fn from(value: super::CallActivity) -> Self {
                 Self {
                     activity_at: Ok(value.activity_at),
+                    call_method: Ok(value.call_method),
                     contact_id: Ok(value.contact_id),
+                    cost: Ok(value.cost),
                     created_by: Ok(value.created_by),
                     created_by_name: Ok(value.created_by_name),
                     date_created: Ok(value.date_created),
                     date_updated: Ok(value.date_updated),
+                    dialer_id: Ok(value.dialer_id),
+                    dialer_saved_search_id: Ok(value.dialer_saved_search_id),
+                    direction: Ok(value.direction),
+                    disposition: Ok(value.disposition),
+                    duration: Ok(value.duration),
                     id: Ok(value.id),
                     lead_id: Ok(value.lead_id),
+                    local_country_iso: Ok(value.local_country_iso),
+                    local_phone: Ok(value.local_phone),
+                    local_phone_formatted: Ok(value.local_phone_formatted),
+                    note: Ok(value.note),
+                    note_html: Ok(value.note_html),
                     organization_id: Ok(value.organization_id),
                     outcome_id: Ok(value.outcome_id),
+                    phone: Ok(value.phone),
+                    recording_url: Ok(value.recording_url),
+                    remote_country_iso: Ok(value.remote_country_iso),
+                    remote_phone: Ok(value.remote_phone),
+                    remote_phone_formatted: Ok(value.remote_phone_formatted),
                     sequence_id: Ok(value.sequence_id),
                     sequence_name: Ok(value.sequence_name),
                     sequence_subscription_id: Ok(value.sequence_subscription_id),
@@ -3446,6 +6312,9 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    voicemail_duration: Ok(value.voicemail_duration),
+                    voicemail_url: Ok(value.voicemail_url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -3521,6 +6390,10 @@ pub mod types {
                 ::std::string::String,
             >,
             conversation_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -3605,6 +6478,7 @@ pub mod types {
                     activity_at: Ok(Default::default()),
                     contact_id: Ok(Default::default()),
                     conversation_type_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     custom_fields: Ok(Default::default()),
                     date_created: Ok(Default::default()),
@@ -3662,6 +6536,18 @@ pub mod types {
                         format!(
                             "error converting supplied value for conversation_type_id: {e}"
                         )
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
                     });
                 self
             }
@@ -3903,6 +6789,7 @@ pub mod types {
                     activity_at: value.activity_at?,
                     contact_id: value.contact_id?,
                     conversation_type_id: value.conversation_type_id?,
+                    created_by: value.created_by?,
                     created_by_id: value.created_by_id?,
                     custom_fields: value.custom_fields?,
                     date_created: value.date_created?,
@@ -3930,6 +6817,7 @@ pub mod types {
                     activity_at: Ok(value.activity_at),
                     contact_id: Ok(value.contact_id),
                     conversation_type_id: Ok(value.conversation_type_id),
+                    created_by: Ok(value.created_by),
                     created_by_id: Ok(value.created_by_id),
                     custom_fields: Ok(value.custom_fields),
                     date_created: Ok(value.date_created),
@@ -4255,6 +7143,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             created_by_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4334,6 +7226,7 @@ pub mod types {
                     body_text: Ok(Default::default()),
                     cc: Ok(Default::default()),
                     contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
                     created_by_id: Ok(Default::default()),
                     date_created: Ok(Default::default()),
                     email_account_id: Ok(Default::default()),
@@ -4454,6 +7347,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
                     });
                 self
             }
@@ -4693,6 +7598,7 @@ pub mod types {
                     body_text: value.body_text?,
                     cc: value.cc?,
                     contact_id: value.contact_id?,
+                    created_by: value.created_by?,
                     created_by_id: value.created_by_id?,
                     date_created: value.date_created?,
                     email_account_id: value.email_account_id?,
@@ -4724,6 +7630,7 @@ pub mod types {
                     body_text: Ok(value.body_text),
                     cc: Ok(value.cc),
                     contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
                     created_by_id: Ok(value.created_by_id),
                     date_created: Ok(value.date_created),
                     email_account_id: Ok(value.email_account_id),
@@ -4921,6 +7828,208 @@ pub mod types {
             fn from(value: super::CreateEmailActivityOpensItems) -> Self {
                 Self {
                     opened_at: Ok(value.opened_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateLeadStatusChangeActivity {
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateLeadStatusChangeActivity {
+            fn default() -> Self {
+                Self {
+                    date_created: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    new_status_id: Ok(Default::default()),
+                    old_status_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateLeadStatusChangeActivity {
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn new_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_status_id: {e}")
+                    });
+                self
+            }
+            pub fn old_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for old_status_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateLeadStatusChangeActivity>
+        for super::CreateLeadStatusChangeActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateLeadStatusChangeActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date_created: value.date_created?,
+                    lead_id: value.lead_id?,
+                    new_status_id: value.new_status_id?,
+                    old_status_id: value.old_status_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateLeadStatusChangeActivity>
+        for CreateLeadStatusChangeActivity {
+            fn from(value: super::CreateLeadStatusChangeActivity) -> Self {
+                Self {
+                    date_created: Ok(value.date_created),
+                    lead_id: Ok(value.lead_id),
+                    new_status_id: Ok(value.new_status_id),
+                    old_status_id: Ok(value.old_status_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateMeetingIntegration {
+            integration_data: ::std::result::Result<
+                ::std::option::Option<super::CreateMeetingIntegrationIntegrationData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateMeetingIntegration {
+            fn default() -> Self {
+                Self {
+                    integration_data: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateMeetingIntegration {
+            pub fn integration_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateMeetingIntegrationIntegrationData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_data: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateMeetingIntegration>
+        for super::CreateMeetingIntegration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateMeetingIntegration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    integration_data: value.integration_data?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateMeetingIntegration>
+        for CreateMeetingIntegration {
+            fn from(value: super::CreateMeetingIntegration) -> Self {
+                Self {
+                    integration_data: Ok(value.integration_data),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateMeetingIntegrationIntegrationData {
+            note_html: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateMeetingIntegrationIntegrationData {
+            fn default() -> Self {
+                Self {
+                    note_html: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateMeetingIntegrationIntegrationData {
+            pub fn note_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note_html: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateMeetingIntegrationIntegrationData>
+        for super::CreateMeetingIntegrationIntegrationData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateMeetingIntegrationIntegrationData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    note_html: value.note_html?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateMeetingIntegrationIntegrationData>
+        for CreateMeetingIntegrationIntegrationData {
+            fn from(value: super::CreateMeetingIntegrationIntegrationData) -> Self {
+                Self {
+                    note_html: Ok(value.note_html),
                 }
             }
         }
@@ -5262,6 +8371,131 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateOpportunityStatusChangeActivity {
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateOpportunityStatusChangeActivity {
+            fn default() -> Self {
+                Self {
+                    date_created: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    new_status_id: Ok(Default::default()),
+                    old_status_id: Ok(Default::default()),
+                    opportunity_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateOpportunityStatusChangeActivity {
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn new_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_status_id: {e}")
+                    });
+                self
+            }
+            pub fn old_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for old_status_id: {e}")
+                    });
+                self
+            }
+            pub fn opportunity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateOpportunityStatusChangeActivity>
+        for super::CreateOpportunityStatusChangeActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateOpportunityStatusChangeActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date_created: value.date_created?,
+                    lead_id: value.lead_id?,
+                    new_status_id: value.new_status_id?,
+                    old_status_id: value.old_status_id?,
+                    opportunity_id: value.opportunity_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateOpportunityStatusChangeActivity>
+        for CreateOpportunityStatusChangeActivity {
+            fn from(value: super::CreateOpportunityStatusChangeActivity) -> Self {
+                Self {
+                    date_created: Ok(value.date_created),
+                    lead_id: Ok(value.lead_id),
+                    new_status_id: Ok(value.new_status_id),
+                    old_status_id: Ok(value.old_status_id),
+                    opportunity_id: Ok(value.opportunity_id),
                 }
             }
         }
@@ -5937,6 +9171,997 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreatedActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            import_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatedActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    import_id: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    source: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CreatedActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn import_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.import_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for import_id: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatedActivity> for super::CreatedActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatedActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    import_id: value.import_id?,
+                    lead_id: value.lead_id?,
+                    organization_id: value.organization_id?,
+                    source: value.source?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatedActivity> for CreatedActivity {
+            fn from(value: super::CreatedActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    import_id: Ok(value.import_id),
+                    lead_id: Ok(value.lead_id),
+                    organization_id: Ok(value.organization_id),
+                    source: Ok(value.source),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatedActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::CreatedActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatedActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatedActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CreatedActivity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatedActivityList>
+        for super::CreatedActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatedActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatedActivityList> for CreatedActivityList {
+            fn from(value: super::CreatedActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_activity_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_published_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mentions: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            mentions_updated_at: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pinned: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            pinned_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    custom_activity_type_id: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_published_at: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    mentions: Ok(Default::default()),
+                    mentions_updated_at: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    pinned: Ok(Default::default()),
+                    pinned_at: Ok(Default::default()),
+                    source: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_activity_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_activity_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_published_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_published_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_published_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn mentions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mentions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mentions: {e}")
+                    });
+                self
+            }
+            pub fn mentions_updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mentions_updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mentions_updated_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pinned<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pinned = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pinned: {e}")
+                    });
+                self
+            }
+            pub fn pinned_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pinned_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pinned_at: {e}")
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomActivity> for super::CustomActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    custom_activity_type_id: value.custom_activity_type_id?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    last_published_at: value.last_published_at?,
+                    lead_id: value.lead_id?,
+                    mentions: value.mentions?,
+                    mentions_updated_at: value.mentions_updated_at?,
+                    organization_id: value.organization_id?,
+                    pinned: value.pinned?,
+                    pinned_at: value.pinned_at?,
+                    source: value.source?,
+                    status: value.status?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomActivity> for CustomActivity {
+            fn from(value: super::CustomActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    custom_activity_type_id: Ok(value.custom_activity_type_id),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    last_published_at: Ok(value.last_published_at),
+                    lead_id: Ok(value.lead_id),
+                    mentions: Ok(value.mentions),
+                    mentions_updated_at: Ok(value.mentions_updated_at),
+                    organization_id: Ok(value.organization_id),
+                    pinned: Ok(value.pinned),
+                    pinned_at: Ok(value.pinned_at),
+                    source: Ok(value.source),
+                    status: Ok(value.status),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::CustomActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomActivity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomActivityList> for super::CustomActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomActivityList> for CustomActivityList {
+            fn from(value: super::CustomActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EmailActivity {
             activity_at: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
@@ -5962,12 +10187,22 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            body_html_quoted: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
             body_preview: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             body_text: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            body_text_quoted: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::EmailActivityBodyTextQuotedItem>,
+                >,
                 ::std::string::String,
             >,
             bulk_email_action_id: ::std::result::Result<
@@ -6137,6 +10372,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for EmailActivity {
             fn default() -> Self {
@@ -6147,8 +10386,10 @@ pub mod types {
                     attachments: Ok(Default::default()),
                     bcc: Err("no value supplied for bcc".to_string()),
                     body_html: Err("no value supplied for body_html".to_string()),
+                    body_html_quoted: Ok(Default::default()),
                     body_preview: Ok(Default::default()),
                     body_text: Err("no value supplied for body_text".to_string()),
+                    body_text_quoted: Ok(Default::default()),
                     bulk_email_action_id: Err(
                         "no value supplied for bulk_email_action_id".to_string(),
                     ),
@@ -6208,6 +10449,7 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -6290,6 +10532,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn body_html_quoted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_html_quoted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for body_html_quoted: {e}"
+                        )
+                    });
+                self
+            }
             pub fn body_preview<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6311,6 +10567,24 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for body_text: {e}")
+                    });
+                self
+            }
+            pub fn body_text_quoted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::EmailActivityBodyTextQuotedItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_text_quoted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for body_text_quoted: {e}"
+                        )
                     });
                 self
             }
@@ -6872,6 +11146,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<EmailActivity> for super::EmailActivity {
             type Error = super::error::ConversionError;
@@ -6885,8 +11173,10 @@ pub mod types {
                     attachments: value.attachments?,
                     bcc: value.bcc?,
                     body_html: value.body_html?,
+                    body_html_quoted: value.body_html_quoted?,
                     body_preview: value.body_preview?,
                     body_text: value.body_text?,
+                    body_text_quoted: value.body_text_quoted?,
                     bulk_email_action_id: value.bulk_email_action_id?,
                     cc: value.cc?,
                     contact_id: value.contact_id?,
@@ -6930,6 +11220,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -6942,8 +11233,10 @@ pub mod types {
                     attachments: Ok(value.attachments),
                     bcc: Ok(value.bcc),
                     body_html: Ok(value.body_html),
+                    body_html_quoted: Ok(value.body_html_quoted),
                     body_preview: Ok(value.body_preview),
                     body_text: Ok(value.body_text),
+                    body_text_quoted: Ok(value.body_text_quoted),
                     bulk_email_action_id: Ok(value.bulk_email_action_id),
                     cc: Ok(value.cc),
                     contact_id: Ok(value.contact_id),
@@ -6987,6 +11280,73 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailActivityBodyTextQuotedItem {
+            expand: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailActivityBodyTextQuotedItem {
+            fn default() -> Self {
+                Self {
+                    expand: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailActivityBodyTextQuotedItem {
+            pub fn expand<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expand = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expand: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailActivityBodyTextQuotedItem>
+        for super::EmailActivityBodyTextQuotedItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailActivityBodyTextQuotedItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expand: value.expand?,
+                    text: value.text?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailActivityBodyTextQuotedItem>
+        for EmailActivityBodyTextQuotedItem {
+            fn from(value: super::EmailActivityBodyTextQuotedItem) -> Self {
+                Self {
+                    expand: Ok(value.expand),
+                    text: Ok(value.text),
                 }
             }
         }
@@ -7048,6 +11408,1899 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            emails: ::std::result::Result<
+                ::std::vec::Vec<super::EmailThreadActivityEmailsItem>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            latest_normalized_subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            n_emails: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            participants: ::std::result::Result<
+                ::std::vec::Vec<super::EmailThreadActivityParticipantsItem>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailThreadActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    emails: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    latest_normalized_subject: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    n_emails: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    participants: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl EmailThreadActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::EmailThreadActivityEmailsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emails: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn latest_normalized_subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.latest_normalized_subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for latest_normalized_subject: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn n_emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.n_emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for n_emails: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn participants<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::EmailThreadActivityParticipantsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.participants = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for participants: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivity>
+        for super::EmailThreadActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    emails: value.emails?,
+                    id: value.id?,
+                    latest_normalized_subject: value.latest_normalized_subject?,
+                    lead_id: value.lead_id?,
+                    n_emails: value.n_emails?,
+                    organization_id: value.organization_id?,
+                    participants: value.participants?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivity> for EmailThreadActivity {
+            fn from(value: super::EmailThreadActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    emails: Ok(value.emails),
+                    id: Ok(value.id),
+                    latest_normalized_subject: Ok(value.latest_normalized_subject),
+                    lead_id: Ok(value.lead_id),
+                    n_emails: Ok(value.n_emails),
+                    organization_id: Ok(value.organization_id),
+                    participants: Ok(value.participants),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivityEmailsItem {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            bcc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            body_preview: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            bulk_email_action_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            cc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_scheduled: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            date_sent: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            direction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email_account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            envelope: ::std::result::Result<
+                ::std::option::Option<super::EmailThreadActivityEmailsItemEnvelope>,
+                ::std::string::String,
+            >,
+            followup_sequence_add_cc_bcc: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            followup_sequence_delay: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            has_reply: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            in_reply_to_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            need_smtp_credentials: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            opens: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            opens_summary: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            references: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            send_as_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            send_attempts: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            sender: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sequence_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sequence_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sequence_subscription_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            template_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            template_name: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            thread_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailThreadActivityEmailsItem {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    attachments: Ok(Default::default()),
+                    bcc: Ok(Default::default()),
+                    body_preview: Ok(Default::default()),
+                    bulk_email_action_id: Ok(Default::default()),
+                    cc: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_scheduled: Ok(Default::default()),
+                    date_sent: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    direction: Ok(Default::default()),
+                    email_account_id: Ok(Default::default()),
+                    envelope: Ok(Default::default()),
+                    followup_sequence_add_cc_bcc: Ok(Default::default()),
+                    followup_sequence_delay: Ok(Default::default()),
+                    has_reply: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    in_reply_to_id: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    message_ids: Ok(Default::default()),
+                    need_smtp_credentials: Ok(Default::default()),
+                    opens: Ok(Default::default()),
+                    opens_summary: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    references: Ok(Default::default()),
+                    send_as_id: Ok(Default::default()),
+                    send_attempts: Ok(Default::default()),
+                    sender: Ok(Default::default()),
+                    sequence_id: Ok(Default::default()),
+                    sequence_name: Ok(Default::default()),
+                    sequence_subscription_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    template_id: Ok(Default::default()),
+                    template_name: Ok(Default::default()),
+                    thread_id: Ok(Default::default()),
+                    to: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailThreadActivityEmailsItem {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn bcc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bcc = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bcc: {e}")
+                    });
+                self
+            }
+            pub fn body_preview<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_preview = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body_preview: {e}")
+                    });
+                self
+            }
+            pub fn bulk_email_action_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bulk_email_action_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bulk_email_action_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cc = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cc: {e}"));
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_scheduled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_scheduled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for date_scheduled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_sent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_sent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_sent: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for direction: {e}")
+                    });
+                self
+            }
+            pub fn email_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn envelope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EmailThreadActivityEmailsItemEnvelope>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.envelope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for envelope: {e}")
+                    });
+                self
+            }
+            pub fn followup_sequence_add_cc_bcc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.followup_sequence_add_cc_bcc = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for followup_sequence_add_cc_bcc: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn followup_sequence_delay<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.followup_sequence_delay = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for followup_sequence_delay: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn has_reply<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_reply = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_reply: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn in_reply_to_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.in_reply_to_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for in_reply_to_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn message_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_ids: {e}")
+                    });
+                self
+            }
+            pub fn need_smtp_credentials<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.need_smtp_credentials = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for need_smtp_credentials: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for opens: {e}")
+                    });
+                self
+            }
+            pub fn opens_summary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opens_summary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for opens_summary: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn references<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.references = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for references: {e}")
+                    });
+                self
+            }
+            pub fn send_as_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_as_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for send_as_id: {e}")
+                    });
+                self
+            }
+            pub fn send_attempts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.send_attempts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for send_attempts: {e}")
+                    });
+                self
+            }
+            pub fn sender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender: {e}")
+                    });
+                self
+            }
+            pub fn sequence_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sequence_id: {e}")
+                    });
+                self
+            }
+            pub fn sequence_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sequence_name: {e}")
+                    });
+                self
+            }
+            pub fn sequence_subscription_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_subscription_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sequence_subscription_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for template_id: {e}")
+                    });
+                self
+            }
+            pub fn template_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for template_name: {e}")
+                    });
+                self
+            }
+            pub fn thread_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thread_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thread_id: {e}")
+                    });
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivityEmailsItem>
+        for super::EmailThreadActivityEmailsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivityEmailsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    attachments: value.attachments?,
+                    bcc: value.bcc?,
+                    body_preview: value.body_preview?,
+                    bulk_email_action_id: value.bulk_email_action_id?,
+                    cc: value.cc?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_scheduled: value.date_scheduled?,
+                    date_sent: value.date_sent?,
+                    date_updated: value.date_updated?,
+                    direction: value.direction?,
+                    email_account_id: value.email_account_id?,
+                    envelope: value.envelope?,
+                    followup_sequence_add_cc_bcc: value.followup_sequence_add_cc_bcc?,
+                    followup_sequence_delay: value.followup_sequence_delay?,
+                    has_reply: value.has_reply?,
+                    id: value.id?,
+                    in_reply_to_id: value.in_reply_to_id?,
+                    lead_id: value.lead_id?,
+                    message_ids: value.message_ids?,
+                    need_smtp_credentials: value.need_smtp_credentials?,
+                    opens: value.opens?,
+                    opens_summary: value.opens_summary?,
+                    organization_id: value.organization_id?,
+                    references: value.references?,
+                    send_as_id: value.send_as_id?,
+                    send_attempts: value.send_attempts?,
+                    sender: value.sender?,
+                    sequence_id: value.sequence_id?,
+                    sequence_name: value.sequence_name?,
+                    sequence_subscription_id: value.sequence_subscription_id?,
+                    status: value.status?,
+                    subject: value.subject?,
+                    template_id: value.template_id?,
+                    template_name: value.template_name?,
+                    thread_id: value.thread_id?,
+                    to: value.to?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivityEmailsItem>
+        for EmailThreadActivityEmailsItem {
+            fn from(value: super::EmailThreadActivityEmailsItem) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    attachments: Ok(value.attachments),
+                    bcc: Ok(value.bcc),
+                    body_preview: Ok(value.body_preview),
+                    bulk_email_action_id: Ok(value.bulk_email_action_id),
+                    cc: Ok(value.cc),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_scheduled: Ok(value.date_scheduled),
+                    date_sent: Ok(value.date_sent),
+                    date_updated: Ok(value.date_updated),
+                    direction: Ok(value.direction),
+                    email_account_id: Ok(value.email_account_id),
+                    envelope: Ok(value.envelope),
+                    followup_sequence_add_cc_bcc: Ok(value.followup_sequence_add_cc_bcc),
+                    followup_sequence_delay: Ok(value.followup_sequence_delay),
+                    has_reply: Ok(value.has_reply),
+                    id: Ok(value.id),
+                    in_reply_to_id: Ok(value.in_reply_to_id),
+                    lead_id: Ok(value.lead_id),
+                    message_ids: Ok(value.message_ids),
+                    need_smtp_credentials: Ok(value.need_smtp_credentials),
+                    opens: Ok(value.opens),
+                    opens_summary: Ok(value.opens_summary),
+                    organization_id: Ok(value.organization_id),
+                    references: Ok(value.references),
+                    send_as_id: Ok(value.send_as_id),
+                    send_attempts: Ok(value.send_attempts),
+                    sender: Ok(value.sender),
+                    sequence_id: Ok(value.sequence_id),
+                    sequence_name: Ok(value.sequence_name),
+                    sequence_subscription_id: Ok(value.sequence_subscription_id),
+                    status: Ok(value.status),
+                    subject: Ok(value.subject),
+                    template_id: Ok(value.template_id),
+                    template_name: Ok(value.template_name),
+                    thread_id: Ok(value.thread_id),
+                    to: Ok(value.to),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivityEmailsItemEnvelope {
+            bcc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            cc: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            from: ::std::result::Result<
+                ::std::vec::Vec<super::EmailThreadActivityEmailsItemEnvelopeFromItem>,
+                ::std::string::String,
+            >,
+            in_reply_to: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            message_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reply_to: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            sender: ::std::result::Result<
+                ::std::vec::Vec<super::EmailThreadActivityEmailsItemEnvelopeSenderItem>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<
+                ::std::vec::Vec<super::EmailThreadActivityEmailsItemEnvelopeToItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailThreadActivityEmailsItemEnvelope {
+            fn default() -> Self {
+                Self {
+                    bcc: Ok(Default::default()),
+                    cc: Ok(Default::default()),
+                    date: Ok(Default::default()),
+                    from: Ok(Default::default()),
+                    in_reply_to: Ok(Default::default()),
+                    message_id: Ok(Default::default()),
+                    reply_to: Ok(Default::default()),
+                    sender: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    to: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailThreadActivityEmailsItemEnvelope {
+            pub fn bcc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bcc = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bcc: {e}")
+                    });
+                self
+            }
+            pub fn cc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cc = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cc: {e}"));
+                self
+            }
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date: {e}")
+                    });
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::EmailThreadActivityEmailsItemEnvelopeFromItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for from: {e}")
+                    });
+                self
+            }
+            pub fn in_reply_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.in_reply_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for in_reply_to: {e}")
+                    });
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message_id: {e}")
+                    });
+                self
+            }
+            pub fn reply_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reply_to: {e}")
+                    });
+                self
+            }
+            pub fn sender<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        super::EmailThreadActivityEmailsItemEnvelopeSenderItem,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sender = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sender: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::EmailThreadActivityEmailsItemEnvelopeToItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivityEmailsItemEnvelope>
+        for super::EmailThreadActivityEmailsItemEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivityEmailsItemEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bcc: value.bcc?,
+                    cc: value.cc?,
+                    date: value.date?,
+                    from: value.from?,
+                    in_reply_to: value.in_reply_to?,
+                    message_id: value.message_id?,
+                    reply_to: value.reply_to?,
+                    sender: value.sender?,
+                    subject: value.subject?,
+                    to: value.to?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivityEmailsItemEnvelope>
+        for EmailThreadActivityEmailsItemEnvelope {
+            fn from(value: super::EmailThreadActivityEmailsItemEnvelope) -> Self {
+                Self {
+                    bcc: Ok(value.bcc),
+                    cc: Ok(value.cc),
+                    date: Ok(value.date),
+                    from: Ok(value.from),
+                    in_reply_to: Ok(value.in_reply_to),
+                    message_id: Ok(value.message_id),
+                    reply_to: Ok(value.reply_to),
+                    sender: Ok(value.sender),
+                    subject: Ok(value.subject),
+                    to: Ok(value.to),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivityEmailsItemEnvelopeFromItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailThreadActivityEmailsItemEnvelopeFromItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailThreadActivityEmailsItemEnvelopeFromItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivityEmailsItemEnvelopeFromItem>
+        for super::EmailThreadActivityEmailsItemEnvelopeFromItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivityEmailsItemEnvelopeFromItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivityEmailsItemEnvelopeFromItem>
+        for EmailThreadActivityEmailsItemEnvelopeFromItem {
+            fn from(
+                value: super::EmailThreadActivityEmailsItemEnvelopeFromItem,
+            ) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivityEmailsItemEnvelopeSenderItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for EmailThreadActivityEmailsItemEnvelopeSenderItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailThreadActivityEmailsItemEnvelopeSenderItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivityEmailsItemEnvelopeSenderItem>
+        for super::EmailThreadActivityEmailsItemEnvelopeSenderItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivityEmailsItemEnvelopeSenderItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivityEmailsItemEnvelopeSenderItem>
+        for EmailThreadActivityEmailsItemEnvelopeSenderItem {
+            fn from(
+                value: super::EmailThreadActivityEmailsItemEnvelopeSenderItem,
+            ) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivityEmailsItemEnvelopeToItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailThreadActivityEmailsItemEnvelopeToItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailThreadActivityEmailsItemEnvelopeToItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivityEmailsItemEnvelopeToItem>
+        for super::EmailThreadActivityEmailsItemEnvelopeToItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivityEmailsItemEnvelopeToItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivityEmailsItemEnvelopeToItem>
+        for EmailThreadActivityEmailsItemEnvelopeToItem {
+            fn from(value: super::EmailThreadActivityEmailsItemEnvelopeToItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::EmailThreadActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailThreadActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailThreadActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::EmailThreadActivity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivityList>
+        for super::EmailThreadActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivityList>
+        for EmailThreadActivityList {
+            fn from(value: super::EmailThreadActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailThreadActivityParticipantsItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailThreadActivityParticipantsItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl EmailThreadActivityParticipantsItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailThreadActivityParticipantsItem>
+        for super::EmailThreadActivityParticipantsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailThreadActivityParticipantsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailThreadActivityParticipantsItem>
+        for EmailThreadActivityParticipantsItem {
+            fn from(value: super::EmailThreadActivityParticipantsItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -7140,6 +13393,10 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for FormSubmissionActivity {
             fn default() -> Self {
@@ -7176,6 +13433,7 @@ pub mod types {
                     values_by_name: Err(
                         "no value supplied for values_by_name".to_string(),
                     ),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -7488,6 +13746,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<FormSubmissionActivity>
         for super::FormSubmissionActivity {
@@ -7520,6 +13792,7 @@ pub mod types {
                     users: value.users?,
                     values: value.values?,
                     values_by_name: value.values_by_name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -7551,6 +13824,7 @@ pub mod types {
                     users: Ok(value.users),
                     values: Ok(value.values),
                     values_by_name: Ok(value.values_by_name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7620,6 +13894,3274 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct LeadMergeActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            destination_display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            destination_lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_message: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merge_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LeadMergeActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    destination_display_name: Ok(Default::default()),
+                    destination_lead_id: Ok(Default::default()),
+                    error_message: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    lead_id: Ok(Default::default()),
+                    merge_status: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    source_display_name: Ok(Default::default()),
+                    source_lead_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LeadMergeActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn destination_display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.destination_display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for destination_display_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn destination_lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.destination_lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for destination_lead_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn error_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_message: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn merge_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merge_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merge_status: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source_display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for source_display_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source_lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for source_lead_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LeadMergeActivity> for super::LeadMergeActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LeadMergeActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    destination_display_name: value.destination_display_name?,
+                    destination_lead_id: value.destination_lead_id?,
+                    error_message: value.error_message?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    merge_status: value.merge_status?,
+                    organization_id: value.organization_id?,
+                    source_display_name: value.source_display_name?,
+                    source_lead_id: value.source_lead_id?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LeadMergeActivity> for LeadMergeActivity {
+            fn from(value: super::LeadMergeActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    destination_display_name: Ok(value.destination_display_name),
+                    destination_lead_id: Ok(value.destination_lead_id),
+                    error_message: Ok(value.error_message),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    merge_status: Ok(value.merge_status),
+                    organization_id: Ok(value.organization_id),
+                    source_display_name: Ok(value.source_display_name),
+                    source_lead_id: Ok(value.source_lead_id),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LeadMergeActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::LeadMergeActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LeadMergeActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl LeadMergeActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::LeadMergeActivity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LeadMergeActivityList>
+        for super::LeadMergeActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LeadMergeActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LeadMergeActivityList>
+        for LeadMergeActivityList {
+            fn from(value: super::LeadMergeActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LeadStatusChangeActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_status_label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_status_label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LeadStatusChangeActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    lead_id: Ok(Default::default()),
+                    new_status_id: Ok(Default::default()),
+                    new_status_label: Ok(Default::default()),
+                    old_status_id: Ok(Default::default()),
+                    old_status_label: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl LeadStatusChangeActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn new_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_status_id: {e}")
+                    });
+                self
+            }
+            pub fn new_status_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_status_label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for new_status_label: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn old_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for old_status_id: {e}")
+                    });
+                self
+            }
+            pub fn old_status_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_status_label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for old_status_label: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LeadStatusChangeActivity>
+        for super::LeadStatusChangeActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LeadStatusChangeActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    new_status_id: value.new_status_id?,
+                    new_status_label: value.new_status_label?,
+                    old_status_id: value.old_status_id?,
+                    old_status_label: value.old_status_label?,
+                    organization_id: value.organization_id?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LeadStatusChangeActivity>
+        for LeadStatusChangeActivity {
+            fn from(value: super::LeadStatusChangeActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    new_status_id: Ok(value.new_status_id),
+                    new_status_label: Ok(value.new_status_label),
+                    old_status_id: Ok(value.old_status_id),
+                    old_status_label: Ok(value.old_status_label),
+                    organization_id: Ok(value.organization_id),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LeadStatusChangeActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::LeadStatusChangeActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LeadStatusChangeActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl LeadStatusChangeActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::LeadStatusChangeActivity>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LeadStatusChangeActivityList>
+        for super::LeadStatusChangeActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LeadStatusChangeActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LeadStatusChangeActivityList>
+        for LeadStatusChangeActivityList {
+            fn from(value: super::LeadStatusChangeActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MeetingActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            actual_duration: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            attached_call_ids: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            attendees: ::std::result::Result<
+                ::std::vec::Vec<super::MeetingActivityAttendeesItem>,
+                ::std::string::String,
+            >,
+            calendar_event_link: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            calendar_event_uids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            conference_links: ::std::result::Result<
+                ::std::vec::Vec<super::MeetingActivityConferenceLinksItem>,
+                ::std::string::String,
+            >,
+            connected_account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            conversation_type_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            conversation_type_reason: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            ends_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integrations: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            is_recurring: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            notetaker_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            outcome_autofill_confidence: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            outcome_autofill_reasoning: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            outcome_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            outcome_reason: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            playbook_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            playbook_reason: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            provider_calendar_event_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_calendar_ids: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            provider_calendar_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            starts_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            summary: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_note_date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            user_note_html: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_note_mentions: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MeetingActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    actual_duration: Ok(Default::default()),
+                    attached_call_ids: Ok(Default::default()),
+                    attendees: Ok(Default::default()),
+                    calendar_event_link: Ok(Default::default()),
+                    calendar_event_uids: Ok(Default::default()),
+                    conference_links: Ok(Default::default()),
+                    connected_account_id: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    conversation_type_id: Ok(Default::default()),
+                    conversation_type_reason: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    duration: Ok(Default::default()),
+                    ends_at: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    integrations: Ok(Default::default()),
+                    is_recurring: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    note: Ok(Default::default()),
+                    notetaker_id: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    outcome_autofill_confidence: Ok(Default::default()),
+                    outcome_autofill_reasoning: Ok(Default::default()),
+                    outcome_id: Ok(Default::default()),
+                    outcome_reason: Ok(Default::default()),
+                    playbook_id: Ok(Default::default()),
+                    playbook_reason: Ok(Default::default()),
+                    provider_calendar_event_id: Ok(Default::default()),
+                    provider_calendar_ids: Ok(Default::default()),
+                    provider_calendar_type: Ok(Default::default()),
+                    source: Ok(Default::default()),
+                    starts_at: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    summary: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    user_note: Ok(Default::default()),
+                    user_note_date_updated: Ok(Default::default()),
+                    user_note_html: Ok(Default::default()),
+                    user_note_mentions: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl MeetingActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn actual_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.actual_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for actual_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn attached_call_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attached_call_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attached_call_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn attendees<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::MeetingActivityAttendeesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attendees = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attendees: {e}")
+                    });
+                self
+            }
+            pub fn calendar_event_link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calendar_event_link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for calendar_event_link: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn calendar_event_uids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calendar_event_uids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for calendar_event_uids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn conference_links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::MeetingActivityConferenceLinksItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conference_links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conference_links: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn connected_account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connected_account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for connected_account_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn conversation_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversation_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conversation_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn conversation_type_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversation_type_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conversation_type_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for duration: {e}")
+                    });
+                self
+            }
+            pub fn ends_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ends_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ends_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn integrations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integrations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrations: {e}")
+                    });
+                self
+            }
+            pub fn is_recurring<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_recurring = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_recurring: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for location: {e}")
+                    });
+                self
+            }
+            pub fn note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note: {e}")
+                    });
+                self
+            }
+            pub fn notetaker_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notetaker_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notetaker_id: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn outcome_autofill_confidence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outcome_autofill_confidence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for outcome_autofill_confidence: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn outcome_autofill_reasoning<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outcome_autofill_reasoning = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for outcome_autofill_reasoning: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn outcome_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outcome_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for outcome_id: {e}")
+                    });
+                self
+            }
+            pub fn outcome_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outcome_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for outcome_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn playbook_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for playbook_id: {e}")
+                    });
+                self
+            }
+            pub fn playbook_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.playbook_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for playbook_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider_calendar_event_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_calendar_event_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for provider_calendar_event_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider_calendar_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_calendar_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for provider_calendar_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider_calendar_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider_calendar_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for provider_calendar_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn starts_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.starts_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for starts_at: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn summary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.summary = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for summary: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn user_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_note: {e}")
+                    });
+                self
+            }
+            pub fn user_note_date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_note_date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_note_date_updated: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_note_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_note_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_note_html: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_note_mentions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_note_mentions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_note_mentions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MeetingActivity> for super::MeetingActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeetingActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    actual_duration: value.actual_duration?,
+                    attached_call_ids: value.attached_call_ids?,
+                    attendees: value.attendees?,
+                    calendar_event_link: value.calendar_event_link?,
+                    calendar_event_uids: value.calendar_event_uids?,
+                    conference_links: value.conference_links?,
+                    connected_account_id: value.connected_account_id?,
+                    contact_id: value.contact_id?,
+                    conversation_type_id: value.conversation_type_id?,
+                    conversation_type_reason: value.conversation_type_reason?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    duration: value.duration?,
+                    ends_at: value.ends_at?,
+                    id: value.id?,
+                    integrations: value.integrations?,
+                    is_recurring: value.is_recurring?,
+                    lead_id: value.lead_id?,
+                    location: value.location?,
+                    note: value.note?,
+                    notetaker_id: value.notetaker_id?,
+                    organization_id: value.organization_id?,
+                    outcome_autofill_confidence: value.outcome_autofill_confidence?,
+                    outcome_autofill_reasoning: value.outcome_autofill_reasoning?,
+                    outcome_id: value.outcome_id?,
+                    outcome_reason: value.outcome_reason?,
+                    playbook_id: value.playbook_id?,
+                    playbook_reason: value.playbook_reason?,
+                    provider_calendar_event_id: value.provider_calendar_event_id?,
+                    provider_calendar_ids: value.provider_calendar_ids?,
+                    provider_calendar_type: value.provider_calendar_type?,
+                    source: value.source?,
+                    starts_at: value.starts_at?,
+                    status: value.status?,
+                    summary: value.summary?,
+                    title: value.title?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    user_note: value.user_note?,
+                    user_note_date_updated: value.user_note_date_updated?,
+                    user_note_html: value.user_note_html?,
+                    user_note_mentions: value.user_note_mentions?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MeetingActivity> for MeetingActivity {
+            fn from(value: super::MeetingActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    actual_duration: Ok(value.actual_duration),
+                    attached_call_ids: Ok(value.attached_call_ids),
+                    attendees: Ok(value.attendees),
+                    calendar_event_link: Ok(value.calendar_event_link),
+                    calendar_event_uids: Ok(value.calendar_event_uids),
+                    conference_links: Ok(value.conference_links),
+                    connected_account_id: Ok(value.connected_account_id),
+                    contact_id: Ok(value.contact_id),
+                    conversation_type_id: Ok(value.conversation_type_id),
+                    conversation_type_reason: Ok(value.conversation_type_reason),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    duration: Ok(value.duration),
+                    ends_at: Ok(value.ends_at),
+                    id: Ok(value.id),
+                    integrations: Ok(value.integrations),
+                    is_recurring: Ok(value.is_recurring),
+                    lead_id: Ok(value.lead_id),
+                    location: Ok(value.location),
+                    note: Ok(value.note),
+                    notetaker_id: Ok(value.notetaker_id),
+                    organization_id: Ok(value.organization_id),
+                    outcome_autofill_confidence: Ok(value.outcome_autofill_confidence),
+                    outcome_autofill_reasoning: Ok(value.outcome_autofill_reasoning),
+                    outcome_id: Ok(value.outcome_id),
+                    outcome_reason: Ok(value.outcome_reason),
+                    playbook_id: Ok(value.playbook_id),
+                    playbook_reason: Ok(value.playbook_reason),
+                    provider_calendar_event_id: Ok(value.provider_calendar_event_id),
+                    provider_calendar_ids: Ok(value.provider_calendar_ids),
+                    provider_calendar_type: Ok(value.provider_calendar_type),
+                    source: Ok(value.source),
+                    starts_at: Ok(value.starts_at),
+                    status: Ok(value.status),
+                    summary: Ok(value.summary),
+                    title: Ok(value.title),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    user_note: Ok(value.user_note),
+                    user_note_date_updated: Ok(value.user_note_date_updated),
+                    user_note_html: Ok(value.user_note_html),
+                    user_note_mentions: Ok(value.user_note_mentions),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MeetingActivityAttendeesItem {
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_organizer: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MeetingActivityAttendeesItem {
+            fn default() -> Self {
+                Self {
+                    contact_id: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    is_organizer: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeetingActivityAttendeesItem {
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn is_organizer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_organizer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_organizer: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MeetingActivityAttendeesItem>
+        for super::MeetingActivityAttendeesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeetingActivityAttendeesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    contact_id: value.contact_id?,
+                    email: value.email?,
+                    is_organizer: value.is_organizer?,
+                    name: value.name?,
+                    status: value.status?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MeetingActivityAttendeesItem>
+        for MeetingActivityAttendeesItem {
+            fn from(value: super::MeetingActivityAttendeesItem) -> Self {
+                Self {
+                    contact_id: Ok(value.contact_id),
+                    email: Ok(value.email),
+                    is_organizer: Ok(value.is_organizer),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MeetingActivityConferenceLinksItem {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MeetingActivityConferenceLinksItem {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeetingActivityConferenceLinksItem {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MeetingActivityConferenceLinksItem>
+        for super::MeetingActivityConferenceLinksItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeetingActivityConferenceLinksItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MeetingActivityConferenceLinksItem>
+        for MeetingActivityConferenceLinksItem {
+            fn from(value: super::MeetingActivityConferenceLinksItem) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MeetingActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::MeetingActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MeetingActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeetingActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MeetingActivity>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MeetingActivityList>
+        for super::MeetingActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeetingActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MeetingActivityList> for MeetingActivityList {
+            fn from(value: super::MeetingActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MeetingIntegration {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_data: ::std::result::Result<
+                ::std::option::Option<super::MeetingIntegrationIntegrationData>,
+                ::std::string::String,
+            >,
+            integration_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            oauth_client: ::std::result::Result<
+                ::std::option::Option<super::MeetingIntegrationOauthClient>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MeetingIntegration {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    integration_data: Ok(Default::default()),
+                    integration_name: Ok(Default::default()),
+                    oauth_client: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeetingIntegration {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn integration_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MeetingIntegrationIntegrationData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_data: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn integration_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn oauth_client<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::MeetingIntegrationOauthClient>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oauth_client = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for oauth_client: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MeetingIntegration> for super::MeetingIntegration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeetingIntegration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    integration_data: value.integration_data?,
+                    integration_name: value.integration_name?,
+                    oauth_client: value.oauth_client?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MeetingIntegration> for MeetingIntegration {
+            fn from(value: super::MeetingIntegration) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    integration_data: Ok(value.integration_data),
+                    integration_name: Ok(value.integration_name),
+                    oauth_client: Ok(value.oauth_client),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MeetingIntegrationIntegrationData {
+            note_html: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MeetingIntegrationIntegrationData {
+            fn default() -> Self {
+                Self {
+                    note_html: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeetingIntegrationIntegrationData {
+            pub fn note_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note_html: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MeetingIntegrationIntegrationData>
+        for super::MeetingIntegrationIntegrationData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeetingIntegrationIntegrationData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    note_html: value.note_html?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MeetingIntegrationIntegrationData>
+        for MeetingIntegrationIntegrationData {
+            fn from(value: super::MeetingIntegrationIntegrationData) -> Self {
+                Self {
+                    note_html: Ok(value.note_html),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MeetingIntegrationOauthClient {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MeetingIntegrationOauthClient {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl MeetingIntegrationOauthClient {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MeetingIntegrationOauthClient>
+        for super::MeetingIntegrationOauthClient {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MeetingIntegrationOauthClient,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MeetingIntegrationOauthClient>
+        for MeetingIntegrationOauthClient {
+            fn from(value: super::MeetingIntegrationOauthClient) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OpportunityStatusChangeActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_pipeline_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_pipeline_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_status_label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_status_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_pipeline_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_pipeline_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_status_label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            old_status_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_confidence: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            opportunity_date_won: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            opportunity_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_value: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            opportunity_value_currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_value_formatted: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            opportunity_value_period: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OpportunityStatusChangeActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    lead_id: Ok(Default::default()),
+                    new_pipeline_id: Ok(Default::default()),
+                    new_pipeline_name: Ok(Default::default()),
+                    new_status_id: Ok(Default::default()),
+                    new_status_label: Ok(Default::default()),
+                    new_status_type: Ok(Default::default()),
+                    old_pipeline_id: Ok(Default::default()),
+                    old_pipeline_name: Ok(Default::default()),
+                    old_status_id: Ok(Default::default()),
+                    old_status_label: Ok(Default::default()),
+                    old_status_type: Ok(Default::default()),
+                    opportunity_confidence: Ok(Default::default()),
+                    opportunity_date_won: Ok(Default::default()),
+                    opportunity_id: Ok(Default::default()),
+                    opportunity_value: Ok(Default::default()),
+                    opportunity_value_currency: Ok(Default::default()),
+                    opportunity_value_formatted: Ok(Default::default()),
+                    opportunity_value_period: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl OpportunityStatusChangeActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn new_pipeline_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_pipeline_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for new_pipeline_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn new_pipeline_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_pipeline_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for new_pipeline_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn new_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_status_id: {e}")
+                    });
+                self
+            }
+            pub fn new_status_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_status_label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for new_status_label: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn new_status_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_status_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for new_status_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn old_pipeline_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_pipeline_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for old_pipeline_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn old_pipeline_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_pipeline_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for old_pipeline_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn old_status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for old_status_id: {e}")
+                    });
+                self
+            }
+            pub fn old_status_label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_status_label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for old_status_label: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn old_status_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.old_status_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for old_status_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_confidence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_confidence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_confidence: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_date_won<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_date_won = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_date_won: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value_currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value_currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value_currency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OpportunityStatusChangeActivity>
+        for super::OpportunityStatusChangeActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OpportunityStatusChangeActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    new_pipeline_id: value.new_pipeline_id?,
+                    new_pipeline_name: value.new_pipeline_name?,
+                    new_status_id: value.new_status_id?,
+                    new_status_label: value.new_status_label?,
+                    new_status_type: value.new_status_type?,
+                    old_pipeline_id: value.old_pipeline_id?,
+                    old_pipeline_name: value.old_pipeline_name?,
+                    old_status_id: value.old_status_id?,
+                    old_status_label: value.old_status_label?,
+                    old_status_type: value.old_status_type?,
+                    opportunity_confidence: value.opportunity_confidence?,
+                    opportunity_date_won: value.opportunity_date_won?,
+                    opportunity_id: value.opportunity_id?,
+                    opportunity_value: value.opportunity_value?,
+                    opportunity_value_currency: value.opportunity_value_currency?,
+                    opportunity_value_formatted: value.opportunity_value_formatted?,
+                    opportunity_value_period: value.opportunity_value_period?,
+                    organization_id: value.organization_id?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OpportunityStatusChangeActivity>
+        for OpportunityStatusChangeActivity {
+            fn from(value: super::OpportunityStatusChangeActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    new_pipeline_id: Ok(value.new_pipeline_id),
+                    new_pipeline_name: Ok(value.new_pipeline_name),
+                    new_status_id: Ok(value.new_status_id),
+                    new_status_label: Ok(value.new_status_label),
+                    new_status_type: Ok(value.new_status_type),
+                    old_pipeline_id: Ok(value.old_pipeline_id),
+                    old_pipeline_name: Ok(value.old_pipeline_name),
+                    old_status_id: Ok(value.old_status_id),
+                    old_status_label: Ok(value.old_status_label),
+                    old_status_type: Ok(value.old_status_type),
+                    opportunity_confidence: Ok(value.opportunity_confidence),
+                    opportunity_date_won: Ok(value.opportunity_date_won),
+                    opportunity_id: Ok(value.opportunity_id),
+                    opportunity_value: Ok(value.opportunity_value),
+                    opportunity_value_currency: Ok(value.opportunity_value_currency),
+                    opportunity_value_formatted: Ok(value.opportunity_value_formatted),
+                    opportunity_value_period: Ok(value.opportunity_value_period),
+                    organization_id: Ok(value.organization_id),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OpportunityStatusChangeActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::OpportunityStatusChangeActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OpportunityStatusChangeActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl OpportunityStatusChangeActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::OpportunityStatusChangeActivity>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OpportunityStatusChangeActivityList>
+        for super::OpportunityStatusChangeActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OpportunityStatusChangeActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OpportunityStatusChangeActivityList>
+        for OpportunityStatusChangeActivityList {
+            fn from(value: super::OpportunityStatusChangeActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SmsActivity {
             activity_at: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
@@ -7631,6 +17173,10 @@ pub mod types {
             >,
             agent_config_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<super::SmsActivityAttachmentsItem>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
@@ -7746,6 +17292,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SmsActivity {
             fn default() -> Self {
@@ -7753,6 +17303,7 @@ pub mod types {
                     activity_at: Err("no value supplied for activity_at".to_string()),
                     agent_action_reason: Ok(Default::default()),
                     agent_config_id: Ok(Default::default()),
+                    attachments: Ok(Default::default()),
                     contact_id: Err("no value supplied for contact_id".to_string()),
                     cost: Err("no value supplied for cost".to_string()),
                     created_by: Err("no value supplied for created_by".to_string()),
@@ -7799,6 +17350,7 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -7840,6 +17392,20 @@ pub mod types {
                         format!(
                             "error converting supplied value for agent_config_id: {e}"
                         )
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::SmsActivityAttachmentsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
@@ -8243,6 +17809,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SmsActivity> for super::SmsActivity {
             type Error = super::error::ConversionError;
@@ -8253,6 +17833,7 @@ pub mod types {
                     activity_at: value.activity_at?,
                     agent_action_reason: value.agent_action_reason?,
                     agent_config_id: value.agent_config_id?,
+                    attachments: value.attachments?,
                     contact_id: value.contact_id?,
                     cost: value.cost?,
                     created_by: value.created_by?,
@@ -8285,6 +17866,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -8294,6 +17876,7 @@ pub mod types {
                     activity_at: Ok(value.activity_at),
                     agent_action_reason: Ok(value.agent_action_reason),
                     agent_config_id: Ok(value.agent_config_id),
+                    attachments: Ok(value.attachments),
                     contact_id: Ok(value.contact_id),
                     cost: Ok(value.cost),
                     created_by: Ok(value.created_by),
@@ -8326,6 +17909,149 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SmsActivityAttachmentsItem {
+            content_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            media_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            thumbnail_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SmsActivityAttachmentsItem {
+            fn default() -> Self {
+                Self {
+                    content_type: Ok(Default::default()),
+                    filename: Ok(Default::default()),
+                    media_id: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    thumbnail_url: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl SmsActivityAttachmentsItem {
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filename: {e}")
+                    });
+                self
+            }
+            pub fn media_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.media_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for media_id: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn thumbnail_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thumbnail_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thumbnail_url: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SmsActivityAttachmentsItem>
+        for super::SmsActivityAttachmentsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SmsActivityAttachmentsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_type: value.content_type?,
+                    filename: value.filename?,
+                    media_id: value.media_id?,
+                    size: value.size?,
+                    thumbnail_url: value.thumbnail_url?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SmsActivityAttachmentsItem>
+        for SmsActivityAttachmentsItem {
+            fn from(value: super::SmsActivityAttachmentsItem) -> Self {
+                Self {
+                    content_type: Ok(value.content_type),
+                    filename: Ok(value.filename),
+                    media_id: Ok(value.media_id),
+                    size: Ok(value.size),
+                    thumbnail_url: Ok(value.thumbnail_url),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -8384,6 +18110,470 @@ pub mod types {
         }
         impl ::std::convert::From<super::SmsActivityList> for SmsActivityList {
             fn from(value: super::SmsActivityList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskCompletionActivity {
+            activity_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_assigned_to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_assigned_to_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaskCompletionActivity {
+            fn default() -> Self {
+                Self {
+                    activity_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    lead_id: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    task_assigned_to: Ok(Default::default()),
+                    task_assigned_to_name: Ok(Default::default()),
+                    task_id: Ok(Default::default()),
+                    task_text: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TaskCompletionActivity {
+            pub fn activity_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_assigned_to: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_assigned_to_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_assigned_to_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_assigned_to_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_id: {e}")
+                    });
+                self
+            }
+            pub fn task_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for users: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskCompletionActivity>
+        for super::TaskCompletionActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskCompletionActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_at: value.activity_at?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    organization_id: value.organization_id?,
+                    task_assigned_to: value.task_assigned_to?,
+                    task_assigned_to_name: value.task_assigned_to_name?,
+                    task_id: value.task_id?,
+                    task_text: value.task_text?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    user_id: value.user_id?,
+                    user_name: value.user_name?,
+                    users: value.users?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskCompletionActivity>
+        for TaskCompletionActivity {
+            fn from(value: super::TaskCompletionActivity) -> Self {
+                Self {
+                    activity_at: Ok(value.activity_at),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    organization_id: Ok(value.organization_id),
+                    task_assigned_to: Ok(value.task_assigned_to),
+                    task_assigned_to_name: Ok(value.task_assigned_to_name),
+                    task_id: Ok(value.task_id),
+                    task_text: Ok(value.task_text),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    user_id: Ok(value.user_id),
+                    user_name: Ok(value.user_name),
+                    users: Ok(value.users),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskCompletionActivityList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::TaskCompletionActivity>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaskCompletionActivityList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl TaskCompletionActivityList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::TaskCompletionActivity>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskCompletionActivityList>
+        for super::TaskCompletionActivityList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskCompletionActivityList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskCompletionActivityList>
+        for TaskCompletionActivityList {
+            fn from(value: super::TaskCompletionActivityList) -> Self {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
@@ -9493,6 +19683,95 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdateMeetingActivity {
+            outcome_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_note_html: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateMeetingActivity {
+            fn default() -> Self {
+                Self {
+                    outcome_id: Ok(Default::default()),
+                    user_note_html: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl UpdateMeetingActivity {
+            pub fn outcome_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outcome_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for outcome_id: {e}")
+                    });
+                self
+            }
+            pub fn user_note_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_note_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_note_html: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateMeetingActivity>
+        for super::UpdateMeetingActivity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateMeetingActivity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    outcome_id: value.outcome_id?,
+                    user_note_html: value.user_note_html?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateMeetingActivity>
+        for UpdateMeetingActivity {
+            fn from(value: super::UpdateMeetingActivity) -> Self {
+                Self {
+                    outcome_id: Ok(value.outcome_id),
+                    user_note_html: Ok(value.user_note_html),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateNoteActivity {
             activity_at: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
@@ -10469,6 +20748,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for WhatsAppMessageActivity {
             fn default() -> Self {
@@ -10521,6 +20804,7 @@ pub mod types {
                     user_id: Err("no value supplied for user_id".to_string()),
                     user_name: Ok(Default::default()),
                     users: Err("no value supplied for users".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -10929,6 +21213,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<WhatsAppMessageActivity>
         for super::WhatsAppMessageActivity {
@@ -10969,6 +21267,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -11008,6 +21307,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12996,10 +23296,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::ActivityList>, Error<crate::ErrorBody>> {
             let Self {
                 client,
                 fields,
@@ -14188,10 +24485,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/created/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CreatedActivityList>, Error<crate::ErrorBody>> {
             let Self {
                 client,
                 limit,
@@ -14366,10 +24660,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/created/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CreatedActivity>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -14704,10 +24995,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/custom/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomActivityList>, Error<crate::ErrorBody>> {
             let Self {
                 client,
                 limit,
@@ -14914,10 +25202,7 @@ pub mod builder {
         ///Sends a `POST` request to `/activity/custom/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomActivity>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -15001,10 +25286,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/custom/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomActivity>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -15114,10 +25396,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/activity/custom/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomActivity>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -16273,7 +26552,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::EmailThreadActivityList>,
             Error<crate::ErrorBody>,
         > {
             let Self {
@@ -16450,10 +26729,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/emailthread/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::EmailThreadActivity>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -17553,7 +27829,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::LeadMergeActivityList>,
             Error<crate::ErrorBody>,
         > {
             let Self {
@@ -17730,10 +28006,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/lead_merge/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::LeadMergeActivity>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -18050,10 +28323,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/meeting/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::MeetingActivityList>, Error<crate::ErrorBody>> {
             let Self {
                 client,
                 fields,
@@ -18246,10 +28516,7 @@ pub mod builder {
         ///Sends a `GET` request to `/activity/meeting/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::MeetingActivity>, Error<crate::ErrorBody>> {
             let Self { client, id, fields } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
@@ -18310,14 +28577,14 @@ pub mod builder {
     pub struct ActivitiesMeetingsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateMeetingActivity, String>,
     }
     impl<'a> ActivitiesMeetingsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -18334,25 +28601,41 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateMeetingActivity>,
+            <V as std::convert::TryInto<
+                types::UpdateMeetingActivity,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateMeetingActivity` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateMeetingActivity,
+            ) -> types::builder::UpdateMeetingActivity,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/activity/meeting/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::MeetingActivity>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateMeetingActivity::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/meeting/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -18490,14 +28773,14 @@ pub mod builder {
     pub struct ActivitiesMeetingsCreateIntegration<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateMeetingIntegration, String>,
     }
     impl<'a> ActivitiesMeetingsCreateIntegration<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -18514,25 +28797,42 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateMeetingIntegration>,
+            <V as std::convert::TryInto<
+                types::CreateMeetingIntegration,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateMeetingIntegration` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateMeetingIntegration,
+            ) -> types::builder::CreateMeetingIntegration,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/activity/meeting/{id}/integration/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::MeetingIntegration>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateMeetingIntegration::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/activity/meeting/{}/integration/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -20389,7 +30689,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::LeadStatusChangeActivityList>,
             Error<crate::ErrorBody>,
         > {
             let Self {
@@ -20542,35 +30842,56 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ActivitiesLeadStatusChangesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateLeadStatusChangeActivity, String>,
     }
     impl<'a> ActivitiesLeadStatusChangesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateLeadStatusChangeActivity>,
+            <V as std::convert::TryInto<
+                types::CreateLeadStatusChangeActivity,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateLeadStatusChangeActivity` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateLeadStatusChangeActivity,
+            ) -> types::builder::CreateLeadStatusChangeActivity,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/activity/status_change/lead/`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::LeadStatusChangeActivity>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateLeadStatusChangeActivity::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/lead/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -20649,7 +30970,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::LeadStatusChangeActivity>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, id } = self;
@@ -21049,7 +31370,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::OpportunityStatusChangeActivityList>,
             Error<crate::ErrorBody>,
         > {
             let Self {
@@ -21210,35 +31531,56 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ActivitiesOpportunityStatusChangesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateOpportunityStatusChangeActivity, String>,
     }
     impl<'a> ActivitiesOpportunityStatusChangesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateOpportunityStatusChangeActivity>,
+            <V as std::convert::TryInto<
+                types::CreateOpportunityStatusChangeActivity,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateOpportunityStatusChangeActivity` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateOpportunityStatusChangeActivity,
+            ) -> types::builder::CreateOpportunityStatusChangeActivity,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/activity/status_change/opportunity/`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::OpportunityStatusChangeActivity>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateOpportunityStatusChangeActivity::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -21317,7 +31659,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::OpportunityStatusChangeActivity>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, id } = self;
@@ -21702,7 +32044,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::TaskCompletionActivityList>,
             Error<crate::ErrorBody>,
         > {
             let Self {
@@ -21880,7 +32222,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::TaskCompletionActivity>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, id } = self;

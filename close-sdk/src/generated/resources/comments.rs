@@ -14,6 +14,96 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A comment on an object (lead, activity, …), in a comment thread.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Comment {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub mentions: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub removed_at: ::std::option::Option<::serde_json::Value>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub removed_by: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thread_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+    }
+    impl Comment {
+        pub fn builder() -> builder::Comment {
+            Default::default()
+        }
+    }
+    ///A page of `Comment` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CommentList {
+        pub data: ::std::vec::Vec<Comment>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl CommentList {
+        pub fn builder() -> builder::CommentList {
+            Default::default()
+        }
+    }
+    ///A thread of comments on one object.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CommentThread {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<crate::Timestamp>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub num_comments: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub participating: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
+    }
+    impl CommentThread {
+        pub fn builder() -> builder::CommentThread {
+            Default::default()
+        }
+    }
+    ///A page of `CommentThread` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CommentThreadList {
+        pub data: ::std::vec::Vec<CommentThread>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl CommentThreadList {
+        pub fn builder() -> builder::CommentThreadList {
+            Default::default()
+        }
+    }
     ///`CreateComment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -39,6 +129,579 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct Comment {
+            body: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mentions: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            removed_at: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            removed_by: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            thread_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Comment {
+            fn default() -> Self {
+                Self {
+                    body: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    lead_id: Ok(Default::default()),
+                    mentions: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    removed_at: Ok(Default::default()),
+                    removed_by: Ok(Default::default()),
+                    thread_id: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                }
+            }
+        }
+        impl Comment {
+            pub fn body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn mentions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mentions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mentions: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn removed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.removed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for removed_at: {e}")
+                    });
+                self
+            }
+            pub fn removed_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.removed_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for removed_by: {e}")
+                    });
+                self
+            }
+            pub fn thread_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thread_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thread_id: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Comment> for super::Comment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Comment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    body: value.body?,
+                    created_at: value.created_at?,
+                    created_by: value.created_by?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    mentions: value.mentions?,
+                    organization_id: value.organization_id?,
+                    removed_at: value.removed_at?,
+                    removed_by: value.removed_by?,
+                    thread_id: value.thread_id?,
+                    updated_at: value.updated_at?,
+                    updated_by: value.updated_by?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Comment> for Comment {
+            fn from(value: super::Comment) -> Self {
+                Self {
+                    body: Ok(value.body),
+                    created_at: Ok(value.created_at),
+                    created_by: Ok(value.created_by),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    mentions: Ok(value.mentions),
+                    organization_id: Ok(value.organization_id),
+                    removed_at: Ok(value.removed_at),
+                    removed_by: Ok(value.removed_by),
+                    thread_id: Ok(value.thread_id),
+                    updated_at: Ok(value.updated_at),
+                    updated_by: Ok(value.updated_by),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommentList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Comment>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommentList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommentList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Comment>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommentList> for super::CommentList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommentList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommentList> for CommentList {
+            fn from(value: super::CommentList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommentThread {
+            created_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            num_comments: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            object_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            participating: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommentThread {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    lead_id: Ok(Default::default()),
+                    num_comments: Ok(Default::default()),
+                    object_id: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    participating: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommentThread {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn num_comments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_comments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for num_comments: {e}")
+                    });
+                self
+            }
+            pub fn object_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_id: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn participating<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.participating = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for participating: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommentThread> for super::CommentThread {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommentThread,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    lead_id: value.lead_id?,
+                    num_comments: value.num_comments?,
+                    object_id: value.object_id?,
+                    object_type: value.object_type?,
+                    organization_id: value.organization_id?,
+                    participating: value.participating?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommentThread> for CommentThread {
+            fn from(value: super::CommentThread) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    lead_id: Ok(value.lead_id),
+                    num_comments: Ok(value.num_comments),
+                    object_id: Ok(value.object_id),
+                    object_type: Ok(value.object_type),
+                    organization_id: Ok(value.organization_id),
+                    participating: Ok(value.participating),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CommentThreadList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::CommentThread>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CommentThreadList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl CommentThreadList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CommentThread>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CommentThreadList> for super::CommentThreadList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CommentThreadList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CommentThreadList> for CommentThreadList {
+            fn from(value: super::CommentThreadList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateComment {
             body: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -310,10 +973,7 @@ pub mod builder {
         ///Sends a `GET` request to `/comment/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CommentList>, Error<crate::ErrorBody>> {
             let Self { client, object_id, thread_id } = self;
             let object_id = object_id.map_err(Error::InvalidRequest)?;
             let thread_id = thread_id.map_err(Error::InvalidRequest)?;
@@ -409,10 +1069,7 @@ pub mod builder {
         ///Sends a `POST` request to `/comment/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::Comment>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -496,10 +1153,7 @@ pub mod builder {
         ///Sends a `GET` request to `/comment/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::Comment>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -609,10 +1263,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/comment/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::Comment>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -820,10 +1471,7 @@ pub mod builder {
         ///Sends a `GET` request to `/comment_thread/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CommentThreadList>, Error<crate::ErrorBody>> {
             let Self { client, limit, skip, ids, object_ids } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
@@ -911,10 +1559,7 @@ pub mod builder {
         ///Sends a `GET` request to `/comment_thread/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CommentThread>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(

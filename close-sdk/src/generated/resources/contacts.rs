@@ -26,6 +26,72 @@ pub mod types {
             Default::default()
         }
     }
+    ///Members of a contact to change (a partial update); custom fields as `custom.cf_…` members.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateContact {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub emails: ::std::vec::Vec<UpdateContactEmailsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub phones: ::std::vec::Vec<UpdateContactPhonesItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub urls: ::std::vec::Vec<UpdateContactUrlsItem>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl UpdateContact {
+        pub fn builder() -> builder::UpdateContact {
+            Default::default()
+        }
+    }
+    ///`UpdateContactEmailsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateContactEmailsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateContactEmailsItem {
+        pub fn builder() -> builder::UpdateContactEmailsItem {
+            Default::default()
+        }
+    }
+    ///`UpdateContactPhonesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateContactPhonesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateContactPhonesItem {
+        pub fn builder() -> builder::UpdateContactPhonesItem {
+            Default::default()
+        }
+    }
+    ///`UpdateContactUrlsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateContactUrlsItem {
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateContactUrlsItem {
+        pub fn builder() -> builder::UpdateContactUrlsItem {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -86,6 +152,371 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateContact {
+            emails: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateContactEmailsItem>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phones: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateContactPhonesItem>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            urls: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateContactUrlsItem>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateContact {
+            fn default() -> Self {
+                Self {
+                    emails: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    phones: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    urls: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl UpdateContact {
+            pub fn emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateContactEmailsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emails: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn phones<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateContactPhonesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phones = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phones: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn urls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateContactUrlsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.urls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for urls: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateContact> for super::UpdateContact {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateContact,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    emails: value.emails?,
+                    lead_id: value.lead_id?,
+                    name: value.name?,
+                    phones: value.phones?,
+                    title: value.title?,
+                    urls: value.urls?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateContact> for UpdateContact {
+            fn from(value: super::UpdateContact) -> Self {
+                Self {
+                    emails: Ok(value.emails),
+                    lead_id: Ok(value.lead_id),
+                    name: Ok(value.name),
+                    phones: Ok(value.phones),
+                    title: Ok(value.title),
+                    urls: Ok(value.urls),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateContactEmailsItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateContactEmailsItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateContactEmailsItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateContactEmailsItem>
+        for super::UpdateContactEmailsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateContactEmailsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateContactEmailsItem>
+        for UpdateContactEmailsItem {
+            fn from(value: super::UpdateContactEmailsItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateContactPhonesItem {
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateContactPhonesItem {
+            fn default() -> Self {
+                Self {
+                    phone: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateContactPhonesItem {
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateContactPhonesItem>
+        for super::UpdateContactPhonesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateContactPhonesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone: value.phone?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateContactPhonesItem>
+        for UpdateContactPhonesItem {
+            fn from(value: super::UpdateContactPhonesItem) -> Self {
+                Self {
+                    phone: Ok(value.phone),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateContactUrlsItem {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateContactUrlsItem {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateContactUrlsItem {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateContactUrlsItem>
+        for super::UpdateContactUrlsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateContactUrlsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateContactUrlsItem>
+        for UpdateContactUrlsItem {
+            fn from(value: super::UpdateContactUrlsItem) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
                 }
             }
         }
@@ -333,7 +764,7 @@ pub mod builder {
     pub struct ContactsCreate<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<crate::types::CreateContact, String>,
     }
     impl<'a> ContactsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -358,12 +789,13 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<crate::types::CreateContact>,
         {
             self.body = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                    "conversion to `crate :: types :: CreateContact` for body failed"
+                        .to_string()
                 });
             self
         }
@@ -529,7 +961,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateContact, String>,
     }
     impl<'a> ContactsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -537,7 +969,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 fields: Ok(None),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -567,13 +999,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateContact>,
+            <V as std::convert::TryInto<types::UpdateContact>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateContact` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateContact,
+            ) -> types::builder::UpdateContact,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/contact/{id}/`
@@ -583,7 +1026,11 @@ pub mod builder {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateContact::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/contact/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),

@@ -14,6 +14,2662 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A custom field to create (`custom_activity_type_id` for activity fields, `custom_object_type_id` for custom object fields).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateCustomField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub choices: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_object_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateCustomField {
+        pub fn builder() -> builder::CreateCustomField {
+            Default::default()
+        }
+    }
+    ///A shared custom field to create.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSharedCustomField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateSharedCustomField {
+        pub fn builder() -> builder::CreateSharedCustomField {
+            Default::default()
+        }
+    }
+    ///Associates a shared custom field with an object type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSharedCustomFieldAssociation {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+    }
+    impl CreateSharedCustomFieldAssociation {
+        pub fn builder() -> builder::CreateSharedCustomFieldAssociation {
+            Default::default()
+        }
+    }
+    ///A custom field definition of one object type (lead, contact, opportunity, activity or custom object); `type` is `text`, `number`, `date`, `datetime`, `choices`, `user`, `contact`, `hidden`, … (documented values, kept open: an unknown value still decodes).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub back_reference_is_visible: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub choices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_object_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub referenced_custom_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomField {
+        pub fn builder() -> builder::CustomField {
+            Default::default()
+        }
+    }
+    ///A page of `CustomField` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomFieldList {
+        pub data: ::std::vec::Vec<CustomField>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl CustomFieldList {
+        pub fn builder() -> builder::CustomFieldList {
+            Default::default()
+        }
+    }
+    ///The ordered custom fields of one object type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomFieldSchema {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub fields: ::std::vec::Vec<CustomFieldSchemaFieldsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomFieldSchema {
+        pub fn builder() -> builder::CustomFieldSchema {
+            Default::default()
+        }
+    }
+    ///`CustomFieldSchemaFieldsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomFieldSchemaFieldsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub associations: ::std::vec::Vec<CustomFieldSchemaFieldsItemAssociationsItem>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub choices: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomFieldSchemaFieldsItem {
+        pub fn builder() -> builder::CustomFieldSchemaFieldsItem {
+            Default::default()
+        }
+    }
+    ///`CustomFieldSchemaFieldsItemAssociationsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CustomFieldSchemaFieldsItemAssociationsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+    }
+    impl CustomFieldSchemaFieldsItemAssociationsItem {
+        pub fn builder() -> builder::CustomFieldSchemaFieldsItemAssociationsItem {
+            Default::default()
+        }
+    }
+    ///A shared custom field, usable by several object types through its `associations`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedCustomField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub associations: ::std::vec::Vec<SharedCustomFieldAssociationsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub choices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+    }
+    impl SharedCustomField {
+        pub fn builder() -> builder::SharedCustomField {
+            Default::default()
+        }
+    }
+    ///How a shared custom field applies to one object type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedCustomFieldAssociation {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+    }
+    impl SharedCustomFieldAssociation {
+        pub fn builder() -> builder::SharedCustomFieldAssociation {
+            Default::default()
+        }
+    }
+    ///`SharedCustomFieldAssociationsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedCustomFieldAssociationsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+    }
+    impl SharedCustomFieldAssociationsItem {
+        pub fn builder() -> builder::SharedCustomFieldAssociationsItem {
+            Default::default()
+        }
+    }
+    ///A page of `SharedCustomField` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct SharedCustomFieldList {
+        pub data: ::std::vec::Vec<SharedCustomField>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl SharedCustomFieldList {
+        pub fn builder() -> builder::SharedCustomFieldList {
+            Default::default()
+        }
+    }
+    ///Members of a custom field to change.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateCustomField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accepts_multiple_values: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub choices: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_object_type_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateCustomField {
+        pub fn builder() -> builder::UpdateCustomField {
+            Default::default()
+        }
+    }
+    ///The new order of an object type's custom fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateCustomFieldSchema {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub fields: ::std::vec::Vec<UpdateCustomFieldSchemaFieldsItem>,
+    }
+    impl UpdateCustomFieldSchema {
+        pub fn builder() -> builder::UpdateCustomFieldSchema {
+            Default::default()
+        }
+    }
+    ///`UpdateCustomFieldSchemaFieldsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateCustomFieldSchemaFieldsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateCustomFieldSchemaFieldsItem {
+        pub fn builder() -> builder::UpdateCustomFieldSchemaFieldsItem {
+            Default::default()
+        }
+    }
+    ///Members of a shared custom field to change.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSharedCustomField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateSharedCustomField {
+        pub fn builder() -> builder::UpdateSharedCustomField {
+            Default::default()
+        }
+    }
+    ///Members of a shared custom field association to change.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSharedCustomFieldAssociation {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+    }
+    impl UpdateSharedCustomFieldAssociation {
+        pub fn builder() -> builder::UpdateSharedCustomFieldAssociation {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateCustomField {
+            accepts_multiple_values: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            choices: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_activity_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_object_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateCustomField {
+            fn default() -> Self {
+                Self {
+                    accepts_multiple_values: Ok(Default::default()),
+                    choices: Ok(Default::default()),
+                    custom_activity_type_id: Ok(Default::default()),
+                    custom_object_type_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateCustomField {
+            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accepts_multiple_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for accepts_multiple_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for choices: {e}")
+                    });
+                self
+            }
+            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_activity_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_activity_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_object_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_object_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_object_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateCustomField> for super::CreateCustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateCustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accepts_multiple_values: value.accepts_multiple_values?,
+                    choices: value.choices?,
+                    custom_activity_type_id: value.custom_activity_type_id?,
+                    custom_object_type_id: value.custom_object_type_id?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    name: value.name?,
+                    required: value.required?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateCustomField> for CreateCustomField {
+            fn from(value: super::CreateCustomField) -> Self {
+                Self {
+                    accepts_multiple_values: Ok(value.accepts_multiple_values),
+                    choices: Ok(value.choices),
+                    custom_activity_type_id: Ok(value.custom_activity_type_id),
+                    custom_object_type_id: Ok(value.custom_object_type_id),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    name: Ok(value.name),
+                    required: Ok(value.required),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSharedCustomField {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSharedCustomField {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSharedCustomField {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSharedCustomField>
+        for super::CreateSharedCustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSharedCustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSharedCustomField>
+        for CreateSharedCustomField {
+            fn from(value: super::CreateSharedCustomField) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSharedCustomFieldAssociation {
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSharedCustomFieldAssociation {
+            fn default() -> Self {
+                Self {
+                    editable_with_roles: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSharedCustomFieldAssociation {
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSharedCustomFieldAssociation>
+        for super::CreateSharedCustomFieldAssociation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSharedCustomFieldAssociation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    editable_with_roles: value.editable_with_roles?,
+                    object_type: value.object_type?,
+                    required: value.required?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSharedCustomFieldAssociation>
+        for CreateSharedCustomFieldAssociation {
+            fn from(value: super::CreateSharedCustomFieldAssociation) -> Self {
+                Self {
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    object_type: Ok(value.object_type),
+                    required: Ok(value.required),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomField {
+            accepts_multiple_values: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            back_reference_is_visible: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            choices: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_activity_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_object_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            referenced_custom_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomField {
+            fn default() -> Self {
+                Self {
+                    accepts_multiple_values: Ok(Default::default()),
+                    back_reference_is_visible: Ok(Default::default()),
+                    choices: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    custom_activity_type_id: Ok(Default::default()),
+                    custom_object_type_id: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    referenced_custom_type_id: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CustomField {
+            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accepts_multiple_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for accepts_multiple_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn back_reference_is_visible<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.back_reference_is_visible = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for back_reference_is_visible: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for choices: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_activity_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_activity_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_object_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_object_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_object_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn referenced_custom_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referenced_custom_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referenced_custom_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomField> for super::CustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accepts_multiple_values: value.accepts_multiple_values?,
+                    back_reference_is_visible: value.back_reference_is_visible?,
+                    choices: value.choices?,
+                    created_by: value.created_by?,
+                    custom_activity_type_id: value.custom_activity_type_id?,
+                    custom_object_type_id: value.custom_object_type_id?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    id: value.id?,
+                    name: value.name?,
+                    organization_id: value.organization_id?,
+                    referenced_custom_type_id: value.referenced_custom_type_id?,
+                    required: value.required?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomField> for CustomField {
+            fn from(value: super::CustomField) -> Self {
+                Self {
+                    accepts_multiple_values: Ok(value.accepts_multiple_values),
+                    back_reference_is_visible: Ok(value.back_reference_is_visible),
+                    choices: Ok(value.choices),
+                    created_by: Ok(value.created_by),
+                    custom_activity_type_id: Ok(value.custom_activity_type_id),
+                    custom_object_type_id: Ok(value.custom_object_type_id),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    organization_id: Ok(value.organization_id),
+                    referenced_custom_type_id: Ok(value.referenced_custom_type_id),
+                    required: Ok(value.required),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomFieldList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::CustomField>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomFieldList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomFieldList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomFieldList> for super::CustomFieldList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomFieldList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomFieldList> for CustomFieldList {
+            fn from(value: super::CustomFieldList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomFieldSchema {
+            fields: ::std::result::Result<
+                ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomFieldSchema {
+            fn default() -> Self {
+                Self {
+                    fields: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomFieldSchema {
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fields: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomFieldSchema> for super::CustomFieldSchema {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomFieldSchema,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fields: value.fields?,
+                    name: value.name?,
+                    object_type: value.object_type?,
+                    organization_id: value.organization_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomFieldSchema> for CustomFieldSchema {
+            fn from(value: super::CustomFieldSchema) -> Self {
+                Self {
+                    fields: Ok(value.fields),
+                    name: Ok(value.name),
+                    object_type: Ok(value.object_type),
+                    organization_id: Ok(value.organization_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomFieldSchemaFieldsItem {
+            accepts_multiple_values: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            associations: ::std::result::Result<
+                ::std::vec::Vec<super::CustomFieldSchemaFieldsItemAssociationsItem>,
+                ::std::string::String,
+            >,
+            choices: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomFieldSchemaFieldsItem {
+            fn default() -> Self {
+                Self {
+                    accepts_multiple_values: Ok(Default::default()),
+                    associations: Ok(Default::default()),
+                    choices: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomFieldSchemaFieldsItem {
+            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accepts_multiple_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for accepts_multiple_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn associations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItemAssociationsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for associations: {e}")
+                    });
+                self
+            }
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for choices: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomFieldSchemaFieldsItem>
+        for super::CustomFieldSchemaFieldsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomFieldSchemaFieldsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accepts_multiple_values: value.accepts_multiple_values?,
+                    associations: value.associations?,
+                    choices: value.choices?,
+                    created_by: value.created_by?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    id: value.id?,
+                    name: value.name?,
+                    organization_id: value.organization_id?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomFieldSchemaFieldsItem>
+        for CustomFieldSchemaFieldsItem {
+            fn from(value: super::CustomFieldSchemaFieldsItem) -> Self {
+                Self {
+                    accepts_multiple_values: Ok(value.accepts_multiple_values),
+                    associations: Ok(value.associations),
+                    choices: Ok(value.choices),
+                    created_by: Ok(value.created_by),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    organization_id: Ok(value.organization_id),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomFieldSchemaFieldsItemAssociationsItem {
+            custom_activity_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomFieldSchemaFieldsItemAssociationsItem {
+            fn default() -> Self {
+                Self {
+                    custom_activity_type_id: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomFieldSchemaFieldsItemAssociationsItem {
+            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_activity_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_activity_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomFieldSchemaFieldsItemAssociationsItem>
+        for super::CustomFieldSchemaFieldsItemAssociationsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomFieldSchemaFieldsItemAssociationsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_activity_type_id: value.custom_activity_type_id?,
+                    editable_with_roles: value.editable_with_roles?,
+                    object_type: value.object_type?,
+                    required: value.required?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomFieldSchemaFieldsItemAssociationsItem>
+        for CustomFieldSchemaFieldsItemAssociationsItem {
+            fn from(value: super::CustomFieldSchemaFieldsItemAssociationsItem) -> Self {
+                Self {
+                    custom_activity_type_id: Ok(value.custom_activity_type_id),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    object_type: Ok(value.object_type),
+                    required: Ok(value.required),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedCustomField {
+            accepts_multiple_values: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            associations: ::std::result::Result<
+                ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
+                ::std::string::String,
+            >,
+            choices: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SharedCustomField {
+            fn default() -> Self {
+                Self {
+                    accepts_multiple_values: Ok(Default::default()),
+                    associations: Ok(Default::default()),
+                    choices: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedCustomField {
+            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accepts_multiple_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for accepts_multiple_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn associations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for associations: {e}")
+                    });
+                self
+            }
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for choices: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedCustomField> for super::SharedCustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedCustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accepts_multiple_values: value.accepts_multiple_values?,
+                    associations: value.associations?,
+                    choices: value.choices?,
+                    created_by: value.created_by?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    description: value.description?,
+                    id: value.id?,
+                    name: value.name?,
+                    organization_id: value.organization_id?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedCustomField> for SharedCustomField {
+            fn from(value: super::SharedCustomField) -> Self {
+                Self {
+                    accepts_multiple_values: Ok(value.accepts_multiple_values),
+                    associations: Ok(value.associations),
+                    choices: Ok(value.choices),
+                    created_by: Ok(value.created_by),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    organization_id: Ok(value.organization_id),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedCustomFieldAssociation {
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SharedCustomFieldAssociation {
+            fn default() -> Self {
+                Self {
+                    editable_with_roles: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedCustomFieldAssociation {
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedCustomFieldAssociation>
+        for super::SharedCustomFieldAssociation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedCustomFieldAssociation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    editable_with_roles: value.editable_with_roles?,
+                    object_type: value.object_type?,
+                    required: value.required?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedCustomFieldAssociation>
+        for SharedCustomFieldAssociation {
+            fn from(value: super::SharedCustomFieldAssociation) -> Self {
+                Self {
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    object_type: Ok(value.object_type),
+                    required: Ok(value.required),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedCustomFieldAssociationsItem {
+            custom_activity_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SharedCustomFieldAssociationsItem {
+            fn default() -> Self {
+                Self {
+                    custom_activity_type_id: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedCustomFieldAssociationsItem {
+            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_activity_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_activity_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedCustomFieldAssociationsItem>
+        for super::SharedCustomFieldAssociationsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedCustomFieldAssociationsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_activity_type_id: value.custom_activity_type_id?,
+                    editable_with_roles: value.editable_with_roles?,
+                    object_type: value.object_type?,
+                    required: value.required?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedCustomFieldAssociationsItem>
+        for SharedCustomFieldAssociationsItem {
+            fn from(value: super::SharedCustomFieldAssociationsItem) -> Self {
+                Self {
+                    custom_activity_type_id: Ok(value.custom_activity_type_id),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    object_type: Ok(value.object_type),
+                    required: Ok(value.required),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SharedCustomFieldList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::SharedCustomField>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SharedCustomFieldList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl SharedCustomFieldList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SharedCustomField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SharedCustomFieldList>
+        for super::SharedCustomFieldList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SharedCustomFieldList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SharedCustomFieldList>
+        for SharedCustomFieldList {
+            fn from(value: super::SharedCustomFieldList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomField {
+            accepts_multiple_values: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            choices: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_activity_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            custom_object_type_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateCustomField {
+            fn default() -> Self {
+                Self {
+                    accepts_multiple_values: Ok(Default::default()),
+                    choices: Ok(Default::default()),
+                    custom_activity_type_id: Ok(Default::default()),
+                    custom_object_type_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    editable_with_roles: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateCustomField {
+            pub fn accepts_multiple_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accepts_multiple_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for accepts_multiple_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn choices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.choices = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for choices: {e}")
+                    });
+                self
+            }
+            pub fn custom_activity_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_activity_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_activity_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_object_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_object_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_object_type_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomField> for super::UpdateCustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accepts_multiple_values: value.accepts_multiple_values?,
+                    choices: value.choices?,
+                    custom_activity_type_id: value.custom_activity_type_id?,
+                    custom_object_type_id: value.custom_object_type_id?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    name: value.name?,
+                    required: value.required?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomField> for UpdateCustomField {
+            fn from(value: super::UpdateCustomField) -> Self {
+                Self {
+                    accepts_multiple_values: Ok(value.accepts_multiple_values),
+                    choices: Ok(value.choices),
+                    custom_activity_type_id: Ok(value.custom_activity_type_id),
+                    custom_object_type_id: Ok(value.custom_object_type_id),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    name: Ok(value.name),
+                    required: Ok(value.required),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomFieldSchema {
+            fields: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateCustomFieldSchema {
+            fn default() -> Self {
+                Self {
+                    fields: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateCustomFieldSchema {
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fields: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomFieldSchema>
+        for super::UpdateCustomFieldSchema {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomFieldSchema,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { fields: value.fields? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomFieldSchema>
+        for UpdateCustomFieldSchema {
+            fn from(value: super::UpdateCustomFieldSchema) -> Self {
+                Self { fields: Ok(value.fields) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomFieldSchemaFieldsItem {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateCustomFieldSchemaFieldsItem {
+            fn default() -> Self {
+                Self { id: Ok(Default::default()) }
+            }
+        }
+        impl UpdateCustomFieldSchemaFieldsItem {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomFieldSchemaFieldsItem>
+        for super::UpdateCustomFieldSchemaFieldsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomFieldSchemaFieldsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomFieldSchemaFieldsItem>
+        for UpdateCustomFieldSchemaFieldsItem {
+            fn from(value: super::UpdateCustomFieldSchemaFieldsItem) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSharedCustomField {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSharedCustomField {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSharedCustomField {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSharedCustomField>
+        for super::UpdateSharedCustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSharedCustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSharedCustomField>
+        for UpdateSharedCustomField {
+            fn from(value: super::UpdateSharedCustomField) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSharedCustomFieldAssociation {
+            editable_with_roles: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSharedCustomFieldAssociation {
+            fn default() -> Self {
+                Self {
+                    editable_with_roles: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    required: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSharedCustomFieldAssociation {
+            pub fn editable_with_roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.editable_with_roles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for editable_with_roles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSharedCustomFieldAssociation>
+        for super::UpdateSharedCustomFieldAssociation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSharedCustomFieldAssociation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    editable_with_roles: value.editable_with_roles?,
+                    object_type: value.object_type?,
+                    required: value.required?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSharedCustomFieldAssociation>
+        for UpdateSharedCustomFieldAssociation {
+            fn from(value: super::UpdateSharedCustomFieldAssociation) -> Self {
+                Self {
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    object_type: Ok(value.object_type),
+                    required: Ok(value.required),
+                }
+            }
+        }
+    }
 }
 /// **custom-fields** (feature `custom-fields`): Custom fields of leads, contacts, opportunities, activities and custom objects, shared fields and field schemas. See [`crate::custom_fields`].
 impl Client {
@@ -742,10 +3398,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/activity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
             let Self { client, fields, limit, skip } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -805,35 +3458,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsActivityCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomField>,
+            <V as std::convert::TryInto<
+                types::CreateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomField,
+            ) -> types::builder::CreateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/activity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/custom_field/activity/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -926,10 +3593,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/activity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, fields } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
@@ -990,14 +3654,14 @@ pub mod builder {
     pub struct CustomFieldsActivityUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsActivityUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1014,25 +3678,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomField>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomField,
+            ) -> types::builder::UpdateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/activity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/activity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -1218,10 +3896,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/contact/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
             let Self { client, fields, limit, skip } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -1281,35 +3956,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsContactCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsContactCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomField>,
+            <V as std::convert::TryInto<
+                types::CreateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomField,
+            ) -> types::builder::CreateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/contact/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/custom_field/contact/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1402,10 +4091,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/contact/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, fields } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
@@ -1466,14 +4152,14 @@ pub mod builder {
     pub struct CustomFieldsContactUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsContactUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1490,25 +4176,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomField>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomField,
+            ) -> types::builder::UpdateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/contact/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/contact/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -1653,10 +4353,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/custom_object_type/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
             let Self { client } = self;
             let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -1710,35 +4407,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsCustomObjectCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomField>,
+            <V as std::convert::TryInto<
+                types::CreateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomField,
+            ) -> types::builder::CreateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/custom_object_type/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/custom_field/custom_object_type/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1816,10 +4527,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -1878,14 +4586,14 @@ pub mod builder {
     pub struct CustomFieldsCustomObjectUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsCustomObjectUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1902,25 +4610,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomField>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomField,
+            ) -> types::builder::UpdateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/custom_object_type/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/custom_object_type/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -2106,10 +4828,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/lead/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
             let Self { client, fields, limit, skip } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -2169,35 +4888,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsLeadCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomField>,
+            <V as std::convert::TryInto<
+                types::CreateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomField,
+            ) -> types::builder::CreateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/lead/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/custom_field/lead/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2290,10 +5023,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/lead/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, fields } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
@@ -2354,14 +5084,14 @@ pub mod builder {
     pub struct CustomFieldsLeadUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsLeadUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2378,25 +5108,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomField>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomField,
+            ) -> types::builder::UpdateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/lead/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/lead/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -2582,10 +5326,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldList>, Error<crate::ErrorBody>> {
             let Self { client, fields, limit, skip } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -2645,35 +5386,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsOpportunityCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateCustomField>,
+            <V as std::convert::TryInto<
+                types::CreateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomField,
+            ) -> types::builder::CreateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/custom_field/opportunity/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2766,10 +5521,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, fields } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
@@ -2830,14 +5582,14 @@ pub mod builder {
     pub struct CustomFieldsOpportunityUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomField, String>,
     }
     impl<'a> CustomFieldsOpportunityUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2854,25 +5606,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomField>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateCustomField` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomField,
+            ) -> types::builder::UpdateCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomField::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/opportunity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -3035,7 +5801,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::SharedCustomFieldList>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, fields } = self;
@@ -3093,35 +5859,52 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CustomFieldsSharedCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSharedCustomField>,
+            <V as std::convert::TryInto<
+                types::CreateSharedCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateSharedCustomField` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateSharedCustomField,
+            ) -> types::builder::CreateSharedCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/shared/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::SharedCustomField>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateSharedCustomField::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/custom_field/shared/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -3214,10 +5997,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field/shared/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::SharedCustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, fields } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
@@ -3278,14 +6058,14 @@ pub mod builder {
     pub struct CustomFieldsSharedUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateSharedCustomField, String>,
     }
     impl<'a> CustomFieldsSharedUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -3302,25 +6082,42 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateSharedCustomField>,
+            <V as std::convert::TryInto<
+                types::UpdateSharedCustomField,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateSharedCustomField` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateSharedCustomField,
+            ) -> types::builder::UpdateSharedCustomField,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/shared/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::SharedCustomField>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateSharedCustomField::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
@@ -3458,14 +6255,14 @@ pub mod builder {
     pub struct CustomFieldsSharedCreateAssociation<'a> {
         client: &'a super::Client,
         scf_id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedCreateAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 scf_id: Err("scf_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn scf_id<V>(mut self, value: V) -> Self
@@ -3482,25 +6279,46 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSharedCustomFieldAssociation>,
+            <V as std::convert::TryInto<
+                types::CreateSharedCustomFieldAssociation,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateSharedCustomFieldAssociation` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateSharedCustomFieldAssociation,
+            ) -> types::builder::CreateSharedCustomFieldAssociation,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom_field/shared/{scf_id}/association/`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::SharedCustomFieldAssociation>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, scf_id, body } = self;
             let scf_id = scf_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateSharedCustomFieldAssociation::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& scf_id.to_string()),
@@ -3596,7 +6414,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::SharedCustomFieldAssociation>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, scf_id, object_type } = self;
@@ -3660,7 +6478,7 @@ pub mod builder {
         client: &'a super::Client,
         scf_id: Result<::std::string::String, String>,
         object_type: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateSharedCustomFieldAssociation, String>,
     }
     impl<'a> CustomFieldsSharedUpdateAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3668,7 +6486,7 @@ pub mod builder {
                 client: client,
                 scf_id: Err("scf_id was not initialized".to_string()),
                 object_type: Err("object_type was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn scf_id<V>(mut self, value: V) -> Self
@@ -3697,26 +6515,47 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateSharedCustomFieldAssociation>,
+            <V as std::convert::TryInto<
+                types::UpdateSharedCustomFieldAssociation,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateSharedCustomFieldAssociation` for body failed: {}",
+                        s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateSharedCustomFieldAssociation,
+            ) -> types::builder::UpdateSharedCustomFieldAssociation,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field/shared/{scf_id}/association/{object_type}/`
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::SharedCustomFieldAssociation>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, scf_id, object_type, body } = self;
             let scf_id = scf_id.map_err(Error::InvalidRequest)?;
             let object_type = object_type.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateSharedCustomFieldAssociation::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field/shared/{}/association/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& scf_id.to_string()), crate
@@ -3894,10 +6733,7 @@ pub mod builder {
         ///Sends a `GET` request to `/custom_field_schema/{object_type}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldSchema>, Error<crate::ErrorBody>> {
             let Self { client, object_type } = self;
             let object_type = object_type.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -3956,14 +6792,14 @@ pub mod builder {
     pub struct CustomFieldSchemasUpdate<'a> {
         client: &'a super::Client,
         object_type: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateCustomFieldSchema, String>,
     }
     impl<'a> CustomFieldSchemasUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 object_type: Err("object_type was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn object_type<V>(mut self, value: V) -> Self
@@ -3980,25 +6816,42 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateCustomFieldSchema>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomFieldSchema,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateCustomFieldSchema` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomFieldSchema,
+            ) -> types::builder::UpdateCustomFieldSchema,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom_field_schema/{object_type}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::CustomFieldSchema>, Error<crate::ErrorBody>> {
             let Self { client, object_type, body } = self;
             let object_type = object_type.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomFieldSchema::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/custom_field_schema/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& object_type.to_string()),

@@ -14,6 +14,193 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A lead status to create.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateLeadStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateLeadStatus {
+        pub fn builder() -> builder::CreateLeadStatus {
+            Default::default()
+        }
+    }
+    ///A page of `LeadStatus` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct LeadStatusList {
+        pub data: ::std::vec::Vec<crate::types::LeadStatus>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl LeadStatusList {
+        pub fn builder() -> builder::LeadStatusList {
+            Default::default()
+        }
+    }
+    ///Members of a lead status to change.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateLeadStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateLeadStatus {
+        pub fn builder() -> builder::UpdateLeadStatus {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateLeadStatus {
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateLeadStatus {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateLeadStatus {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateLeadStatus> for super::CreateLeadStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateLeadStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { label: value.label? })
+            }
+        }
+        impl ::std::convert::From<super::CreateLeadStatus> for CreateLeadStatus {
+            fn from(value: super::CreateLeadStatus) -> Self {
+                Self { label: Ok(value.label) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LeadStatusList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<crate::types::LeadStatus>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LeadStatusList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl LeadStatusList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::LeadStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LeadStatusList> for super::LeadStatusList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LeadStatusList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LeadStatusList> for LeadStatusList {
+            fn from(value: super::LeadStatusList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateLeadStatus {
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateLeadStatus {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateLeadStatus {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateLeadStatus> for super::UpdateLeadStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateLeadStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { label: value.label? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateLeadStatus> for UpdateLeadStatus {
+            fn from(value: super::UpdateLeadStatus) -> Self {
+                Self { label: Ok(value.label) }
+            }
+        }
+    }
 }
 /// **lead-statuses** (feature `lead-statuses`): Lead statuses. See [`crate::lead_statuses`].
 impl Client {
@@ -97,10 +284,7 @@ pub mod builder {
         ///Sends a `GET` request to `/status/lead/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::LeadStatusList>, Error<crate::ErrorBody>> {
             let Self { client } = self;
             let url = format!("{}/status/lead/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -154,35 +338,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct LeadStatusesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateLeadStatus, String>,
     }
     impl<'a> LeadStatusesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateLeadStatus>,
+            <V as std::convert::TryInto<
+                types::CreateLeadStatus,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateLeadStatus` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateLeadStatus,
+            ) -> types::builder::CreateLeadStatus,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/status/lead/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<crate::types::LeadStatus>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateLeadStatus::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/status/lead/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -237,14 +435,14 @@ pub mod builder {
     pub struct LeadStatusesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateLeadStatus, String>,
     }
     impl<'a> LeadStatusesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -261,25 +459,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateLeadStatus>,
+            <V as std::convert::TryInto<
+                types::UpdateLeadStatus,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateLeadStatus` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateLeadStatus,
+            ) -> types::builder::UpdateLeadStatus,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/status/lead/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<crate::types::LeadStatus>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateLeadStatus::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/status/lead/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),

@@ -14,6 +14,55 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A lead to create, optionally with nested `contacts` and `addresses`; custom fields as `custom.cf_…` members.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateLead {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub addresses: ::std::vec::Vec<CreateLeadAddressesItem>,
+        ///Contacts to create with the lead (each as `CreateContact`, custom fields included).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub contacts: ::std::vec::Vec<crate::types::CreateContact>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CreateLead {
+        pub fn builder() -> builder::CreateLead {
+            Default::default()
+        }
+    }
+    ///`CreateLeadAddressesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateLeadAddressesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address_1: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address_2: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub zipcode: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateLeadAddressesItem {
+        pub fn builder() -> builder::CreateLeadAddressesItem {
+            Default::default()
+        }
+    }
     ///`Lead`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -115,14 +164,448 @@ pub mod types {
     pub struct LeadList {
         pub data: ::std::vec::Vec<Lead>,
         pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_results: ::std::option::Option<i64>,
     }
     impl LeadList {
         pub fn builder() -> builder::LeadList {
             Default::default()
         }
     }
+    ///Which lead is merged (`source`) into which (`destination`), by id.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct MergeLeads {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub destination: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<::std::string::String>,
+    }
+    impl MergeLeads {
+        pub fn builder() -> builder::MergeLeads {
+            Default::default()
+        }
+    }
+    ///Members of a lead to change (a partial update); custom fields as `custom.cf_…` members.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateLead {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub addresses: ::std::vec::Vec<UpdateLeadAddressesItem>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub contacts: ::std::vec::Vec<UpdateLeadContactsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl UpdateLead {
+        pub fn builder() -> builder::UpdateLead {
+            Default::default()
+        }
+    }
+    ///`UpdateLeadAddressesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateLeadAddressesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address_1: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address_2: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub zipcode: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateLeadAddressesItem {
+        pub fn builder() -> builder::UpdateLeadAddressesItem {
+            Default::default()
+        }
+    }
+    ///`UpdateLeadContactsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateLeadContactsItem {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub emails: ::std::vec::Vec<UpdateLeadContactsItemEmailsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub phones: ::std::vec::Vec<UpdateLeadContactsItemPhonesItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateLeadContactsItem {
+        pub fn builder() -> builder::UpdateLeadContactsItem {
+            Default::default()
+        }
+    }
+    ///`UpdateLeadContactsItemEmailsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateLeadContactsItemEmailsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateLeadContactsItemEmailsItem {
+        pub fn builder() -> builder::UpdateLeadContactsItemEmailsItem {
+            Default::default()
+        }
+    }
+    ///`UpdateLeadContactsItemPhonesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateLeadContactsItemPhonesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateLeadContactsItemPhonesItem {
+        pub fn builder() -> builder::UpdateLeadContactsItemPhonesItem {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateLead {
+            addresses: ::std::result::Result<
+                ::std::vec::Vec<super::CreateLeadAddressesItem>,
+                ::std::string::String,
+            >,
+            contacts: ::std::result::Result<
+                ::std::vec::Vec<crate::types::CreateContact>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateLead {
+            fn default() -> Self {
+                Self {
+                    addresses: Ok(Default::default()),
+                    contacts: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status_id: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CreateLead {
+            pub fn addresses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CreateLeadAddressesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.addresses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for addresses: {e}")
+                    });
+                self
+            }
+            pub fn contacts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::CreateContact>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contacts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contacts: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status_id: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateLead> for super::CreateLead {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateLead,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    addresses: value.addresses?,
+                    contacts: value.contacts?,
+                    description: value.description?,
+                    name: value.name?,
+                    status_id: value.status_id?,
+                    url: value.url?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateLead> for CreateLead {
+            fn from(value: super::CreateLead) -> Self {
+                Self {
+                    addresses: Ok(value.addresses),
+                    contacts: Ok(value.contacts),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    status_id: Ok(value.status_id),
+                    url: Ok(value.url),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateLeadAddressesItem {
+            address_1: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            address_2: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            zipcode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateLeadAddressesItem {
+            fn default() -> Self {
+                Self {
+                    address_1: Ok(Default::default()),
+                    address_2: Ok(Default::default()),
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    zipcode: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateLeadAddressesItem {
+            pub fn address_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address_1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address_1: {e}")
+                    });
+                self
+            }
+            pub fn address_2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address_2 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address_2: {e}")
+                    });
+                self
+            }
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn zipcode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.zipcode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for zipcode: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateLeadAddressesItem>
+        for super::CreateLeadAddressesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateLeadAddressesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address_1: value.address_1?,
+                    address_2: value.address_2?,
+                    city: value.city?,
+                    country: value.country?,
+                    label: value.label?,
+                    state: value.state?,
+                    zipcode: value.zipcode?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateLeadAddressesItem>
+        for CreateLeadAddressesItem {
+            fn from(value: super::CreateLeadAddressesItem) -> Self {
+                Self {
+                    address_1: Ok(value.address_1),
+                    address_2: Ok(value.address_2),
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    label: Ok(value.label),
+                    state: Ok(value.state),
+                    zipcode: Ok(value.zipcode),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct Lead {
             addresses: ::std::result::Result<
@@ -933,12 +1416,17 @@ pub mod types {
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<bool, ::std::string::String>,
+            total_results: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for LeadList {
             fn default() -> Self {
                 Self {
                     data: Err("no value supplied for data".to_string()),
                     has_more: Err("no value supplied for has_more".to_string()),
+                    total_results: Ok(Default::default()),
                 }
             }
         }
@@ -967,6 +1455,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn total_results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_results: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<LeadList> for super::LeadList {
             type Error = super::error::ConversionError;
@@ -976,6 +1476,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    total_results: value.total_results?,
                 })
             }
         }
@@ -984,6 +1485,637 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    total_results: Ok(value.total_results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MergeLeads {
+            destination: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MergeLeads {
+            fn default() -> Self {
+                Self {
+                    destination: Ok(Default::default()),
+                    source: Ok(Default::default()),
+                }
+            }
+        }
+        impl MergeLeads {
+            pub fn destination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.destination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for destination: {e}")
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MergeLeads> for super::MergeLeads {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MergeLeads,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    destination: value.destination?,
+                    source: value.source?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MergeLeads> for MergeLeads {
+            fn from(value: super::MergeLeads) -> Self {
+                Self {
+                    destination: Ok(value.destination),
+                    source: Ok(value.source),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateLead {
+            addresses: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateLeadAddressesItem>,
+                ::std::string::String,
+            >,
+            contacts: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateLeadContactsItem>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateLead {
+            fn default() -> Self {
+                Self {
+                    addresses: Ok(Default::default()),
+                    contacts: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status_id: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl UpdateLead {
+            pub fn addresses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateLeadAddressesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.addresses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for addresses: {e}")
+                    });
+                self
+            }
+            pub fn contacts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateLeadContactsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contacts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contacts: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status_id: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateLead> for super::UpdateLead {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateLead,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    addresses: value.addresses?,
+                    contacts: value.contacts?,
+                    description: value.description?,
+                    name: value.name?,
+                    status_id: value.status_id?,
+                    url: value.url?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateLead> for UpdateLead {
+            fn from(value: super::UpdateLead) -> Self {
+                Self {
+                    addresses: Ok(value.addresses),
+                    contacts: Ok(value.contacts),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    status_id: Ok(value.status_id),
+                    url: Ok(value.url),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateLeadAddressesItem {
+            address_1: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            address_2: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            zipcode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateLeadAddressesItem {
+            fn default() -> Self {
+                Self {
+                    address_1: Ok(Default::default()),
+                    address_2: Ok(Default::default()),
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    zipcode: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateLeadAddressesItem {
+            pub fn address_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address_1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address_1: {e}")
+                    });
+                self
+            }
+            pub fn address_2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address_2 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address_2: {e}")
+                    });
+                self
+            }
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn zipcode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.zipcode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for zipcode: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateLeadAddressesItem>
+        for super::UpdateLeadAddressesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateLeadAddressesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address_1: value.address_1?,
+                    address_2: value.address_2?,
+                    city: value.city?,
+                    country: value.country?,
+                    label: value.label?,
+                    state: value.state?,
+                    zipcode: value.zipcode?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateLeadAddressesItem>
+        for UpdateLeadAddressesItem {
+            fn from(value: super::UpdateLeadAddressesItem) -> Self {
+                Self {
+                    address_1: Ok(value.address_1),
+                    address_2: Ok(value.address_2),
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    label: Ok(value.label),
+                    state: Ok(value.state),
+                    zipcode: Ok(value.zipcode),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateLeadContactsItem {
+            emails: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateLeadContactsItemEmailsItem>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phones: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateLeadContactsItemPhonesItem>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateLeadContactsItem {
+            fn default() -> Self {
+                Self {
+                    emails: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    phones: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateLeadContactsItem {
+            pub fn emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateLeadContactsItemEmailsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emails: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn phones<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateLeadContactsItemPhonesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phones = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phones: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateLeadContactsItem>
+        for super::UpdateLeadContactsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateLeadContactsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    emails: value.emails?,
+                    name: value.name?,
+                    phones: value.phones?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateLeadContactsItem>
+        for UpdateLeadContactsItem {
+            fn from(value: super::UpdateLeadContactsItem) -> Self {
+                Self {
+                    emails: Ok(value.emails),
+                    name: Ok(value.name),
+                    phones: Ok(value.phones),
+                    title: Ok(value.title),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateLeadContactsItemEmailsItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateLeadContactsItemEmailsItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateLeadContactsItemEmailsItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateLeadContactsItemEmailsItem>
+        for super::UpdateLeadContactsItemEmailsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateLeadContactsItemEmailsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateLeadContactsItemEmailsItem>
+        for UpdateLeadContactsItemEmailsItem {
+            fn from(value: super::UpdateLeadContactsItemEmailsItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateLeadContactsItemPhonesItem {
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateLeadContactsItemPhonesItem {
+            fn default() -> Self {
+                Self {
+                    phone: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateLeadContactsItemPhonesItem {
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateLeadContactsItemPhonesItem>
+        for super::UpdateLeadContactsItemPhonesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateLeadContactsItemPhonesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone: value.phone?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateLeadContactsItemPhonesItem>
+        for UpdateLeadContactsItemPhonesItem {
+            fn from(value: super::UpdateLeadContactsItemPhonesItem) -> Self {
+                Self {
+                    phone: Ok(value.phone),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -1239,24 +2371,35 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct LeadsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateLead, String>,
     }
     impl<'a> LeadsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateLead>,
+            <V as std::convert::TryInto<types::CreateLead>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateLead` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateLead,
+            ) -> types::builder::CreateLead,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/lead/`
@@ -1264,7 +2407,9 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Lead>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::CreateLead::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/lead/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1318,24 +2463,35 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct LeadsMerge<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::MergeLeads, String>,
     }
     impl<'a> LeadsMerge<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::MergeLeads>,
+            <V as std::convert::TryInto<types::MergeLeads>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MergeLeads` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MergeLeads,
+            ) -> types::builder::MergeLeads,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/lead/merge/`
@@ -1346,7 +2502,9 @@ pub mod builder {
             Error<crate::ErrorBody>,
         > {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::MergeLeads::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/lead/merge/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1500,14 +2658,14 @@ pub mod builder {
     pub struct LeadsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateLead, String>,
     }
     impl<'a> LeadsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1524,13 +2682,24 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateLead>,
+            <V as std::convert::TryInto<types::UpdateLead>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateLead` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateLead,
+            ) -> types::builder::UpdateLead,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/lead/{id}/`
@@ -1539,7 +2708,9 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Lead>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::UpdateLead::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/lead/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),

@@ -77,11 +77,99 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityList {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count_by_value_period: ::std::option::Option<
+            OpportunityListCountByValuePeriod,
+        >,
         pub data: ::std::vec::Vec<crate::types::Opportunity>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_annual: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_annual_formatted: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_annualized: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_annualized_formatted: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_monthly: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_monthly_formatted: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_one_time: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_value_one_time_formatted: ::std::option::Option<
+            ::std::string::String,
+        >,
         pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_results: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_annual: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_annual_formatted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_annualized: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_annualized_formatted: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_monthly: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_monthly_formatted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_one_time: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_value_one_time_formatted: ::std::option::Option<::std::string::String>,
     }
     impl OpportunityList {
         pub fn builder() -> builder::OpportunityList {
+            Default::default()
+        }
+    }
+    ///`OpportunityListCountByValuePeriod`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OpportunityListCountByValuePeriod {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub annual: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub monthly: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub one_time: ::std::option::Option<i64>,
+    }
+    impl OpportunityListCountByValuePeriod {
+        pub fn builder() -> builder::OpportunityListCountByValuePeriod {
+            Default::default()
+        }
+    }
+    ///Members of an opportunity to change (a partial update); custom fields as `custom.cf_…` members.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateOpportunity {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub confidence: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note_html: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value_period: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl UpdateOpportunity {
+        pub fn builder() -> builder::UpdateOpportunity {
             Default::default()
         }
     }
@@ -492,21 +580,127 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OpportunityList {
+            count_by_value_period: ::std::result::Result<
+                ::std::option::Option<super::OpportunityListCountByValuePeriod>,
+                ::std::string::String,
+            >,
             data: ::std::result::Result<
                 ::std::vec::Vec<crate::types::Opportunity>,
                 ::std::string::String,
             >,
+            expected_value_annual: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            expected_value_annual_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expected_value_annualized: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            expected_value_annualized_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expected_value_monthly: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            expected_value_monthly_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expected_value_one_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            expected_value_one_time_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             has_more: ::std::result::Result<bool, ::std::string::String>,
+            total_results: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_value_annual: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_value_annual_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_value_annualized: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_value_annualized_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_value_monthly: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_value_monthly_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_value_one_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_value_one_time_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OpportunityList {
             fn default() -> Self {
                 Self {
+                    count_by_value_period: Ok(Default::default()),
                     data: Err("no value supplied for data".to_string()),
+                    expected_value_annual: Ok(Default::default()),
+                    expected_value_annual_formatted: Ok(Default::default()),
+                    expected_value_annualized: Ok(Default::default()),
+                    expected_value_annualized_formatted: Ok(Default::default()),
+                    expected_value_monthly: Ok(Default::default()),
+                    expected_value_monthly_formatted: Ok(Default::default()),
+                    expected_value_one_time: Ok(Default::default()),
+                    expected_value_one_time_formatted: Ok(Default::default()),
                     has_more: Err("no value supplied for has_more".to_string()),
+                    total_results: Ok(Default::default()),
+                    total_value_annual: Ok(Default::default()),
+                    total_value_annual_formatted: Ok(Default::default()),
+                    total_value_annualized: Ok(Default::default()),
+                    total_value_annualized_formatted: Ok(Default::default()),
+                    total_value_monthly: Ok(Default::default()),
+                    total_value_monthly_formatted: Ok(Default::default()),
+                    total_value_one_time: Ok(Default::default()),
+                    total_value_one_time_formatted: Ok(Default::default()),
                 }
             }
         }
         impl OpportunityList {
+            pub fn count_by_value_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OpportunityListCountByValuePeriod>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count_by_value_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for count_by_value_period: {e}"
+                        )
+                    });
+                self
+            }
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Opportunity>>,
@@ -516,6 +710,118 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn expected_value_annual<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_annual = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_annual: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expected_value_annual_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_annual_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_annual_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expected_value_annualized<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_annualized = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_annualized: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expected_value_annualized_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_annualized_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_annualized_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expected_value_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expected_value_monthly_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_monthly_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_monthly_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expected_value_one_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_one_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_one_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expected_value_one_time_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_value_one_time_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_value_one_time_formatted: {e}"
+                        )
                     });
                 self
             }
@@ -531,6 +837,130 @@ pub mod types {
                     });
                 self
             }
+            pub fn total_results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_results: {e}")
+                    });
+                self
+            }
+            pub fn total_value_annual<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_annual = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_annual: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_value_annual_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_annual_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_annual_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_value_annualized<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_annualized = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_annualized: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_value_annualized_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_annualized_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_annualized_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_value_monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_monthly: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_value_monthly_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_monthly_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_monthly_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_value_one_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_one_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_one_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_value_one_time_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value_one_time_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_value_one_time_formatted: {e}"
+                        )
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<OpportunityList> for super::OpportunityList {
             type Error = super::error::ConversionError;
@@ -538,16 +968,317 @@ pub mod types {
                 value: OpportunityList,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    count_by_value_period: value.count_by_value_period?,
                     data: value.data?,
+                    expected_value_annual: value.expected_value_annual?,
+                    expected_value_annual_formatted: value
+                        .expected_value_annual_formatted?,
+                    expected_value_annualized: value.expected_value_annualized?,
+                    expected_value_annualized_formatted: value
+                        .expected_value_annualized_formatted?,
+                    expected_value_monthly: value.expected_value_monthly?,
+                    expected_value_monthly_formatted: value
+                        .expected_value_monthly_formatted?,
+                    expected_value_one_time: value.expected_value_one_time?,
+                    expected_value_one_time_formatted: value
+                        .expected_value_one_time_formatted?,
                     has_more: value.has_more?,
+                    total_results: value.total_results?,
+                    total_value_annual: value.total_value_annual?,
+                    total_value_annual_formatted: value.total_value_annual_formatted?,
+                    total_value_annualized: value.total_value_annualized?,
+                    total_value_annualized_formatted: value
+                        .total_value_annualized_formatted?,
+                    total_value_monthly: value.total_value_monthly?,
+                    total_value_monthly_formatted: value.total_value_monthly_formatted?,
+                    total_value_one_time: value.total_value_one_time?,
+                    total_value_one_time_formatted: value.total_value_one_time_formatted?,
                 })
             }
         }
         impl ::std::convert::From<super::OpportunityList> for OpportunityList {
             fn from(value: super::OpportunityList) -> Self {
                 Self {
+                    count_by_value_period: Ok(value.count_by_value_period),
                     data: Ok(value.data),
+                    expected_value_annual: Ok(value.expected_value_annual),
+                    expected_value_annual_formatted: Ok(
+                        value.expected_value_annual_formatted,
+                    ),
+                    expected_value_annualized: Ok(value.expected_value_annualized),
+                    expected_value_annualized_formatted: Ok(
+                        value.expected_value_annualized_formatted,
+                    ),
+                    expected_value_monthly: Ok(value.expected_value_monthly),
+                    expected_value_monthly_formatted: Ok(
+                        value.expected_value_monthly_formatted,
+                    ),
+                    expected_value_one_time: Ok(value.expected_value_one_time),
+                    expected_value_one_time_formatted: Ok(
+                        value.expected_value_one_time_formatted,
+                    ),
                     has_more: Ok(value.has_more),
+                    total_results: Ok(value.total_results),
+                    total_value_annual: Ok(value.total_value_annual),
+                    total_value_annual_formatted: Ok(value.total_value_annual_formatted),
+                    total_value_annualized: Ok(value.total_value_annualized),
+                    total_value_annualized_formatted: Ok(
+                        value.total_value_annualized_formatted,
+                    ),
+                    total_value_monthly: Ok(value.total_value_monthly),
+                    total_value_monthly_formatted: Ok(
+                        value.total_value_monthly_formatted,
+                    ),
+                    total_value_one_time: Ok(value.total_value_one_time),
+                    total_value_one_time_formatted: Ok(
+                        value.total_value_one_time_formatted,
+                    ),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OpportunityListCountByValuePeriod {
+            annual: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            monthly: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            one_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OpportunityListCountByValuePeriod {
+            fn default() -> Self {
+                Self {
+                    annual: Ok(Default::default()),
+                    monthly: Ok(Default::default()),
+                    one_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl OpportunityListCountByValuePeriod {
+            pub fn annual<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.annual = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for annual: {e}")
+                    });
+                self
+            }
+            pub fn monthly<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.monthly = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for monthly: {e}")
+                    });
+                self
+            }
+            pub fn one_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.one_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for one_time: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OpportunityListCountByValuePeriod>
+        for super::OpportunityListCountByValuePeriod {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OpportunityListCountByValuePeriod,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    annual: value.annual?,
+                    monthly: value.monthly?,
+                    one_time: value.one_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OpportunityListCountByValuePeriod>
+        for OpportunityListCountByValuePeriod {
+            fn from(value: super::OpportunityListCountByValuePeriod) -> Self {
+                Self {
+                    annual: Ok(value.annual),
+                    monthly: Ok(value.monthly),
+                    one_time: Ok(value.one_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateOpportunity {
+            confidence: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            note_html: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            value_period: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateOpportunity {
+            fn default() -> Self {
+                Self {
+                    confidence: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    note_html: Ok(Default::default()),
+                    status_id: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                    value_period: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl UpdateOpportunity {
+            pub fn confidence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confidence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for confidence: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn note_html<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.note_html = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for note_html: {e}")
+                    });
+                self
+            }
+            pub fn status_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status_id: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+            pub fn value_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value_period: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateOpportunity> for super::UpdateOpportunity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateOpportunity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    confidence: value.confidence?,
+                    lead_id: value.lead_id?,
+                    note_html: value.note_html?,
+                    status_id: value.status_id?,
+                    value: value.value?,
+                    value_period: value.value_period?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateOpportunity> for UpdateOpportunity {
+            fn from(value: super::UpdateOpportunity) -> Self {
+                Self {
+                    confidence: Ok(value.confidence),
+                    lead_id: Ok(value.lead_id),
+                    note_html: Ok(value.note_html),
+                    status_id: Ok(value.status_id),
+                    value: Ok(value.value),
+                    value_period: Ok(value.value_period),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1848,14 +2579,14 @@ pub mod builder {
     pub struct OpportunitiesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateOpportunity, String>,
     }
     impl<'a> OpportunitiesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1872,13 +2603,26 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateOpportunity>,
+            <V as std::convert::TryInto<
+                types::UpdateOpportunity,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateOpportunity` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateOpportunity,
+            ) -> types::builder::UpdateOpportunity,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/opportunity/{id}/`
@@ -1887,7 +2631,11 @@ pub mod builder {
         ) -> Result<ResponseValue<crate::types::Opportunity>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateOpportunity::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/opportunity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),

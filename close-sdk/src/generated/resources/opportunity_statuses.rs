@@ -14,6 +14,428 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///An opportunity status to create.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateOpportunityStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pipeline_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateOpportunityStatus {
+        pub fn builder() -> builder::CreateOpportunityStatus {
+            Default::default()
+        }
+    }
+    ///An opportunity status of a pipeline; `type` is `active`, `won` or `lost` (documented values, kept open: an unknown value still decodes).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OpportunityStatus {
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pipeline_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl OpportunityStatus {
+        pub fn builder() -> builder::OpportunityStatus {
+            Default::default()
+        }
+    }
+    ///A page of `OpportunityStatus` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct OpportunityStatusList {
+        pub data: ::std::vec::Vec<OpportunityStatus>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl OpportunityStatusList {
+        pub fn builder() -> builder::OpportunityStatusList {
+            Default::default()
+        }
+    }
+    ///Members of an opportunity status to change.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateOpportunityStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pipeline_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateOpportunityStatus {
+        pub fn builder() -> builder::UpdateOpportunityStatus {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateOpportunityStatus {
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pipeline_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateOpportunityStatus {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                    pipeline_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateOpportunityStatus {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn pipeline_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pipeline_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pipeline_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateOpportunityStatus>
+        for super::CreateOpportunityStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateOpportunityStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    pipeline_id: value.pipeline_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateOpportunityStatus>
+        for CreateOpportunityStatus {
+            fn from(value: super::CreateOpportunityStatus) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    pipeline_id: Ok(value.pipeline_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OpportunityStatus {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pipeline_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OpportunityStatus {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    label: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    pipeline_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl OpportunityStatus {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pipeline_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pipeline_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pipeline_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OpportunityStatus> for super::OpportunityStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OpportunityStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    label: value.label?,
+                    organization_id: value.organization_id?,
+                    pipeline_id: value.pipeline_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OpportunityStatus> for OpportunityStatus {
+            fn from(value: super::OpportunityStatus) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                    organization_id: Ok(value.organization_id),
+                    pipeline_id: Ok(value.pipeline_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OpportunityStatusList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::OpportunityStatus>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OpportunityStatusList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl OpportunityStatusList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::OpportunityStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OpportunityStatusList>
+        for super::OpportunityStatusList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OpportunityStatusList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OpportunityStatusList>
+        for OpportunityStatusList {
+            fn from(value: super::OpportunityStatusList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateOpportunityStatus {
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pipeline_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateOpportunityStatus {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                    pipeline_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateOpportunityStatus {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn pipeline_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pipeline_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pipeline_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateOpportunityStatus>
+        for super::UpdateOpportunityStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateOpportunityStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    pipeline_id: value.pipeline_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateOpportunityStatus>
+        for UpdateOpportunityStatus {
+            fn from(value: super::UpdateOpportunityStatus) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    pipeline_id: Ok(value.pipeline_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+    }
 }
 /// **opportunity-statuses** (feature `opportunity-statuses`): Opportunity statuses. See [`crate::opportunity_statuses`].
 impl Client {
@@ -127,7 +549,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::OpportunityStatusList>,
             Error<crate::ErrorBody>,
         > {
             let Self { client, fields } = self;
@@ -186,14 +608,14 @@ pub mod builder {
     pub struct OpportunityStatusesCreate<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateOpportunityStatus, String>,
     }
     impl<'a> OpportunityStatusesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 fields: Ok(None),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn fields<V>(mut self, value: V) -> Self
@@ -211,25 +633,42 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateOpportunityStatus>,
+            <V as std::convert::TryInto<
+                types::CreateOpportunityStatus,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateOpportunityStatus` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateOpportunityStatus,
+            ) -> types::builder::CreateOpportunityStatus,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/status/opportunity/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::OpportunityStatus>, Error<crate::ErrorBody>> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateOpportunityStatus::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/status/opportunity/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -286,7 +725,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateOpportunityStatus, String>,
     }
     impl<'a> OpportunityStatusesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -294,7 +733,7 @@ pub mod builder {
                 client: client,
                 id: Err("id was not initialized".to_string()),
                 fields: Ok(None),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -324,26 +763,43 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateOpportunityStatus>,
+            <V as std::convert::TryInto<
+                types::UpdateOpportunityStatus,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateOpportunityStatus` for body failed: {}", s
+                    )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateOpportunityStatus,
+            ) -> types::builder::UpdateOpportunityStatus,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/status/opportunity/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::OpportunityStatus>, Error<crate::ErrorBody>> {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateOpportunityStatus::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/status/opportunity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),

@@ -14,6 +14,349 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A pipeline to create.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreatePipeline {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub statuses: ::std::vec::Vec<CreatePipelineStatusesItem>,
+    }
+    impl CreatePipeline {
+        pub fn builder() -> builder::CreatePipeline {
+            Default::default()
+        }
+    }
+    ///`CreatePipelineStatusesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreatePipelineStatusesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatePipelineStatusesItem {
+        pub fn builder() -> builder::CreatePipelineStatusesItem {
+            Default::default()
+        }
+    }
+    ///A page of `Pipeline` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct PipelineList {
+        pub data: ::std::vec::Vec<crate::types::Pipeline>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl PipelineList {
+        pub fn builder() -> builder::PipelineList {
+            Default::default()
+        }
+    }
+    ///Members of a pipeline to change (e.g. its name or the order of its statuses).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdatePipeline {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub statuses: ::std::vec::Vec<UpdatePipelineStatusesItem>,
+    }
+    impl UpdatePipeline {
+        pub fn builder() -> builder::UpdatePipeline {
+            Default::default()
+        }
+    }
+    ///`UpdatePipelineStatusesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdatePipelineStatusesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdatePipelineStatusesItem {
+        pub fn builder() -> builder::UpdatePipelineStatusesItem {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreatePipeline {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            statuses: ::std::result::Result<
+                ::std::vec::Vec<super::CreatePipelineStatusesItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePipeline {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    statuses: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreatePipeline {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn statuses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CreatePipelineStatusesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statuses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for statuses: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePipeline> for super::CreatePipeline {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePipeline,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    statuses: value.statuses?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreatePipeline> for CreatePipeline {
+            fn from(value: super::CreatePipeline) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    statuses: Ok(value.statuses),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreatePipelineStatusesItem {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreatePipelineStatusesItem {
+            fn default() -> Self {
+                Self { id: Ok(Default::default()) }
+            }
+        }
+        impl CreatePipelineStatusesItem {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreatePipelineStatusesItem>
+        for super::CreatePipelineStatusesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreatePipelineStatusesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::CreatePipelineStatusesItem>
+        for CreatePipelineStatusesItem {
+            fn from(value: super::CreatePipelineStatusesItem) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PipelineList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<crate::types::Pipeline>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PipelineList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl PipelineList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Pipeline>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PipelineList> for super::PipelineList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PipelineList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PipelineList> for PipelineList {
+            fn from(value: super::PipelineList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdatePipeline {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            statuses: ::std::result::Result<
+                ::std::vec::Vec<super::UpdatePipelineStatusesItem>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePipeline {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    statuses: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdatePipeline {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn statuses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdatePipelineStatusesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statuses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for statuses: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePipeline> for super::UpdatePipeline {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePipeline,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    statuses: value.statuses?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePipeline> for UpdatePipeline {
+            fn from(value: super::UpdatePipeline) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    statuses: Ok(value.statuses),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdatePipelineStatusesItem {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePipelineStatusesItem {
+            fn default() -> Self {
+                Self { id: Ok(Default::default()) }
+            }
+        }
+        impl UpdatePipelineStatusesItem {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePipelineStatusesItem>
+        for super::UpdatePipelineStatusesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePipelineStatusesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { id: value.id? })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePipelineStatusesItem>
+        for UpdatePipelineStatusesItem {
+            fn from(value: super::UpdatePipelineStatusesItem) -> Self {
+                Self { id: Ok(value.id) }
+            }
+        }
+    }
 }
 /// **pipelines** (feature `pipelines`): Opportunity pipelines. See [`crate::pipelines`].
 impl Client {
@@ -102,10 +445,7 @@ pub mod builder {
         ///Sends a `GET` request to `/pipeline/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::PipelineList>, Error<crate::ErrorBody>> {
             let Self { client } = self;
             let url = format!("{}/pipeline/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -159,35 +499,49 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PipelinesCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreatePipeline, String>,
     }
     impl<'a> PipelinesCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreatePipeline>,
+            <V as std::convert::TryInto<
+                types::CreatePipeline,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreatePipeline` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreatePipeline,
+            ) -> types::builder::CreatePipeline,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/pipeline/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<crate::types::Pipeline>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreatePipeline::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/pipeline/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -242,14 +596,14 @@ pub mod builder {
     pub struct PipelinesUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdatePipeline, String>,
     }
     impl<'a> PipelinesUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -266,25 +620,39 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdatePipeline>,
+            <V as std::convert::TryInto<
+                types::UpdatePipeline,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdatePipeline` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdatePipeline,
+            ) -> types::builder::UpdatePipeline,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/pipeline/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<crate::types::Pipeline>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdatePipeline::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/pipeline/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),

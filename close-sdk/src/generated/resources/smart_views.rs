@@ -14,6 +14,100 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
+    ///A Smart View (saved search) to create.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSmartView {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub s_query: ::std::option::Option<CreateSmartViewSQuery>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateSmartView {
+        pub fn builder() -> builder::CreateSmartView {
+            Default::default()
+        }
+    }
+    ///`CreateSmartViewSQuery`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSmartViewSQuery {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<CreateSmartViewSQueryQuery>,
+    }
+    impl CreateSmartViewSQuery {
+        pub fn builder() -> builder::CreateSmartViewSQuery {
+            Default::default()
+        }
+    }
+    ///`CreateSmartViewSQueryQuery`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSmartViewSQueryQuery {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub queries: ::std::vec::Vec<CreateSmartViewSQueryQueryQueriesItem>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateSmartViewSQueryQuery {
+        pub fn builder() -> builder::CreateSmartViewSQueryQuery {
+            Default::default()
+        }
+    }
+    ///`CreateSmartViewSQueryQueryQueriesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSmartViewSQueryQueryQueriesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub condition: ::std::option::Option<
+            CreateSmartViewSQueryQueryQueriesItemCondition,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<CreateSmartViewSQueryQueryQueriesItemField>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateSmartViewSQueryQueryQueriesItem {
+        pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItem {
+            Default::default()
+        }
+    }
+    ///`CreateSmartViewSQueryQueryQueriesItemCondition`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSmartViewSQueryQueryQueriesItemCondition {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateSmartViewSQueryQueryQueriesItemCondition {
+        pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItemCondition {
+            Default::default()
+        }
+    }
+    ///`CreateSmartViewSQueryQueryQueriesItemField`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateSmartViewSQueryQueryQueriesItemField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateSmartViewSQueryQueryQueriesItemField {
+        pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItemField {
+            Default::default()
+        }
+    }
     ///`SavedSearch`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -46,6 +140,8 @@ pub mod types {
         pub sharing_settings: ::std::option::Option<SharingSettingsEmbeddedResponse>,
         #[serde(rename = "type")]
         pub type_: SavedSearchType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub used_recently: ::std::option::Option<bool>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -179,8 +275,586 @@ pub mod types {
             Default::default()
         }
     }
+    ///Members of a Smart View to change (a partial update).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSmartView {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub s_query: ::std::option::Option<UpdateSmartViewSQuery>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateSmartView {
+        pub fn builder() -> builder::UpdateSmartView {
+            Default::default()
+        }
+    }
+    ///`UpdateSmartViewSQuery`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSmartViewSQuery {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<UpdateSmartViewSQueryQuery>,
+    }
+    impl UpdateSmartViewSQuery {
+        pub fn builder() -> builder::UpdateSmartViewSQuery {
+            Default::default()
+        }
+    }
+    ///`UpdateSmartViewSQueryQuery`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSmartViewSQueryQuery {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub queries: ::std::vec::Vec<UpdateSmartViewSQueryQueryQueriesItem>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateSmartViewSQueryQuery {
+        pub fn builder() -> builder::UpdateSmartViewSQueryQuery {
+            Default::default()
+        }
+    }
+    ///`UpdateSmartViewSQueryQueryQueriesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSmartViewSQueryQueryQueriesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub condition: ::std::option::Option<
+            UpdateSmartViewSQueryQueryQueriesItemCondition,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<UpdateSmartViewSQueryQueryQueriesItemField>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateSmartViewSQueryQueryQueriesItem {
+        pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItem {
+            Default::default()
+        }
+    }
+    ///`UpdateSmartViewSQueryQueryQueriesItemCondition`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSmartViewSQueryQueryQueriesItemCondition {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateSmartViewSQueryQueryQueriesItemCondition {
+        pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItemCondition {
+            Default::default()
+        }
+    }
+    ///`UpdateSmartViewSQueryQueryQueriesItemField`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct UpdateSmartViewSQueryQueryQueriesItemField {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateSmartViewSQueryQueryQueriesItemField {
+        pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItemField {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateSmartView {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            s_query: ::std::result::Result<
+                ::std::option::Option<super::CreateSmartViewSQuery>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSmartView {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSmartView {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn s_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateSmartViewSQuery>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.s_query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for s_query: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSmartView> for super::CreateSmartView {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSmartView,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    s_query: value.s_query?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSmartView> for CreateSmartView {
+            fn from(value: super::CreateSmartView) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    s_query: Ok(value.s_query),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSmartViewSQuery {
+            query: ::std::result::Result<
+                ::std::option::Option<super::CreateSmartViewSQueryQuery>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSmartViewSQuery {
+            fn default() -> Self {
+                Self {
+                    query: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSmartViewSQuery {
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateSmartViewSQueryQuery>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for query: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSmartViewSQuery>
+        for super::CreateSmartViewSQuery {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSmartViewSQuery,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { query: value.query? })
+            }
+        }
+        impl ::std::convert::From<super::CreateSmartViewSQuery>
+        for CreateSmartViewSQuery {
+            fn from(value: super::CreateSmartViewSQuery) -> Self {
+                Self { query: Ok(value.query) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSmartViewSQueryQuery {
+            queries: ::std::result::Result<
+                ::std::vec::Vec<super::CreateSmartViewSQueryQueryQueriesItem>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSmartViewSQueryQuery {
+            fn default() -> Self {
+                Self {
+                    queries: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSmartViewSQueryQuery {
+            pub fn queries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CreateSmartViewSQueryQueryQueriesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.queries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for queries: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSmartViewSQueryQuery>
+        for super::CreateSmartViewSQueryQuery {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSmartViewSQueryQuery,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    queries: value.queries?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSmartViewSQueryQuery>
+        for CreateSmartViewSQueryQuery {
+            fn from(value: super::CreateSmartViewSQueryQuery) -> Self {
+                Self {
+                    queries: Ok(value.queries),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSmartViewSQueryQueryQueriesItem {
+            condition: ::std::result::Result<
+                ::std::option::Option<
+                    super::CreateSmartViewSQueryQueryQueriesItemCondition,
+                >,
+                ::std::string::String,
+            >,
+            field: ::std::result::Result<
+                ::std::option::Option<super::CreateSmartViewSQueryQueryQueriesItemField>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItem {
+            fn default() -> Self {
+                Self {
+                    condition: Ok(Default::default()),
+                    field: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSmartViewSQueryQueryQueriesItem {
+            pub fn condition<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::CreateSmartViewSQueryQueryQueriesItemCondition,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.condition = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for condition: {e}")
+                    });
+                self
+            }
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::CreateSmartViewSQueryQueryQueriesItemField,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSmartViewSQueryQueryQueriesItem>
+        for super::CreateSmartViewSQueryQueryQueriesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSmartViewSQueryQueryQueriesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    condition: value.condition?,
+                    field: value.field?,
+                    object_type: value.object_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSmartViewSQueryQueryQueriesItem>
+        for CreateSmartViewSQueryQueryQueriesItem {
+            fn from(value: super::CreateSmartViewSQueryQueryQueriesItem) -> Self {
+                Self {
+                    condition: Ok(value.condition),
+                    field: Ok(value.field),
+                    object_type: Ok(value.object_type),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSmartViewSQueryQueryQueriesItemCondition {
+            mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItemCondition {
+            fn default() -> Self {
+                Self {
+                    mode: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSmartViewSQueryQueryQueriesItemCondition {
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSmartViewSQueryQueryQueriesItemCondition>
+        for super::CreateSmartViewSQueryQueryQueriesItemCondition {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSmartViewSQueryQueryQueriesItemCondition,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    mode: value.mode?,
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSmartViewSQueryQueryQueriesItemCondition>
+        for CreateSmartViewSQueryQueryQueriesItemCondition {
+            fn from(
+                value: super::CreateSmartViewSQueryQueryQueriesItemCondition,
+            ) -> Self {
+                Self {
+                    mode: Ok(value.mode),
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateSmartViewSQueryQueryQueriesItemField {
+            field_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItemField {
+            fn default() -> Self {
+                Self {
+                    field_name: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateSmartViewSQueryQueryQueriesItemField {
+            pub fn field_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field_name: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateSmartViewSQueryQueryQueriesItemField>
+        for super::CreateSmartViewSQueryQueryQueriesItemField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateSmartViewSQueryQueryQueriesItemField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field_name: value.field_name?,
+                    object_type: value.object_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateSmartViewSQueryQueryQueriesItemField>
+        for CreateSmartViewSQueryQueryQueriesItemField {
+            fn from(value: super::CreateSmartViewSQueryQueryQueriesItemField) -> Self {
+                Self {
+                    field_name: Ok(value.field_name),
+                    object_type: Ok(value.object_type),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct SavedSearch {
             date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
@@ -227,6 +901,10 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<super::SavedSearchType, ::std::string::String>,
+            used_recently: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             user_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -253,6 +931,7 @@ pub mod types {
                     shared_with: Ok(Default::default()),
                     sharing_settings: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
+                    used_recently: Ok(Default::default()),
                     user_id: Err("no value supplied for user_id".to_string()),
                 }
             }
@@ -446,6 +1125,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn used_recently<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used_recently = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for used_recently: {e}")
+                    });
+                self
+            }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -479,6 +1170,7 @@ pub mod types {
                     shared_with: value.shared_with?,
                     sharing_settings: value.sharing_settings?,
                     type_: value.type_?,
+                    used_recently: value.used_recently?,
                     user_id: value.user_id?,
                 })
             }
@@ -500,6 +1192,7 @@ pub mod types {
                     shared_with: Ok(value.shared_with),
                     sharing_settings: Ok(value.sharing_settings),
                     type_: Ok(value.type_),
+                    used_recently: Ok(value.used_recently),
                     user_id: Ok(value.user_id),
                 }
             }
@@ -724,6 +1417,490 @@ pub mod types {
                     updated_by_id: Ok(value.updated_by_id),
                     user_ids: Ok(value.user_ids),
                     whole_org: Ok(value.whole_org),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSmartView {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            s_query: ::std::result::Result<
+                ::std::option::Option<super::UpdateSmartViewSQuery>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSmartView {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSmartView {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn s_query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateSmartViewSQuery>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.s_query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for s_query: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSmartView> for super::UpdateSmartView {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSmartView,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    s_query: value.s_query?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSmartView> for UpdateSmartView {
+            fn from(value: super::UpdateSmartView) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    s_query: Ok(value.s_query),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSmartViewSQuery {
+            query: ::std::result::Result<
+                ::std::option::Option<super::UpdateSmartViewSQueryQuery>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSmartViewSQuery {
+            fn default() -> Self {
+                Self {
+                    query: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSmartViewSQuery {
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateSmartViewSQueryQuery>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for query: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSmartViewSQuery>
+        for super::UpdateSmartViewSQuery {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSmartViewSQuery,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { query: value.query? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSmartViewSQuery>
+        for UpdateSmartViewSQuery {
+            fn from(value: super::UpdateSmartViewSQuery) -> Self {
+                Self { query: Ok(value.query) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSmartViewSQueryQuery {
+            queries: ::std::result::Result<
+                ::std::vec::Vec<super::UpdateSmartViewSQueryQueryQueriesItem>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSmartViewSQueryQuery {
+            fn default() -> Self {
+                Self {
+                    queries: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSmartViewSQueryQuery {
+            pub fn queries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::UpdateSmartViewSQueryQueryQueriesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.queries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for queries: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSmartViewSQueryQuery>
+        for super::UpdateSmartViewSQueryQuery {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSmartViewSQueryQuery,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    queries: value.queries?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSmartViewSQueryQuery>
+        for UpdateSmartViewSQueryQuery {
+            fn from(value: super::UpdateSmartViewSQueryQuery) -> Self {
+                Self {
+                    queries: Ok(value.queries),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSmartViewSQueryQueryQueriesItem {
+            condition: ::std::result::Result<
+                ::std::option::Option<
+                    super::UpdateSmartViewSQueryQueryQueriesItemCondition,
+                >,
+                ::std::string::String,
+            >,
+            field: ::std::result::Result<
+                ::std::option::Option<super::UpdateSmartViewSQueryQueryQueriesItemField>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItem {
+            fn default() -> Self {
+                Self {
+                    condition: Ok(Default::default()),
+                    field: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSmartViewSQueryQueryQueriesItem {
+            pub fn condition<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::UpdateSmartViewSQueryQueryQueriesItemCondition,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.condition = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for condition: {e}")
+                    });
+                self
+            }
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::UpdateSmartViewSQueryQueryQueriesItemField,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSmartViewSQueryQueryQueriesItem>
+        for super::UpdateSmartViewSQueryQueryQueriesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSmartViewSQueryQueryQueriesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    condition: value.condition?,
+                    field: value.field?,
+                    object_type: value.object_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSmartViewSQueryQueryQueriesItem>
+        for UpdateSmartViewSQueryQueryQueriesItem {
+            fn from(value: super::UpdateSmartViewSQueryQueryQueriesItem) -> Self {
+                Self {
+                    condition: Ok(value.condition),
+                    field: Ok(value.field),
+                    object_type: Ok(value.object_type),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSmartViewSQueryQueryQueriesItemCondition {
+            mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItemCondition {
+            fn default() -> Self {
+                Self {
+                    mode: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSmartViewSQueryQueryQueriesItemCondition {
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSmartViewSQueryQueryQueriesItemCondition>
+        for super::UpdateSmartViewSQueryQueryQueriesItemCondition {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSmartViewSQueryQueryQueriesItemCondition,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    mode: value.mode?,
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSmartViewSQueryQueryQueriesItemCondition>
+        for UpdateSmartViewSQueryQueryQueriesItemCondition {
+            fn from(
+                value: super::UpdateSmartViewSQueryQueryQueriesItemCondition,
+            ) -> Self {
+                Self {
+                    mode: Ok(value.mode),
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateSmartViewSQueryQueryQueriesItemField {
+            field_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItemField {
+            fn default() -> Self {
+                Self {
+                    field_name: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateSmartViewSQueryQueryQueriesItemField {
+            pub fn field_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field_name: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateSmartViewSQueryQueryQueriesItemField>
+        for super::UpdateSmartViewSQueryQueryQueriesItemField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateSmartViewSQueryQueryQueriesItemField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field_name: value.field_name?,
+                    object_type: value.object_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateSmartViewSQueryQueryQueriesItemField>
+        for UpdateSmartViewSQueryQueryQueriesItemField {
+            fn from(value: super::UpdateSmartViewSQueryQueryQueriesItemField) -> Self {
+                Self {
+                    field_name: Ok(value.field_name),
+                    object_type: Ok(value.object_type),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -957,24 +2134,37 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SmartViewsCreate<'a> {
         client: &'a super::Client,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateSmartView, String>,
     }
     impl<'a> SmartViewsCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateSmartView>,
+            <V as std::convert::TryInto<
+                types::CreateSmartView,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateSmartView` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateSmartView,
+            ) -> types::builder::CreateSmartView,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/saved_search/`
@@ -982,7 +2172,11 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::SavedSearch>, Error<crate::ErrorBody>> {
             let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateSmartView::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/saved_search/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -1119,14 +2313,14 @@ pub mod builder {
     pub struct SmartViewsUpdate<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::UpdateSmartView, String>,
     }
     impl<'a> SmartViewsUpdate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -1143,13 +2337,26 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::UpdateSmartView>,
+            <V as std::convert::TryInto<
+                types::UpdateSmartView,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateSmartView` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateSmartView,
+            ) -> types::builder::UpdateSmartView,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/saved_search/{id}/`
@@ -1158,7 +2365,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::SavedSearch>, Error<crate::ErrorBody>> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateSmartView::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/saved_search/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),

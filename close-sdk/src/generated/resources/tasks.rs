@@ -38,6 +38,47 @@ pub mod types {
             Default::default()
         }
     }
+    ///The outcome of a bulk task update.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct BulkUpdateTasksResult {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ok: ::std::option::Option<bool>,
+    }
+    impl BulkUpdateTasksResult {
+        pub fn builder() -> builder::BulkUpdateTasksResult {
+            Default::default()
+        }
+    }
+    ///A task to create on a lead. `text` and `is_complete` are not in the example; they are members of the document's task update body (`UpdateNotification`) and of the `Task` Close returns.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateTask {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub assigned_to: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date: ::std::option::Option<crate::DateOrTimestamp>,
+        ///Whether the task is already done.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_complete: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        ///What the task is about.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateTask {
+        pub fn builder() -> builder::CreateTask {
+            Default::default()
+        }
+    }
     ///`NotificationResolution`
     #[derive(
         ::serde::Deserialize,
@@ -92,6 +133,155 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A task. `_type` is `lead`, `incoming_email`, `missed_call`, … (documented values, kept open: an unknown value still decodes).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct Task {
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent_config_id: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub assigned_to: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub assigned_to_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<TaskAttachmentsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body_preview: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date: ::std::option::Option<crate::DateOrTimestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deduplication_key: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub emails: ::std::vec::Vec<::std::string::String>,
+        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_complete: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_dateless: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_primary_lead_notification: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_phone: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_note: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value_currency: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value_formatted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opportunity_value_period: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_formatted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number_description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recording_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_phone: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_phone_description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remote_phone_formatted: ::std::option::Option<::std::string::String>,
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resolution: ::std::option::Option<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sequence_subscription_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub step_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "_type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_by_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub view: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voicemail_duration: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voicemail_url: ::std::option::Option<::std::string::String>,
+    }
+    impl Task {
+        pub fn builder() -> builder::Task {
+            Default::default()
+        }
+    }
+    ///`TaskAttachmentsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct TaskAttachmentsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_type: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filename: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub media_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl TaskAttachmentsItem {
+        pub fn builder() -> builder::TaskAttachmentsItem {
+            Default::default()
+        }
+    }
+    ///A page of `Task` objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct TaskList {
+        pub data: ::std::vec::Vec<Task>,
+        ///Whether another page follows (absent where Close returns every item at once).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+    }
+    impl TaskList {
+        pub fn builder() -> builder::TaskList {
+            Default::default()
         }
     }
     ///`TaskPriority`
@@ -352,6 +542,1401 @@ pub mod types {
                     priority: Ok(value.priority),
                     resolution: Ok(value.resolution),
                     text: Ok(value.text),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BulkUpdateTasksResult {
+            ok: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BulkUpdateTasksResult {
+            fn default() -> Self {
+                Self { ok: Ok(Default::default()) }
+            }
+        }
+        impl BulkUpdateTasksResult {
+            pub fn ok<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ok = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for ok: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BulkUpdateTasksResult>
+        for super::BulkUpdateTasksResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BulkUpdateTasksResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { ok: value.ok? })
+            }
+        }
+        impl ::std::convert::From<super::BulkUpdateTasksResult>
+        for BulkUpdateTasksResult {
+            fn from(value: super::BulkUpdateTasksResult) -> Self {
+                Self { ok: Ok(value.ok) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateTask {
+            assigned_to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date: ::std::result::Result<
+                ::std::option::Option<crate::DateOrTimestamp>,
+                ::std::string::String,
+            >,
+            is_complete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateTask {
+            fn default() -> Self {
+                Self {
+                    assigned_to: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    date: Ok(Default::default()),
+                    is_complete: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateTask {
+            pub fn assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assigned_to: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::DateOrTimestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date: {e}")
+                    });
+                self
+            }
+            pub fn is_complete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_complete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_complete: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateTask> for super::CreateTask {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateTask,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    assigned_to: value.assigned_to?,
+                    contact_id: value.contact_id?,
+                    date: value.date?,
+                    is_complete: value.is_complete?,
+                    lead_id: value.lead_id?,
+                    text: value.text?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateTask> for CreateTask {
+            fn from(value: super::CreateTask) -> Self {
+                Self {
+                    assigned_to: Ok(value.assigned_to),
+                    contact_id: Ok(value.contact_id),
+                    date: Ok(value.date),
+                    is_complete: Ok(value.is_complete),
+                    lead_id: Ok(value.lead_id),
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Task {
+            agent_config_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            assigned_to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            assigned_to_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            attachments: ::std::result::Result<
+                ::std::vec::Vec<super::TaskAttachmentsItem>,
+                ::std::string::String,
+            >,
+            body_preview: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date: ::std::result::Result<
+                ::std::option::Option<crate::DateOrTimestamp>,
+                ::std::string::String,
+            >,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            deduplication_key: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            email_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emails: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_complete: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_dateless: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_primary_lead_notification: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lead_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            local_phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_value: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            opportunity_value_currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_value_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            opportunity_value_period: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_number_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recording_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remote_phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remote_phone_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remote_phone_formatted: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resolution: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            sequence_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sequence_subscription_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            step_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_by_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            view: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            voicemail_duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            voicemail_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Task {
+            fn default() -> Self {
+                Self {
+                    agent_config_id: Ok(Default::default()),
+                    assigned_to: Ok(Default::default()),
+                    assigned_to_name: Ok(Default::default()),
+                    attachments: Ok(Default::default()),
+                    body_preview: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    contact_name: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    created_by_name: Ok(Default::default()),
+                    date: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    deduplication_key: Ok(Default::default()),
+                    email_id: Ok(Default::default()),
+                    emails: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_complete: Ok(Default::default()),
+                    is_dateless: Ok(Default::default()),
+                    is_primary_lead_notification: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    lead_name: Ok(Default::default()),
+                    local_phone: Ok(Default::default()),
+                    object_id: Ok(Default::default()),
+                    object_type: Ok(Default::default()),
+                    opportunity_note: Ok(Default::default()),
+                    opportunity_value: Ok(Default::default()),
+                    opportunity_value_currency: Ok(Default::default()),
+                    opportunity_value_formatted: Ok(Default::default()),
+                    opportunity_value_period: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    phone_formatted: Ok(Default::default()),
+                    phone_number_description: Ok(Default::default()),
+                    recording_url: Ok(Default::default()),
+                    remote_phone: Ok(Default::default()),
+                    remote_phone_description: Ok(Default::default()),
+                    remote_phone_formatted: Ok(Default::default()),
+                    resolution: Ok(Default::default()),
+                    sequence_id: Ok(Default::default()),
+                    sequence_subscription_id: Ok(Default::default()),
+                    step_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    text: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    updated_by_name: Ok(Default::default()),
+                    view: Ok(Default::default()),
+                    voicemail_duration: Ok(Default::default()),
+                    voicemail_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl Task {
+            pub fn agent_config_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agent_config_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for agent_config_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn assigned_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assigned_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assigned_to: {e}")
+                    });
+                self
+            }
+            pub fn assigned_to_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assigned_to_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for assigned_to_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn attachments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TaskAttachmentsItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attachments: {e}")
+                    });
+                self
+            }
+            pub fn body_preview<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body_preview = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for body_preview: {e}")
+                    });
+                self
+            }
+            pub fn contact_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            pub fn contact_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_name: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn created_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for created_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::DateOrTimestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date: {e}")
+                    });
+                self
+            }
+            pub fn date_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_created: {e}")
+                    });
+                self
+            }
+            pub fn date_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_updated: {e}")
+                    });
+                self
+            }
+            pub fn deduplication_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deduplication_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deduplication_key: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn email_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_id: {e}")
+                    });
+                self
+            }
+            pub fn emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emails: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_complete<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_complete = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_complete: {e}")
+                    });
+                self
+            }
+            pub fn is_dateless<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_dateless = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_dateless: {e}")
+                    });
+                self
+            }
+            pub fn is_primary_lead_notification<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_primary_lead_notification = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_primary_lead_notification: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn lead_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_name: {e}")
+                    });
+                self
+            }
+            pub fn local_phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for local_phone: {e}")
+                    });
+                self
+            }
+            pub fn object_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_id: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn opportunity_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_note: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value_currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value_currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value_currency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn opportunity_value_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.opportunity_value_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for opportunity_value_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn phone_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn phone_number_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for phone_number_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn recording_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recording_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recording_url: {e}")
+                    });
+                self
+            }
+            pub fn remote_phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remote_phone: {e}")
+                    });
+                self
+            }
+            pub fn remote_phone_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_phone_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remote_phone_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn remote_phone_formatted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remote_phone_formatted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remote_phone_formatted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn resolution<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resolution = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resolution: {e}")
+                    });
+                self
+            }
+            pub fn sequence_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sequence_id: {e}")
+                    });
+                self
+            }
+            pub fn sequence_subscription_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sequence_subscription_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for sequence_subscription_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn step_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for step_id: {e}")
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for text: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn updated_by_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for updated_by_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn view<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.view = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for view: {e}")
+                    });
+                self
+            }
+            pub fn voicemail_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voicemail_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for voicemail_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn voicemail_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.voicemail_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for voicemail_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Task> for super::Task {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Task,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    agent_config_id: value.agent_config_id?,
+                    assigned_to: value.assigned_to?,
+                    assigned_to_name: value.assigned_to_name?,
+                    attachments: value.attachments?,
+                    body_preview: value.body_preview?,
+                    contact_id: value.contact_id?,
+                    contact_name: value.contact_name?,
+                    created_by: value.created_by?,
+                    created_by_name: value.created_by_name?,
+                    date: value.date?,
+                    date_created: value.date_created?,
+                    date_updated: value.date_updated?,
+                    deduplication_key: value.deduplication_key?,
+                    email_id: value.email_id?,
+                    emails: value.emails?,
+                    id: value.id?,
+                    is_complete: value.is_complete?,
+                    is_dateless: value.is_dateless?,
+                    is_primary_lead_notification: value.is_primary_lead_notification?,
+                    lead_id: value.lead_id?,
+                    lead_name: value.lead_name?,
+                    local_phone: value.local_phone?,
+                    object_id: value.object_id?,
+                    object_type: value.object_type?,
+                    opportunity_note: value.opportunity_note?,
+                    opportunity_value: value.opportunity_value?,
+                    opportunity_value_currency: value.opportunity_value_currency?,
+                    opportunity_value_formatted: value.opportunity_value_formatted?,
+                    opportunity_value_period: value.opportunity_value_period?,
+                    organization_id: value.organization_id?,
+                    phone: value.phone?,
+                    phone_formatted: value.phone_formatted?,
+                    phone_number_description: value.phone_number_description?,
+                    recording_url: value.recording_url?,
+                    remote_phone: value.remote_phone?,
+                    remote_phone_description: value.remote_phone_description?,
+                    remote_phone_formatted: value.remote_phone_formatted?,
+                    resolution: value.resolution?,
+                    sequence_id: value.sequence_id?,
+                    sequence_subscription_id: value.sequence_subscription_id?,
+                    step_id: value.step_id?,
+                    subject: value.subject?,
+                    text: value.text?,
+                    type_: value.type_?,
+                    updated_by: value.updated_by?,
+                    updated_by_name: value.updated_by_name?,
+                    view: value.view?,
+                    voicemail_duration: value.voicemail_duration?,
+                    voicemail_url: value.voicemail_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Task> for Task {
+            fn from(value: super::Task) -> Self {
+                Self {
+                    agent_config_id: Ok(value.agent_config_id),
+                    assigned_to: Ok(value.assigned_to),
+                    assigned_to_name: Ok(value.assigned_to_name),
+                    attachments: Ok(value.attachments),
+                    body_preview: Ok(value.body_preview),
+                    contact_id: Ok(value.contact_id),
+                    contact_name: Ok(value.contact_name),
+                    created_by: Ok(value.created_by),
+                    created_by_name: Ok(value.created_by_name),
+                    date: Ok(value.date),
+                    date_created: Ok(value.date_created),
+                    date_updated: Ok(value.date_updated),
+                    deduplication_key: Ok(value.deduplication_key),
+                    email_id: Ok(value.email_id),
+                    emails: Ok(value.emails),
+                    id: Ok(value.id),
+                    is_complete: Ok(value.is_complete),
+                    is_dateless: Ok(value.is_dateless),
+                    is_primary_lead_notification: Ok(value.is_primary_lead_notification),
+                    lead_id: Ok(value.lead_id),
+                    lead_name: Ok(value.lead_name),
+                    local_phone: Ok(value.local_phone),
+                    object_id: Ok(value.object_id),
+                    object_type: Ok(value.object_type),
+                    opportunity_note: Ok(value.opportunity_note),
+                    opportunity_value: Ok(value.opportunity_value),
+                    opportunity_value_currency: Ok(value.opportunity_value_currency),
+                    opportunity_value_formatted: Ok(value.opportunity_value_formatted),
+                    opportunity_value_period: Ok(value.opportunity_value_period),
+                    organization_id: Ok(value.organization_id),
+                    phone: Ok(value.phone),
+                    phone_formatted: Ok(value.phone_formatted),
+                    phone_number_description: Ok(value.phone_number_description),
+                    recording_url: Ok(value.recording_url),
+                    remote_phone: Ok(value.remote_phone),
+                    remote_phone_description: Ok(value.remote_phone_description),
+                    remote_phone_formatted: Ok(value.remote_phone_formatted),
+                    resolution: Ok(value.resolution),
+                    sequence_id: Ok(value.sequence_id),
+                    sequence_subscription_id: Ok(value.sequence_subscription_id),
+                    step_id: Ok(value.step_id),
+                    subject: Ok(value.subject),
+                    text: Ok(value.text),
+                    type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    updated_by_name: Ok(value.updated_by_name),
+                    view: Ok(value.view),
+                    voicemail_duration: Ok(value.voicemail_duration),
+                    voicemail_url: Ok(value.voicemail_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskAttachmentsItem {
+            content_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            media_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            thumbnail_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaskAttachmentsItem {
+            fn default() -> Self {
+                Self {
+                    content_type: Ok(Default::default()),
+                    filename: Ok(Default::default()),
+                    media_id: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    thumbnail_url: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl TaskAttachmentsItem {
+            pub fn content_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_type: {e}")
+                    });
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filename: {e}")
+                    });
+                self
+            }
+            pub fn media_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.media_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for media_id: {e}")
+                    });
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for size: {e}")
+                    });
+                self
+            }
+            pub fn thumbnail_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.thumbnail_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for thumbnail_url: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskAttachmentsItem>
+        for super::TaskAttachmentsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskAttachmentsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_type: value.content_type?,
+                    filename: value.filename?,
+                    media_id: value.media_id?,
+                    size: value.size?,
+                    thumbnail_url: value.thumbnail_url?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskAttachmentsItem> for TaskAttachmentsItem {
+            fn from(value: super::TaskAttachmentsItem) -> Self {
+                Self {
+                    content_type: Ok(value.content_type),
+                    filename: Ok(value.filename),
+                    media_id: Ok(value.media_id),
+                    size: Ok(value.size),
+                    thumbnail_url: Ok(value.thumbnail_url),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskList {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Task>,
+                ::std::string::String,
+            >,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaskList {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    has_more: Ok(Default::default()),
+                }
+            }
+        }
+        impl TaskList {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Task>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn has_more<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_more = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskList> for super::TaskList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    has_more: value.has_more?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskList> for TaskList {
+            fn from(value: super::TaskList) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    has_more: Ok(value.has_more),
                 }
             }
         }
@@ -1378,10 +2963,7 @@ pub mod builder {
         ///Sends a `GET` request to `/task/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::TaskList>, Error<crate::ErrorBody>> {
             let Self {
                 client,
                 fields,
@@ -2097,7 +3679,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            ResponseValue<types::BulkUpdateTasksResult>,
             Error<crate::ErrorBody>,
         > {
             let Self {
@@ -2329,14 +3911,14 @@ pub mod builder {
     pub struct TasksCreate<'a> {
         client: &'a super::Client,
         fields: Result<Option<::std::string::String>, String>,
-        body: Result<::serde_json::Value, String>,
+        body: Result<types::builder::CreateTask, String>,
     }
     impl<'a> TasksCreate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 fields: Ok(None),
-                body: Err("body was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn fields<V>(mut self, value: V) -> Self
@@ -2354,25 +3936,35 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::serde_json::Value>,
+            V: std::convert::TryInto<types::CreateTask>,
+            <V as std::convert::TryInto<types::CreateTask>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: serde_json :: Value` for body failed".to_string()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CreateTask` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateTask,
+            ) -> types::builder::CreateTask,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/task/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::Task>, Error<crate::ErrorBody>> {
             let Self { client, fields, body } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::CreateTask::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -2466,10 +4058,7 @@ pub mod builder {
         ///Sends a `GET` request to `/task/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::Task>, Error<crate::ErrorBody>> {
             let Self { client, id, fields } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;
@@ -2594,10 +4183,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/task/{id}/`
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            Error<crate::ErrorBody>,
-        > {
+        ) -> Result<ResponseValue<types::Task>, Error<crate::ErrorBody>> {
             let Self { client, id, fields, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let fields = fields.map_err(Error::InvalidRequest)?;

@@ -18,10 +18,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Attachment {
+        ///Any value (the examples show only null).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_id: ::std::option::Option<::serde_json::Value>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub content_type: ::std::option::Option<::std::string::String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub filename: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inline_only: ::std::option::Option<bool>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub size: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,12 +42,20 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct Attachment {
+            content_id: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
             content_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             filename: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            inline_only: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             size: ::std::result::Result<
@@ -58,8 +71,10 @@ pub mod types {
         impl ::std::default::Default for Attachment {
             fn default() -> Self {
                 Self {
+                    content_id: Ok(Default::default()),
                     content_type: Err("no value supplied for content_type".to_string()),
                     filename: Err("no value supplied for filename".to_string()),
+                    inline_only: Ok(Default::default()),
                     size: Err("no value supplied for size".to_string()),
                     thumbnail_url: Ok(Default::default()),
                     url: Err("no value supplied for url".to_string()),
@@ -67,6 +82,18 @@ pub mod types {
             }
         }
         impl Attachment {
+            pub fn content_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content_id: {e}")
+                    });
+                self
+            }
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -88,6 +115,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for filename: {e}")
+                    });
+                self
+            }
+            pub fn inline_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inline_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inline_only: {e}")
                     });
                 self
             }
@@ -134,8 +173,10 @@ pub mod types {
                 value: Attachment,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    content_id: value.content_id?,
                     content_type: value.content_type?,
                     filename: value.filename?,
+                    inline_only: value.inline_only?,
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
@@ -145,8 +186,10 @@ pub mod types {
         impl ::std::convert::From<super::Attachment> for Attachment {
             fn from(value: super::Attachment) -> Self {
                 Self {
+                    content_id: Ok(value.content_id),
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
+                    inline_only: Ok(value.inline_only),
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),

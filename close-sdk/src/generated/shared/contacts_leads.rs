@@ -112,6 +112,72 @@ pub mod types {
             Default::default()
         }
     }
+    ///A contact to create on a lead; custom fields as `custom.cf_…` members.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateContact {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub emails: ::std::vec::Vec<CreateContactEmailsItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub phones: ::std::vec::Vec<CreateContactPhonesItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub urls: ::std::vec::Vec<CreateContactUrlsItem>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CreateContact {
+        pub fn builder() -> builder::CreateContact {
+            Default::default()
+        }
+    }
+    ///`CreateContactEmailsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateContactEmailsItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateContactEmailsItem {
+        pub fn builder() -> builder::CreateContactEmailsItem {
+            Default::default()
+        }
+    }
+    ///`CreateContactPhonesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateContactPhonesItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateContactPhonesItem {
+        pub fn builder() -> builder::CreateContactPhonesItem {
+            Default::default()
+        }
+    }
+    ///`CreateContactUrlsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub struct CreateContactUrlsItem {
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl CreateContactUrlsItem {
+        pub fn builder() -> builder::CreateContactUrlsItem {
+            Default::default()
+        }
+    }
     ///Reason for each higher level status on a Workflow run.
     #[derive(
         ::serde::Deserialize,
@@ -1239,6 +1305,371 @@ pub mod types {
         }
         impl ::std::convert::From<super::ContactUrl> for ContactUrl {
             fn from(value: super::ContactUrl) -> Self {
+                Self {
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateContact {
+            emails: ::std::result::Result<
+                ::std::vec::Vec<super::CreateContactEmailsItem>,
+                ::std::string::String,
+            >,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phones: ::std::result::Result<
+                ::std::vec::Vec<super::CreateContactPhonesItem>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            urls: ::std::result::Result<
+                ::std::vec::Vec<super::CreateContactUrlsItem>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateContact {
+            fn default() -> Self {
+                Self {
+                    emails: Ok(Default::default()),
+                    lead_id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    phones: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    urls: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CreateContact {
+            pub fn emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CreateContactEmailsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for emails: {e}")
+                    });
+                self
+            }
+            pub fn lead_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lead_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lead_id: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn phones<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CreateContactPhonesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phones = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phones: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+            pub fn urls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CreateContactUrlsItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.urls = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for urls: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateContact> for super::CreateContact {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateContact,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    emails: value.emails?,
+                    lead_id: value.lead_id?,
+                    name: value.name?,
+                    phones: value.phones?,
+                    title: value.title?,
+                    urls: value.urls?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateContact> for CreateContact {
+            fn from(value: super::CreateContact) -> Self {
+                Self {
+                    emails: Ok(value.emails),
+                    lead_id: Ok(value.lead_id),
+                    name: Ok(value.name),
+                    phones: Ok(value.phones),
+                    title: Ok(value.title),
+                    urls: Ok(value.urls),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateContactEmailsItem {
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateContactEmailsItem {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateContactEmailsItem {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateContactEmailsItem>
+        for super::CreateContactEmailsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateContactEmailsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateContactEmailsItem>
+        for CreateContactEmailsItem {
+            fn from(value: super::CreateContactEmailsItem) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateContactPhonesItem {
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateContactPhonesItem {
+            fn default() -> Self {
+                Self {
+                    phone: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateContactPhonesItem {
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateContactPhonesItem>
+        for super::CreateContactPhonesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateContactPhonesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    phone: value.phone?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateContactPhonesItem>
+        for CreateContactPhonesItem {
+            fn from(value: super::CreateContactPhonesItem) -> Self {
+                Self {
+                    phone: Ok(value.phone),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateContactUrlsItem {
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateContactUrlsItem {
+            fn default() -> Self {
+                Self {
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateContactUrlsItem {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateContactUrlsItem>
+        for super::CreateContactUrlsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateContactUrlsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateContactUrlsItem>
+        for CreateContactUrlsItem {
+            fn from(value: super::CreateContactUrlsItem) -> Self {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),

@@ -35,6 +35,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_unsubscribed: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub outbound_sms_blocked: ::std::option::Option<bool>,
         pub phone: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -147,6 +149,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            is_unsubscribed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             outbound_sms_blocked: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -166,6 +172,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     country: Ok(Default::default()),
+                    is_unsubscribed: Ok(Default::default()),
                     outbound_sms_blocked: Ok(Default::default()),
                     phone: Err("no value supplied for phone".to_string()),
                     phone_formatted: Ok(Default::default()),
@@ -184,6 +191,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn is_unsubscribed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_unsubscribed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_unsubscribed: {e}"
+                        )
                     });
                 self
             }
@@ -259,6 +280,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     country: value.country?,
+                    is_unsubscribed: value.is_unsubscribed?,
                     outbound_sms_blocked: value.outbound_sms_blocked?,
                     phone: value.phone?,
                     phone_formatted: value.phone_formatted?,
@@ -271,6 +293,7 @@ pub mod types {
             fn from(value: super::ContactPhone) -> Self {
                 Self {
                     country: Ok(value.country),
+                    is_unsubscribed: Ok(value.is_unsubscribed),
                     outbound_sms_blocked: Ok(value.outbound_sms_blocked),
                     phone: Ok(value.phone),
                     phone_formatted: Ok(value.phone_formatted),

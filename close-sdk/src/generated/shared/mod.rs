@@ -13,10 +13,14 @@ pub mod activities_leads_opportunities;
 pub mod contacts_leads;
 #[cfg(any(feature = "contacts", feature = "leads", feature = "opportunities"))]
 pub mod contacts_leads_opportunities;
+#[cfg(any(feature = "lead-statuses", feature = "organizations", feature = "users"))]
+pub mod lead_statuses_organizations_users;
 #[cfg(any(feature = "leads", feature = "opportunities"))]
 pub mod leads_opportunities;
 #[cfg(any(feature = "memberships", feature = "users"))]
 pub mod memberships_users;
+#[cfg(any(feature = "organizations", feature = "pipelines", feature = "users"))]
+pub mod organizations_pipelines_users;
 #[cfg(any(feature = "organizations", feature = "users"))]
 pub mod organizations_users;
 #[cfg(any(feature = "phone-numbers", feature = "users"))]

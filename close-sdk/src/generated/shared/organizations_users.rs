@@ -14,21 +14,6 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
-    ///A lead status of the organization.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct LeadStatus {
-        ///Status ID (`stat_…`).
-        pub id: ::std::string::String,
-        ///Label shown in Close.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
-    }
-    impl LeadStatus {
-        pub fn builder() -> builder::LeadStatus {
-            Default::default()
-        }
-    }
     ///An organization, as Close returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -55,7 +40,7 @@ pub mod types {
         pub inactive_memberships: ::std::vec::Vec<OrganizationMembership>,
         ///Lead statuses, in order.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub lead_statuses: ::std::vec::Vec<LeadStatus>,
+        pub lead_statuses: ::std::vec::Vec<crate::types::LeadStatus>,
         ///Active memberships.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub memberships: ::std::vec::Vec<OrganizationMembership>,
@@ -64,7 +49,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         ///Opportunity pipelines.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub pipelines: ::std::vec::Vec<Pipeline>,
+        pub pipelines: ::std::vec::Vec<crate::types::Pipeline>,
         ///Plan, e.g. `lite`. Close publishes no closed list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plan_type: ::std::option::Option<::std::string::String>,
@@ -121,57 +106,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///An opportunity pipeline and its statuses.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct Pipeline {
-        ///ID of the user who created it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        ///When it was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_created: ::std::option::Option<crate::Timestamp>,
-        ///When it was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_updated: ::std::option::Option<crate::Timestamp>,
-        ///Pipeline ID (`pipe_…`).
-        pub id: ::std::string::String,
-        ///The pipeline's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///Organization ID (`orga_…`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        ///Opportunity statuses, in order.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub statuses: ::std::vec::Vec<PipelineStatus>,
-        ///ID of the user who last updated it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_by: ::std::option::Option<::std::string::String>,
-    }
-    impl Pipeline {
-        pub fn builder() -> builder::Pipeline {
-            Default::default()
-        }
-    }
-    ///An opportunity status of a pipeline.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-    pub struct PipelineStatus {
-        ///Status ID (`stat_…`).
-        pub id: ::std::string::String,
-        ///Label shown in Close.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
-        ///e.g. `active`, `won`, `lost`. Kept a string: Close may add kinds.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-    }
-    impl PipelineStatus {
-        pub fn builder() -> builder::PipelineStatus {
-            Default::default()
-        }
-    }
     ///A user of your organization, as `GET /user/` and `GET /user/{id}/` return it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -208,65 +142,6 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct LeadStatus {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LeadStatus {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    label: Ok(Default::default()),
-                }
-            }
-        }
-        impl LeadStatus {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LeadStatus> for super::LeadStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LeadStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    label: value.label?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LeadStatus> for LeadStatus {
-            fn from(value: super::LeadStatus) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    label: Ok(value.label),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct Organization {
             created_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -294,7 +169,7 @@ pub mod types {
                 ::std::string::String,
             >,
             lead_statuses: ::std::result::Result<
-                ::std::vec::Vec<super::LeadStatus>,
+                ::std::vec::Vec<crate::types::LeadStatus>,
                 ::std::string::String,
             >,
             memberships: ::std::result::Result<
@@ -306,7 +181,7 @@ pub mod types {
                 ::std::string::String,
             >,
             pipelines: ::std::result::Result<
-                ::std::vec::Vec<super::Pipeline>,
+                ::std::vec::Vec<crate::types::Pipeline>,
                 ::std::string::String,
             >,
             plan_type: ::std::result::Result<
@@ -428,7 +303,7 @@ pub mod types {
             }
             pub fn lead_statuses<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::LeadStatus>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::LeadStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_statuses = value
@@ -466,7 +341,7 @@ pub mod types {
             }
             pub fn pipelines<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Pipeline>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Pipeline>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pipelines = value
@@ -819,259 +694,6 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_last_name: Ok(value.user_last_name),
                     user_phone: Ok(value.user_phone),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Pipeline {
-            created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            date_created: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            date_updated: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            statuses: ::std::result::Result<
-                ::std::vec::Vec<super::PipelineStatus>,
-                ::std::string::String,
-            >,
-            updated_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Pipeline {
-            fn default() -> Self {
-                Self {
-                    created_by: Ok(Default::default()),
-                    date_created: Ok(Default::default()),
-                    date_updated: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Ok(Default::default()),
-                    organization_id: Ok(Default::default()),
-                    statuses: Ok(Default::default()),
-                    updated_by: Ok(Default::default()),
-                }
-            }
-        }
-        impl Pipeline {
-            pub fn created_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_by: {e}")
-                    });
-                self
-            }
-            pub fn date_created<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_created = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
-                self
-            }
-            pub fn date_updated<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.date_updated = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_updated: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn organization_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for organization_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn statuses<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PipelineStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.statuses = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for statuses: {e}")
-                    });
-                self
-            }
-            pub fn updated_by<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_by = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_by: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Pipeline> for super::Pipeline {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Pipeline,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_by: value.created_by?,
-                    date_created: value.date_created?,
-                    date_updated: value.date_updated?,
-                    id: value.id?,
-                    name: value.name?,
-                    organization_id: value.organization_id?,
-                    statuses: value.statuses?,
-                    updated_by: value.updated_by?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Pipeline> for Pipeline {
-            fn from(value: super::Pipeline) -> Self {
-                Self {
-                    created_by: Ok(value.created_by),
-                    date_created: Ok(value.date_created),
-                    date_updated: Ok(value.date_updated),
-                    id: Ok(value.id),
-                    name: Ok(value.name),
-                    organization_id: Ok(value.organization_id),
-                    statuses: Ok(value.statuses),
-                    updated_by: Ok(value.updated_by),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PipelineStatus {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PipelineStatus {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    label: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                }
-            }
-        }
-        impl PipelineStatus {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PipelineStatus> for super::PipelineStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PipelineStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    label: value.label?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PipelineStatus> for PipelineStatus {
-            fn from(value: super::PipelineStatus) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    label: Ok(value.label),
-                    type_: Ok(value.type_),
                 }
             }
         }
