@@ -2,8 +2,10 @@
 //!
 //! Put a [`Verifier`] in your router's state (or anything it can be taken from with
 //! [`FromRef`]) and take [`VerifiedDelivery`] as the handler's last argument. A refused request
-//! never reaches the handler: it gets `401` (signature, timestamp or their headers), `413` (body
-//! over the limit) or `400` (not a delivery), with the reason as text.
+//! never reaches the handler: it gets `401` (signature, timestamp or their headers; a request
+//! without them is refused before its body is read), `413` (body over the router's
+//! `DefaultBodyLimit` — axum's default is 2 MB — or the verifier's own limit) or `400` (not a
+//! delivery), with the reason as text.
 //!
 //! ```no_run
 //! use axum::{routing::post, Router};
@@ -24,7 +26,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::delivery::Delivery;
-use super::verify::{Verifier, WebhookError};
+use super::verify::{Verifier, WebhookError, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 /// A delivery whose signature and timestamp checked out, decoded.
 #[derive(Debug, Clone)]
@@ -39,25 +41,34 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Verifier::from_ref(state);
-        let limit = verifier.get_body_limit();
-        let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
-            if e.into_inner().is::<http_body_util::LengthLimitError>() {
-                WebhookError::BodyTooLarge { limit }
-            } else {
-                WebhookError::BodyUnreadable
-            }
-        })?;
-        verifier
-            .verify(&bytes, &parts.headers)
-            .map(VerifiedDelivery)
+        // Without Close's signature headers the request is refused unread.
+        let headers = req.headers().clone();
+        if !headers.contains_key(SIGNATURE_HEADER) || !headers.contains_key(TIMESTAMP_HEADER) {
+            return Err(match verifier.verify(&[], &headers) {
+                Err(e) => e,
+                Ok(_) => WebhookError::BodyUnreadable,
+            });
+        }
+        // Read like axum's own body extractors: the router's `DefaultBodyLimit` applies (413).
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    WebhookError::BodyOverFrameworkLimit
+                } else {
+                    WebhookError::BodyUnreadable
+                }
+            })?;
+        verifier.verify(&bytes, &headers).map(VerifiedDelivery)
     }
 }
 
 impl IntoResponse for WebhookError {
     fn into_response(self) -> Response {
         let status = match &self {
-            WebhookError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebhookError::BodyTooLarge { .. } | WebhookError::BodyOverFrameworkLimit => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             e if e.is_unauthenticated() => StatusCode::UNAUTHORIZED,
             _ => StatusCode::BAD_REQUEST,
         };

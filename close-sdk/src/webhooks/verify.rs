@@ -105,6 +105,9 @@ pub enum WebhookError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The body is bigger than the web framework accepts (axum's `DefaultBodyLimit`, 2 MB by
+    /// default; feature `axum`).
+    BodyOverFrameworkLimit,
     /// The request body could not be read (e.g. the connection closed mid-way).
     BodyUnreadable,
     /// The signature is valid but the body is not JSON.
@@ -161,6 +164,10 @@ impl fmt::Display for WebhookError {
             WebhookError::BodyTooLarge { limit } => {
                 write!(f, "webhook refused: the body is larger than {limit} bytes")
             }
+            WebhookError::BodyOverFrameworkLimit => write!(
+                f,
+                "webhook refused: the body is larger than the server's body limit"
+            ),
             WebhookError::BodyUnreadable => write!(f, "webhook body could not be read"),
             WebhookError::NotJson(e) => write!(f, "webhook body is not JSON: {e}"),
             WebhookError::UnexpectedShape(e) => {
