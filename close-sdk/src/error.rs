@@ -342,10 +342,7 @@ impl Error {
                 let headers = rv.headers().clone();
                 Error::Api(Box::new(ApiError::new(status, headers, rv.into_inner())))
             }
-            G::InvalidResponsePayload(bytes, source) => Error::Decode {
-                body: truncate(&String::from_utf8_lossy(&bytes), MAX_RAW_BODY),
-                source,
-            },
+            G::InvalidResponsePayload(bytes, source) => Error::decode(&bytes, source),
             G::UnexpectedResponse(response) => {
                 Error::unexpected(response.status(), response.headers().clone(), None, &[])
             }
@@ -354,8 +351,17 @@ impl Error {
         }
     }
 
-    /// An answer with a status the operation does not document (e.g. 429, 500).
-    fn unexpected(
+    /// A success body that did not decode (kept cut to a bounded length).
+    pub(crate) fn decode(body: &[u8], source: serde_json::Error) -> Self {
+        Error::Decode {
+            body: truncate(&String::from_utf8_lossy(body), MAX_RAW_BODY),
+            source,
+        }
+    }
+
+    /// An answer with a status the operation does not document (e.g. 429, 500), or, from the
+    /// request path's own decoding, any status but the success one.
+    pub(crate) fn unexpected(
         status: StatusCode,
         headers: http::HeaderMap,
         record: Option<RetryRecord>,

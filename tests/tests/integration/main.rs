@@ -3,6 +3,7 @@
 mod cancellation;
 mod errors;
 mod groups;
+mod hot_path;
 mod memberships;
 mod oauth;
 mod oauth_cancellation;
