@@ -39,6 +39,7 @@ use super::operations::{is_idempotent, path_template};
 use super::retry::{decide, wait_after_429, Attempt, Decision, Failure, Outcome, DEFAULT_429_WAIT};
 use super::throttle::Group;
 use crate::error::{truncate, RetryRecord, MAX_RAW_BODY};
+use crate::generated::operations::OPERATIONS;
 use crate::{Client, Error};
 
 /// At most this much of an error response body is read.
@@ -68,9 +69,11 @@ impl ClientHooks<ClientContext> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let ctx = self.inner();
         let span = request_span(info.operation_id, request.method());
+        let group = ctx.throttle.group(info.operation_id);
         let source = Source::Built(request);
-        let call = Call::new(self.inner(), source, info.operation_id, span.clone());
+        let call = Call::new(ctx, source, info.operation_id, group, span.clone());
         let Ended { outcome, record } = send_with_retries(self.client(), call)
             .instrument(span)
             .await;
@@ -102,6 +105,61 @@ fn request_span(operation_id: &'static str, method: &Method) -> tracing::Span {
     )
 }
 
+/// A generated operation, found in the generated operation table when the crate is compiled:
+/// an id that is not in the table does not compile.
+#[derive(Debug, Clone)]
+pub(crate) struct Operation {
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    /// The path template.
+    pub(crate) path: &'static str,
+    /// The position in the table (the rate-limit group).
+    index: usize,
+}
+
+impl Operation {
+    /// The operation `id` of the generated table.
+    pub(crate) const fn named(id: &'static str) -> Operation {
+        let mut index = 0;
+        while index < OPERATIONS.len() {
+            let (name, method, path) = OPERATIONS[index];
+            if str_eq(name, id) {
+                let method = match method.as_bytes() {
+                    b"GET" => Method::GET,
+                    b"POST" => Method::POST,
+                    b"PUT" => Method::PUT,
+                    b"PATCH" => Method::PATCH,
+                    b"DELETE" => Method::DELETE,
+                    _ => panic!("a generated operation has a method close-sdk does not know"),
+                };
+                return Operation {
+                    id,
+                    method,
+                    path,
+                    index,
+                };
+            }
+            index += 1;
+        }
+        panic!("no such operation in the generated operation table")
+    }
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Builds one attempt's request for [`send_json`]; called again only for a retry.
 pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync);
 
@@ -111,25 +169,25 @@ pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> +
 /// would convert to (an error status is [`Error::Api`] with the attempts made, or
 /// [`Error::ServerWaitTooLong`]).
 ///
-/// `build` must make the request of `operation_id` with no user value in its path (the path
-/// check of `pre` is not run); `pre`'s other work (authorization, user agent, timeout) is done
-/// here, for each attempt.
+/// `build` must make `operation`'s request with no user value in its path (the path check of
+/// `pre` is not run); `pre`'s other work (authorization, user agent, timeout) is done here, for
+/// each attempt.
 pub(crate) async fn send_json<T: DeserializeOwned>(
     client: &Client,
-    operation_id: &'static str,
-    method: &Method,
+    operation: &Operation,
     success: StatusCode,
     build: Build<'_>,
 ) -> Result<T, Error> {
     let ctx = client.inner();
     let authorization = ctx.authorizer.header().await.map_err(Error::Auth)?;
-    let span = request_span(operation_id, method);
+    let span = request_span(operation.id, &operation.method);
+    let group = ctx.throttle.group_at(operation.index);
     let source = Source::Recipe {
         build,
-        method,
+        method: &operation.method,
         authorization,
     };
-    let call = Call::new(ctx, source, operation_id, span.clone());
+    let call = Call::new(ctx, source, operation.id, group, span.clone());
     let Ended { outcome, record } = send_with_retries(client.client(), call)
         .instrument(span)
         .await;
@@ -317,11 +375,12 @@ impl<'a> Call<'a> {
         ctx: &'a ClientContext,
         source: Source<'a>,
         operation_id: &'static str,
+        group: &'a Group,
         span: tracing::Span,
     ) -> Self {
         Call {
             ctx,
-            group: ctx.throttle.group(operation_id),
+            group,
             idempotent: is_idempotent(source.method(), operation_id),
             // A deadline too far away to represent is no deadline.
             deadline: ctx

@@ -104,7 +104,11 @@ const MAX_ROUNDS: usize = 64;
 impl Throttle {
     /// The state of one endpoint group (method + path template, i.e. one operation).
     pub(crate) fn group(&self, operation_id: &str) -> &Group {
-        let index = operation_index(operation_id).unwrap_or(OPERATION_COUNT);
+        self.group_at(operation_index(operation_id).unwrap_or(OPERATION_COUNT))
+    }
+
+    /// The state of the operation at `index` in the generated operation table.
+    pub(crate) fn group_at(&self, index: usize) -> &Group {
         &self.groups[index.min(self.groups.len() - 1)]
     }
 }
