@@ -20,7 +20,7 @@ use std::fmt;
 use std::future::Future;
 use std::hash::Hasher;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
@@ -106,7 +106,8 @@ pub struct Page<T> {
     pub has_more: bool,
 }
 
-type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
+/// The pages of a list, each the items of one response.
+type PageStream<T> = Pin<Box<dyn Stream<Item = Result<Vec<T>, Error>> + Send>>;
 
 /// The items of a paginated list, fetched page by page as they are consumed.
 ///
@@ -125,13 +126,18 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 /// ```
 #[must_use = "a Paginated does nothing until it is polled"]
 pub struct Paginated<T> {
-    inner: BoxStream<T>,
+    /// One future per page, not per item: an item is handed out from `buffer` without touching
+    /// the (much larger) state of the page request.
+    pages: PageStream<T>,
+    buffer: std::vec::IntoIter<T>,
 }
 
-struct State<T, F> {
+// Nothing in a `Paginated` is pinned in place: `pages` is boxed and `buffer` is only moved from.
+impl<T> Unpin for Paginated<T> {}
+
+struct State<F> {
     fetch: F,
     next: PageRequest,
-    buffer: std::vec::IntoIter<T>,
     last_page: bool,
     guard: LoopGuard,
 }
@@ -172,30 +178,24 @@ impl<T: Serialize + Send + 'static> Paginated<T> {
                 skip: 0,
                 limit: page_size,
             },
-            buffer: Vec::new().into_iter(),
             last_page: false,
             guard: LoopGuard::default(),
         };
-        let inner = stream::try_unfold(state, |mut st| async move {
-            // At most two rounds: yield from the buffer, or fetch once and then yield or end.
-            loop {
-                if let Some(item) = st.buffer.next() {
-                    return Ok(Some((item, st)));
-                }
-                if st.last_page {
-                    return Ok(None);
-                }
-                st.guard.before_fetch()?;
-                let page = (st.fetch)(st.next).await?;
-                st.guard.check_new(st.next.skip, &page.items)?;
-                let received = page.items.len();
-                st.last_page = !page.has_more || received == 0;
-                st.next.skip = st.next.skip.saturating_add(received as u64);
-                st.buffer = page.items.into_iter();
+        let pages = stream::try_unfold(state, |mut st| async move {
+            if st.last_page {
+                return Ok(None);
             }
+            st.guard.before_fetch()?;
+            let page = (st.fetch)(st.next).await?;
+            st.guard.check_new(st.next.skip, &page.items)?;
+            let received = page.items.len();
+            st.last_page = !page.has_more || received == 0;
+            st.next.skip = st.next.skip.saturating_add(received as u64);
+            Ok(Some((page.items, st)))
         });
         Paginated {
-            inner: Box::pin(inner),
+            pages: Box::pin(pages),
+            buffer: Vec::new().into_iter(),
         }
     }
 }
@@ -204,18 +204,19 @@ impl<T: Send + 'static> Paginated<T> {
     /// A stream that yields `error` once and ends, sending nothing (for invalid input).
     pub(crate) fn failed(error: Error) -> Self {
         Paginated {
-            inner: Box::pin(stream::once(async move { Err(error) })),
+            pages: Box::pin(stream::once(async move { Err(error) })),
+            buffer: Vec::new().into_iter(),
         }
     }
 
     /// The next item: `None` at the end, `Some(Err(..))` once if a page failed (then `None`).
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
-        StreamExt::next(&mut self.inner).await
+        StreamExt::next(self).await
     }
 
     /// Every remaining item, or the first error.
     pub async fn collect_all(self) -> Result<Vec<T>, Error> {
-        self.inner.try_collect().await
+        self.try_collect().await
     }
 }
 
@@ -223,7 +224,17 @@ impl<T> Stream for Paginated<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+        // Bounded: a page refills the buffer, and an empty page is the last one.
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match ready!(self.pages.as_mut().poll_next(cx)) {
+                Some(Ok(items)) => self.buffer = items.into_iter(),
+                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                None => return Poll::Ready(None),
+            }
+        }
     }
 }
 
@@ -289,25 +300,15 @@ impl LoopGuard {
 /// serialisation order varies (a `HashMap`) can only hide a repeat, never invent one.
 fn fingerprint<T: Serialize>(items: &[T]) -> Option<u64> {
     let (first, last) = (items.first()?, items.last()?);
-    let mut hasher = HashWriter(DefaultHasher::new());
-    hasher.0.write_usize(items.len());
-    serde_json::to_writer(&mut hasher, first).ok()?;
-    serde_json::to_writer(&mut hasher, last).ok()?;
-    Some(hasher.0.finish())
-}
-
-/// Feeds what is written to a hasher, so a page is hashed without building its JSON text.
-struct HashWriter(DefaultHasher);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    // Written out first and hashed in one go: serde_json writes in small pieces, and feeding
+    // each to the hasher costs more than the hashing itself.
+    let mut json = Vec::new();
+    serde_json::to_writer(&mut json, first).ok()?;
+    serde_json::to_writer(&mut json, last).ok()?;
+    let mut hasher = DefaultHasher::new();
+    hasher.write_usize(items.len());
+    hasher.write(&json);
+    Some(hasher.finish())
 }
 
 /// Converts the SDK's page request to the generated builders' `i64` parameters.
