@@ -1,8 +1,9 @@
-//! Instructions per call, counted by callgrind: the one figure that does not move with the
-//! machine's load. Where `valgrind` is on the `PATH`, this binary runs itself under
-//! `valgrind --tool=callgrind --separate-threads=yes` with `--calls <side> 1` and
+//! Instructions per call (and per listed item), counted by callgrind: the one figure that does
+//! not move with the machine's load. Where `valgrind` is on the `PATH`, this binary runs itself
+//! under `valgrind --tool=callgrind --separate-threads=yes` with `--calls <side> 1` and
 //! `--calls <side> N`; per call = (main-thread instructions of N calls − those of 1 call) / (N − 1),
-//! so start-up, the server's thread and the first connection cancel out.
+//! so start-up, the server's thread and the first connection cancel out. Lists the same way, with
+//! `--pages <side> M` and `--pages <side> 3M`.
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
-use crate::{round, BoxError, Side, SIDES};
+use crate::{round, BoxError, SIDES};
 
 /// Whether `valgrind` can be run.
 fn valgrind_present() -> bool {
@@ -40,8 +41,8 @@ fn measure_sides(calls: usize) -> Result<Value, BoxError> {
     let result = (|| {
         let mut per_call = [0f64; 3];
         for side in SIDES {
-            let one = main_thread_instructions(&dir, side, 1)?;
-            let many = main_thread_instructions(&dir, side, calls)?;
+            let one = main_thread_instructions(&dir, "--calls", side.name(), 1)?;
+            let many = main_thread_instructions(&dir, "--calls", side.name(), calls)?;
             per_call[side as usize] = many.saturating_sub(one) as f64 / (calls - 1).max(1) as f64;
         }
         Ok::<_, BoxError>(per_call)
@@ -60,15 +61,47 @@ fn measure_sides(calls: usize) -> Result<Value, BoxError> {
     }))
 }
 
-/// Instructions executed by the main thread of `close-sdk-bench --calls <side> <n>`.
-fn main_thread_instructions(dir: &Path, side: Side, n: usize) -> Result<u64, BoxError> {
-    let out: PathBuf = dir.join(format!("{}.{n}", side.name()));
+/// Instructions per listed item, SDK (`Paginated`) and raw loop, from passes over `items` and
+/// `3 × items` objects; or a note saying why they were not counted.
+pub fn per_item(items: usize) -> Value {
+    if !valgrind_present() {
+        return json!({ "skipped": "valgrind is not on the PATH: instructions per item not measured" });
+    }
+    let dir =
+        std::env::temp_dir().join(format!("close-sdk-bench-callgrind-{}", std::process::id()));
+    let result = std::fs::create_dir_all(&dir)
+        .map_err(BoxError::from)
+        .and_then(|()| {
+            let mut per_item = [0f64; 2];
+            for (i, side) in ["sdk", "raw"].into_iter().enumerate() {
+                let few = main_thread_instructions(&dir, "--pages", side, items)?;
+                let many = main_thread_instructions(&dir, "--pages", side, 3 * items)?;
+                per_item[i] = many.saturating_sub(few) as f64 / (2 * items).max(1) as f64;
+            }
+            Ok::<_, BoxError>(per_item)
+        });
+    let _ = std::fs::remove_dir_all(&dir);
+    match result {
+        Ok([sdk, raw]) => json!({
+            "source": "callgrind, main thread, (Ir of 3M items - Ir of M items) / 2M",
+            "items": items,
+            "sdk": round(sdk, 0),
+            "raw": round(raw, 0),
+            "sdk_to_raw": round(sdk / raw.max(1.0), 3),
+        }),
+        Err(e) => json!({ "skipped": format!("callgrind run failed: {e}") }),
+    }
+}
+
+/// Instructions executed by the main thread of `close-sdk-bench <mode> <side> <n>`.
+fn main_thread_instructions(dir: &Path, mode: &str, side: &str, n: usize) -> Result<u64, BoxError> {
+    let out: PathBuf = dir.join(format!("{}{side}.{n}", mode.trim_start_matches('-')));
     let status = Command::new("valgrind")
         .arg("--tool=callgrind")
         .arg("--separate-threads=yes")
         .arg(format!("--callgrind-out-file={}", out.display()))
         .arg(std::env::current_exe()?)
-        .args(["--calls", side.name(), &n.to_string()])
+        .args([mode, side, &n.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()?;

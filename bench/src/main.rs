@@ -90,6 +90,9 @@ const CREATED_MEMBERSHIP: &str = r#"{
   "user_id": "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"
 }"#;
 
+/// Objects in the shorter of the two callgrind passes over a list (the longer has three times as
+/// many).
+const PAGINATION_INSTRUCTION_ITEMS: usize = 300;
 /// Calls in flight in the concurrency measurement.
 const IN_FLIGHT: usize = 64;
 /// Rows provisioned, the server's limit per window, and the window.
@@ -408,6 +411,14 @@ fn run(plan: Plan, count_instructions: bool) -> Result<Value, BoxError> {
     report["per_call"]["instructions"] = instructions;
     report["per_call"]["instructions_ratio"] = ratio.unwrap_or(Value::Null);
     report["pagination"] = pagination::measure(plan.pagination_rounds)?;
+    let per_item = if count_instructions {
+        instructions::per_item(PAGINATION_INSTRUCTION_ITEMS)
+    } else {
+        json!({ "skipped": "--no-instructions" })
+    };
+    report["pagination"]["instructions_ratio"] =
+        per_item.get("sdk_to_raw").cloned().unwrap_or(Value::Null);
+    report["pagination"]["instructions"] = per_item;
     report["elapsed_s"] = json!(round(started.elapsed().as_secs_f64(), 1));
     Ok(report)
 }
@@ -831,6 +842,14 @@ fn print_text(r: &Value) {
         verdict(f(&g["rss_ratio_100k_to_1k"]) <= 2.0),
         g["raw_peak_rss_mb_large"]
     );
+    let pi = &g["instructions"];
+    match pi.get("skipped").and_then(Value::as_str) {
+        Some(why) => println!("   instructions per item: skipped ({why})"),
+        None => println!(
+            "   instructions per item (callgrind): Paginated {}, raw loop {}; ratio {}",
+            pi["sdk"], pi["raw"], pi["sdk_to_raw"]
+        ),
+    }
     let fields = &g["fields"];
     println!(
         "   _fields={}: {} KB a page, Paginated {} items/s ({}x the full objects)",
