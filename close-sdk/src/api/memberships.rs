@@ -121,8 +121,8 @@ impl MembershipsExt for Client {
         // The hot path (and every row of `provision_memberships`): the request the generated
         // `memberships_create()` builder makes — same URL, headers and body type — built here so
         // that each attempt builds its own (no copy kept for retries) and the answer is decoded
-        // from the bytes the attempt read. `tests/tests/integration/hot_path.rs` checks both send the same
-        // bytes and end the same way.
+        // from the bytes the attempt read. `tests/tests/integration/hot_path.rs` checks that
+        // both send the same bytes and end the same way.
         let email: EmailAddress = email.parse().map_err(Error::InvalidRequest)?;
         let body = CreateMembership {
             email,
