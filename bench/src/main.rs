@@ -2,19 +2,33 @@
 //! side against a loopback hyper server. Run it with `cargo xtask bench [--quick] [--json]`; see
 //! BENCHMARKS.md for what each figure means.
 //!
-//! 1. Overhead: sequential `create_membership`, SDK and raw interleaved in batches; the median
-//!    over rounds of (SDK batch time / raw batch time).
-//! 2. Concurrency: 64 calls in flight for a fixed time, alternating sides; median ratio of
+//! Three sides make the same call: the SDK (`create_membership`), a plain progenitor client
+//! generated from the same `openapi/close.json` with no hooks (`plain.rs`), and the call written
+//! by hand with reqwest + serde (`raw.rs`).
+//!
+//! 1. Overhead: sequential `create_membership`, the three sides interleaved in batches; the
+//!    median over rounds of (SDK batch time / raw batch time), and the same for plain.
+//! 2. Concurrency: 64 calls in flight for a fixed time, sides alternating; median ratio of
 //!    throughputs (SDK / raw).
 //! 3. Rate-limited provisioning: 300 creates against a server allowing 20 requests per second
 //!    for the endpoint group; wall time over N / rate, and the 429s the server sent.
-//! 4. Per call: allocations, bytes allocated and CPU time of the client side.
+//! 4. Per call: allocations, bytes allocated and CPU time of the client side, and instructions
+//!    (callgrind, where valgrind is installed).
+//! 5. Pagination at scale: 100,000 Lead-shaped objects in pages of 100, `Paginated` against a
+//!    hand-written loop; throughput and peak memory (`pagination.rs`).
 //!
 //! Timings are reported, never asserted: the machines are shared and noisy.
 #![deny(unsafe_code)] // allowed in `alloc` only (a `GlobalAlloc` impl); `forbid` everywhere else
 
 mod alloc;
 mod cpu;
+mod instructions;
+mod lead;
+mod pagination;
+mod plain;
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all, clippy::pedantic, unused)]
+mod plain_client;
 mod raw;
 mod server;
 
@@ -29,6 +43,7 @@ use futures_util::StreamExt as _;
 use reqwest::header::HeaderValue;
 use serde_json::{json, Value};
 
+use crate::plain::Plain;
 use crate::raw::Raw;
 use crate::server::Server;
 
@@ -38,11 +53,15 @@ static ALLOCATOR: alloc::Counting = alloc::Counting;
 /// The error type of the harness.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-const USAGE: &str = "usage: close-sdk-bench [--quick] [--json]
-       close-sdk-bench --calls sdk|raw N
-  --quick   a shorter run (well under a minute), for CI
-  --json    print one JSON object with every figure instead of the text report
-  --calls   only make N sequential calls through one side (for a profiler, e.g. callgrind)";
+const USAGE: &str = "usage: close-sdk-bench [--quick] [--json] [--no-instructions]
+       close-sdk-bench --calls sdk|plain|raw N
+       close-sdk-bench --pages sdk|raw N [--fields]
+  --quick            a shorter run (well under a minute), for CI
+  --json             print one JSON object with every figure instead of the text report
+  --no-instructions  skip the callgrind count even where valgrind is installed
+  --calls            only make N sequential calls through one side (for a profiler, e.g. callgrind)
+  --pages            only page through N Lead-shaped objects through one side and print one JSON
+                     line with the time and the process's peak RSS (for the memory figure)";
 
 const API_KEY: &str = "bench-key";
 const USER_AGENT: &str = "close-sdk-bench";
@@ -71,6 +90,9 @@ const CREATED_MEMBERSHIP: &str = r#"{
   "user_id": "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"
 }"#;
 
+/// Objects in the shorter of the two callgrind passes over a list (the longer has three times as
+/// many).
+const PAGINATION_INSTRUCTION_ITEMS: usize = 300;
 /// Calls in flight in the concurrency measurement.
 const IN_FLIGHT: usize = 64;
 /// Rows provisioned, the server's limit per window, and the window.
@@ -95,6 +117,10 @@ struct Plan {
     segment: Duration,
     per_call_blocks: usize,
     per_call_calls: usize,
+    /// Calls per callgrind run.
+    instruction_calls: usize,
+    /// Passes over the whole list per side in the pagination throughput measurement.
+    pagination_rounds: usize,
 }
 
 const FULL: Plan = Plan {
@@ -106,6 +132,8 @@ const FULL: Plan = Plan {
     segment: Duration::from_secs(3),
     per_call_blocks: 4,
     per_call_calls: 5_000,
+    instruction_calls: 2_001,
+    pagination_rounds: 5,
 };
 
 const QUICK: Plan = Plan {
@@ -117,21 +145,31 @@ const QUICK: Plan = Plan {
     segment: Duration::from_secs(1),
     per_call_blocks: 2,
     per_call_calls: 1_000,
+    instruction_calls: 501,
+    pagination_rounds: 2,
 };
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [flag, side, n] = args.as_slice() {
-        if flag == "--calls" {
-            return calls_only(side, n);
-        }
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["--calls", side, n] => return calls_only(side, n),
+        ["--pages", side, n] => return pagination::pages_only(side, n, false),
+        ["--pages", side, n, "--fields"] => return pagination::pages_only(side, n, true),
+        _ => {}
     }
     let mut quick = false;
     let mut as_json = false;
+    let mut count_instructions = true;
     for arg in &args {
         match arg.as_str() {
             "--quick" => quick = true,
             "--json" => as_json = true,
+            "--no-instructions" => count_instructions = false,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -143,7 +181,7 @@ fn main() -> ExitCode {
         }
     }
     let plan = if quick { QUICK } else { FULL };
-    match run(plan) {
+    match run(plan, count_instructions) {
         Ok(report) => {
             if as_json {
                 println!("{report}");
@@ -159,16 +197,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--calls sdk|raw N`: N sequential calls through one side and nothing else, so that a
+/// `--calls sdk|plain|raw N`: N sequential calls through one side and nothing else, so that a
 /// profiler sees one side's path (the server runs on its own thread, named [`server::THREAD_NAME`]).
 fn calls_only(side: &str, n: &str) -> ExitCode {
-    let side = match side {
-        "sdk" => Side::Sdk,
-        "raw" => Side::Raw,
-        _ => {
-            eprintln!("--calls takes sdk or raw\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let Some(side) = Side::parse(side) else {
+        eprintln!("--calls takes sdk, plain or raw\n{USAGE}");
+        return ExitCode::from(2);
     };
     let Ok(n) = n.parse::<usize>() else {
         eprintln!("--calls takes a number of calls\n{USAGE}");
@@ -196,17 +230,55 @@ fn calls_only(side: &str, n: &str) -> ExitCode {
     }
 }
 
-/// Which client a call goes through.
+/// Which client a call goes through (also the index of its figures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Sdk,
-    Raw,
+pub enum Side {
+    /// close-sdk.
+    Sdk = 0,
+    /// A plain progenitor client generated from the same spec, no hooks.
+    Plain = 1,
+    /// reqwest + serde by hand.
+    Raw = 2,
 }
 
-/// The two ways of making the same call, over the same `reqwest::Client`.
+/// Every side, in index order.
+pub const SIDES: [Side; 3] = [Side::Sdk, Side::Plain, Side::Raw];
+
+impl Side {
+    /// The name used on the command line and in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Sdk => "sdk",
+            Side::Plain => "plain",
+            Side::Raw => "raw",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Side> {
+        SIDES.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The order of the sides in round `round`: every permutation in turn, so that no side
+    /// always runs first or after the same one.
+    fn order(round: usize) -> [Side; 3] {
+        const ORDERS: [[Side; 3]; 6] = [
+            [Side::Sdk, Side::Plain, Side::Raw],
+            [Side::Raw, Side::Plain, Side::Sdk],
+            [Side::Plain, Side::Raw, Side::Sdk],
+            [Side::Sdk, Side::Raw, Side::Plain],
+            [Side::Raw, Side::Sdk, Side::Plain],
+            [Side::Plain, Side::Sdk, Side::Raw],
+        ];
+        ORDERS[round % ORDERS.len()]
+    }
+}
+
+/// The three ways of making the same call. The SDK and raw share one `reqwest::Client`; plain
+/// has its own with the same settings (its default headers carry the credentials).
 #[derive(Clone)]
 struct Subjects {
     sdk: Client,
+    plain: Plain,
     raw: Raw,
 }
 
@@ -215,6 +287,9 @@ impl Subjects {
         match side {
             Side::Sdk => {
                 black_box(self.sdk.create_membership(EMAIL, Role::User).await?);
+            }
+            Side::Plain => {
+                black_box(self.plain.create_membership(EMAIL).await?);
             }
             Side::Raw => {
                 black_box(self.raw.create_membership(EMAIL).await?);
@@ -233,19 +308,24 @@ impl Subjects {
     }
 }
 
-/// One HTTP client for both sides, with the SDK's default timeouts.
-fn http_client() -> Result<reqwest::Client, BoxError> {
+/// The HTTP client settings every side uses, with the SDK's default timeouts.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
     // close-sdk's default TLS (rustls without a built-in provider) needs a process-wide provider
     // before any reqwest client is built; one may already be installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Ok(reqwest::Client::builder()
+    reqwest::Client::builder()
         .connect_timeout(close_sdk::DEFAULT_CONNECT_TIMEOUT)
         .timeout(Duration::from_secs(10))
         .tcp_nodelay(true)
-        .build()?)
 }
 
-fn sdk_client(base_url: &str, http: reqwest::Client) -> Result<Client, BoxError> {
+/// One HTTP client, for the SDK and raw sides.
+pub fn http_client() -> Result<reqwest::Client, BoxError> {
+    Ok(http_client_builder().build()?)
+}
+
+/// An SDK client for `base_url` over `http`, as the bench configures it.
+pub fn sdk_client(base_url: &str, http: reqwest::Client) -> Result<Client, BoxError> {
     Ok(Client::builder()
         .api_key(API_KEY)
         .base_url(base_url)
@@ -254,19 +334,26 @@ fn sdk_client(base_url: &str, http: reqwest::Client) -> Result<Client, BoxError>
         .build()?)
 }
 
-fn basic_auth() -> Result<HeaderValue, BoxError> {
+/// `Authorization: Basic base64(key:)`, as every side sends it.
+pub fn basic_auth() -> Result<HeaderValue, BoxError> {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{API_KEY}:"));
     let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))?;
     value.set_sensitive(true);
     Ok(value)
 }
 
-/// The plain server, and both sides pointed at it over one `reqwest::Client`.
+/// The plain server, and the three sides pointed at it.
 fn start(ok_body: Bytes, authorization: HeaderValue) -> Result<(Server, Subjects), BoxError> {
     let server = Server::start(ok_body, authorization.clone(), None)?;
     let http = http_client()?;
     let subjects = Subjects {
         sdk: sdk_client(&server.base_url(), http.clone())?,
+        plain: Plain::new(
+            &server.base_url(),
+            http_client_builder(),
+            authorization.clone(),
+            HeaderValue::from_static(USER_AGENT),
+        )?,
         raw: Raw {
             http,
             url: format!("{}{}", server.base_url(), server::PATH),
@@ -277,7 +364,7 @@ fn start(ok_body: Bytes, authorization: HeaderValue) -> Result<(Server, Subjects
     Ok((server, subjects))
 }
 
-fn run(plan: Plan) -> Result<Value, BoxError> {
+fn run(plan: Plan, count_instructions: bool) -> Result<Value, BoxError> {
     let started = Instant::now();
     let ok_body = Bytes::from(serde_json::to_vec(&serde_json::from_str::<Value>(
         CREATED_MEMBERSHIP,
@@ -289,8 +376,8 @@ fn run(plan: Plan) -> Result<Value, BoxError> {
         .enable_all()
         .build()?;
     let report = rt.block_on(async {
-        let wire = same_request_on_the_wire(&server, &subjects).await?;
-        for side in [Side::Sdk, Side::Raw] {
+        let plain_adds = same_request_on_the_wire(&server, &subjects).await?;
+        for side in SIDES {
             subjects.batch(side, plan.warmup).await?;
         }
         let overhead = overhead(&subjects, plan).await?;
@@ -304,7 +391,8 @@ fn run(plan: Plan) -> Result<Value, BoxError> {
         Ok::<Value, BoxError>(json!({
             "plan": plan.name,
             "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-            "same_request_on_the_wire": wire,
+            "same_request_on_the_wire": true,
+            "plain_adds_headers": plain_adds,
             "overhead": overhead,
             "concurrency": concurrency,
             "provisioning": provisioning,
@@ -313,57 +401,119 @@ fn run(plan: Plan) -> Result<Value, BoxError> {
     })?;
     drop(server);
     let mut report = report;
+    // Both in processes of their own (callgrind) or on a server of their own (pagination).
+    let instructions = if count_instructions {
+        instructions::measure(plan.instruction_calls)
+    } else {
+        json!({ "skipped": "--no-instructions" })
+    };
+    let ratio = instructions.get("sdk_to_raw").cloned();
+    report["per_call"]["instructions"] = instructions;
+    report["per_call"]["instructions_ratio"] = ratio.unwrap_or(Value::Null);
+    report["pagination"] = pagination::measure(plan.pagination_rounds)?;
+    let per_item = if count_instructions {
+        instructions::per_item(PAGINATION_INSTRUCTION_ITEMS)
+    } else {
+        json!({ "skipped": "--no-instructions" })
+    };
+    report["pagination"]["instructions_ratio"] =
+        per_item.get("sdk_to_raw").cloned().unwrap_or(Value::Null);
+    report["pagination"]["instructions"] = per_item;
     report["elapsed_s"] = json!(round(started.elapsed().as_secs_f64(), 1));
     Ok(report)
 }
 
-/// Checks that both sides send the same request (method, path, headers, body): otherwise the
+/// The header only the plain progenitor client sends: progenitor adds it to every request
+/// (close-sdk's generator removes it; Close defines no such header).
+const PLAIN_ONLY_HEADER: &str = "api-version";
+
+/// Checks that the SDK and raw sides send the same request (method, path, every header, body),
+/// and that plain differs from them only by progenitor's `api-version` header: otherwise the
 /// comparison is not fair. This is a correctness check, so it fails the run.
-async fn same_request_on_the_wire(server: &Server, s: &Subjects) -> Result<bool, BoxError> {
+/// Returns the headers plain adds.
+async fn same_request_on_the_wire(server: &Server, s: &Subjects) -> Result<Value, BoxError> {
     let mut seen = Vec::new();
-    for side in [Side::Sdk, Side::Raw] {
+    for side in SIDES {
         server.capture_next();
         s.call(side).await?;
         seen.push(server.captured().ok_or("the server saw no request")?);
     }
-    if seen[0] != seen[1] {
+    let [sdk, plain, raw] = [&seen[0], &seen[1], &seen[2]];
+    if sdk != raw {
         return Err(format!(
-            "the SDK and the raw call send different requests:\n  sdk: {:?}\n  raw: {:?}",
-            seen[0], seen[1]
+            "the SDK and the raw call send different requests:\n  sdk: {sdk:?}\n  raw: {raw:?}"
         )
         .into());
     }
-    Ok(true)
+    let mut plain_without = plain.clone();
+    plain_without
+        .headers
+        .retain(|(name, _)| name != PLAIN_ONLY_HEADER);
+    let extra: Vec<String> = plain
+        .headers
+        .iter()
+        .filter(|(name, _)| name == PLAIN_ONLY_HEADER)
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect();
+    if plain_without != *raw {
+        return Err(format!(
+            "the plain progenitor client sends more than an extra `{PLAIN_ONLY_HEADER}`:\n  plain: {plain:?}\n  raw: {raw:?}"
+        )
+        .into());
+    }
+    Ok(json!(extra))
 }
 
-/// 1: sequential calls, SDK and raw batches interleaved (the order alternates every round).
-async fn overhead(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
-    let mut ratios = Vec::with_capacity(plan.rounds);
-    let mut sdk_us = Vec::with_capacity(plan.rounds);
-    let mut raw_us = Vec::with_capacity(plan.rounds);
-    for round in 0..plan.rounds {
-        let order = if round % 2 == 0 {
-            [Side::Sdk, Side::Raw]
-        } else {
-            [Side::Raw, Side::Sdk]
-        };
-        let mut times = [Duration::ZERO; 2];
-        for side in order {
-            times[side as usize] = s.batch(side, plan.batch).await?;
+/// Per-call figures of one side, one value per round.
+#[derive(Default)]
+struct Samples {
+    us: [Vec<f64>; 3],
+    sdk_to_raw: Vec<f64>,
+    plain_to_raw: Vec<f64>,
+    sdk_to_plain: Vec<f64>,
+}
+
+impl Samples {
+    /// Records one round's figure per side (a time or a rate; ratios are side over side).
+    fn push(&mut self, v: [f64; 3]) {
+        for side in SIDES {
+            self.us[side as usize].push(v[side as usize]);
         }
-        let per_call = |d: Duration| d.as_secs_f64() * 1e6 / plan.batch as f64;
-        sdk_us.push(per_call(times[0]));
-        raw_us.push(per_call(times[1]));
-        ratios.push(times[0].as_secs_f64() / times[1].as_secs_f64().max(1e-9));
+        let r = |a: f64, b: f64| a / b.max(1e-9);
+        self.sdk_to_raw.push(r(v[0], v[2]));
+        self.plain_to_raw.push(r(v[1], v[2]));
+        self.sdk_to_plain.push(r(v[0], v[1]));
     }
+}
+
+/// 1: sequential calls, the three sides' batches interleaved (the order rotates every round).
+async fn overhead(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
+    let mut samples = Samples::default();
+    for round in 0..plan.rounds {
+        let mut us = [0.0; 3];
+        for side in Side::order(round) {
+            let took = s.batch(side, plan.batch).await?;
+            us[side as usize] = took.as_secs_f64() * 1e6 / plan.batch as f64;
+        }
+        samples.push(us);
+    }
+    let Samples {
+        us: [mut sdk, mut plain, mut raw],
+        mut sdk_to_raw,
+        mut plain_to_raw,
+        mut sdk_to_plain,
+    } = samples;
     Ok(json!({
         "rounds": plan.rounds,
         "calls_per_batch": plan.batch,
-        "sdk_us_per_call_median": round(median(&mut sdk_us), 1),
-        "raw_us_per_call_median": round(median(&mut raw_us), 1),
-        "ratio_median": round(median(&mut ratios), 3),
-        "ratio_p25": round(quantile(&mut ratios, 0.25), 3),
-        "ratio_p75": round(quantile(&mut ratios, 0.75), 3),
+        "sdk_us_per_call_median": round(median(&mut sdk), 1),
+        "plain_us_per_call_median": round(median(&mut plain), 1),
+        "raw_us_per_call_median": round(median(&mut raw), 1),
+        "ratio_median": round(median(&mut sdk_to_raw), 3),
+        "ratio_p25": round(quantile(&mut sdk_to_raw, 0.25), 3),
+        "ratio_p75": round(quantile(&mut sdk_to_raw, 0.75), 3),
+        "plain_ratio_median": round(median(&mut plain_to_raw), 3),
+        "sdk_to_plain_ratio_median": round(median(&mut sdk_to_plain), 3),
         "target_max": 1.03,
     }))
 }
@@ -394,52 +544,47 @@ async fn throughput(s: &Subjects, side: Side, duration: Duration) -> Result<f64,
     Ok(total as f64 / started.elapsed().as_secs_f64())
 }
 
-/// 2: alternating timed segments, SDK and raw; the median of per-pair throughput ratios.
+/// 2: timed segments, the three sides in rotating order; the median of per-round ratios.
 async fn concurrency(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
-    // Open the connections both sides will share before timing anything.
-    for side in [Side::Sdk, Side::Raw] {
+    // Open the connections the sides will use before timing anything.
+    for side in SIDES {
         throughput(s, side, Duration::from_millis(300)).await?;
     }
-    let mut ratios = Vec::with_capacity(plan.pairs);
-    let mut sdk_rps = Vec::with_capacity(plan.pairs);
-    let mut raw_rps = Vec::with_capacity(plan.pairs);
+    let mut samples = Samples::default();
     for pair in 0..plan.pairs {
-        let order = if pair % 2 == 0 {
-            [Side::Sdk, Side::Raw]
-        } else {
-            [Side::Raw, Side::Sdk]
-        };
-        let mut rps = [0.0; 2];
-        for side in order {
+        let mut rps = [0.0; 3];
+        for side in Side::order(pair) {
             rps[side as usize] = throughput(s, side, plan.segment).await?;
         }
-        sdk_rps.push(rps[0]);
-        raw_rps.push(rps[1]);
-        ratios.push(rps[0] / rps[1].max(1e-9));
+        samples.push(rps);
     }
+    let Samples {
+        us: [mut sdk, mut plain, mut raw],
+        mut sdk_to_raw,
+        mut plain_to_raw,
+        mut sdk_to_plain,
+    } = samples;
     Ok(json!({
         "in_flight": IN_FLIGHT,
         "segments_per_side": plan.pairs,
         "segment_s": plan.segment.as_secs_f64(),
-        "sdk_requests_per_s_median": round(median(&mut sdk_rps), 0),
-        "raw_requests_per_s_median": round(median(&mut raw_rps), 0),
-        "ratio_median": round(median(&mut ratios), 3),
-        "target_min": 0.97,
+        "sdk_requests_per_s_median": round(median(&mut sdk), 0),
+        "plain_requests_per_s_median": round(median(&mut plain), 0),
+        "raw_requests_per_s_median": round(median(&mut raw), 0),
+        "ratio_median": round(median(&mut sdk_to_raw), 3),
+        "plain_ratio_median": round(median(&mut plain_to_raw), 3),
+        "sdk_to_plain_ratio_median": round(median(&mut sdk_to_plain), 3),
+        "target_min": 0.95,
     }))
 }
 
 /// 4: allocations, bytes and CPU per call, client side only (the server's threads are
-/// excluded). Blocks alternate SDK, raw, raw, SDK, … so drift affects both alike.
+/// excluded). Blocks rotate the order of the sides so drift affects all alike.
 async fn per_call(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
     // [allocs, bytes, client ns, server ns, calls] per side.
-    let mut totals = [[0u64; 5]; 2];
+    let mut totals = [[0u64; 5]; 3];
     for block in 0..plan.per_call_blocks {
-        let order = if block % 2 == 0 {
-            [Side::Sdk, Side::Raw]
-        } else {
-            [Side::Raw, Side::Sdk]
-        };
-        for side in order {
+        for side in Side::order(block) {
             let cpu0 = cpu::split_ns().unwrap_or_default();
             let (a0, b0) = alloc::snapshot();
             s.batch(side, plan.per_call_calls).await?;
@@ -456,26 +601,30 @@ async fn per_call(s: &Subjects, plan: Plan) -> Result<Value, BoxError> {
     let per = |side: Side, i: usize| {
         totals[side as usize][i] as f64 / totals[side as usize][4].max(1) as f64
     };
-    let ratio = |i: usize| round(per(Side::Sdk, i) / per(Side::Raw, i).max(1e-9), 3);
+    let ratio = |a: Side, i: usize| round(per(a, i) / per(Side::Raw, i).max(1e-9), 3);
+    let side = |s: Side| {
+        json!({
+            "allocations": round(per(s, 0), 1),
+            "bytes_allocated": round(per(s, 1), 0),
+            "client_cpu_us": round(per(s, 2) / 1e3, 1),
+            "server_cpu_us": round(per(s, 3) / 1e3, 1),
+        })
+    };
     Ok(json!({
         "calls_per_side": totals[0][4],
         "cpu_source": if cpu::split_ns().is_some() { "/proc/self/task/*/schedstat" } else { "unavailable" },
-        "sdk": {
-            "allocations": round(per(Side::Sdk, 0), 1),
-            "bytes_allocated": round(per(Side::Sdk, 1), 0),
-            "client_cpu_us": round(per(Side::Sdk, 2) / 1e3, 1),
-            "server_cpu_us": round(per(Side::Sdk, 3) / 1e3, 1),
-        },
-        "raw": {
-            "allocations": round(per(Side::Raw, 0), 1),
-            "bytes_allocated": round(per(Side::Raw, 1), 0),
-            "client_cpu_us": round(per(Side::Raw, 2) / 1e3, 1),
-            "server_cpu_us": round(per(Side::Raw, 3) / 1e3, 1),
-        },
+        "sdk": side(Side::Sdk),
+        "plain": side(Side::Plain),
+        "raw": side(Side::Raw),
         "ratio": {
-            "allocations": ratio(0),
-            "bytes_allocated": ratio(1),
-            "client_cpu": ratio(2),
+            "allocations": ratio(Side::Sdk, 0),
+            "bytes_allocated": ratio(Side::Sdk, 1),
+            "client_cpu": ratio(Side::Sdk, 2),
+        },
+        "plain_ratio": {
+            "allocations": ratio(Side::Plain, 0),
+            "bytes_allocated": ratio(Side::Plain, 1),
+            "client_cpu": ratio(Side::Plain, 2),
         },
     }))
 }
@@ -532,6 +681,7 @@ async fn provisioning(ok_body: Bytes, authorization: HeaderValue) -> Result<Valu
         "fixed_window_floor_s": floor,
         "ratio_to_floor": round(wall / floor, 3),
         "responses_429": stats.too_many,
+        "rate_limited": stats.too_many,
         "most_429s_in_one_window": stats.most_429s_in_one_window,
         "requests": stats.ok + stats.too_many,
         "failed_rows": failed,
@@ -574,6 +724,8 @@ fn print_text(r: &Value) {
     let c = &r["concurrency"];
     let p = &r["provisioning"];
     let a = &r["per_call"];
+    let i = &a["instructions"];
+    let g = &r["pagination"];
     println!(
         "close-sdk bench ({} plan, {} cores, {} s); loopback hyper server on 1 thread, client on 1 thread",
         r["plan"].as_str().unwrap_or("?"),
@@ -581,8 +733,8 @@ fn print_text(r: &Value) {
         r["elapsed_s"]
     );
     println!(
-        "SDK and raw send byte-identical requests: {}",
-        r["same_request_on_the_wire"]
+        "SDK and raw send byte-identical requests: {}; plain adds {}",
+        r["same_request_on_the_wire"], r["plain_adds_headers"]
     );
     println!();
     println!(
@@ -590,24 +742,34 @@ fn print_text(r: &Value) {
         o["rounds"], o["calls_per_batch"]
     );
     println!(
-        "   sdk {} us/call, raw {} us/call; SDK/raw median {} (p25 {}, p75 {}); target <= 1.03: {}",
-        o["sdk_us_per_call_median"],
-        o["raw_us_per_call_median"],
+        "   sdk {} us/call, plain {} us/call, raw {} us/call",
+        o["sdk_us_per_call_median"], o["plain_us_per_call_median"], o["raw_us_per_call_median"]
+    );
+    println!(
+        "   SDK/raw median {} (p25 {}, p75 {}); target <= 1.03: {}; plain/raw {}, SDK/plain {}",
         o["ratio_median"],
         o["ratio_p25"],
         o["ratio_p75"],
-        verdict(f(&o["ratio_median"]) <= 1.03)
+        verdict(f(&o["ratio_median"]) <= 1.03),
+        o["plain_ratio_median"],
+        o["sdk_to_plain_ratio_median"]
     );
     println!(
-        "2. concurrency, {} in flight ({} x {} s per side, alternating)",
+        "2. concurrency, {} in flight ({} x {} s per side, rotating)",
         c["in_flight"], c["segments_per_side"], c["segment_s"]
     );
     println!(
-        "   sdk {} req/s, raw {} req/s; SDK/raw median {}; target >= 0.97: {}",
+        "   sdk {} req/s, plain {} req/s, raw {} req/s",
         c["sdk_requests_per_s_median"],
-        c["raw_requests_per_s_median"],
+        c["plain_requests_per_s_median"],
+        c["raw_requests_per_s_median"]
+    );
+    println!(
+        "   SDK/raw median {}; target >= 0.95: {}; plain/raw {}, SDK/plain {}",
         c["ratio_median"],
-        verdict(f(&c["ratio_median"]) >= 0.97)
+        verdict(f(&c["ratio_median"]) >= 0.95),
+        c["plain_ratio_median"],
+        c["sdk_to_plain_ratio_median"]
     );
     println!(
         "3. rate-limited provisioning, {} rows, {} per {} s window, provision_memberships with {} in flight",
@@ -634,7 +796,7 @@ fn print_text(r: &Value) {
         "4. per call, client side ({} calls per side)",
         a["calls_per_side"]
     );
-    for side in ["sdk", "raw"] {
+    for side in ["sdk", "plain", "raw"] {
         let s = &a[side];
         println!(
             "   {side}: {} allocations, {} bytes, {} us client CPU ({} us server CPU)",
@@ -644,6 +806,54 @@ fn print_text(r: &Value) {
     println!(
         "   SDK/raw: allocations {}, bytes {}, client CPU {}",
         a["ratio"]["allocations"], a["ratio"]["bytes_allocated"], a["ratio"]["client_cpu"]
+    );
+    match i.get("skipped").and_then(Value::as_str) {
+        Some(why) => println!("   instructions per call: skipped ({why})"),
+        None => println!(
+            "   instructions per call (callgrind, {} calls): sdk {}, plain {}, raw {}; SDK/raw {} (target <= 1.05: {}), plain/raw {}, SDK/plain {}",
+            i["calls"],
+            i["sdk"],
+            i["plain"],
+            i["raw"],
+            i["sdk_to_raw"],
+            verdict(f(&i["sdk_to_raw"]) <= 1.05),
+            i["plain_to_raw"],
+            i["sdk_to_plain"]
+        ),
+    }
+    println!(
+        "5. pagination, {} Lead-shaped objects in pages of {} ({} KB a page)",
+        g["items"], g["page_size"], g["page_kb"]
+    );
+    println!(
+        "   Paginated {} items/s, raw loop {} items/s; throughput ratio {} (target >= 0.9: {})",
+        g["sdk_items_per_s"],
+        g["raw_items_per_s"],
+        g["throughput_ratio"],
+        verdict(f(&g["throughput_ratio"]) >= 0.9)
+    );
+    println!(
+        "   peak RSS (process): {} MB for {} items, {} MB for {}; ratio {} (target <= 2: {}); raw loop {} MB",
+        g["peak_rss_mb_large"],
+        g["items"],
+        g["peak_rss_mb_small"],
+        g["small_items"],
+        g["rss_ratio_100k_to_1k"],
+        verdict(f(&g["rss_ratio_100k_to_1k"]) <= 2.0),
+        g["raw_peak_rss_mb_large"]
+    );
+    let pi = &g["instructions"];
+    match pi.get("skipped").and_then(Value::as_str) {
+        Some(why) => println!("   instructions per item: skipped ({why})"),
+        None => println!(
+            "   instructions per item (callgrind): Paginated {}, raw loop {}; ratio {}",
+            pi["sdk"], pi["raw"], pi["sdk_to_raw"]
+        ),
+    }
+    let fields = &g["fields"];
+    println!(
+        "   _fields={}: {} KB a page, Paginated {} items/s ({}x the full objects)",
+        fields["fields"], fields["page_kb"], fields["sdk_items_per_s"], fields["speedup"]
     );
 }
 
@@ -664,7 +874,10 @@ mod tests {
     fn the_fixture_decodes_on_both_sides() {
         let sdk: close_sdk::types::Membership = serde_json::from_str(CREATED_MEMBERSHIP).unwrap();
         let raw: raw::Membership = serde_json::from_str(CREATED_MEMBERSHIP).unwrap();
+        let plain: plain_client::types::Membership =
+            serde_json::from_str(CREATED_MEMBERSHIP).unwrap();
         assert_eq!(sdk.id, raw.id);
+        assert_eq!(plain.id, raw.id);
         let fields = serde_json::from_str::<Value>(CREATED_MEMBERSHIP).unwrap();
         assert_eq!(fields.as_object().map(|o| o.len()), Some(14));
     }

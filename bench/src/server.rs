@@ -1,6 +1,8 @@
 //! The loopback server: hyper 1.x HTTP/1.1 with keep-alive on one dedicated worker thread,
 //! answering `POST /membership/` with Close's 14-field create response (pre-serialized), and
-//! optionally enforcing Close's rate limit per endpoint group.
+//! optionally enforcing Close's rate limit per endpoint group; or, started with
+//! [`Server::start_list`], answering `GET /user/?_skip=&_limit=[&_fields=]` with pages of a
+//! long list of Lead-shaped objects rendered on the fly (so the server's memory stays flat too).
 //!
 //! Rate limiting is a fixed window that starts at the group's first request (like
 //! `tests/src/loopback_server.rs`): `limit` requests per `window`, every answer carries
@@ -22,12 +24,16 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 
+use crate::lead::Pages;
 use crate::BoxError;
 
 /// Name of the server's threads (CPU and allocations are accounted to the client without them).
 pub const THREAD_NAME: &str = "bench-server";
 /// The endpoint group the server serves (one group: Close limits per method + path).
 pub const PATH: &str = "/membership/";
+/// Where a list server serves its list: `users_list`'s path, so that the SDK's request path
+/// (whose path check knows only the generated operations) lets the request through.
+pub const LIST_PATH: &str = "/user/";
 /// The most connections the server accepts before its accept loop ends.
 const MAX_CONNECTIONS: usize = 100_000;
 /// The largest request body it reads.
@@ -64,6 +70,8 @@ struct Window {
 
 struct State {
     ok_body: Bytes,
+    /// The list a list server serves.
+    pages: Option<Pages>,
     expected_auth: HeaderValue,
     rate: Option<RateLimit>,
     window: Mutex<Window>,
@@ -109,6 +117,20 @@ impl Server {
         expected_auth: HeaderValue,
         rate: Option<RateLimit>,
     ) -> Result<Server, BoxError> {
+        Self::start_with(ok_body, None, expected_auth, rate)
+    }
+
+    /// Starts a server that serves `pages` at [`LIST_PATH`].
+    pub fn start_list(pages: Pages, expected_auth: HeaderValue) -> Result<Server, BoxError> {
+        Self::start_with(Bytes::new(), Some(pages), expected_auth, None)
+    }
+
+    fn start_with(
+        ok_body: Bytes,
+        pages: Option<Pages>,
+        expected_auth: HeaderValue,
+        rate: Option<RateLimit>,
+    ) -> Result<Server, BoxError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .max_blocking_threads(1)
@@ -121,6 +143,7 @@ impl Server {
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             ok_body,
+            pages,
             expected_auth,
             rate,
             window: Mutex::default(),
@@ -221,6 +244,9 @@ async fn handle(
             body: body.to_vec(),
         });
     }
+    if let Some(pages) = &state.pages {
+        return Ok(list_page(pages, &parts, &state));
+    }
     if parts.method != Method::POST || parts.uri.path() != PATH {
         state.rejected.fetch_add(1, Ordering::Relaxed);
         return Ok(reply(StatusCode::NOT_FOUND, Bytes::new()));
@@ -277,4 +303,34 @@ async fn handle(
         response.headers_mut().insert("ratelimit", v);
     }
     Ok(response)
+}
+
+/// A page of the list: `_skip`, `_limit` and `_fields` from the query (a `_fields` value selects
+/// the projected objects); anything else is refused.
+fn list_page(
+    pages: &Pages,
+    parts: &hyper::http::request::Parts,
+    state: &State,
+) -> Response<Full<Bytes>> {
+    if parts.method != Method::GET
+        || parts.uri.path() != LIST_PATH
+        || parts.headers.get(AUTHORIZATION) != Some(&state.expected_auth)
+    {
+        state.rejected.fetch_add(1, Ordering::Relaxed);
+        return reply(StatusCode::NOT_FOUND, Bytes::new());
+    }
+    let (mut skip, mut limit, mut projected) = (0u64, 100u64, false);
+    for pair in parts.uri.query().unwrap_or_default().split('&') {
+        match pair.split_once('=') {
+            Some(("_skip", v)) => skip = v.parse().unwrap_or(0),
+            Some(("_limit", v)) => limit = v.parse().unwrap_or(100),
+            Some(("_fields", v)) => projected = !v.is_empty(),
+            _ => {}
+        }
+    }
+    state.ok.fetch_add(1, Ordering::Relaxed);
+    reply(
+        StatusCode::OK,
+        Bytes::from(pages.page(skip, limit, projected)),
+    )
 }

@@ -432,10 +432,7 @@ impl Error {
                 let headers = rv.headers().clone();
                 Error::Api(Box::new(ApiError::new(status, headers, rv.into_inner())))
             }
-            G::InvalidResponsePayload(bytes, source) => Error::Decode {
-                body: body_for_error(&bytes),
-                source,
-            },
+            G::InvalidResponsePayload(bytes, source) => Error::decode(&bytes, source),
             G::UnexpectedResponse(response) => {
                 Error::unexpected(response.status(), response.headers().clone(), None, &[])
             }
@@ -444,8 +441,17 @@ impl Error {
         }
     }
 
-    /// An answer with a status the operation does not document (e.g. 429, 500).
-    fn unexpected(
+    /// A success body that did not decode (kept cut to a bounded length).
+    pub(crate) fn decode(body: &[u8], source: serde_json::Error) -> Self {
+        Error::Decode {
+            body: body_for_error(body),
+            source,
+        }
+    }
+
+    /// An answer with a status the operation does not document (e.g. 429, 500), or, from the
+    /// request path's own decoding, any status but the success one.
+    pub(crate) fn unexpected(
         status: StatusCode,
         headers: http::HeaderMap,
         record: Option<RetryRecord>,

@@ -7,6 +7,13 @@
 
 use std::time::{Duration, SystemTime};
 
+use http::header::{HeaderName, RETRY_AFTER};
+
+/// `RateLimit` (looked up by a prepared name: a name given as `&str` is parsed on every lookup).
+const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+/// `RateLimit-Reset`.
+const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+
 /// The values of a `RateLimit` header. Close documents `reset` in (possibly fractional) seconds.
 ///
 /// ```
@@ -48,11 +55,11 @@ impl RateLimit {
 
     /// Reads the `RateLimit` header from a header map.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
-        header_str(headers, "ratelimit").and_then(Self::parse)
+        header_str(headers, &RATELIMIT).and_then(Self::parse)
     }
 }
 
-fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+fn header_str<'a>(headers: &'a http::HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -102,12 +109,12 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 
 /// The wait a `Retry-After` header asks for (seconds or an HTTP date relative to `now`).
 pub(crate) fn retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
-    header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, now))
+    header_str(headers, &RETRY_AFTER).and_then(|v| parse_retry_after(v, now))
 }
 
 /// The `RateLimit-Reset` header, in seconds.
 pub(crate) fn ratelimit_reset(headers: &http::HeaderMap) -> Option<Duration> {
-    header_str(headers, "ratelimit-reset").and_then(parse_seconds)
+    header_str(headers, &RATELIMIT_RESET).and_then(parse_seconds)
 }
 
 #[cfg(test)]

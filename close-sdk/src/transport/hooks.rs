@@ -6,7 +6,7 @@
 //!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
 //!   code, Close defines none).
 //! - `exec`: the only loop and the only sleeps in the crate ([`send_with_retries`]). Per attempt:
-//!   take a copy of the request, take a permit from the endpoint group's rate-limit window
+//!   take a copy of the request (a [`send_json`] call builds a new one instead), take a permit from the endpoint group's rate-limit window
 //!   ([`super::throttle`]), send and read the whole answer (so that a body cut off mid-way is
 //!   retried too), give the permit back with the answer's rate-limit headers, then act on the
 //!   pure retry decision ([`super::retry::decide`]): done, retry after a wait, refuse a wait that
@@ -17,6 +17,10 @@
 //!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
 //! - A `tracing` span per operation records the operation id, method, path template, status,
 //!   attempts and time spent waiting; headers and bodies are never recorded.
+//! - [`send_json`]: the same loop for a call an extension trait builds itself (the hot path,
+//!   `create_membership`): each attempt builds its own request, so nothing is copied unless a
+//!   retry happens, and the body the attempt read is decoded as it is, with no `reqwest::Response`
+//!   rebuilt around it and no second read.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -25,7 +29,8 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{
     HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
 };
-use reqwest::{ResponseBuilderExt, StatusCode};
+use reqwest::{Method, ResponseBuilderExt, StatusCode};
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::context::ClientContext;
@@ -34,7 +39,8 @@ use super::operations::{is_idempotent, path_template};
 use super::retry::{decide, wait_after_429, Attempt, Decision, Failure, Outcome, DEFAULT_429_WAIT};
 use super::throttle::Group;
 use crate::error::{truncate, RetryRecord, MAX_RAW_BODY};
-use crate::Client;
+use crate::generated::operations::OPERATIONS;
+use crate::{Client, Error};
 
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -63,13 +69,8 @@ impl ClientHooks<ClientContext> for Client {
             .header()
             .await
             .map_err(progenitor_client::Error::Custom)?;
-        let headers = request.headers_mut();
-        headers.remove("api-version");
-        headers.insert(AUTHORIZATION, authorization);
-        headers.insert(USER_AGENT, ctx.user_agent.clone());
-        if let Some(timeout) = ctx.timeout {
-            *request.timeout_mut() = Some(timeout);
-        }
+        request.headers_mut().remove("api-version");
+        prepare(ctx, request, authorization);
         Ok(())
     }
 
@@ -78,24 +79,149 @@ impl ClientHooks<ClientContext> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let span = tracing::debug_span!(
-            "close.request",
-            operation_id = info.operation_id,
-            method = %request.method(),
-            path = path_template(info.operation_id),
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-            wait_ms = tracing::field::Empty,
-        );
-        send_with_retries(self.client(), self.inner(), request, info.operation_id)
+        let ctx = self.inner();
+        let span = request_span(info.operation_id, request.method());
+        let group = ctx.throttle.group(info.operation_id);
+        let source = Source::Built(request);
+        let call = Call::new(ctx, source, info.operation_id, group, span.clone());
+        let Ended { outcome, record } = send_with_retries(self.client(), call)
             .instrument(span)
-            .await
+            .await;
+        Ok(outcome?.into_response(record))
+    }
+}
+
+/// What `pre` adds to every request: the `Authorization`, the `User-Agent` and the per-call
+/// timeout.
+fn prepare(ctx: &ClientContext, request: &mut reqwest::Request, authorization: HeaderValue) {
+    let headers = request.headers_mut();
+    headers.insert(AUTHORIZATION, authorization);
+    headers.insert(USER_AGENT, ctx.user_agent.clone());
+    if let Some(timeout) = ctx.timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
+}
+
+/// The span of one call. Its fields are only computed when a subscriber listens at `DEBUG`.
+fn request_span(operation_id: &'static str, method: &Method) -> tracing::Span {
+    tracing::debug_span!(
+        "close.request",
+        operation_id,
+        method = %method,
+        path = path_template(operation_id),
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        wait_ms = tracing::field::Empty,
+    )
+}
+
+/// A generated operation, found in the generated operation table when the crate is compiled:
+/// an id that is not in the table does not compile.
+#[derive(Debug, Clone)]
+pub(crate) struct Operation {
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    /// The path template.
+    pub(crate) path: &'static str,
+    /// The position in the table (the rate-limit group).
+    index: usize,
+}
+
+impl Operation {
+    /// The operation `id` of the generated table.
+    pub(crate) const fn named(id: &'static str) -> Operation {
+        let mut index = 0;
+        while index < OPERATIONS.len() {
+            let op = &OPERATIONS[index];
+            let (name, method, path) = (op.id, op.method, op.path);
+            if str_eq(name, id) {
+                let method = match method.as_bytes() {
+                    b"GET" => Method::GET,
+                    b"POST" => Method::POST,
+                    b"PUT" => Method::PUT,
+                    b"PATCH" => Method::PATCH,
+                    b"DELETE" => Method::DELETE,
+                    _ => panic!("a generated operation has a method close-sdk does not know"),
+                };
+                return Operation {
+                    id,
+                    method,
+                    path,
+                    index,
+                };
+            }
+            index += 1;
+        }
+        panic!("no such operation in the generated operation table")
+    }
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Builds one attempt's request for [`send_json`]; called again only for a retry.
+pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync);
+
+/// Sends the request `build` makes through the request path — the same attempts, throttle,
+/// retries and span as a generated builder's `exec` — and decodes a `success` answer's body as
+/// `T`. Any other status, or a failure, becomes the [`Error`] the generated builder's `send()`
+/// would convert to (an error status is [`Error::Api`] with the attempts made, or
+/// [`Error::ServerWaitTooLong`]).
+///
+/// `build` must make `operation`'s request with no user value in its path (the path check of
+/// `pre` is not run); `pre`'s other work (authorization, user agent, timeout) is done here, for
+/// each attempt.
+pub(crate) async fn send_json<T: DeserializeOwned>(
+    client: &Client,
+    operation: &Operation,
+    success: StatusCode,
+    build: Build<'_>,
+) -> Result<T, Error> {
+    let ctx = client.inner();
+    let authorization = ctx.authorizer.header().await.map_err(Error::Auth)?;
+    let span = request_span(operation.id, &operation.method);
+    let group = ctx.throttle.group_at(operation.index);
+    let source = Source::Recipe {
+        build,
+        method: &operation.method,
+        authorization,
+    };
+    let call = Call::new(ctx, source, operation.id, group, span.clone());
+    let Ended { outcome, record } = send_with_retries(client.client(), call)
+        .instrument(span)
+        .await;
+    let answer = outcome.map_err(Error::from_reqwest)?;
+    if let Some(reason) = answer.refused {
+        return Err(Error::InvalidResponse(reason.into()));
+    }
+    if answer.status == success {
+        serde_json::from_slice(&answer.body).map_err(|e| Error::decode(&answer.body, e))
+    } else {
+        Err(Error::unexpected(
+            answer.status,
+            answer.headers,
+            Some(record),
+            &answer.body,
+        ))
     }
 }
 
 /// A complete answer: status, headers and the (bounded, for errors) body.
 struct Answer {
-    url: reqwest::Url,
+    /// The request's URL, when the answer is turned back into a `reqwest::Response`.
+    url: Option<reqwest::Url>,
     status: StatusCode,
     version: http::Version,
     headers: HeaderMap,
@@ -124,8 +250,10 @@ impl Answer {
         *r.headers_mut() = self.headers;
         // Keep the request's URL on the response (without it reqwest parses a placeholder URL
         // for every response).
-        if let Ok(with_url) = http::Response::builder().url(self.url).body(()) {
-            *r.extensions_mut() = with_url.into_parts().0.extensions;
+        if let Some(url) = self.url {
+            if let Ok(with_url) = http::Response::builder().url(url).body(()) {
+                *r.extensions_mut() = with_url.into_parts().0.extensions;
+            }
         }
         // Only an error (or a retried call) needs the record: a first-time success skips the
         // allocation.
@@ -137,20 +265,24 @@ impl Answer {
 }
 
 /// Sends one attempt and reads the whole answer (a success body up to [`MAX_SUCCESS_BODY`], an
-/// error body up to [`MAX_ERROR_BODY`]). `check_url`: refuse an answer from another URL (a
-/// redirect followed by a user-supplied HTTP client).
+/// error body up to [`MAX_ERROR_BODY`]), keeping the URL only when asked (only a rebuilt
+/// `reqwest::Response` needs it). `check_url`: refuse an answer from another URL (a redirect
+/// followed by a user-supplied HTTP client).
 async fn send_once(
     http: &reqwest::Client,
     request: reqwest::Request,
+    keep_url: bool,
     check_url: bool,
 ) -> reqwest::Result<Answer> {
     let sent_url = check_url.then(|| request.url().clone());
     let mut response = http.execute(request).await?;
-    let url = response.url().clone();
+    let url = keep_url.then(|| response.url().clone());
     let status = response.status();
     let version = response.version();
     let mut headers = std::mem::take(response.headers_mut());
-    let mut refused = sent_url.filter(|sent| *sent != url).map(|_| REDIRECTED);
+    let mut refused = sent_url
+        .filter(|sent| sent != response.url())
+        .map(|_| REDIRECTED);
     let body = if refused.is_some() {
         Bytes::new()
     } else if status.is_success() {
@@ -222,12 +354,43 @@ async fn read_bounded(response: &mut reqwest::Response, max: usize) -> reqwest::
     Ok(body.into())
 }
 
+/// Where each attempt's request comes from.
+enum Source<'a> {
+    /// A request a generated builder built (and `pre` prepared): each attempt sends a copy of
+    /// it, as long as one can be made.
+    Built(reqwest::Request),
+    /// A request [`send_json`]'s caller builds for each attempt, with the `Authorization` to
+    /// send: nothing is copied, and a retry builds again.
+    Recipe {
+        build: Build<'a>,
+        method: &'a Method,
+        authorization: HeaderValue,
+    },
+}
+
+impl Source<'_> {
+    fn method(&self) -> &Method {
+        match self {
+            Source::Built(request) => request.method(),
+            Source::Recipe { method, .. } => method,
+        }
+    }
+
+    /// The `Authorization` the next attempt sends.
+    fn authorization(&self) -> Option<&HeaderValue> {
+        match self {
+            Source::Built(request) => request.headers().get(AUTHORIZATION),
+            Source::Recipe { authorization, .. } => Some(authorization),
+        }
+    }
+}
+
 /// One call through the request path: the request, what the policy allows, and what has been
 /// done so far.
 struct Call<'a> {
     ctx: &'a ClientContext,
     group: &'a Group,
-    request: reqwest::Request,
+    source: Source<'a>,
     idempotent: bool,
     deadline: Option<Instant>,
     attempts: u32,
@@ -235,30 +398,32 @@ struct Call<'a> {
     repeatable: bool,
     reauthorized: bool,
     waited: Duration,
+    /// The call's span (disabled when no subscriber listens).
+    span: tracing::Span,
 }
 
-/// Sends `request` until the retry decision says done. Each step is one method of [`Call`]:
-/// copy, attempt (throttle + send + record), classify, then sleep or finish.
-async fn send_with_retries(
-    http: &reqwest::Client,
-    ctx: &ClientContext,
-    request: reqwest::Request,
-    operation_id: &'static str,
-) -> reqwest::Result<reqwest::Response> {
-    let mut call = Call::new(ctx, request, operation_id);
+/// How a call ended: the last attempt's outcome, and what the request path did.
+struct Ended {
+    outcome: reqwest::Result<Answer>,
+    record: RetryRecord,
+}
+
+/// Sends the call's request until the retry decision says done. Each step is one method of
+/// [`Call`]: copy or build, attempt (throttle + send + record), classify, then sleep or end.
+async fn send_with_retries(http: &reqwest::Client, mut call: Call<'_>) -> Ended {
     loop {
         let outcome = call.attempt(http).await;
         match call.classify(&outcome) {
-            Decision::Done => return call.finish(outcome, None),
+            Decision::Done => return call.end(outcome, None),
             Decision::RefuseWait { requested, limit } => {
-                return call.finish(outcome, Some((requested, limit)))
+                return call.end(outcome, Some((requested, limit)))
             }
             Decision::Reauthorize => {
-                // The kept request carries the header the attempt was sent with.
-                let rejected = call.request.headers().get(AUTHORIZATION);
-                match ctx.authorizer.after_unauthorized(rejected).await {
+                // The header the rejected attempt was sent with.
+                let rejected = call.source.authorization();
+                match call.ctx.authorizer.after_unauthorized(rejected).await {
                     Some(header) => call.reauthorize(header),
-                    None => return call.finish(outcome, None),
+                    None => return call.end(outcome, None),
                 }
             }
             Decision::Retry { wait, reason } => call.pause(wait, reason).await,
@@ -267,32 +432,50 @@ async fn send_with_retries(
 }
 
 impl<'a> Call<'a> {
-    fn new(ctx: &'a ClientContext, request: reqwest::Request, operation_id: &'static str) -> Self {
+    fn new(
+        ctx: &'a ClientContext,
+        source: Source<'a>,
+        operation_id: &'static str,
+        group: &'a Group,
+        span: tracing::Span,
+    ) -> Self {
         Call {
             ctx,
-            group: ctx.throttle.group(operation_id),
-            idempotent: is_idempotent(request.method(), operation_id),
+            group,
+            idempotent: is_idempotent(source.method(), operation_id),
             // A deadline too far away to represent is no deadline.
             deadline: ctx
                 .retry
                 .deadline
                 .and_then(|d| Instant::now().checked_add(d)),
-            request,
+            source,
             attempts: 0,
             repeatable: true,
             reauthorized: false,
             waited: Duration::ZERO,
+            span,
         }
     }
 
-    /// The request to send now, and whether another copy can be made later: a body that cannot
-    /// be cloned (a stream) allows one attempt only.
-    fn next_request(&mut self) -> (reqwest::Request, bool) {
-        match self.request.try_clone() {
-            Some(copy) => (copy, true),
-            None => {
-                let blank = empty_like(&self.request);
-                (std::mem::replace(&mut self.request, blank), false)
+    /// The request to send now, and whether another can be had later: a built request whose
+    /// body cannot be cloned (a stream) allows one attempt only.
+    fn next_request(&mut self) -> reqwest::Result<(reqwest::Request, bool)> {
+        match &mut self.source {
+            Source::Built(request) => Ok(match request.try_clone() {
+                Some(copy) => (copy, true),
+                None => {
+                    let blank = empty_like(request);
+                    (std::mem::replace(request, blank), false)
+                }
+            }),
+            Source::Recipe {
+                build,
+                authorization,
+                ..
+            } => {
+                let mut request = build()?;
+                prepare(self.ctx, &mut request, authorization.clone());
+                Ok((request, true))
             }
         }
     }
@@ -301,13 +484,14 @@ impl<'a> Call<'a> {
     /// Dropped at any await point, the permit gives the slot back.
     async fn attempt(&mut self, http: &reqwest::Client) -> reqwest::Result<Answer> {
         self.attempts = self.attempts.saturating_add(1);
-        let (request, repeatable) = self.next_request();
+        let (request, repeatable) = self.next_request()?;
         self.repeatable = repeatable;
         let limit = self.ctx.retry.server_wait_limit();
         let (permit, waited) = self.group.acquire(limit, self.deadline).await;
         self.waited = self.waited.saturating_add(waited);
         let request = self.bounded_by_deadline(request);
-        let outcome = send_once(http, request, self.ctx.user_http_client).await;
+        let keep_url = matches!(self.source, Source::Built(_));
+        let outcome = send_once(http, request, keep_url, self.ctx.user_http_client).await;
         if let Ok(answer) = &outcome {
             let too_many = (answer.status == StatusCode::TOO_MANY_REQUESTS).then(|| {
                 wait_after_429(&answer.headers, &answer.body, SystemTime::now())
@@ -368,12 +552,15 @@ impl<'a> Call<'a> {
     }
 
     /// Sends again with a refreshed token; not a retry of a failure, so it uses no attempt.
-    fn reauthorize(&mut self, authorization: HeaderValue) {
+    fn reauthorize(&mut self, header: HeaderValue) {
         self.reauthorized = true;
         self.attempts = self.attempts.saturating_sub(1);
-        self.request
-            .headers_mut()
-            .insert(AUTHORIZATION, authorization);
+        match &mut self.source {
+            Source::Built(request) => {
+                request.headers_mut().insert(AUTHORIZATION, header);
+            }
+            Source::Recipe { authorization, .. } => *authorization = header,
+        }
         tracing::debug!("retrying with a refreshed OAuth token after 401");
     }
 
@@ -389,24 +576,28 @@ impl<'a> Call<'a> {
         self.waited = self.waited.saturating_add(wait);
     }
 
-    /// Records the call in its span and hands the last outcome to progenitor.
-    fn finish(
+    /// Records the call in its span and hands over the last outcome.
+    fn end(
         &self,
         outcome: reqwest::Result<Answer>,
         refused_wait: Option<(Duration, Duration)>,
-    ) -> reqwest::Result<reqwest::Response> {
-        let span = tracing::Span::current();
-        span.record("attempts", self.attempts);
-        span.record("wait_ms", self.waited.as_millis() as u64);
-        let answer = outcome?;
-        span.record("status", answer.status.as_u16());
-        let record = RetryRecord {
-            attempts: self.attempts,
-            refused_wait,
-            body: Bytes::new(),
-            refused: None,
-        };
-        Ok(answer.into_response(record))
+    ) -> Ended {
+        if !self.span.is_disabled() {
+            self.span.record("attempts", self.attempts);
+            self.span.record("wait_ms", self.waited.as_millis() as u64);
+            if let Ok(answer) = &outcome {
+                self.span.record("status", answer.status.as_u16());
+            }
+        }
+        Ended {
+            outcome,
+            record: RetryRecord {
+                attempts: self.attempts,
+                refused_wait,
+                body: Bytes::new(),
+                refused: None,
+            },
+        }
     }
 }
 

@@ -8,6 +8,10 @@
 //! most `limit` waiting requests go; the rest wait for the new window's first answer, so waiting
 //! callers never stampede.
 //!
+//! The common case costs one uncontended lock to take a slot and one to record the answer, and
+//! no clock reads: the time is only looked at when a reset is known (a window that may roll
+//! over, a 429's wait) and a wait is only announced when a caller has to wait.
+//!
 //! Cancel safety: a slot is a [`Permit`], given back when it is dropped, at whatever await point
 //! the call was abandoned (`tokio::time::timeout`, `select!`, an aborted task); an answer is
 //! recorded by [`Permit::observe`], which consumes it. Each permit carries the generation of the
@@ -104,7 +108,11 @@ const MAX_ROUNDS: usize = 100_000;
 impl Throttle {
     /// The state of one endpoint group (method + path template, i.e. one operation).
     pub(crate) fn group(&self, operation_id: &str) -> &Group {
-        let index = operation_index(operation_id).unwrap_or(OPERATION_COUNT);
+        self.group_at(operation_index(operation_id).unwrap_or(OPERATION_COUNT))
+    }
+
+    /// The state of the operation at `index` in the generated operation table.
+    pub(crate) fn group_at(&self, index: usize) -> &Group {
         &self.groups[index.min(self.groups.len() - 1)]
     }
 }
@@ -121,11 +129,33 @@ struct News {
     max_wait: Duration,
 }
 
+/// The time, read at most once and only when something needs it: most answers carry no reset
+/// and most slots are free, and reading the clock costs more than the rest of the throttle.
+#[derive(Debug, Clone, Copy)]
+struct Clock(Option<Instant>);
+
+impl Clock {
+    /// A clock that reads the time when first asked.
+    fn lazy() -> Self {
+        Clock(None)
+    }
+
+    fn now(&mut self) -> Instant {
+        *self.0.get_or_insert_with(Instant::now)
+    }
+}
+
+impl From<Instant> for Clock {
+    fn from(now: Instant) -> Self {
+        Clock(Some(now))
+    }
+}
+
 impl Window {
     /// When the window is over, starts the next one: it holds `limit` requests, and its reset is
     /// unknown until the first answer arrives.
-    fn roll_over(&mut self, now: Instant) {
-        if self.reset_at.is_some_and(|r| now >= r) {
+    fn roll_over(&mut self, now: &mut Clock) {
+        if self.reset_at.is_some_and(|r| now.now() >= r) {
             self.remaining = self.limit;
             self.reset_at = None;
             self.generation = self.generation.wrapping_add(1);
@@ -142,10 +172,11 @@ impl Window {
     }
 
     /// Records an answer to a request the window let through.
-    fn record(&mut self, news: News, now: Instant) {
+    fn record(&mut self, news: News, now: impl Into<Clock>) {
+        let mut now = now.into();
         self.in_flight = self.in_flight.saturating_sub(1);
         self.observed = true;
-        self.roll_over(now);
+        self.roll_over(&mut now);
         let rate_limit = news.rate_limit.unwrap_or_default();
         if rate_limit.limit.is_some() {
             self.limit = rate_limit.limit;
@@ -155,7 +186,11 @@ impl Window {
             return;
         }
         if let Some(wait) = news.too_many_requests {
-            match now.checked_add(wait).filter(|_| wait <= news.max_wait) {
+            match now
+                .now()
+                .checked_add(wait)
+                .filter(|_| wait <= news.max_wait)
+            {
                 Some(reset_at) => {
                     self.remaining = Some(0);
                     self.reset_at = Some(reset_at);
@@ -167,7 +202,7 @@ impl Window {
         let reset_at = rate_limit
             .reset
             .filter(|r| *r <= news.max_wait)
-            .and_then(|r| now.checked_add(r));
+            .and_then(|r| now.now().checked_add(r));
         if rate_limit.reset.is_some() && reset_at.is_none() && rate_limit.remaining == Some(0) {
             self.forget();
             return;
@@ -182,8 +217,8 @@ impl Window {
         }
     }
 
-    fn take_slot(&mut self, now: Instant) -> Slot {
-        self.roll_over(now);
+    fn take_slot(&mut self, now: impl Into<Clock>) -> Slot {
+        self.roll_over(&mut now.into());
         if !self.observed && self.in_flight > 0 {
             return Slot::WaitForNews;
         }
@@ -222,6 +257,13 @@ impl Group {
         max_wait: Duration,
         deadline: Option<Instant>,
     ) -> (Permit<'_>, Duration) {
+        // Most calls find a free slot at once: no announcement, no clock.
+        {
+            let mut w = self.lock();
+            if let Slot::Go = w.take_slot(Clock::lazy()) {
+                return (self.permit(w.generation, max_wait), Duration::ZERO);
+            }
+        }
         let started = Instant::now();
         for _ in 0..MAX_ROUNDS {
             if started.elapsed() > max_wait {
@@ -233,7 +275,7 @@ impl Group {
             let news = self.changed.notified();
             let (slot, generation) = {
                 let mut w = self.lock();
-                (w.take_slot(Instant::now()), w.generation)
+                (w.take_slot(Clock::lazy()), w.generation)
             };
             match slot {
                 Slot::Go => return (self.permit(generation, max_wait), started.elapsed()),
@@ -288,7 +330,7 @@ impl Group {
                         generation: permit.generation,
                         max_wait: permit.max_wait,
                     };
-                    w.record(news, Instant::now());
+                    w.record(news, Clock::lazy());
                 }
                 None => w.in_flight = w.in_flight.saturating_sub(1),
             }

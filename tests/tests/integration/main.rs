@@ -14,6 +14,7 @@ mod documented_examples;
 mod errors;
 mod event_log;
 mod groups;
+mod hot_path;
 mod memberships;
 mod oauth;
 mod oauth_cancellation;
