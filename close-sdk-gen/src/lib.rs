@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api_surface;
+pub mod change;
 pub mod codegen;
 pub mod coverage;
 pub mod examples;

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use json_patch::{Patch, PatchOperation};
 
+use crate::change::Severity;
 use crate::overlay::Overlay;
-use crate::spec_diff::Severity;
 
 /// What is wrong with a correction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

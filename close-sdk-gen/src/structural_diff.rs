@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::spec_diff::{escape, Change, ChangeKind, Severity};
+use crate::change::{escape, Change, ChangeKind, Severity};
 
 /// The longest `$ref` chain followed.
 pub const MAX_REF_HOPS: usize = 32;
