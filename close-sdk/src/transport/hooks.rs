@@ -117,6 +117,7 @@ fn request_span(operation_id: &'static str, method: &Method) -> tracing::Span {
 
 /// A generated operation, found in the generated operation table when the crate is compiled:
 /// an id that is not in the table does not compile.
+#[cfg_attr(not(feature = "memberships"), allow(dead_code))]
 #[derive(Debug, Clone)]
 pub(crate) struct Operation {
     pub(crate) id: &'static str,
@@ -129,6 +130,7 @@ pub(crate) struct Operation {
 
 impl Operation {
     /// The operation `id` of the generated table.
+    #[cfg_attr(not(feature = "memberships"), allow(dead_code))]
     pub(crate) const fn named(id: &'static str) -> Operation {
         let mut index = 0;
         while index < OPERATIONS.len() {
@@ -156,6 +158,7 @@ impl Operation {
     }
 }
 
+#[cfg_attr(not(feature = "memberships"), allow(dead_code))]
 const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -183,6 +186,7 @@ pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> +
 /// `build` must make `operation`'s request with no user value in its path (the path check of
 /// `pre` is not run); `pre`'s other work (authorization, user agent, timeout) is done here, for
 /// each attempt.
+#[cfg_attr(not(feature = "memberships"), allow(dead_code))]
 pub(crate) async fn send_json<T: DeserializeOwned>(
     client: &Client,
     operation: &Operation,
@@ -361,6 +365,7 @@ enum Source<'a> {
     Built(reqwest::Request),
     /// A request [`send_json`]'s caller builds for each attempt, with the `Authorization` to
     /// send: nothing is copied, and a retry builds again.
+    #[cfg_attr(not(feature = "memberships"), allow(dead_code))]
     Recipe {
         build: Build<'a>,
         method: &'a Method,
