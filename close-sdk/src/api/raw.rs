@@ -137,16 +137,13 @@ impl<'a> RawRequest<'a> {
         I::Item: fmt::Display,
     {
         let name = name.into();
-        let items: Vec<String> = values.into_iter().map(|v| v.to_string()).collect();
-        if items.is_empty() {
-            self.refuse(format!("the list for query parameter `{name}` is empty"));
-        } else if let Some(bad) = items.iter().find(|i| i.is_empty() || i.contains(',')) {
-            self.refuse(format!(
-                "an item of query parameter `{name}` is empty or contains a comma: {:?}",
-                truncate(bad, 64)
-            ));
+        match crate::transport::query::join_list(&name, values.into_iter().map(|v| v.to_string())) {
+            Ok(joined) => self.query(name, joined),
+            Err(why) => {
+                self.refuse(why);
+                self
+            }
         }
-        self.query(name, items.join(","))
     }
 
     /// A JSON request body (with `Content-Type: application/json`). A value that cannot be

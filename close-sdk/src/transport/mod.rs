@@ -18,7 +18,8 @@ pub(crate) mod hooks;
 pub(crate) mod http_client;
 pub(crate) mod operations;
 pub(crate) mod path_safety;
-// Used by the generated builders of the features whose operations take query parameters.
+// Used by the generated builders of the features whose operations take query parameters (and
+// by raw requests).
 #[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub(crate) mod query;
 pub(crate) mod retry;

@@ -48,29 +48,42 @@ fn is_scalar(v: &Value) -> bool {
 
 /// `[(name, "x,y")]` for a list of scalars, or why it cannot be sent.
 fn comma_separated<'a>(name: &'a str, items: &[Value]) -> Result<[(&'a str, String); 1], String> {
-    if items.is_empty() {
+    let texts = items.iter().map(|item| match item {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    });
+    Ok([(name, join_list(name, texts)?)])
+}
+
+/// The one comma-separated value Close reads for a list query parameter, or why it cannot be
+/// sent: an empty list (no filter at all) and an empty item or one containing a comma are
+/// refused. Used by the generated builders and by `RawRequest::query_list`.
+pub(crate) fn join_list(
+    name: &str,
+    items: impl IntoIterator<Item = String>,
+) -> Result<String, String> {
+    let mut joined = String::new();
+    let mut any = false;
+    for text in items {
+        if text.contains(',') || text.is_empty() {
+            return Err(format!(
+                "a value of query parameter `{name}` is empty or contains a comma, which Close \
+                 reads as a separator: {:?}",
+                crate::error::truncate(&text, 64)
+            ));
+        }
+        if any {
+            joined.push(',');
+        }
+        joined.push_str(&text);
+        any = true;
+    }
+    if !any {
         return Err(format!(
             "query parameter `{name}` is an empty list, which Close would read as no filter at all"
         ));
     }
-    let mut joined = String::new();
-    for item in items {
-        let text = match item {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        if text.contains(',') || text.is_empty() {
-            return Err(format!(
-                "a value of query parameter `{name}` is empty or contains a comma, which Close \
-                 reads as a separator: {text:?}"
-            ));
-        }
-        if !joined.is_empty() {
-            joined.push(',');
-        }
-        joined.push_str(&text);
-    }
-    Ok([(name, joined)])
+    Ok(joined)
 }
 
 #[cfg(test)]
