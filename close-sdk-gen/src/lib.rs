@@ -24,6 +24,7 @@
 pub mod api_surface;
 pub mod change;
 pub mod codegen;
+pub mod conformance;
 pub mod coverage;
 pub mod examples;
 pub mod features;
@@ -90,6 +91,10 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
     files.push(GeneratedFile {
         path: GENERATED_OPERATIONS.into(),
         contents: operations::operations_source(&spec)?,
+    });
+    files.push(GeneratedFile {
+        path: conformance::CONFORMANCE_TEST.into(),
+        contents: conformance::conformance_source(&spec)?,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

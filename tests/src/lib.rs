@@ -1,6 +1,7 @@
 //! Shared fixtures for close-sdk's integration tests: Close's documented examples and clients
 //! pointed at loopback servers.
 
+pub mod conformance;
 pub mod event_log;
 pub mod hostile_server;
 pub mod loopback_server;

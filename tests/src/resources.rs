@@ -161,3 +161,34 @@ pub fn without_empty(value: &Value) -> Value {
         other => other,
     }
 }
+
+/// Where `got` differs from `want` first, as `path: want ≠ got` (`None` when equal). Numbers
+/// compare by value (`5` and `5.0` are the same number).
+pub fn first_difference(want: &Value, got: &Value, path: &str) -> Option<String> {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => {
+            for (k, wv) in w {
+                let p = format!("{path}.{k}");
+                match g.get(k) {
+                    None => return Some(format!("field `{p}` was dropped")),
+                    Some(gv) => {
+                        if let Some(d) = first_difference(wv, gv, &p) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            g.keys()
+                .find(|k| !w.contains_key(*k))
+                .map(|k| format!("field `{path}.{k}` was invented"))
+        }
+        (Value::Array(w), Value::Array(g)) if w.len() == g.len() => w
+            .iter()
+            .zip(g)
+            .enumerate()
+            .find_map(|(i, (wv, gv))| first_difference(wv, gv, &format!("{path}[{i}]"))),
+        (Value::Number(w), Value::Number(g)) if w.as_f64() == g.as_f64() => None,
+        _ if want == got => None,
+        _ => Some(format!("field `{path}`: example {want} ≠ decoded {got}")),
+    }
+}

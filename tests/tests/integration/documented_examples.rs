@@ -10,12 +10,12 @@
 //! example (request or response, with its status) and the field.
 
 use close_sdk::types as t;
-use close_sdk_tests::resources::{spec, without_empty};
+use close_sdk_tests::resources::{first_difference, spec, without_empty};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
 /// The tags (resources) whose examples are checked: the core CRM.
-const TAGS: [&str; 31] = [
+const TAGS: [&str; 32] = [
     "activities",
     "activitiesCalls",
     "activitiesCreations",
@@ -33,6 +33,7 @@ const TAGS: [&str; 31] = [
     "activitiesWhatsappMessages",
     "comments",
     "contacts",
+    "customActivityTypes",
     "customFieldSchemas",
     "customFieldsActivity",
     "customFieldsContact",
@@ -61,37 +62,6 @@ fn check<T: DeserializeOwned + Serialize>(example: &Value) -> Result<(), String>
     }
 }
 
-/// Where `got` differs from `want` first, as `path: want ≠ got` (`None` when equal). Numbers
-/// compare by value (`5` and `5.0` are the same number).
-fn first_difference(want: &Value, got: &Value, path: &str) -> Option<String> {
-    match (want, got) {
-        (Value::Object(w), Value::Object(g)) => {
-            for (k, wv) in w {
-                let p = format!("{path}.{k}");
-                match g.get(k) {
-                    None => return Some(format!("field `{p}` was dropped")),
-                    Some(gv) => {
-                        if let Some(d) = first_difference(wv, gv, &p) {
-                            return Some(d);
-                        }
-                    }
-                }
-            }
-            g.keys()
-                .find(|k| !w.contains_key(*k))
-                .map(|k| format!("field `{path}.{k}` was invented"))
-        }
-        (Value::Array(w), Value::Array(g)) if w.len() == g.len() => w
-            .iter()
-            .zip(g)
-            .enumerate()
-            .find_map(|(i, (wv, gv))| first_difference(wv, gv, &format!("{path}[{i}]"))),
-        (Value::Number(w), Value::Number(g)) if w.as_f64() == g.as_f64() => None,
-        _ if want == got => None,
-        _ => Some(format!("field `{path}`: example {want} ≠ decoded {got}")),
-    }
-}
-
 type Check = fn(&Value) -> Result<(), String>;
 
 /// The generated type of each schema the core CRM's operations use.
@@ -114,6 +84,7 @@ fn decoder(schema: &str) -> Option<Check> {
         "CreateComment" => check::<t::CreateComment>,
         "CreateContact" => check::<t::CreateContact>,
         "CreateCustomActivity" => check::<t::CreateCustomActivity>,
+        "CreateCustomActivityType" => check::<t::CreateCustomActivityType>,
         "CreateCustomField" => check::<t::CreateCustomField>,
         "CreateEmailActivity" => check::<t::CreateEmailActivity>,
         "CreateLead" => check::<t::CreateLead>,
@@ -137,6 +108,8 @@ fn decoder(schema: &str) -> Option<Check> {
         "CreatedActivityList" => check::<t::CreatedActivityList>,
         "CustomActivity" => check::<t::CustomActivity>,
         "CustomActivityList" => check::<t::CustomActivityList>,
+        "CustomActivityType" => check::<t::CustomActivityType>,
+        "CustomActivityTypeList" => check::<t::CustomActivityTypeList>,
         "CustomField" => check::<t::CustomField>,
         "CustomFieldList" => check::<t::CustomFieldList>,
         "CustomFieldSchema" => check::<t::CustomFieldSchema>,
@@ -181,6 +154,7 @@ fn decoder(schema: &str) -> Option<Check> {
         "UpdateCommentThreads" => check::<t::UpdateCommentThreads>,
         "UpdateContact" => check::<t::UpdateContact>,
         "UpdateCustomActivity" => check::<t::UpdateCustomActivity>,
+        "UpdateCustomActivityType" => check::<t::UpdateCustomActivityType>,
         "UpdateCustomField" => check::<t::UpdateCustomField>,
         "UpdateCustomFieldSchema" => check::<t::UpdateCustomFieldSchema>,
         "UpdateEmailActivity" => check::<t::UpdateEmailActivity>,

@@ -13,6 +13,8 @@ mod cancellation;
 mod documented_examples;
 mod errors;
 mod event_log;
+#[rustfmt::skip]
+mod generated_operations;
 mod groups;
 mod hot_path;
 mod memberships;

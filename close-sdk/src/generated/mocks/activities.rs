@@ -7500,10 +7500,7 @@ impl CustomActivityTypesListThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivityTypeList) -> Self {
         Self(
             self
                 .0
@@ -7552,7 +7549,7 @@ impl CustomActivityTypesCreateWhen {
     pub fn into_inner(self) -> ::httpmock::When {
         self.0
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::CreateCustomActivityType) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -7564,11 +7561,7 @@ impl CustomActivityTypesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn success(
-        self,
-        status: u16,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomActivityType) -> Self {
         assert_eq!(status / 100u16, 2u16);
         Self(
             self
@@ -7632,10 +7625,7 @@ impl CustomActivityTypesGetThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivityType) -> Self {
         Self(
             self
                 .0
@@ -7689,7 +7679,7 @@ impl CustomActivityTypesUpdateWhen {
             .unwrap();
         Self(self.0.path_matches(re))
     }
-    pub fn body(self, value: &::serde_json::Value) -> Self {
+    pub fn body(self, value: &types::UpdateCustomActivityType) -> Self {
         Self(self.0.json_body_obj(value))
     }
 }
@@ -7701,10 +7691,7 @@ impl CustomActivityTypesUpdateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
-        self,
-        value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
+    pub fn ok(self, value: &types::CustomActivityType) -> Self {
         Self(
             self
                 .0
