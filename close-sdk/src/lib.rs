@@ -88,8 +88,10 @@ pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
 pub use values::date::{Date, DateOrTimestamp};
 pub use values::email::EmailAddress;
+pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};
 pub use values::timestamp::Timestamp;
+pub use values::web_url::WebUrl;
 
 /// Close's rate-limit headers: parsing `RateLimit`, `Retry-After` and `RateLimit-Reset`.
 pub mod rate_limit {
