@@ -55,12 +55,20 @@ mod values;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+#[cfg(any(feature = "contacts", feature = "leads"))]
+pub use api::contacts::NewContact;
+#[cfg(feature = "contacts")]
+pub use api::contacts::{ContactFilter, ContactsExt};
 #[cfg(feature = "events")]
 pub use api::events::EventsExt;
 #[cfg(feature = "groups")]
 pub use api::groups::GroupsExt;
+#[cfg(feature = "leads")]
+pub use api::leads::{LeadsExt, NewLead};
 #[cfg(feature = "memberships")]
 pub use api::memberships::MembershipsExt;
+#[cfg(feature = "opportunities")]
+pub use api::opportunities::{OpportunitiesExt, OpportunityFilter};
 #[cfg(feature = "organizations")]
 pub use api::organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
 pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
@@ -113,6 +121,8 @@ pub mod prelude {
     pub use crate::EventsExt;
     #[cfg(feature = "groups")]
     pub use crate::GroupsExt;
+    #[cfg(any(feature = "contacts", feature = "leads"))]
+    pub use crate::NewContact;
     #[cfg(feature = "organizations")]
     pub use crate::OrganizationsExt;
     #[cfg(feature = "roles")]
@@ -122,6 +132,12 @@ pub mod prelude {
     #[cfg(feature = "webhooks")]
     pub use crate::WebhooksExt;
     pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Role};
+    #[cfg(feature = "contacts")]
+    pub use crate::{ContactFilter, ContactsExt};
+    #[cfg(feature = "leads")]
+    pub use crate::{LeadsExt, NewLead};
     #[cfg(feature = "memberships")]
     pub use crate::{MembershipsExt, ProvisioningExt};
+    #[cfg(feature = "opportunities")]
+    pub use crate::{OpportunitiesExt, OpportunityFilter};
 }

@@ -5,8 +5,13 @@
 // are unused.
 #[cfg_attr(
     not(any(
+        feature = "activities",
+        feature = "contacts",
         feature = "groups",
+        feature = "leads",
         feature = "memberships",
+        feature = "opportunities",
+        feature = "tasks",
         feature = "organizations",
         feature = "roles",
         feature = "users"
@@ -14,12 +19,18 @@
     allow(dead_code)
 )]
 pub(crate) mod call;
+#[cfg(any(feature = "contacts", feature = "leads"))]
+pub(crate) mod contacts;
 #[cfg(feature = "events")]
 pub(crate) mod events;
 #[cfg(feature = "groups")]
 pub(crate) mod groups;
+#[cfg(feature = "leads")]
+pub(crate) mod leads;
 #[cfg(feature = "memberships")]
 pub(crate) mod memberships;
+#[cfg(feature = "opportunities")]
+pub(crate) mod opportunities;
 #[cfg(feature = "organizations")]
 pub(crate) mod organizations;
 pub mod pagination;
