@@ -55,6 +55,8 @@ mod values;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+#[cfg(feature = "activities")]
+pub use api::activities::{ActivitiesExt, ActivityFilter};
 #[cfg(any(feature = "contacts", feature = "leads"))]
 pub use api::contacts::NewContact;
 #[cfg(feature = "contacts")]
@@ -77,6 +79,8 @@ pub use api::provisioning::{self, ProvisioningExt};
 pub use api::raw::RawRequest;
 #[cfg(feature = "roles")]
 pub use api::roles::{RoleCatalog, RolesExt};
+#[cfg(feature = "tasks")]
+pub use api::tasks::{TaskFilter, TasksExt};
 #[cfg(feature = "users")]
 pub use api::users::UsersExt;
 #[cfg(feature = "webhooks")]
@@ -131,6 +135,8 @@ pub mod prelude {
     pub use crate::UsersExt;
     #[cfg(feature = "webhooks")]
     pub use crate::WebhooksExt;
+    #[cfg(feature = "activities")]
+    pub use crate::{ActivitiesExt, ActivityFilter};
     pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Role};
     #[cfg(feature = "contacts")]
     pub use crate::{ContactFilter, ContactsExt};
@@ -140,4 +146,6 @@ pub mod prelude {
     pub use crate::{MembershipsExt, ProvisioningExt};
     #[cfg(feature = "opportunities")]
     pub use crate::{OpportunitiesExt, OpportunityFilter};
+    #[cfg(feature = "tasks")]
+    pub use crate::{TaskFilter, TasksExt};
 }

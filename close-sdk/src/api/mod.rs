@@ -3,6 +3,8 @@
 
 // The call helpers serve the hand-written resource traits; with none of their features on they
 // are unused.
+#[cfg(feature = "activities")]
+pub(crate) mod activities;
 #[cfg_attr(
     not(any(
         feature = "activities",
@@ -40,6 +42,8 @@ pub(crate) mod raw;
 pub(crate) mod request;
 #[cfg(feature = "roles")]
 pub(crate) mod roles;
+#[cfg(feature = "tasks")]
+pub(crate) mod tasks;
 #[cfg(feature = "users")]
 pub(crate) mod users;
 #[cfg(feature = "webhooks")]
