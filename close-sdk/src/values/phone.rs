@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 /// The most characters a phone number may have (an E.164 number is at most 16 with its `+`;
 /// the rest is room for spacing and an extension).
-pub const MAX_PHONE_LEN: usize = 64;
+pub(crate) const MAX_PHONE_LEN: usize = 64;
 
 /// A phone number in one of the shapes Close documents and normalises itself: E.164
 /// (`+14155552671`) or a written form (`+1 (415) 555-2671`, `415.555.2671`), optionally with an
@@ -13,7 +13,7 @@ pub const MAX_PHONE_LEN: usize = 64;
 ///
 /// Lenient where Close's pages are silent: digits with spaces, `( ) - . /`, a leading `+`, and
 /// 3 to 20 digits before the extension. Refused: empty text, control characters, letters other
-/// than the extension marker, a `+` anywhere but first, and more than [`MAX_PHONE_LEN`]
+/// than the extension marker, a `+` anywhere but first, and more than 64
 /// characters. The text is sent as given (Close stores the E.164 form and the formatted one).
 ///
 /// ```

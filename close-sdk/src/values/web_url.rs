@@ -4,13 +4,13 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The most characters a URL may have (browsers and servers commonly stop near 2,000).
-pub const MAX_URL_LEN: usize = 2048;
+pub(crate) const MAX_URL_LEN: usize = 2048;
 
 /// An absolute `http` or `https` URL with a host, as Close stores on a lead (`url`) or a
 /// contact (`urls[].url`).
 ///
 /// Parsed with the `url` crate (WHATWG rules); refused: another scheme (`javascript:`,
-/// `ftp:`, …), no host, whitespace or control characters anywhere, more than [`MAX_URL_LEN`]
+/// `ftp:`, …), no host, whitespace or control characters anywhere, more than 2048
 /// characters. The text is sent exactly as given (the parser's normalised form, e.g. an added
 /// trailing `/`, is not substituted).
 ///
