@@ -55,12 +55,22 @@ mod values;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+#[cfg(feature = "activities")]
+pub use api::activities::{ActivitiesExt, ActivityFilter};
+#[cfg(any(feature = "contacts", feature = "leads"))]
+pub use api::contacts::NewContact;
+#[cfg(feature = "contacts")]
+pub use api::contacts::{ContactFilter, ContactsExt};
 #[cfg(feature = "events")]
 pub use api::events::EventsExt;
 #[cfg(feature = "groups")]
 pub use api::groups::GroupsExt;
+#[cfg(feature = "leads")]
+pub use api::leads::{LeadsExt, NewLead};
 #[cfg(feature = "memberships")]
 pub use api::memberships::MembershipsExt;
+#[cfg(feature = "opportunities")]
+pub use api::opportunities::{OpportunitiesExt, OpportunityFilter};
 #[cfg(feature = "organizations")]
 pub use api::organizations::{OrganizationsExt, EXPAND_MEMBERSHIP_USERS};
 pub use api::pagination::{self, ListOptions, Paginated, DEFAULT_PAGE_SIZE};
@@ -69,6 +79,8 @@ pub use api::provisioning::{self, ProvisioningExt};
 pub use api::raw::RawRequest;
 #[cfg(feature = "roles")]
 pub use api::roles::{RoleCatalog, RolesExt};
+#[cfg(feature = "tasks")]
+pub use api::tasks::{TaskFilter, TasksExt};
 #[cfg(feature = "users")]
 pub use api::users::UsersExt;
 #[cfg(feature = "webhooks")]
@@ -88,8 +100,10 @@ pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
 pub use values::date::{Date, DateOrTimestamp};
 pub use values::email::EmailAddress;
+pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};
 pub use values::timestamp::Timestamp;
+pub use values::web_url::WebUrl;
 
 /// Close's rate-limit headers: parsing `RateLimit`, `Retry-After` and `RateLimit-Reset`.
 pub mod rate_limit {
@@ -111,6 +125,8 @@ pub mod prelude {
     pub use crate::EventsExt;
     #[cfg(feature = "groups")]
     pub use crate::GroupsExt;
+    #[cfg(any(feature = "contacts", feature = "leads"))]
+    pub use crate::NewContact;
     #[cfg(feature = "organizations")]
     pub use crate::OrganizationsExt;
     #[cfg(feature = "roles")]
@@ -119,7 +135,17 @@ pub mod prelude {
     pub use crate::UsersExt;
     #[cfg(feature = "webhooks")]
     pub use crate::WebhooksExt;
+    #[cfg(feature = "activities")]
+    pub use crate::{ActivitiesExt, ActivityFilter};
     pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Role};
+    #[cfg(feature = "contacts")]
+    pub use crate::{ContactFilter, ContactsExt};
+    #[cfg(feature = "leads")]
+    pub use crate::{LeadsExt, NewLead};
     #[cfg(feature = "memberships")]
     pub use crate::{MembershipsExt, ProvisioningExt};
+    #[cfg(feature = "opportunities")]
+    pub use crate::{OpportunitiesExt, OpportunityFilter};
+    #[cfg(feature = "tasks")]
+    pub use crate::{TaskFilter, TasksExt};
 }

@@ -22,6 +22,81 @@ pub(crate) fn path_id<'a>(operation_id: &str, param: &str, id: &'a str) -> Resul
     Ok(id)
 }
 
+/// Checks an email address sent as `field` ([`crate::EmailAddress`]'s rule).
+#[cfg_attr(
+    not(any(feature = "leads", feature = "contacts", feature = "activities")),
+    allow(dead_code)
+)]
+pub(crate) fn check_email(field: &str, email: &str) -> Result<(), Error> {
+    email
+        .parse::<crate::EmailAddress>()
+        .map(drop)
+        .map_err(|e| Error::InvalidRequest(format!("{field}: {e}")))
+}
+
+/// Checks a phone number sent as `field` ([`crate::PhoneNumber`]'s rule).
+#[cfg_attr(
+    not(any(feature = "leads", feature = "contacts", feature = "activities")),
+    allow(dead_code)
+)]
+pub(crate) fn check_phone(field: &str, phone: &str) -> Result<(), Error> {
+    phone
+        .parse::<crate::PhoneNumber>()
+        .map(drop)
+        .map_err(|e| Error::InvalidRequest(format!("{field}: {e}")))
+}
+
+/// Checks a web URL sent as `field` ([`crate::WebUrl`]'s rule).
+#[cfg_attr(not(any(feature = "leads", feature = "contacts")), allow(dead_code))]
+pub(crate) fn check_url(field: &str, url: &str) -> Result<(), Error> {
+    url.parse::<crate::WebUrl>()
+        .map(drop)
+        .map_err(|e| Error::InvalidRequest(format!("{field}: {e}")))
+}
+
+/// Checks an optional id sent in a body or query as `field` of `operation_id`, with the path
+/// ids' rule ([`path_id`]): an id with a separator or whitespace is a mistake wherever it goes.
+#[cfg_attr(
+    not(any(
+        feature = "leads",
+        feature = "contacts",
+        feature = "opportunities",
+        feature = "tasks",
+        feature = "activities"
+    )),
+    allow(dead_code)
+)]
+pub(crate) fn check_id(operation_id: &str, field: &str, id: Option<&str>) -> Result<(), Error> {
+    match id {
+        Some(id) => path_id(operation_id, field, id).map(drop),
+        None => Ok(()),
+    }
+}
+
+/// Refuses [`ListOptions::fields`](super::pagination::ListOptions::fields) on a list whose items
+/// the SDK decodes in full (a partial item would not decode).
+#[cfg_attr(
+    not(any(
+        feature = "leads",
+        feature = "contacts",
+        feature = "opportunities",
+        feature = "tasks",
+        feature = "activities"
+    )),
+    allow(dead_code)
+)]
+pub(crate) fn no_fields(options: &super::pagination::ListOptions) -> Result<(), Error> {
+    if options.get_fields().is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest(
+            "this list does not take `_fields` (its items are decoded in full); use the \
+             generated builder for partial objects"
+                .into(),
+        ))
+    }
+}
+
 /// The `_fields` value for `fields`: names checked, `required` added first (the typed result
 /// needs them to decode), duplicates dropped, joined with commas as Close expects.
 #[cfg_attr(not(feature = "groups"), allow(dead_code))]

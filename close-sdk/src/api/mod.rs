@@ -3,10 +3,17 @@
 
 // The call helpers serve the hand-written resource traits; with none of their features on they
 // are unused.
+#[cfg(feature = "activities")]
+pub(crate) mod activities;
 #[cfg_attr(
     not(any(
+        feature = "activities",
+        feature = "contacts",
         feature = "groups",
+        feature = "leads",
         feature = "memberships",
+        feature = "opportunities",
+        feature = "tasks",
         feature = "organizations",
         feature = "roles",
         feature = "users"
@@ -14,12 +21,18 @@
     allow(dead_code)
 )]
 pub(crate) mod call;
+#[cfg(any(feature = "contacts", feature = "leads"))]
+pub(crate) mod contacts;
 #[cfg(feature = "events")]
 pub(crate) mod events;
 #[cfg(feature = "groups")]
 pub(crate) mod groups;
+#[cfg(feature = "leads")]
+pub(crate) mod leads;
 #[cfg(feature = "memberships")]
 pub(crate) mod memberships;
+#[cfg(feature = "opportunities")]
+pub(crate) mod opportunities;
 #[cfg(feature = "organizations")]
 pub(crate) mod organizations;
 pub mod pagination;
@@ -29,6 +42,8 @@ pub(crate) mod raw;
 pub(crate) mod request;
 #[cfg(feature = "roles")]
 pub(crate) mod roles;
+#[cfg(feature = "tasks")]
+pub(crate) mod tasks;
 #[cfg(feature = "users")]
 pub(crate) mod users;
 #[cfg(feature = "webhooks")]

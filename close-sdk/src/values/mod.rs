@@ -4,5 +4,7 @@
 pub(crate) mod auto_record_calls;
 pub(crate) mod date;
 pub(crate) mod email;
+pub(crate) mod phone;
 pub(crate) mod role;
 pub(crate) mod timestamp;
+pub(crate) mod web_url;

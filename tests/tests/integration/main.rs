@@ -10,6 +10,7 @@ mod attack_paths;
 mod attack_throttle;
 mod attack_transport;
 mod cancellation;
+mod crm_ext;
 mod documented_examples;
 mod errors;
 mod event_log;

@@ -1,0 +1,468 @@
+//! `ActivitiesExt`: the generic activity list, and notes, calls, emails and SMS as plain async
+//! calls (the other activity types through the generated builders).
+
+use std::future::Future;
+
+use super::call::{check_email, check_id, check_phone, finish, no_fields, path_id};
+use super::pagination::{skip_limit, ListOptions, Page, Paginated};
+use crate::types::{
+    Activity, ActivityBase, CallActivity, CreateCallActivity, CreateEmailActivity,
+    CreateNoteActivity, CreateSmsActivity, EmailActivity, SmsActivity, UpdateNoteActivity,
+};
+use crate::{Client, DateOrTimestamp, Error};
+
+/// Which activities a list returns: the filters Close documents on `GET /activity/` and on
+/// every per-type list, each sent only when set. Date bounds are inclusive (`__gte`/`__lte`).
+/// [`ActivityFilter::types`] is for the generic list only.
+///
+/// ```
+/// use close_sdk::{ActivityFilter, Date};
+///
+/// let calls_and_notes = ActivityFilter::default()
+///     .lead_id("lead_x")
+///     .types(["Call", "Note"])
+///     .date_created_gte(Date::new(2026, 1, 1).unwrap());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActivityFilter {
+    lead_id: Option<String>,
+    contact_id: Option<String>,
+    user_id: Option<String>,
+    types: Vec<String>,
+    date_created_gte: Option<DateOrTimestamp>,
+    date_created_lte: Option<DateOrTimestamp>,
+    activity_at_gte: Option<DateOrTimestamp>,
+    activity_at_lte: Option<DateOrTimestamp>,
+}
+
+impl ActivityFilter {
+    /// Only this lead's activities (`lead_id`).
+    pub fn lead_id(mut self, id: impl Into<String>) -> Self {
+        self.lead_id = Some(id.into());
+        self
+    }
+
+    /// Only this contact's activities (`contact_id`).
+    pub fn contact_id(mut self, id: impl Into<String>) -> Self {
+        self.contact_id = Some(id.into());
+        self
+    }
+
+    /// Only this user's activities (`user_id`).
+    pub fn user_id(mut self, id: impl Into<String>) -> Self {
+        self.user_id = Some(id.into());
+        self
+    }
+
+    /// Only these activity types (`_type`, sent comma-separated: `Note`, `Call`, `Email`,
+    /// `SMS`, `Meeting`, …). Generic list only: a per-type list refuses it.
+    pub fn types<I, S>(mut self, types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Created at or after (`date_created__gte`).
+    pub fn date_created_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
+        self.date_created_gte = Some(at.into());
+        self
+    }
+
+    /// Created at or before (`date_created__lte`).
+    pub fn date_created_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
+        self.date_created_lte = Some(at.into());
+        self
+    }
+
+    /// Happened at or after (`activity_at__gte`).
+    pub fn activity_at_gte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
+        self.activity_at_gte = Some(at.into());
+        self
+    }
+
+    /// Happened at or before (`activity_at__lte`).
+    pub fn activity_at_lte(mut self, at: impl Into<DateOrTimestamp>) -> Self {
+        self.activity_at_lte = Some(at.into());
+        self
+    }
+
+    /// Checks the ids and types before anything is sent; `types` only where `generic`.
+    fn check(&self, operation_id: &str, generic: bool) -> Result<(), Error> {
+        check_id(operation_id, "lead_id", self.lead_id.as_deref())?;
+        check_id(operation_id, "contact_id", self.contact_id.as_deref())?;
+        check_id(operation_id, "user_id", self.user_id.as_deref())?;
+        if !generic && !self.types.is_empty() {
+            return Err(Error::InvalidRequest(format!(
+                "{operation_id} lists one activity type: filter by type on the generic list"
+            )));
+        }
+        for t in &self.types {
+            check_id(operation_id, "_type", Some(t))?;
+            if t.contains(',') {
+                return Err(Error::InvalidRequest(format!(
+                    "activity type {t:?} contains a comma"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sets `filter`'s members (but `types`) on a generated activity list builder `call`; every
+/// activity list builder has the same setters.
+macro_rules! with_filter {
+    ($call:expr, $filter:expr) => {{
+        let (mut call, f) = ($call, $filter);
+        if let Some(v) = f.lead_id {
+            call = call.lead_id(vec![v]);
+        }
+        if let Some(v) = f.contact_id {
+            call = call.contact_id(vec![v]);
+        }
+        if let Some(v) = f.user_id {
+            call = call.user_id(vec![v]);
+        }
+        if let Some(v) = f.date_created_gte {
+            call = call.date_created_gte(v);
+        }
+        if let Some(v) = f.date_created_lte {
+            call = call.date_created_lte(v);
+        }
+        if let Some(v) = f.activity_at_gte {
+            call = call.activity_at_gte(v);
+        }
+        if let Some(v) = f.activity_at_lte {
+            call = call.activity_at_lte(v);
+        }
+        call
+    }};
+}
+
+/// A paginated per-type list: `$builder` is the generated list method on `Client`.
+macro_rules! typed_list {
+    ($client:expr, $op:literal, $builder:ident, $filter:expr, $options:expr) => {{
+        let (filter, options): (ActivityFilter, ListOptions) = ($filter, $options);
+        if let Err(e) = no_fields(&options).and_then(|()| filter.check($op, false)) {
+            return Paginated::failed(e);
+        }
+        let client = $client.clone();
+        Paginated::new(options.get_page_size(), move |page| {
+            let client = client.clone();
+            let filter = filter.clone();
+            async move {
+                let (skip, limit) = skip_limit(page)?;
+                let call = with_filter!(client.$builder().skip(skip).limit(limit), filter);
+                let list = finish(call.send().await).await?;
+                Ok(Page {
+                    items: list.data,
+                    has_more: list.has_more,
+                })
+            }
+        })
+    }};
+}
+
+/// The generic activity list and notes, calls, emails and SMS as one call each, over the
+/// generated builders. Input is checked before anything is sent.
+///
+/// ```no_run
+/// use close_sdk::prelude::*;
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let note = client.add_note("lead_x", "Asked for a quote").await?;
+/// let mut recent = client.list_activities(
+///     ActivityFilter::default().lead_id("lead_x").types(["Note", "Call"]),
+///     ListOptions::default(),
+/// );
+/// while let Some(activity) = recent.next().await {
+///     println!("{:?}", activity?.type_);
+/// }
+/// client.delete_note(&note.id).await?;
+/// # Ok(()) }
+/// ```
+pub trait ActivitiesExt {
+    /// `GET /activity/`: activities of every type matching `filter`, newest first, fetched
+    /// `options.page_size` at a time. `_fields` is refused without a request.
+    fn list_activities(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<Activity>;
+
+    /// `POST /activity/note/`: a note on a lead (`note` plain text, or `note_html`).
+    fn create_note(
+        &self,
+        note: CreateNoteActivity,
+    ) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+
+    /// `POST /activity/note/`: a plain-text note on lead `lead_id`.
+    fn add_note(
+        &self,
+        lead_id: &str,
+        text: &str,
+    ) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+
+    /// `GET /activity/note/{id}/`: one note.
+    fn get_note(&self, id: &str) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+
+    /// `GET /activity/note/`: notes matching `filter` (no `types`).
+    fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<ActivityBase>;
+
+    /// `PUT /activity/note/{id}/`: changes the members set in `update`.
+    fn update_note(
+        &self,
+        id: &str,
+        update: UpdateNoteActivity,
+    ) -> impl Future<Output = Result<ActivityBase, Error>> + Send;
+
+    /// `DELETE /activity/note/{id}/`: deletes the note.
+    fn delete_note(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// `POST /activity/call/`: logs a call (e.g. one made outside Close); `phone` is checked.
+    fn create_call(
+        &self,
+        call: CreateCallActivity,
+    ) -> impl Future<Output = Result<CallActivity, Error>> + Send;
+
+    /// `GET /activity/call/{id}/`: one call.
+    fn get_call(&self, id: &str) -> impl Future<Output = Result<CallActivity, Error>> + Send;
+
+    /// `GET /activity/call/`: calls matching `filter` (no `types`).
+    fn list_calls(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<CallActivity>;
+
+    /// `DELETE /activity/call/{id}/`: deletes the call.
+    fn delete_call(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// `POST /activity/email/`: an email activity (a draft, a sent email to log, or one for
+    /// Close to send, by `status`); `to`, `cc` and `bcc` addresses are checked.
+    fn create_email(
+        &self,
+        email: CreateEmailActivity,
+    ) -> impl Future<Output = Result<EmailActivity, Error>> + Send;
+
+    /// `GET /activity/email/{id}/`: one email.
+    fn get_email(&self, id: &str) -> impl Future<Output = Result<EmailActivity, Error>> + Send;
+
+    /// `GET /activity/email/`: emails matching `filter` (no `types`).
+    fn list_emails(&self, filter: ActivityFilter, options: ListOptions)
+        -> Paginated<EmailActivity>;
+
+    /// `DELETE /activity/email/{id}/`: deletes the email.
+    fn delete_email(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// `POST /activity/sms/`: an SMS activity (to log, or for Close to send, by `status`);
+    /// `local_phone` and `remote_phone` are checked.
+    fn create_sms(
+        &self,
+        sms: CreateSmsActivity,
+    ) -> impl Future<Output = Result<SmsActivity, Error>> + Send;
+
+    /// `GET /activity/sms/{id}/`: one SMS.
+    fn get_sms(&self, id: &str) -> impl Future<Output = Result<SmsActivity, Error>> + Send;
+
+    /// `GET /activity/sms/`: SMS matching `filter` (no `types`).
+    fn list_sms(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<SmsActivity>;
+
+    /// `DELETE /activity/sms/{id}/`: deletes the SMS.
+    fn delete_sms(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+}
+
+/// Checks a list of addresses (`to`, `cc`, `bcc`).
+fn check_emails(field: &str, emails: Option<&Vec<String>>) -> Result<(), Error> {
+    for (i, e) in emails.into_iter().flatten().enumerate() {
+        check_email(&format!("{field}[{i}]"), e)?;
+    }
+    Ok(())
+}
+
+impl ActivitiesExt for Client {
+    fn list_activities(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<Activity> {
+        if let Err(e) = no_fields(&options).and_then(|()| filter.check("activities_list", true)) {
+            return Paginated::failed(e);
+        }
+        let client = self.clone();
+        Paginated::new(options.get_page_size(), move |page| {
+            let client = client.clone();
+            let filter = filter.clone();
+            async move {
+                let (skip, limit) = skip_limit(page)?;
+                let mut call = client.activities_list().skip(skip).limit(limit);
+                if !filter.types.is_empty() {
+                    call = call.type_(filter.types.clone());
+                }
+                let call = with_filter!(call, filter);
+                let list = finish(call.send().await).await?;
+                Ok(Page {
+                    items: list.data,
+                    // Close's document leaves `has_more` optional here: absent means last page.
+                    has_more: list.has_more.unwrap_or(false),
+                })
+            }
+        })
+    }
+
+    async fn create_note(&self, note: CreateNoteActivity) -> Result<ActivityBase, Error> {
+        path_id("activities_notes_create", "lead_id", &note.lead_id)?;
+        check_id(
+            "activities_notes_create",
+            "contact_id",
+            note.contact_id.as_deref(),
+        )?;
+        finish(self.activities_notes_create().body(note).send().await).await
+    }
+
+    async fn add_note(&self, lead_id: &str, text: &str) -> Result<ActivityBase, Error> {
+        let note = CreateNoteActivity {
+            activity_at: None,
+            attachments: None,
+            contact_id: None,
+            created_by_id: None,
+            date_created: None,
+            lead_id: lead_id.to_string(),
+            note: Some(text.to_string()),
+            note_html: None,
+            organization_id: None,
+            pinned: None,
+            title: None,
+            user_id: None,
+        };
+        self.create_note(note).await
+    }
+
+    async fn get_note(&self, id: &str) -> Result<ActivityBase, Error> {
+        let id = path_id("activities_notes_get", "id", id)?;
+        finish(self.activities_notes_get().id(id).send().await).await
+    }
+
+    fn list_notes(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<ActivityBase> {
+        typed_list!(
+            self,
+            "activities_notes_list",
+            activities_notes_list,
+            filter,
+            options
+        )
+    }
+
+    async fn update_note(
+        &self,
+        id: &str,
+        update: UpdateNoteActivity,
+    ) -> Result<ActivityBase, Error> {
+        let id = path_id("activities_notes_update", "id", id)?;
+        check_id(
+            "activities_notes_update",
+            "contact_id",
+            update.contact_id.as_deref(),
+        )?;
+        finish(
+            self.activities_notes_update()
+                .id(id)
+                .body(update)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    async fn delete_note(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_notes_delete", "id", id)?;
+        finish(self.activities_notes_delete().id(id).send().await).await
+    }
+
+    async fn create_call(&self, call: CreateCallActivity) -> Result<CallActivity, Error> {
+        const OP: &str = "activities_calls_create";
+        check_id(OP, "lead_id", call.lead_id.as_deref())?;
+        check_id(OP, "contact_id", call.contact_id.as_deref())?;
+        if let Some(phone) = &call.phone {
+            check_phone("phone", phone)?;
+        }
+        finish(self.activities_calls_create().body(call).send().await).await
+    }
+
+    async fn get_call(&self, id: &str) -> Result<CallActivity, Error> {
+        let id = path_id("activities_calls_get", "id", id)?;
+        finish(self.activities_calls_get().id(id).send().await).await
+    }
+
+    fn list_calls(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<CallActivity> {
+        typed_list!(
+            self,
+            "activities_calls_list",
+            activities_calls_list,
+            filter,
+            options
+        )
+    }
+
+    async fn delete_call(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_calls_delete", "id", id)?;
+        finish(self.activities_calls_delete().id(id).send().await).await
+    }
+
+    async fn create_email(&self, email: CreateEmailActivity) -> Result<EmailActivity, Error> {
+        const OP: &str = "activities_emails_create";
+        path_id(OP, "lead_id", &email.lead_id)?;
+        check_id(OP, "contact_id", email.contact_id.as_deref())?;
+        check_emails("to", email.to.as_ref())?;
+        check_emails("cc", email.cc.as_ref())?;
+        check_emails("bcc", email.bcc.as_ref())?;
+        finish(self.activities_emails_create().body(email).send().await).await
+    }
+
+    async fn get_email(&self, id: &str) -> Result<EmailActivity, Error> {
+        let id = path_id("activities_emails_get", "id", id)?;
+        finish(self.activities_emails_get().id(id).send().await).await
+    }
+
+    fn list_emails(
+        &self,
+        filter: ActivityFilter,
+        options: ListOptions,
+    ) -> Paginated<EmailActivity> {
+        typed_list!(
+            self,
+            "activities_emails_list",
+            activities_emails_list,
+            filter,
+            options
+        )
+    }
+
+    async fn delete_email(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_emails_delete", "id", id)?;
+        finish(self.activities_emails_delete().id(id).send().await).await
+    }
+
+    async fn create_sms(&self, sms: CreateSmsActivity) -> Result<SmsActivity, Error> {
+        const OP: &str = "activities_sms_create";
+        check_id(OP, "lead_id", sms.lead_id.as_deref())?;
+        check_id(OP, "contact_id", sms.contact_id.as_deref())?;
+        if let Some(phone) = &sms.local_phone {
+            check_phone("local_phone", phone)?;
+        }
+        if let Some(phone) = &sms.remote_phone {
+            check_phone("remote_phone", phone)?;
+        }
+        finish(self.activities_sms_create().body(sms).send().await).await
+    }
+
+    async fn get_sms(&self, id: &str) -> Result<SmsActivity, Error> {
+        let id = path_id("activities_sms_get", "id", id)?;
+        finish(self.activities_sms_get().id(id).send().await).await
+    }
+
+    fn list_sms(&self, filter: ActivityFilter, options: ListOptions) -> Paginated<SmsActivity> {
+        typed_list!(
+            self,
+            "activities_sms_list",
+            activities_sms_list,
+            filter,
+            options
+        )
+    }
+
+    async fn delete_sms(&self, id: &str) -> Result<(), Error> {
+        let id = path_id("activities_sms_delete", "id", id)?;
+        finish(self.activities_sms_delete().id(id).send().await).await
+    }
+}

@@ -1,0 +1,318 @@
+//! `ContactsExt`: the Contacts operations as plain async calls, and [`NewContact`], a short
+//! way to write the common contact (also nested in a new lead).
+
+use super::call::{check_email, check_id, check_phone, check_url};
+use crate::types::{
+    CreateContact, CreateContactEmailsItem, CreateContactPhonesItem, CreateContactUrlsItem,
+};
+use crate::Error;
+
+/// A contact to create: a name, a title, and emails, phone numbers and URLs, each checked when
+/// it is sent. Converts into the generated [`CreateContact`] (for custom fields, set members of
+/// its `extra` map).
+///
+/// ```
+/// use close_sdk::NewContact;
+/// use close_sdk::types::CreateContact;
+///
+/// let contact: CreateContact = NewContact::named("Gob Bluth")
+///     .title("Magician")
+///     .email("gob@example.com")
+///     .phone_of_type("+1 415-555-2671", "mobile")
+///     .into();
+/// assert_eq!(contact.emails[0].email.as_deref(), Some("gob@example.com"));
+/// assert_eq!(contact.emails[0].type_, None); // sent without `type`: Close picks its default
+/// assert_eq!(contact.phones[0].type_.as_deref(), Some("mobile"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewContact(CreateContact);
+
+impl NewContact {
+    /// A contact called `name`.
+    pub fn named(name: impl Into<String>) -> Self {
+        NewContact(CreateContact {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+    }
+
+    /// The contact's job title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.0.title = Some(title.into());
+        self
+    }
+
+    /// The lead the contact belongs to (not needed when nested in a new lead).
+    pub fn lead_id(mut self, lead_id: impl Into<String>) -> Self {
+        self.0.lead_id = Some(lead_id.into());
+        self
+    }
+
+    /// Adds an email address, sent without a `type`.
+    pub fn email(self, email: impl Into<String>) -> Self {
+        self.push_email(email.into(), None)
+    }
+
+    /// Adds an email address of `kind` (Close's examples use `office`, `home`, `other`).
+    pub fn email_of_type(self, email: impl Into<String>, kind: impl Into<String>) -> Self {
+        self.push_email(email.into(), Some(kind.into()))
+    }
+
+    fn push_email(mut self, email: String, type_: Option<String>) -> Self {
+        self.0.emails.push(CreateContactEmailsItem {
+            email: Some(email),
+            type_,
+        });
+        self
+    }
+
+    /// Adds a phone number ([`crate::PhoneNumber`]'s shapes), sent without a `type`.
+    pub fn phone(self, phone: impl Into<String>) -> Self {
+        self.push_phone(phone.into(), None)
+    }
+
+    /// Adds a phone number of `kind` (Close's examples use `office`, `mobile`, `home`, …).
+    pub fn phone_of_type(self, phone: impl Into<String>, kind: impl Into<String>) -> Self {
+        self.push_phone(phone.into(), Some(kind.into()))
+    }
+
+    fn push_phone(mut self, phone: String, type_: Option<String>) -> Self {
+        self.0.phones.push(CreateContactPhonesItem {
+            phone: Some(phone),
+            type_,
+        });
+        self
+    }
+
+    /// Adds a web URL (`http`/`https`), sent without a `type`.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.0.urls.push(CreateContactUrlsItem {
+            url: Some(url.into()),
+            type_: None,
+        });
+        self
+    }
+}
+
+impl From<NewContact> for CreateContact {
+    fn from(c: NewContact) -> CreateContact {
+        c.0
+    }
+}
+
+/// Nothing set: a contact without name, emails, phones or URLs.
+impl Default for CreateContact {
+    fn default() -> Self {
+        CreateContact {
+            emails: Vec::new(),
+            lead_id: None,
+            name: None,
+            phones: Vec::new(),
+            title: None,
+            urls: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+}
+
+/// Nothing to change yet: set the members to change (`..Default::default()`).
+#[cfg(feature = "contacts")]
+impl Default for crate::types::UpdateContact {
+    fn default() -> Self {
+        crate::types::UpdateContact {
+            emails: Vec::new(),
+            lead_id: None,
+            name: None,
+            phones: Vec::new(),
+            title: None,
+            urls: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+}
+
+/// Checks the emails, phone numbers and URLs of a contact list item (`what` names it in
+/// errors, e.g. `contacts[0]`): each must be present and well-formed.
+pub(crate) fn check_channels<'a>(
+    what: &str,
+    emails: impl Iterator<Item = Option<&'a String>>,
+    phones: impl Iterator<Item = Option<&'a String>>,
+    urls: impl Iterator<Item = Option<&'a String>>,
+) -> Result<(), Error> {
+    for (kind, values, check) in [
+        (
+            "emails",
+            emails.collect::<Vec<_>>(),
+            check_email as fn(&str, &str) -> Result<(), Error>,
+        ),
+        ("phones", phones.collect(), check_phone),
+        ("urls", urls.collect(), check_url),
+    ] {
+        for (i, value) in values.into_iter().enumerate() {
+            let field = format!("{what}{kind}[{i}]");
+            match value {
+                Some(v) => check(&field, v)?,
+                None => {
+                    return Err(Error::InvalidRequest(format!("{field} has no value")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks a contact to create: its lead id, emails, phone numbers and URLs. `what` prefixes
+/// field names in errors (`""`, or `contacts[2].` when nested in a lead).
+pub(crate) fn check_new_contact(
+    operation_id: &str,
+    what: &str,
+    contact: &CreateContact,
+) -> Result<(), Error> {
+    check_id(
+        operation_id,
+        &format!("{what}lead_id"),
+        contact.lead_id.as_deref(),
+    )?;
+    check_channels(
+        what,
+        contact.emails.iter().map(|e| e.email.as_ref()),
+        contact.phones.iter().map(|p| p.phone.as_ref()),
+        contact.urls.iter().map(|u| u.url.as_ref()),
+    )
+}
+
+#[cfg(feature = "contacts")]
+pub use ext::{ContactFilter, ContactsExt};
+
+#[cfg(feature = "contacts")]
+mod ext {
+    use std::future::Future;
+
+    use super::check_new_contact;
+    use crate::api::call::{check_id, finish, no_fields, path_id};
+    use crate::api::pagination::{skip_limit, ListOptions, Page, Paginated};
+    use crate::types::{Contact, CreateContact, UpdateContact};
+    use crate::{Client, Error};
+
+    /// Which contacts [`ContactsExt::list_contacts`] returns: Close documents one filter,
+    /// `lead_id`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct ContactFilter {
+        lead_id: Option<String>,
+    }
+
+    impl ContactFilter {
+        /// Only the contacts of this lead (`lead_id`).
+        pub fn lead_id(mut self, lead_id: impl Into<String>) -> Self {
+            self.lead_id = Some(lead_id.into());
+            self
+        }
+    }
+
+    /// The Contacts API as one call each, over the generated builders. Input is checked before
+    /// anything is sent.
+    ///
+    /// ```no_run
+    /// use close_sdk::prelude::*;
+    /// use close_sdk::types::UpdateContact;
+    ///
+    /// # async fn run(client: Client) -> Result<(), Error> {
+    /// let new = NewContact::named("Gob Bluth").lead_id("lead_x").email("gob@example.com");
+    /// let contact = client.create_contact(new).await?;
+    /// let update = UpdateContact { title: Some("Magician".into()), ..Default::default() };
+    /// client.update_contact(&contact.id, update).await?;
+    /// let on_lead = client
+    ///     .list_contacts(ContactFilter::default().lead_id("lead_x"), ListOptions::default())
+    ///     .collect_all()
+    ///     .await?;
+    /// client.delete_contact(&contact.id).await?;
+    /// # Ok(()) }
+    /// ```
+    pub trait ContactsExt {
+        /// `POST /contact/`: creates the contact (a [`super::NewContact`] or the generated
+        /// [`CreateContact`]); emails, phone numbers, URLs and `lead_id` are checked first.
+        fn create_contact(
+            &self,
+            contact: impl Into<CreateContact>,
+        ) -> impl Future<Output = Result<Contact, Error>> + Send;
+
+        /// `GET /contact/{id}/`: one contact.
+        fn get_contact(&self, id: &str) -> impl Future<Output = Result<Contact, Error>> + Send;
+
+        /// `GET /contact/`: the contacts matching `filter`, fetched `options.page_size` at a
+        /// time. `_fields` is not offered here (refused without a request): use
+        /// `Client::contacts_list` for partial contacts.
+        fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact>;
+
+        /// `PUT /contact/{id}/`: changes the members set in `update` (custom fields go in its
+        /// `extra` map); emails, phone numbers, URLs and `lead_id` are checked first.
+        fn update_contact(
+            &self,
+            id: &str,
+            update: UpdateContact,
+        ) -> impl Future<Output = Result<Contact, Error>> + Send;
+
+        /// `DELETE /contact/{id}/`: deletes the contact.
+        fn delete_contact(&self, id: &str) -> impl Future<Output = Result<(), Error>> + Send;
+    }
+
+    impl ContactsExt for Client {
+        fn create_contact(
+            &self,
+            contact: impl Into<CreateContact>,
+        ) -> impl Future<Output = Result<Contact, Error>> + Send {
+            let contact = contact.into();
+            async move {
+                check_new_contact("contacts_create", "", &contact)?;
+                finish(self.contacts_create().body(contact).send().await).await
+            }
+        }
+
+        async fn get_contact(&self, id: &str) -> Result<Contact, Error> {
+            let id = path_id("contacts_get", "id", id)?;
+            finish(self.contacts_get().id(id).send().await).await
+        }
+
+        fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact> {
+            if let Err(e) = no_fields(&options)
+                .and_then(|()| check_id("contacts_list", "lead_id", filter.lead_id.as_deref()))
+            {
+                return Paginated::failed(e);
+            }
+            let client = self.clone();
+            Paginated::new(options.get_page_size(), move |page| {
+                let client = client.clone();
+                let filter = filter.clone();
+                async move {
+                    let (skip, limit) = skip_limit(page)?;
+                    let mut call = client.contacts_list().skip(skip).limit(limit);
+                    if let Some(lead_id) = filter.lead_id {
+                        call = call.lead_id(lead_id);
+                    }
+                    let list = finish(call.send().await).await?;
+                    Ok(Page {
+                        items: list.data,
+                        has_more: list.has_more,
+                    })
+                }
+            })
+        }
+
+        async fn update_contact(&self, id: &str, update: UpdateContact) -> Result<Contact, Error> {
+            let id = path_id("contacts_update", "id", id)?;
+            check_id("contacts_update", "lead_id", update.lead_id.as_deref())?;
+            super::check_channels(
+                "",
+                update.emails.iter().map(|e| e.email.as_ref()),
+                update.phones.iter().map(|p| p.phone.as_ref()),
+                update.urls.iter().map(|u| u.url.as_ref()),
+            )?;
+            finish(self.contacts_update().id(id).body(update).send().await).await
+        }
+
+        async fn delete_contact(&self, id: &str) -> Result<(), Error> {
+            let id = path_id("contacts_delete", "id", id)?;
+            finish(self.contacts_delete().id(id).send().await).await
+        }
+    }
+}
