@@ -1,10 +1,10 @@
 //! `CustomFieldCatalog`: one object type's custom field definitions, loaded once, resolving
 //! names to ids and checking values against each field's type before anything is sent.
 
-use crate::api::call::finish;
+use crate::api::call::{finish, path_id};
 use crate::api::pagination::{skip_limit, Page, Paginated, DEFAULT_PAGE_SIZE};
 use crate::transport::path_safety::check_value;
-use crate::types::CustomField;
+use crate::types::{CustomField, CustomFieldSchemaFieldsItem};
 use crate::{Client, Date, Error};
 
 use super::{
@@ -152,6 +152,21 @@ impl CustomFieldCatalog {
             fields.retain(|f| f.custom_activity_type_id.as_deref() == Some(type_id.as_str()));
         }
         Ok(Self::from_fields(fields))
+    }
+
+    /// Loads the schema of `object_type` (`GET /custom_field_schema/{object_type}/`, one
+    /// request): regular **and shared** custom fields, which Close recommends this endpoint for
+    /// ("Custom Fields", <https://developer.close.com/api/resources/custom-fields.md>).
+    /// `object_type` is Close's name, e.g. `lead`, `contact` or `opportunity` (the values in
+    /// Close's example); it is checked like any path id.
+    pub async fn load_schema(client: &Client, object_type: &str) -> Result<Self, Error> {
+        let object_type = path_id("custom_field_schemas_get", "object_type", object_type)?;
+        let get = client.custom_field_schemas_get().object_type(object_type);
+        let schema = finish(get.send().await).await?;
+        let fields = schema.fields.into_iter().filter_map(from_schema_item);
+        Ok(CustomFieldCatalog {
+            fields: fields.collect(),
+        })
     }
 
     /// A catalog of the given definitions (e.g. from `GET /custom_field_schema/{object_type}/`
@@ -309,6 +324,25 @@ impl CustomFieldCatalog {
         };
         Ok((def.id.clone(), value))
     }
+}
+
+/// A schema item as a definition; `None` without a valid id. `choices` is read only when it is
+/// a list of strings (the schema's examples show only `null`).
+fn from_schema_item(item: CustomFieldSchemaFieldsItem) -> Option<CustomFieldDefinition> {
+    let choices = match item.choices {
+        Some(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|c| c.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(CustomFieldDefinition {
+        id: item.id?.parse().ok()?,
+        name: item.name.unwrap_or_default(),
+        field_type: item.type_.unwrap_or_default(),
+        accepts_multiple_values: item.accepts_multiple_values.unwrap_or(false),
+        choices,
+    })
 }
 
 /// Whether the SDK checks this type's values (text-like and unknown types take any text).

@@ -317,3 +317,42 @@ async fn sent_body_has_the_parsed_types() {
         .unwrap();
     mock.assert_async().await;
 }
+
+#[tokio::test]
+async fn catalog_from_the_schema_includes_shared_fields() {
+    let server = MockServer::start_async().await;
+    let example = response_example("get", "/custom_field_schema/{object_type}/");
+    let mock = expect_call(
+        &server,
+        GET,
+        "/custom_field_schema/lead/",
+        None,
+        200,
+        &example,
+    )
+    .await;
+    let catalog = CustomFieldCatalog::load_schema(&api_key_client(&server), "lead")
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(catalog.fields().len(), 2);
+    // The shared "Owner" field (associated with leads, contacts and an activity type).
+    let owner = catalog.definition("owner").unwrap();
+    assert_eq!(
+        owner.id.as_str(),
+        "cf_aU54Bvr6Rw8UBHh7zRboL3PYhbOVJl3XvwgPm3jgaKq"
+    );
+    assert!(catalog.parse("Owner", "user abc").is_err());
+    // A path-changing object type is refused before anything is sent.
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
+    let e = CustomFieldCatalog::load_schema(&api_key_client(&server), "../lead")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, close_sdk::Error::InvalidRequest(_)), "{e:?}");
+    assert_eq!(any.calls_async().await, 0);
+}
