@@ -65,7 +65,10 @@ impl CustomFieldValue {
             | CustomFieldValue::User(s)
             | CustomFieldValue::Contact(s) => Value::String(s.clone()),
             CustomFieldValue::Number(n) => Value::Number(n.clone()),
-            CustomFieldValue::Date(d) => Value::String(d.as_str().to_string()),
+            // `YYYY-MM-DD` even for a `Date` parsed from a date-time.
+            CustomFieldValue::Date(d) => {
+                Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+            }
             CustomFieldValue::DateTime(t) => Value::String(t.as_str().to_string()),
             CustomFieldValue::List(items) => {
                 Value::Array(items.iter().map(CustomFieldValue::to_json).collect())
@@ -202,6 +205,11 @@ mod tests {
     fn typed_values_encode_as_close_expects() {
         let date: Date = "2024-03-31".parse().unwrap();
         assert_eq!(CustomFieldValue::Date(date).to_json(), json!("2024-03-31"));
+        let from_date_time: Date = "2024-03-31T10:00:00+00:00".parse().unwrap();
+        assert_eq!(
+            CustomFieldValue::Date(from_date_time).to_json(),
+            json!("2024-03-31")
+        );
         let at: Timestamp = "2014-11-07T05:06:09.422000+00:00".parse().unwrap();
         assert_eq!(
             CustomFieldValue::DateTime(at).to_json(),
