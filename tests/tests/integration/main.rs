@@ -11,6 +11,7 @@ mod attack_throttle;
 mod attack_transport;
 mod cancellation;
 mod crm_ext;
+mod custom_fields;
 mod documented_examples;
 mod errors;
 mod event_log;
