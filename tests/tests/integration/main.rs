@@ -16,6 +16,7 @@ mod event_log;
 mod groups;
 mod hot_path;
 mod memberships;
+mod mock_crm;
 mod oauth;
 mod oauth_cancellation;
 mod organizations;
