@@ -36,7 +36,7 @@
 mod crm;
 mod memberships;
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
@@ -70,15 +70,21 @@ pub struct MockClose {
 /// Configures a [`MockClose`] before it starts: custom field definitions, a 429 burst.
 #[derive(Default)]
 pub struct MockCloseBuilder {
-    burst: u32,
+    burst: Range<usize>,
     #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
     fields: Vec<crm::FieldSpec>,
 }
 
 impl MockCloseBuilder {
     /// The first `n` requests the server receives answer 429 (see [`MockClose::rate_limit_burst`]).
-    pub fn rate_limit_burst(mut self, n: u32) -> Self {
-        self.burst = n;
+    pub fn rate_limit_burst(self, n: usize) -> Self {
+        self.rate_limit_burst_after(0, n)
+    }
+
+    /// The first `after` requests are answered normally, the `n` after them with 429: e.g. a
+    /// burst that hits an import's writes rather than the read that precedes them.
+    pub fn rate_limit_burst_after(mut self, after: usize, n: usize) -> Self {
+        self.burst = after..after.saturating_add(n);
         self
     }
 
@@ -86,8 +92,10 @@ impl MockCloseBuilder {
     pub async fn start(self) -> MockClose {
         let server = MockServer::start_async().await;
         let shared = Arc::new(Shared {
-            burst: AtomicU32::new(self.burst),
-            log: Mutex::new(Vec::new()),
+            traffic: Mutex::new(Traffic {
+                log: Vec::new(),
+                limited: self.burst,
+            }),
             #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
             crm: Mutex::new(crm::Crm::new(self.fields)),
         });
@@ -121,19 +129,22 @@ impl MockClose {
 
     /// Makes the next `n` requests answer 429 Too Many Requests with
     /// `RateLimit: limit=100, remaining=0, reset=1` and `Retry-After: 1`, as Close does.
-    pub fn rate_limit_burst(&self, n: u32) {
-        self.shared.burst.store(n, Ordering::SeqCst);
+    pub fn rate_limit_burst(&self, n: usize) {
+        let mut traffic = lock(&self.shared.traffic);
+        let next = traffic.log.len();
+        traffic.limited = next..next.saturating_add(n);
     }
 
     /// Every request the mock answered so far, in order, as `"METHOD /path/"` (429s included,
     /// requests no operation matched excluded).
     pub fn requests(&self) -> Vec<String> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.traffic).log.clone()
     }
 
     /// How many requests were `"METHOD /path/"` exactly (see [`MockClose::requests`]).
     pub fn request_count(&self, method_and_path: &str) -> usize {
-        lock(&self.shared.log)
+        lock(&self.shared.traffic)
+            .log
             .iter()
             .filter(|r| *r == method_and_path)
             .count()
@@ -142,8 +153,7 @@ impl MockClose {
 
 /// State shared by every handler of one [`MockClose`].
 pub(crate) struct Shared {
-    burst: AtomicU32,
-    log: Mutex<Vec<String>>,
+    traffic: Mutex<Traffic>,
     #[cfg(all(feature = "leads", feature = "contacts", feature = "custom-fields"))]
     crm: Mutex<crm::Crm>,
 }
@@ -159,11 +169,14 @@ impl Shared {
     {
         let shared = self.clone();
         move |req| {
-            lock(&shared.log).push(format!("{} {}", req.method_str(), req.uri().path()));
-            let limited = shared
-                .burst
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                .is_ok();
+            let limited = {
+                let mut traffic = lock(&shared.traffic);
+                let index = traffic.log.len();
+                traffic
+                    .log
+                    .push(format!("{} {}", req.method_str(), req.uri().path()));
+                traffic.limited.contains(&index)
+            };
             if limited {
                 return HttpMockResponse::builder()
                     .status(429)
@@ -176,6 +189,12 @@ impl Shared {
             f(req)
         }
     }
+}
+
+/// The requests answered so far, and which of them (by index) answer 429.
+struct Traffic {
+    log: Vec<String>,
+    limited: Range<usize>,
 }
 
 /// Locks a mutex, using the data even if a handler panicked while holding it.
