@@ -15,6 +15,7 @@ mod errors;
 mod event_log;
 mod groups;
 mod hot_path;
+mod import_leads;
 mod memberships;
 mod mock_crm;
 mod oauth;
