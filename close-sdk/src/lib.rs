@@ -44,6 +44,7 @@
 mod api;
 mod auth;
 mod client;
+pub mod custom_fields;
 mod error;
 #[cfg(any(feature = "events", feature = "webhooks"))]
 pub mod events;

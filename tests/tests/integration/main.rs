@@ -10,6 +10,7 @@ mod attack_paths;
 mod attack_throttle;
 mod attack_transport;
 mod cancellation;
+mod custom_fields;
 mod documented_examples;
 mod errors;
 mod event_log;

@@ -1,0 +1,570 @@
+//! `CustomFieldCatalog`: one object type's custom field definitions, loaded once, resolving
+//! names to ids and checking values against each field's type before anything is sent.
+
+use crate::api::call::finish;
+use crate::api::pagination::{skip_limit, Page, Paginated, DEFAULT_PAGE_SIZE};
+use crate::transport::path_safety::check_value;
+use crate::types::CustomField;
+use crate::{Client, Date, Error};
+
+use super::{
+    CustomFieldError, CustomFieldId, CustomFieldMap, CustomFieldValue, MULTI_VALUE_SEPARATOR,
+};
+
+/// The most pages [`CustomFieldCatalog::load`] requests (10,000 fields at 100 a page); a list
+/// longer than that ends the load with [`Error::InvalidRequest`].
+pub const MAX_PAGES: u32 = 100;
+
+/// Which object type's custom fields to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CustomFieldObject {
+    /// Lead custom fields (`GET /custom_field/lead/`).
+    Lead,
+    /// Contact custom fields (`GET /custom_field/contact/`).
+    Contact,
+    /// Opportunity custom fields (`GET /custom_field/opportunity/`).
+    Opportunity,
+    /// The fields of one custom activity type (`GET /custom_field/activity/`, keeping the
+    /// fields whose `custom_activity_type_id` is this id).
+    CustomActivity(String),
+}
+
+/// One custom field as the catalog knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomFieldDefinition {
+    /// The field's id.
+    pub id: CustomFieldId,
+    /// Its name as Close shows it (empty if Close sent none).
+    pub name: String,
+    /// Its type as Close names it: `text`, `number`, `date`, `datetime`, `choices`, `user`,
+    /// `contact`, `hidden`, … (kept as text: a type the SDK does not know is not checked).
+    pub field_type: String,
+    /// Whether it holds several values (`accepts_multiple_values`).
+    pub accepts_multiple_values: bool,
+    /// The allowed values of a `choices` field.
+    pub choices: Vec<String>,
+}
+
+impl CustomFieldDefinition {
+    /// Reads a generated definition; `None` when its id is not a custom field id.
+    fn from_generated(field: CustomField) -> Option<Self> {
+        Some(CustomFieldDefinition {
+            id: field.id.parse().ok()?,
+            name: field.name.unwrap_or_default(),
+            field_type: field.type_.unwrap_or_default(),
+            accepts_multiple_values: field.accepts_multiple_values.unwrap_or(false),
+            choices: field.choices.unwrap_or_default(),
+        })
+    }
+
+    /// The name for messages: the field's name, or its id if it has none.
+    fn label(&self) -> &str {
+        if self.name.is_empty() {
+            self.id.as_str()
+        } else {
+            &self.name
+        }
+    }
+}
+
+/// The custom field definitions of one object type, for resolving names and checking values.
+///
+/// **Names** are compared after trimming, case-insensitively (Unicode lowercase): "industry"
+/// finds "Industry". When two fields' names are equal that way (Close allows "Industry" and
+/// "industry" side by side), the name is [ambiguous](CustomFieldError::AmbiguousField) even if
+/// one matches exactly: use the id. Wherever a name is taken, an id (`cf_…`) is accepted too;
+/// an id matches only that field (two definitions with one id, as in Close's own list example,
+/// make it ambiguous).
+///
+/// **Values** are checked against the field's type, the rules of Close's "Custom Fields" page
+/// (<https://developer.close.com/api/resources/custom-fields.md>): a `number` takes a finite
+/// number, a `date` `YYYY-MM-DD`, a `datetime` a timestamp, a `choices` field one of its
+/// `choices`, `user` and `contact` fields an id (checked with the path-safety rule: no
+/// whitespace, separators or dot segments), `text` and `hidden` fields text, and several values
+/// only where the field `accepts_multiple_values`. A field of a type the SDK does not know
+/// takes any value.
+///
+/// ```no_run
+/// use close_sdk::custom_fields::{CustomFieldCatalog, CustomFieldChanges, CustomFieldObject};
+///
+/// # async fn run(client: close_sdk::Client) -> Result<(), close_sdk::Error> {
+/// let catalog = CustomFieldCatalog::load(&client, CustomFieldObject::Lead).await?;
+/// let mut changes = CustomFieldChanges::new();
+/// let (id, value) = catalog.parse("Industry", "Cars; IT")?;
+/// changes.set(id, value)?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomFieldCatalog {
+    fields: Vec<CustomFieldDefinition>,
+}
+
+impl CustomFieldCatalog {
+    /// Loads the custom fields of `object` with the generated list operation, every page
+    /// (at most [`MAX_PAGES`]), 100 a page.
+    pub async fn load(client: &Client, object: CustomFieldObject) -> Result<Self, Error> {
+        let client = client.clone();
+        let kind = object.clone();
+        let mut pages = 0u32;
+        let list = Paginated::new(DEFAULT_PAGE_SIZE, move |page| {
+            pages = pages.saturating_add(1);
+            let over = pages > MAX_PAGES;
+            let (client, kind) = (client.clone(), kind.clone());
+            async move {
+                if over {
+                    return Err(Error::InvalidRequest(format!(
+                        "more than {MAX_PAGES} pages of custom fields; not loading further"
+                    )));
+                }
+                let (skip, limit) = skip_limit(page)?;
+                let result = match kind {
+                    CustomFieldObject::Lead => {
+                        client
+                            .custom_fields_lead_list()
+                            .skip(skip)
+                            .limit(limit)
+                            .send()
+                            .await
+                    }
+                    CustomFieldObject::Contact => {
+                        let list = client.custom_fields_contact_list();
+                        list.skip(skip).limit(limit).send().await
+                    }
+                    CustomFieldObject::Opportunity => {
+                        let list = client.custom_fields_opportunity_list();
+                        list.skip(skip).limit(limit).send().await
+                    }
+                    CustomFieldObject::CustomActivity(_) => {
+                        let list = client.custom_fields_activity_list();
+                        list.skip(skip).limit(limit).send().await
+                    }
+                };
+                let list = finish(result).await?;
+                Ok(Page {
+                    items: list.data,
+                    has_more: list.has_more.unwrap_or(false),
+                })
+            }
+        });
+        let mut fields = list.collect_all().await?;
+        if let CustomFieldObject::CustomActivity(type_id) = &object {
+            fields.retain(|f| f.custom_activity_type_id.as_deref() == Some(type_id.as_str()));
+        }
+        Ok(Self::from_fields(fields))
+    }
+
+    /// A catalog of the given definitions (e.g. from `GET /custom_field_schema/{object_type}/`
+    /// or your own cache). Definitions whose id is not a custom field id are left out.
+    pub fn from_fields(fields: impl IntoIterator<Item = CustomField>) -> Self {
+        CustomFieldCatalog {
+            fields: fields
+                .into_iter()
+                .filter_map(CustomFieldDefinition::from_generated)
+                .collect(),
+        }
+    }
+
+    /// Every definition, in Close's order.
+    pub fn fields(&self) -> &[CustomFieldDefinition] {
+        &self.fields
+    }
+
+    /// The one field named (or with the id) `name_or_id`; see the type's docs for the rules.
+    pub fn definition(&self, name_or_id: &str) -> Result<&CustomFieldDefinition, CustomFieldError> {
+        let by_id: Vec<&CustomFieldDefinition> = match name_or_id.parse::<CustomFieldId>() {
+            Ok(id) => self.fields.iter().filter(|f| f.id == id).collect(),
+            Err(_) => Vec::new(),
+        };
+        let matches = if by_id.is_empty() {
+            let wanted = name_or_id.trim().to_lowercase();
+            self.fields
+                .iter()
+                .filter(|f| !wanted.is_empty() && f.name.trim().to_lowercase() == wanted)
+                .collect()
+        } else {
+            by_id
+        };
+        match matches.as_slice() {
+            [one] => Ok(one),
+            [] => Err(CustomFieldError::UnknownField {
+                name: name_or_id.to_string(),
+            }),
+            many => Err(CustomFieldError::AmbiguousField {
+                name: name_or_id.to_string(),
+                ids: many.iter().map(|f| f.id.to_string()).collect(),
+            }),
+        }
+    }
+
+    /// The id of the field named `name` (or with that id).
+    pub fn id_for(&self, name: &str) -> Result<CustomFieldId, CustomFieldError> {
+        Ok(self.definition(name)?.id.clone())
+    }
+
+    /// The value of the field `name_or_id` in `map` (an object's
+    /// [`custom_fields`](super::CustomFields::custom_fields)), read by the field's type
+    /// ([`typed`](Self::typed)); `Ok(None)` when the object has no value for it.
+    pub fn value_in(
+        &self,
+        map: &CustomFieldMap,
+        name_or_id: &str,
+    ) -> Result<Option<CustomFieldValue>, CustomFieldError> {
+        let def = self.definition(name_or_id)?;
+        Ok(map.get(&def.id).map(|v| typed(def, v)))
+    }
+
+    /// `value` read by field `id`'s declared type: a date string as [`CustomFieldValue::Date`],
+    /// a choice as [`CustomFieldValue::Choice`], … A value that does not fit (or a field the
+    /// catalog does not know) is returned as it is.
+    pub fn typed(&self, id: &CustomFieldId, value: &CustomFieldValue) -> CustomFieldValue {
+        match self.fields.iter().find(|f| f.id == *id) {
+            Some(def) => typed(def, value),
+            None => value.clone(),
+        }
+    }
+
+    /// Checks `value` for field `name_or_id` and returns the id and the value to send (text
+    /// given for a typed field is parsed as [`parse`](Self::parse) does; a single value for a
+    /// multi-value field becomes a one-item list).
+    pub fn value_for(
+        &self,
+        name_or_id: &str,
+        value: impl Into<CustomFieldValue>,
+    ) -> Result<(CustomFieldId, CustomFieldValue), CustomFieldError> {
+        let def = self.definition(name_or_id)?;
+        let value = value.into();
+        let checked = match value {
+            CustomFieldValue::List(items) => {
+                if !def.accepts_multiple_values {
+                    return Err(CustomFieldError::invalid(
+                        def.label(),
+                        &CustomFieldValue::List(items).describe(),
+                        "the field takes one value, not a list",
+                    ));
+                }
+                let items = items.into_iter().map(|v| check_one(def, v));
+                CustomFieldValue::List(items.collect::<Result<_, _>>()?)
+            }
+            single if def.accepts_multiple_values => {
+                CustomFieldValue::List(vec![check_one(def, single)?])
+            }
+            single => check_one(def, single)?,
+        };
+        Ok((def.id.clone(), checked))
+    }
+
+    /// Checks one value to [`add`](super::CustomFieldChanges::add) to or
+    /// [`remove`](super::CustomFieldChanges::remove) from multi-value field `name_or_id`.
+    pub fn item_for(
+        &self,
+        name_or_id: &str,
+        value: impl Into<CustomFieldValue>,
+    ) -> Result<(CustomFieldId, CustomFieldValue), CustomFieldError> {
+        let def = self.definition(name_or_id)?;
+        let value = value.into();
+        if !def.accepts_multiple_values {
+            return Err(CustomFieldError::invalid(
+                def.label(),
+                &value.describe(),
+                "`.add`/`.remove` need a field that accepts multiple values",
+            ));
+        }
+        if let CustomFieldValue::List(_) = value {
+            return Err(CustomFieldError::invalid(
+                def.label(),
+                &value.describe(),
+                "`.add`/`.remove` take one value",
+            ));
+        }
+        Ok((def.id.clone(), check_one(def, value)?))
+    }
+
+    /// Parses `text` (e.g. a CSV cell) for field `name_or_id` by the field's type: a number
+    /// (`42`, `-3.5`; no thousands separators), a date `YYYY-MM-DD` ([`crate::Date`]), a
+    /// timestamp ([`crate::Timestamp`]), one of a `choices` field's choices (matched
+    /// case-insensitively, sent as Close spells it), a user or contact id, or text as it is.
+    /// For a field that accepts multiple values the text is split on
+    /// [`MULTI_VALUE_SEPARATOR`] (`;`), each part trimmed, empty parts dropped. Surrounding
+    /// whitespace is trimmed except for text fields; an empty cell is refused for every type
+    /// but text (leave the field out, or [`clear`](super::CustomFieldChanges::clear) it).
+    pub fn parse(
+        &self,
+        name_or_id: &str,
+        text: &str,
+    ) -> Result<(CustomFieldId, CustomFieldValue), CustomFieldError> {
+        let def = self.definition(name_or_id)?;
+        let value = if def.accepts_multiple_values {
+            let parts = text
+                .split(MULTI_VALUE_SEPARATOR)
+                .map(str::trim)
+                .filter(|p| !p.is_empty());
+            let items: Vec<_> = parts.map(|p| parse_one(def, p)).collect::<Result<_, _>>()?;
+            if items.is_empty() && is_typed(def) {
+                return Err(CustomFieldError::invalid(def.label(), text, "empty"));
+            }
+            CustomFieldValue::List(items)
+        } else {
+            parse_one(def, text)?
+        };
+        Ok((def.id.clone(), value))
+    }
+}
+
+/// Whether the SDK checks this type's values (text-like and unknown types take any text).
+fn is_typed(def: &CustomFieldDefinition) -> bool {
+    matches!(
+        def.field_type.as_str(),
+        "number" | "date" | "datetime" | "choices" | "user" | "contact"
+    )
+}
+
+/// Parses one value's text by the field's type.
+fn parse_one(
+    def: &CustomFieldDefinition,
+    text: &str,
+) -> Result<CustomFieldValue, CustomFieldError> {
+    let field = def.label();
+    let t = text.trim();
+    if is_typed(def) && t.is_empty() {
+        return Err(CustomFieldError::invalid(
+            field,
+            text,
+            "empty (leave the field out, or clear it)",
+        ));
+    }
+    let bad = |why: &str| CustomFieldError::invalid(field, text, why);
+    Ok(match def.field_type.as_str() {
+        "number" => CustomFieldValue::Number(parse_number(t).ok_or_else(|| bad("not a number"))?),
+        "date" => {
+            let date = (t.len() == 10).then(|| t.parse().ok()).flatten();
+            CustomFieldValue::Date(date.ok_or_else(|| bad("not a date (YYYY-MM-DD)"))?)
+        }
+        "datetime" => CustomFieldValue::DateTime(
+            t.parse()
+                .map_err(|_| bad("not a date and time (e.g. 2024-03-31T09:30:00+00:00)"))?,
+        ),
+        "choices" => match def
+            .choices
+            .iter()
+            .find(|c| c.to_lowercase() == t.to_lowercase())
+        {
+            Some(choice) => CustomFieldValue::Choice(choice.clone()),
+            None => {
+                return Err(bad(&format!(
+                    "not one of the field's choices ({})",
+                    def.choices.join(", ")
+                )))
+            }
+        },
+        "user" => CustomFieldValue::User(check_id(def, t, text)?),
+        "contact" => CustomFieldValue::Contact(check_id(def, t, text)?),
+        _ => CustomFieldValue::Text(text.to_string()),
+    })
+}
+
+/// A user or contact id, checked with the path-safety rule.
+fn check_id(def: &CustomFieldDefinition, id: &str, text: &str) -> Result<String, CustomFieldError> {
+    match check_value("custom field", def.label(), id) {
+        Ok(()) => Ok(id.to_string()),
+        Err(_) => Err(CustomFieldError::invalid(
+            def.label(),
+            text,
+            format!("not a {} id", def.field_type),
+        )),
+    }
+}
+
+/// A finite number: an integer as an integer, anything else as a float.
+fn parse_number(text: &str) -> Option<serde_json::Number> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(n.into());
+    }
+    let f: f64 = text.parse().ok()?;
+    serde_json::Number::from_f64(f) // `None` for NaN and infinities
+}
+
+/// Checks one typed value for the field.
+fn check_one(
+    def: &CustomFieldDefinition,
+    value: CustomFieldValue,
+) -> Result<CustomFieldValue, CustomFieldError> {
+    use CustomFieldValue as V;
+    let wrong = |v: &CustomFieldValue| {
+        CustomFieldError::invalid(
+            def.label(),
+            &v.describe(),
+            format!("not a value for a `{}` field", def.field_type),
+        )
+    };
+    match (def.field_type.as_str(), value) {
+        (_, v) if v.is_null() => Err(CustomFieldError::invalid(
+            def.label(),
+            "null",
+            "use `clear` to unset a field",
+        )),
+        (_, v @ V::List(_)) => Err(CustomFieldError::invalid(
+            def.label(),
+            &v.describe(),
+            "a list inside a list",
+        )),
+        // Text given for any field is parsed by the field's type.
+        (_, V::Text(t)) => parse_one(def, &t),
+        ("number", v @ V::Number(_)) => Ok(v),
+        ("date", V::Date(d)) => match Date::new(d.year(), d.month(), d.day()) {
+            Some(d) => Ok(V::Date(d)),
+            None => Err(wrong(&V::Date(d))),
+        },
+        ("datetime", v @ V::DateTime(_)) => Ok(v),
+        ("choices", V::Choice(c)) => parse_one(def, &c),
+        ("user", V::User(id)) => Ok(V::User(check_id(def, &id, &id)?)),
+        ("contact", V::Contact(id)) => Ok(V::Contact(check_id(def, &id, &id)?)),
+        (_, v) if is_typed(def) || matches!(def.field_type.as_str(), "text" | "hidden") => {
+            Err(wrong(&v))
+        }
+        (_, v) => Ok(v),
+    }
+}
+
+/// `value` read by the field's type; a value that does not fit is returned as it is.
+fn typed(def: &CustomFieldDefinition, value: &CustomFieldValue) -> CustomFieldValue {
+    match value {
+        CustomFieldValue::List(items) => {
+            CustomFieldValue::List(items.iter().map(|v| typed(def, v)).collect())
+        }
+        CustomFieldValue::Text(t) if is_typed(def) => {
+            parse_one(def, t).unwrap_or_else(|_| value.clone())
+        }
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalog() -> CustomFieldCatalog {
+        let fields = json!([
+            {"id": "cf_num", "name": "# of users", "type": "number", "accepts_multiple_values": false},
+            {"id": "cf_ind", "name": "Industry", "type": "choices", "accepts_multiple_values": true,
+             "choices": ["Apparel", "Cars", "Cosmetics", "IT"]},
+            {"id": "cf_size", "name": "Size", "type": "choices", "choices": ["S", "M"]},
+            {"id": "cf_txt", "name": "Internal Database ID", "type": "text"},
+            {"id": "cf_due", "name": "Trial Due", "type": "date"},
+            {"id": "cf_at", "name": "Signed at", "type": "datetime"},
+            {"id": "cf_own", "name": "Owner", "type": "user"},
+            {"id": "cf_con", "name": "Champion", "type": "contact"},
+            {"id": "cf_dup1", "name": "Region", "type": "text"},
+            {"id": "cf_dup2", "name": "region ", "type": "text"},
+            {"id": "cf_new", "name": "Rating", "type": "stars"},
+            {"id": "not-an-id", "name": "Broken", "type": "text"},
+        ]);
+        CustomFieldCatalog::from_fields(serde_json::from_value::<Vec<CustomField>>(fields).unwrap())
+    }
+
+    #[test]
+    fn names_resolve_case_insensitively_and_collisions_are_ambiguous() {
+        let c = catalog();
+        assert_eq!(c.id_for("industry").unwrap().as_str(), "cf_ind");
+        assert_eq!(c.id_for("  Industry ").unwrap().as_str(), "cf_ind");
+        assert_eq!(c.id_for("cf_ind").unwrap().as_str(), "cf_ind");
+        let e = c.id_for("Region").unwrap_err();
+        assert!(matches!(&e, CustomFieldError::AmbiguousField { ids, .. } if ids.len() == 2));
+        assert!(e.to_string().contains("cf_dup1") && e.to_string().contains("use the id"));
+        assert_eq!(c.id_for("cf_dup2").unwrap().as_str(), "cf_dup2");
+        for unknown in ["Broken", "", "cf_missing", "Industr"] {
+            assert!(
+                matches!(
+                    c.id_for(unknown),
+                    Err(CustomFieldError::UnknownField { .. })
+                ),
+                "{unknown:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn cells_parse_by_field_type() {
+        let c = catalog();
+        let v = |name: &str, text: &str| c.parse(name, text).map(|(_, v)| v.to_json());
+        assert_eq!(v("# of users", " 42 ").unwrap(), json!(42));
+        assert_eq!(v("# of users", "-3.5").unwrap(), json!(-3.5));
+        assert_eq!(v("Industry", "cars; IT;;").unwrap(), json!(["Cars", "IT"]));
+        assert_eq!(v("Size", "m").unwrap(), json!("M"));
+        assert_eq!(v("Internal Database ID", " a b ").unwrap(), json!(" a b "));
+        assert_eq!(v("Internal Database ID", "").unwrap(), json!(""));
+        assert_eq!(v("Trial Due", "2024-03-31").unwrap(), json!("2024-03-31"));
+        assert_eq!(
+            v("Signed at", "2014-11-07T05:06:09.422000+00:00").unwrap(),
+            json!("2014-11-07T05:06:09.422000+00:00")
+        );
+        assert_eq!(v("Owner", "user_abc").unwrap(), json!("user_abc"));
+        assert_eq!(v("Rating", "5 stars").unwrap(), json!("5 stars"));
+        for (name, bad) in [
+            ("# of users", "ten"),
+            ("# of users", "1,000"),
+            ("# of users", "NaN"),
+            ("# of users", "inf"),
+            ("# of users", "1e999"),
+            ("# of users", ""),
+            ("Industry", "Boats"),
+            ("Industry", " ; "),
+            ("Size", "S; M"),
+            ("Trial Due", "31/03/2024"),
+            ("Trial Due", "2024-02-30"),
+            ("Trial Due", "2024-03-31T10:00:00Z"),
+            ("Signed at", "yesterday"),
+            ("Owner", "user abc"),
+            ("Champion", "../cont_x"),
+        ] {
+            let e = c.parse(name, bad).unwrap_err();
+            assert!(
+                matches!(&e, CustomFieldError::InvalidValue { field, .. } if field == name),
+                "{name} {bad:?}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn typed_values_are_checked() {
+        let c = catalog();
+        let (id, v) = c.value_for("# of users", 7).unwrap();
+        assert_eq!((id.as_str(), v.to_json()), ("cf_num", json!(7)));
+        assert_eq!(
+            c.value_for("Industry", "IT").unwrap().1.to_json(),
+            json!(["IT"])
+        );
+        assert!(c
+            .value_for("# of users", CustomFieldValue::Choice("IT".into()))
+            .is_err());
+        assert!(c
+            .value_for("Size", CustomFieldValue::List(vec!["S".into()]))
+            .is_err());
+        assert!(c
+            .value_for("Owner", CustomFieldValue::Contact("cont_x".into()))
+            .is_err());
+        assert!(c.value_for("Internal Database ID", 3).is_err());
+        assert!(c
+            .value_for("Trial Due", CustomFieldValue::Other(json!(null)))
+            .is_err());
+        assert!(c
+            .value_for("Rating", CustomFieldValue::Other(json!(5)))
+            .is_ok());
+        assert_eq!(
+            c.item_for("Industry", "it").unwrap().1.to_json(),
+            json!("IT")
+        );
+        assert!(c.item_for("Size", "S").is_err());
+    }
+
+    #[test]
+    fn values_read_back_by_type() {
+        let c = catalog();
+        let id = c.id_for("Trial Due").unwrap();
+        let typed = c.typed(&id, &CustomFieldValue::Text("2024-03-31".into()));
+        assert!(matches!(typed, CustomFieldValue::Date(_)));
+        let odd = CustomFieldValue::Text("soon".into());
+        assert_eq!(c.typed(&id, &odd), odd);
+    }
+}
