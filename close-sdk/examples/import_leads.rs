@@ -10,7 +10,8 @@
 //!   column `custom.<Field name>` sets the lead custom field of that name (e.g. `custom.Industry`).
 //! - Every row is checked before anything is sent: a company, a valid email, a phone number of 7
 //!   to 15 digits, a URL with http(s), and each custom value against its field's type and choices
-//!   (the fields are loaded from Close once). Invalid rows are reported with their line number and
+//!   (`close_sdk::custom_fields::CustomFieldCatalog`, loaded from Close once; a choice is matched
+//!   case-insensitively and sent as Close spells it; several values split on `;`). Invalid rows are reported with their line number and
 //!   never sent; the others still run. A row Close refuses is reported as failed with its answer.
 //! - Authenticates with `CLOSE_API_KEY` (or a bearer token from `CLOSE_ACCESS_TOKEN`). `--demo`,
 //!   or no credentials and no `--base-url`, runs against an embedded mock Close with the fields
@@ -24,6 +25,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+use close_sdk::custom_fields::{CustomFieldCatalog, CustomFieldChanges, CustomFieldObject};
 use close_sdk::mock::MockClose;
 use close_sdk::prelude::*;
 use close_sdk::types::{CreateContact, CreateLead};
@@ -157,7 +159,10 @@ struct Problem {
 }
 
 /// Checks every row; a custom column naming no field makes the whole file bad input.
-fn validate(table: &Table, catalog: &Catalog) -> Result<(Vec<Row>, Vec<Problem>), String> {
+fn validate(
+    table: &Table,
+    catalog: &CustomFieldCatalog,
+) -> Result<(Vec<Row>, Vec<Problem>), String> {
     let col = |name: &str| {
         table
             .headers
@@ -168,7 +173,7 @@ fn validate(table: &Table, catalog: &Catalog) -> Result<(Vec<Row>, Vec<Problem>)
     for (i, h) in table.headers.iter().enumerate() {
         if let Some(name) = h.strip_prefix("custom.") {
             catalog
-                .field(name)
+                .definition(name)
                 .map_err(|e| format!("column `{h}`: {e}"))?;
             custom.push((i, name.to_string()));
         }
@@ -208,7 +213,7 @@ fn build_lead<'a>(
     cell: &dyn Fn(&str) -> Option<&'a str>,
     custom: &[(usize, String)],
     record: &'a [String],
-    catalog: &Catalog,
+    catalog: &CustomFieldCatalog,
 ) -> Result<CreateLead, String> {
     let mut lead = CreateLead {
         addresses: Vec::new(),
@@ -252,12 +257,14 @@ fn build_lead<'a>(
             serde_json::from_value(Value::Object(contact)).map_err(|e| e.to_string())?;
         lead.contacts.push(contact);
     }
+    let mut changes = CustomFieldChanges::new();
     for (i, name) in custom {
         if let Some(text) = record.get(*i).filter(|t| !t.is_empty()) {
-            let (id, value) = catalog.parse(name, text)?;
-            lead.extra.insert(format!("custom.{id}"), value);
+            let (id, value) = catalog.parse(name, text).map_err(|e| e.to_string())?;
+            changes.set(id, value).map_err(|e| e.to_string())?;
         }
     }
+    changes.apply_to(&mut lead.extra);
     Ok(lead)
 }
 
@@ -347,7 +354,7 @@ pub async fn run(
         }
     };
 
-    let catalog = match Catalog::load(&client).await {
+    let catalog = match CustomFieldCatalog::load(&client, CustomFieldObject::Lead).await {
         Ok(c) => c,
         Err(e) => {
             let auth = matches!(e.status().map(|s| s.as_u16()), Some(401 | 403));
@@ -475,128 +482,4 @@ fn report(
         }
     };
     let _ = writeln!(out, "{text}");
-}
-
-// --- STAND-IN for `close_sdk::custom_fields` (issue 12, branch h12-cf) ---------------------
-// `CustomFieldCatalog::load(&client, CustomFieldObject::Lead)` and `catalog.parse(name, text)`
-// replace this once they are on main; the calls above keep the same shape.
-
-/// The lead custom fields by name, loaded once.
-struct Catalog {
-    fields: Vec<close_sdk::types::CustomField>,
-}
-
-impl Catalog {
-    /// Loads every lead custom field, page by page (at most 100 pages).
-    async fn load(client: &Client) -> Result<Catalog, close_sdk::Error> {
-        const PAGE: i64 = 100;
-        let mut fields = Vec::new();
-        for page in 0..100 {
-            let list = client
-                .custom_fields_lead_list()
-                .limit(PAGE)
-                .skip(page * PAGE)
-                .send()
-                .await?
-                .into_inner();
-            let more = list.has_more == Some(true) && !list.data.is_empty();
-            fields.extend(list.data);
-            if !more {
-                break;
-            }
-        }
-        Ok(Catalog { fields })
-    }
-
-    /// The field called `name`: exact match first, then ignoring case; ambiguity is an error.
-    fn field(&self, name: &str) -> Result<&close_sdk::types::CustomField, String> {
-        let named = |exact: bool| {
-            let matches: Vec<_> = self
-                .fields
-                .iter()
-                .filter(|f| {
-                    f.name.as_deref().is_some_and(|n| {
-                        if exact {
-                            n == name
-                        } else {
-                            n.eq_ignore_ascii_case(name)
-                        }
-                    })
-                })
-                .collect();
-            matches
-        };
-        let exact = named(true);
-        let found = if exact.is_empty() {
-            named(false)
-        } else {
-            exact
-        };
-        match found.as_slice() {
-            [one] => Ok(one),
-            [] => Err(format!("no lead custom field is named {name:?}")),
-            _ => Err(format!(
-                "{} lead custom fields are named {name:?}",
-                found.len()
-            )),
-        }
-    }
-
-    /// The field id and the JSON value to send for `text` in the column of field `name`.
-    fn parse(&self, name: &str, text: &str) -> Result<(String, Value), String> {
-        let field = self.field(name)?;
-        let kind = field.type_.as_deref().unwrap_or("text");
-        let one = |t: &str| -> Result<Value, String> {
-            let bad = || format!("{name}: {t:?} is not a valid {kind} value");
-            match kind {
-                "number" => {
-                    let n: f64 = t.parse().map_err(|_| bad())?;
-                    let v = if n.fract() == 0.0 && n.abs() < 9e15 {
-                        json!(n as i64)
-                    } else {
-                        json!(n)
-                    };
-                    Ok(v)
-                }
-                "date" => {
-                    let ok = t.len() == 10
-                        && t.char_indices().all(|(i, c)| {
-                            if i == 4 || i == 7 {
-                                c == '-'
-                            } else {
-                                c.is_ascii_digit()
-                            }
-                        });
-                    ok.then(|| json!(t)).ok_or_else(bad)
-                }
-                "datetime" => t
-                    .parse::<close_sdk::Timestamp>()
-                    .map(|_| json!(t))
-                    .map_err(|_| bad()),
-                "choices" => {
-                    let choices = field.choices.as_deref().unwrap_or_default();
-                    choices
-                        .iter()
-                        .find(|c| c.eq_ignore_ascii_case(t))
-                        .map(|c| json!(c))
-                        .ok_or_else(|| {
-                            format!("{name}: {t:?} is not one of {}", choices.join(", "))
-                        })
-                }
-                _ => Ok(json!(t)),
-            }
-        };
-        let value = if field.accepts_multiple_values == Some(true) {
-            let items: Result<Vec<Value>, String> = text
-                .split(';')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(one)
-                .collect();
-            Value::Array(items?)
-        } else {
-            one(text)?
-        };
-        Ok((field.id.clone(), value))
-    }
 }

@@ -281,7 +281,7 @@ async fn bad_arguments_files_and_columns_exit_2_and_nothing_is_sent() {
     std::fs::remove_file(&unknown).ok();
     assert_eq!(code, 2);
     assert!(
-        err.contains("custom.Region") && err.contains("no lead custom field"),
+        err.contains("custom.Region") && err.contains("no such field"),
         "{err}"
     );
     assert_eq!(
