@@ -100,11 +100,78 @@ pub(crate) fn encode_path(value: &str) -> String {
 /// The error names the parameter and operation.
 /// A raw request's id ([`is_raw`]) gets the generic check instead (see the module docs).
 pub(crate) fn check(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
-    if is_raw(operation_id) && operation_index(operation_id).is_none() {
-        return check_raw(url, base_url, operation_id);
+    match operation_index(operation_id) {
+        Some(index) => check_at(url, base_url, index),
+        None if is_raw(operation_id) => check_raw(url, base_url, operation_id),
+        None => Err(format!(
+            "operation `{operation_id}` is not in the generated operation table, so its path \
+             cannot be checked"
+        )),
     }
-    check_base(url, base_url, operation_id)?;
-    check_template(url, operation_id)
+}
+
+/// [`check`] for the operation at `index` in the generated operation table (one look-up less
+/// for a caller that knows it). A URL that is plainly fine is accepted in one forward walk over
+/// the path and the template, with no allocation ([`is_plainly_fine`]); anything else gets the
+/// segment-by-segment check, which decides and explains.
+pub(crate) fn check_at(url: &reqwest::Url, base_url: &str, index: usize) -> Result<(), String> {
+    let Some(op) = OPERATIONS.get(index) else {
+        return Err(format!(
+            "operation #{index} is not in the generated operation table"
+        ));
+    };
+    if is_plainly_fine(url, base_url, op.path) {
+        return Ok(());
+    }
+    check_base(url, base_url, op.id, op.path)?;
+    check_template(url, op.id, op.path)
+}
+
+/// Whether `url` is exactly `base_url`, then `template`'s literal segments as they are and each
+/// parameter's segment a plain value (printable ASCII other than `/ \ ? # ; %`, not `.` or
+/// `..`), then nothing or a query; no fragment, and not longer than a request line can carry.
+/// Everything this accepts, [`check_base`] and [`check_template`] accept too (a unit test runs
+/// both over every template); `false` only means "check fully".
+fn is_plainly_fine(url: &reqwest::Url, base_url: &str, template: &str) -> bool {
+    let s = url.as_str();
+    if s.len() > MAX_URL_LEN || url.fragment().is_some() {
+        return false;
+    }
+    let Some(rest) = s.strip_prefix(base_url) else {
+        return false;
+    };
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    if !template.contains('{') {
+        return path == template;
+    }
+    let mut actual = path.split('/');
+    for expected in template.split('/') {
+        let Some(segment) = actual.next() else {
+            return false;
+        };
+        let fine = match parse_param(expected) {
+            None => segment == expected,
+            Some((prefix, _, suffix)) => segment
+                .strip_prefix(prefix)
+                .and_then(|v| v.strip_suffix(suffix))
+                .is_some_and(is_plain_value),
+        };
+        if !fine {
+            return false;
+        }
+    }
+    actual.next().is_none()
+}
+
+/// A value [`check_value`] accepts without folding or decoding anything: not empty, printable
+/// ASCII other than `/ \ ? # ; %`, and not `.` or `..` (what Close's ids look like).
+fn is_plain_value(value: &str) -> bool {
+    !value.is_empty()
+        && value != "."
+        && value != ".."
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b'\\' | b'?' | b'#' | b';' | b'%'))
 }
 
 /// How many path segments the base URL has (`https://api.close.com/api/v1` → 2).
@@ -184,8 +251,12 @@ pub(crate) fn has_segments(url: &reqwest::Url, base_url: &str, segments: &[&str]
 /// The URL starts with the base URL, and holds exactly as many path segments as the base URL's
 /// path and the operation's template together: nothing was added or removed before the
 /// template's part.
-fn check_base(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
-    let template = operation_index(operation_id).map_or("", |i| OPERATIONS[i].path);
+fn check_base(
+    url: &reqwest::Url,
+    base_url: &str,
+    operation_id: &str,
+    template: &str,
+) -> Result<(), String> {
     let base_segments = base_segment_count(base_url);
     let expected = base_segments + template_segments(template).count();
     let actual = url.path_segments().map_or(0, Iterator::count);
@@ -201,14 +272,9 @@ fn check_base(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<
     }
 }
 
-fn check_template(url: &reqwest::Url, operation_id: &str) -> Result<(), String> {
-    let Some(index) = operation_index(operation_id) else {
-        return Err(format!(
-            "operation `{operation_id}` is not in the generated operation table, so its path \
-             cannot be checked"
-        ));
-    };
-    let template = OPERATIONS[index].path;
+/// The path ends with `template`'s segments: the literal ones as they are, each parameter's
+/// segment holding a value [`check_value`] accepts once percent-decoded.
+fn check_template(url: &reqwest::Url, operation_id: &str, template: &str) -> Result<(), String> {
     let shape_error = || {
         format!(
             "{operation_id}: the path {} does not have the shape {template:?}; a value of {} was \
@@ -274,6 +340,9 @@ pub(crate) fn check_value(operation_id: &str, param: &str, value: &str) -> Resul
 
 /// Why `value` may not be sent as a path parameter, or `None` when it may.
 fn refusal(value: &str) -> Option<String> {
+    if is_plain_value(value) {
+        return None;
+    }
     if value.is_empty() {
         return Some("is empty".into());
     }
@@ -495,6 +564,77 @@ mod tests {
                 &["memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp"; 4],
             );
             assert_eq!(check(&good, BASE, id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_shortcut_accepts_only_what_the_full_check_accepts() {
+        let full = |u: &reqwest::Url, base: &str, op: &crate::generated::operations::Operation| {
+            check_base(u, base, op.id, op.path).and_then(|()| check_template(u, op.id, op.path))
+        };
+        let values = [
+            "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp",
+            "a.b",
+            "...",
+            "..",
+            ".",
+            "%2e%2e",
+            "a%2Fb",
+            "a\\..\\b",
+            "a;b",
+            "é",
+            "",
+            "a b",
+            "x/../y",
+        ];
+        let mut shortcuts = 0;
+        for (index, op) in OPERATIONS.iter().enumerate() {
+            for base in [BASE, "http://127.0.0.1:8080", "http://h/a/b"] {
+                for value in values {
+                    let mut filled = op.path.to_string();
+                    while let Some(start) = filled.find('{') {
+                        let close = filled[start..]
+                            .find('}')
+                            .map_or(filled.len(), |e| start + e + 1);
+                        filled.replace_range(start..close, &encode_path(value));
+                    }
+                    for tail in ["", "?_limit=1", "x/", "#f"] {
+                        for prefix in ["", "/extra"] {
+                            let Ok(u) =
+                                reqwest::Url::parse(&format!("{base}{prefix}{filled}{tail}"))
+                            else {
+                                continue;
+                            };
+                            if is_plainly_fine(&u, base, op.path) {
+                                shortcuts += 1;
+                                assert_eq!(full(&u, base, op), Ok(()), "{} {u}", op.id);
+                            }
+                            assert_eq!(check_at(&u, base, index), full(&u, base, op), "{u}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(shortcuts > 0, "the shortcut was never taken");
+        // Too long for a request line: refused by both.
+        if let Some(op) = OPERATIONS.first() {
+            let long = format!("{BASE}{}?q={}", op.path, "a".repeat(MAX_URL_LEN));
+            let u = reqwest::Url::parse(&long).unwrap();
+            assert!(!is_plainly_fine(&u, BASE, op.path));
+            assert!(check(&u, BASE, op.id).is_err());
+        }
+    }
+
+    #[test]
+    fn plain_values_are_a_subset_of_the_accepted_ones() {
+        for v in ["memb_x", "a.b", "...", "a-b_c~d", "A:B@C!$&'()*+,="] {
+            assert!(is_plain_value(v), "{v}");
+            assert_eq!(refusal(v), None, "{v}");
+        }
+        for v in [
+            "", ".", "..", "a/b", "a\\b", "a?b", "a#b", "a;b", "a%2e", "a b", "é", "\u{7f}",
+        ] {
+            assert!(!is_plain_value(v), "{v:?}");
         }
     }
 
