@@ -137,41 +137,72 @@ fn is_plainly_fine(url: &reqwest::Url, base_url: &str, template: &str) -> bool {
     if s.len() > MAX_URL_LEN || url.fragment().is_some() {
         return false;
     }
-    let Some(rest) = s.strip_prefix(base_url) else {
-        return false;
-    };
-    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
-    if !template.contains('{') {
-        return path == template;
+    let path_end = s.len() - url.query().map_or(0, |q| q.len() + 1);
+    match s.get(..path_end).and_then(|p| p.strip_prefix(base_url)) {
+        Some(path) => matches_plainly(template.as_bytes(), path.as_bytes()),
+        None => false,
     }
-    let mut actual = path.split('/');
-    for expected in template.split('/') {
-        let Some(segment) = actual.next() else {
+}
+
+/// Whether `path` is `template` with each `{param}` replaced by a plain value
+/// ([`is_plain_bytes`]) that runs to the end of its segment, less the segment's suffix: one
+/// forward walk over both, comparing literal runs as slices.
+fn matches_plainly(template: &[u8], path: &[u8]) -> bool {
+    let (mut t, mut p) = (0, 0);
+    loop {
+        let rest = &template[t..];
+        let Some(open) = rest.iter().position(|&b| b == b'{') else {
+            return path.get(p..) == Some(rest);
+        };
+        if !path.get(p..).is_some_and(|a| a.starts_with(&rest[..open])) {
+            return false;
+        }
+        let Some(close) = rest[open..].iter().position(|&b| b == b'}') else {
             return false;
         };
-        let fine = match parse_param(expected) {
-            None => segment == expected,
-            Some((prefix, _, suffix)) => segment
-                .strip_prefix(prefix)
-                .and_then(|v| v.strip_suffix(suffix))
-                .is_some_and(is_plain_value),
-        };
+        let after = t + open + close + 1;
+        let suffix_end = template[after..]
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(template.len(), |e| after + e);
+        let start = p + open;
+        let value_end = path[start..]
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(path.len(), |e| start + e);
+        let fine = path[start..value_end]
+            .strip_suffix(&template[after..suffix_end])
+            .is_some_and(is_plain_bytes);
         if !fine {
             return false;
         }
+        (t, p) = (suffix_end, value_end);
     }
-    actual.next().is_none()
 }
 
-/// A value [`check_value`] accepts without folding or decoding anything: not empty, printable
-/// ASCII other than `/ \ ? # ; %`, and not `.` or `..` (what Close's ids look like).
-fn is_plain_value(value: &str) -> bool {
+/// Bytes a plain value may hold: printable ASCII other than `/ \ ? # ; %`.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = !matches!(b as u8, b'/' | b'\\' | b'?' | b'#' | b';' | b'%');
+        b += 1;
+    }
+    table
+};
+
+/// A value [`check_value`] accepts without folding or decoding anything: not empty, only
+/// [`PLAIN`] bytes, and not `.` or `..` (what Close's ids look like).
+fn is_plain_bytes(value: &[u8]) -> bool {
     !value.is_empty()
-        && value != "."
-        && value != ".."
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b'\\' | b'?' | b'#' | b';' | b'%'))
+        && value != b"."
+        && value != b".."
+        && value.iter().all(|&b| PLAIN[usize::from(b)])
+}
+
+/// [`is_plain_bytes`] for a `&str`.
+fn is_plain_value(value: &str) -> bool {
+    is_plain_bytes(value.as_bytes())
 }
 
 /// How many path segments the base URL has (`https://api.close.com/api/v1` → 2).
