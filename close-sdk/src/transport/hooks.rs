@@ -32,7 +32,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{
-    HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
 };
 use reqwest::{Method, ResponseBuilderExt, StatusCode};
 use serde::de::DeserializeOwned;
@@ -47,6 +47,9 @@ use crate::error::{truncate, RetryRecord, MAX_RAW_BODY};
 use crate::generated::operations::OPERATIONS;
 use crate::{Client, Error};
 
+/// The header progenitor adds to every request (prepared once: a `&str` name is parsed on every
+/// lookup).
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// At most this much of a success body is read; a longer one is refused
@@ -74,7 +77,7 @@ impl ClientHooks<ClientContext> for Client {
             .header()
             .await
             .map_err(progenitor_client::Error::Custom)?;
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(API_VERSION);
         prepare(ctx, request, authorization);
         Ok(())
     }
