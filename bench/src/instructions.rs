@@ -39,16 +39,19 @@ fn measure_sides(calls: usize) -> Result<Value, BoxError> {
         std::env::temp_dir().join(format!("close-sdk-bench-callgrind-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let result = (|| {
-        let mut per_call = [0f64; 3];
-        for side in SIDES {
-            let one = main_thread_instructions(&dir, "--calls", side.name(), 1)?;
-            let many = main_thread_instructions(&dir, "--calls", side.name(), calls)?;
-            per_call[side as usize] = many.saturating_sub(one) as f64 / (calls - 1).max(1) as f64;
+        let mut per_call = [[0f64; 3]; 2];
+        for (i, extra) in [&[][..], &["--get"][..]].into_iter().enumerate() {
+            for side in SIDES {
+                let one = main_thread_instructions(&dir, "--calls", side.name(), 1, extra)?;
+                let many = main_thread_instructions(&dir, "--calls", side.name(), calls, extra)?;
+                per_call[i][side as usize] =
+                    many.saturating_sub(one) as f64 / (calls - 1).max(1) as f64;
+            }
         }
         Ok::<_, BoxError>(per_call)
     })();
     let _ = std::fs::remove_dir_all(&dir);
-    let [sdk, plain, raw] = result?;
+    let [[sdk, plain, raw], [get_sdk, get_plain, get_raw]] = result?;
     Ok(json!({
         "source": "callgrind, main thread, (Ir of N calls - Ir of 1 call) / (N - 1)",
         "calls": calls,
@@ -58,6 +61,15 @@ fn measure_sides(calls: usize) -> Result<Value, BoxError> {
         "sdk_to_raw": round(sdk / raw.max(1.0), 3),
         "plain_to_raw": round(plain / raw.max(1.0), 3),
         "sdk_to_plain": round(sdk / plain.max(1.0), 3),
+        "get": {
+            "call": "GET /membership/{id}/pinned_views/, SDK and plain through the generated builder",
+            "sdk": round(get_sdk, 0),
+            "plain": round(get_plain, 0),
+            "raw": round(get_raw, 0),
+            "sdk_to_raw": round(get_sdk / get_raw.max(1.0), 3),
+            "plain_to_raw": round(get_plain / get_raw.max(1.0), 3),
+            "sdk_to_plain": round(get_sdk / get_plain.max(1.0), 3),
+        },
     }))
 }
 
@@ -74,8 +86,8 @@ pub fn per_item(items: usize) -> Value {
         .and_then(|()| {
             let mut per_item = [0f64; 2];
             for (i, side) in ["sdk", "raw"].into_iter().enumerate() {
-                let few = main_thread_instructions(&dir, "--pages", side, items)?;
-                let many = main_thread_instructions(&dir, "--pages", side, 3 * items)?;
+                let few = main_thread_instructions(&dir, "--pages", side, items, &[])?;
+                let many = main_thread_instructions(&dir, "--pages", side, 3 * items, &[])?;
                 per_item[i] = many.saturating_sub(few) as f64 / (2 * items).max(1) as f64;
             }
             Ok::<_, BoxError>(per_item)
@@ -93,15 +105,26 @@ pub fn per_item(items: usize) -> Value {
     }
 }
 
-/// Instructions executed by the main thread of `close-sdk-bench <mode> <side> <n>`.
-fn main_thread_instructions(dir: &Path, mode: &str, side: &str, n: usize) -> Result<u64, BoxError> {
-    let out: PathBuf = dir.join(format!("{}{side}.{n}", mode.trim_start_matches('-')));
+/// Instructions executed by the main thread of `close-sdk-bench <mode> <side> <n> [extra..]`.
+fn main_thread_instructions(
+    dir: &Path,
+    mode: &str,
+    side: &str,
+    n: usize,
+    extra: &[&str],
+) -> Result<u64, BoxError> {
+    let out: PathBuf = dir.join(format!(
+        "{}{side}{}.{n}",
+        mode.trim_start_matches('-'),
+        extra.concat()
+    ));
     let status = Command::new("valgrind")
         .arg("--tool=callgrind")
         .arg("--separate-threads=yes")
         .arg(format!("--callgrind-out-file={}", out.display()))
         .arg(std::env::current_exe()?)
         .args([mode, side, &n.to_string()])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()?;

@@ -54,12 +54,14 @@ static ALLOCATOR: alloc::Counting = alloc::Counting;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const USAGE: &str = "usage: close-sdk-bench [--quick] [--json] [--no-instructions]
-       close-sdk-bench --calls sdk|plain|raw N
+       close-sdk-bench --calls sdk|plain|raw N [--get]
        close-sdk-bench --pages sdk|raw N [--fields]
   --quick            a shorter run (well under a minute), for CI
   --json             print one JSON object with every figure instead of the text report
   --no-instructions  skip the callgrind count even where valgrind is installed
-  --calls            only make N sequential calls through one side (for a profiler, e.g. callgrind)
+  --calls            only make N sequential calls through one side (for a profiler, e.g. callgrind);
+                     with --get, GET /membership/{id}/pinned_views/ through each side's generic
+                     builder (SDK and plain: memberships_get_pinned_views) instead of the create
   --pages            only page through N Lead-shaped objects through one side and print one JSON
                      line with the time and the process's peak RSS (for the memory figure)";
 
@@ -157,7 +159,8 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["--calls", side, n] => return calls_only(side, n),
+        ["--calls", side, n] => return calls_only(side, n, Call::Create),
+        ["--calls", side, n, "--get"] => return calls_only(side, n, Call::PinnedViews),
         ["--pages", side, n] => return pagination::pages_only(side, n, false),
         ["--pages", side, n, "--fields"] => return pagination::pages_only(side, n, true),
         _ => {}
@@ -197,9 +200,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--calls sdk|plain|raw N`: N sequential calls through one side and nothing else, so that a
-/// profiler sees one side's path (the server runs on its own thread, named [`server::THREAD_NAME`]).
-fn calls_only(side: &str, n: &str) -> ExitCode {
+/// `--calls sdk|plain|raw N [--get]`: N sequential calls through one side and nothing else, so
+/// that a profiler sees one side's path (the server runs on its own thread, named
+/// [`server::THREAD_NAME`]).
+fn calls_only(side: &str, n: &str, call: Call) -> ExitCode {
     let Some(side) = Side::parse(side) else {
         eprintln!("--calls takes sdk, plain or raw\n{USAGE}");
         return ExitCode::from(2);
@@ -214,7 +218,13 @@ fn calls_only(side: &str, n: &str) -> ExitCode {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let took = rt.block_on(subjects.batch(side, n))?;
+        let took = rt.block_on(async {
+            let started = Instant::now();
+            for _ in 0..n {
+                subjects.call_of(call, side).await?;
+            }
+            Ok::<Duration, BoxError>(started.elapsed())
+        })?;
         drop(server);
         Ok::<Duration, BoxError>(took)
     })();
@@ -228,6 +238,16 @@ fn calls_only(side: &str, n: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Which call a `--calls` run makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `create_membership` (the SDK's `send_json`), the figure the targets are about.
+    Create,
+    /// `GET /membership/{id}/pinned_views/` through the generated builder: the generic path
+    /// (`pre` with a path parameter to check, `exec`'s request copy and rebuilt response).
+    PinnedViews,
 }
 
 /// Which client a call goes through (also the index of its figures).
@@ -298,6 +318,27 @@ impl Subjects {
         Ok(())
     }
 
+    /// One call of `call` through `side`.
+    async fn call_of(&self, call: Call, side: Side) -> Result<(), BoxError> {
+        if call == Call::Create {
+            return self.call(side).await;
+        }
+        let id = server::MEMBERSHIP_ID;
+        match side {
+            Side::Sdk => {
+                let views = self.sdk.memberships_get_pinned_views().id(id).send().await;
+                black_box(views.map_err(|e| e.to_string())?.into_inner());
+            }
+            Side::Plain => {
+                black_box(self.plain.pinned_views(id).await?);
+            }
+            Side::Raw => {
+                black_box(self.raw.pinned_views().await?);
+            }
+        }
+        Ok(())
+    }
+
     /// `n` sequential calls; their wall time.
     async fn batch(&self, side: Side, n: usize) -> Result<Duration, BoxError> {
         let started = Instant::now();
@@ -357,6 +398,7 @@ fn start(ok_body: Bytes, authorization: HeaderValue) -> Result<(Server, Subjects
         raw: Raw {
             http,
             url: format!("{}{}", server.base_url(), server::PATH),
+            pinned_url: format!("{}{}", server.base_url(), server::PINNED_PATH),
             authorization,
             user_agent: HeaderValue::from_static(USER_AGENT),
         },
@@ -820,6 +862,13 @@ fn print_text(r: &Value) {
             i["plain_to_raw"],
             i["sdk_to_plain"]
         ),
+    }
+    if i.get("get").is_some() {
+        let g = &i["get"];
+        println!(
+            "   instructions per GET pinned_views (generated builder): sdk {}, plain {}, raw {}; SDK/raw {}, plain/raw {}, SDK/plain {}",
+            g["sdk"], g["plain"], g["raw"], g["sdk_to_raw"], g["plain_to_raw"], g["sdk_to_plain"]
+        );
     }
     println!(
         "5. pagination, {} Lead-shaped objects in pages of {} ({} KB a page)",

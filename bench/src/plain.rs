@@ -48,4 +48,18 @@ impl Plain {
             .await?;
         Ok(response.into_inner())
     }
+
+    /// `GET /membership/{id}/pinned_views/` through the generated builder.
+    pub async fn pinned_views(
+        &self,
+        id: &str,
+    ) -> Result<types::PinnedViews, Error<types::ErrorBody>> {
+        let response = self
+            .client
+            .memberships_get_pinned_views()
+            .id(id)
+            .send()
+            .await?;
+        Ok(response.into_inner())
+    }
 }

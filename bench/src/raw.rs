@@ -34,6 +34,13 @@ pub struct Membership {
     user_id: String,
 }
 
+/// The pinned-views answer.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)] // decoded, as the SDK does, but not read
+pub struct PinnedViews {
+    saved_view_ids: Vec<String>,
+}
+
 /// What the hand-written call needs, prepared once.
 #[derive(Clone)]
 pub struct Raw {
@@ -41,6 +48,8 @@ pub struct Raw {
     pub http: reqwest::Client,
     /// `<base>/membership/`.
     pub url: String,
+    /// `<base>/membership/<id>/pinned_views/`.
+    pub pinned_url: String,
     /// `Basic base64(key:)`, marked sensitive.
     pub authorization: HeaderValue,
     /// The SDK's user agent, so both send the same bytes.
@@ -59,6 +68,20 @@ impl Raw {
                 email,
                 role_id: "user",
             })
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+    }
+
+    /// `GET <base>/membership/<id>/pinned_views/`; a non-2xx is an error.
+    pub async fn pinned_views(&self) -> reqwest::Result<PinnedViews> {
+        self.http
+            .get(&self.pinned_url)
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(USER_AGENT, self.user_agent.clone())
             .send()
             .await?
             .error_for_status()?

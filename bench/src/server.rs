@@ -1,5 +1,7 @@
 //! The loopback server: hyper 1.x HTTP/1.1 with keep-alive on one dedicated worker thread,
-//! answering `POST /membership/` with Close's 14-field create response (pre-serialized), and
+//! answering `POST /membership/` with Close's 14-field create response (pre-serialized) and
+//! `GET /membership/<id>/pinned_views/` with a one-id list (a generated builder with a path
+//! parameter), and
 //! optionally enforcing Close's rate limit per endpoint group; or, started with
 //! [`Server::start_list`], answering `GET /user/?_skip=&_limit=[&_fields=]` with pages of a
 //! long list of Lead-shaped objects rendered on the fly (so the server's memory stays flat too).
@@ -31,6 +33,14 @@ use crate::BoxError;
 pub const THREAD_NAME: &str = "bench-server";
 /// The endpoint group the server serves (one group: Close limits per method + path).
 pub const PATH: &str = "/membership/";
+/// The one membership whose pinned views the server serves (`GET`).
+pub const MEMBERSHIP_ID: &str = "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp";
+/// `GET /membership/{MEMBERSHIP_ID}/pinned_views/`.
+pub const PINNED_PATH: &str =
+    "/membership/memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp/pinned_views/";
+/// Its answer (Close's documented example).
+const PINNED_BODY: &[u8] =
+    br#"{"saved_view_ids":["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]}"#;
 /// Where a list server serves its list: `users_list`'s path, so that the SDK's request path
 /// (whose path check knows only the generated operations) lets the request through.
 pub const LIST_PATH: &str = "/user/";
@@ -246,6 +256,14 @@ async fn handle(
     }
     if let Some(pages) = &state.pages {
         return Ok(list_page(pages, &parts, &state));
+    }
+    if parts.method == Method::GET && parts.uri.path() == PINNED_PATH {
+        if parts.headers.get(AUTHORIZATION) != Some(&state.expected_auth) {
+            state.rejected.fetch_add(1, Ordering::Relaxed);
+            return Ok(reply(StatusCode::BAD_REQUEST, Bytes::new()));
+        }
+        state.ok.fetch_add(1, Ordering::Relaxed);
+        return Ok(reply(StatusCode::OK, Bytes::from_static(PINNED_BODY)));
     }
     if parts.method != Method::POST || parts.uri.path() != PATH {
         state.rejected.fetch_add(1, Ordering::Relaxed);

@@ -119,10 +119,12 @@ where
 impl MembershipsExt for Client {
     async fn create_membership(&self, email: &str, role: Role) -> Result<Membership, Error> {
         // The hot path (and every row of `provision_memberships`): the request the generated
-        // `memberships_create()` builder makes — same URL, headers and body type — built here so
-        // that each attempt builds its own (no copy kept for retries) and the answer is decoded
-        // from the bytes the attempt read. `tests/tests/integration/hot_path.rs` checks that
-        // both send the same bytes and end the same way.
+        // `memberships_create()` builder makes — same URL, headers and body type — sent through
+        // `send_json`, which does what `pre` and `exec` do for every operation (the same path
+        // check, authorization, throttle, retries, span), but sends this request first and
+        // builds another only for a retry, and decodes the bytes the attempt read.
+        // `tests/tests/integration/hot_path.rs` checks that both send the same bytes and end the
+        // same way.
         let email: EmailAddress = email.parse().map_err(Error::InvalidRequest)?;
         let body = CreateMembership {
             email,
@@ -265,8 +267,8 @@ mod tests {
             (CREATE.method.as_str(), CREATE.path),
             ("POST", "/membership/")
         );
-        // No user value in the path, so `pre`'s path check has nothing to refuse: it accepts
-        // the URL for any base URL the builder accepts.
+        // `send_json` runs the same check as `pre` on the URL built here; it accepts it for any
+        // base URL the builder accepts, and refuses any other path for this operation.
         for base in [
             "https://api.close.com/api/v1",
             "http://127.0.0.1:8080",
@@ -274,6 +276,13 @@ mod tests {
         ] {
             let url = reqwest::Url::parse(&format!("{base}{}", CREATE.path)).unwrap();
             crate::transport::path_safety::check(&url, base, CREATE.id).unwrap();
+            for other in ["/membership/x/", "/user/", "/membership", "/x/membership/"] {
+                let url = reqwest::Url::parse(&format!("{base}{other}")).unwrap();
+                assert!(
+                    crate::transport::path_safety::check(&url, base, CREATE.id).is_err(),
+                    "{url}"
+                );
+            }
         }
     }
 

@@ -6,7 +6,8 @@
 //!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
 //!   code, Close defines none).
 //! - `exec`: the only loop and the only sleeps in the crate ([`send_with_retries`]). Per attempt:
-//!   take a copy of the request (a [`send_json`] call builds a new one instead), take a permit from the endpoint group's rate-limit window
+//!   take a copy of the request (a [`send_json`] call builds a new one instead), take a permit
+//!   from the endpoint group's rate-limit window
 //!   ([`super::throttle`]), send and read the whole answer (so that a body cut off mid-way is
 //!   retried too), give the permit back with the answer's rate-limit headers, then act on the
 //!   pure retry decision ([`super::retry::decide`]): done, retry after a wait, refuse a wait that
@@ -17,17 +18,21 @@
 //!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
 //! - A `tracing` span per operation records the operation id, method, path template, status,
 //!   attempts and time spent waiting; headers and bodies are never recorded.
-//! - [`send_json`]: the same loop for a call an extension trait builds itself (the hot path,
-//!   `create_membership`): each attempt builds its own request, so nothing is copied unless a
-//!   retry happens, and the body the attempt read is decoded as it is, with no `reqwest::Response`
-//!   rebuilt around it and no second read.
+//! - [`send_json`]: the same `pre` work (path check, authorization, user agent, timeout) and the
+//!   same loop for a typed JSON call an extension trait builds itself (`create_membership`): the
+//!   first attempt sends the request the caller built and only a retry builds another, so nothing
+//!   is copied unless a retry happens, and the body the attempt read is decoded as it is, with no
+//!   `reqwest::Response` rebuilt around it and no second read.
+//! - The operation is looked up in the generated table once per call for `pre`'s path check and
+//!   once for `exec` (throttle group and idempotency together); [`send_json`] knows its position
+//!   at compile time.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{
-    HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
 };
 use reqwest::{Method, ResponseBuilderExt, StatusCode};
 use serde::de::DeserializeOwned;
@@ -35,13 +40,16 @@ use tracing::Instrument;
 
 use super::context::ClientContext;
 use super::headers::RateLimit;
-use super::operations::{is_idempotent, path_template};
+use super::operations::{idempotent_at, operation_index, path_template, OPERATION_COUNT};
 use super::retry::{decide, wait_after_429, Attempt, Decision, Failure, Outcome, DEFAULT_429_WAIT};
 use super::throttle::Group;
 use crate::error::{truncate, RetryRecord, MAX_RAW_BODY};
 use crate::generated::operations::OPERATIONS;
 use crate::{Client, Error};
 
+/// The header progenitor adds to every request (prepared once: a `&str` name is parsed on every
+/// lookup).
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// At most this much of a success body is read; a longer one is refused
@@ -69,7 +77,7 @@ impl ClientHooks<ClientContext> for Client {
             .header()
             .await
             .map_err(progenitor_client::Error::Custom)?;
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(API_VERSION);
         prepare(ctx, request, authorization);
         Ok(())
     }
@@ -81,9 +89,11 @@ impl ClientHooks<ClientContext> for Client {
     ) -> reqwest::Result<reqwest::Response> {
         let ctx = self.inner();
         let span = request_span(info.operation_id, request.method());
-        let group = ctx.throttle.group(info.operation_id);
+        let index = operation_index(info.operation_id);
+        let group = ctx.throttle.group_at(index.unwrap_or(OPERATION_COUNT));
+        let idempotent = idempotent_at(index, request.method(), info.operation_id);
         let source = Source::Built(request);
-        let call = Call::new(ctx, source, info.operation_id, group, span.clone());
+        let call = Call::new(ctx, source, idempotent, group, span.clone());
         let Ended { outcome, record } = send_with_retries(self.client(), call)
             .instrument(span)
             .await;
@@ -174,7 +184,8 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// Builds one attempt's request for [`send_json`]; called again only for a retry.
+/// Builds one attempt's request for [`send_json`]: called once for the first attempt, and again
+/// only for a retry.
 pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync);
 
 /// Sends the request `build` makes through the request path — the same attempts, throttle,
@@ -183,9 +194,10 @@ pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> +
 /// would convert to (an error status is [`Error::Api`] with the attempts made, or
 /// [`Error::ServerWaitTooLong`]).
 ///
-/// `build` must make `operation`'s request with no user value in its path (the path check of
-/// `pre` is not run); `pre`'s other work (authorization, user agent, timeout) is done here, for
-/// each attempt.
+/// `build` makes `operation`'s request (method, URL, `Accept`, body). `pre`'s work is done here
+/// the same way: the first request's URL gets the same path check as every generated builder's
+/// ([`super::path_safety::check_at`], refused as [`Error::InvalidRequest`] before anything is
+/// sent), and each attempt gets the authorization, user agent and timeout.
 #[cfg_attr(not(feature = "memberships"), allow(dead_code))]
 pub(crate) async fn send_json<T: DeserializeOwned>(
     client: &Client,
@@ -194,15 +206,19 @@ pub(crate) async fn send_json<T: DeserializeOwned>(
     build: Build<'_>,
 ) -> Result<T, Error> {
     let ctx = client.inner();
+    let first = build().map_err(Error::from_reqwest)?;
+    super::path_safety::check_at(first.url(), client.baseurl(), operation.index)
+        .map_err(Error::InvalidRequest)?;
     let authorization = ctx.authorizer.header().await.map_err(Error::Auth)?;
     let span = request_span(operation.id, &operation.method);
     let group = ctx.throttle.group_at(operation.index);
+    let idempotent = idempotent_at(Some(operation.index), &operation.method, operation.id);
     let source = Source::Recipe {
+        first: Some(first),
         build,
-        method: &operation.method,
         authorization,
     };
-    let call = Call::new(ctx, source, operation.id, group, span.clone());
+    let call = Call::new(ctx, source, idempotent, group, span.clone());
     let Ended { outcome, record } = send_with_retries(client.client(), call)
         .instrument(span)
         .await;
@@ -363,24 +379,18 @@ enum Source<'a> {
     /// A request a generated builder built (and `pre` prepared): each attempt sends a copy of
     /// it, as long as one can be made.
     Built(reqwest::Request),
-    /// A request [`send_json`]'s caller builds for each attempt, with the `Authorization` to
-    /// send: nothing is copied, and a retry builds again.
+    /// A request [`send_json`]'s caller built (its path checked), how to build it again, and
+    /// the `Authorization` to send: the first attempt sends `first`, nothing is copied, and a
+    /// retry builds again.
     #[cfg_attr(not(feature = "memberships"), allow(dead_code))]
     Recipe {
+        first: Option<reqwest::Request>,
         build: Build<'a>,
-        method: &'a Method,
         authorization: HeaderValue,
     },
 }
 
 impl Source<'_> {
-    fn method(&self) -> &Method {
-        match self {
-            Source::Built(request) => request.method(),
-            Source::Recipe { method, .. } => method,
-        }
-    }
-
     /// The `Authorization` the next attempt sends.
     fn authorization(&self) -> Option<&HeaderValue> {
         match self {
@@ -440,14 +450,14 @@ impl<'a> Call<'a> {
     fn new(
         ctx: &'a ClientContext,
         source: Source<'a>,
-        operation_id: &'static str,
+        idempotent: bool,
         group: &'a Group,
         span: tracing::Span,
     ) -> Self {
         Call {
             ctx,
             group,
-            idempotent: is_idempotent(source.method(), operation_id),
+            idempotent,
             // A deadline too far away to represent is no deadline.
             deadline: ctx
                 .retry
@@ -474,11 +484,15 @@ impl<'a> Call<'a> {
                 }
             }),
             Source::Recipe {
+                first,
                 build,
                 authorization,
                 ..
             } => {
-                let mut request = build()?;
+                let mut request = match first.take() {
+                    Some(request) => request,
+                    None => build()?,
+                };
                 prepare(self.ctx, &mut request, authorization.clone());
                 Ok((request, true))
             }

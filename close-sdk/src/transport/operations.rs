@@ -63,9 +63,20 @@ pub(crate) fn path_template(operation_id: &str) -> &'static str {
 /// answer for a known operation, `true` for a raw request declared idempotent, otherwise
 /// whether the method is one HTTP defines as idempotent (GET, HEAD, OPTIONS, PUT, DELETE; not
 /// POST or PATCH).
+#[cfg(test)]
 pub(crate) fn is_idempotent(method: &reqwest::Method, operation_id: &str) -> bool {
-    match operation_index(operation_id) {
-        Some(i) => OPERATIONS[i].idempotent,
+    idempotent_at(operation_index(operation_id), method, operation_id)
+}
+
+/// [`is_idempotent`] for a caller that has looked the operation up already (`index`: its
+/// position in the generated table, `None` when it is not there).
+pub(crate) fn idempotent_at(
+    index: Option<usize>,
+    method: &reqwest::Method,
+    operation_id: &str,
+) -> bool {
+    match index.and_then(|i| OPERATIONS.get(i)) {
+        Some(op) => op.idempotent,
         None if operation_id == RAW_IDEMPOTENT => true,
         None => matches!(
             *method,

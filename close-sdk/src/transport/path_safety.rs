@@ -87,6 +87,10 @@ const QUOTED_CHARS: usize = 64;
 /// URL standard would otherwise read as `/` in http(s) URLs (moving the value out of its
 /// segment before [`check`] could see it).
 pub(crate) fn encode_path(value: &str) -> String {
+    if value.bytes().all(|b| VERBATIM[usize::from(b)]) {
+        // Nothing to encode (Close's ids): a copy, without the encoder's per-byte iterator.
+        return value.to_owned();
+    }
     let encoded = progenitor_client::encode_path(value);
     if encoded.contains('\\') {
         encoded.replace('\\', "%5C")
@@ -95,16 +99,129 @@ pub(crate) fn encode_path(value: &str) -> String {
     }
 }
 
+/// Bytes [`encode_path`] leaves as they are: printable ASCII other than space, the backtick and
+/// `" # % / < > ? \ { }` (progenitor's path set, plus `\`).
+const VERBATIM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = !matches!(
+            b as u8,
+            b'"' | b'#' | b'%' | b'/' | b'<' | b'>' | b'?' | b'\\' | b'`' | b'{' | b'}'
+        );
+        b += 1;
+    }
+    table
+};
+
 /// Checks that `url` is the client's `base_url` followed by a path of the shape of
 /// `operation_id`'s path template, and that every parameter value in it passes [`check_value`].
 /// The error names the parameter and operation.
 /// A raw request's id ([`is_raw`]) gets the generic check instead (see the module docs).
 pub(crate) fn check(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
-    if is_raw(operation_id) && operation_index(operation_id).is_none() {
-        return check_raw(url, base_url, operation_id);
+    match operation_index(operation_id) {
+        Some(index) => check_at(url, base_url, index),
+        None if is_raw(operation_id) => check_raw(url, base_url, operation_id),
+        None => Err(format!(
+            "operation `{operation_id}` is not in the generated operation table, so its path \
+             cannot be checked"
+        )),
     }
-    check_base(url, base_url, operation_id)?;
-    check_template(url, operation_id)
+}
+
+/// [`check`] for the operation at `index` in the generated operation table (one look-up less
+/// for a caller that knows it). A URL that is plainly fine is accepted in one forward walk over
+/// the path and the template, with no allocation ([`is_plainly_fine`]); anything else gets the
+/// segment-by-segment check, which decides and explains.
+pub(crate) fn check_at(url: &reqwest::Url, base_url: &str, index: usize) -> Result<(), String> {
+    let Some(op) = OPERATIONS.get(index) else {
+        return Err(format!(
+            "operation #{index} is not in the generated operation table"
+        ));
+    };
+    if is_plainly_fine(url, base_url, op.path) {
+        return Ok(());
+    }
+    check_base(url, base_url, op.id, op.path)?;
+    check_template(url, op.id, op.path)
+}
+
+/// Whether `url` is exactly `base_url`, then `template`'s literal segments as they are and each
+/// parameter's segment a plain value (printable ASCII other than `/ \ ? # ; %`, not `.` or
+/// `..`), then nothing or a query; no fragment, and not longer than a request line can carry.
+/// Everything this accepts, [`check_base`] and [`check_template`] accept too (a unit test runs
+/// both over every template); `false` only means "check fully".
+fn is_plainly_fine(url: &reqwest::Url, base_url: &str, template: &str) -> bool {
+    let s = url.as_str();
+    if s.len() > MAX_URL_LEN || url.fragment().is_some() {
+        return false;
+    }
+    let path_end = s.len() - url.query().map_or(0, |q| q.len() + 1);
+    match s.get(..path_end).and_then(|p| p.strip_prefix(base_url)) {
+        Some(path) => matches_plainly(template.as_bytes(), path.as_bytes()),
+        None => false,
+    }
+}
+
+/// Whether `path` is `template` with each `{param}` replaced by a plain value
+/// ([`is_plain_bytes`]) that runs to the end of its segment, less the segment's suffix: one
+/// forward walk over both, comparing literal runs as slices.
+fn matches_plainly(template: &[u8], path: &[u8]) -> bool {
+    let (mut t, mut p) = (0, 0);
+    loop {
+        let rest = &template[t..];
+        let Some(open) = rest.iter().position(|&b| b == b'{') else {
+            return path.get(p..) == Some(rest);
+        };
+        if !path.get(p..).is_some_and(|a| a.starts_with(&rest[..open])) {
+            return false;
+        }
+        let Some(close) = rest[open..].iter().position(|&b| b == b'}') else {
+            return false;
+        };
+        let after = t + open + close + 1;
+        let suffix_end = template[after..]
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(template.len(), |e| after + e);
+        let start = p + open;
+        let value_end = path[start..]
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(path.len(), |e| start + e);
+        let fine = path[start..value_end]
+            .strip_suffix(&template[after..suffix_end])
+            .is_some_and(is_plain_bytes);
+        if !fine {
+            return false;
+        }
+        (t, p) = (suffix_end, value_end);
+    }
+}
+
+/// Bytes a plain value may hold: printable ASCII other than `/ \ ? # ; %`.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = !matches!(b as u8, b'/' | b'\\' | b'?' | b'#' | b';' | b'%');
+        b += 1;
+    }
+    table
+};
+
+/// A value [`check_value`] accepts without folding or decoding anything: not empty, only
+/// [`PLAIN`] bytes, and not `.` or `..` (what Close's ids look like).
+fn is_plain_bytes(value: &[u8]) -> bool {
+    !value.is_empty()
+        && value != b"."
+        && value != b".."
+        && value.iter().all(|&b| PLAIN[usize::from(b)])
+}
+
+/// [`is_plain_bytes`] for a `&str`.
+fn is_plain_value(value: &str) -> bool {
+    is_plain_bytes(value.as_bytes())
 }
 
 /// How many path segments the base URL has (`https://api.close.com/api/v1` → 2).
@@ -184,8 +301,12 @@ pub(crate) fn has_segments(url: &reqwest::Url, base_url: &str, segments: &[&str]
 /// The URL starts with the base URL, and holds exactly as many path segments as the base URL's
 /// path and the operation's template together: nothing was added or removed before the
 /// template's part.
-fn check_base(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<(), String> {
-    let template = operation_index(operation_id).map_or("", |i| OPERATIONS[i].path);
+fn check_base(
+    url: &reqwest::Url,
+    base_url: &str,
+    operation_id: &str,
+    template: &str,
+) -> Result<(), String> {
     let base_segments = base_segment_count(base_url);
     let expected = base_segments + template_segments(template).count();
     let actual = url.path_segments().map_or(0, Iterator::count);
@@ -201,14 +322,9 @@ fn check_base(url: &reqwest::Url, base_url: &str, operation_id: &str) -> Result<
     }
 }
 
-fn check_template(url: &reqwest::Url, operation_id: &str) -> Result<(), String> {
-    let Some(index) = operation_index(operation_id) else {
-        return Err(format!(
-            "operation `{operation_id}` is not in the generated operation table, so its path \
-             cannot be checked"
-        ));
-    };
-    let template = OPERATIONS[index].path;
+/// The path ends with `template`'s segments: the literal ones as they are, each parameter's
+/// segment holding a value [`check_value`] accepts once percent-decoded.
+fn check_template(url: &reqwest::Url, operation_id: &str, template: &str) -> Result<(), String> {
     let shape_error = || {
         format!(
             "{operation_id}: the path {} does not have the shape {template:?}; a value of {} was \
@@ -274,6 +390,9 @@ pub(crate) fn check_value(operation_id: &str, param: &str, value: &str) -> Resul
 
 /// Why `value` may not be sent as a path parameter, or `None` when it may.
 fn refusal(value: &str) -> Option<String> {
+    if is_plain_value(value) {
+        return None;
+    }
     if value.is_empty() {
         return Some("is empty".into());
     }
@@ -495,6 +614,89 @@ mod tests {
                 &["memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp"; 4],
             );
             assert_eq!(check(&good, BASE, id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_shortcut_accepts_only_what_the_full_check_accepts() {
+        let full = |u: &reqwest::Url, base: &str, op: &crate::generated::operations::Operation| {
+            check_base(u, base, op.id, op.path).and_then(|()| check_template(u, op.id, op.path))
+        };
+        let values = [
+            "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp",
+            "a.b",
+            "...",
+            "..",
+            ".",
+            "%2e%2e",
+            "a%2Fb",
+            "a\\..\\b",
+            "a;b",
+            "é",
+            "",
+            "a b",
+            "x/../y",
+        ];
+        let mut shortcuts = 0;
+        for (index, op) in OPERATIONS.iter().enumerate() {
+            for base in [BASE, "http://127.0.0.1:8080", "http://h/a/b"] {
+                for value in values {
+                    let mut filled = op.path.to_string();
+                    while let Some(start) = filled.find('{') {
+                        let close = filled[start..]
+                            .find('}')
+                            .map_or(filled.len(), |e| start + e + 1);
+                        filled.replace_range(start..close, &encode_path(value));
+                    }
+                    for tail in ["", "?_limit=1", "x/", "#f"] {
+                        for prefix in ["", "/extra"] {
+                            let Ok(u) =
+                                reqwest::Url::parse(&format!("{base}{prefix}{filled}{tail}"))
+                            else {
+                                continue;
+                            };
+                            if is_plainly_fine(&u, base, op.path) {
+                                shortcuts += 1;
+                                assert_eq!(full(&u, base, op), Ok(()), "{} {u}", op.id);
+                            }
+                            assert_eq!(check_at(&u, base, index), full(&u, base, op), "{u}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(shortcuts > 0, "the shortcut was never taken");
+        // Too long for a request line: refused by both.
+        if let Some(op) = OPERATIONS.first() {
+            let long = format!("{BASE}{}?q={}", op.path, "a".repeat(MAX_URL_LEN));
+            let u = reqwest::Url::parse(&long).unwrap();
+            assert!(!is_plainly_fine(&u, BASE, op.path));
+            assert!(check(&u, BASE, op.id).is_err());
+        }
+    }
+
+    #[test]
+    fn encoding_a_verbatim_value_is_a_copy() {
+        let slow = |v: &str| progenitor_client::encode_path(v).replace('\\', "%5C");
+        for b in 0u8..=0x7f {
+            let v = format!("a{}b", b as char);
+            assert_eq!(encode_path(&v), slow(&v), "{b:#x}");
+        }
+        for v in ["memb_x", "é", "a b", "", "a%2e", "x\\..", "{id}"] {
+            assert_eq!(encode_path(v), slow(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn plain_values_are_a_subset_of_the_accepted_ones() {
+        for v in ["memb_x", "a.b", "...", "a-b_c~d", "A:B@C!$&'()*+,="] {
+            assert!(is_plain_value(v), "{v}");
+            assert_eq!(refusal(v), None, "{v}");
+        }
+        for v in [
+            "", ".", "..", "a/b", "a\\b", "a?b", "a#b", "a;b", "a%2e", "a b", "é", "\u{7f}",
+        ] {
+            assert!(!is_plain_value(v), "{v:?}");
         }
     }
 

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use super::headers::RateLimit;
-use super::operations::{operation_index, OPERATION_COUNT};
+use super::operations::OPERATION_COUNT;
 
 /// Rate-limit state per endpoint group, shared by every clone of a client.
 #[derive(Debug)]
@@ -106,12 +106,8 @@ const NEWS_WAIT: Duration = Duration::from_millis(250);
 const MAX_ROUNDS: usize = 100_000;
 
 impl Throttle {
-    /// The state of one endpoint group (method + path template, i.e. one operation).
-    pub(crate) fn group(&self, operation_id: &str) -> &Group {
-        self.group_at(operation_index(operation_id).unwrap_or(OPERATION_COUNT))
-    }
-
-    /// The state of the operation at `index` in the generated operation table.
+    /// The state of the operation at `index` in the generated operation table (one endpoint
+    /// group: method + path template); anything past the table shares the last group.
     pub(crate) fn group_at(&self, index: usize) -> &Group {
         &self.groups[index.min(self.groups.len() - 1)]
     }

@@ -197,3 +197,73 @@ async fn the_hot_path_ends_as_the_builder_does() {
         assert_eq!(outcomes[0], outcomes[1], "{name}");
     }
 }
+
+/// `create_membership` has no path parameter, and its hot path runs the same path check as
+/// every generated builder: no email (valid or not) and no role can move the request off
+/// `POST <base path>/membership/`, with a base URL with or without a path. A value is either
+/// refused before anything is sent or travels in the JSON body only.
+#[tokio::test]
+async fn hostile_values_cannot_change_the_create_endpoint() {
+    let seen: Arc<Mutex<Vec<Request>>> = Arc::default();
+    let keep = seen.clone();
+    let server = LoopbackServer::start(move |r| {
+        keep.lock().expect("lock").push(r.clone());
+        Reply::json(200, &created_membership())
+    })
+    .await;
+    let emails = [
+        "../../user/x@salesteam.com",
+        "x@salesteam.com/../../user/",
+        "a/b@salesteam.com",
+        "a\\..\\b@salesteam.com",
+        "%2e%2e@salesteam.com",
+        "memb_x?role=admin@salesteam.com",
+        "x@salesteam.com#frag",
+        "x@salesteam.com;..",
+        "x@sales team.com",
+        "x\u{FF0F}y@salesteam.com",
+        "john@salesteam.com",
+    ];
+    let roles: [Role; 2] = [
+        Role::User,
+        "role_a-b_1".parse().expect("a valid custom role id"),
+    ];
+    for base_path in ["", "/api/v1"] {
+        let base = format!("{}{base_path}", server.base_url());
+        let c = Client::builder()
+            .api_key(API_KEY)
+            .base_url(base.as_str())
+            .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(10)))
+            .build()
+            .expect("client");
+        for email in emails {
+            for role in &roles {
+                let before = seen.lock().expect("lock").len();
+                let result = c.create_membership(email, role.clone()).await;
+                let seen = seen.lock().expect("lock");
+                match result {
+                    Ok(_) => {
+                        assert_eq!(seen.len(), before + 1, "{email:?}: one request");
+                        let r = &seen[before];
+                        assert_eq!(
+                            (r.method.as_str(), r.path.as_str()),
+                            ("POST", format!("{base_path}/membership/").as_str()),
+                            "{email:?} {role}"
+                        );
+                        let body: serde_json::Value =
+                            serde_json::from_slice(&r.body).expect("a JSON body");
+                        assert_eq!(body["email"], json!(email), "{email:?}");
+                        assert_eq!(body["role_id"], json!(role.as_str()), "{email:?}");
+                    }
+                    Err(Error::InvalidRequest(_)) => {
+                        assert_eq!(seen.len(), before, "{email:?}: refused, nothing sent");
+                    }
+                    Err(e) => panic!("{email:?} {role}: unexpected {e}"),
+                }
+            }
+        }
+    }
+    // The well-formed address went through, for both roles and both bases.
+    let sent = seen.lock().expect("lock").len();
+    assert!(sent >= 4, "only {sent} requests sent");
+}
