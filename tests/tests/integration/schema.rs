@@ -53,7 +53,7 @@ fn generated_types_emit_json_schemas() {
         .filter_map(Value::as_str)
         .collect();
     assert_eq!(required, ["id", "organization_id", "role_id", "user_id"]);
-    assert_eq!(s["properties"].as_object().unwrap().len(), 14);
+    assert_eq!(s["properties"].as_object().unwrap().len(), 15);
     let create =
         serde_json::to_value(schemars::schema_for!(close_sdk::types::CreateMembership)).unwrap();
     assert!(
