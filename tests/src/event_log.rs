@@ -1,6 +1,6 @@
 //! A fake of Close's event log on loopback: `GET /event/` newest first by `date_updated`, with
-//! `date_updated__gte`, `_limit` (capped at 50) and opaque `_cursor`s that remember the query's
-//! date bound (cursor pages are sent without it, as Close asks). Events can be added, made
+//! `date_updated__gte`, `date_updated__lt`, `_limit` (capped at 50) and opaque `_cursor`s that
+//! remember the query's date bounds (cursor pages are sent without them, as Close asks). Events can be added, made
 //! visible late or consolidated while a client follows, and the next requests can be answered
 //! with 429.
 
@@ -157,15 +157,27 @@ impl FakeEventLog {
             s.requests.push((Instant::now(), req.path.clone(), 404));
             return Reply::json(404, &json!({"error": "not found"}));
         }
-        // A cursor is `offset|gte`: the page offset and the first request's bound.
-        let (offset, gte) = match get("_cursor") {
+        // A cursor is `offset|gte|lt`: the page offset and the first request's bounds.
+        let (offset, gte, lt) = match get("_cursor") {
             Some(c) => {
-                let (o, g) = c.split_once('|').unwrap_or((c.as_str(), ""));
-                (o.parse::<usize>().unwrap_or(0), g.to_string())
+                let mut parts = c.splitn(3, '|');
+                let o = parts.next().unwrap_or("");
+                let g = parts.next().unwrap_or("");
+                let l = parts.next().unwrap_or("");
+                (
+                    o.parse::<usize>().unwrap_or(0),
+                    g.to_string(),
+                    l.to_string(),
+                )
             }
-            None => (0, get("date_updated__gte").unwrap_or_default()),
+            None => (
+                0,
+                get("date_updated__gte").unwrap_or_default(),
+                get("date_updated__lt").unwrap_or_default(),
+            ),
         };
         let bound: Option<Timestamp> = gte.parse().ok();
+        let upper: Option<Timestamp> = lt.parse().ok();
         let limit = get("_limit")
             .and_then(|l| l.parse::<usize>().ok())
             .unwrap_or(50)
@@ -173,7 +185,11 @@ impl FakeEventLog {
         let mut visible: Vec<&Stored> = s
             .events
             .iter()
-            .filter(|e| e.visible && bound.as_ref().is_none_or(|b| &e.updated >= b))
+            .filter(|e| {
+                e.visible
+                    && bound.as_ref().is_none_or(|b| &e.updated >= b)
+                    && upper.as_ref().is_none_or(|u| &e.updated < u)
+            })
             .collect();
         // Newest first; for equal dates, the later-written first.
         visible.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
@@ -183,8 +199,9 @@ impl FakeEventLog {
             .take(limit)
             .map(|e| e.event.clone())
             .collect();
-        let next = (offset + limit < visible.len()).then(|| format!("{}|{gte}", offset + limit));
-        let previous = (offset > 0).then(|| format!("{}|{gte}", offset.saturating_sub(limit)));
+        let next =
+            (offset + limit < visible.len()).then(|| format!("{}|{gte}|{lt}", offset + limit));
+        let previous = (offset > 0).then(|| format!("{}|{gte}|{lt}", offset.saturating_sub(limit)));
         s.requests.push((Instant::now(), req.path.clone(), 200));
         Reply::json(
             200,
