@@ -25,6 +25,13 @@
 //! An event Close consolidates after you received it (same `id`, later `date_updated`) is
 //! delivered again with its new data: that is a new state, not a repeat.
 //!
+//! The watermark never runs ahead of this machine's clock: an event dated in the future (a
+//! skewed clock, a year-9999 date) is delivered and remembered, but moves the watermark only to
+//! *now*. Otherwise the window would start in the future and every later real event, older
+//! than it, would never be delivered. The cost, while such an event is in the log, is that it
+//! stays in the position and a clock behind Close's widens the window; as with `latest`, a
+//! clock up to `overlap` ahead of Close's loses nothing.
+//!
 //! # Catching up
 //!
 //! When the window holds more than [`FollowOptions::max_scan_events`] events (after downtime,
@@ -189,14 +196,21 @@ impl FollowPosition {
         !too_old && !self.delivered.contains(&Self::key(event))
     }
 
-    /// Records a delivered event and moves the window: `since` = watermark − overlap.
+    /// Records a delivered event and moves the window: `since` = watermark − overlap. The
+    /// watermark never runs ahead of this machine's clock (module documentation).
     fn record(&mut self, event: &Event, overlap: Duration) {
         self.delivered.insert(Self::key(event));
         let Some(d) = &event.date_updated else {
             return;
         };
-        if self.watermark.as_ref().is_none_or(|w| d > w) {
-            self.watermark = Some(d.clone());
+        let now = OffsetDateTime::from(SystemTime::now());
+        let d = if d.offset_date_time() > now {
+            Timestamp::from(now)
+        } else {
+            d.clone()
+        };
+        if self.watermark.as_ref().is_none_or(|w| &d > w) {
+            self.watermark = Some(d);
         }
         self.advance_window(overlap);
     }
@@ -543,6 +557,19 @@ mod tests {
         assert_eq!(
             p.watermark().map(|w| w.to_string()).as_deref(),
             Some("2024-01-01T00:06:00")
+        );
+    }
+
+    #[test]
+    fn a_future_date_moves_the_watermark_only_to_now() {
+        let mut p = FollowPosition::beginning();
+        p.record(&event("f", "9999-12-31T23:59:59"), Duration::from_secs(300));
+        let now = OffsetDateTime::from(SystemTime::now());
+        let w = p.watermark().map(|w| w.offset_date_time());
+        assert!(w.is_some_and(|w| w <= now), "{w:?}");
+        assert!(
+            !p.is_new(&event("f", "9999-12-31T23:59:59")),
+            "still remembered"
         );
     }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use close_sdk::events::{EventFilter, EventFollower, FollowOptions, FollowPosition};
 use close_sdk::prelude::*;
 use close_sdk::RetryPolicy;
-use close_sdk_tests::event_log::{at, EventLogServer};
+use close_sdk_tests::event_log::{ago, at, EventLogServer};
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
 use close_sdk_tests::API_KEY;
 use serde_json::json;
@@ -273,7 +273,7 @@ async fn following_from_the_beginning_of_a_log_larger_than_one_scan_delivers_it_
     let fake = EventLogServer::start().await;
     for i in 0..250u32 {
         // Spread over a week, so slicing has to narrow down and widen again.
-        fake.log.add(&format!("ev_{i:03}"), &spread(i * 2400));
+        fake.log.add(&format!("ev_{i:03}"), &at(i * 2400, 0));
     }
     let options = FollowOptions {
         max_scan_events: 100,
@@ -291,17 +291,6 @@ async fn following_from_the_beginning_of_a_log_larger_than_one_scan_delivers_it_
         worst <= MAX_REQUESTS_PER_NEXT,
         "one next() made {worst} requests"
     );
-}
-
-/// `2030-01-01` plus `secs` seconds, across days.
-fn spread(secs: u32) -> String {
-    format!(
-        "2030-01-{:02}T{:02}:{:02}:{:02}.000000",
-        1 + secs / 86_400,
-        secs / 3600 % 24,
-        secs / 60 % 60,
-        secs % 60
-    )
 }
 
 /// More events in one instant than one scan may hold cannot be split by time: a clear error
@@ -332,7 +321,7 @@ async fn more_events_in_one_instant_than_one_scan_holds_is_a_clear_error() {
         Ok(e) => panic!("{} cannot be delivered in order", e.id),
     };
     assert!(
-        error.contains("2030-01-01T00:00:10.000000+00:00") && error.contains("max_scan_events"),
+        error.contains(&format!("{}+00:00", at(10, 0))) && error.contains("max_scan_events"),
         "{error}"
     );
     let made = fake.log.requests().len();
@@ -342,4 +331,41 @@ async fn more_events_in_one_instant_than_one_scan_holds_is_a_clear_error() {
         .await
         .expect("in time");
     assert!(again.is_err());
+}
+
+/// One event dated in year 9999 (a bad clock, a bad import) must not become the watermark:
+/// every later real event is older than it, and would never be delivered again.
+#[tokio::test]
+async fn a_far_future_event_does_not_silence_later_events() {
+    let fake = EventLogServer::start().await;
+    fake.log.add("ev_a", &ago(60));
+    fake.log.add("ev_future", "9999-12-31T23:59:59.000000");
+    let c = client(&fake.server.base_url(), RetryPolicy::none());
+    let mut f = c
+        .follow_events(EventFilter::new(), FollowPosition::beginning(), fast())
+        .expect("a supported filter");
+    let (got, _) = take_counting(&mut f, &fake, 2).await;
+    let ids: Vec<_> = got.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["ev_a", "ev_future"]);
+
+    fake.log.add("ev_b", &ago(0));
+    let (got, _) = take_counting(&mut f, &fake, 1).await;
+    assert_eq!(got[0].id, "ev_b");
+
+    // And across a restart: nothing repeated, the next real event delivered.
+    let stored = serde_json::to_string(f.position()).expect("a position");
+    drop(f);
+    let resumed: FollowPosition = serde_json::from_str(&stored).expect("a position");
+    let mut g = c
+        .follow_events(EventFilter::new(), resumed, fast())
+        .expect("a supported filter");
+    fake.log.add("ev_c", &ago(0));
+    let (got, _) = take_counting(&mut g, &fake, 1).await;
+    assert_eq!(got[0].id, "ev_c");
+    let quiet = tokio::time::timeout(Duration::from_millis(300), g.next()).await;
+    assert!(
+        quiet.is_err(),
+        "repeated: {:?}",
+        quiet.map(|r| r.map(|e| e.id))
+    );
 }
