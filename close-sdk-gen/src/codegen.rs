@@ -53,6 +53,18 @@ pub fn settings() -> GenerationSettings {
             "crate::webhooks::SignatureKey",
             [TypeImpl::FromStr].into_iter(),
         )
+        // A subscription's events and status: the hand-written open types, so the generated
+        // `WebhookSubscription` is the one `close_sdk::webhooks` names (webhooks feature).
+        .with_replacement(
+            "SubscriptionEvent",
+            "crate::webhooks::SubscriptionEvent",
+            std::iter::empty(),
+        )
+        .with_replacement(
+            "SubscriptionStatus",
+            "crate::webhooks::SubscriptionStatus",
+            std::iter::empty(),
+        )
         // `format: email` is otherwise a plain String; this makes the generated builders reject a
         // bad address before anything is sent.
         .with_conversion(

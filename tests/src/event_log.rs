@@ -1,6 +1,6 @@
 //! A fake of Close's event log on loopback: `GET /event/` newest first by `date_updated`, with
-//! `date_updated__gte`, `_limit` (capped at 50) and opaque `_cursor`s that remember the query's
-//! date bound (cursor pages are sent without it, as Close asks). Events can be added, made
+//! `date_updated__gte`, `date_updated__lt`, `_limit` (capped at 50) and opaque `_cursor`s that
+//! remember the query's date bounds (cursor pages are sent without them, as Close asks). Events can be added, made
 //! visible late or consolidated while a client follows, and the next requests can be answered
 //! with 429.
 
@@ -55,14 +55,57 @@ impl EventLogServer {
     }
 }
 
-/// `2030-01-01T00:00:00` plus `secs` seconds (and `micros`), Close's naive UTC format.
+/// Midnight (UTC) ten days ago, plus `secs` seconds (and `micros`), in Close's naive UTC
+/// format. Near the real clock on purpose: the follower does not let its watermark run ahead
+/// of this machine's clock, so far-future test dates would behave unlike real ones. The base
+/// is fixed once per test process, so a test running across midnight sees no jump.
 pub fn at(secs: u32, micros: u32) -> String {
+    static BASE_DAY: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    let base = *BASE_DAY.get_or_init(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        i64::try_from(now / 86_400).unwrap_or(0) - 10
+    });
+    let (y, m, d) = civil_from_days(base + i64::from(secs / 86_400));
     format!(
-        "2030-01-01T{:02}:{:02}:{:02}.{micros:06}",
-        secs / 3600,
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}",
+        secs / 3600 % 24,
         secs / 60 % 60,
         secs % 60
     )
+}
+
+/// This machine's clock less `secs` seconds, in Close's naive UTC format with microseconds.
+pub fn ago(secs: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .saturating_sub(std::time::Duration::from_secs(secs));
+    let t = now.as_secs();
+    let (y, m, d) = civil_from_days(i64::try_from(t / 86_400).unwrap_or(0));
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:06}",
+        t / 3600 % 24,
+        t / 60 % 60,
+        t % 60,
+        now.subsec_micros()
+    )
+}
+
+/// Year, month, day of a count of days since 1970-01-01 (H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 impl FakeEventLog {
@@ -157,15 +200,27 @@ impl FakeEventLog {
             s.requests.push((Instant::now(), req.path.clone(), 404));
             return Reply::json(404, &json!({"error": "not found"}));
         }
-        // A cursor is `offset|gte`: the page offset and the first request's bound.
-        let (offset, gte) = match get("_cursor") {
+        // A cursor is `offset|gte|lt`: the page offset and the first request's bounds.
+        let (offset, gte, lt) = match get("_cursor") {
             Some(c) => {
-                let (o, g) = c.split_once('|').unwrap_or((c.as_str(), ""));
-                (o.parse::<usize>().unwrap_or(0), g.to_string())
+                let mut parts = c.splitn(3, '|');
+                let o = parts.next().unwrap_or("");
+                let g = parts.next().unwrap_or("");
+                let l = parts.next().unwrap_or("");
+                (
+                    o.parse::<usize>().unwrap_or(0),
+                    g.to_string(),
+                    l.to_string(),
+                )
             }
-            None => (0, get("date_updated__gte").unwrap_or_default()),
+            None => (
+                0,
+                get("date_updated__gte").unwrap_or_default(),
+                get("date_updated__lt").unwrap_or_default(),
+            ),
         };
         let bound: Option<Timestamp> = gte.parse().ok();
+        let upper: Option<Timestamp> = lt.parse().ok();
         let limit = get("_limit")
             .and_then(|l| l.parse::<usize>().ok())
             .unwrap_or(50)
@@ -173,7 +228,11 @@ impl FakeEventLog {
         let mut visible: Vec<&Stored> = s
             .events
             .iter()
-            .filter(|e| e.visible && bound.as_ref().is_none_or(|b| &e.updated >= b))
+            .filter(|e| {
+                e.visible
+                    && bound.as_ref().is_none_or(|b| &e.updated >= b)
+                    && upper.as_ref().is_none_or(|u| &e.updated < u)
+            })
             .collect();
         // Newest first; for equal dates, the later-written first.
         visible.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.seq.cmp(&a.seq)));
@@ -183,8 +242,9 @@ impl FakeEventLog {
             .take(limit)
             .map(|e| e.event.clone())
             .collect();
-        let next = (offset + limit < visible.len()).then(|| format!("{}|{gte}", offset + limit));
-        let previous = (offset > 0).then(|| format!("{}|{gte}", offset.saturating_sub(limit)));
+        let next =
+            (offset + limit < visible.len()).then(|| format!("{}|{gte}|{lt}", offset + limit));
+        let previous = (offset > 0).then(|| format!("{}|{gte}|{lt}", offset.saturating_sub(limit)));
         s.requests.push((Instant::now(), req.path.clone(), 200));
         Reply::json(
             200,

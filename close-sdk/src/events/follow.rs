@@ -24,6 +24,29 @@
 //!
 //! An event Close consolidates after you received it (same `id`, later `date_updated`) is
 //! delivered again with its new data: that is a new state, not a repeat.
+//!
+//! The watermark never runs ahead of this machine's clock: an event dated in the future (a
+//! skewed clock, a year-9999 date) is delivered and remembered, but moves the watermark only to
+//! *now*. Otherwise the window would start in the future and every later real event, older
+//! than it, would never be delivered. The cost, while such an event is in the log, is that it
+//! stays in the position and a clock behind Close's widens the window; as with `latest`, a
+//! clock up to `overlap` ahead of Close's loses nothing.
+//!
+//! # Catching up
+//!
+//! When the window holds more than [`FollowOptions::max_scan_events`] events (after downtime,
+//! or from [`FollowPosition::beginning`] on a busy log), one scan of it would not fit. The
+//! follower then scans it in slices, oldest first: each slice is the window's start up to an
+//! upper end (`date_updated__lt`), so it still re-scans the overlap and the position means
+//! exactly what it means above. A slice that overflows is halved; one with nothing new is
+//! passed and the next one doubled; one with new events hands them out, and the next slice
+//! starts where it ended. A slice reaching the newest event seen becomes the open window again,
+//! and when that fits the catch-up is over. A poll makes at most 16 scans (each at most
+//! `max_scan_events / page_size + 2` requests) and holds at most `max_scan_events` events.
+//! Since every slice re-scans the overlap, the overlap itself must fit in one scan (as it must
+//! when not catching up): if a single instant, with the overlap before it, holds more than
+//! `max_scan_events`, `next` returns an error naming the instant instead of looping. From [`FollowPosition::beginning`], slicing starts 31 days
+//! before the newest event (Close keeps 30 days), the first slice reaching back to the oldest.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::future::Future;
@@ -53,8 +76,8 @@ pub struct FollowOptions {
     pub max_interval: Duration,
     /// Events per request, 1 to 50 (default 50, Close's maximum).
     pub page_size: u32,
-    /// The most events one scan may hold; a catch-up over more fails with an error instead of
-    /// growing without bound (default 10,000).
+    /// The most events one scan may hold (default 10,000); a window holding more is caught up
+    /// in time slices (see the module documentation).
     pub max_scan_events: usize,
 }
 
@@ -173,14 +196,21 @@ impl FollowPosition {
         !too_old && !self.delivered.contains(&Self::key(event))
     }
 
-    /// Records a delivered event and moves the window: `since` = watermark − overlap.
+    /// Records a delivered event and moves the window: `since` = watermark − overlap. The
+    /// watermark never runs ahead of this machine's clock (module documentation).
     fn record(&mut self, event: &Event, overlap: Duration) {
         self.delivered.insert(Self::key(event));
         let Some(d) = &event.date_updated else {
             return;
         };
-        if self.watermark.as_ref().is_none_or(|w| d > w) {
-            self.watermark = Some(d.clone());
+        let now = OffsetDateTime::from(SystemTime::now());
+        let d = if d.offset_date_time() > now {
+            Timestamp::from(now)
+        } else {
+            d.clone()
+        };
+        if self.watermark.as_ref().is_none_or(|w| &d > w) {
+            self.watermark = Some(d);
         }
         self.advance_window(overlap);
     }
@@ -198,6 +228,32 @@ impl FollowPosition {
     }
 }
 
+/// The scans one poll may make while catching up.
+const MAX_SCANS_PER_POLL: usize = 16;
+
+/// How far before the newest event a catch-up from the beginning starts slicing (Close keeps
+/// 30 days of events).
+const LOG_RETENTION: time::Duration = time::Duration::days(31);
+
+/// A catch-up in progress: the next slice is `[since, done + step)` (module documentation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CatchUp {
+    /// Every event updated before this has been scanned (and handed out, if new).
+    done: OffsetDateTime,
+    /// How far past `done` the next slice reaches.
+    step: time::Duration,
+    /// The newest `date_updated` seen when the open window last overflowed: a slice reaching
+    /// it is the open window again.
+    top: OffsetDateTime,
+}
+
+/// What one scan found: the events (newest first), or more than the bound allows.
+enum Scan {
+    Fits(Vec<Event>),
+    /// The newest `date_updated` among the events read before giving up.
+    Overflow(Option<OffsetDateTime>),
+}
+
 /// Follows the event log: [`EventFollower::next`] waits for and returns the next new event.
 ///
 /// Polls at most every [`FollowOptions::min_interval`], backs off to
@@ -213,6 +269,7 @@ pub struct EventFollower {
     buffer: VecDeque<Event>,
     interval: Duration,
     next_poll: Option<tokio::time::Instant>,
+    catch_up: Option<CatchUp>,
 }
 
 impl std::fmt::Debug for EventFollower {
@@ -222,6 +279,7 @@ impl std::fmt::Debug for EventFollower {
             .field("options", &self.options)
             .field("position", &self.position)
             .field("buffered", &self.buffer.len())
+            .field("catch_up", &self.catch_up)
             .finish_non_exhaustive()
     }
 }
@@ -256,6 +314,7 @@ impl EventFollower {
             position,
             buffer: VecDeque::new(),
             next_poll: None,
+            catch_up: None,
         })
     }
 
@@ -276,7 +335,7 @@ impl EventFollower {
             }
             match self.poll().await {
                 Ok(fresh) => {
-                    self.interval = if fresh.is_empty() {
+                    self.interval = if fresh.is_empty() && self.catch_up.is_none() {
                         (self.interval * 2).min(self.options.max_interval)
                     } else {
                         self.options.min_interval
@@ -297,12 +356,14 @@ impl EventFollower {
         }
     }
 
-    /// One poll: scans the window and returns the new events, oldest first. The position is
-    /// not changed (events are recorded as they are returned), except that a `latest` start
-    /// becomes a window over what the log holds now.
+    /// One poll: scans the window (in slices while catching up) and returns the new events,
+    /// oldest first. The position is not changed (events are recorded as they are returned),
+    /// except that a `latest` start becomes a window over what the log holds now.
     async fn poll(&mut self) -> Result<Vec<Event>, Error> {
         if self.position.latest {
-            let now = self.scan(None).await?;
+            let Scan::Fits(now) = self.scan(None, None).await? else {
+                return Err(self.overflow_error("the newest", None));
+            };
             let mut start = FollowPosition::beginning();
             for e in &now {
                 start.record(e, self.options.overlap);
@@ -317,21 +378,84 @@ impl EventFollower {
             return Ok(Vec::new());
         }
         let since = self.position.since.as_ref().map(|s| s.offset_date_time());
-        let mut events = self.scan(since).await?;
-        events.retain(|e| self.position.is_new(e));
-        events.reverse();
-        Ok(events)
+        for _ in 0..MAX_SCANS_PER_POLL {
+            // The slice's upper end, or `None` for the open window.
+            let before = self
+                .catch_up
+                .and_then(|c| c.done.checked_add(c.step).filter(|end| *end <= c.top));
+            match self.scan(since, before).await? {
+                Scan::Fits(mut events) => {
+                    events.retain(|e| self.position.is_new(e));
+                    events.reverse();
+                    match (self.catch_up.as_mut(), before) {
+                        (Some(c), Some(end)) => {
+                            c.done = end;
+                            if events.is_empty() {
+                                c.step = c.step.saturating_mul(2);
+                                continue;
+                            }
+                        }
+                        _ => self.catch_up = None,
+                    }
+                    return Ok(events);
+                }
+                Scan::Overflow(newest) => {
+                    let next = match (self.catch_up, before) {
+                        (Some(c), Some(_)) => CatchUp {
+                            step: c.step / 2,
+                            ..c
+                        },
+                        (c, _) => {
+                            let Some(top) = newest else {
+                                return Err(self.overflow_error("undated", None));
+                            };
+                            let done = c.map(|c| c.done).or(since).unwrap_or(top - LOG_RETENTION);
+                            CatchUp {
+                                done,
+                                step: (top - done) / 2,
+                                top,
+                            }
+                        }
+                    };
+                    if next.step < time::Duration::MICROSECOND {
+                        return Err(self.overflow_error("", newest.or(Some(next.done))));
+                    }
+                    self.catch_up = Some(next);
+                }
+            }
+        }
+        Ok(Vec::new())
     }
 
-    /// Every event at or after `since` (or the whole log from the newest back to the first
-    /// page's watermark − overlap, when `since` is `None` and the position is `latest`), newest
-    /// first, without duplicates.
-    async fn scan(&mut self, since: Option<OffsetDateTime>) -> Result<Vec<Event>, Error> {
+    /// The error for a window that cannot be split further.
+    fn overflow_error(&self, which: &str, at: Option<OffsetDateTime>) -> Error {
+        let place = match at {
+            Some(t) => format!("updated at {}", super::log::format_time(t)),
+            None => format!("in the {which} window"),
+        };
+        Error::InvalidRequest(format!(
+            "the event log holds more than {} events {place} (with the overlap before it), \
+             which one scan cannot hold; raise FollowOptions::max_scan_events",
+            self.options.max_scan_events
+        ))
+    }
+
+    /// Every event at or after `since` and before `before` (or, when `since` is `None` and
+    /// the position is `latest`, from the newest back to the first page's watermark −
+    /// overlap), newest first, without duplicates; or [`Scan::Overflow`] past the bound.
+    async fn scan(
+        &mut self,
+        since: Option<OffsetDateTime>,
+        before: Option<OffsetDateTime>,
+    ) -> Result<Scan, Error> {
         let latest = self.position.latest;
         let mut bound = since.map(|t| (t, true));
         let mut filter = self.filter.clone();
         if let Some(t) = since {
             filter = filter.updated_since(Timestamp::from(t));
+        }
+        if let Some(t) = before {
+            filter = filter.updated_before(Timestamp::from(t));
         }
         let mut out: Vec<Event> = Vec::new();
         let mut seen = BTreeSet::new();
@@ -360,7 +484,7 @@ impl EventFollower {
                 }
             }
             if reached_bound || received == 0 {
-                return Ok(out);
+                return Ok(Scan::Fits(out));
             }
             match page.cursor_next {
                 // A cursor seen before in this scan means the server cycles: nothing new lies
@@ -368,16 +492,17 @@ impl EventFollower {
                 Some(next) if !next.is_empty() && cursors_seen.insert(next.clone()) => {
                     cursor = Some(next);
                 }
-                _ => return Ok(out),
+                _ => return Ok(Scan::Fits(out)),
             }
             if out.len() > self.options.max_scan_events {
                 break;
             }
         }
-        Err(Error::InvalidRequest(format!(
-            "the event log window holds more than {} events; raise FollowOptions::max_scan_events or follow from a later position",
-            self.options.max_scan_events
-        )))
+        let newest = out
+            .iter()
+            .filter_map(|e| e.date_updated.as_ref().map(|d| d.offset_date_time()))
+            .max();
+        Ok(Scan::Overflow(newest))
     }
 }
 
@@ -432,6 +557,19 @@ mod tests {
         assert_eq!(
             p.watermark().map(|w| w.to_string()).as_deref(),
             Some("2024-01-01T00:06:00")
+        );
+    }
+
+    #[test]
+    fn a_future_date_moves_the_watermark_only_to_now() {
+        let mut p = FollowPosition::beginning();
+        p.record(&event("f", "9999-12-31T23:59:59"), Duration::from_secs(300));
+        let now = OffsetDateTime::from(SystemTime::now());
+        let w = p.watermark().map(|w| w.offset_date_time());
+        assert!(w.is_some_and(|w| w <= now), "{w:?}");
+        assert!(
+            !p.is_new(&event("f", "9999-12-31T23:59:59")),
+            "still remembered"
         );
     }
 

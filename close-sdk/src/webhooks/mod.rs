@@ -71,11 +71,14 @@ mod subscription;
 mod verify;
 
 pub use crate::events::{Action, Event, EventData, EventMeta, ObjectType};
+/// A webhook subscription as Close returns it: the generated type (from `openapi/overlay.yaml`),
+/// whose `signature_key` is a [`SignatureKey`] (never in `Debug`), `events` typed
+/// [`SubscriptionEvent`]s and `status` the open [`SubscriptionStatus`].
+pub use crate::types::WebhookSubscription;
 pub use delivery::Delivery;
 pub use key::{InvalidSignatureKey, SignatureKey};
 pub use subscription::{
     NewSubscription, SubscriptionEvent, SubscriptionStatus, SubscriptionUpdate, WebhookFilter,
-    WebhookSubscription,
 };
 pub use verify::{
     signature, signed_headers, verify, verify_signature, Verifier, VerifyOptions, WebhookError,

@@ -1,59 +1,10 @@
 //! Webhook subscriptions (`/webhook/`): what to send where, and the event filters Close documents.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::key::SignatureKey;
 use crate::events::{Action, ObjectType};
-use crate::{Error, Timestamp};
-
-/// A webhook subscription as Close returns it.
-///
-/// `signature_key` is the key its deliveries are signed with (Close's examples return it from
-/// create, get and update); it is a [`SignatureKey`], so `Debug` shows no secret.
-#[derive(Debug, Clone, Deserialize)]
-pub struct WebhookSubscription {
-    /// The subscription id (`whsub_…`).
-    pub id: String,
-    /// Where Close POSTs the events.
-    pub url: String,
-    /// The events it subscribes to.
-    #[serde(default)]
-    pub events: Vec<SubscriptionEvent>,
-    /// `active` or `paused`.
-    #[serde(default)]
-    pub status: Option<SubscriptionStatus>,
-    /// Whether Close checks the URL's TLS certificate.
-    #[serde(default)]
-    pub verify_ssl: Option<bool>,
-    /// The key deliveries are signed with.
-    #[serde(default)]
-    pub signature_key: Option<SignatureKey>,
-    /// Why it is paused (e.g. `api`), if it is.
-    #[serde(default)]
-    pub pause_reason: Option<String>,
-    /// Delivery health as Close reports it (e.g. `healthy`).
-    #[serde(default)]
-    pub health_status: Option<String>,
-    /// The last delivery error, if any (shape undocumented).
-    #[serde(default)]
-    pub latest_error: Value,
-    /// Who created it.
-    #[serde(default)]
-    pub created_by: Option<String>,
-    /// Who last changed it.
-    #[serde(default)]
-    pub updated_by: Option<String>,
-    /// When it was created.
-    #[serde(default)]
-    pub date_created: Option<Timestamp>,
-    /// When it was last changed.
-    #[serde(default)]
-    pub date_updated: Option<Timestamp>,
-    /// Fields the SDK does not type (`counters`, `recent_consecutive_fail_buckets_cnt`, …).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+use crate::Error;
 
 /// One event a subscription wants: an object type, an action and, optionally, a filter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +47,36 @@ pub enum SubscriptionStatus {
     /// A status the SDK does not know.
     #[serde(untagged)]
     Other(String),
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for SubscriptionEvent {
+    fn schema_name() -> String {
+        "SubscriptionEvent".into()
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::Object.into()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for SubscriptionStatus {
+    fn schema_name() -> String {
+        "SubscriptionStatus".into()
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            ..Default::default()
+        }
+        .into()
+    }
 }
 
 /// A new subscription (`POST /webhook/`).

@@ -1,6 +1,6 @@
 //! Hostile review of the event-log follower (issue 13): servers that ask for absurd waits,
-//! cursors that cycle, and a catch-up larger than one scan. Each test is `#[ignore]`d with the
-//! defect it shows until the fix lands; run with `--ignored` to see it fail.
+//! cursors that cycle, and a catch-up larger than one scan (fixed by catching up in time
+//! slices, see `close_sdk::events` follow module).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use std::time::Duration;
 use close_sdk::events::{EventFilter, EventFollower, FollowOptions, FollowPosition};
 use close_sdk::prelude::*;
 use close_sdk::RetryPolicy;
-use close_sdk_tests::event_log::{at, EventLogServer};
+use close_sdk_tests::event_log::{ago, at, EventLogServer};
 use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
 use close_sdk_tests::API_KEY;
 use serde_json::json;
@@ -106,11 +106,9 @@ async fn a_server_cycling_between_two_cursors_is_detected_by_the_follower() {
 }
 
 /// Catching up after downtime: when the window since the stored position holds more events
-/// than one scan may (`max_scan_events`), the follower fails on every call and never delivers
-/// anything, so the service can only skip ahead (losing events). The same holds for
-/// `FollowPosition::beginning()` ("every event in the log") on any log over 10,000 events.
+/// than one scan may (`max_scan_events`), the follower used to fail on every call and never
+/// deliver anything, so the service could only skip ahead (losing events).
 #[tokio::test]
-#[ignore = "attack: follower can never catch up over more than max_scan_events events: errors forever, delivers nothing"]
 async fn a_catch_up_larger_than_one_scan_still_makes_progress() {
     let fake = EventLogServer::start().await;
     for i in 0..250 {
@@ -173,4 +171,201 @@ async fn extreme_follow_options_are_refused_or_saturated_never_a_panic() {
         }
     }
     assert!(panicked.is_empty(), "next() panicked with {panicked:?}");
+}
+
+/// Takes `n` events, each within [`LIMIT`]; returns them with the requests each `next` made.
+async fn take_counting(
+    follower: &mut EventFollower,
+    fake: &EventLogServer,
+    n: usize,
+) -> (Vec<close_sdk::events::Event>, Vec<usize>) {
+    let mut got = Vec::new();
+    let mut per_call = Vec::new();
+    for _ in 0..n {
+        let before = fake.log.requests().len();
+        let e = tokio::time::timeout(LIMIT, follower.next())
+            .await
+            .expect("an event in time")
+            .expect("an event, not an error");
+        per_call.push(fake.log.requests().len() - before);
+        got.push(e);
+    }
+    (got, per_call)
+}
+
+/// The most requests one `next` may make while catching up: 16 scans per poll, each at most
+/// `max_scan_events / page_size + 2` (here 100 / 50 + 2) requests.
+const MAX_REQUESTS_PER_NEXT: usize = 16 * 4;
+
+/// Three times `max_scan_events` behind, with runs of events sharing one instant, and a
+/// restart from a stored position in the middle of the catch-up: every event exactly once,
+/// oldest first, each `next` within a bounded number of requests; then live events again.
+/// (The overlap is 10 s here: each slice re-scans it, so it must fit in one scan.)
+#[tokio::test]
+async fn a_catch_up_of_three_scans_resumed_mid_way_delivers_each_event_once_in_order() {
+    let fake = EventLogServer::start().await;
+    let mut all = Vec::new();
+    for i in 0..300u32 {
+        // Three events per second: instants shared by three events each.
+        let id = format!("ev_{i:03}");
+        fake.log.add(&id, &at(i / 3, 0));
+        all.push(id);
+    }
+    let options = FollowOptions {
+        max_scan_events: 100,
+        page_size: 50,
+        overlap: Duration::from_secs(10),
+        ..fast()
+    };
+    let c = client(&fake.server.base_url(), RetryPolicy::none());
+    let start = FollowPosition::since(at(0, 0).parse().expect("a timestamp"));
+    let mut first = c
+        .follow_events(EventFilter::new(), start, options)
+        .expect("a supported filter");
+    let (a, calls_a) = take_counting(&mut first, &fake, 130).await;
+    let stored = serde_json::to_string(first.position()).expect("a position");
+    drop(first);
+
+    fake.log.add("ev_live_1", &at(200, 0));
+    let resumed: FollowPosition = serde_json::from_str(&stored).expect("a position");
+    let mut second = c
+        .follow_events(EventFilter::new(), resumed, options)
+        .expect("a supported filter");
+    let (b, calls_b) = take_counting(&mut second, &fake, 171).await;
+
+    let got: Vec<_> = a.iter().chain(&b).collect();
+    let ids: Vec<String> = got.iter().map(|e| e.id.clone()).collect();
+    let mut expected = all.clone();
+    expected.push("ev_live_1".into());
+    let mut sorted = ids.clone();
+    sorted.sort();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(sorted, expected_sorted, "every event exactly once");
+    let dates: Vec<_> = got.iter().map(|e| e.date_updated.clone()).collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "oldest first: {ids:?}"
+    );
+    let worst = calls_a.iter().chain(&calls_b).max().copied().unwrap_or(0);
+    assert!(
+        worst <= MAX_REQUESTS_PER_NEXT,
+        "one next() made {worst} requests"
+    );
+    let total = fake.log.requests().len();
+    assert!(total <= 60, "{total} requests to catch up over 301 events");
+
+    // Caught up: a new event arrives alone, nothing is repeated.
+    let quiet = tokio::time::timeout(Duration::from_millis(300), second.next()).await;
+    assert!(
+        quiet.is_err(),
+        "nothing more yet: {:?}",
+        quiet.map(|r| r.map(|e| e.id))
+    );
+    fake.log.add("ev_live_2", &at(300, 0));
+    let (live, _) = take_counting(&mut second, &fake, 1).await;
+    assert_eq!(live[0].id, "ev_live_2");
+}
+
+/// `FollowPosition::beginning()` ("every event in the log") over a log larger than one scan.
+#[tokio::test]
+async fn following_from_the_beginning_of_a_log_larger_than_one_scan_delivers_it_all() {
+    let fake = EventLogServer::start().await;
+    for i in 0..250u32 {
+        // Spread over a week, so slicing has to narrow down and widen again.
+        fake.log.add(&format!("ev_{i:03}"), &at(i * 2400, 0));
+    }
+    let options = FollowOptions {
+        max_scan_events: 100,
+        ..fast()
+    };
+    let mut f = client(&fake.server.base_url(), RetryPolicy::none())
+        .follow_events(EventFilter::new(), FollowPosition::beginning(), options)
+        .expect("a supported filter");
+    let (got, calls) = take_counting(&mut f, &fake, 250).await;
+    let ids: Vec<String> = got.into_iter().map(|e| e.id).collect();
+    let expected: Vec<String> = (0..250).map(|i| format!("ev_{i:03}")).collect();
+    assert_eq!(ids, expected);
+    let worst = calls.iter().max().copied().unwrap_or(0);
+    assert!(
+        worst <= MAX_REQUESTS_PER_NEXT,
+        "one next() made {worst} requests"
+    );
+}
+
+/// More events in one instant than one scan may hold cannot be split by time: a clear error
+/// naming the instant, after a bounded number of requests, and no loop.
+#[tokio::test]
+async fn more_events_in_one_instant_than_one_scan_holds_is_a_clear_error() {
+    let fake = EventLogServer::start().await;
+    fake.log.add("ev_before", &at(5, 0));
+    for i in 0..150 {
+        fake.log.add(&format!("ev_{i:03}"), &at(10, 0));
+    }
+    let options = FollowOptions {
+        max_scan_events: 100,
+        ..fast()
+    };
+    let mut f = client(&fake.server.base_url(), RetryPolicy::none())
+        .follow_events(EventFilter::new(), FollowPosition::beginning(), options)
+        .expect("a supported filter");
+    let first = tokio::time::timeout(LIMIT, f.next())
+        .await
+        .expect("in time");
+    assert_eq!(first.map(|e| e.id).ok().as_deref(), Some("ev_before"));
+    let error = match tokio::time::timeout(LIMIT, f.next())
+        .await
+        .expect("in time")
+    {
+        Err(e) => e.to_string(),
+        Ok(e) => panic!("{} cannot be delivered in order", e.id),
+    };
+    assert!(
+        error.contains(&format!("{}+00:00", at(10, 0))) && error.contains("max_scan_events"),
+        "{error}"
+    );
+    let made = fake.log.requests().len();
+    assert!(made <= 2 * MAX_REQUESTS_PER_NEXT, "{made} requests");
+    // And again on the next call: an error, not a loop.
+    let again = tokio::time::timeout(LIMIT, f.next())
+        .await
+        .expect("in time");
+    assert!(again.is_err());
+}
+
+/// One event dated in year 9999 (a bad clock, a bad import) must not become the watermark:
+/// every later real event is older than it, and would never be delivered again.
+#[tokio::test]
+async fn a_far_future_event_does_not_silence_later_events() {
+    let fake = EventLogServer::start().await;
+    fake.log.add("ev_a", &ago(60));
+    fake.log.add("ev_future", "9999-12-31T23:59:59.000000");
+    let c = client(&fake.server.base_url(), RetryPolicy::none());
+    let mut f = c
+        .follow_events(EventFilter::new(), FollowPosition::beginning(), fast())
+        .expect("a supported filter");
+    let (got, _) = take_counting(&mut f, &fake, 2).await;
+    let ids: Vec<_> = got.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["ev_a", "ev_future"]);
+
+    fake.log.add("ev_b", &ago(0));
+    let (got, _) = take_counting(&mut f, &fake, 1).await;
+    assert_eq!(got[0].id, "ev_b");
+
+    // And across a restart: nothing repeated, the next real event delivered.
+    let stored = serde_json::to_string(f.position()).expect("a position");
+    drop(f);
+    let resumed: FollowPosition = serde_json::from_str(&stored).expect("a position");
+    let mut g = c
+        .follow_events(EventFilter::new(), resumed, fast())
+        .expect("a supported filter");
+    fake.log.add("ev_c", &ago(0));
+    let (got, _) = take_counting(&mut g, &fake, 1).await;
+    assert_eq!(got[0].id, "ev_c");
+    let quiet = tokio::time::timeout(Duration::from_millis(300), g.next()).await;
+    assert!(
+        quiet.is_err(),
+        "repeated: {:?}",
+        quiet.map(|r| r.map(|e| e.id))
+    );
 }

@@ -586,7 +586,9 @@ mod subscriptions {
                 (&first.object_type, &first.action),
                 (&ObjectType::Lead, &Action::Created)
             );
-            assert!(s.date_created.is_some() && s.extra.contains_key("counters"));
+            assert!(s.date_created.is_some() && s.recent_consecutive_fail_buckets_cnt == Some(0));
+            // One type: the generated one is what `close_sdk::webhooks` names.
+            let _same: close_sdk::types::WebhookSubscription = s;
         }
         let updated: WebhookSubscription = serde_json::from_str(FIXTURES[3].1).expect("update");
         assert_eq!(updated.status, Some(SubscriptionStatus::Paused));

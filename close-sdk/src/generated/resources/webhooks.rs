@@ -128,15 +128,15 @@ pub mod types {
         pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///The events subscribed to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<WebhookSubscriptionEvent>,
+        pub events: ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
         ///e.g. `healthy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub health_status: ::std::option::Option<::std::string::String>,
         ///Subscription ID (`whsub_…`).
         pub id: ::std::string::String,
-        ///The latest delivery error, if any.
+        ///The latest delivery error, if any (shape undocumented).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub latest_error: ::std::option::Option<::std::string::String>,
+        pub latest_error: ::std::option::Option<::serde_json::Value>,
         ///Why the subscription is paused, e.g. `api`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pause_reason: ::std::option::Option<::std::string::String>,
@@ -145,15 +145,13 @@ pub mod types {
         pub recent_consecutive_fail_buckets_cnt: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signature_key: ::std::option::Option<crate::webhooks::SignatureKey>,
-        ///e.g. `active`, `paused`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<crate::webhooks::SubscriptionStatus>,
         ///ID of the user who last updated it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_by: ::std::option::Option<::std::string::String>,
         ///Destination URL.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
         ///Whether the destination's SSL certificate is verified.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verify_ssl: ::std::option::Option<bool>,
@@ -424,7 +422,7 @@ pub mod types {
                 ::std::string::String,
             >,
             events: ::std::result::Result<
-                ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
                 ::std::string::String,
             >,
             health_status: ::std::result::Result<
@@ -433,7 +431,7 @@ pub mod types {
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             latest_error: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
             pause_reason: ::std::result::Result<
@@ -449,17 +447,14 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::webhooks::SubscriptionStatus>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
             verify_ssl: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -481,7 +476,7 @@ pub mod types {
                     signature_key: Ok(Default::default()),
                     status: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
-                    url: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
                     verify_ssl: Ok(Default::default()),
                 }
             }
@@ -540,7 +535,7 @@ pub mod types {
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                    ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -575,7 +570,7 @@ pub mod types {
             }
             pub fn latest_error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.latest_error = value
@@ -627,7 +622,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::webhooks::SubscriptionStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -651,7 +648,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
