@@ -127,7 +127,15 @@ pub fn apply(root: &Path, plan: &UpdatePlan) -> Result<Vec<PathBuf>> {
         let mut tmp = target.clone().into_os_string();
         tmp.push(".spec-update.tmp");
         let tmp = PathBuf::from(tmp);
-        if let Err(e) = std::fs::write(&tmp, &f.contents) {
+        // A generated file may be new and its folder not exist yet (in a checkout that does
+        // not hold it); create the folder rather than fail.
+        let written = match tmp.parent() {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&tmp, &f.contents))
+            }
+            None => std::fs::write(&tmp, &f.contents),
+        };
+        if let Err(e) = written {
             for (t, _) in &staged {
                 let _ = std::fs::remove_file(t);
             }

@@ -127,13 +127,21 @@ impl Case {
         };
         // A documented example may leave out a member the SDK requires (Close's
         // `memberships_bulk_update` example has no `_params`): complete it with the smallest
-        // value of each missing required member, and expect exactly that on the wire.
+        // value of each missing required member, and expect exactly that on the wire (nulls
+        // are ignored in the comparison, as everywhere here).
         let example = match serde_json::from_value::<T>(example.clone()) {
             Ok(_) => example,
             Err(_) => {
+                // Likewise a documented `null` the SDK's type cannot hold (Close's `roles_create`
+                // example sends `visibility_user_lcf_ids: null`; the SDK leaves the member out).
                 let mut completed = minimal_value(&self.request_schema, 0);
                 if let (Value::Object(base), Value::Object(given)) = (&mut completed, &example) {
-                    base.extend(given.clone());
+                    base.extend(
+                        given
+                            .iter()
+                            .filter(|(_, v)| !v.is_null())
+                            .map(|(k, v)| (k.clone(), v.clone())),
+                    );
                 }
                 self.request_example = Some(completed.clone());
                 completed

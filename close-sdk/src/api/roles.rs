@@ -170,7 +170,7 @@ impl RolesExt for Client {
                 name,
                 permissions,
                 visibility_user_lcf_behavior: None,
-                visibility_user_lcf_ids: None,
+                visibility_user_lcf_ids: Vec::new(),
             };
             self.create_role_with(role).await
         }

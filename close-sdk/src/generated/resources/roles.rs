@@ -25,10 +25,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub visibility_user_lcf_behavior: ::std::option::Option<RoleVisibilityBehavior>,
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility_user_lcf_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl RoleCreate {
         pub fn builder() -> builder::RoleCreate {
@@ -221,7 +219,7 @@ pub mod types {
                 ::std::string::String,
             >,
             visibility_user_lcf_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -278,9 +276,7 @@ pub mod types {
             }
             pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.visibility_user_lcf_ids = value
