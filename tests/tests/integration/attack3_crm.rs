@@ -249,3 +249,51 @@ async fn import_line_numbers_hold_with_a_bom_and_quoted_newlines() {
     assert_eq!(got, want, "{out}");
     assert_eq!(close.leads().len(), 2);
 }
+
+#[test]
+#[ignore = "attack: value_for with text for a multi-value field does not split on `;` as its docs say (\"parsed as parse does\") and refuses it"]
+fn value_for_parses_text_like_parse_for_multi_value_fields() {
+    let c = catalog(json!([{
+        "id": "cf_ind", "name": "Industry", "type": "choices", "accepts_multiple_values": true,
+        "choices": ["Cars", "IT"]
+    }]));
+    let parsed = c.parse("Industry", "Cars; IT").map(|(_, v)| v.to_json());
+    assert_eq!(parsed.as_ref().ok(), Some(&json!(["Cars", "IT"])));
+    let given = c
+        .value_for("Industry", "Cars; IT")
+        .map(|(_, v)| v.to_json());
+    assert_eq!(
+        given.ok(),
+        parsed.ok(),
+        "value_for and parse disagree on one text"
+    );
+}
+
+#[tokio::test]
+#[ignore = "attack: in plain-text output a company name with a quoted newline forges extra outcome lines (one row, two `line N:` lines)"]
+async fn import_plain_output_has_one_line_per_row_even_with_newlines_in_cells() {
+    let close = MockClose::builder().start().await;
+    let path = csv_file(
+        "forged",
+        "company\n\"Acme\nline 9: Forged Inc: ok lead_forged\"\n",
+    );
+    let url = close.base_url();
+    let (code, out, err) = run_example(
+        &[
+            "--csv",
+            path.to_str().expect("utf-8 temp path"),
+            "--base-url",
+            &url,
+        ],
+        Some("test-key"),
+    )
+    .await;
+    std::fs::remove_file(&path).ok();
+    let outcome_lines: Vec<&str> = out.lines().filter(|l| l.starts_with("line ")).collect();
+    assert_eq!(
+        outcome_lines.len(),
+        1,
+        "one row, {} outcome lines (exit {code}):\n{out}\n{err}",
+        outcome_lines.len()
+    );
+}
