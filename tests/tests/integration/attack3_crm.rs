@@ -297,3 +297,91 @@ async fn import_plain_output_has_one_line_per_row_even_with_newlines_in_cells() 
         outcome_lines.len()
     );
 }
+
+#[tokio::test]
+async fn hostile_ids_from_a_csv_never_reach_the_wire() {
+    // Held up: every id-taking method of the new traits refuses these before any request.
+    use close_sdk::prelude::*;
+    let close = MockClose::builder().start().await;
+    let client = close_sdk::Client::builder()
+        .api_key("test-key")
+        .base_url(close.base_url())
+        .build()
+        .expect("client");
+    let long = "lead_".to_string() + &"a/".repeat(5_000);
+    let hostile = [
+        "../lead_x",
+        "lead_x?x=1",
+        "lead_x#f",
+        "lead_x%2F..",
+        "%2e%2e",
+        "lead x",
+        "lead_x\r\n",
+        "\u{0}",
+        "..",
+        "lead_x/",
+        "lead_\u{ff0f}x",
+        long.as_str(),
+    ];
+    for id in hostile {
+        let results = [
+            client.get_lead(id).await.map(drop),
+            client.delete_lead(id).await,
+            client.update_lead(id, Default::default()).await.map(drop),
+            client.merge_leads(id, "lead_ok").await.map(drop),
+            client.get_contact(id).await.map(drop),
+            client.delete_contact(id).await,
+            client.get_opportunity(id).await.map(drop),
+            client.delete_opportunity(id).await,
+            client.get_task(id).await.map(drop),
+            client.delete_task(id).await,
+            client.get_note(id).await.map(drop),
+            client.delete_note(id).await,
+            client.get_call(id).await.map(drop),
+            client.get_email(id).await.map(drop),
+            client.get_sms(id).await.map(drop),
+        ];
+        for (i, r) in results.into_iter().enumerate() {
+            assert!(
+                matches!(r, Err(close_sdk::Error::InvalidRequest(_))),
+                "method #{i} with {:?}: {r:?}",
+                id.chars().take(40).collect::<String>()
+            );
+        }
+    }
+    assert!(close.requests().is_empty(), "{:?}", close.requests());
+}
+
+#[tokio::test]
+async fn a_catalog_whose_pages_never_end_fails_in_bounded_requests() {
+    // Held up: `has_more: true` forever on the same page ends the load with an error.
+    let server = httpmock::MockServer::start_async().await;
+    let page = server
+        .mock_async(|when, then| {
+            when.method("GET").path("/custom_field/lead/");
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({
+                    "data": [{"id": "cf_a", "name": "A", "type": "text"}],
+                    "has_more": true
+                }));
+        })
+        .await;
+    let client = close_sdk::Client::builder()
+        .api_key("test-key")
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    let loaded = tokio::time::timeout(
+        Duration::from_secs(30),
+        CustomFieldCatalog::load(&client, close_sdk::custom_fields::CustomFieldObject::Lead),
+    )
+    .await
+    .expect("the load ended within 30 s");
+    assert!(loaded.is_err(), "{loaded:?}");
+    assert!(
+        page.hits_async().await <= 101,
+        "{}",
+        page.hits_async().await
+    );
+}
