@@ -380,8 +380,8 @@ async fn a_catalog_whose_pages_never_end_fails_in_bounded_requests() {
     .expect("the load ended within 30 s");
     assert!(loaded.is_err(), "{loaded:?}");
     assert!(
-        page.hits_async().await <= 101,
+        page.calls_async().await <= 101,
         "{}",
-        page.hits_async().await
+        page.calls_async().await
     );
 }
