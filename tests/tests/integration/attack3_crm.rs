@@ -385,3 +385,59 @@ async fn a_catalog_whose_pages_never_end_fails_in_bounded_requests() {
         page.calls_async().await
     );
 }
+
+#[tokio::test]
+#[ignore = "attack: import's own phone check lets `+` anywhere (555+0100+99), so an invalid row is sent instead of reported invalid"]
+async fn import_never_sends_a_phone_the_sdk_itself_refuses() {
+    let phone = "555+0100+99";
+    assert!(
+        phone.parse::<close_sdk::PhoneNumber>().is_err(),
+        "the SDK refuses it"
+    );
+    let (close, _code, out, err) = import(
+        "plus-phone",
+        &format!("company,contact_name,contact_phone\nBluth Company,Gob,{phone}\n"),
+    )
+    .await;
+    assert_eq!(
+        close.request_count("POST /lead/"),
+        0,
+        "an invalid row was sent:\n{out}\n{err}"
+    );
+    assert!(
+        out.contains("\"invalid\""),
+        "the row is not reported invalid:\n{out}"
+    );
+}
+
+#[tokio::test]
+async fn clearing_a_custom_field_sends_an_explicit_null() {
+    // Held up: `clear` really puts `null` on the wire through `update_lead`.
+    use close_sdk::custom_fields::CustomFieldChanges;
+    use close_sdk::prelude::*;
+    let server = httpmock::MockServer::start_async().await;
+    let put = server
+        .mock_async(|when, then| {
+            when.method("PUT")
+                .path("/lead/lead_a/")
+                .json_body(json!({"custom.cf_a": null, "custom.cf_b.add": "x"}));
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({"id": "lead_a", "name": "A"}));
+        })
+        .await;
+    let client = close_sdk::Client::builder()
+        .api_key("test-key")
+        .base_url(server.base_url())
+        .build()
+        .expect("client");
+    let mut changes = CustomFieldChanges::new();
+    changes
+        .clear("cf_a".parse().expect("id"))
+        .and_then(|c| c.add("cf_b".parse().expect("id"), "x"))
+        .expect("changes");
+    let mut update = close_sdk::types::UpdateLead::default();
+    changes.apply_to(&mut update.extra);
+    let sent = client.update_lead("lead_a", update).await;
+    assert_eq!(put.calls_async().await, 1, "{sent:?}");
+}
