@@ -1,0 +1,169 @@
+//! Third hostile review of issue 13 (the event-log follower). Each test shows one defect and is
+//! `#[ignore]`d with it until the fix lands; run with `--ignored` to see it fail.
+
+use std::time::Duration;
+
+use close_sdk::events::{EventFilter, EventFollower, FollowOptions, FollowPosition};
+use close_sdk::prelude::*;
+use close_sdk::RetryPolicy;
+use close_sdk_tests::event_log::{ago, EventLogServer};
+use close_sdk_tests::API_KEY;
+
+/// Every wait in these tests ends well within this.
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn client(base: &str) -> Client {
+    Client::builder()
+        .api_key(API_KEY)
+        .base_url(base)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client")
+        .with_retry_policy(RetryPolicy::none())
+}
+
+fn fast() -> FollowOptions {
+    FollowOptions {
+        min_interval: Duration::from_millis(20),
+        max_interval: Duration::from_millis(100),
+        ..FollowOptions::default()
+    }
+}
+
+/// Runs `follower.next()` on its own task for at most `wait`; returns whether the task panicked.
+async fn next_panics(mut follower: EventFollower, wait: Duration) -> bool {
+    let task = tokio::spawn(async move {
+        let _ = tokio::time::timeout(wait, follower.next()).await;
+    });
+    match tokio::time::timeout(LIMIT, task).await {
+        Ok(joined) => joined.is_err_and(|e| e.is_panic()),
+        Err(_) => panic!("the follower task did not end within {LIMIT:?}"),
+    }
+}
+
+/// An event dated at the earliest instant `Timestamp` reads (`-009999-01-01`, a valid extended
+/// ISO 8601 year) panics the follower: recording it computes `watermark - overlap` with
+/// `OffsetDateTime - Duration`, which panics out of range. A server's value must never panic.
+#[tokio::test]
+#[ignore = "attack: an event dated -009999-01-01 panics the follower (OffsetDateTime - overlap out of range)"]
+async fn an_event_dated_at_the_earliest_instant_does_not_panic_the_follower() {
+    let fake = EventLogServer::start().await;
+    fake.log
+        .add("ev_old", "-009999-01-01T00:00:00.000000+00:00");
+    let follower = client(&fake.server.base_url())
+        .follow_events(EventFilter::new(), FollowPosition::beginning(), fast())
+        .expect("a supported filter");
+    assert!(
+        !next_panics(follower, Duration::from_secs(2)).await,
+        "next() panicked on an event dated -009999-01-01"
+    );
+}
+
+/// `max_scan_events: usize::MAX` with `page_size: 1` is accepted by `new` and then panics in
+/// every scan: `max_scan_events / page_size + 2` overflows (debug builds; in release it wraps to
+/// 1 page per scan). Expected: refused by `new`, or saturated; never a panic.
+#[tokio::test]
+#[ignore = "attack: max_scan_events usize::MAX with page_size 1 overflows `max_scan_events / page_size + 2` and panics"]
+async fn a_huge_max_scan_events_is_refused_or_saturated_never_a_panic() {
+    let fake = EventLogServer::start().await;
+    fake.log.add("ev_1", &ago(10));
+    let options = FollowOptions {
+        max_scan_events: usize::MAX,
+        page_size: 1,
+        ..fast()
+    };
+    let Ok(follower) = client(&fake.server.base_url()).follow_events(
+        EventFilter::new(),
+        FollowPosition::beginning(),
+        options,
+    ) else {
+        return; // refused up front: fine
+    };
+    assert!(
+        !next_panics(follower, Duration::from_secs(2)).await,
+        "next() panicked with max_scan_events = usize::MAX, page_size = 1"
+    );
+}
+
+/// A stored position whose watermark lies in the future (edited by hand, or written while this
+/// machine's clock was ahead and since corrected) is read without a check. The first event
+/// delivered then moves the window's start to `watermark - overlap`, in the future, and the
+/// follower silently delivers nothing ever again. The module promises "the watermark never runs
+/// ahead of this machine's clock"; a resumed position must be held to it (or refused).
+#[tokio::test]
+#[ignore = "attack: a stored position with a future watermark silently stops all delivery after one event"]
+async fn a_stored_position_with_a_future_watermark_does_not_silence_the_follower() {
+    let fake = EventLogServer::start().await;
+    fake.log.add("ev_a", &ago(30));
+    let stored = format!(
+        r#"{{"watermark":"9999-12-31T23:00:00","since":"{}","delivered":[]}}"#,
+        ago(60)
+    );
+    let position: FollowPosition = serde_json::from_str(&stored).expect("a position");
+    let c = client(&fake.server.base_url());
+    let Ok(mut f) = c.follow_events(EventFilter::new(), position, fast()) else {
+        return; // refused up front: fine
+    };
+    match tokio::time::timeout(LIMIT, f.next()).await {
+        Err(_) => panic!("ev_a (inside the stored window) was not delivered"),
+        Ok(Err(_)) => return, // refused with an error: fine
+        Ok(Ok(e)) => assert_eq!(e.id, "ev_a"),
+    }
+    fake.log.add("ev_b", &ago(0));
+    match tokio::time::timeout(Duration::from_secs(5), f.next()).await {
+        Err(_) => panic!(
+            "ev_b, a new event, was never delivered: position {:?}",
+            f.position()
+        ),
+        Ok(Err(_)) => {} // an error saying the position is wrong: fine
+        Ok(Ok(e)) => assert_eq!(e.id, "ev_b"),
+    }
+}
+
+/// A burst of more than `max_scan_events` events inside one `overlap` (a bulk edit of 10,001
+/// leads in under 5 minutes, with the defaults) wedges a caught-up follower for good. It
+/// delivers the burst's first events, then every slice re-scans `[watermark - overlap, …)`, which
+/// now holds more than one scan; no slice fits, nothing is delivered, so the watermark never
+/// moves and the window never shrinks, even long after the burst. Every `next()` is the same
+/// "raise FollowOptions::max_scan_events" error. (The module documents the error, but not that
+/// it is permanent; the window's lower end could be sliced like its upper end.)
+#[tokio::test]
+#[ignore = "attack: a burst of more than max_scan_events within one overlap wedges the follower forever"]
+async fn a_burst_larger_than_one_scan_within_the_overlap_is_delivered() {
+    let fake = EventLogServer::start().await;
+    fake.log.add("ev_first", &ago(290));
+    let options = FollowOptions {
+        max_scan_events: 100,
+        ..fast()
+    };
+    let start = FollowPosition::since(ago(600).parse().expect("a timestamp"));
+    let mut f = client(&fake.server.base_url())
+        .follow_events(EventFilter::new(), start, options)
+        .expect("a supported filter");
+    let first = tokio::time::timeout(LIMIT, f.next())
+        .await
+        .expect("in time");
+    assert_eq!(first.map(|e| e.id).ok().as_deref(), Some("ev_first"));
+
+    // The burst: 250 events, one a second, all after the watermark and within 5 minutes.
+    for i in 0..250u64 {
+        fake.log.add(&format!("ev_{i:03}"), &ago(280 - i));
+    }
+    let mut got = Vec::new();
+    let mut errors = Vec::new();
+    while got.len() < 250 && errors.len() < 5 {
+        match tokio::time::timeout(LIMIT, f.next()).await {
+            Err(_) => break,
+            Ok(Ok(e)) => got.push(e.id),
+            Ok(Err(e)) => errors.push(e.to_string()),
+        }
+    }
+    let expected: Vec<String> = (0..250).map(|i| format!("ev_{i:03}")).collect();
+    assert_eq!(
+        got.len(),
+        250,
+        "delivered {} of the burst's 250 events, then: {errors:?}",
+        got.len()
+    );
+    assert_eq!(got, expected, "each once, oldest first");
+}
