@@ -213,3 +213,32 @@ async fn one_undecodable_event_does_not_wedge_the_follower() {
         "delivered {got:?}; errors: {errors:?}"
     );
 }
+
+/// `min_interval: Duration::ZERO` (accepted: it is at most `max_interval`) means the idle
+/// backoff never starts: the wait doubles from zero, `0 * 2 = 0`, so a follower on a quiet log
+/// polls Close in a tight loop instead of backing off towards `max_interval`.
+#[tokio::test]
+#[ignore = "attack: min_interval zero makes the idle backoff 0 * 2 = 0, a tight polling loop on a quiet log"]
+async fn a_zero_min_interval_still_backs_off_when_idle() {
+    let fake = EventLogServer::start().await;
+    let options = FollowOptions {
+        min_interval: Duration::ZERO,
+        max_interval: Duration::from_millis(500),
+        ..FollowOptions::default()
+    };
+    let mut f = client(&fake.server.base_url())
+        .follow_events(
+            EventFilter::new(),
+            FollowPosition::since(ago(60).parse().expect("a timestamp")),
+            options,
+        )
+        .expect("a supported filter");
+    let outcome = tokio::time::timeout(Duration::from_secs(2), f.next()).await;
+    let made = fake.log.requests().len();
+    // Backing off (doubling up to 500 ms) makes a few dozen polls in 2 s at the very most.
+    assert!(
+        made <= 60,
+        "{made} requests in 2 s on a quiet log (then: {:?})",
+        outcome.map(|r| r.map(|e| e.id).map_err(|e| e.to_string()))
+    );
+}
