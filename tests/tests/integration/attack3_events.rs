@@ -272,3 +272,35 @@ async fn list_webhooks_does_not_silently_drop_further_pages() {
         }
     }
 }
+
+/// The previous round made every optional member of the event lenient ("a verified delivery is
+/// never lost over a field the receiver may not even read"), but the envelope's own optional
+/// `subscription_id` is not: a non-string value makes the whole, correctly signed delivery
+/// `UnexpectedShape` (a 400 from the axum extractor; Close retries, then drops it).
+#[test]
+#[ignore = "attack: a non-string subscription_id makes a correctly signed delivery UnexpectedShape"]
+fn a_verified_delivery_with_an_odd_subscription_id_still_decodes() {
+    use close_sdk::webhooks::{self, SignatureKey, VerifyOptions};
+    use std::time::UNIX_EPOCH;
+
+    let key: SignatureKey = "058bfb6a3d8cfdc4da7c3be5901b16ae11da982b46a25fb2cd7016e97a140a1c"
+        .parse()
+        .expect("a hex key");
+    let options = VerifyOptions::default().now(UNIX_EPOCH + Duration::from_secs(1_544_271_460));
+    let mut refused = Vec::new();
+    for odd in [r#"12"#, r#"{"id":"whsub_1"}"#, r#"["whsub_1"]"#] {
+        let body = format!(
+            r#"{{"event":{{"id":"ev_1","object_type":"lead","action":"updated"}},"subscription_id":{odd}}}"#
+        );
+        let headers = webhooks::signed_headers(&key, "1544271440", body.as_bytes());
+        match webhooks::verify(body.as_bytes(), &headers, &key, &options) {
+            Ok(d) => assert_eq!(d.event.id, "ev_1"),
+            Err(e) => refused.push(format!("subscription_id {odd} -> {e}")),
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "verified deliveries refused:\n{}",
+        refused.join("\n")
+    );
+}
