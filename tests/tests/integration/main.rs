@@ -6,6 +6,7 @@ mod attack2_secrets;
 mod attack2_values;
 mod attack2_webhooks;
 mod attack3_crm;
+mod attack3_events;
 mod attack_oauth;
 mod attack_paths;
 mod attack_throttle;
