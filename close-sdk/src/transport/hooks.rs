@@ -272,6 +272,10 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
             Err(e) => Err(G::InvalidResponsePayload(answer.body, e)),
         }
     } else {
+        // The response carries the request's URL, as `exec`'s did (built again: this is the
+        // rare path, and the first request was sent).
+        let mut answer = answer;
+        answer.url = build().ok().map(|r| r.url().clone());
         Err(G::UnexpectedResponse(answer.into_response(record)))
     }
 }
