@@ -128,6 +128,9 @@ pub mod types {
         ///Permissions the role grants. Close publishes no closed list, so these are strings.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions_granted: ::std::vec::Vec<::std::string::String>,
+        ///The organization's plan (e.g. `enterprise`); legacy, kept open.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_type: ::std::option::Option<::std::string::String>,
         ///ID of the member's primary personal phone number (`phon_…`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub primary_personal_number: ::std::option::Option<::std::string::String>,
@@ -522,6 +525,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            plan_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             primary_personal_number: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -551,6 +558,7 @@ pub mod types {
                         "no value supplied for organization_id".to_string(),
                     ),
                     permissions_granted: Ok(Default::default()),
+                    plan_type: Ok(Default::default()),
                     primary_personal_number: Ok(Default::default()),
                     role: Ok(Default::default()),
                     role_id: Err("no value supplied for role_id".to_string()),
@@ -682,6 +690,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn plan_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_type: {e}")
+                    });
+                self
+            }
             pub fn primary_personal_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -762,6 +782,7 @@ pub mod types {
                     onboarding_status: value.onboarding_status?,
                     organization_id: value.organization_id?,
                     permissions_granted: value.permissions_granted?,
+                    plan_type: value.plan_type?,
                     primary_personal_number: value.primary_personal_number?,
                     role: value.role?,
                     role_id: value.role_id?,
@@ -782,6 +803,7 @@ pub mod types {
                     onboarding_status: Ok(value.onboarding_status),
                     organization_id: Ok(value.organization_id),
                     permissions_granted: Ok(value.permissions_granted),
+                    plan_type: Ok(value.plan_type),
                     primary_personal_number: Ok(value.primary_personal_number),
                     role: Ok(value.role),
                     role_id: Ok(value.role_id),
