@@ -120,6 +120,7 @@ pub fn run_progenitor(doc: &Value, settings: &GenerationSettings, what: &str) ->
     gate_json_schema_derives(&mut file);
     drop_api_version_header(&mut file);
     route_path_encoding(&mut file);
+    lean_send(&mut file);
     mark_untagged_code_blocks_text(&mut file);
     Ok(file)
 }
@@ -284,6 +285,186 @@ pub fn drop_api_version_header(file: &mut syn::File) {
     Drop.visit_file_mut(file);
 }
 
+/// Sends every operation whose success answer is JSON through the request path's lean call
+/// (`crate::transport::hooks::send_typed`) instead of progenitor's `pre`, `exec`, `post` and
+/// status match: the request is built by a closure (sent as built the first time, built again
+/// only for a retry, instead of copied before every attempt), the body the attempt read is
+/// decoded as it is (no `reqwest::Response` rebuilt around it and read a second time), and
+/// the operation is found in the generated table at compile time. The result is the one the
+/// replaced code gave: the success status(es) decode as the success type, each documented
+/// error status as `ErrorResponse`, anything else is `UnexpectedResponse`. A `send()` of any
+/// other shape (an empty or streamed success) is left as progenitor wrote it.
+/// BENCHMARKS.md, round 4, has what it saves.
+pub fn lean_send(file: &mut syn::File) -> usize {
+    use syn::visit_mut::VisitMut;
+
+    struct Lean(usize);
+    impl VisitMut for Lean {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            if f.sig.ident == "send" && f.sig.asyncness.is_some() && lean_block(&mut f.block) {
+                self.0 += 1;
+            }
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
+        }
+    }
+    let mut lean = Lean(0);
+    lean.visit_file_mut(file);
+    lean.0
+}
+
+/// Token text of anything, spaces removed (for comparing shapes).
+fn flat(t: &impl quote::ToTokens) -> String {
+    t.to_token_stream().to_string().replace(' ', "")
+}
+
+/// Rewrites one `send()` body when it has exactly progenitor's shape for a JSON success.
+fn lean_block(block: &mut syn::Block) -> bool {
+    use syn::{Expr, Pat, Stmt};
+    let stmts = &block.stmts;
+    let Some(at) = stmts.iter().position(
+        |s| matches!(s, Stmt::Local(l) if matches!(&l.pat, Pat::Ident(p) if p.ident == "request")),
+    ) else {
+        return false;
+    };
+    if stmts.len() != at + 7 {
+        return false;
+    }
+    let tail: Vec<String> = stmts[at + 2..at + 6].iter().map(flat).collect();
+    if tail
+        != [
+            "client.pre(&mutrequest,&info).await?;",
+            "letresult=client.exec(request,&info).await;",
+            "client.post(&result,&info).await?;",
+            "letresponse=result?;",
+        ]
+    {
+        return false;
+    }
+    // The operation id, from `let info = OperationInfo { operation_id: "…" };`.
+    let Stmt::Local(info) = &stmts[at + 1] else {
+        return false;
+    };
+    let Some(Expr::Struct(info)) = info.init.as_ref().map(|i| &*i.expr) else {
+        return false;
+    };
+    let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(operation_id),
+        ..
+    })) = info.fields.first().map(|f| &f.expr)
+    else {
+        return false;
+    };
+    let operation_id = operation_id.clone();
+    // The status match: one JSON success arm (a status or a range), documented error statuses,
+    // then everything else.
+    let Stmt::Expr(Expr::Match(m), None) = &stmts[at + 6] else {
+        return false;
+    };
+    if flat(&m.expr) != "response.status().as_u16()" {
+        return false;
+    }
+    let (mut success, mut documented, mut rest) = (None, Vec::new(), false);
+    for arm in &m.arms {
+        let body = flat(&arm.body);
+        let body = body
+            .strip_prefix('{')
+            .and_then(|b| b.strip_suffix('}'))
+            .unwrap_or(&body);
+        if body == "ResponseValue::from_response(response).await" && success.is_none() {
+            success = Some(arm.pat.clone());
+        } else if body == "Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))"
+        {
+            let Pat::Lit(status) = &arm.pat else {
+                return false;
+            };
+            documented.push(status.clone());
+        } else if flat(&arm.pat) == "_" && body == "Err(Error::UnexpectedResponse(response))" {
+            rest = true;
+        } else {
+            return false;
+        }
+    }
+    let (Some(success), true) = (success, rest) else {
+        return false;
+    };
+    let success: syn::Expr = match success {
+        Pat::Lit(status) => syn::parse_quote!(#status..=#status),
+        Pat::Range(range) => syn::parse_quote!(#range),
+        _ => return false,
+    };
+    // The request, built by a closure: `url` lent, not moved; the (always empty) header map
+    // progenitor adds left out.
+    let Stmt::Local(request) = &stmts[at] else {
+        return false;
+    };
+    let Some(init) = request.init.as_ref() else {
+        return false;
+    };
+    let Expr::Try(built) = &*init.expr else {
+        return false;
+    };
+    let Some(chain) = lend_chain((*built.expr).clone()) else {
+        return false;
+    };
+    let header_map_used = stmts.iter().enumerate().any(|(i, s)| {
+        i != at && flat(s).contains("header_map") && !flat(s).starts_with("letmutheader_map=")
+    });
+    if header_map_used {
+        return false;
+    }
+    let mut out: Vec<Stmt> = stmts[..at]
+        .iter()
+        .filter(|s| !flat(*s).starts_with("letmutheader_map="))
+        .cloned()
+        .collect();
+    out.push(syn::parse_quote! {
+        static OPERATION: crate::transport::hooks::Operation =
+            crate::transport::hooks::Operation::named(#operation_id);
+    });
+    out.push(syn::parse_quote! {
+        let build = || #chain;
+    });
+    out.push(Stmt::Expr(
+        syn::parse_quote! {
+            crate::transport::hooks::send_typed(
+                client, &OPERATION, #success, &[#(#documented),*], &build,
+            ).await
+        },
+        None,
+    ));
+    block.stmts = out;
+    true
+}
+
+/// progenitor's request chain (`client.client.METHOD(url)…headers(header_map).build()`) with
+/// `url` lent (`url.as_str()`) and `.headers(header_map)` left out, or `None` when it has
+/// another shape.
+fn lend_chain(expr: syn::Expr) -> Option<syn::Expr> {
+    use syn::Expr;
+    let Expr::MethodCall(mut call) = expr else {
+        return None;
+    };
+    let receiver = *call.receiver;
+    if call.method == "headers" && flat(&call.args) == "header_map" {
+        return lend_chain(receiver);
+    }
+    if ["get", "post", "put", "patch", "delete"].contains(&call.method.to_string().as_str())
+        && flat(&receiver) == "client.client"
+    {
+        if flat(&call.args) != "url" {
+            return None;
+        }
+        call.args = syn::parse_quote!(url.as_str());
+        call.receiver = Box::new(receiver);
+        return Some(Expr::MethodCall(call));
+    }
+    if !["header", "json", "query", "build"].contains(&call.method.to_string().as_str()) {
+        return None;
+    }
+    call.receiver = Box::new(lend_chain(receiver)?);
+    Some(Expr::MethodCall(call))
+}
+
 /// Marks the code blocks in Close's prose (descriptions carried into doc comments) that have no
 /// language as `text`: rustdoc would otherwise compile each as a Rust doctest (they are JSON,
 /// query syntax, URLs).
@@ -386,6 +567,76 @@ mod tests {
         let out = prettyplease::unparse(&file);
         assert!(!out.contains("api-version"), "{out}");
         assert!(out.contains("x-other"), "{out}");
+    }
+
+    #[test]
+    fn json_sends_take_the_lean_path_and_others_stay() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl<'a> A<'a> {
+                pub async fn send(self) -> Result<ResponseValue<T>, Error<E>> {
+                    let Self { client, body } = self;
+                    let url = format!("{}/membership/", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    #[allow(unused_mut)]
+                    let mut request = client.client.post(url)
+                        .header(ACCEPT, HeaderValue::from_static("application/json"))
+                        .json(&body).headers(header_map).build()?;
+                    let info = OperationInfo { operation_id: "memberships_create" };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        400u16 => { Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)) }
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+            impl<'a> B<'a> {
+                pub async fn send(self) -> Result<ResponseValue<()>, Error<E>> {
+                    let Self { client } = self;
+                    let url = format!("{}/x/", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    #[allow(unused_mut)]
+                    let mut request = client.client.delete(url).headers(header_map).build()?;
+                    let info = OperationInfo { operation_id: "x_delete" };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200..=299 => Ok(ResponseValue::empty(response)),
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+        };
+        assert_eq!(lean_send(&mut file), 1);
+        let out = prettyplease::unparse(&file).replace([' ', '\n'], "");
+        assert!(
+            out.contains("Operation::named(\"memberships_create\",)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("letbuild=||{client.client.post(url.as_str())"),
+            "{out}"
+        );
+        assert!(out.contains(".json(&body).build()};"), "{out}");
+        assert!(
+            out.contains("send_typed(client,&OPERATION,200u16..=200u16,&[400u16],&build,).await"),
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("header_map").count(),
+            2,
+            "only B keeps it: {out}"
+        );
+        assert_eq!(
+            out.matches("client.exec(").count(),
+            1,
+            "B is left as it was: {out}"
+        );
     }
 
     #[test]

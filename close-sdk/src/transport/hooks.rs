@@ -1,13 +1,15 @@
 //! The one place where cross-cutting HTTP behaviour lives: progenitor's `ClientHooks` for
-//! [`Client`]. Every generated operation calls `pre`, then `exec`, then `post`.
+//! [`Client`], and the lean path of every typed JSON operation. A generated operation whose
+//! success answer is JSON calls [`send_typed`] (close-sdk-gen's `lean_send` rewrites progenitor's
+//! `send()` so); any other (an empty or streamed success) calls `pre`, then `exec`, then `post`.
 //!
 //! - `pre`: `Authorization` (marked sensitive; an OAuth token is refreshed first when it is about
 //!   to expire), `User-Agent`, a per-call timeout; removes any `api-version`
 //!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
 //!   code, Close defines none).
 //! - `exec`: the only loop and the only sleeps in the crate ([`send_with_retries`]). Per attempt:
-//!   take a copy of the request (a [`send_json`] call builds a new one instead), take a permit
-//!   from the endpoint group's rate-limit window
+//!   take a copy of the request (a [`send_typed`] or [`send_json`] call builds a new one
+//!   instead), take a permit from the endpoint group's rate-limit window
 //!   ([`super::throttle`]), send and read the whole answer (so that a body cut off mid-way is
 //!   retried too), give the permit back with the answer's rate-limit headers, then act on the
 //!   pure retry decision ([`super::retry::decide`]): done, retry after a wait, refuse a wait that
@@ -18,19 +20,22 @@
 //!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
 //! - A `tracing` span per operation records the operation id, method, path template, status,
 //!   attempts and time spent waiting; headers and bodies are never recorded.
-//! - [`send_json`]: the same `pre` work (path check, authorization, user agent, timeout) and the
-//!   same loop for a typed JSON call an extension trait builds itself (`create_membership`): the
-//!   first attempt sends the request the caller built and only a retry builds another, so nothing
-//!   is copied unless a retry happens, and the body the attempt read is decoded as it is, with no
-//!   `reqwest::Response` rebuilt around it and no second read.
-//! - The operation is looked up in the generated table once per call for `pre`'s path check and
-//!   once for `exec` (throttle group and idempotency together); [`send_json`] knows its position
-//!   at compile time.
+//! - [`send_typed`] (every generated typed JSON builder) and [`send_json`] (a typed JSON call an
+//!   extension trait builds itself, `create_membership`): the same `pre` work (path check,
+//!   authorization, user agent, timeout) and the same loop, but the first attempt sends the
+//!   request as built and only a retry builds another, so nothing is copied unless a retry
+//!   happens, and the body the attempt read is decoded as it is, with no `reqwest::Response`
+//!   rebuilt around it and no second read. Both know the operation's position in the generated
+//!   table at compile time. [`send_typed`] ends the way the replaced progenitor code did (the same
+//!   `progenitor_client::Error` variant for each status).
+//! - Through `pre`/`exec`, the operation is looked up in the generated table once per call for
+//!   `pre`'s path check and once for `exec` (throttle group and idempotency together).
 
+use std::ops::RangeInclusive;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
 };
@@ -127,12 +132,12 @@ fn request_span(operation_id: &'static str, method: &Method) -> tracing::Span {
 
 /// A generated operation, found in the generated operation table when the crate is compiled:
 /// an id that is not in the table does not compile.
-#[cfg_attr(not(feature = "memberships"), allow(dead_code))]
 #[derive(Debug, Clone)]
 pub(crate) struct Operation {
     pub(crate) id: &'static str,
     pub(crate) method: Method,
     /// The path template.
+    #[cfg_attr(not(feature = "memberships"), allow(dead_code))]
     pub(crate) path: &'static str,
     /// The position in the table (the rate-limit group).
     index: usize,
@@ -140,7 +145,7 @@ pub(crate) struct Operation {
 
 impl Operation {
     /// The operation `id` of the generated table.
-    #[cfg_attr(not(feature = "memberships"), allow(dead_code))]
+    #[allow(dead_code)] // unused only in a build with no resource feature
     pub(crate) const fn named(id: &'static str) -> Operation {
         let mut index = 0;
         while index < OPERATIONS.len() {
@@ -168,7 +173,7 @@ impl Operation {
     }
 }
 
-#[cfg_attr(not(feature = "memberships"), allow(dead_code))]
+#[allow(dead_code)] // unused only in a build with no resource feature
 const fn str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -184,8 +189,8 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// Builds one attempt's request for [`send_json`]: called once for the first attempt, and again
-/// only for a retry.
+/// Builds one attempt's request for [`send_typed`] and [`send_json`]: called once for the first
+/// attempt, and again only for a retry.
 pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync);
 
 /// Sends the request `build` makes through the request path — the same attempts, throttle,
@@ -205,23 +210,12 @@ pub(crate) async fn send_json<T: DeserializeOwned>(
     success: StatusCode,
     build: Build<'_>,
 ) -> Result<T, Error> {
-    let ctx = client.inner();
-    let first = build().map_err(Error::from_reqwest)?;
-    super::path_safety::check_at(first.url(), client.baseurl(), operation.index)
-        .map_err(Error::InvalidRequest)?;
-    let authorization = ctx.authorizer.header().await.map_err(Error::Auth)?;
-    let span = request_span(operation.id, &operation.method);
-    let group = ctx.throttle.group_at(operation.index);
-    let idempotent = idempotent_at(Some(operation.index), &operation.method, operation.id);
-    let source = Source::Recipe {
-        first: Some(first),
-        build,
-        authorization,
+    let (outcome, record) = match run_recipe(client, operation, build).await {
+        Ok(ended) => ended,
+        Err(Before::Build(e)) => return Err(Error::from_reqwest(e)),
+        Err(Before::Path(msg)) => return Err(Error::InvalidRequest(msg)),
+        Err(Before::Auth(msg)) => return Err(Error::Auth(msg)),
     };
-    let call = Call::new(ctx, source, idempotent, group, span.clone());
-    let Ended { outcome, record } = send_with_retries(client.client(), call)
-        .instrument(span)
-        .await;
     let answer = outcome.map_err(Error::from_reqwest)?;
     if let Some(reason) = answer.refused {
         return Err(Error::InvalidResponse(reason.into()));
@@ -236,6 +230,92 @@ pub(crate) async fn send_json<T: DeserializeOwned>(
             &answer.body,
         ))
     }
+}
+
+/// The lean path of every generated builder whose success answer is JSON (close-sdk-gen's
+/// `lean_send` puts one call of it in place of the builder's `pre`, `exec`, `post` and status
+/// match): [`run_recipe`], then the same result the replaced code gave. A status in `success`
+/// decodes as `T` into a [`progenitor_client::ResponseValue`]; a `documented` error status
+/// decodes as [`crate::ErrorBody`] into `Error::ErrorResponse`; any other status, and an answer
+/// the request path refused, is `Error::UnexpectedResponse` with the rebuilt response (what
+/// [`Error::from`] reads the attempts, the kept body or the refusal from); a body that does not
+/// decode is `Error::InvalidResponsePayload`.
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) async fn send_typed<T: DeserializeOwned>(
+    client: &Client,
+    operation: &Operation,
+    success: RangeInclusive<u16>,
+    documented: &[u16],
+    build: Build<'_>,
+) -> Result<ResponseValue<T>, progenitor_client::Error<crate::ErrorBody>> {
+    use progenitor_client::Error as G;
+    let (outcome, record) = match run_recipe(client, operation, build).await {
+        Ok(ended) => ended,
+        Err(Before::Build(e)) => return Err(G::from(e)),
+        Err(Before::Path(msg)) => return Err(G::InvalidRequest(msg)),
+        Err(Before::Auth(msg)) => return Err(G::Custom(msg)),
+    };
+    let answer = outcome?;
+    let status = answer.status.as_u16();
+    if answer.refused.is_none() && success.contains(&status) {
+        match serde_json::from_slice(&answer.body) {
+            Ok(inner) => Ok(ResponseValue::new(inner, answer.status, answer.headers)),
+            Err(e) => Err(G::InvalidResponsePayload(answer.body, e)),
+        }
+    } else if answer.refused.is_none() && documented.contains(&status) {
+        match serde_json::from_slice(&answer.body) {
+            Ok(inner) => Err(G::ErrorResponse(ResponseValue::new(
+                inner,
+                answer.status,
+                answer.headers,
+            ))),
+            Err(e) => Err(G::InvalidResponsePayload(answer.body, e)),
+        }
+    } else {
+        // The response carries the request's URL, as `exec`'s did (built again: this is the
+        // rare path, and the first request was sent).
+        let mut answer = answer;
+        answer.url = build().ok().map(|r| r.url().clone());
+        Err(G::UnexpectedResponse(answer.into_response(record)))
+    }
+}
+
+/// Why a call ended before anything was sent.
+enum Before {
+    /// The first request could not be built.
+    Build(reqwest::Error),
+    /// The path check refused the first request's URL.
+    Path(String),
+    /// No authorization could be had.
+    Auth(String),
+}
+
+/// `pre`'s work and `exec`'s loop for a request `build` makes: the path check of the first
+/// request's URL, the authorization, then [`send_with_retries`] in the operation's span, with
+/// the first request sent as built (no copy) and another built only for a retry.
+async fn run_recipe(
+    client: &Client,
+    operation: &Operation,
+    build: Build<'_>,
+) -> Result<(reqwest::Result<Answer>, RetryRecord), Before> {
+    let ctx = client.inner();
+    let first = build().map_err(Before::Build)?;
+    super::path_safety::check_at(first.url(), client.baseurl(), operation.index)
+        .map_err(Before::Path)?;
+    let authorization = ctx.authorizer.header().await.map_err(Before::Auth)?;
+    let span = request_span(operation.id, &operation.method);
+    let group = ctx.throttle.group_at(operation.index);
+    let idempotent = idempotent_at(Some(operation.index), &operation.method, operation.id);
+    let source = Source::Recipe {
+        first: Some(first),
+        build,
+        authorization,
+    };
+    let call = Call::new(ctx, source, idempotent, group, span.clone());
+    let Ended { outcome, record } = send_with_retries(client.client(), call)
+        .instrument(span)
+        .await;
+    Ok((outcome, record))
 }
 
 /// A complete answer: status, headers and the (bounded, for errors) body.
@@ -379,10 +459,9 @@ enum Source<'a> {
     /// A request a generated builder built (and `pre` prepared): each attempt sends a copy of
     /// it, as long as one can be made.
     Built(reqwest::Request),
-    /// A request [`send_json`]'s caller built (its path checked), how to build it again, and
-    /// the `Authorization` to send: the first attempt sends `first`, nothing is copied, and a
-    /// retry builds again.
-    #[cfg_attr(not(feature = "memberships"), allow(dead_code))]
+    /// A request [`send_typed`]'s or [`send_json`]'s caller built (its path checked), how to
+    /// build it again, and the `Authorization` to send: the first attempt sends `first`, nothing
+    /// is copied, and a retry builds again.
     Recipe {
         first: Option<reqwest::Request>,
         build: Build<'a>,

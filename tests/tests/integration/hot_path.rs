@@ -1,7 +1,9 @@
 //! `create_membership` builds its request itself (the hot path: `transport::hooks::send_json`,
 //! no request copy, one body read). It must send exactly what the generated
 //! `memberships_create()` builder sends, and end exactly the way the builder's result converts to
-//! `Error`, whatever the server answers.
+//! `Error`, whatever the server answers. Every other generated typed JSON builder takes the
+//! same lean path (`transport::hooks::send_typed`); the last tests check it retries with the
+//! same request and ends in the same `progenitor_client::Error` variants as before.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,6 +16,13 @@ use close_sdk_tests::*;
 use serde_json::json;
 
 const EMAIL: &str = "john@salesteam.com";
+
+/// Fails a test that would otherwise hang.
+async fn bounded<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), f)
+        .await
+        .expect("the call finished within 30 s")
+}
 
 fn client(server: &LoopbackServer) -> Client {
     Client::builder()
@@ -266,4 +275,125 @@ async fn hostile_values_cannot_change_the_create_endpoint() {
     // The well-formed address went through, for both roles and both bases.
     let sent = seen.lock().expect("lock").len();
     assert!(sent >= 4, "only {sent} requests sent");
+}
+
+/// Every generated typed JSON builder takes the lean path too (`send_typed`: the request built
+/// by a closure, sent as built, built again only for a retry). A body cut off mid-way is
+/// retried with exactly the request the first attempt sent (method, path, headers, body), for a
+/// `PUT` with a body and a `GET`.
+#[tokio::test]
+async fn a_lean_builder_retries_a_cut_off_body_with_the_same_request() {
+    let seen: Arc<Mutex<Vec<Request>>> = Arc::default();
+    let keep = seen.clone();
+    let server = LoopbackServer::start(move |r| {
+        let mut seen = keep.lock().expect("lock");
+        seen.push(r.clone());
+        let body = if r.path.contains("pinned_views") {
+            json!({"saved_view_ids": ["save_1"]})
+        } else {
+            created_membership()
+        };
+        if seen.len() % 2 == 1 {
+            let text = body.to_string().into_bytes();
+            Reply::Truncated {
+                declared: text.len(),
+                body: text[..text.len() / 2].to_vec(),
+            }
+        } else {
+            Reply::json(200, &body)
+        }
+    })
+    .await;
+    let c = client(&server);
+    let updated = bounded(
+        c.memberships_update()
+            .id("memb_1")
+            .body_map(|b| b.role_id(Some(Role::User)))
+            .send(),
+    )
+    .await
+    .expect("update after one retry");
+    assert_eq!(updated.status(), 200);
+    let views = bounded(c.memberships_get_pinned_views().id("memb_1").send())
+        .await
+        .expect("get after one retry");
+    assert_eq!(views.into_inner().saved_view_ids, ["save_1"]);
+    let seen = seen.lock().expect("lock");
+    assert_eq!(seen.len(), 4, "one retry each");
+    let sorted = |r: &Request| {
+        let mut h = r.headers.clone();
+        h.sort();
+        h
+    };
+    for pair in seen.chunks(2) {
+        let (first, retry) = (&pair[0], &pair[1]);
+        assert_eq!((&retry.method, &retry.path), (&first.method, &first.path));
+        assert_eq!(sorted(retry), sorted(first));
+        assert_eq!(retry.body, first.body);
+        assert_eq!(first.header("authorization"), Some(BASIC_AUTH));
+    }
+    assert_eq!(seen[0].method, "PUT");
+    assert_eq!(seen[0].path, "/membership/memb_1/");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&seen[0].body).expect("JSON body"),
+        json!({"role_id": "user"})
+    );
+    assert_eq!(seen[2].path, "/membership/memb_1/pinned_views/");
+}
+
+/// The lean path ends in the `progenitor_client::Error` variant progenitor's own status match
+/// gave: a documented error status is `ErrorResponse` with the decoded `ErrorBody` (an empty
+/// body decodes as an empty one), an undocumented one `UnexpectedResponse` with the request's
+/// URL and its body kept for `Error::from`, a success body that is not the type `InvalidResponsePayload`.
+#[tokio::test]
+async fn a_lean_builder_ends_in_the_variant_progenitor_gave() {
+    use close_sdk::GeneratedError as G;
+    let server = LoopbackServer::start(|r| {
+        if r.path.starts_with("/membership/m404/") {
+            Reply::json(404, &json!({"error": "no such membership"}))
+        } else if r.path.starts_with("/membership/mempty/") {
+            Reply::Respond {
+                status: 400,
+                headers: vec![],
+                body: vec![],
+            }
+        } else if r.path.starts_with("/membership/m418/") {
+            Reply::json(418, &json!({"error": "teapot"}))
+        } else {
+            Reply::json(200, &json!({"saved_view_ids": "not a list"}))
+        }
+    })
+    .await;
+    let c = client(&server);
+    let get = |id: &'static str| c.memberships_get_pinned_views().id(id).send();
+    match bounded(get("m404")).await {
+        Err(G::ErrorResponse(rv)) => {
+            assert_eq!(rv.status(), 404);
+            assert_eq!(rv.into_inner().message(), "no such membership");
+        }
+        other => panic!("404: {other:?}"),
+    }
+    match bounded(get("mempty")).await {
+        Err(G::ErrorResponse(rv)) => assert_eq!(rv.status(), 400),
+        other => panic!("empty 400: {other:?}"),
+    }
+    match bounded(get("m418")).await {
+        Err(G::UnexpectedResponse(r)) => {
+            assert_eq!(r.url().path(), "/membership/m418/pinned_views/");
+            match Error::from(G::UnexpectedResponse(r)) {
+                Error::Api(api) => {
+                    assert_eq!(api.status, 418);
+                    assert_eq!(api.body.message(), "teapot");
+                }
+                other => panic!("418 converted: {other:?}"),
+            }
+        }
+        other => panic!("418: {other:?}"),
+    }
+    match bounded(get("mbad")).await {
+        Err(G::InvalidResponsePayload(body, _)) => {
+            assert_eq!(&body[..], br#"{"saved_view_ids":"not a list"}"#)
+        }
+        other => panic!("bad body: {other:?}"),
+    }
 }

@@ -24312,127 +24312,122 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let user_id_in = user_id_in.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "contact_id__in",
-                        &contact_id_in,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new("lead_id__in", &lead_id_in),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .query(
-                    &crate::transport::query::QueryParam::new("user_id__in", &user_id_in),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id__in",
+                            &contact_id_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "lead_id__in",
+                            &lead_id_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "user_id__in",
+                            &user_id_in,
+                        ),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_calls_list`]
@@ -24722,112 +24717,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/call/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_calls_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_calls_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_calls_create`]
@@ -24880,50 +24860,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/call/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_calls_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_calls_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_calls_get`]
@@ -24963,49 +24921,27 @@ pub mod builder {
                 "{}/activity/call/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_calls_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_calls_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_calls_update`]
@@ -25076,50 +25012,28 @@ pub mod builder {
                 "{}/activity/call/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_calls_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_calls_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_calls_delete`]
@@ -25489,112 +25403,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/created/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_creations_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_creations_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_creations_get`]
@@ -25634,49 +25533,27 @@ pub mod builder {
                 "{}/activity/created/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_creations_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_creations_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_custom_activities_list`]
@@ -26005,124 +25882,109 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/custom/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "custom_activity_type_id",
-                        &custom_activity_type_id,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "custom_activity_type_id__in",
-                        &custom_activity_type_id_in,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_custom_activities_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_custom_activities_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "custom_activity_type_id",
+                            &custom_activity_type_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "custom_activity_type_id__in",
+                            &custom_activity_type_id_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_custom_activities_create`]
@@ -26177,50 +26039,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/custom/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_custom_activities_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_custom_activities_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_custom_activities_get`]
@@ -26260,49 +26100,27 @@ pub mod builder {
                 "{}/activity/custom/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_custom_activities_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_custom_activities_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_custom_activities_update`]
@@ -26375,50 +26193,28 @@ pub mod builder {
                 "{}/activity/custom/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_custom_activities_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_custom_activities_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_custom_activities_delete`]
@@ -26788,112 +26584,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/email/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_emails_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_emails_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_emails_create`]
@@ -26946,50 +26727,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/email/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_emails_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_emails_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_emails_get`]
@@ -27029,49 +26788,27 @@ pub mod builder {
                 "{}/activity/email/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_emails_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_emails_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_emails_update`]
@@ -27142,50 +26879,28 @@ pub mod builder {
                 "{}/activity/email/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_emails_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_emails_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_emails_delete`]
@@ -27558,112 +27273,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/emailthread/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_email_threads_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_email_threads_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_email_threads_get`]
@@ -27703,49 +27403,27 @@ pub mod builder {
                 "{}/activity/emailthread/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_email_threads_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_email_threads_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_email_threads_delete`]
@@ -28237,130 +27915,128 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let user_id_in = user_id_in.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/form_submission/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "contact_id__in",
-                        &contact_id_in,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("form_id", &form_id))
-                .query(
-                    &crate::transport::query::QueryParam::new("form_id__in", &form_id_in),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new("lead_id__in", &lead_id_in),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .query(
-                    &crate::transport::query::QueryParam::new("user_id__in", &user_id_in),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_form_submissions_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_form_submissions_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id__in",
+                            &contact_id_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("form_id", &form_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "form_id__in",
+                            &form_id_in,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "lead_id__in",
+                            &lead_id_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "user_id__in",
+                            &user_id_in,
+                        ),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_form_submissions_get`]
@@ -28419,50 +28095,28 @@ pub mod builder {
                 "{}/activity/form_submission/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_form_submissions_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_form_submissions_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_form_submissions_delete`]
@@ -28835,112 +28489,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/lead_merge/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_lead_merges_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_lead_merges_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_lead_merges_get`]
@@ -28980,49 +28619,27 @@ pub mod builder {
                 "{}/activity/lead_merge/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_lead_merges_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_lead_merges_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_meetings_list`]
@@ -29329,113 +28946,98 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/meeting/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_meetings_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_meetings_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_meetings_get`]
@@ -29491,50 +29093,28 @@ pub mod builder {
                 "{}/activity/meeting/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_meetings_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_meetings_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_meetings_update`]
@@ -29607,50 +29187,28 @@ pub mod builder {
                 "{}/activity/meeting/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_meetings_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_meetings_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_meetings_delete`]
@@ -29804,50 +29362,28 @@ pub mod builder {
                 "{}/activity/meeting/{}/integration/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_meetings_create_integration",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_meetings_create_integration",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_notes_list`]
@@ -30137,112 +29673,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/note/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_notes_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_notes_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_notes_create`]
@@ -30295,50 +29816,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/note/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_notes_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_notes_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_notes_get`]
@@ -30378,49 +29877,27 @@ pub mod builder {
                 "{}/activity/note/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_notes_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_notes_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_notes_update`]
@@ -30491,50 +29968,28 @@ pub mod builder {
                 "{}/activity/note/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_notes_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_notes_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_notes_delete`]
@@ -30904,112 +30359,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/sms/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_sms_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_sms_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_sms_create`]
@@ -31077,56 +30517,34 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/sms/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "send_to_inbox",
-                        &send_to_inbox,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_sms_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_sms_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "send_to_inbox",
+                            &send_to_inbox,
+                        ),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_sms_get`]
@@ -31166,49 +30584,27 @@ pub mod builder {
                 "{}/activity/sms/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_sms_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_sms_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_sms_update`]
@@ -31279,50 +30675,28 @@ pub mod builder {
                 "{}/activity/sms/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_sms_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_sms_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_sms_delete`]
@@ -31695,112 +31069,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/lead/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_lead_status_changes_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_lead_status_changes_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_lead_status_changes_create`]
@@ -31860,50 +31219,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/lead/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_lead_status_changes_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_lead_status_changes_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_lead_status_changes_get`]
@@ -31946,49 +31283,27 @@ pub mod builder {
                 "{}/activity/status_change/lead/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_lead_status_changes_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_lead_status_changes_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_lead_status_changes_delete`]
@@ -32378,118 +31693,103 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "opportunity_id",
-                        &opportunity_id,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_opportunity_status_changes_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_opportunity_status_changes_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "opportunity_id",
+                            &opportunity_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_opportunity_status_changes_create`]
@@ -32549,50 +31849,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/status_change/opportunity/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_opportunity_status_changes_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_opportunity_status_changes_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_opportunity_status_changes_get`]
@@ -32635,49 +31913,27 @@ pub mod builder {
                 "{}/activity/status_change/opportunity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_opportunity_status_changes_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_opportunity_status_changes_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_opportunity_status_changes_delete`]
@@ -33050,112 +32306,97 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/task_completed/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_task_completions_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_task_completions_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_task_completions_get`]
@@ -33198,49 +32439,27 @@ pub mod builder {
                 "{}/activity/task_completed/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_task_completions_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_task_completions_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_task_completions_delete`]
@@ -33631,118 +32850,103 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gt",
-                        &activity_at_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__gte",
-                        &activity_at_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lt",
-                        &activity_at_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "activity_at__lte",
-                        &activity_at_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("contact_id", &contact_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "external_whatsapp_message_id",
-                        &external_whatsapp_message_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_whatsapp_messages_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_whatsapp_messages_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gt",
+                            &activity_at_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__gte",
+                            &activity_at_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lt",
+                            &activity_at_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "activity_at__lte",
+                            &activity_at_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "contact_id",
+                            &contact_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "external_whatsapp_message_id",
+                            &external_whatsapp_message_id,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_create`]
@@ -33815,56 +33019,34 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activity/whatsapp_message/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "send_to_inbox",
-                        &send_to_inbox,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_whatsapp_messages_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_whatsapp_messages_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "send_to_inbox",
+                            &send_to_inbox,
+                        ),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_get`]
@@ -33907,49 +33089,27 @@ pub mod builder {
                 "{}/activity/whatsapp_message/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_whatsapp_messages_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_whatsapp_messages_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_update`]
@@ -34025,50 +33185,28 @@ pub mod builder {
                 "{}/activity/whatsapp_message/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activities_whatsapp_messages_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "activities_whatsapp_messages_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::activities_whatsapp_messages_delete`]
@@ -34171,49 +33309,27 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/custom_activity/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_activity_types_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "custom_activity_types_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::custom_activity_types_create`]
@@ -34269,50 +33385,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/custom_activity/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_activity_types_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "custom_activity_types_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200..=299,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::custom_activity_types_get`]
@@ -34352,49 +33446,27 @@ pub mod builder {
                 "{}/custom_activity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_activity_types_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "custom_activity_types_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::custom_activity_types_update`]
@@ -34468,50 +33540,28 @@ pub mod builder {
                 "{}/custom_activity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "custom_activity_types_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "custom_activity_types_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::custom_activity_types_delete`]

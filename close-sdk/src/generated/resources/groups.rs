@@ -551,52 +551,30 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let skip = skip.map_err(Error::InvalidRequest)?;
             let url = format!("{}/group/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "groups_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "groups_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::groups_create`]
@@ -661,51 +639,29 @@ pub mod builder {
                 .and_then(|v| types::CreateGroup::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/group/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "groups_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "groups_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200..=299,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::groups_add_member`]
@@ -776,50 +732,28 @@ pub mod builder {
                 "{}/group/{}/member/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& group_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "groups_add_member",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "groups_add_member",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200..=299,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::groups_remove_member`]
@@ -971,50 +905,28 @@ pub mod builder {
                 "{}/group/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "groups_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "groups_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::groups_update`]
@@ -1097,51 +1009,29 @@ pub mod builder {
                 "{}/group/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "groups_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "groups_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::groups_delete`]

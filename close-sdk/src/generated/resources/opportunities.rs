@@ -2169,212 +2169,215 @@ pub mod builder {
             let value_period = value_period.map_err(Error::InvalidRequest)?;
             let value_period_in = value_period_in.map_err(Error::InvalidRequest)?;
             let url = format!("{}/opportunity/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .query(&crate::transport::query::QueryParam::new("_group_by", &group_by))
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created",
-                        &date_created,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated",
-                        &date_updated,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__gt",
-                        &date_updated_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__gte",
-                        &date_updated_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__lt",
-                        &date_updated_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__lte",
-                        &date_updated_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("date_won", &date_won))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_won__gt",
-                        &date_won_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_won__gte",
-                        &date_won_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_won__lt",
-                        &date_won_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_won__lte",
-                        &date_won_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("is_stalled", &is_stalled),
-                )
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new("lead_query", &lead_query),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "lead_saved_search_id",
-                        &lead_saved_search_id,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("query", &query))
-                .query(&crate::transport::query::QueryParam::new("status", &status))
-                .query(
-                    &crate::transport::query::QueryParam::new("status__in", &status_in),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new("status_id", &status_id),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "status_id__in",
-                        &status_id_in,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "status_label",
-                        &status_label,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "status_label__in",
-                        &status_label_in,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "status_type",
-                        &status_type,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "status_type__in",
-                        &status_type_in,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("user_id", &user_id))
-                .query(
-                    &crate::transport::query::QueryParam::new("user_id__in", &user_id_in),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "value_period",
-                        &value_period,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "value_period__in",
-                        &value_period_in,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "opportunities_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_group_by", &group_by),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created",
+                            &date_created,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated",
+                            &date_updated,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__gt",
+                            &date_updated_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__gte",
+                            &date_updated_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__lt",
+                            &date_updated_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__lte",
+                            &date_updated_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("date_won", &date_won),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_won__gt",
+                            &date_won_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_won__gte",
+                            &date_won_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_won__lt",
+                            &date_won_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_won__lte",
+                            &date_won_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "is_stalled",
+                            &is_stalled,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "lead_query",
+                            &lead_query,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "lead_saved_search_id",
+                            &lead_saved_search_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("query", &query))
+                    .query(&crate::transport::query::QueryParam::new("status", &status))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "status__in",
+                            &status_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "status_id",
+                            &status_id,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "status_id__in",
+                            &status_id_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "status_label",
+                            &status_label,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "status_label__in",
+                            &status_label_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "status_type",
+                            &status_type,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "status_type__in",
+                            &status_type_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("user_id", &user_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "user_id__in",
+                            &user_id_in,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "value_period",
+                            &value_period,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "value_period__in",
+                            &value_period_in,
+                        ),
+                    )
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::opportunities_create`]
@@ -2427,50 +2430,28 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/opportunity/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "opportunities_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::opportunities_get`]
@@ -2526,50 +2507,28 @@ pub mod builder {
                 "{}/opportunity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "opportunities_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::opportunities_update`]
@@ -2640,50 +2599,28 @@ pub mod builder {
                 "{}/opportunity/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "opportunities_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "opportunities_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::opportunities_delete`]

@@ -406,50 +406,28 @@ pub mod builder {
                 "{}/organization/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_expand", &expand))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "organizations_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "organizations_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_expand", &expand))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::organizations_update`]
@@ -536,51 +514,29 @@ pub mod builder {
                 "{}/organization/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&crate::transport::query::QueryParam::new("_expand", &expand))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "organizations_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "organizations_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&crate::transport::query::QueryParam::new("_expand", &expand))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
 }

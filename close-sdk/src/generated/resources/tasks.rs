@@ -3032,156 +3032,150 @@ pub mod builder {
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
             let view = view.map_err(Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .query(&crate::transport::query::QueryParam::new("_limit", &limit))
-                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
-                .query(&crate::transport::query::QueryParam::new("_skip", &skip))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "assigned_to",
-                        &assigned_to,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("date", &date))
-                .query(&crate::transport::query::QueryParam::new("date__gt", &date_gt))
-                .query(&crate::transport::query::QueryParam::new("date__gte", &date_gte))
-                .query(&crate::transport::query::QueryParam::new("date__lt", &date_lt))
-                .query(&crate::transport::query::QueryParam::new("date__lte", &date_lte))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__gt",
-                        &date_updated_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__gte",
-                        &date_updated_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__lt",
-                        &date_updated_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__lte",
-                        &date_updated_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("due_date", &due_date))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__gt",
-                        &due_date_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__gte",
-                        &due_date_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__lt",
-                        &due_date_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__lte",
-                        &due_date_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("format", &format))
-                .query(&crate::transport::query::QueryParam::new("id", &id))
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "is_complete",
-                        &is_complete,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("view", &view))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_list",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "tasks_list",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(&crate::transport::query::QueryParam::new("_limit", &limit))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_skip", &skip))
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "assigned_to",
+                            &assigned_to,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("date", &date))
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__gt", &date_gt),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__gte", &date_gte),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__lt", &date_lt),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__lte", &date_lte),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__gt",
+                            &date_updated_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__gte",
+                            &date_updated_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__lt",
+                            &date_updated_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__lte",
+                            &date_updated_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("due_date", &due_date),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__gt",
+                            &due_date_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__gte",
+                            &due_date_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__lt",
+                            &due_date_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__lte",
+                            &due_date_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("format", &format))
+                    .query(&crate::transport::query::QueryParam::new("id", &id))
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "is_complete",
+                            &is_complete,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("view", &view))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::tasks_bulk_update`]
@@ -3753,155 +3747,149 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .query(&crate::transport::query::QueryParam::new("_order_by", &order_by))
-                .query(&crate::transport::query::QueryParam::new("_type", &type_))
-                .query(&crate::transport::query::QueryParam::new("_type__in", &type_in))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "assigned_to",
-                        &assigned_to,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("date", &date))
-                .query(&crate::transport::query::QueryParam::new("date__gt", &date_gt))
-                .query(&crate::transport::query::QueryParam::new("date__gte", &date_gte))
-                .query(&crate::transport::query::QueryParam::new("date__lt", &date_lt))
-                .query(&crate::transport::query::QueryParam::new("date__lte", &date_lte))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gt",
-                        &date_created_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__gte",
-                        &date_created_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lt",
-                        &date_created_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_created__lte",
-                        &date_created_lte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__gt",
-                        &date_updated_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__gte",
-                        &date_updated_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__lt",
-                        &date_updated_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "date_updated__lte",
-                        &date_updated_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("due_date", &due_date))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__gt",
-                        &due_date_gt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__gte",
-                        &due_date_gte,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__lt",
-                        &due_date_lt,
-                    ),
-                )
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "due_date__lte",
-                        &due_date_lte,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("format", &format))
-                .query(&crate::transport::query::QueryParam::new("id", &id))
-                .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "is_complete",
-                        &is_complete,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("lead_id", &lead_id))
-                .query(
-                    &crate::transport::query::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .query(&crate::transport::query::QueryParam::new("view", &view))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_bulk_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "tasks_bulk_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_order_by", &order_by),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_type", &type_))
+                    .query(
+                        &crate::transport::query::QueryParam::new("_type__in", &type_in),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "assigned_to",
+                            &assigned_to,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("date", &date))
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__gt", &date_gt),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__gte", &date_gte),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__lt", &date_lt),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("date__lte", &date_lte),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gt",
+                            &date_created_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__gte",
+                            &date_created_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lt",
+                            &date_created_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_created__lte",
+                            &date_created_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__gt",
+                            &date_updated_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__gte",
+                            &date_updated_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__lt",
+                            &date_updated_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "date_updated__lte",
+                            &date_updated_lte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("due_date", &due_date),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__gt",
+                            &due_date_gt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__gte",
+                            &due_date_gte,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__lt",
+                            &due_date_lt,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "due_date__lte",
+                            &due_date_lte,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("format", &format))
+                    .query(&crate::transport::query::QueryParam::new("id", &id))
+                    .query(&crate::transport::query::QueryParam::new("id__in", &id_in))
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "is_complete",
+                            &is_complete,
+                        ),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new("lead_id", &lead_id),
+                    )
+                    .query(
+                        &crate::transport::query::QueryParam::new(
+                            "organization_id",
+                            &organization_id,
+                        ),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("view", &view))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::tasks_create`]
@@ -3966,51 +3954,29 @@ pub mod builder {
                 .and_then(|v| types::CreateTask::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/task/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_create",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "tasks_create",
+            );
+            let build = || {
+                client
+                    .client
+                    .post(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::tasks_get`]
@@ -4066,50 +4032,28 @@ pub mod builder {
                 "{}/task/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_get",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "tasks_get",
+            );
+            let build = || {
+                client
+                    .client
+                    .get(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::tasks_update`]
@@ -4196,51 +4140,29 @@ pub mod builder {
                 "{}/task/{}/", client.baseurl, crate
                 ::transport::path_safety::encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&crate::transport::query::QueryParam::new("_fields", &fields))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "tasks_update",
+            static OPERATION: crate::transport::hooks::Operation = crate::transport::hooks::Operation::named(
+                "tasks_update",
+            );
+            let build = || {
+                client
+                    .client
+                    .put(url.as_str())
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&crate::transport::query::QueryParam::new("_fields", &fields))
+                    .build()
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::transport::hooks::send_typed(
+                    client,
+                    &OPERATION,
+                    200u16..=200u16,
+                    &[400u16, 401u16, 404u16],
+                    &build,
+                )
+                .await
         }
     }
     /**Builder for [`Client::tasks_delete`]
