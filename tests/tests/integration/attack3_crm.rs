@@ -19,7 +19,6 @@ fn catalog(fields: Value) -> CustomFieldCatalog {
 }
 
 #[test]
-#[ignore = "attack: a number cell too big for i64 is silently rounded to a float (12345678901234567890 is sent as 12345678901234567000)"]
 fn number_cells_are_sent_exactly_or_refused() {
     let c = catalog(json!([{"id": "cf_seats", "name": "Seats", "type": "number"}]));
     for text in ["12345678901234567890", "0.10000000000000000001"] {
@@ -35,7 +34,6 @@ fn number_cells_are_sent_exactly_or_refused() {
 }
 
 #[test]
-#[ignore = "attack: a datetime custom field accepts a date-time without an offset and sends it zone-less"]
 fn datetime_cells_without_an_offset_are_refused() {
     let c = catalog(json!([{"id": "cf_at", "name": "Signed at", "type": "datetime"}]));
     let got = c.parse("Signed at", "2024-03-31T09:30:00");
@@ -47,7 +45,6 @@ fn datetime_cells_without_an_offset_are_refused() {
 }
 
 #[test]
-#[ignore = "attack: a choice that matches one of the field's choices exactly is sent as a different, case-colliding choice"]
 fn an_exact_choice_wins_over_a_case_insensitive_one() {
     let c = catalog(json!([{
         "id": "cf_tier", "name": "Tier", "type": "choices", "choices": ["Gold", "gold"]
@@ -251,7 +248,6 @@ async fn import_line_numbers_hold_with_a_bom_and_quoted_newlines() {
 }
 
 #[test]
-#[ignore = "attack: value_for with text for a multi-value field does not split on `;` as its docs say (\"parsed as parse does\") and refuses it"]
 fn value_for_parses_text_like_parse_for_multi_value_fields() {
     let c = catalog(json!([{
         "id": "cf_ind", "name": "Industry", "type": "choices", "accepts_multiple_values": true,
