@@ -386,7 +386,7 @@ fn parse_one(
             bad(if inexact {
                 "a number that cannot be sent exactly (too many digits for a 64-bit number)"
             } else {
-                "not a number"
+                "not a finite number"
             })
         })?),
         "date" => {
@@ -467,7 +467,7 @@ fn match_choice(
 
 /// A finite number sent exactly: an integer as `i64` or `u64`, anything else as an `f64` only
 /// when that float is the very number written (no precision lost). `Err(true)` when the text
-/// is a number that cannot be sent exactly, `Err(false)` when it is not a number.
+/// is a number that cannot be sent exactly, `Err(false)` when it is not a finite number.
 fn parse_number(text: &str) -> Result<serde_json::Number, bool> {
     if let Ok(n) = text.parse::<i64>() {
         return Ok(n.into());
@@ -477,7 +477,7 @@ fn parse_number(text: &str) -> Result<serde_json::Number, bool> {
     }
     let written = decimal(text).ok_or(false)?;
     let f: f64 = text.parse().map_err(|_| false)?;
-    let n = serde_json::Number::from_f64(f).ok_or(true)?; // NaN and infinities
+    let n = serde_json::Number::from_f64(f).ok_or(false)?; // too big: infinite
     match decimal(&format!("{f:e}")) {
         Some(sent) if sent == written => Ok(n),
         _ => Err(true),
@@ -687,7 +687,14 @@ mod tests {
                 }
             }
         }
-        assert!(v("1.2.3").unwrap_err().to_string().contains("not a number"));
+        assert!(v("1.2.3")
+            .unwrap_err()
+            .to_string()
+            .contains("not a finite number"));
+        assert!(v("1e999")
+            .unwrap_err()
+            .to_string()
+            .contains("not a finite number"));
     }
 
     #[test]
