@@ -8,19 +8,24 @@
 //! - The CSV has a header row. `company` (the lead's name) is required; `url`, `description`,
 //!   `contact_name`, `contact_title`, `contact_email` and `contact_phone` are optional, and a
 //!   column `custom.<Field name>` sets the lead custom field of that name (e.g. `custom.Industry`).
-//! - Every row is checked before anything is sent: a company, a valid email, a phone number of 7
-//!   to 15 digits, a URL with http(s), and each custom value against its field's type and choices
-//!   (`close_sdk::custom_fields::CustomFieldCatalog`, loaded from Close once; a choice is matched
-//!   case-insensitively and sent as Close spells it; several values split on `;`). Invalid rows are reported with their line number and
-//!   never sent; the others still run. A row Close refuses is reported as failed with its answer.
+//!   Any other column, or a column named twice, makes the file bad input (a typo must not drop
+//!   data silently).
+//! - Every row is checked before anything is sent: as many cells as the header, a company, a
+//!   valid email (`close_sdk::EmailAddress`), phone (`close_sdk::PhoneNumber`) and http(s) URL
+//!   (`close_sdk::WebUrl`), and each custom value against its field's type and choices
+//!   (`close_sdk::custom_fields::CustomFieldCatalog`, loaded from Close once; several values
+//!   split on `;`). Invalid rows are reported with their line number and never sent; the
+//!   others still run. A row Close refuses is reported as failed with its answer.
 //! - Authenticates with `CLOSE_API_KEY` (or a bearer token from `CLOSE_ACCESS_TOKEN`). `--demo`,
 //!   or no credentials and no `--base-url`, runs against an embedded mock Close with the fields
 //!   `Industry`, `Seats` and `Renewal date` (and, with `--demo` and no `--csv`, the bundled
 //!   `examples/leads.csv`).
 //! - Shows a progress bar on a terminal, plain lines otherwise; `--json` prints one JSON object
 //!   per row and a final `{"summary": …}` line.
-//! - Exits 0 when every row is ok, 1 when some row is invalid or failed, 2 on bad arguments or a
-//!   bad input file, 3 when Close refuses the credentials.
+//!   Plain lines escape control characters in what they echo: one line per row.
+//! - Exits 0 when every row is ok, 1 when some row is invalid or failed or when the lead custom
+//!   fields cannot be loaded (e.g. Close answers 5xx; then no row is sent), 2 on bad arguments
+//!   or a bad input file, 3 when Close refuses the credentials.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -34,6 +39,18 @@ use serde_json::{json, Map, Value};
 
 const USAGE: &str =
     "usage: import_leads (--demo | --csv FILE) [--base-url URL] [--concurrency N] [--json]";
+/// What `--help` prints after the usage line.
+const HELP: &str = "\
+Creates one lead (with its contact) per CSV row. Columns: company (required), url, description,
+contact_name, contact_title, contact_email, contact_phone, custom.<Field name>; any other
+column, or one named twice, is bad input. Invalid rows are reported by line and never sent.
+
+exit status:
+  0  every row ok
+  1  some row invalid or failed, or the lead custom fields could not be loaded (e.g. Close
+     answered 5xx after retries; then no row is sent)
+  2  bad arguments or a bad input file (nothing is sent)
+  3  Close refused the credentials";
 /// The bundled sample, used by `--demo` without `--csv`.
 const SAMPLE_CSV: &str = include_str!("leads.csv");
 /// Rows in flight at once.
@@ -109,10 +126,59 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(opts)
 }
 
+/// The columns the example understands, besides `custom.<Field name>`.
+const COLUMNS: [&str; 7] = [
+    "company",
+    "url",
+    "description",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+];
+
 /// The CSV, split into header and records, before the custom fields are known.
 struct Table {
     headers: Vec<String>,
     records: Vec<(u64, Vec<String>)>,
+}
+
+/// Checks the header row: `company` present, every column known, none named twice (names are
+/// compared case-insensitively, as cells are looked up).
+fn check_headers(headers: &[String]) -> Result<(), String> {
+    if !headers.iter().any(|h| h.eq_ignore_ascii_case("company")) {
+        return Err(format!(
+            "the header row must name the column `company` (found: {})",
+            one_line(&headers.join(","))
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for h in headers {
+        let known = h.starts_with("custom.") || COLUMNS.iter().any(|c| h.eq_ignore_ascii_case(c));
+        if !known {
+            return Err(format!(
+                "unknown column {:?}; the columns are {} and custom.<Field name>",
+                h,
+                COLUMNS.join(", ")
+            ));
+        }
+        if !seen.insert(h.to_lowercase()) {
+            return Err(format!("the column {h:?} is named twice in the header row"));
+        }
+    }
+    Ok(())
+}
+
+/// The 1-based line on which the record at byte offset `byte` of `text` starts. The csv
+/// crate's own line count is one too low after a CRLF line end; the byte offset is exact,
+/// and line ends (`\r`, `\n`) before the record's first cell are skipped.
+fn line_at(text: &[u8], byte: u64) -> u64 {
+    let mut start = usize::try_from(byte).map_or(text.len(), |b| b.min(text.len()));
+    while text.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        start += 1;
+    }
+    let newlines = text[..start].iter().filter(|b| **b == b'\n').count();
+    u64::try_from(newlines).map_or(u64::MAX, |n| n.saturating_add(1))
 }
 
 fn read_table(text: &str) -> Result<Table, String> {
@@ -126,19 +192,16 @@ fn read_table(text: &str) -> Result<Table, String> {
         .iter()
         .map(str::to_string)
         .collect();
-    if !headers.iter().any(|h| h.eq_ignore_ascii_case("company")) {
-        return Err(format!(
-            "the header row must name the column `company` (found: {})",
-            headers.join(",")
-        ));
-    }
+    check_headers(&headers)?;
     let mut records = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| format!("cannot read the CSV: {e}"))?;
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record
+            .position()
+            .map_or(0, |p| line_at(text.as_bytes(), p.byte()));
         records.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(Table { headers, records })
@@ -180,6 +243,19 @@ fn validate(
     }
     let (mut rows, mut invalid) = (Vec::new(), Vec::new());
     for (line, record) in &table.records {
+        if record.len() != table.headers.len() {
+            // An unquoted comma shifts every later cell: the row is not sent.
+            invalid.push(Problem {
+                line: *line,
+                company: record.first().cloned().unwrap_or_default(),
+                reason: format!(
+                    "expected {} cells, found {} (quote a cell that contains a comma)",
+                    table.headers.len(),
+                    record.len()
+                ),
+            });
+            continue;
+        }
         let cell = |name: &str| {
             col(name)
                 .and_then(|i| record.get(i))
@@ -225,11 +301,10 @@ fn build_lead<'a>(
         extra: Map::new(),
     };
     if let Some(url) = cell("url") {
-        let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-        if !ok {
-            return Err(format!("url {url:?} is not an http(s) URL"));
-        }
-        lead.url = Some(url.to_string());
+        let url: close_sdk::WebUrl = url
+            .parse()
+            .map_err(|e| format!("{e} (an http(s) URL is needed)"))?;
+        lead.url = Some(url.as_str().to_string());
     }
     let (name, title, email, phone) = (
         cell("contact_name"),
@@ -250,7 +325,7 @@ fn build_lead<'a>(
             contact.insert("emails".into(), json!([{"email": email, "type": "office"}]));
         }
         if let Some(phone) = phone {
-            check_phone(phone)?;
+            phone.parse::<close_sdk::PhoneNumber>()?;
             contact.insert("phones".into(), json!([{"phone": phone, "type": "office"}]));
         }
         let contact: CreateContact =
@@ -268,18 +343,18 @@ fn build_lead<'a>(
     Ok(lead)
 }
 
-/// 7 to 15 digits, with the separators people write (`+`, spaces, `-`, `.`, parentheses).
-/// Close normalizes the number itself and may still refuse it.
-fn check_phone(phone: &str) -> Result<(), String> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if allowed && (7..=15).contains(&digits) {
-        Ok(())
-    } else {
-        Err(format!("phone {phone:?} is not a phone number"))
-    }
+/// `s` on one line: control characters (newlines, escapes, …) and Unicode line separators
+/// are written as escapes, so a cell cannot forge or hide lines of plain-text output.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Runs the tool; returns the exit code. `env` reads environment variables.
@@ -289,6 +364,10 @@ pub async fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        let _ = writeln!(out, "{USAGE}\n\n{HELP}");
+        return 0;
+    }
     let opts = match parse_args(args) {
         Ok(o) => o,
         Err(e) => {
@@ -309,7 +388,7 @@ pub async fn run(
     let table = match read_table(&text) {
         Ok(t) => t,
         Err(e) => {
-            let _ = writeln!(err, "error: {source}: {e}");
+            let _ = writeln!(err, "error: {source}: {}", one_line(&e));
             return EXIT_BAD_INPUT;
         }
     };
@@ -358,14 +437,19 @@ pub async fn run(
         Ok(c) => c,
         Err(e) => {
             let auth = matches!(e.status().map(|s| s.as_u16()), Some(401 | 403));
-            let _ = writeln!(err, "error: cannot load the lead custom fields: {e}");
+            // Exit 3 when Close refuses the credentials; otherwise (a 5xx, a timeout, …) 1,
+            // like a failed row: the file may be fine, and nothing was sent.
+            let _ = writeln!(
+                err,
+                "error: cannot load the lead custom fields, so no row was sent: {e}"
+            );
             return if auth { EXIT_AUTH } else { EXIT_ROWS_FAILED };
         }
     };
     let (rows, invalid) = match validate(&table, &catalog) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(err, "error: {source}: {e}");
+            let _ = writeln!(err, "error: {source}: {}", one_line(&e));
             return EXIT_BAD_INPUT;
         }
     };
@@ -415,7 +499,11 @@ pub async fn run(
                 let msg = close_sdk::Error::from(e).to_string();
                 match &bar {
                     Some(bar) => {
-                        bar.println(format!("line {line}: {company}: failed: {msg}"));
+                        bar.println(format!(
+                            "line {line}: {}: failed: {}",
+                            one_line(&company),
+                            one_line(&msg)
+                        ));
                         bar.inc(1);
                     }
                     None => report(out, opts.json, line, &company, "failed", Err(&msg)),
@@ -476,9 +564,10 @@ fn report(
         }
         v.to_string()
     } else {
+        let company = one_line(company);
         match detail {
-            Ok(id) => format!("line {line}: {company}: {status} {id}"),
-            Err(e) => format!("line {line}: {company}: {status}: {e}"),
+            Ok(id) => format!("line {line}: {company}: {status} {}", one_line(id)),
+            Err(e) => format!("line {line}: {company}: {status}: {}", one_line(e)),
         }
     };
     let _ = writeln!(out, "{text}");

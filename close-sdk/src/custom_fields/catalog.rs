@@ -5,7 +5,7 @@ use crate::api::call::{finish, path_id};
 use crate::api::pagination::{skip_limit, Page, Paginated, DEFAULT_PAGE_SIZE};
 use crate::transport::path_safety::check_value;
 use crate::types::{CustomField, CustomFieldSchemaFieldsItem};
-use crate::{Client, Date, Error};
+use crate::{Client, Date, Error, Timestamp};
 
 use super::{
     CustomFieldError, CustomFieldId, CustomFieldMap, CustomFieldValue, MULTI_VALUE_SEPARATOR,
@@ -79,7 +79,8 @@ impl CustomFieldDefinition {
 ///
 /// **Values** are checked against the field's type, the rules of Close's "Custom Fields" page
 /// (<https://developer.close.com/api/resources/custom-fields.md>): a `number` takes a finite
-/// number, a `date` `YYYY-MM-DD`, a `datetime` a timestamp, a `choices` field one of its
+/// number that can be sent exactly, a `date` `YYYY-MM-DD`, a `datetime` a timestamp with an
+/// offset, a `choices` field one of its
 /// `choices`, `user` and `contact` fields an id (checked with the path-safety rule: no
 /// whitespace, separators or dot segments), `text` and `hidden` fields text, and several values
 /// only where the field `accepts_multiple_values`. A field of a type the SDK does not know
@@ -240,8 +241,9 @@ impl CustomFieldCatalog {
     }
 
     /// Checks `value` for field `name_or_id` and returns the id and the value to send (text
-    /// given for a typed field is parsed as [`parse`](Self::parse) does; a single value for a
-    /// multi-value field becomes a one-item list).
+    /// given for any field is parsed as [`parse`](Self::parse) does, so text for a multi-value
+    /// field is split on [`MULTI_VALUE_SEPARATOR`]; another single value for a multi-value
+    /// field becomes a one-item list).
     pub fn value_for(
         &self,
         name_or_id: &str,
@@ -261,6 +263,8 @@ impl CustomFieldCatalog {
                 let items = items.into_iter().map(|v| check_one(def, v));
                 CustomFieldValue::List(items.collect::<Result<_, _>>()?)
             }
+            // Text is parsed as `parse` does: split on the separator.
+            CustomFieldValue::Text(text) => parse_text(def, &text)?,
             single if def.accepts_multiple_values => {
                 CustomFieldValue::List(vec![check_one(def, single)?])
             }
@@ -297,8 +301,11 @@ impl CustomFieldCatalog {
 
     /// Parses `text` (e.g. a CSV cell) for field `name_or_id` by the field's type: a number
     /// (`42`, `-3.5`; no thousands separators), a date `YYYY-MM-DD` ([`crate::Date`]), a
-    /// timestamp ([`crate::Timestamp`]), one of a `choices` field's choices (matched
-    /// case-insensitively, sent as Close spells it), a user or contact id, or text as it is.
+    /// timestamp with an offset ([`crate::Timestamp`]; `Z` or `±hh:mm`, a naive time is
+    /// refused), one of a `choices` field's choices (an exact match wins, else the one
+    /// case-insensitive match, sent as Close spells it; several such matches are ambiguous),
+    /// a user or contact id, or text as it is. A number that a 64-bit integer or float cannot
+    /// hold exactly is refused rather than rounded.
     /// For a field that accepts multiple values the text is split on
     /// [`MULTI_VALUE_SEPARATOR`] (`;`), each part trimmed, empty parts dropped. Surrounding
     /// whitespace is trimmed except for text fields; an empty cell is refused for every type
@@ -309,21 +316,27 @@ impl CustomFieldCatalog {
         text: &str,
     ) -> Result<(CustomFieldId, CustomFieldValue), CustomFieldError> {
         let def = self.definition(name_or_id)?;
-        let value = if def.accepts_multiple_values {
-            let parts = text
-                .split(MULTI_VALUE_SEPARATOR)
-                .map(str::trim)
-                .filter(|p| !p.is_empty());
-            let items: Vec<_> = parts.map(|p| parse_one(def, p)).collect::<Result<_, _>>()?;
-            if items.is_empty() && is_typed(def) {
-                return Err(CustomFieldError::invalid(def.label(), text, "empty"));
-            }
-            CustomFieldValue::List(items)
-        } else {
-            parse_one(def, text)?
-        };
-        Ok((def.id.clone(), value))
+        Ok((def.id.clone(), parse_text(def, text)?))
     }
+}
+
+/// Parses a cell for the field (see [`CustomFieldCatalog::parse`]).
+fn parse_text(
+    def: &CustomFieldDefinition,
+    text: &str,
+) -> Result<CustomFieldValue, CustomFieldError> {
+    if !def.accepts_multiple_values {
+        return parse_one(def, text);
+    }
+    let parts = text
+        .split(MULTI_VALUE_SEPARATOR)
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let items: Vec<_> = parts.map(|p| parse_one(def, p)).collect::<Result<_, _>>()?;
+    if items.is_empty() && is_typed(def) {
+        return Err(CustomFieldError::invalid(def.label(), text, "empty"));
+    }
+    Ok(CustomFieldValue::List(items))
 }
 
 /// A schema item as a definition; `None` without a valid id. `choices` is read only when it is
@@ -369,28 +382,24 @@ fn parse_one(
     }
     let bad = |why: &str| CustomFieldError::invalid(field, text, why);
     Ok(match def.field_type.as_str() {
-        "number" => CustomFieldValue::Number(parse_number(t).ok_or_else(|| bad("not a number"))?),
+        "number" => CustomFieldValue::Number(parse_number(t).map_err(|inexact| {
+            bad(if inexact {
+                "a number that cannot be sent exactly (too many digits for a 64-bit number)"
+            } else {
+                "not a finite number"
+            })
+        })?),
         "date" => {
             let date = (t.len() == 10).then(|| t.parse().ok()).flatten();
             CustomFieldValue::Date(date.ok_or_else(|| bad("not a date (YYYY-MM-DD)"))?)
         }
-        "datetime" => CustomFieldValue::DateTime(
-            t.parse()
-                .map_err(|_| bad("not a date and time (e.g. 2024-03-31T09:30:00+00:00)"))?,
-        ),
-        "choices" => match def
-            .choices
-            .iter()
-            .find(|c| c.to_lowercase() == t.to_lowercase())
-        {
-            Some(choice) => CustomFieldValue::Choice(choice.clone()),
-            None => {
-                return Err(bad(&format!(
-                    "not one of the field's choices ({})",
-                    def.choices.join(", ")
-                )))
-            }
-        },
+        "datetime" => {
+            let at: Timestamp = t
+                .parse()
+                .map_err(|_| bad("not a date and time (e.g. 2024-03-31T09:30:00+00:00)"))?;
+            CustomFieldValue::DateTime(check_offset(def, at)?)
+        }
+        "choices" => CustomFieldValue::Choice(match_choice(def, t, text)?),
         "user" => CustomFieldValue::User(check_id(def, t, text)?),
         "contact" => CustomFieldValue::Contact(check_id(def, t, text)?),
         _ => CustomFieldValue::Text(text.to_string()),
@@ -409,13 +418,99 @@ fn check_id(def: &CustomFieldDefinition, id: &str, text: &str) -> Result<String,
     }
 }
 
-/// A finite number: an integer as an integer, anything else as a float.
-fn parse_number(text: &str) -> Option<serde_json::Number> {
-    if let Ok(n) = text.parse::<i64>() {
-        return Some(n.into());
+/// A date-time to send: one without an offset is refused, since Close's docs do not say which
+/// zone a naive time means (decoding what Close returns stays lenient, see [`typed`]).
+fn check_offset(def: &CustomFieldDefinition, at: Timestamp) -> Result<Timestamp, CustomFieldError> {
+    if at.is_naive() {
+        return Err(CustomFieldError::invalid(
+            def.label(),
+            at.as_str(),
+            "a date and time needs an offset, `Z` or `±hh:mm` (e.g. 2024-03-31T09:30:00+00:00)",
+        ));
     }
-    let f: f64 = text.parse().ok()?;
-    serde_json::Number::from_f64(f) // `None` for NaN and infinities
+    Ok(at)
+}
+
+/// The choice `t` names: an exact match wins; otherwise the one case-insensitive match (Unicode
+/// lowercase); several case-insensitive matches and no exact one are ambiguous.
+fn match_choice(
+    def: &CustomFieldDefinition,
+    t: &str,
+    text: &str,
+) -> Result<String, CustomFieldError> {
+    if let Some(exact) = def.choices.iter().find(|c| c.as_str() == t) {
+        return Ok(exact.clone());
+    }
+    let lower = t.to_lowercase();
+    let similar: Vec<&String> = def
+        .choices
+        .iter()
+        .filter(|c| c.to_lowercase() == lower)
+        .collect();
+    let bad = |why: String| CustomFieldError::invalid(def.label(), text, why);
+    match similar.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(bad(format!(
+            "not one of the field's choices ({})",
+            def.choices.join(", ")
+        ))),
+        several => Err(bad(format!(
+            "ambiguous: matches the choices {} apart from case; write one exactly",
+            several
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// A finite number sent exactly: an integer as `i64` or `u64`, anything else as an `f64` only
+/// when that float is the very number written (no precision lost). `Err(true)` when the text
+/// is a number that cannot be sent exactly, `Err(false)` when it is not a finite number.
+fn parse_number(text: &str) -> Result<serde_json::Number, bool> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Ok(n.into());
+    }
+    if let Ok(n) = text.parse::<u64>() {
+        return Ok(n.into());
+    }
+    let written = decimal(text).ok_or(false)?;
+    let f: f64 = text.parse().map_err(|_| false)?;
+    let n = serde_json::Number::from_f64(f).ok_or(false)?; // too big: infinite
+    match decimal(&format!("{f:e}")) {
+        Some(sent) if sent == written => Ok(n),
+        _ => Err(true),
+    }
+}
+
+/// A decimal number's value as (negative, significant digits, exponent of the last digit),
+/// zeros trimmed so equal numbers compare equal; `None` unless `text` is
+/// `[+-]digits[.digits][(e|E)[+-]digits]`.
+fn decimal(text: &str) -> Option<(bool, String, i64)> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.len() + frac.len() == 0 || !all_digits(int) || !all_digits(frac) {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let mut exponent = exponent.checked_sub(i64::try_from(frac.len()).ok()?)?;
+    let significant = digits.trim_start_matches('0');
+    let trimmed = significant.trim_end_matches('0');
+    if trimmed.is_empty() {
+        return Some((false, String::new(), 0)); // zero, whatever its sign
+    }
+    let dropped = i64::try_from(significant.len() - trimmed.len()).ok()?;
+    exponent = exponent.checked_add(dropped)?;
+    Some((negative, trimmed.to_string(), exponent))
 }
 
 /// Checks one typed value for the field.
@@ -449,7 +544,7 @@ fn check_one(
             Some(d) => Ok(V::Date(d)),
             None => Err(wrong(&V::Date(d))),
         },
-        ("datetime", v @ V::DateTime(_)) => Ok(v),
+        ("datetime", V::DateTime(at)) => Ok(V::DateTime(check_offset(def, at)?)),
         ("choices", V::Choice(c)) => parse_one(def, &c),
         ("user", V::User(id)) => Ok(V::User(check_id(def, &id, &id)?)),
         ("contact", V::Contact(id)) => Ok(V::Contact(check_id(def, &id, &id)?)),
@@ -466,6 +561,12 @@ fn typed(def: &CustomFieldDefinition, value: &CustomFieldValue) -> CustomFieldVa
         CustomFieldValue::List(items) => {
             CustomFieldValue::List(items.iter().map(|v| typed(def, v)).collect())
         }
+        // Lenient: a date-time Close returns without an offset is read as UTC.
+        CustomFieldValue::Text(t) if def.field_type == "datetime" => t
+            .trim()
+            .parse()
+            .map(CustomFieldValue::DateTime)
+            .unwrap_or_else(|_| value.clone()),
         CustomFieldValue::Text(t) if is_typed(def) => {
             parse_one(def, t).unwrap_or_else(|_| value.clone())
         }
@@ -558,6 +659,72 @@ mod tests {
                 "{name} {bad:?}: {e:?}"
             );
         }
+    }
+
+    #[test]
+    fn numbers_are_sent_exactly_or_refused() {
+        let c = catalog();
+        let v = |text: &str| {
+            c.parse("# of users", text)
+                .map(|(_, v)| v.to_json().to_string())
+        };
+        for (text, sent) in [
+            ("18446744073709551615", "18446744073709551615"),
+            ("-9223372036854775808", "-9223372036854775808"),
+            ("0.1", "0.1"),
+            ("1.50", "1.5"),
+            ("2.5e3", "2500.0"),
+            ("-0.0", "-0.0"),
+            ("9007199254740993.0", ""),
+            ("18446744073709551616", ""),
+            ("0.10000000000000000001", ""),
+        ] {
+            match v(text) {
+                Ok(got) => assert_eq!(got, sent, "{text}"),
+                Err(e) => {
+                    assert!(sent.is_empty(), "{text}: {e}");
+                    assert!(e.to_string().contains("cannot be sent exactly"), "{e}");
+                }
+            }
+        }
+        assert!(v("1.2.3")
+            .unwrap_err()
+            .to_string()
+            .contains("not a finite number"));
+        assert!(v("1e999")
+            .unwrap_err()
+            .to_string()
+            .contains("not a finite number"));
+    }
+
+    #[test]
+    fn naive_date_times_are_refused_but_read_back() {
+        let c = catalog();
+        for naive in ["2024-03-31T09:30:00", "2024-03-31T09:30:00.5"] {
+            let e = c.parse("Signed at", naive).unwrap_err();
+            assert!(e.to_string().contains("offset"), "{e}");
+            let at: Timestamp = naive.parse().unwrap();
+            assert!(c.value_for("Signed at", at).is_err());
+        }
+        assert!(c.parse("Signed at", "2024-03-31T09:30:00Z").is_ok());
+        let id = c.id_for("Signed at").unwrap();
+        let read = c.typed(&id, &CustomFieldValue::Text("2024-03-31T09:30:00".into()));
+        assert!(matches!(read, CustomFieldValue::DateTime(_)), "{read:?}");
+    }
+
+    #[test]
+    fn exact_choices_win_and_case_collisions_are_ambiguous() {
+        let fields = json!([{"id": "cf_t", "name": "Tier", "type": "choices",
+                             "choices": ["Gold", "gold", "Silver"]}]);
+        let c = CustomFieldCatalog::from_fields(
+            serde_json::from_value::<Vec<CustomField>>(fields).unwrap(),
+        );
+        let v = |text: &str| c.parse("Tier", text).map(|(_, v)| v.to_json());
+        assert_eq!(v("gold").unwrap(), json!("gold"));
+        assert_eq!(v("Gold").unwrap(), json!("Gold"));
+        assert_eq!(v("silver").unwrap(), json!("Silver"));
+        let e = v("GOLD").unwrap_err().to_string();
+        assert!(e.contains("ambiguous") && e.contains("`gold`"), "{e}");
     }
 
     #[test]

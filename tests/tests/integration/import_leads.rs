@@ -330,3 +330,115 @@ async fn refused_credentials_exit_3_before_any_row_is_sent() {
     assert!(!err.contains("wrong-key") && !out.contains("wrong-key"));
     fields.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_catalog_that_cannot_load_exits_1_and_sends_no_row() {
+    // A 5xx on the custom-field list (after the retries) is not the file's fault: exit 1, said
+    // clearly, and no lead is created.
+    let server = httpmock::MockServer::start_async().await;
+    let fields = server
+        .mock_async(|when, then| {
+            when.method("GET").path("/custom_field/lead/");
+            then.status(503)
+                .header("content-type", "application/json")
+                .body(r#"{"error": "down for maintenance"}"#);
+        })
+        .await;
+    let leads = server
+        .mock_async(|when, then| {
+            when.method("POST").path("/lead/");
+            then.status(200);
+        })
+        .await;
+    let path = csv_file("catalog-down", "company\nBluth Company\n");
+    let (code, out, err) = run_example(
+        &[
+            "--csv",
+            path.to_str().unwrap(),
+            "--base-url",
+            &server.base_url(),
+        ],
+        Some("test-key"),
+    )
+    .await;
+    std::fs::remove_file(&path).ok();
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        err.contains("cannot load the lead custom fields") && err.contains("no row was sent"),
+        "{err}"
+    );
+    assert!(fields.calls_async().await >= 1);
+    assert_eq!(leads.calls_async().await, 0, "{out}\n{err}");
+}
+
+#[tokio::test]
+async fn header_and_row_shape_problems_are_reported_not_guessed() {
+    let close = crm(0, 0).await;
+    let url = close.base_url();
+    let run = |name: &'static str, text: &'static str| {
+        let url = url.clone();
+        async move {
+            let path = csv_file(name, text);
+            let got = run_example(
+                &[
+                    "--csv",
+                    path.to_str().unwrap(),
+                    "--base-url",
+                    &url,
+                    "--json",
+                ],
+                Some("k"),
+            )
+            .await;
+            std::fs::remove_file(&path).ok();
+            got
+        }
+    };
+
+    // Names are compared case-insensitively, as cells are looked up: `Company` twice is bad input.
+    let (code, _, err) = run("dup-case", "Company,company\nBluth Company,Hooli\n").await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("named twice"), "{err}");
+
+    // An unknown column lists the columns the example understands.
+    let (code, _, err) = run("typo", "company,contact_emial\nBluth Company,x@y.example\n").await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("contact_emial") && err.contains("contact_email") && err.contains("custom."),
+        "{err}"
+    );
+    assert_eq!(
+        close.request_count("POST /lead/"),
+        0,
+        "{:?}",
+        close.requests()
+    );
+
+    // A short row is invalid with its line and cell counts; the next row still goes.
+    let (code, out, err) = run("short", "company,description\nAcme\nInitech,Printers\n").await;
+    assert_eq!(code, 1, "{out}\n{err}");
+    let outcomes: Vec<Value> = out
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(outcomes[0]["line"], 2, "{out}");
+    assert_eq!(outcomes[0]["status"], "invalid", "{out}");
+    assert!(
+        outcomes[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("expected 2 cells, found 1"),
+        "{out}"
+    );
+    let names: Vec<Value> = close.leads().iter().map(|l| l["name"].clone()).collect();
+    assert_eq!(names, [serde_json::json!("Initech")]);
+}
+
+#[tokio::test]
+async fn help_lists_the_columns_and_exit_codes() {
+    let (code, out, _) = run_example(&["--help"], None).await;
+    assert_eq!(code, 0);
+    for needle in ["usage: import_leads", "contact_phone", "5xx", "  3  "] {
+        assert!(out.contains(needle), "{needle:?} missing:\n{out}");
+    }
+}
