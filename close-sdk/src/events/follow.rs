@@ -30,7 +30,11 @@
 //! *now*. Otherwise the window would start in the future and every later real event, older
 //! than it, would never be delivered. The cost, while such an event is in the log, is that it
 //! stays in the position and a clock behind Close's widens the window; as with `latest`, a
-//! clock up to `overlap` ahead of Close's loses nothing.
+//! clock up to `overlap` ahead of Close's loses nothing. A stored position is held to the same
+//! rule when a follower starts from it: a watermark in the future (a hand-edited file, or one
+//! written while this machine's clock was ahead) becomes *now*, and a window start after
+//! *now − overlap* becomes that, so the follower delivers again (an event it delivered inside
+//! the restored window may then be delivered twice: at least once beats never).
 //!
 //! # Catching up
 //!
@@ -76,27 +80,41 @@ pub struct FollowOptions {
     pub max_interval: Duration,
     /// Events per request, 1 to 50 (default 50, Close's maximum).
     pub page_size: u32,
-    /// The most events one scan may hold (default 10,000); a window holding more is caught up
+    /// The most events one scan may hold (default 10,000, at most 1,000,000); a window holding more is caught up
     /// in time slices (see the module documentation).
     pub max_scan_events: usize,
 }
+
+/// The shortest `min_interval`: the idle backoff doubles it, so it must not be zero.
+const MIN_INTERVAL: Duration = Duration::from_millis(1);
+
+/// The largest `max_scan_events` a follower accepts (a scan holds its events in memory).
+const MAX_SCAN_EVENTS: usize = 1_000_000;
 
 /// The longest overlap or poll interval a follower accepts (and the longest wait it makes).
 const MAX_FOLLOW_DURATION: Duration = Duration::from_secs(24 * 3600);
 
 impl FollowOptions {
-    /// Refuses settings whose arithmetic on clocks could not be done: an overlap or interval
-    /// longer than a day, or a minimum interval above the maximum.
+    /// Refuses settings whose arithmetic could not be done or would not back off: an overlap
+    /// or interval longer than a day, a minimum interval under 1 ms or above the maximum, or
+    /// `max_scan_events` outside 1 to 1,000,000.
     fn validate(&self) -> Result<(), Error> {
+        if !(1..=MAX_SCAN_EVENTS).contains(&self.max_scan_events) {
+            return Err(Error::InvalidRequest(format!(
+                "FollowOptions: max_scan_events must be 1 to {MAX_SCAN_EVENTS} (got {})",
+                self.max_scan_events
+            )));
+        }
         let fine = self.overlap <= MAX_FOLLOW_DURATION
             && self.max_interval <= MAX_FOLLOW_DURATION
+            && self.min_interval >= MIN_INTERVAL
             && self.min_interval <= self.max_interval;
         if fine {
             Ok(())
         } else {
             Err(Error::InvalidRequest(format!(
-                "FollowOptions: overlap and intervals must be at most {} s, min_interval at most \
-                 max_interval (got overlap {:?}, min_interval {:?}, max_interval {:?})",
+                "FollowOptions: overlap and intervals must be at most {} s, min_interval at least 1 ms \
+                 and at most max_interval (got overlap {:?}, min_interval {:?}, max_interval {:?})",
                 MAX_FOLLOW_DURATION.as_secs(),
                 self.overlap,
                 self.min_interval,
@@ -104,6 +122,15 @@ impl FollowOptions {
             )))
         }
     }
+}
+
+/// `t - d`, or `t` itself when that is out of range (a server may send any date `Timestamp`
+/// reads, down to year -9999): no date arithmetic may panic.
+fn earlier(t: OffsetDateTime, d: Duration) -> OffsetDateTime {
+    time::Duration::try_from(d)
+        .ok()
+        .and_then(|d| t.checked_sub(d))
+        .unwrap_or(t)
 }
 
 /// `now + wait`, the wait capped at [`MAX_FOLLOW_DURATION`] (a server may ask for any wait).
@@ -215,11 +242,33 @@ impl FollowPosition {
         self.advance_window(overlap);
     }
 
+    /// Holds a stored position to the rule [`FollowPosition::record`] applies: a watermark
+    /// ahead of this machine's clock becomes *now*, and a window start after it becomes
+    /// *now − overlap* (module documentation).
+    fn hold_to_clock(&mut self, overlap: Duration) {
+        let now = OffsetDateTime::from(SystemTime::now());
+        if self
+            .watermark
+            .as_ref()
+            .is_some_and(|w| w.offset_date_time() > now)
+        {
+            self.watermark = Some(Timestamp::from(now));
+            let start = earlier(now, overlap);
+            if self
+                .since
+                .as_ref()
+                .is_some_and(|s| s.offset_date_time() > start)
+            {
+                self.since = Some(Timestamp::from(start));
+            }
+        }
+    }
+
     fn advance_window(&mut self, overlap: Duration) {
         let Some(w) = &self.watermark else {
             return;
         };
-        let start = Timestamp::from(w.offset_date_time() - overlap);
+        let start = Timestamp::from(earlier(w.offset_date_time(), overlap));
         if self.since.as_ref().is_none_or(|s| &start > s) {
             self.since = Some(start.clone());
         }
@@ -306,6 +355,8 @@ impl EventFollower {
                 "a follower sets the date_updated range itself; start it with FollowPosition::since".into(),
             ));
         }
+        let mut position = position;
+        position.hold_to_clock(options.overlap);
         Ok(EventFollower {
             fetch: Box::new(move |q| Box::pin(fetch(q))),
             filter,
@@ -362,7 +413,7 @@ impl EventFollower {
     async fn poll(&mut self) -> Result<Vec<Event>, Error> {
         if self.position.latest {
             let Scan::Fits(now) = self.scan(None, None).await? else {
-                return Err(self.overflow_error("the newest", None));
+                return Err(self.overflow_error("newest", None));
             };
             let mut start = FollowPosition::beginning();
             for e in &now {
@@ -371,7 +422,10 @@ impl EventFollower {
             if start.watermark.is_none() {
                 // Nothing to anchor on: start the window at this machine's clock less the
                 // overlap (so a clock up to `overlap` ahead of Close's loses nothing).
-                let here = OffsetDateTime::from(SystemTime::now()) - self.options.overlap;
+                let here = earlier(
+                    OffsetDateTime::from(SystemTime::now()),
+                    self.options.overlap,
+                );
                 start.since = Some(Timestamp::from(here));
             }
             self.position = start;
@@ -409,7 +463,10 @@ impl EventFollower {
                             let Some(top) = newest else {
                                 return Err(self.overflow_error("undated", None));
                             };
-                            let done = c.map(|c| c.done).or(since).unwrap_or(top - LOG_RETENTION);
+                            let done = c
+                                .map(|c| c.done)
+                                .or(since)
+                                .unwrap_or_else(|| top.checked_sub(LOG_RETENTION).unwrap_or(top));
                             CatchUp {
                                 done,
                                 step: (top - done) / 2,
@@ -461,7 +518,8 @@ impl EventFollower {
         let mut seen = BTreeSet::new();
         let mut cursors_seen: BTreeSet<String> = BTreeSet::new();
         let mut cursor: Option<String> = None;
-        let max_pages = self.options.max_scan_events / self.options.page_size as usize + 2;
+        let max_pages = (self.options.max_scan_events / self.options.page_size.max(1) as usize)
+            .saturating_add(2);
         for _ in 0..max_pages {
             let query = EventQuery::new(&filter, self.options.page_size, cursor.as_deref());
             let page = (self.fetch)(query).await?;
@@ -472,7 +530,7 @@ impl EventFollower {
                     // The first event of a `latest` scan is the newest: the window starts
                     // an overlap before it.
                     if let Some(d) = &event.date_updated {
-                        bound = Some((d.offset_date_time() - self.options.overlap, true));
+                        bound = Some((earlier(d.offset_date_time(), self.options.overlap), true));
                     }
                 }
                 if super::log::below(&event, bound) {
