@@ -251,7 +251,6 @@ async fn a_zero_min_interval_still_backs_off_when_idle() {
 /// the next page is fetched (`_skip`, Close's offset pagination), or an error says the list
 /// is incomplete; never a silently truncated list.
 #[tokio::test]
-#[ignore = "attack: list_webhooks ignores has_more and silently returns a partial list"]
 async fn list_webhooks_does_not_silently_drop_further_pages() {
     let sub = |id: &str| {
         json!({"id": id, "url": "https://example.com/close", "status": "active",
