@@ -216,18 +216,28 @@ impl FollowPosition {
     }
 
     fn is_new(&self, event: &Event) -> bool {
-        let too_old = match (&self.since, &event.date_updated) {
+        self.is_new_key(&Self::key(event))
+    }
+
+    fn is_new_key(&self, key: &(String, Option<Timestamp>)) -> bool {
+        let too_old = match (&self.since, &key.1) {
             (Some(since), Some(d)) => d < since,
             _ => false,
         };
-        !too_old && !self.delivered.contains(&Self::key(event))
+        !too_old && !self.delivered.contains(key)
     }
 
     /// Records a delivered event and moves the window: `since` = watermark − overlap. The
     /// watermark never runs ahead of this machine's clock (module documentation).
     fn record(&mut self, event: &Event, overlap: Duration) {
-        self.delivered.insert(Self::key(event));
-        let Some(d) = &event.date_updated else {
+        self.record_key(Self::key(event), overlap);
+    }
+
+    /// [`FollowPosition::record`] by `(id, date_updated)`.
+    fn record_key(&mut self, key: (String, Option<Timestamp>), overlap: Duration) {
+        let date = key.1.clone();
+        self.delivered.insert(key);
+        let Some(d) = &date else {
             return;
         };
         let now = OffsetDateTime::from(SystemTime::now());
@@ -296,9 +306,20 @@ struct CatchUp {
     top: OffsetDateTime,
 }
 
+/// An event-log entry that did not decode: its `(id, date_updated)` and the error naming it.
+type Undecodable = ((String, Option<Timestamp>), Error);
+
+/// What [`EventFollower::next`] hands out next: an event, or the error for one entry that did
+/// not decode (reported once, then counted as handed out).
+enum Entry {
+    Event(Box<Event>),
+    Undecodable(Undecodable),
+}
+
 /// What one scan found: the events (newest first), or more than the bound allows.
 enum Scan {
-    Fits(Vec<Event>),
+    /// The events, and the entries that did not decode (their key and error).
+    Fits(Vec<Event>, Vec<Undecodable>),
     /// The newest `date_updated` among the events read before giving up.
     Overflow(Option<OffsetDateTime>),
 }
@@ -315,7 +336,7 @@ pub struct EventFollower {
     filter: EventFilter,
     options: FollowOptions,
     position: FollowPosition,
-    buffer: VecDeque<Event>,
+    buffer: VecDeque<Entry>,
     interval: Duration,
     next_poll: Option<tokio::time::Instant>,
     catch_up: Option<CatchUp>,
@@ -377,9 +398,16 @@ impl EventFollower {
     /// The next new event, oldest first; waits (polling) until there is one.
     pub async fn next(&mut self) -> Result<Event, Error> {
         loop {
-            if let Some(event) = self.buffer.pop_front() {
-                self.position.record(&event, self.options.overlap);
-                return Ok(event);
+            match self.buffer.pop_front() {
+                Some(Entry::Event(event)) => {
+                    self.position.record(&event, self.options.overlap);
+                    return Ok(*event);
+                }
+                Some(Entry::Undecodable((key, error))) => {
+                    self.position.record_key(key, self.options.overlap);
+                    return Err(error);
+                }
+                None => {}
             }
             if let Some(at) = self.next_poll {
                 tokio::time::sleep_until(at).await;
@@ -410,9 +438,9 @@ impl EventFollower {
     /// One poll: scans the window (in slices while catching up) and returns the new events,
     /// oldest first. The position is not changed (events are recorded as they are returned),
     /// except that a `latest` start becomes a window over what the log holds now.
-    async fn poll(&mut self) -> Result<Vec<Event>, Error> {
+    async fn poll(&mut self) -> Result<Vec<Entry>, Error> {
         if self.position.latest {
-            let Scan::Fits(now) = self.scan(None, None).await? else {
+            let Scan::Fits(now, _) = self.scan(None, None).await? else {
                 return Err(self.overflow_error("newest", None));
             };
             let mut start = FollowPosition::beginning();
@@ -438,9 +466,15 @@ impl EventFollower {
                 .catch_up
                 .and_then(|c| c.done.checked_add(c.step).filter(|end| *end <= c.top));
             match self.scan(since, before).await? {
-                Scan::Fits(mut events) => {
+                Scan::Fits(mut events, mut odd) => {
                     events.retain(|e| self.position.is_new(e));
+                    odd.retain(|(key, _)| self.position.is_new_key(key));
                     events.reverse();
+                    let events: Vec<Entry> = odd
+                        .into_iter()
+                        .map(Entry::Undecodable)
+                        .chain(events.into_iter().map(|e| Entry::Event(Box::new(e))))
+                        .collect();
                     match (self.catch_up.as_mut(), before) {
                         (Some(c), Some(end)) => {
                             c.done = end;
@@ -515,6 +549,7 @@ impl EventFollower {
             filter = filter.updated_before(Timestamp::from(t));
         }
         let mut out: Vec<Event> = Vec::new();
+        let mut odd: Vec<Undecodable> = Vec::new();
         let mut seen = BTreeSet::new();
         let mut cursors_seen: BTreeSet<String> = BTreeSet::new();
         let mut cursor: Option<String> = None;
@@ -523,7 +558,15 @@ impl EventFollower {
         for _ in 0..max_pages {
             let query = EventQuery::new(&filter, self.options.page_size, cursor.as_deref());
             let page = (self.fetch)(query).await?;
-            let received = page.data.len();
+            let received = page.data.len() + page.undecodable.len();
+            for value in &page.undecodable {
+                let (id, date, error) = super::undecodable(value);
+                let older =
+                    matches!((bound, &date), (Some((t, _)), Some(d)) if d.offset_date_time() < t);
+                if !older && seen.insert((id.clone(), date.clone())) {
+                    odd.push(((id, date), error));
+                }
+            }
             let mut reached_bound = false;
             for event in page.data {
                 if latest && bound.is_none() {
@@ -542,7 +585,7 @@ impl EventFollower {
                 }
             }
             if reached_bound || received == 0 {
-                return Ok(Scan::Fits(out));
+                return Ok(Scan::Fits(out, odd));
             }
             match page.cursor_next {
                 // A cursor seen before in this scan means the server cycles: nothing new lies
@@ -550,7 +593,7 @@ impl EventFollower {
                 Some(next) if !next.is_empty() && cursors_seen.insert(next.clone()) => {
                     cursor = Some(next);
                 }
-                _ => return Ok(Scan::Fits(out)),
+                _ => return Ok(Scan::Fits(out, odd)),
             }
             if out.len() > self.options.max_scan_events {
                 break;
