@@ -47,9 +47,16 @@
 //! starts where it ended. A slice reaching the newest event seen becomes the open window again,
 //! and when that fits the catch-up is over. A poll makes at most 16 scans (each at most
 //! `max_scan_events / page_size + 2` requests) and holds at most `max_scan_events` events.
-//! Since every slice re-scans the overlap, the overlap itself must fit in one scan (as it must
-//! when not catching up): if a single instant, with the overlap before it, holds more than
-//! `max_scan_events`, `next` returns an error naming the instant instead of looping. From [`FollowPosition::beginning`], slicing starts 31 days
+//! Every slice re-scans the overlap. When the overlap itself holds more than one scan (a burst
+//! of more than `max_scan_events` events within it, e.g. a bulk edit), slicing cannot help, so
+//! the follower shrinks the overlap its scans use (halving, down to zero: scans then start at
+//! the watermark; the stored pairs still prevent repeats; straight to zero when not even the
+//! thinnest slice fits) until the catch-up is over, then
+//! goes back to the full overlap. The cost: during such a burst, an event that becomes visible
+//! late and is older than the shrunk overlap can be missed (Close's own advice, the 5-minute
+//! scan, cannot hold such a burst either), and while the burst stays inside the overlap each
+//! poll may need several scans. Only a single instant holding more than `max_scan_events`
+//! remains an error (naming the instant) instead of a loop. From [`FollowPosition::beginning`], slicing starts 31 days
 //! before the newest event (Close keeps 30 days), the first slice reaching back to the oldest.
 
 use std::collections::{BTreeSet, VecDeque};
@@ -320,8 +327,8 @@ enum Entry {
 enum Scan {
     /// The events, and the entries that did not decode (their key and error).
     Fits(Vec<Event>, Vec<Undecodable>),
-    /// The newest `date_updated` among the events read before giving up.
-    Overflow(Option<OffsetDateTime>),
+    /// The newest `date_updated` among the events read before giving up, and the dates read.
+    Overflow(Option<OffsetDateTime>, Vec<OffsetDateTime>),
 }
 
 /// Follows the event log: [`EventFollower::next`] waits for and returns the next new event.
@@ -340,6 +347,8 @@ pub struct EventFollower {
     interval: Duration,
     next_poll: Option<tokio::time::Instant>,
     catch_up: Option<CatchUp>,
+    /// The overlap scans use: [`FollowOptions::overlap`], less while a burst overflows it.
+    overlap_now: Duration,
 }
 
 impl std::fmt::Debug for EventFollower {
@@ -350,6 +359,7 @@ impl std::fmt::Debug for EventFollower {
             .field("position", &self.position)
             .field("buffered", &self.buffer.len())
             .field("catch_up", &self.catch_up)
+            .field("overlap_now", &self.overlap_now)
             .finish_non_exhaustive()
     }
 }
@@ -387,6 +397,7 @@ impl EventFollower {
             buffer: VecDeque::new(),
             next_poll: None,
             catch_up: None,
+            overlap_now: options.overlap,
         })
     }
 
@@ -459,8 +470,8 @@ impl EventFollower {
             self.position = start;
             return Ok(Vec::new());
         }
-        let since = self.position.since.as_ref().map(|s| s.offset_date_time());
         for _ in 0..MAX_SCANS_PER_POLL {
+            let since = self.window_start();
             // The slice's upper end, or `None` for the open window.
             let before = self
                 .catch_up
@@ -483,12 +494,21 @@ impl EventFollower {
                                 continue;
                             }
                         }
-                        _ => self.catch_up = None,
+                        _ => {
+                            self.catch_up = None;
+                            self.overlap_now = self.options.overlap;
+                        }
                     }
                     return Ok(events);
                 }
-                Scan::Overflow(newest) => {
+                Scan::Overflow(newest, dates) => {
                     let next = match (self.catch_up, before) {
+                        (Some(c), Some(_)) if self.overlap_heavy(&dates, c.done) => {
+                            // Most of what overflowed was scanned before (the overlap): shrink
+                            // the overlap, not the slice.
+                            self.shrink_overlap();
+                            continue;
+                        }
                         (Some(c), Some(_)) => CatchUp {
                             step: c.step / 2,
                             ..c
@@ -509,6 +529,12 @@ impl EventFollower {
                         }
                     };
                     if next.step < time::Duration::MICROSECOND {
+                        if self.can_shrink_overlap() {
+                            // Not even the thinnest slice fits: start scans at the watermark
+                            // at once (halving here would cost ~20 scans for nothing).
+                            self.overlap_now = Duration::ZERO;
+                            continue;
+                        }
                         return Err(self.overflow_error("", newest.or(Some(next.done))));
                     }
                     self.catch_up = Some(next);
@@ -516,6 +542,39 @@ impl EventFollower {
             }
         }
         Ok(Vec::new())
+    }
+
+    /// Where scans start: the position's window start, or later while a burst has made the
+    /// overlap shrink (watermark − the shrunk overlap).
+    fn window_start(&self) -> Option<OffsetDateTime> {
+        let since = self.position.since.as_ref().map(|s| s.offset_date_time());
+        let shrunk = self
+            .position
+            .watermark
+            .as_ref()
+            .filter(|_| self.overlap_now < self.options.overlap)
+            .map(|w| earlier(w.offset_date_time(), self.overlap_now));
+        since.max(shrunk)
+    }
+
+    /// Whether an overflowing slice read mostly events from before `done` (its overlap part).
+    fn overlap_heavy(&self, dates: &[OffsetDateTime], done: OffsetDateTime) -> bool {
+        let old = dates.iter().filter(|d| **d < done).count();
+        self.can_shrink_overlap() && old > self.options.max_scan_events / 2
+    }
+
+    fn can_shrink_overlap(&self) -> bool {
+        self.position.watermark.is_some() && !self.overlap_now.is_zero()
+    }
+
+    /// Halves the overlap scans use (under 1 ms: zero, scans start at the watermark).
+    fn shrink_overlap(&mut self) {
+        let half = self.overlap_now / 2;
+        self.overlap_now = if half < Duration::from_millis(1) {
+            Duration::ZERO
+        } else {
+            half
+        };
     }
 
     /// The error for a window that cannot be split further.
@@ -599,11 +658,11 @@ impl EventFollower {
                 break;
             }
         }
-        let newest = out
+        let dates: Vec<OffsetDateTime> = out
             .iter()
             .filter_map(|e| e.date_updated.as_ref().map(|d| d.offset_date_time()))
-            .max();
-        Ok(Scan::Overflow(newest))
+            .collect();
+        Ok(Scan::Overflow(dates.iter().max().copied(), dates))
     }
 }
 

@@ -127,7 +127,6 @@ async fn a_stored_position_with_a_future_watermark_does_not_silence_the_follower
 /// "raise FollowOptions::max_scan_events" error. (The module documents the error, but not that
 /// it is permanent; the window's lower end could be sliced like its upper end.)
 #[tokio::test]
-#[ignore = "attack: a burst of more than max_scan_events within one overlap wedges the follower forever"]
 async fn a_burst_larger_than_one_scan_within_the_overlap_is_delivered() {
     let fake = EventLogServer::start().await;
     fake.log.add("ev_first", &ago(290));
