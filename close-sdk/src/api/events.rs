@@ -43,7 +43,9 @@ use crate::{Client, Error};
 pub trait EventsExt {
     /// `GET /event/`: the events `filter` selects, newest first, `page_size` (1 to 50) per
     /// request, following `cursor_next`. An unsupported filter combination or page size makes
-    /// the stream yield [`Error::InvalidRequest`] without a request.
+    /// the stream yield [`Error::InvalidRequest`] without a request. An entry that does not
+    /// decode as [`Event`] is yielded once as [`Error::InvalidResponse`] naming its id, and the
+    /// listing goes on.
     fn list_events(&self, filter: EventFilter, page_size: u32) -> Paginated<Event>;
 
     /// `GET /event/{id}/`: one event.
@@ -155,7 +157,17 @@ where
                 reached_bound = true;
                 break;
             }
-            events.push(e);
+            events.push(Ok(e));
+        }
+        // An entry that does not decode is reported (once, after the page's events) and the
+        // listing goes on.
+        for value in &page.undecodable {
+            let (_, date, error) = crate::events::undecodable(value);
+            let older =
+                matches!((bound, &date), (Some((t, _)), Some(d)) if d.offset_date_time() < t);
+            if !older {
+                events.push(Err(error));
+            }
         }
         match page.cursor_next {
             Some(next)
@@ -166,7 +178,7 @@ where
             }
             _ => st.done = true,
         }
-        Ok(Some((stream::iter(events.into_iter().map(Ok)), st)))
+        Ok(Some((stream::iter(events), st)))
     })
     .try_flatten()
 }

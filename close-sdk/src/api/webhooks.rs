@@ -7,6 +7,7 @@ use serde::Deserialize;
 use progenitor_client::encode_path;
 
 use super::call::path_id;
+use super::pagination::{Page, Paginated, DEFAULT_PAGE_SIZE};
 use super::request::{send, send_ignoring_body};
 use crate::webhooks::{NewSubscription, SubscriptionUpdate, WebhookSubscription};
 use crate::{Client, Error};
@@ -34,7 +35,10 @@ use crate::{Client, Error};
 /// # Ok(()) }
 /// ```
 pub trait WebhooksExt {
-    /// `GET /webhook/`: the organization's subscriptions.
+    /// `GET /webhook/`: the organization's subscriptions, every page: `has_more` is followed
+    /// by Close's general offset rule (as for `/role/` and `/group/`): the first request has no
+    /// `_skip`/`_limit` (Close's default page), later ones `_skip` = subscriptions received so
+    /// far. A page repeating one already received fails the call instead of looping.
     fn list_webhooks(&self)
         -> impl Future<Output = Result<Vec<WebhookSubscription>, Error>> + Send;
 
@@ -63,28 +67,51 @@ pub trait WebhooksExt {
 }
 
 /// `GET /webhook/` is documented without an example answer: a list, or Close's usual
-/// `{"data": [...]}`, are both accepted.
+/// `{"data": [...], "has_more": ...}`, are both accepted.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum SubscriptionList {
-    Page { data: Vec<WebhookSubscription> },
+    Page {
+        data: Vec<WebhookSubscription>,
+        #[serde(default)]
+        has_more: bool,
+    },
     Bare(Vec<WebhookSubscription>),
 }
 
 impl WebhooksExt for Client {
     async fn list_webhooks(&self) -> Result<Vec<WebhookSubscription>, Error> {
-        let list: SubscriptionList = send(
-            self,
-            "webhooks_list",
-            reqwest::Method::GET,
-            "/webhook/",
-            &[],
-            None::<&()>,
-        )
-        .await?;
-        Ok(match list {
-            SubscriptionList::Page { data } | SubscriptionList::Bare(data) => data,
+        let client = self.clone();
+        Paginated::new(DEFAULT_PAGE_SIZE, move |page| {
+            let client = client.clone();
+            async move {
+                let query: Vec<(&'static str, String)> = match page.skip {
+                    0 => Vec::new(),
+                    skip => vec![("_skip", skip.to_string())],
+                };
+                let list: SubscriptionList = send(
+                    &client,
+                    "webhooks_list",
+                    reqwest::Method::GET,
+                    "/webhook/",
+                    &query,
+                    None::<&()>,
+                )
+                .await?;
+                Ok(match list {
+                    SubscriptionList::Page { data, has_more } => Page {
+                        items: data,
+                        has_more,
+                    },
+                    SubscriptionList::Bare(items) => Page {
+                        items,
+                        has_more: false,
+                    },
+                })
+            }
         })
+        .collect_all()
+        .await
     }
 
     async fn create_webhook(

@@ -2,8 +2,9 @@
 //!
 //! Field list from Close's Event Log page ("Event format": `date_created`, `date_updated`,
 //! `organization_id`, `user_id`, `request_id`, `api_key_id`, `object_type`, `object_id`,
-//! `lead_id`, `action`, `changed_fields`, `data`, `previous_data`, `meta`). Every field but `id`,
-//! `object_type` and `action` may be missing or `null`; fields Close adds later are kept in
+//! `lead_id`, `action`, `changed_fields`, `data`, `previous_data`, `meta`). Every field but `id`
+//! may be missing, `null` or of another shape (it then decodes as its default; a missing
+//! `object_type` or `action` as `Other("")`); fields Close adds later are kept in
 //! `extra`, and object types and actions the SDK does not know are kept as text.
 
 use std::fmt;
@@ -20,9 +21,13 @@ use crate::Timestamp;
 pub struct Event {
     /// The event id (`ev_…`).
     pub id: String,
-    /// The kind of object affected (`lead`, `activity.call`, `task.lead`, …).
+    /// The kind of object affected (`lead`, `activity.call`, `task.lead`, …); missing, `null`
+    /// or not text: `Other("")`.
+    #[serde(default, deserialize_with = "lenient")]
     pub object_type: ObjectType,
-    /// What happened (`created`, `updated`, `deleted`, `merged`, …).
+    /// What happened (`created`, `updated`, `deleted`, `merged`, …); missing, `null` or not
+    /// text: `Other("")`.
+    #[serde(default, deserialize_with = "lenient")]
     pub action: Action,
     /// The id of the object affected.
     #[serde(default, deserialize_with = "lenient")]
@@ -200,6 +205,13 @@ macro_rules! open_enum {
                     } )?
                     other => $name::Other(other.to_string()),
                 }
+            }
+        }
+
+        /// `Other("")`: what a missing or unreadable value decodes as.
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Other(String::new())
             }
         }
 
@@ -437,5 +449,8 @@ mod tests {
         assert!(e.changed_fields.is_empty() && e.meta == EventMeta::default());
         assert_eq!(e.data_as::<Value>().unwrap(), None);
         assert_eq!(e.extra.get("new_field"), Some(&Value::from(1)));
+        let odd: Event =
+            serde_json::from_str(r#"{"id":"ev_2","action":null,"object_type":{"x":1}}"#).unwrap();
+        assert_eq!((odd.action, odd.object_type), Default::default());
     }
 }

@@ -30,7 +30,11 @@
 //! *now*. Otherwise the window would start in the future and every later real event, older
 //! than it, would never be delivered. The cost, while such an event is in the log, is that it
 //! stays in the position and a clock behind Close's widens the window; as with `latest`, a
-//! clock up to `overlap` ahead of Close's loses nothing.
+//! clock up to `overlap` ahead of Close's loses nothing. A stored position is held to the same
+//! rule when a follower starts from it: a watermark in the future (a hand-edited file, or one
+//! written while this machine's clock was ahead) becomes *now*, and a window start after
+//! *now − overlap* becomes that, so the follower delivers again (an event it delivered inside
+//! the restored window may then be delivered twice: at least once beats never).
 //!
 //! # Catching up
 //!
@@ -43,9 +47,16 @@
 //! starts where it ended. A slice reaching the newest event seen becomes the open window again,
 //! and when that fits the catch-up is over. A poll makes at most 16 scans (each at most
 //! `max_scan_events / page_size + 2` requests) and holds at most `max_scan_events` events.
-//! Since every slice re-scans the overlap, the overlap itself must fit in one scan (as it must
-//! when not catching up): if a single instant, with the overlap before it, holds more than
-//! `max_scan_events`, `next` returns an error naming the instant instead of looping. From [`FollowPosition::beginning`], slicing starts 31 days
+//! Every slice re-scans the overlap. When the overlap itself holds more than one scan (a burst
+//! of more than `max_scan_events` events within it, e.g. a bulk edit), slicing cannot help, so
+//! the follower shrinks the overlap its scans use (halving, down to zero: scans then start at
+//! the watermark; the stored pairs still prevent repeats; straight to zero when not even the
+//! thinnest slice fits) until the catch-up is over, then
+//! goes back to the full overlap. The cost: during such a burst, an event that becomes visible
+//! late and is older than the shrunk overlap can be missed (Close's own advice, the 5-minute
+//! scan, cannot hold such a burst either), and while the burst stays inside the overlap each
+//! poll may need several scans. Only a single instant holding more than `max_scan_events`
+//! remains an error (naming the instant) instead of a loop. From [`FollowPosition::beginning`], slicing starts 31 days
 //! before the newest event (Close keeps 30 days), the first slice reaching back to the oldest.
 
 use std::collections::{BTreeSet, VecDeque};
@@ -76,27 +87,41 @@ pub struct FollowOptions {
     pub max_interval: Duration,
     /// Events per request, 1 to 50 (default 50, Close's maximum).
     pub page_size: u32,
-    /// The most events one scan may hold (default 10,000); a window holding more is caught up
+    /// The most events one scan may hold (default 10,000, at most 1,000,000); a window holding more is caught up
     /// in time slices (see the module documentation).
     pub max_scan_events: usize,
 }
+
+/// The shortest `min_interval`: the idle backoff doubles it, so it must not be zero.
+const MIN_INTERVAL: Duration = Duration::from_millis(1);
+
+/// The largest `max_scan_events` a follower accepts (a scan holds its events in memory).
+const MAX_SCAN_EVENTS: usize = 1_000_000;
 
 /// The longest overlap or poll interval a follower accepts (and the longest wait it makes).
 const MAX_FOLLOW_DURATION: Duration = Duration::from_secs(24 * 3600);
 
 impl FollowOptions {
-    /// Refuses settings whose arithmetic on clocks could not be done: an overlap or interval
-    /// longer than a day, or a minimum interval above the maximum.
+    /// Refuses settings whose arithmetic could not be done or would not back off: an overlap
+    /// or interval longer than a day, a minimum interval under 1 ms or above the maximum, or
+    /// `max_scan_events` outside 1 to 1,000,000.
     fn validate(&self) -> Result<(), Error> {
+        if !(1..=MAX_SCAN_EVENTS).contains(&self.max_scan_events) {
+            return Err(Error::InvalidRequest(format!(
+                "FollowOptions: max_scan_events must be 1 to {MAX_SCAN_EVENTS} (got {})",
+                self.max_scan_events
+            )));
+        }
         let fine = self.overlap <= MAX_FOLLOW_DURATION
             && self.max_interval <= MAX_FOLLOW_DURATION
+            && self.min_interval >= MIN_INTERVAL
             && self.min_interval <= self.max_interval;
         if fine {
             Ok(())
         } else {
             Err(Error::InvalidRequest(format!(
-                "FollowOptions: overlap and intervals must be at most {} s, min_interval at most \
-                 max_interval (got overlap {:?}, min_interval {:?}, max_interval {:?})",
+                "FollowOptions: overlap and intervals must be at most {} s, min_interval at least 1 ms \
+                 and at most max_interval (got overlap {:?}, min_interval {:?}, max_interval {:?})",
                 MAX_FOLLOW_DURATION.as_secs(),
                 self.overlap,
                 self.min_interval,
@@ -104,6 +129,15 @@ impl FollowOptions {
             )))
         }
     }
+}
+
+/// `t - d`, or `t` itself when that is out of range (a server may send any date `Timestamp`
+/// reads, down to year -9999): no date arithmetic may panic.
+fn earlier(t: OffsetDateTime, d: Duration) -> OffsetDateTime {
+    time::Duration::try_from(d)
+        .ok()
+        .and_then(|d| t.checked_sub(d))
+        .unwrap_or(t)
 }
 
 /// `now + wait`, the wait capped at [`MAX_FOLLOW_DURATION`] (a server may ask for any wait).
@@ -189,18 +223,28 @@ impl FollowPosition {
     }
 
     fn is_new(&self, event: &Event) -> bool {
-        let too_old = match (&self.since, &event.date_updated) {
+        self.is_new_key(&Self::key(event))
+    }
+
+    fn is_new_key(&self, key: &(String, Option<Timestamp>)) -> bool {
+        let too_old = match (&self.since, &key.1) {
             (Some(since), Some(d)) => d < since,
             _ => false,
         };
-        !too_old && !self.delivered.contains(&Self::key(event))
+        !too_old && !self.delivered.contains(key)
     }
 
     /// Records a delivered event and moves the window: `since` = watermark − overlap. The
     /// watermark never runs ahead of this machine's clock (module documentation).
     fn record(&mut self, event: &Event, overlap: Duration) {
-        self.delivered.insert(Self::key(event));
-        let Some(d) = &event.date_updated else {
+        self.record_key(Self::key(event), overlap);
+    }
+
+    /// [`FollowPosition::record`] by `(id, date_updated)`.
+    fn record_key(&mut self, key: (String, Option<Timestamp>), overlap: Duration) {
+        let date = key.1.clone();
+        self.delivered.insert(key);
+        let Some(d) = &date else {
             return;
         };
         let now = OffsetDateTime::from(SystemTime::now());
@@ -215,11 +259,33 @@ impl FollowPosition {
         self.advance_window(overlap);
     }
 
+    /// Holds a stored position to the rule [`FollowPosition::record`] applies: a watermark
+    /// ahead of this machine's clock becomes *now*, and a window start after it becomes
+    /// *now − overlap* (module documentation).
+    fn hold_to_clock(&mut self, overlap: Duration) {
+        let now = OffsetDateTime::from(SystemTime::now());
+        if self
+            .watermark
+            .as_ref()
+            .is_some_and(|w| w.offset_date_time() > now)
+        {
+            self.watermark = Some(Timestamp::from(now));
+            let start = earlier(now, overlap);
+            if self
+                .since
+                .as_ref()
+                .is_some_and(|s| s.offset_date_time() > start)
+            {
+                self.since = Some(Timestamp::from(start));
+            }
+        }
+    }
+
     fn advance_window(&mut self, overlap: Duration) {
         let Some(w) = &self.watermark else {
             return;
         };
-        let start = Timestamp::from(w.offset_date_time() - overlap);
+        let start = Timestamp::from(earlier(w.offset_date_time(), overlap));
         if self.since.as_ref().is_none_or(|s| &start > s) {
             self.since = Some(start.clone());
         }
@@ -247,11 +313,22 @@ struct CatchUp {
     top: OffsetDateTime,
 }
 
+/// An event-log entry that did not decode: its `(id, date_updated)` and the error naming it.
+type Undecodable = ((String, Option<Timestamp>), Error);
+
+/// What [`EventFollower::next`] hands out next: an event, or the error for one entry that did
+/// not decode (reported once, then counted as handed out).
+enum Entry {
+    Event(Box<Event>),
+    Undecodable(Undecodable),
+}
+
 /// What one scan found: the events (newest first), or more than the bound allows.
 enum Scan {
-    Fits(Vec<Event>),
-    /// The newest `date_updated` among the events read before giving up.
-    Overflow(Option<OffsetDateTime>),
+    /// The events, and the entries that did not decode (their key and error).
+    Fits(Vec<Event>, Vec<Undecodable>),
+    /// The newest `date_updated` among the events read before giving up, and the dates read.
+    Overflow(Option<OffsetDateTime>, Vec<OffsetDateTime>),
 }
 
 /// Follows the event log: [`EventFollower::next`] waits for and returns the next new event.
@@ -266,10 +343,12 @@ pub struct EventFollower {
     filter: EventFilter,
     options: FollowOptions,
     position: FollowPosition,
-    buffer: VecDeque<Event>,
+    buffer: VecDeque<Entry>,
     interval: Duration,
     next_poll: Option<tokio::time::Instant>,
     catch_up: Option<CatchUp>,
+    /// The overlap scans use: [`FollowOptions::overlap`], less while a burst overflows it.
+    overlap_now: Duration,
 }
 
 impl std::fmt::Debug for EventFollower {
@@ -280,6 +359,7 @@ impl std::fmt::Debug for EventFollower {
             .field("position", &self.position)
             .field("buffered", &self.buffer.len())
             .field("catch_up", &self.catch_up)
+            .field("overlap_now", &self.overlap_now)
             .finish_non_exhaustive()
     }
 }
@@ -306,6 +386,8 @@ impl EventFollower {
                 "a follower sets the date_updated range itself; start it with FollowPosition::since".into(),
             ));
         }
+        let mut position = position;
+        position.hold_to_clock(options.overlap);
         Ok(EventFollower {
             fetch: Box::new(move |q| Box::pin(fetch(q))),
             filter,
@@ -315,6 +397,7 @@ impl EventFollower {
             buffer: VecDeque::new(),
             next_poll: None,
             catch_up: None,
+            overlap_now: options.overlap,
         })
     }
 
@@ -326,9 +409,16 @@ impl EventFollower {
     /// The next new event, oldest first; waits (polling) until there is one.
     pub async fn next(&mut self) -> Result<Event, Error> {
         loop {
-            if let Some(event) = self.buffer.pop_front() {
-                self.position.record(&event, self.options.overlap);
-                return Ok(event);
+            match self.buffer.pop_front() {
+                Some(Entry::Event(event)) => {
+                    self.position.record(&event, self.options.overlap);
+                    return Ok(*event);
+                }
+                Some(Entry::Undecodable((key, error))) => {
+                    self.position.record_key(key, self.options.overlap);
+                    return Err(error);
+                }
+                None => {}
             }
             if let Some(at) = self.next_poll {
                 tokio::time::sleep_until(at).await;
@@ -359,10 +449,10 @@ impl EventFollower {
     /// One poll: scans the window (in slices while catching up) and returns the new events,
     /// oldest first. The position is not changed (events are recorded as they are returned),
     /// except that a `latest` start becomes a window over what the log holds now.
-    async fn poll(&mut self) -> Result<Vec<Event>, Error> {
+    async fn poll(&mut self) -> Result<Vec<Entry>, Error> {
         if self.position.latest {
-            let Scan::Fits(now) = self.scan(None, None).await? else {
-                return Err(self.overflow_error("the newest", None));
+            let Scan::Fits(now, _) = self.scan(None, None).await? else {
+                return Err(self.overflow_error("newest", None));
             };
             let mut start = FollowPosition::beginning();
             for e in &now {
@@ -371,22 +461,31 @@ impl EventFollower {
             if start.watermark.is_none() {
                 // Nothing to anchor on: start the window at this machine's clock less the
                 // overlap (so a clock up to `overlap` ahead of Close's loses nothing).
-                let here = OffsetDateTime::from(SystemTime::now()) - self.options.overlap;
+                let here = earlier(
+                    OffsetDateTime::from(SystemTime::now()),
+                    self.options.overlap,
+                );
                 start.since = Some(Timestamp::from(here));
             }
             self.position = start;
             return Ok(Vec::new());
         }
-        let since = self.position.since.as_ref().map(|s| s.offset_date_time());
         for _ in 0..MAX_SCANS_PER_POLL {
+            let since = self.window_start();
             // The slice's upper end, or `None` for the open window.
             let before = self
                 .catch_up
                 .and_then(|c| c.done.checked_add(c.step).filter(|end| *end <= c.top));
             match self.scan(since, before).await? {
-                Scan::Fits(mut events) => {
+                Scan::Fits(mut events, mut odd) => {
                     events.retain(|e| self.position.is_new(e));
+                    odd.retain(|(key, _)| self.position.is_new_key(key));
                     events.reverse();
+                    let events: Vec<Entry> = odd
+                        .into_iter()
+                        .map(Entry::Undecodable)
+                        .chain(events.into_iter().map(|e| Entry::Event(Box::new(e))))
+                        .collect();
                     match (self.catch_up.as_mut(), before) {
                         (Some(c), Some(end)) => {
                             c.done = end;
@@ -395,12 +494,21 @@ impl EventFollower {
                                 continue;
                             }
                         }
-                        _ => self.catch_up = None,
+                        _ => {
+                            self.catch_up = None;
+                            self.overlap_now = self.options.overlap;
+                        }
                     }
                     return Ok(events);
                 }
-                Scan::Overflow(newest) => {
+                Scan::Overflow(newest, dates) => {
                     let next = match (self.catch_up, before) {
+                        (Some(c), Some(_)) if self.overlap_heavy(&dates, c.done) => {
+                            // Most of what overflowed was scanned before (the overlap): shrink
+                            // the overlap, not the slice.
+                            self.shrink_overlap();
+                            continue;
+                        }
                         (Some(c), Some(_)) => CatchUp {
                             step: c.step / 2,
                             ..c
@@ -409,7 +517,10 @@ impl EventFollower {
                             let Some(top) = newest else {
                                 return Err(self.overflow_error("undated", None));
                             };
-                            let done = c.map(|c| c.done).or(since).unwrap_or(top - LOG_RETENTION);
+                            let done = c
+                                .map(|c| c.done)
+                                .or(since)
+                                .unwrap_or_else(|| top.checked_sub(LOG_RETENTION).unwrap_or(top));
                             CatchUp {
                                 done,
                                 step: (top - done) / 2,
@@ -418,6 +529,12 @@ impl EventFollower {
                         }
                     };
                     if next.step < time::Duration::MICROSECOND {
+                        if self.can_shrink_overlap() {
+                            // Not even the thinnest slice fits: start scans at the watermark
+                            // at once (halving here would cost ~20 scans for nothing).
+                            self.overlap_now = Duration::ZERO;
+                            continue;
+                        }
                         return Err(self.overflow_error("", newest.or(Some(next.done))));
                     }
                     self.catch_up = Some(next);
@@ -425,6 +542,39 @@ impl EventFollower {
             }
         }
         Ok(Vec::new())
+    }
+
+    /// Where scans start: the position's window start, or later while a burst has made the
+    /// overlap shrink (watermark − the shrunk overlap).
+    fn window_start(&self) -> Option<OffsetDateTime> {
+        let since = self.position.since.as_ref().map(|s| s.offset_date_time());
+        let shrunk = self
+            .position
+            .watermark
+            .as_ref()
+            .filter(|_| self.overlap_now < self.options.overlap)
+            .map(|w| earlier(w.offset_date_time(), self.overlap_now));
+        since.max(shrunk)
+    }
+
+    /// Whether an overflowing slice read mostly events from before `done` (its overlap part).
+    fn overlap_heavy(&self, dates: &[OffsetDateTime], done: OffsetDateTime) -> bool {
+        let old = dates.iter().filter(|d| **d < done).count();
+        self.can_shrink_overlap() && old > self.options.max_scan_events / 2
+    }
+
+    fn can_shrink_overlap(&self) -> bool {
+        self.position.watermark.is_some() && !self.overlap_now.is_zero()
+    }
+
+    /// Halves the overlap scans use (under 1 ms: zero, scans start at the watermark).
+    fn shrink_overlap(&mut self) {
+        let half = self.overlap_now / 2;
+        self.overlap_now = if half < Duration::from_millis(1) {
+            Duration::ZERO
+        } else {
+            half
+        };
     }
 
     /// The error for a window that cannot be split further.
@@ -458,21 +608,31 @@ impl EventFollower {
             filter = filter.updated_before(Timestamp::from(t));
         }
         let mut out: Vec<Event> = Vec::new();
+        let mut odd: Vec<Undecodable> = Vec::new();
         let mut seen = BTreeSet::new();
         let mut cursors_seen: BTreeSet<String> = BTreeSet::new();
         let mut cursor: Option<String> = None;
-        let max_pages = self.options.max_scan_events / self.options.page_size as usize + 2;
+        let max_pages = (self.options.max_scan_events / self.options.page_size.max(1) as usize)
+            .saturating_add(2);
         for _ in 0..max_pages {
             let query = EventQuery::new(&filter, self.options.page_size, cursor.as_deref());
             let page = (self.fetch)(query).await?;
-            let received = page.data.len();
+            let received = page.data.len() + page.undecodable.len();
+            for value in &page.undecodable {
+                let (id, date, error) = super::undecodable(value);
+                let older =
+                    matches!((bound, &date), (Some((t, _)), Some(d)) if d.offset_date_time() < t);
+                if !older && seen.insert((id.clone(), date.clone())) {
+                    odd.push(((id, date), error));
+                }
+            }
             let mut reached_bound = false;
             for event in page.data {
                 if latest && bound.is_none() {
                     // The first event of a `latest` scan is the newest: the window starts
                     // an overlap before it.
                     if let Some(d) = &event.date_updated {
-                        bound = Some((d.offset_date_time() - self.options.overlap, true));
+                        bound = Some((earlier(d.offset_date_time(), self.options.overlap), true));
                     }
                 }
                 if super::log::below(&event, bound) {
@@ -484,7 +644,7 @@ impl EventFollower {
                 }
             }
             if reached_bound || received == 0 {
-                return Ok(Scan::Fits(out));
+                return Ok(Scan::Fits(out, odd));
             }
             match page.cursor_next {
                 // A cursor seen before in this scan means the server cycles: nothing new lies
@@ -492,17 +652,17 @@ impl EventFollower {
                 Some(next) if !next.is_empty() && cursors_seen.insert(next.clone()) => {
                     cursor = Some(next);
                 }
-                _ => return Ok(Scan::Fits(out)),
+                _ => return Ok(Scan::Fits(out, odd)),
             }
             if out.len() > self.options.max_scan_events {
                 break;
             }
         }
-        let newest = out
+        let dates: Vec<OffsetDateTime> = out
             .iter()
             .filter_map(|e| e.date_updated.as_ref().map(|d| d.offset_date_time()))
-            .max();
-        Ok(Scan::Overflow(newest))
+            .collect();
+        Ok(Scan::Overflow(dates.iter().max().copied(), dates))
     }
 }
 

@@ -7,6 +7,7 @@
 //! `_cursor`. Only some filter combinations are supported (listed in [`EventFilter::validate`]).
 
 use serde::Deserialize;
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::event::{Action, Event, ObjectType};
@@ -223,17 +224,68 @@ impl EventFilter {
 }
 
 /// One page of the event log.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+///
+/// Each event is decoded on its own: one that does not decode as [`Event`] (e.g. not an
+/// object, or without a text `id`) does not fail the page; it is kept, raw, in
+/// [`EventPage::undecodable`].
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventPage {
     /// The events, newest first.
-    #[serde(default)]
     pub data: Vec<Event>,
     /// The cursor to the next (older) page, `None` at the end.
-    #[serde(default)]
     pub cursor_next: Option<String>,
     /// The cursor to the previous (newer) page.
-    #[serde(default)]
     pub cursor_previous: Option<String>,
+    /// The entries of `data` that did not decode as [`Event`], as sent.
+    pub undecodable: Vec<Value>,
+}
+
+impl<'de> Deserialize<'de> for EventPage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(default)]
+            data: Option<Vec<Value>>,
+            #[serde(default)]
+            cursor_next: Option<String>,
+            #[serde(default)]
+            cursor_previous: Option<String>,
+        }
+        let raw = Raw::deserialize(d)?;
+        let mut page = EventPage {
+            cursor_next: raw.cursor_next,
+            cursor_previous: raw.cursor_previous,
+            ..EventPage::default()
+        };
+        for value in raw.data.unwrap_or_default() {
+            match Event::deserialize(&value) {
+                Ok(event) => page.data.push(event),
+                Err(_) => page.undecodable.push(value),
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// An event-log entry that did not decode: its `id` (as text, whatever it was) and
+/// `date_updated` (when readable), and the error to report it with.
+pub(crate) fn undecodable(value: &Value) -> (String, Option<Timestamp>, Error) {
+    let id = match value.get("id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => "(no id)".to_string(),
+    };
+    let date = value
+        .get("date_updated")
+        .and_then(|d| Timestamp::deserialize(d).ok());
+    let why = Event::deserialize(value)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    let error = Error::InvalidResponse(format!(
+        "event log entry {id} does not decode as an event ({why}); it is skipped"
+    ));
+    (id, date, error)
 }
 
 /// What one event-log request asks for: the query pairs to send to `GET /event/`.

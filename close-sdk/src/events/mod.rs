@@ -20,7 +20,7 @@ pub use event::{Action, Event, EventMeta, ObjectType};
 #[cfg(feature = "events")]
 pub use follow::{EventFollower, FollowOptions, FollowPosition};
 #[cfg(feature = "events")]
-pub(crate) use log::{below, check_page_size};
+pub(crate) use log::{below, check_page_size, undecodable};
 #[cfg(feature = "events")]
 pub use log::{EventFilter, EventPage, EventQuery, MAX_EVENT_PAGE_SIZE};
 pub use typed::EventData;

@@ -361,7 +361,6 @@ fn json_that_is_not_a_delivery_has_an_unexpected_shape() {
         "null",
         r#"{"event": {}}"#,
         r#"{"event": {"id": 1, "object_type": "lead", "action": "created"}}"#,
-        r#"{"event": {"id": "ev_1", "object_type": "lead"}}"#,
     ] {
         let err = check(body.as_bytes(), &signed(body.as_bytes())).expect_err(body);
         assert!(
@@ -369,6 +368,13 @@ fn json_that_is_not_a_delivery_has_an_unexpected_shape() {
             "{body}: {err:?}"
         );
     }
+    // A missing action is lenient too (issue 13, third attack): it reads as `Other("")`.
+    let body = br#"{"event": {"id": "ev_1", "object_type": "lead"}}"#;
+    let delivery = check(body, &signed(body)).expect("a delivery without an action");
+    assert_eq!(
+        delivery.event.action,
+        close_sdk::events::Action::Other(String::new())
+    );
     // Optional members of an odd shape are lenient (a verified delivery is never lost over one).
     let body = r#"{"event": {"id": "ev_1", "object_type": "lead", "action": "created", "changed_fields": "name"}}"#;
     let delivery = check(body.as_bytes(), &signed(body.as_bytes())).expect(body);
