@@ -396,7 +396,7 @@ pub async fn run(
     // Credentials, or the embedded mock for --demo or when there are none and no server named.
     let key = env("CLOSE_API_KEY");
     let token = env("CLOSE_ACCESS_TOKEN");
-    let mut _mock = None;
+    let mut mock_close = None;
     let mut builder = Client::builder().retry_policy(close_sdk::RetryPolicy::default());
     builder = match (opts.demo, &key, &token, &opts.base_url) {
         (false, Some(k), _, _) => builder.api_key(k),
@@ -416,12 +416,12 @@ pub async fn run(
                 mock.base_url()
             );
             let b = builder.api_key("demo").base_url(mock.base_url());
-            _mock = Some(mock);
+            mock_close = Some(mock);
             b
         }
     };
     if let Some(url) = opts.base_url.as_ref().or(env("CLOSE_BASE_URL").as_ref()) {
-        if _mock.is_none() {
+        if mock_close.is_none() {
             builder = builder.base_url(url);
         }
     }

@@ -37,18 +37,9 @@ impl FromStr for PhoneNumber {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        check(s).map_err(|why| format!("phone number {:?} {why}", shorten(s)))?;
+        check(s)
+            .map_err(|why| format!("phone number {:?} {why}", crate::error::truncate(s, 40)))?;
         Ok(PhoneNumber(s.to_string()))
-    }
-}
-
-/// At most 40 characters of `s` for an error message.
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 40 {
-        let head: String = s.chars().take(40).collect();
-        format!("{head}…")
-    } else {
-        s.to_string()
     }
 }
 

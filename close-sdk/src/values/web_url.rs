@@ -34,18 +34,8 @@ impl FromStr for WebUrl {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        check(s).map_err(|why| format!("URL {:?} {why}", shorten(s)))?;
+        check(s).map_err(|why| format!("URL {:?} {why}", crate::error::truncate(s, 60)))?;
         Ok(WebUrl(s.to_string()))
-    }
-}
-
-/// At most 60 characters of `s` for an error message.
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 60 {
-        let head: String = s.chars().take(60).collect();
-        format!("{head}…")
-    } else {
-        s.to_string()
     }
 }
 

@@ -1,5 +1,5 @@
-//! Third hostile review of issue 13 (the event-log follower). Each test shows one defect and is
-//! `#[ignore]`d with it until the fix lands; run with `--ignored` to see it fail.
+//! Third hostile review of issue 13 (the event-log follower and webhooks). Each test showed one
+//! defect, fixed since; it now holds the behaviour expected instead.
 
 use std::time::Duration;
 
@@ -72,16 +72,24 @@ async fn a_huge_max_scan_events_is_refused_or_saturated_never_a_panic() {
         page_size: 1,
         ..fast()
     };
-    let Ok(follower) = client(&fake.server.base_url()).follow_events(
-        EventFilter::new(),
-        FollowPosition::beginning(),
-        options,
-    ) else {
-        return; // refused up front: fine
+    let refused = client(&fake.server.base_url())
+        .follow_events(EventFilter::new(), FollowPosition::beginning(), options)
+        .err()
+        .expect("max_scan_events = usize::MAX is refused up front");
+    assert!(refused.to_string().contains("max_scan_events"), "{refused}");
+    // The largest accepted bound with the smallest page: the per-scan request count must not
+    // overflow either.
+    let largest = FollowOptions {
+        max_scan_events: 1_000_000,
+        page_size: 1,
+        ..fast()
     };
+    let follower = client(&fake.server.base_url())
+        .follow_events(EventFilter::new(), FollowPosition::beginning(), largest)
+        .expect("max_scan_events = 1,000,000 is accepted");
     assert!(
         !next_panics(follower, Duration::from_secs(2)).await,
-        "next() panicked with max_scan_events = usize::MAX, page_size = 1"
+        "next() panicked with max_scan_events = 1,000,000, page_size = 1"
     );
 }
 
@@ -100,12 +108,12 @@ async fn a_stored_position_with_a_future_watermark_does_not_silence_the_follower
     );
     let position: FollowPosition = serde_json::from_str(&stored).expect("a position");
     let c = client(&fake.server.base_url());
-    let Ok(mut f) = c.follow_events(EventFilter::new(), position, fast()) else {
-        return; // refused up front: fine
-    };
+    let mut f = c
+        .follow_events(EventFilter::new(), position, fast())
+        .expect("a stored position is accepted (its watermark held to the clock)");
     match tokio::time::timeout(LIMIT, f.next()).await {
         Err(_) => panic!("ev_a (inside the stored window) was not delivered"),
-        Ok(Err(_)) => return, // refused with an error: fine
+        Ok(Err(e)) => panic!("ev_a failed: {e}"),
         Ok(Ok(e)) => assert_eq!(e.id, "ev_a"),
     }
     fake.log.add("ev_b", &ago(0));
