@@ -72,10 +72,13 @@ async fn a_huge_max_scan_events_is_refused_or_saturated_never_a_panic() {
         page_size: 1,
         ..fast()
     };
-    let refused = client(&fake.server.base_url())
-        .follow_events(EventFilter::new(), FollowPosition::beginning(), options)
-        .err()
-        .expect("max_scan_events = usize::MAX is refused up front");
+    let Err(refused) = client(&fake.server.base_url()).follow_events(
+        EventFilter::new(),
+        FollowPosition::beginning(),
+        options,
+    ) else {
+        panic!("max_scan_events = usize::MAX was accepted; it must be refused up front");
+    };
     assert!(refused.to_string().contains("max_scan_events"), "{refused}");
     // The largest accepted bound with the smallest page: the per-scan request count must not
     // overflow either.
