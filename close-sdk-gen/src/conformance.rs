@@ -13,6 +13,7 @@
 use anyhow::{bail, Result};
 use serde_json::Value;
 
+use crate::coverage::resolve;
 use crate::layout::rust_type_name;
 use crate::rules::METHODS;
 
@@ -23,7 +24,7 @@ pub const CONFORMANCE_TEST: &str = "tests/tests/integration/generated_operations
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Call {
     id: String,
-    method: &'static str,
+    method: String,
     template: String,
     /// `(name, builder method, value)` for each path parameter, in template order.
     path_params: Vec<(String, String, String)>,
@@ -50,16 +51,6 @@ fn builder_method(name: &str) -> String {
     }
 }
 
-fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => r
-            .strip_prefix("#/")
-            .map(|p| p.split('/').fold(spec, |acc, k| &acc[k]))
-            .unwrap_or(v),
-        None => v,
-    }
-}
-
 fn calls(spec: &Value) -> Result<Vec<Call>> {
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
         bail!("the spec has no paths");
@@ -82,7 +73,7 @@ fn calls(spec: &Value) -> Result<Vec<Call>> {
                         .into_iter()
                         .flatten(),
                 )
-                .map(|p| resolve(spec, p))
+                .filter_map(|p| resolve(spec, p))
                 .collect();
             let mut path_params = Vec::new();
             let mut query = Vec::new();
@@ -95,7 +86,9 @@ fn calls(spec: &Value) -> Result<Vec<Call>> {
                         path_params.push((at, name.to_string(), builder_method(name), value));
                     }
                     Some("query") if p.get("required") == Some(&Value::Bool(true)) => {
-                        let ty = resolve(spec, &p["schema"]).get("type").cloned();
+                        let ty = resolve(spec, &p["schema"])
+                            .and_then(|s| s.get("type"))
+                            .cloned();
                         if ty != Some(Value::from("string")) {
                             bail!("{id}: required query parameter `{name}` is not a string; teach close-sdk-gen/src/conformance.rs its value");
                         }
@@ -132,7 +125,7 @@ fn calls(spec: &Value) -> Result<Vec<Call>> {
             };
             out.push(Call {
                 id: id.to_string(),
-                method: method_const(method),
+                method: method.to_uppercase(),
                 template: template.clone(),
                 path_params: path_params
                     .into_iter()
@@ -147,18 +140,6 @@ fn calls(spec: &Value) -> Result<Vec<Call>> {
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
-}
-
-fn method_const(method: &str) -> &'static str {
-    match method {
-        "get" => "GET",
-        "post" => "POST",
-        "put" => "PUT",
-        "patch" => "PATCH",
-        "delete" => "DELETE",
-        "head" => "HEAD",
-        _ => "OPTIONS",
-    }
 }
 
 /// The Rust source of the conformance test.

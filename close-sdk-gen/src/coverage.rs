@@ -464,7 +464,8 @@ pub fn splice(text: &str, (start, end): (&str, &str), content: &str) -> Result<S
 }
 
 /// Follows `$ref`s from `schema` (at most [`MAX_DEPTH`]); `None` for a dangling or too deep one.
-fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> Option<&'a Value> {
+/// `schema` with its `$ref`s followed (bounded), or `None` for a dangling or circular one.
+pub(crate) fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> Option<&'a Value> {
     for _ in 0..MAX_DEPTH {
         match schema.get("$ref").and_then(Value::as_str) {
             Some(r) => schema = spec.pointer(r.strip_prefix('#')?)?,
