@@ -65,7 +65,7 @@ impl EventsExt for Client {
     fn list_events(&self, filter: EventFilter, page_size: u32) -> Paginated<Event> {
         if let Err(e) = filter
             .validate()
-            .and_then(|()| crate::events::check_page_size(page_size).map(drop))
+            .and_then(|()| crate::events::check_page_size(page_size))
         {
             return Paginated::failed(e);
         }

@@ -315,9 +315,9 @@ impl EventQuery {
 }
 
 /// A page size Close accepts for the event log: 1 to 50.
-pub(crate) fn check_page_size(size: u32) -> Result<u32, Error> {
+pub(crate) fn check_page_size(size: u32) -> Result<(), Error> {
     if (1..=MAX_EVENT_PAGE_SIZE).contains(&size) {
-        Ok(size)
+        Ok(())
     } else {
         Err(Error::InvalidRequest(format!(
             "event log page size {size} is outside 1..={MAX_EVENT_PAGE_SIZE} (Close caps `_limit` at 50)"

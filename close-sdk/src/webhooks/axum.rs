@@ -43,11 +43,10 @@ where
         let verifier = Verifier::from_ref(state);
         // Without Close's signature headers the request is refused unread.
         let headers = req.headers().clone();
-        if !headers.contains_key(SIGNATURE_HEADER) || !headers.contains_key(TIMESTAMP_HEADER) {
-            return Err(match verifier.verify(&[], &headers) {
-                Err(e) => e,
-                Ok(_) => WebhookError::BodyUnreadable,
-            });
+        for header in [SIGNATURE_HEADER, TIMESTAMP_HEADER] {
+            if !headers.contains_key(header) {
+                return Err(WebhookError::MissingHeader(header));
+            }
         }
         // Read like axum's own body extractors: the router's `DefaultBodyLimit` applies (413).
         let bytes = axum::body::Bytes::from_request(req, state)
