@@ -92,7 +92,12 @@ impl<'a> Search<'a> {
     }
 
     fn of<T>(self, object_type: ObjectType, query: Query) -> SearchBuilder<'a, T> {
-        let (query, invalid) = match query.restricted_to(&object_type) {
+        // Checked before the object type is added: `and []` must not pass as
+        // `and [object_type]`.
+        let restricted = query
+            .validate()
+            .and_then(|()| query.restricted_to(&object_type));
+        let (query, invalid) = match restricted {
             Ok(q) => (q, None),
             Err(why) => (Query::match_all(), Some(why)),
         };
@@ -172,7 +177,7 @@ impl<'a, T> SearchBuilder<'a, T> {
     /// At most `limit` results in all (`results_limit`); the stream also stops there. 0 is
     /// refused: use [`count`](Self::count) for counts only.
     pub fn limit(mut self, limit: u32) -> Self {
-        self.request.set_results_limit(limit);
+        self.request.set_results_limit(Some(limit));
         self
     }
 
@@ -299,7 +304,7 @@ impl<T: DeserializeOwned + Send + 'static> SearchBuilder<'_, T> {
     pub async fn count(self) -> Result<Count, Error> {
         let mut request = self.checked()?.clone();
         request.set_include_counts(true);
-        request.set_results_limit(0);
+        request.set_results_limit(Some(0));
         request.set_cursor(None);
         let page = post(self.client, &request).await?;
         page.count.ok_or_else(|| {

@@ -244,6 +244,20 @@ impl Query {
         }
     }
 
+    /// The query with `"negate"` written as `negate` (Close's app writes `"negate": false` on
+    /// every query; `!query` toggles instead).
+    pub fn with_negate(mut self, negate: bool) -> Self {
+        match self.negate_slot_mut() {
+            Some(slot) => *slot = Some(negate),
+            None => {
+                if let Query::Raw(Value::Object(map)) = &mut self {
+                    map.insert("negate".into(), Value::Bool(negate));
+                }
+            }
+        }
+        self
+    }
+
     /// Whether the query is negated (`"negate": true`).
     pub fn is_negated(&self) -> bool {
         match self {
@@ -407,17 +421,9 @@ impl Query {
 impl Not for Query {
     type Output = Query;
 
-    fn not(mut self) -> Query {
+    fn not(self) -> Query {
         let negated = !self.is_negated();
-        match self.negate_slot_mut() {
-            Some(slot) => *slot = Some(negated),
-            None => {
-                if let Query::Raw(Value::Object(map)) = &mut self {
-                    map.insert("negate".into(), Value::Bool(negated));
-                }
-            }
-        }
-        self
+        self.with_negate(negated)
     }
 }
 

@@ -146,9 +146,10 @@ impl SearchRequest {
         self.results_limit.flatten()
     }
 
-    /// Sets `results_limit`.
-    pub fn set_results_limit(&mut self, limit: u32) {
-        self.results_limit = Some(Some(limit));
+    /// Sets `results_limit`: `Some(n)` for at most `n` results, `None` for no limit (written
+    /// `"results_limit": null`, as Close writes it in smart views).
+    pub fn set_results_limit(&mut self, limit: Option<u32>) {
+        self.results_limit = Some(limit);
     }
 
     /// `include_counts`.
@@ -167,6 +168,11 @@ impl SearchRequest {
             .as_ref()
             .and_then(Option::as_ref)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Sets the sort keys (an empty list is written `"sort": []`, as Close writes it).
+    pub fn set_sort(&mut self, sort: Vec<Sort>) {
+        self.sort = Some(Some(sort));
     }
 
     /// Adds a sort key after those already set.
@@ -247,7 +253,7 @@ mod tests {
         r.set_fields(&ObjectType::CONTACT, vec!["id".into(), "name".into()]);
         r.set_page_size(10);
         r.set_cursor(Some("abc".into()));
-        r.set_results_limit(100);
+        r.set_results_limit(Some(100));
         assert_eq!(
             serde_json::to_value(&r).unwrap(),
             json!({"query": {"type": "match_all"}, "_fields": {"contact": ["id", "name"]},
@@ -263,7 +269,7 @@ mod tests {
         r.set_page_size(0);
         assert!(r.validate().unwrap_err().contains("`_limit`"));
         let mut r = SearchRequest::new(Query::match_all());
-        r.set_results_limit(0);
+        r.set_results_limit(Some(0));
         assert!(r.validate().unwrap_err().contains("count()"));
         r.set_include_counts(true);
         assert!(r.validate().is_ok());
