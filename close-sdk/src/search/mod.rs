@@ -36,11 +36,17 @@
 //!
 //! # Results
 //!
-//! [`Search::leads`] and [`Search::contacts`] decode each result as
-//! [`Lead`](crate::types::Lead) / [`Contact`](crate::types::Contact); [`Search::query`] (any
+//! `Search::leads` and `Search::contacts` decode each result as `close_sdk::types::Lead` /
+//! `close_sdk::types::Contact`; [`Search::query`] (any
 //! object type) and [`SearchBuilder::raw`] give [`serde_json::Value`]s with every member Close
 //! sent (`__object_type`, `id`, the `_fields` asked for). Without `_fields` Close returns only
 //! `id` (its page's example answer).
+//!
+//! # Cargo features
+//!
+//! The module is always there. `Search::leads` needs `leads`, `Search::contacts` needs
+//! `contacts` or `leads` (where the result types are), and `Field::custom_named` needs
+//! `custom-fields` (the catalog).
 //!
 //! # What Close's pages say
 //!
@@ -55,8 +61,9 @@
 //! (`direction` `asc`/`desc` and a field: only numbers, dates and text fields that belong
 //! directly to an object), `_limit` and `cursor` (cursor paging; a `null` cursor ends it; the
 //! Pagination page lists Advanced Filtering as "cursor and `_limit` in the request body").
-//! The page also says a cursor expires after 30 seconds and one cursor sequence returns at
-//! most 10,000 objects (as copied from it; see the report of issue 21).
+//! The page also says (as its public copy has it, `tests/fixtures/search/manifest.json`) that
+//! a cursor expires after 30 seconds, that one cursor sequence returns at most 10,000 objects,
+//! and that a stable sort (e.g. `date_created`) keeps results from being missed.
 //!
 //! What else the types know comes from Close's own examples elsewhere and from public code:
 //! `match_all` and answers with `"negate": false` everywhere (Close's Smart Views examples),
@@ -85,9 +92,9 @@
 //!   with a cursor), and after `results_limit` results; a cursor received twice, or a page
 //!   repeating an earlier one, ends it with [`crate::Error::Decode`]. It does not work around
 //!   the 30-second cursor expiry or the 10,000-object cap: Close's error comes through.
-//! - **Dates.** `Moment::utc` sends a timestamp with its offset (a naive one as UTC);
-//!   `fixed_local_date` is the organization's day, which the `x-tz-offset` header shifts (not
-//!   sent by this module).
+//! - **Dates.** `Moment::utc` sends a timestamp with its offset (a naive one as UTC).
+//!   Relative dates ("today") are read in a time zone Close's Timezone Offsets page lets a
+//!   request set with the `x-tz-offset` header; this module sends none.
 //! - **Opportunity value.** Sent as given; whether the search reads `value` in cents (like the
 //!   Opportunities API) is not said.
 
