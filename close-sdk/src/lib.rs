@@ -51,6 +51,7 @@ pub mod events;
 mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod search;
 mod transport;
 mod values;
 #[cfg(feature = "webhooks")]

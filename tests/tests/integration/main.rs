@@ -69,6 +69,7 @@ mod resource_users;
 mod resource_webhooks;
 mod roles;
 mod schema;
+mod search;
 mod stream_cancellation;
 mod users;
 mod validation;

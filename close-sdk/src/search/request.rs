@@ -1,0 +1,280 @@
+//! `SearchRequest`: the body of `POST /data/search/`, and the `s_query` of a smart view.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::field::{ObjectType, Sort};
+use super::query::Query;
+use super::wire::present;
+
+/// The body of an Advanced Filtering request: the query and how to return its results.
+///
+/// | member | here | Close's page |
+/// |---|---|---|
+/// | `query` | [`query`](Self::query) | the query (required) |
+/// | `_fields` | [`fields`](Self::fields) | fields to return, per object type |
+/// | `_limit` | [`page_size`](Self::page_size) | results per page |
+/// | `cursor` | [`cursor`](Self::cursor) | the previous page's cursor |
+/// | `results_limit` | [`results_limit`](Self::results_limit) | results in total |
+/// | `include_counts` | [`include_counts`](Self::include_counts) | add `count` to the answer |
+/// | `sort` | [`sort`](Self::sort) | sort keys |
+///
+/// It reads any such body (a smart view's `s_query` is one: `query`, `results_limit`, `sort`)
+/// and writes it back unchanged: members written as `null` stay `null`, members the SDK does
+/// not know are kept ([`extra`](Self::extra)).
+///
+/// ```
+/// use close_sdk::search::SearchRequest;
+///
+/// // A smart view's `s_query`, as Close's Smart Views example returns it.
+/// let s_query = serde_json::json!({
+///     "query": {"negate": false, "type": "match_all"},
+///     "results_limit": null,
+///     "sort": []
+/// });
+/// let request: SearchRequest = serde_json::from_value(s_query.clone()).unwrap();
+/// assert_eq!(request.results_limit(), None);
+/// assert_eq!(serde_json::to_value(&request).unwrap(), s_query);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    query: Query,
+    #[serde(
+        rename = "_fields",
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    fields: Option<Option<BTreeMap<String, Vec<String>>>>,
+    #[serde(
+        rename = "_limit",
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    page_size: Option<Option<u32>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    cursor: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    results_limit: Option<Option<u32>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    include_counts: Option<Option<bool>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    sort: Option<Option<Vec<Sort>>>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl SearchRequest {
+    /// A request for `query`, with nothing else set.
+    pub fn new(query: Query) -> Self {
+        SearchRequest {
+            query,
+            fields: None,
+            page_size: None,
+            cursor: None,
+            results_limit: None,
+            include_counts: None,
+            sort: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// The query.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// Replaces the query.
+    pub fn set_query(&mut self, query: Query) {
+        self.query = query;
+    }
+
+    /// `_fields`: the fields to return, per object type.
+    pub fn fields(&self) -> Option<&BTreeMap<String, Vec<String>>> {
+        self.fields.as_ref().and_then(Option::as_ref)
+    }
+
+    /// Sets the fields to return for objects of `object_type`.
+    pub fn set_fields(&mut self, object_type: &ObjectType, fields: Vec<String>) {
+        self.fields
+            .get_or_insert(None)
+            .get_or_insert_with(BTreeMap::new)
+            .insert(object_type.as_str().to_string(), fields);
+    }
+
+    /// `_limit`: results per page.
+    pub fn page_size(&self) -> Option<u32> {
+        self.page_size.flatten()
+    }
+
+    /// Sets `_limit`.
+    pub fn set_page_size(&mut self, page_size: u32) {
+        self.page_size = Some(Some(page_size));
+    }
+
+    /// `cursor`: where the page starts (the previous answer's `cursor`).
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_ref().and_then(|c| c.as_deref())
+    }
+
+    /// Sets (or, with `None`, removes) `cursor`.
+    pub fn set_cursor(&mut self, cursor: Option<String>) {
+        self.cursor = cursor.map(Some);
+    }
+
+    /// `results_limit`: results in total.
+    pub fn results_limit(&self) -> Option<u32> {
+        self.results_limit.flatten()
+    }
+
+    /// Sets `results_limit`: `Some(n)` for at most `n` results, `None` for no limit (written
+    /// `"results_limit": null`, as Close writes it in smart views).
+    pub fn set_results_limit(&mut self, limit: Option<u32>) {
+        self.results_limit = Some(limit);
+    }
+
+    /// `include_counts`.
+    pub fn include_counts(&self) -> Option<bool> {
+        self.include_counts.flatten()
+    }
+
+    /// Sets `include_counts`.
+    pub fn set_include_counts(&mut self, include: bool) {
+        self.include_counts = Some(Some(include));
+    }
+
+    /// The sort keys (empty when there are none).
+    pub fn sort(&self) -> &[Sort] {
+        self.sort
+            .as_ref()
+            .and_then(Option::as_ref)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Sets the sort keys (an empty list is written `"sort": []`, as Close writes it).
+    pub fn set_sort(&mut self, sort: Vec<Sort>) {
+        self.sort = Some(Some(sort));
+    }
+
+    /// Adds a sort key after those already set.
+    pub fn push_sort(&mut self, sort: Sort) {
+        self.sort
+            .get_or_insert(None)
+            .get_or_insert_with(Vec::new)
+            .push(sort);
+    }
+
+    /// Members the SDK does not know, kept and sent as they came.
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
+    }
+
+    /// Why this request cannot be sent, if it cannot: an invalid query
+    /// ([`Query::validate`]), a zero `_limit` or `results_limit`, an empty or blank `_fields`
+    /// list, a sort on an invalid field.
+    pub fn validate(&self) -> Result<(), String> {
+        self.query.validate()?;
+        if self.page_size() == Some(0) {
+            return Err("a page size (`_limit`) of 0 asks for nothing; use at least 1".into());
+        }
+        if self.results_limit() == Some(0) && self.include_counts() != Some(true) {
+            return Err(
+                "a `results_limit` of 0 returns nothing; to count, use `count()` (which sends \
+                 `include_counts` with `results_limit` 0, as Close's page does)"
+                    .into(),
+            );
+        }
+        for (object_type, fields) in self.fields().into_iter().flatten() {
+            if object_type.trim().is_empty() {
+                return Err("`_fields` names an empty object type".into());
+            }
+            if fields.is_empty() {
+                return Err(format!(
+                    "`_fields` for `{object_type}` is empty (Close does not say what that \
+                     returns); leave it out for Close's default"
+                ));
+            }
+            if fields.iter().any(|f| f.trim().is_empty()) {
+                return Err(format!("`_fields` for `{object_type}` has an empty name"));
+            }
+        }
+        for sort in self.sort() {
+            if let Some(why) = sort.field.problem() {
+                return Err(format!("sort: {why}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn bodies_round_trip_exactly() {
+        for v in [
+            json!({"query": {"type": "match_all"}}),
+            json!({"query": {"type": "match_all"}, "cursor": null, "_limit": 10,
+                   "include_counts": true, "sort": [], "limit": null}),
+            json!({"query": {"type": "match_all"}, "_fields": {"lead": ["id"]},
+                   "results_limit": 100,
+                   "sort": [{"direction": "desc", "field": {"type": "regular_field",
+                             "object_type": "lead", "field_name": "date_created"}}]}),
+        ] {
+            let r: SearchRequest = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&r).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn setters_write_closes_member_names() {
+        let mut r = SearchRequest::new(Query::match_all());
+        r.set_fields(&ObjectType::CONTACT, vec!["id".into(), "name".into()]);
+        r.set_page_size(10);
+        r.set_cursor(Some("abc".into()));
+        r.set_results_limit(Some(100));
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"query": {"type": "match_all"}, "_fields": {"contact": ["id", "name"]},
+                   "_limit": 10, "cursor": "abc", "results_limit": 100})
+        );
+        r.set_cursor(None);
+        assert_eq!(r.cursor(), None);
+    }
+
+    #[test]
+    fn validation_refuses_zero_limits_and_empty_fields() {
+        let mut r = SearchRequest::new(Query::match_all());
+        r.set_page_size(0);
+        assert!(r.validate().unwrap_err().contains("`_limit`"));
+        let mut r = SearchRequest::new(Query::match_all());
+        r.set_results_limit(Some(0));
+        assert!(r.validate().unwrap_err().contains("count()"));
+        r.set_include_counts(true);
+        assert!(r.validate().is_ok());
+        let mut r = SearchRequest::new(Query::match_all());
+        r.set_fields(&ObjectType::LEAD, vec![]);
+        assert!(r.validate().is_err());
+    }
+}
