@@ -17,6 +17,7 @@ mod custom_fields;
 mod documented_examples;
 mod errors;
 mod event_log;
+mod follower_position;
 #[rustfmt::skip]
 mod generated_operations;
 mod groups;
