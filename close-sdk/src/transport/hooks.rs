@@ -194,8 +194,8 @@ const fn str_eq(a: &str, b: &str) -> bool {
 pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync);
 
 /// Sends the request `build` makes through the request path — the same attempts, throttle,
-/// retries and span as a generated builder's `exec` — and decodes a `success` answer's body as
-/// `T`. Any other status, or a failure, becomes the [`Error`] the generated builder's `send()`
+/// retries and span as a generated builder's `exec` — and decodes the body of an answer whose
+/// status is in `success` (the generated builder's range) as `T`. Any other status, or a failure, becomes the [`Error`] the generated builder's `send()`
 /// would convert to (an error status is [`Error::Api`] with the attempts made, or
 /// [`Error::ServerWaitTooLong`]).
 ///
@@ -207,7 +207,7 @@ pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> +
 pub(crate) async fn send_json<T: DeserializeOwned>(
     client: &Client,
     operation: &Operation,
-    success: StatusCode,
+    success: RangeInclusive<u16>,
     build: Build<'_>,
 ) -> Result<T, Error> {
     let (outcome, record) = match run_recipe(client, operation, build).await {
@@ -220,7 +220,7 @@ pub(crate) async fn send_json<T: DeserializeOwned>(
     if let Some(reason) = answer.refused {
         return Err(Error::InvalidResponse(reason.into()));
     }
-    if answer.status == success {
+    if success.contains(&answer.status.as_u16()) {
         serde_json::from_slice(&answer.body).map_err(|e| Error::decode(&answer.body, e))
     } else {
         Err(Error::unexpected(

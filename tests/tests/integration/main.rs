@@ -12,6 +12,7 @@ mod attack_paths;
 mod attack_throttle;
 mod attack_transport;
 mod cancellation;
+mod create_status;
 mod crm_ext;
 mod custom_fields;
 mod documented_examples;
