@@ -16,6 +16,7 @@ mod create_status;
 mod crm_ext;
 mod custom_fields;
 mod documented_examples;
+mod email_in_path;
 mod errors;
 mod event_log;
 mod follower_position;
