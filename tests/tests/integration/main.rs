@@ -71,6 +71,7 @@ mod resource_users;
 mod resource_webhooks;
 mod roles;
 mod schema;
+mod secrets;
 mod stream_cancellation;
 mod users;
 mod validation;
