@@ -35,6 +35,7 @@ pub mod operations;
 pub mod overlay;
 pub mod overlay_check;
 pub mod rules;
+pub mod secrets;
 pub mod spec_diff;
 pub mod spec_update;
 pub mod split;
@@ -92,6 +93,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
         path: GENERATED_OPERATIONS.into(),
         contents: operations::operations_source(&spec)?,
     });
+    files.push(secrets::secrets_file(&spec)?);
     files.push(GeneratedFile {
         path: conformance::CONFORMANCE_TEST.into(),
         contents: conformance::conformance_source(&spec)?,

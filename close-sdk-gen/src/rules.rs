@@ -25,9 +25,9 @@
 //! 9. [`defaults_are_documentation`]: a property's `default` is what Close assumes when it is
 //!    left out; typed as a value, the SDK would send it although the caller never set it (and
 //!    invent it when decoding). It moves into the description; the property stays optional.
-//! 8. [`accept_any_2xx`]: a `201`/`204` success, or a DELETE's, is accepted for any 2xx status
-//!    (Close's sources disagree on 200/201/204 for creates and deletes). A `200` elsewhere stays
-//!    `200`, so its typed mock keeps its `then.ok(..)`.
+//! 8. [`accept_any_2xx`]: a POST's, PATCH's or DELETE's success is accepted for any 2xx status
+//!    (Close's sources disagree on 200/201/204 for creates and deletes), whatever code the
+//!    document gives. A GET's or PUT's `200` stays `200`, so its typed mock keeps `then.ok(..)`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -515,10 +515,15 @@ pub fn name_list_envelopes(doc: &mut Value) {
     }
 }
 
-/// Rule 8: an operation with exactly one 2xx response that is a `201`, a `204` or a DELETE's
-/// accepts any 2xx status for it.
+/// Rule 8: a POST, PATCH or DELETE with exactly one 2xx response accepts any 2xx status for
+/// it: creates and deletes are where Close's sources disagree (200, 201 or 204), so the rule
+/// follows the method, not the code the document happens to give (which made some creates
+/// accept only `200` and others any 2xx). A GET or PUT keeps its exact status.
 pub fn accept_any_2xx(doc: &mut Value) {
     for (_, method, op) in operations_mut(doc) {
+        if !matches!(method, "post" | "patch" | "delete") {
+            continue;
+        }
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             continue;
         };
@@ -528,7 +533,7 @@ pub fn accept_any_2xx(doc: &mut Value) {
             .cloned()
             .collect();
         if let [only] = success.as_slice() {
-            if only == "201" || only == "204" || (method == "delete" && only != "2XX") {
+            if only != "2XX" {
                 if let Some(r) = responses.remove(only) {
                     responses.insert("2XX".into(), r);
                 }

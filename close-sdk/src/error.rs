@@ -101,8 +101,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Builds an error from a response's parts. `body` is the (bounded) response body.
-    pub(crate) fn new(status: StatusCode, headers: http::HeaderMap, body: ErrorBody) -> Self {
+    /// Builds an error from a response's parts. `body` is the (bounded) response body; the
+    /// headers are redacted ([`crate::redact`]).
+    pub(crate) fn new(status: StatusCode, mut headers: http::HeaderMap, body: ErrorBody) -> Self {
+        crate::redact::headers(&mut headers);
         let rate_limit = RateLimit::from_headers(&headers);
         ApiError {
             status,
@@ -118,6 +120,9 @@ impl ApiError {
 /// The body of a Close error response. Close publishes no schema; this is what its clients and
 /// examples show: `error` (a string, or an object such as the old `{"rate_reset": …}`),
 /// `errors` (a list) and `field-errors` (field name → message).
+///
+/// However it is made ([`ErrorBody::from_bytes`], `Deserialize`), the values of secret members
+/// ([`crate::SECRET_MEMBERS`]) are replaced by `<redacted>`, anywhere in it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorBody {
     /// The `error` member.
@@ -142,12 +147,13 @@ pub enum ErrorDetail {
 }
 
 impl ErrorBody {
-    /// Parses a response body: a JSON object gives the members, anything else is kept as raw text.
+    /// Parses a response body: a JSON object gives the members, anything else is kept as raw
+    /// text. Secrets are redacted either way.
     pub fn from_bytes(bytes: &[u8]) -> Self {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(v) => Self::from_value(v),
             Err(_) if bytes.is_empty() => Self::default(),
-            Err(_) => Self::raw_text(&String::from_utf8_lossy(bytes)),
+            Err(_) => Self::raw_text(&String::from_utf8_lossy(&crate::redact::body(bytes).0)),
         }
     }
 
@@ -158,7 +164,8 @@ impl ErrorBody {
         }
     }
 
-    fn from_value(v: Value) -> Self {
+    fn from_value(mut v: Value) -> Self {
+        crate::redact::json(&mut v);
         let mut obj = match v {
             Value::Object(obj) => obj,
             Value::String(s) => return Self::raw_text(&s),
@@ -247,68 +254,6 @@ fn text_of(v: &Value) -> String {
         Value::Array(items) => items.iter().map(text_of).collect::<Vec<_>>().join(" "),
         other => other.to_string(),
     }
-}
-
-/// Members whose values are secrets wherever Close returns them (a webhook subscription's
-/// `signature_key`, OAuth tokens): their values never reach an error.
-const SECRET_MEMBERS: [&str; 5] = [
-    "signature_key",
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "api_key",
-];
-
-/// The text of a body for an error: secrets' string values replaced by `<redacted>` (textually,
-/// so a cut or malformed JSON body is redacted too), then cut to [`MAX_RAW_BODY`].
-pub(crate) fn body_for_error(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    truncate(&redact_secrets(&text), MAX_RAW_BODY)
-}
-
-/// Replaces the string value of every `"<secret member>": "…"` in `text` by `<redacted>`.
-fn redact_secrets(text: &str) -> std::borrow::Cow<'_, str> {
-    if !SECRET_MEMBERS.iter().any(|m| text.contains(m)) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    'scan: while !rest.is_empty() {
-        for member in SECRET_MEMBERS {
-            let quoted = format!("\"{member}\"");
-            if let Some(after) = rest.strip_prefix(quoted.as_str()) {
-                let value = after.trim_start();
-                if let Some(value) = value.strip_prefix(':') {
-                    let value = value.trim_start();
-                    if let Some(string) = value.strip_prefix('"') {
-                        // The end of the string: the first quote not escaped.
-                        let mut end = string.len();
-                        let mut escaped = false;
-                        for (i, c) in string.char_indices() {
-                            match c {
-                                '\\' if !escaped => escaped = true,
-                                '"' if !escaped => {
-                                    end = i + 1;
-                                    break;
-                                }
-                                _ => escaped = false,
-                            }
-                        }
-                        out.push_str(&quoted);
-                        out.push_str(":\"<redacted>\"");
-                        rest = &string[end.min(string.len())..];
-                        continue 'scan;
-                    }
-                }
-            }
-        }
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        rest = chars.as_str();
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary, marking the cut.
@@ -441,10 +386,12 @@ impl Error {
         }
     }
 
-    /// A success body that did not decode (kept cut to a bounded length).
+    /// A success body that did not decode (kept cut to a bounded length): the body and the
+    /// decoder's message both redacted ([`crate::redact`]).
     pub(crate) fn decode(body: &[u8], source: serde_json::Error) -> Self {
+        let (clean, source) = crate::redact::undecodable(body, source);
         Error::Decode {
-            body: body_for_error(body),
+            body: truncate(&String::from_utf8_lossy(&clean), MAX_RAW_BODY),
             source,
         }
     }
@@ -453,11 +400,14 @@ impl Error {
     /// request path's own decoding, any status but the success one.
     pub(crate) fn unexpected(
         status: StatusCode,
-        headers: http::HeaderMap,
+        mut headers: http::HeaderMap,
         record: Option<RetryRecord>,
         body: &[u8],
     ) -> Self {
-        let mut api = ApiError::new(status, headers, ErrorBody::from_bytes(body));
+        // A 2xx body (read by `from_generated`) has not been through the request path's
+        // redaction; an error body has, and this does nothing more to it.
+        let body = crate::redact::error_answer(&mut headers, bytes::Bytes::copy_from_slice(body));
+        let mut api = ApiError::new(status, headers, ErrorBody::from_bytes(&body));
         api.attempts = record.as_ref().map_or(1, |r| r.attempts);
         match record.and_then(|r| r.refused_wait) {
             Some((requested, limit)) => Error::ServerWaitTooLong {
@@ -739,16 +689,24 @@ mod tests {
     #[test]
     fn secrets_in_a_body_never_reach_an_error() {
         let body = br#"{"id": "whsub_1", "signature_key" : "058bfb6a", "url": "x",
-            "access_token":"a\"b", "refresh_token": "r1"#;
-        let text = body_for_error(body);
-        for secret in ["058bfb6a", "a\\\"b", "r1"] {
+            "access_token":"a\"bcd", "refresh_token": "r1r1"#;
+        let e = serde_json::from_slice::<u8>(body).unwrap_err();
+        let Error::Decode { body: text, .. } = Error::decode(body, e) else {
+            panic!("a decode error")
+        };
+        for secret in ["058bfb6a", "bcd", "r1r1"] {
             assert!(!text.contains(secret), "{text}");
         }
         assert!(
             text.contains("whsub_1") && text.contains("\"url\": \"x\""),
             "{text}"
         );
-        assert_eq!(body_for_error(b"plain"), "plain");
+        let e = serde_json::from_slice::<u8>(b"plain").unwrap_err();
+        assert!(
+            matches!(Error::decode(b"plain", e), Error::Decode { body, .. } if body == "plain")
+        );
+        let b = ErrorBody::from_bytes(br#"{"error": "x", "signature_key": "058bfb6a"}"#);
+        assert_eq!(b.other["signature_key"], "<redacted>");
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub mod events;
 mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod redact;
 pub mod search;
 mod transport;
 mod values;
@@ -95,6 +96,7 @@ pub use error::{ApiError, Error, ErrorBody, ErrorDetail};
 #[allow(unused_imports)] // empty when no resource feature is on
 pub use generated::by_resource::*;
 pub use generated::{builder, types, ByteStream, Client, ResponseValue};
+pub use redact::SECRET_MEMBERS;
 /// The HTTP method of a [raw request](Client::request) (reqwest's and `http`'s `Method`).
 pub use reqwest::Method;
 pub use transport::context::ClientContext;

@@ -141,7 +141,8 @@ impl MembershipsExt for Client {
                 .json(&body)
                 .build()
         };
-        send_json(self, &CREATE, StatusCode::OK, &build)
+        // Any 2xx, as `memberships_create` (a POST: close-sdk-gen's `accept_any_2xx`).
+        send_json(self, &CREATE, 200..=299, &build)
             .await
             .map_err(|e| match e {
                 Error::Api(mut api) if api.status == StatusCode::FORBIDDEN => {

@@ -58,10 +58,7 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     } else {
         bytes
     };
-    serde_json::from_slice(json).map_err(|source| Error::Decode {
-        body: crate::error::body_for_error(bytes),
-        source,
-    })
+    serde_json::from_slice(json).map_err(|source| Error::decode(bytes, source))
 }
 
 /// Sends `method {base URL}{path}?{query}` with an optional JSON `body` through `pre`, `exec`

@@ -346,29 +346,42 @@ async fn send_token_request(
     if status.is_redirection() || response.url() != &url {
         return Err(TokenHttpError::Redirected(status));
     }
-    let headers = response.headers().clone();
+    let mut headers = response.headers().clone();
     let bytes = response.bytes().await.map_err(TokenHttpError::Send)?;
+    // An error answer only ever becomes an error: redacted as it is read, as the request path
+    // does for Close's API (a success holds the tokens, which the caller gets).
+    let bytes = if status.is_success() {
+        bytes
+    } else {
+        crate::redact::error_answer(&mut headers, bytes)
+    };
     let mut out = http::Response::new(bytes.to_vec());
     *out.status_mut() = status;
     *out.headers_mut() = headers;
     Ok(out)
 }
 
+/// The error for a failed token request. Every message quoting the token endpoint's answer goes
+/// through the redaction (an answer that does not parse may hold the tokens).
 fn token_error(e: oauth2::RequestTokenError<TokenHttpError, BasicErrorResponse>) -> Error {
+    use crate::redact::message;
     match e {
         oauth2::RequestTokenError::ServerResponse(r) => {
             let mut msg = format!("token endpoint refused: {}", r.error());
             if let Some(d) = r.error_description() {
                 msg.push_str(&format!(" ({d})"));
             }
-            Error::Auth(msg)
+            Error::Auth(message(&msg, b""))
         }
         oauth2::RequestTokenError::Request(TokenHttpError::Send(e)) => Error::from_reqwest(e),
         oauth2::RequestTokenError::Request(e) => Error::Auth(e.to_string()),
-        oauth2::RequestTokenError::Parse(e, _) => {
-            Error::Auth(format!("token endpoint answered something unexpected: {e}"))
+        oauth2::RequestTokenError::Parse(e, body) => Error::Auth(message(
+            &format!("token endpoint answered something unexpected: {e}"),
+            &body,
+        )),
+        oauth2::RequestTokenError::Other(m) => {
+            Error::Auth(message(&format!("token endpoint: {m}"), b""))
         }
-        oauth2::RequestTokenError::Other(m) => Error::Auth(format!("token endpoint: {m}")),
     }
 }
 

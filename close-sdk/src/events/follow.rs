@@ -31,10 +31,26 @@
 //! than it, would never be delivered. The cost, while such an event is in the log, is that it
 //! stays in the position and a clock behind Close's widens the window; as with `latest`, a
 //! clock up to `overlap` ahead of Close's loses nothing. A stored position is held to the same
-//! rule when a follower starts from it: a watermark in the future (a hand-edited file, or one
-//! written while this machine's clock was ahead) becomes *now*, and a window start after
-//! *now − overlap* becomes that, so the follower delivers again (an event it delivered inside
-//! the restored window may then be delivered twice: at least once beats never).
+//! rule when a follower starts from it, each part on its own: a watermark in the future (a
+//! hand-edited file, or one written while this machine's clock was ahead) becomes *now*, and a
+//! window start after *now − overlap* becomes that, with or without a watermark (a `latest`
+//! start on an empty log, written while the clock was ahead, stores exactly such a window
+//! start). So the follower never asks for events from the future and delivers again (an event
+//! it delivered inside the restored window may then be delivered twice: at least once beats
+//! never). [`FollowPosition::since`] is held the same way.
+//!
+//! # The position's size
+//!
+//! Dated events leave the position when they leave the window, but events without a
+//! `date_updated`, or dated after *now*, never would. So a position remembers at most
+//! [`FollowOptions::max_scan_events`] events dated up to *now* (the most one scan can hold:
+//! a window holding more is scanned with a shrunk overlap, see below, so the oldest are not
+//! scanned again) and at most [`FollowPosition::MAX_UNANCHORED`] undated or future-dated ones;
+//! past that it forgets the oldest dated ones, or the undated ones and then the farthest in the
+//! future. Forgetting an event never makes the follower skip one: it can only deliver that
+//! event again if Close lists it again. Where the bound forces a choice, a possible duplicate
+//! is preferred to a loss. A stored position over the bound (an older version's, an edited
+//! one) is cut to it when a follower starts from it.
 //!
 //! # Catching up
 //!
@@ -178,6 +194,12 @@ pub struct FollowPosition {
 }
 
 impl FollowPosition {
+    /// The most events without a `date_updated`, or dated after this machine's clock, a
+    /// position remembers (the window never forgets those): enough for any real log, whose
+    /// events all carry a date, while keeping a stored position small. Past it, the undated
+    /// ones and then the farthest in the future are forgotten (see the module documentation).
+    pub const MAX_UNANCHORED: usize = 1_000;
+
     /// Only events that appear after the first poll (the log's current content is skipped).
     pub fn latest() -> Self {
         FollowPosition {
@@ -188,7 +210,10 @@ impl FollowPosition {
         }
     }
 
-    /// Every event updated at or after `t` (the log keeps 30 days).
+    /// Every event updated at or after `t` (the log keeps 30 days). A `t` later than
+    /// *now − overlap* (by this machine's clock when the follower starts) starts the window
+    /// there instead: a follower never asks for events from the future, so a few events from
+    /// before `t` may be delivered too.
     pub fn since(t: Timestamp) -> Self {
         FollowPosition {
             latest: false,
@@ -213,7 +238,8 @@ impl FollowPosition {
         self.watermark.as_ref()
     }
 
-    /// How many delivered events it remembers (those inside the overlap window).
+    /// How many delivered events it remembers (those inside the overlap window, within the
+    /// bound the module documentation gives).
     pub fn remembered(&self) -> usize {
         self.delivered.len()
     }
@@ -235,34 +261,36 @@ impl FollowPosition {
     }
 
     /// Records a delivered event and moves the window: `since` = watermark − overlap. The
-    /// watermark never runs ahead of this machine's clock (module documentation).
-    fn record(&mut self, event: &Event, overlap: Duration) {
-        self.record_key(Self::key(event), overlap);
+    /// watermark never runs ahead of this machine's clock, and the position stays within its
+    /// bound (module documentation).
+    fn record(&mut self, event: &Event, options: &FollowOptions) {
+        self.record_key(Self::key(event), options);
     }
 
     /// [`FollowPosition::record`] by `(id, date_updated)`.
-    fn record_key(&mut self, key: (String, Option<Timestamp>), overlap: Duration) {
+    fn record_key(&mut self, key: (String, Option<Timestamp>), options: &FollowOptions) {
         let date = key.1.clone();
         self.delivered.insert(key);
-        let Some(d) = &date else {
-            return;
-        };
-        let now = OffsetDateTime::from(SystemTime::now());
-        let d = if d.offset_date_time() > now {
-            Timestamp::from(now)
-        } else {
-            d.clone()
-        };
-        if self.watermark.as_ref().is_none_or(|w| &d > w) {
-            self.watermark = Some(d);
+        if let Some(d) = &date {
+            let now = OffsetDateTime::from(SystemTime::now());
+            let d = if d.offset_date_time() > now {
+                Timestamp::from(now)
+            } else {
+                d.clone()
+            };
+            if self.watermark.as_ref().is_none_or(|w| &d > w) {
+                self.watermark = Some(d);
+            }
+            self.advance_window(options.overlap);
         }
-        self.advance_window(overlap);
+        self.bound(options.max_scan_events);
     }
 
-    /// Holds a stored position to the rule [`FollowPosition::record`] applies: a watermark
-    /// ahead of this machine's clock becomes *now*, and a window start after it becomes
-    /// *now − overlap* (module documentation).
-    fn hold_to_clock(&mut self, overlap: Duration) {
+    /// Holds a stored position to the rule [`FollowPosition::record`] applies, each part on its
+    /// own: a watermark ahead of this machine's clock becomes *now*, a window start after
+    /// *now − overlap* becomes that (whatever the watermark), and what it remembers is cut to
+    /// the bound (module documentation).
+    fn hold_to_clock(&mut self, options: &FollowOptions) {
         let now = OffsetDateTime::from(SystemTime::now());
         if self
             .watermark
@@ -270,15 +298,16 @@ impl FollowPosition {
             .is_some_and(|w| w.offset_date_time() > now)
         {
             self.watermark = Some(Timestamp::from(now));
-            let start = earlier(now, overlap);
-            if self
-                .since
-                .as_ref()
-                .is_some_and(|s| s.offset_date_time() > start)
-            {
-                self.since = Some(Timestamp::from(start));
-            }
         }
+        let start = earlier(now, options.overlap);
+        if self
+            .since
+            .as_ref()
+            .is_some_and(|s| s.offset_date_time() > start)
+        {
+            self.since = Some(Timestamp::from(start));
+        }
+        self.bound(options.max_scan_events);
     }
 
     fn advance_window(&mut self, overlap: Duration) {
@@ -291,6 +320,45 @@ impl FollowPosition {
         }
         self.delivered
             .retain(|(_, d)| d.as_ref().is_none_or(|d| d >= &start));
+    }
+
+    /// Keeps at most `max_dated` events dated up to *now* (the newest) and at most
+    /// [`FollowPosition::MAX_UNANCHORED`] undated or future-dated ones (the undated first, then
+    /// the farthest in the future, are forgotten). Forgetting an event can only make it be
+    /// delivered again if Close lists it again, never skipped.
+    fn bound(&mut self, max_dated: usize) {
+        if self.delivered.len() <= max_dated.min(Self::MAX_UNANCHORED) {
+            return;
+        }
+        let now = Timestamp::from(OffsetDateTime::from(SystemTime::now()));
+        let anchored = |d: &Option<Timestamp>| d.as_ref().is_some_and(|d| d <= &now);
+        let dated = self.delivered.iter().filter(|(_, d)| anchored(d)).count();
+        let unanchored = self.delivered.len() - dated;
+        let mut forget: Vec<(String, Option<Timestamp>)> = Vec::new();
+        if unanchored > Self::MAX_UNANCHORED {
+            let mut keys: Vec<&(String, Option<Timestamp>)> = self
+                .delivered
+                .iter()
+                .filter(|(_, d)| !anchored(d))
+                .collect();
+            // Undated first (`None` sorts first), then the farthest in the future.
+            keys.sort_by(|a, b| match (&a.1, &b.1) {
+                (Some(x), Some(y)) => y.cmp(x),
+                (x, y) => x.is_some().cmp(&y.is_some()),
+            });
+            let excess = unanchored - Self::MAX_UNANCHORED;
+            forget.extend(keys.into_iter().take(excess).cloned());
+        }
+        if dated > max_dated {
+            let mut keys: Vec<&(String, Option<Timestamp>)> =
+                self.delivered.iter().filter(|(_, d)| anchored(d)).collect();
+            // The oldest first: they leave the window first.
+            keys.sort_by(|a, b| a.1.cmp(&b.1));
+            forget.extend(keys.into_iter().take(dated - max_dated).cloned());
+        }
+        for key in &forget {
+            self.delivered.remove(key);
+        }
     }
 }
 
@@ -387,7 +455,7 @@ impl EventFollower {
             ));
         }
         let mut position = position;
-        position.hold_to_clock(options.overlap);
+        position.hold_to_clock(&options);
         Ok(EventFollower {
             fetch: Box::new(move |q| Box::pin(fetch(q))),
             filter,
@@ -411,11 +479,11 @@ impl EventFollower {
         loop {
             match self.buffer.pop_front() {
                 Some(Entry::Event(event)) => {
-                    self.position.record(&event, self.options.overlap);
+                    self.position.record(&event, &self.options);
                     return Ok(*event);
                 }
                 Some(Entry::Undecodable((key, error))) => {
-                    self.position.record_key(key, self.options.overlap);
+                    self.position.record_key(key, &self.options);
                     return Err(error);
                 }
                 None => {}
@@ -456,7 +524,7 @@ impl EventFollower {
             };
             let mut start = FollowPosition::beginning();
             for e in &now {
-                start.record(e, self.options.overlap);
+                start.record(e, &self.options);
             }
             if start.watermark.is_none() {
                 // Nothing to anchor on: start the window at this machine's clock less the
@@ -698,7 +766,7 @@ mod tests {
     #[test]
     fn recording_moves_the_window_and_forgets_what_falls_out_of_it() {
         let mut p = FollowPosition::beginning();
-        let overlap = Duration::from_secs(300);
+        let overlap = &FollowOptions::default();
         p.record(&event("a", "2024-01-01T00:00:00"), overlap);
         p.record(&event("b", "2024-01-01T00:04:00"), overlap);
         assert_eq!(p.remembered(), 2);
@@ -723,7 +791,10 @@ mod tests {
     #[test]
     fn a_future_date_moves_the_watermark_only_to_now() {
         let mut p = FollowPosition::beginning();
-        p.record(&event("f", "9999-12-31T23:59:59"), Duration::from_secs(300));
+        p.record(
+            &event("f", "9999-12-31T23:59:59"),
+            &FollowOptions::default(),
+        );
         let now = OffsetDateTime::from(SystemTime::now());
         let w = p.watermark().map(|w| w.offset_date_time());
         assert!(w.is_some_and(|w| w <= now), "{w:?}");
@@ -736,7 +807,10 @@ mod tests {
     #[test]
     fn positions_round_trip_through_json() {
         let mut p = FollowPosition::since("2024-01-01T00:00:00".parse().unwrap());
-        p.record(&event("a", "2024-01-01T00:00:10"), Duration::from_secs(300));
+        p.record(
+            &event("a", "2024-01-01T00:00:10"),
+            &FollowOptions::default(),
+        );
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(serde_json::from_str::<FollowPosition>(&json).unwrap(), p);
         let latest = serde_json::to_string(&FollowPosition::latest()).unwrap();
@@ -744,5 +818,76 @@ mod tests {
             serde_json::from_str::<FollowPosition>(&latest).unwrap(),
             FollowPosition::latest()
         );
+    }
+
+    fn undated(id: &str) -> Event {
+        serde_json::from_value(json!({"id": id, "object_type": "lead", "action": "updated"}))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_window_start_in_the_future_is_held_to_the_clock_without_a_future_watermark() {
+        let options = FollowOptions::default();
+        let now = OffsetDateTime::from(SystemTime::now());
+        let future: Timestamp = "2999-01-01T00:00:00".parse().unwrap();
+        let past = Timestamp::from(earlier(now, Duration::from_secs(60)));
+        for watermark in [None, Some(past.clone())] {
+            let mut p = FollowPosition::since(future.clone());
+            p.watermark = watermark.clone();
+            p.hold_to_clock(&options);
+            let since = p.since.as_ref().map(|s| s.offset_date_time());
+            assert!(
+                since.is_some_and(|s| s <= earlier(now, options.overlap) + time::Duration::SECOND),
+                "{watermark:?}: {since:?}"
+            );
+            assert_eq!(p.watermark, watermark, "a past watermark is kept");
+        }
+        // A window start in the past, before now − overlap, is kept as it is.
+        let mut p = FollowPosition::since("2024-01-01T00:00:00".parse().unwrap());
+        p.watermark = Some(future);
+        p.hold_to_clock(&options);
+        assert_eq!(p.since, Some("2024-01-01T00:00:00".parse().unwrap()));
+        assert!(p
+            .watermark
+            .is_some_and(|w| w.offset_date_time() <= OffsetDateTime::from(SystemTime::now())));
+    }
+
+    #[test]
+    fn undated_and_future_events_are_remembered_up_to_the_bound() {
+        let options = FollowOptions::default();
+        let mut p = FollowPosition::beginning();
+        for i in 0..FollowPosition::MAX_UNANCHORED + 10 {
+            p.record(&undated(&format!("u{i:05}")), &options);
+            p.record(&event(&format!("f{i:05}"), "9999-12-31T23:59:59"), &options);
+        }
+        assert_eq!(p.remembered(), FollowPosition::MAX_UNANCHORED);
+        // The undated went first; every future-dated one recorded is still there.
+        assert!(p.delivered.iter().all(|(_, d)| d.is_some()));
+        // A forgotten event is new again: delivered twice rather than never.
+        assert!(p.is_new(&undated("u00000")));
+    }
+
+    #[test]
+    fn dated_events_are_remembered_up_to_max_scan_events_newest_first() {
+        let options = FollowOptions {
+            max_scan_events: 5,
+            overlap: Duration::from_secs(3600),
+            ..FollowOptions::default()
+        };
+        let mut p = FollowPosition::beginning();
+        for m in 0..9 {
+            p.record(
+                &event(&format!("e{m}"), &format!("2024-01-01T00:0{m}:00")),
+                &options,
+            );
+        }
+        assert_eq!(p.remembered(), 5);
+        assert!(
+            p.is_new(&event("e0", "2024-01-01T00:00:00")),
+            "the oldest is forgotten"
+        );
+        assert!(!p.is_new(&event("e8", "2024-01-01T00:08:00")));
+        // The window start did not move for it: nothing older than before is skipped.
+        assert_eq!(p.since, Some("2023-12-31T23:08:00".parse().unwrap()));
     }
 }

@@ -282,8 +282,11 @@ pub(crate) fn undecodable(value: &Value) -> (String, Option<Timestamp>, Error) {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    let error = Error::InvalidResponse(format!(
-        "event log entry {id} does not decode as an event ({why}); it is skipped"
+    // The message quotes the entry (its id, the decoder's words): without its secrets.
+    let entry = serde_json::to_vec(value).unwrap_or_default();
+    let error = Error::InvalidResponse(crate::redact::message(
+        &format!("event log entry {id} does not decode as an event ({why}); it is skipped"),
+        &entry,
     ));
     (id, date, error)
 }

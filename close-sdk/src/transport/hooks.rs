@@ -20,6 +20,10 @@
 //!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
 //! - A `tracing` span per operation records the operation id, method, path template, status,
 //!   attempts and time spent waiting; headers and bodies are never recorded.
+//! - Secrets ([`crate::redact`]): a non-2xx answer's body and headers are redacted as they are
+//!   read, before anything (the retry decision aside) sees them, so every error made from them
+//!   is; credential headers of every answer are marked sensitive; a 2xx body that does not
+//!   decode is redacted, with the decoder's message, where [`send_typed`] makes its error.
 //! - [`send_typed`] (every generated typed JSON builder) and [`send_json`] (a typed JSON call an
 //!   extension trait builds itself, `create_membership`): the same `pre` work (path check,
 //!   authorization, user agent, timeout) and the same loop, but the first attempt sends the
@@ -194,8 +198,8 @@ const fn str_eq(a: &str, b: &str) -> bool {
 pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> + Send + Sync);
 
 /// Sends the request `build` makes through the request path — the same attempts, throttle,
-/// retries and span as a generated builder's `exec` — and decodes a `success` answer's body as
-/// `T`. Any other status, or a failure, becomes the [`Error`] the generated builder's `send()`
+/// retries and span as a generated builder's `exec` — and decodes the body of an answer whose
+/// status is in `success` (the generated builder's range) as `T`. Any other status, or a failure, becomes the [`Error`] the generated builder's `send()`
 /// would convert to (an error status is [`Error::Api`] with the attempts made, or
 /// [`Error::ServerWaitTooLong`]).
 ///
@@ -207,7 +211,7 @@ pub(crate) type Build<'a> = &'a (dyn Fn() -> reqwest::Result<reqwest::Request> +
 pub(crate) async fn send_json<T: DeserializeOwned>(
     client: &Client,
     operation: &Operation,
-    success: StatusCode,
+    success: RangeInclusive<u16>,
     build: Build<'_>,
 ) -> Result<T, Error> {
     let (outcome, record) = match run_recipe(client, operation, build).await {
@@ -220,7 +224,7 @@ pub(crate) async fn send_json<T: DeserializeOwned>(
     if let Some(reason) = answer.refused {
         return Err(Error::InvalidResponse(reason.into()));
     }
-    if answer.status == success {
+    if success.contains(&answer.status.as_u16()) {
         serde_json::from_slice(&answer.body).map_err(|e| Error::decode(&answer.body, e))
     } else {
         Err(Error::unexpected(
@@ -260,7 +264,11 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
     if answer.refused.is_none() && success.contains(&status) {
         match serde_json::from_slice(&answer.body) {
             Ok(inner) => Ok(ResponseValue::new(inner, answer.status, answer.headers)),
-            Err(e) => Err(G::InvalidResponsePayload(answer.body, e)),
+            Err(e) => {
+                // The one error that holds a success body: redacted, and the decoder's message.
+                let (body, e) = crate::redact::undecodable_bytes(answer.body, e);
+                Err(G::InvalidResponsePayload(body, e))
+            }
         }
     } else if answer.refused.is_none() && documented.contains(&status) {
         match serde_json::from_slice(&answer.body) {
@@ -276,6 +284,11 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
         // rare path, and the first request was sent).
         let mut answer = answer;
         answer.url = build().ok().map(|r| r.url().clone());
+        if answer.status.is_success() {
+            // A success status the operation does not document: an error now, shown with its
+            // headers (an error status's were redacted as they were read).
+            crate::redact::unexpected_headers(&mut answer.headers, &answer.body);
+        }
         Err(G::UnexpectedResponse(answer.into_response(record)))
     }
 }
@@ -380,6 +393,7 @@ async fn send_once(
     let status = response.status();
     let version = response.version();
     let mut headers = std::mem::take(response.headers_mut());
+    crate::redact::mark_sensitive(&mut headers);
     let mut refused = sent_url
         .filter(|sent| sent != response.url())
         .map(|_| REDIRECTED);
@@ -403,6 +417,8 @@ async fn send_once(
         }
     } else {
         let body = read_bounded(&mut response, MAX_ERROR_BODY).await?;
+        // Every error any call returns is made from this body and these headers.
+        let body = crate::redact::error_answer(&mut headers, body);
         let body = if body.is_empty() {
             // A documented error status with no body still decodes as an (empty) error body.
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

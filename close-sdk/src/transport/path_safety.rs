@@ -34,6 +34,15 @@
 //! - contains whitespace or a control character (never part of an id Close issues, and a NUL
 //!   truncates strings in some servers).
 //!
+//! One parameter holds an email address, not an id: `email_address` of
+//! `unsubscribed_emails_delete` ([`EMAIL_PARAMS`]). `?`, `#` and `;` are legal in an address's
+//! local part, so there they are **sent**, percent-encoded (`%3F`, `%23`, `%3B`): a server that
+//! decodes the path before routing (Close's Python stack does) finds them inside the one
+//! segment, where they cannot end the path or change which endpoint is reached. `/` and `\`
+//! (also legal in a local part) stay refused, with that reason: decoded before routing, `%2F`
+//! (or `%5C`) is a path separator, so the request could reach another route. No encoding avoids
+//! that, so such an address cannot be resubscribed through this endpoint; the error says why.
+//!
 //! It judges the value as given, and again after reading it the way a lenient server might: with
 //! Unicode compatibility look-alikes of these characters folded to ASCII (what NFKC does to
 //! `．．`, `／`, `＼`, `％`, `‥`, `﹖`, … and to the fullwidth ASCII block), and then
@@ -41,7 +50,7 @@
 //! `%252e` as `%2e` or `%00` as NUL either). Close never issues ids containing any of these, so
 //! nothing Close may accept is refused.
 //!
-//! **Everything else is sent**, percent-encoded by progenitor where the URL standard requires:
+//! **Everything else is sent**, percent-encoded by [`encode_path`] where the URL standard requires:
 //! `%` as `%25` (so no value spells an escape the server decodes), every other non-ASCII
 //! character as UTF-8 (`é` → `%C3%A9`, including zero-width and other invisible characters),
 //! `"<>` `` ` `` `{}` as escapes; the rest of printable ASCII (`.` inside a value, `'`, `[`, `]`,
@@ -85,34 +94,44 @@ const QUOTED_CHARS: usize = 64;
 /// Percent-encodes one path parameter value for the generated builders (close-sdk-gen routes
 /// every path parameter here): progenitor-client's `encode_path`, plus `\` as `%5C`, which the
 /// URL standard would otherwise read as `/` in http(s) URLs (moving the value out of its
-/// segment before [`check`] could see it).
+/// segment before [`check`] could see it), and `;` as `%3B`, which some servers read as the end
+/// of a segment's name (an email address may hold one, see the module docs).
 pub(crate) fn encode_path(value: &str) -> String {
     if value.bytes().all(|b| VERBATIM[usize::from(b)]) {
         // Nothing to encode (Close's ids): a copy, without the encoder's per-byte iterator.
         return value.to_owned();
     }
     let encoded = progenitor_client::encode_path(value);
-    if encoded.contains('\\') {
-        encoded.replace('\\', "%5C")
+    if encoded.contains(['\\', ';']) {
+        encoded.replace('\\', "%5C").replace(';', "%3B")
     } else {
         encoded
     }
 }
 
 /// Bytes [`encode_path`] leaves as they are: printable ASCII other than space, the backtick and
-/// `" # % / < > ? \ { }` (progenitor's path set, plus `\`).
+/// `" # % / ; < > ? \ { }` (progenitor's path set, plus `\` and `;`).
 const VERBATIM: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0x21;
     while b < 0x7f {
         table[b] = !matches!(
             b as u8,
-            b'"' | b'#' | b'%' | b'/' | b'<' | b'>' | b'?' | b'\\' | b'`' | b'{' | b'}'
+            b'"' | b'#' | b'%' | b'/' | b';' | b'<' | b'>' | b'?' | b'\\' | b'`' | b'{' | b'}'
         );
         b += 1;
     }
     table
 };
+
+/// The path parameters that hold an email address, by operation: `?`, `#` and `;` are sent
+/// in them (percent-encoded), `/` and `\` refused with the reason (see the module docs).
+const EMAIL_PARAMS: [(&str, &str); 1] = [("unsubscribed_emails_delete", "email_address")];
+
+/// Whether `param` of `operation_id` holds an email address ([`EMAIL_PARAMS`]).
+fn holds_email(operation_id: &str, param: &str) -> bool {
+    EMAIL_PARAMS.contains(&(operation_id, param))
+}
 
 /// Checks that `url` is the client's `base_url` followed by a path of the shape of
 /// `operation_id`'s path template, and that every parameter value in it passes [`check_value`].
@@ -379,7 +398,7 @@ fn check_template(url: &reqwest::Url, operation_id: &str, template: &str) -> Res
 /// Checks one path parameter value (see the module docs); the error names `param` and
 /// `operation_id` and quotes the value.
 pub(crate) fn check_value(operation_id: &str, param: &str, value: &str) -> Result<(), String> {
-    match refusal(value) {
+    match refusal(value, holds_email(operation_id, param)) {
         None => Ok(()),
         Some(why) => Err(format!(
             "`{param}` of {operation_id}: {} {why}",
@@ -388,14 +407,16 @@ pub(crate) fn check_value(operation_id: &str, param: &str, value: &str) -> Resul
     }
 }
 
-/// Why `value` may not be sent as a path parameter, or `None` when it may.
-fn refusal(value: &str) -> Option<String> {
+/// Why `value` may not be sent as a path parameter, or `None` when it may. `email`: the
+/// parameter holds an email address ([`EMAIL_PARAMS`]).
+fn refusal(value: &str, email: bool) -> Option<String> {
     if is_plain_value(value) {
         return None;
     }
     if value.is_empty() {
         return Some("is empty".into());
     }
+    let unsafe_as_is = |s: &str| unsafe_as_is(s, email);
     if let Some(why) = unsafe_as_is(value) {
         return Some(why);
     }
@@ -413,15 +434,24 @@ fn refusal(value: &str) -> Option<String> {
     ))
 }
 
-/// Why `s` would leave its segment as it stands.
-fn unsafe_as_is(s: &str) -> Option<String> {
+/// Why `s` would leave its segment as it stands. In an email address (`email`), `?`, `#` and
+/// `;` are sent percent-encoded and do not.
+fn unsafe_as_is(s: &str, email: bool) -> Option<String> {
     if is_dot_segment(s) {
         return Some("is a dot segment, which would move the request to another path".into());
     }
     let c = s.chars().find(|&c| {
-        matches!(c, '/' | '\\' | '?' | '#' | ';') || c.is_whitespace() || c.is_control()
+        matches!(c, '/' | '\\')
+            || (!email && matches!(c, '?' | '#' | ';'))
+            || c.is_whitespace()
+            || c.is_control()
     })?;
     Some(match c {
+        '/' | '\\' if email => format!(
+            "contains {c:?}, which a server that decodes the path before routing (as Close's \
+             does) reads as a path separator even when sent encoded, so the request could reach \
+             another endpoint: an address holding it cannot be sent in this path"
+        ),
         '/' | '\\' => format!("contains {c:?}, which URL parsers read as a path separator"),
         '?' => "contains '?', which starts a query".into(),
         '#' => "contains '#', which starts a fragment".into(),
@@ -677,7 +707,11 @@ mod tests {
 
     #[test]
     fn encoding_a_verbatim_value_is_a_copy() {
-        let slow = |v: &str| progenitor_client::encode_path(v).replace('\\', "%5C");
+        let slow = |v: &str| {
+            progenitor_client::encode_path(v)
+                .replace('\\', "%5C")
+                .replace(';', "%3B")
+        };
         for b in 0u8..=0x7f {
             let v = format!("a{}b", b as char);
             assert_eq!(encode_path(&v), slow(&v), "{b:#x}");
@@ -691,7 +725,7 @@ mod tests {
     fn plain_values_are_a_subset_of_the_accepted_ones() {
         for v in ["memb_x", "a.b", "...", "a-b_c~d", "A:B@C!$&'()*+,="] {
             assert!(is_plain_value(v), "{v}");
-            assert_eq!(refusal(v), None, "{v}");
+            assert_eq!(refusal(v, false), None, "{v}");
         }
         for v in [
             "", ".", "..", "a/b", "a\\b", "a?b", "a#b", "a;b", "a%2e", "a b", "é", "\u{7f}",
@@ -875,6 +909,49 @@ mod tests {
                 "{v:?}"
             );
             assert_eq!(check_value("roles_get", "id", v), Ok(()), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn an_email_address_may_hold_query_fragment_and_semicolon_characters_but_no_separator() {
+        let (op, param) = EMAIL_PARAMS[0];
+        for v in [
+            "a?b@x.com",
+            "a#b@x.com",
+            "a;b@x.com",
+            "a%3Fb@x.com",
+            "a\u{FE56}b@x.com",
+        ] {
+            assert_eq!(check_value(op, param, v), Ok(()), "{v:?}");
+            // Any other parameter still refuses them.
+            assert!(check_value("roles_get", "id", v).is_err(), "{v:?}");
+            assert!(check_value(op, "id", v).is_err(), "{v:?}");
+        }
+        for v in [
+            "a/b@x.com",
+            "a\\b@x.com",
+            "a%2Fb@x.com",
+            "a%5cb@x.com",
+            "..",
+            "a b@x.com",
+        ] {
+            assert!(check_value(op, param, v).is_err(), "{v:?}");
+        }
+        let e = check_value(op, param, "a/b@x.com").unwrap_err();
+        assert!(
+            e.contains("path separator") && e.contains("another endpoint"),
+            "{e}"
+        );
+        // Sent encoded, in its segment.
+        assert_eq!(encode_path("a?b#c;d@x.com"), "a%3Fb%23c%3Bd@x.com");
+        #[cfg(feature = "unsubscribed-emails")]
+        {
+            // The operation is in the table, with the parameter in its path.
+            assert!(OPERATIONS
+                .iter()
+                .any(|o| o.id == op && o.path.contains(&format!("{{{param}}}"))));
+            let u = built("/unsubscribe/email/{email_address}/", &["a?b#c;d@x.com"]);
+            assert_eq!(check(&u, BASE, op), Ok(()), "{u}");
         }
     }
 

@@ -321,8 +321,11 @@ pub fn verify_signature(
 
 /// Decodes a body already verified. Not JSON and not a delivery are told apart.
 pub(crate) fn parse_delivery(body: &[u8]) -> Result<Delivery, WebhookError> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(WebhookError::NotJson)?;
-    serde_json::from_value(value).map_err(WebhookError::UnexpectedShape)
+    // The decoder's message may quote the body: without its secrets.
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| WebhookError::NotJson(crate::redact::decode_error_about(body, e)))?;
+    serde_json::from_value(value)
+        .map_err(|e| WebhookError::UnexpectedShape(crate::redact::decode_error_about(body, e)))
 }
 
 /// The signature Close puts in `close-sig-hash` for `body` signed at `timestamp`: lowercase hex

@@ -694,11 +694,12 @@ impl ActivitiesCallsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::CallActivity) -> Self {
+    pub fn success(self, status: u16, value: &types::CallActivity) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -1650,11 +1651,12 @@ impl ActivitiesCustomActivitiesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::CustomActivity) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomActivity) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -2201,11 +2203,12 @@ impl ActivitiesEmailsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::EmailActivity) -> Self {
+    pub fn success(self, status: u16, value: &types::EmailActivity) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -4305,11 +4308,12 @@ impl ActivitiesMeetingsCreateIntegrationThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::MeetingIntegration) -> Self {
+    pub fn success(self, status: u16, value: &types::MeetingIntegration) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -4669,11 +4673,12 @@ impl ActivitiesNotesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::ActivityBase) -> Self {
+    pub fn success(self, status: u16, value: &types::ActivityBase) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -5230,11 +5235,12 @@ impl ActivitiesSmsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::SmsActivity) -> Self {
+    pub fn success(self, status: u16, value: &types::SmsActivity) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -5785,11 +5791,12 @@ impl ActivitiesLeadStatusChangesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::LeadStatusChangeActivity) -> Self {
+    pub fn success(self, status: u16, value: &types::LeadStatusChangeActivity) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -6292,11 +6299,16 @@ impl ActivitiesOpportunityStatusChangesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::OpportunityStatusChangeActivity) -> Self {
+    pub fn success(
+        self,
+        status: u16,
+        value: &types::OpportunityStatusChangeActivity,
+    ) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -7243,11 +7255,12 @@ impl ActivitiesWhatsappMessagesCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::WhatsAppMessageActivity) -> Self {
+    pub fn success(self, status: u16, value: &types::WhatsAppMessageActivity) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )

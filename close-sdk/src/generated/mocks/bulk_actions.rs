@@ -116,11 +116,12 @@ impl BulkActionsDeleteCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::BulkDeleteAction) -> Self {
+    pub fn success(self, status: u16, value: &types::BulkDeleteAction) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -340,11 +341,12 @@ impl BulkActionsEditCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::BulkEditAction) -> Self {
+    pub fn success(self, status: u16, value: &types::BulkEditAction) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -574,11 +576,12 @@ impl BulkActionsEmailCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::BulkEmailAction) -> Self {
+    pub fn success(self, status: u16, value: &types::BulkEmailAction) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -802,11 +805,16 @@ impl BulkActionsSequenceSubscriptionsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::BulkSequenceSubscriptionAction) -> Self {
+    pub fn success(
+        self,
+        status: u16,
+        value: &types::BulkSequenceSubscriptionAction,
+    ) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )

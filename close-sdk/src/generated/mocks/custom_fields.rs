@@ -116,11 +116,12 @@ impl CustomFieldsActivityCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -474,11 +475,12 @@ impl CustomFieldsContactCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -1158,11 +1160,12 @@ impl CustomFieldsLeadCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -1510,11 +1513,12 @@ impl CustomFieldsOpportunityCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::CustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::CustomField) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -1848,11 +1852,12 @@ impl CustomFieldsSharedCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::SharedCustomField) -> Self {
+    pub fn success(self, status: u16, value: &types::SharedCustomField) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )

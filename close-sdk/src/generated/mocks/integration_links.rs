@@ -86,11 +86,12 @@ impl IntegrationLinksCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::IntegrationLink) -> Self {
+    pub fn success(self, status: u16, value: &types::IntegrationLink) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )

@@ -116,11 +116,12 @@ impl LeadsCreateThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::Lead) -> Self {
+    pub fn success(self, status: u16, value: &types::Lead) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -177,14 +178,16 @@ impl LeadsMergeThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(
+    pub fn success(
         self,
+        status: u16,
         value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )

@@ -389,11 +389,12 @@ impl PlaybooksArchiveThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::Playbook) -> Self {
+    pub fn success(self, status: u16, value: &types::Playbook) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )
@@ -454,11 +455,12 @@ impl PlaybooksUnarchiveThen {
     pub fn into_inner(self) -> ::httpmock::Then {
         self.0
     }
-    pub fn ok(self, value: &types::Playbook) -> Self {
+    pub fn success(self, status: u16, value: &types::Playbook) -> Self {
+        assert_eq!(status / 100u16, 2u16);
         Self(
             self
                 .0
-                .status(200u16)
+                .status(status)
                 .header("content-type", "application/json")
                 .json_body_obj(value),
         )

@@ -24877,7 +24877,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -26056,7 +26056,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -26744,7 +26744,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -29379,7 +29379,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -29833,7 +29833,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -30540,7 +30540,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -31236,7 +31236,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -31866,7 +31866,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -33042,7 +33042,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )

@@ -3080,7 +3080,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -3301,7 +3301,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -3544,7 +3544,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -3771,7 +3771,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )

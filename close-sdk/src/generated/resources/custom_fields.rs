@@ -3497,7 +3497,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -3907,7 +3907,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -4663,7 +4663,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -5073,7 +5073,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
@@ -5461,7 +5461,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )

@@ -2447,7 +2447,7 @@ pub mod builder {
             crate::transport::hooks::send_typed(
                     client,
                     &OPERATION,
-                    200u16..=200u16,
+                    200..=299,
                     &[400u16, 401u16, 404u16],
                     &build,
                 )
