@@ -425,18 +425,12 @@ fn typed<T: DeserializeOwned>(page: SearchPage<Value>) -> Result<SearchPage<T>, 
 
 /// One JSON result as `T`; the error quotes the result (bounded, secrets redacted).
 fn item<T: DeserializeOwned>(value: Value) -> Result<T, Error> {
-    T::deserialize(&value).map_err(|source| Error::Decode {
-        body: crate::error::body_for_error(value.to_string().as_bytes()),
-        source,
-    })
+    T::deserialize(&value).map_err(|source| Error::decode(value.to_string().as_bytes(), source))
 }
 
 /// An [`Error::Decode`] for an answer that is well-formed JSON but cannot be right.
 fn decode_error(body: &str, why: &str) -> Error {
-    Error::Decode {
-        body: body.to_string(),
-        source: serde::de::Error::custom(why),
-    }
+    Error::decode(body.as_bytes(), serde::de::Error::custom(why))
 }
 
 /// A 64-bit hash of a non-empty page: its length and its first and last results as JSON.
