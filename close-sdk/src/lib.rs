@@ -139,10 +139,16 @@ pub use rate_limit::RateLimit;
 /// The error type of the generated builders' `send()`; `?` converts it into [`Error`].
 pub type GeneratedError = progenitor_client::Error<ErrorBody>;
 
-/// The README's Rust examples, compiled and run as doc tests.
+/// The README's Rust examples, compiled and run as doc tests. (`cfg(doctest)` only: the
+/// packaged crate, which has no `../../README.md`, never reads these files.)
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// GUIDE.md's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../GUIDE.md")]
+pub struct GuideDoctests;
 
 /// Everything most programs need: `use close_sdk::prelude::*;`.
 pub mod prelude {

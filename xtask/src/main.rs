@@ -7,7 +7,7 @@
 //! - `bench`: runtime benchmarks against hand-written reqwest, build and generation times (see
 //!   [`bench`] and BENCHMARKS.md).
 //! - `coverage`: which operations are reachable under which feature, and which are typed (see
-//!   [`coverage`]); writes and checks README's generated tables.
+//!   [`coverage`]); writes and checks COVERAGE.md's generated tables.
 //!
 //! Exit codes: 0 success, 1 a check failed (`spec diff` past `--fail-on`, `generate --check` or
 //! `coverage --check-readme` stale), 2 bad input (a bad command line, an unreadable file, …).
@@ -52,7 +52,7 @@ enum Command {
     },
     /// Benchmarks: SDK vs hand-written reqwest, downstream build time, generation time.
     Bench(bench::BenchArgs),
-    /// Operations reachable per resource and feature, and which are typed; README's tables.
+    /// Operations reachable per resource and feature, and which are typed; COVERAGE.md's tables.
     Coverage(coverage::CoverageArgs),
 }
 
