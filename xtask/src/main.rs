@@ -8,6 +8,8 @@
 //!   [`bench`] and BENCHMARKS.md).
 //! - `coverage`: which operations are reachable under which feature, and which are typed (see
 //!   [`coverage`]); writes and checks COVERAGE.md's generated tables.
+//! - `msrv`: no locked dependency of close-sdk needs a newer Rust than its `rust-version` (see
+//!   [`msrv`]).
 //!
 //! Exit codes: 0 success, 1 a check failed (`spec diff` past `--fail-on`, `generate --check` or
 //! `coverage --check-readme` stale), 2 bad input (a bad command line, an unreadable file, …).
@@ -15,6 +17,7 @@
 mod bench;
 mod coverage;
 mod fetch;
+mod msrv;
 mod spec;
 
 use std::path::PathBuf;
@@ -54,6 +57,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Operations reachable per resource and feature, and which are typed; COVERAGE.md's tables.
     Coverage(coverage::CoverageArgs),
+    /// Exit 1 when a locked dependency of close-sdk declares a newer rust-version than
+    /// close-sdk's own (its MSRV).
+    Msrv,
 }
 
 /// The workspace this xtask was built in.
@@ -72,6 +78,7 @@ fn main() -> ExitCode {
         Command::Spec { command } => spec::run(command, &root),
         Command::Bench(args) => bench::run(&args, &root),
         Command::Coverage(args) => coverage::run(&args, &root),
+        Command::Msrv => msrv::run(&root),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -143,6 +150,7 @@ mod tests {
             &["coverage", "--check-readme"],
             &["coverage", "--write-readme"],
             &["coverage", "--features-list"],
+            &["msrv"],
         ] {
             let argv = std::iter::once("xtask").chain(line.iter().copied());
             if let Err(e) = Cli::try_parse_from(argv) {
