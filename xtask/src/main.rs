@@ -8,12 +8,14 @@
 //!   [`bench`] and BENCHMARKS.md).
 //! - `coverage`: which operations are reachable under which feature, and which are typed (see
 //!   [`coverage`]); writes and checks COVERAGE.md's generated tables.
+//! - `api`: close-sdk's public surface against the snapshot `close-sdk-api.txt` (see [`api`]).
 //! - `msrv`: no locked dependency of close-sdk needs a newer Rust than its `rust-version` (see
 //!   [`msrv`]).
 //!
 //! Exit codes: 0 success, 1 a check failed (`spec diff` past `--fail-on`, `generate --check` or
 //! `coverage --check-readme` stale), 2 bad input (a bad command line, an unreadable file, …).
 
+mod api;
 mod bench;
 mod coverage;
 mod fetch;
@@ -60,6 +62,8 @@ enum Command {
     /// Exit 1 when a locked dependency of close-sdk declares a newer rust-version than
     /// close-sdk's own (its MSRV).
     Msrv,
+    /// close-sdk's public surface (hand-written and generated) against close-sdk-api.txt.
+    Api(api::ApiArgs),
 }
 
 /// The workspace this xtask was built in.
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args, &root),
         Command::Coverage(args) => coverage::run(&args, &root),
         Command::Msrv => msrv::run(&root),
+        Command::Api(args) => api::run(&args, &root),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -151,6 +156,9 @@ mod tests {
             &["coverage", "--write-readme"],
             &["coverage", "--features-list"],
             &["msrv"],
+            &["api"],
+            &["api", "--check"],
+            &["api", "--write"],
         ] {
             let argv = std::iter::once("xtask").chain(line.iter().copied());
             if let Err(e) = Cli::try_parse_from(argv) {
@@ -170,6 +178,7 @@ mod tests {
             &["bench", "--repeat", "11"],
             &["bench", "--build-time", "--generate"],
             &["coverage", "--check-readme", "--write-readme"],
+            &["api", "--check", "--write"],
             &["generate", "--bogus"],
             &["frobnicate"],
         ] {
