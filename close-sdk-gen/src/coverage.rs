@@ -1,5 +1,5 @@
 //! Coverage: which of Close's operations close-sdk reaches, under which cargo feature, and how
-//! much of each is typed. `cargo xtask coverage` prints it and writes README's tables from it.
+//! much of each is typed. `cargo xtask coverage` prints it and writes COVERAGE.md's tables from it.
 //!
 //! It is computed from the effective spec (`openapi/close.json`: upstream + overlay,
 //! normalised), the document the client is generated from, and from [`crate::features`].
@@ -50,9 +50,9 @@ const MAX_DEPTH: usize = 32;
 /// The resource name of operations without a tag.
 pub const UNTAGGED: &str = "(untagged)";
 
-/// README markers around the generated resource table.
+/// COVERAGE.md's markers around the generated resource table.
 pub const README_COVERAGE: (&str, &str) = ("<!-- coverage:start -->", "<!-- coverage:end -->");
-/// README markers around the generated features table.
+/// COVERAGE.md's markers around the generated features table.
 pub const README_FEATURES: (&str, &str) = ("<!-- features:start -->", "<!-- features:end -->");
 
 /// How much of a request or response body is typed.
@@ -363,7 +363,7 @@ impl Coverage {
         s
     }
 
-    /// README's resource table (and every operation, folded), without the markers.
+    /// COVERAGE.md's resource table (and every operation, folded), without the markers.
     pub fn readme_coverage(&self) -> String {
         let mut s = String::from(GENERATED_NOTE);
         s.push_str(
@@ -406,7 +406,7 @@ impl Coverage {
         s
     }
 
-    /// README's features table, without the markers.
+    /// COVERAGE.md's features table, without the markers.
     pub fn readme_features(&self) -> String {
         let mut s = String::from(GENERATED_NOTE);
         s.push_str(
@@ -446,13 +446,13 @@ fn feature_cell(feature: Option<&str>) -> String {
 /// Each marker must occur exactly once, start before end.
 pub fn splice(text: &str, (start, end): (&str, &str), content: &str) -> Result<String> {
     let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
-        bail!("README has no {start} … {end} section");
+        bail!("COVERAGE.md has no {start} … {end} section");
     };
     if text.matches(start).count() != 1 || text.matches(end).count() != 1 {
-        bail!("README has {start} or {end} more than once");
+        bail!("COVERAGE.md has {start} or {end} more than once");
     }
     if b < a {
-        bail!("README has {end} before {start}");
+        bail!("COVERAGE.md has {end} before {start}");
     }
     let inner_start = a + start.len();
     Ok(format!(

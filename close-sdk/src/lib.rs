@@ -37,9 +37,26 @@
 //! organizations, roles and groups) with a module of its own (`close_sdk::leads`, …) that lists
 //! its operations and re-exports its types, so a program compiles only what it uses.
 //!
+//! # Features
+//!
+//! A call whose resource feature is off does not exist: ``no method named `leads_list` found
+//! for struct `Client` `` means "enable `leads`"; on docs.rs each item says which it needs.
+//! Besides the resource groups (and `full`): `webhooks` (subscriptions and delivery
+//! verification), `events` (the event log), `axum` (a verifying extractor), `oauth`, `mock`
+//! (test helpers), `schemars` (`JsonSchema` for every type), and the TLS backends
+//! `rustls-ring` (default), `rustls-aws-lc` and `native-tls`.
+//!
+//! The types this crate's API takes from other crates are re-exported ([`HeaderMap`],
+//! [`HeaderValue`], [`Method`], [`SecretString`], [`ExposeSecret`], and the [`http`],
+//! [`reqwest`] and, with `mock`, `httpmock` crates), so naming them needs no dependency of
+//! your own, and no version to keep in step.
+//!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): label every item with the features it needs. `doc_cfg`
+// does it by itself since `doc_auto_cfg` was folded into it (nightly, late 2025).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod auth;
@@ -99,6 +116,13 @@ pub use generated::{builder, types, ByteStream, Client, ResponseValue};
 pub use redact::SECRET_MEMBERS;
 /// The HTTP method of a [raw request](Client::request) (reqwest's and `http`'s `Method`).
 pub use reqwest::Method;
+// Crates whose types appear in this crate's API, so a user names them without a dependency (and
+// a version) of their own: webhook headers, your own `reqwest::Client`, OAuth tokens, mocks.
+pub use http::{self, HeaderMap, HeaderValue};
+#[cfg(feature = "mock")]
+pub use httpmock;
+pub use reqwest;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use transport::context::ClientContext;
 pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
@@ -118,10 +142,16 @@ pub use rate_limit::RateLimit;
 /// The error type of the generated builders' `send()`; `?` converts it into [`Error`].
 pub type GeneratedError = progenitor_client::Error<ErrorBody>;
 
-/// The README's Rust examples, compiled and run as doc tests.
+/// The README's Rust examples, compiled and run as doc tests. (`cfg(doctest)` only: the
+/// packaged crate, which has no `../../README.md`, never reads these files.)
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// GUIDE.md's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../GUIDE.md")]
+pub struct GuideDoctests;
 
 /// Everything most programs need: `use close_sdk::prelude::*;`.
 pub mod prelude {

@@ -1,5 +1,6 @@
 //! `cargo xtask coverage`: operations per resource and feature, typed or not, from
-//! `openapi/close.json` (definitions in `close_sdk_gen::coverage`); README's generated tables.
+//! `openapi/close.json` (definitions in `close_sdk_gen::coverage`); COVERAGE.md's generated
+//! tables (README.md points there; it kept the tables until 0.2).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,8 +10,9 @@ use clap::Args;
 use close_sdk_gen::coverage::Coverage;
 use close_sdk_gen::EFFECTIVE_SPEC;
 
-/// The README the tables are written into, relative to the workspace root.
-const README: &str = "README.md";
+/// The file the tables are written into, relative to the workspace root. (The flags keep their
+/// `-readme` names: CI and scripts call them.)
+const TABLES_FILE: &str = "COVERAGE.md";
 
 /// `coverage` flags. With none: a table per resource and the totals.
 #[derive(Debug, Args)]
@@ -18,10 +20,10 @@ pub struct CoverageArgs {
     /// Print one JSON object (totals, features, resources, operations) instead of the table.
     #[arg(long, conflicts_with_all = ["check_readme", "write_readme", "features_list"])]
     json: bool,
-    /// Exit 1, with a diff, when README.md's generated tables are stale.
+    /// Exit 1, with a diff, when COVERAGE.md's generated tables are stale.
     #[arg(long, conflicts_with_all = ["write_readme", "features_list"])]
     check_readme: bool,
-    /// Rewrite README.md's generated tables (between the coverage/features marker comments).
+    /// Rewrite COVERAGE.md's generated tables (between the coverage/features marker comments).
     #[arg(long, conflicts_with = "features_list")]
     write_readme: bool,
     /// Print close-sdk's resource features, one per line (for CI's per-feature checks).
@@ -64,24 +66,24 @@ pub fn run(args: &CoverageArgs, default_root: &Path) -> Result<ExitCode> {
         print!("{}", coverage.to_text());
         return Ok(ExitCode::SUCCESS);
     }
-    let readme_path = root.join(README);
+    let readme_path = root.join(TABLES_FILE);
     let readme = std::fs::read_to_string(&readme_path)
         .map_err(|e| anyhow!("cannot read {}: {e}", readme_path.display()))?;
     let updated = coverage.update_readme(&readme)?;
     if updated == readme {
-        println!("{README}'s coverage and features tables are up to date");
+        println!("{TABLES_FILE}'s coverage and features tables are up to date");
         return Ok(ExitCode::SUCCESS);
     }
     if args.write_readme {
         std::fs::write(&readme_path, &updated)
             .with_context(|| format!("writing {}", readme_path.display()))?;
-        println!("wrote {README}'s coverage and features tables");
+        println!("wrote {TABLES_FILE}'s coverage and features tables");
         return Ok(ExitCode::SUCCESS);
     }
     let diff = close_sdk_gen::stale_files(
         root,
         &[close_sdk_gen::GeneratedFile {
-            path: README.into(),
+            path: TABLES_FILE.into(),
             contents: updated,
         }],
         200,

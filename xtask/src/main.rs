@@ -7,14 +7,19 @@
 //! - `bench`: runtime benchmarks against hand-written reqwest, build and generation times (see
 //!   [`bench`] and BENCHMARKS.md).
 //! - `coverage`: which operations are reachable under which feature, and which are typed (see
-//!   [`coverage`]); writes and checks README's generated tables.
+//!   [`coverage`]); writes and checks COVERAGE.md's generated tables.
+//! - `api`: close-sdk's public surface against the snapshot `close-sdk-api.txt` (see [`api`]).
+//! - `msrv`: no locked dependency of close-sdk needs a newer Rust than its `rust-version` (see
+//!   [`msrv`]).
 //!
 //! Exit codes: 0 success, 1 a check failed (`spec diff` past `--fail-on`, `generate --check` or
 //! `coverage --check-readme` stale), 2 bad input (a bad command line, an unreadable file, …).
 
+mod api;
 mod bench;
 mod coverage;
 mod fetch;
+mod msrv;
 mod spec;
 
 use std::path::PathBuf;
@@ -52,8 +57,13 @@ enum Command {
     },
     /// Benchmarks: SDK vs hand-written reqwest, downstream build time, generation time.
     Bench(bench::BenchArgs),
-    /// Operations reachable per resource and feature, and which are typed; README's tables.
+    /// Operations reachable per resource and feature, and which are typed; COVERAGE.md's tables.
     Coverage(coverage::CoverageArgs),
+    /// Exit 1 when a locked dependency of close-sdk declares a newer rust-version than
+    /// close-sdk's own (its MSRV).
+    Msrv,
+    /// close-sdk's public surface (hand-written and generated) against close-sdk-api.txt.
+    Api(api::ApiArgs),
 }
 
 /// The workspace this xtask was built in.
@@ -72,6 +82,8 @@ fn main() -> ExitCode {
         Command::Spec { command } => spec::run(command, &root),
         Command::Bench(args) => bench::run(&args, &root),
         Command::Coverage(args) => coverage::run(&args, &root),
+        Command::Msrv => msrv::run(&root),
+        Command::Api(args) => api::run(&args, &root),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -143,6 +155,10 @@ mod tests {
             &["coverage", "--check-readme"],
             &["coverage", "--write-readme"],
             &["coverage", "--features-list"],
+            &["msrv"],
+            &["api"],
+            &["api", "--check"],
+            &["api", "--write"],
         ] {
             let argv = std::iter::once("xtask").chain(line.iter().copied());
             if let Err(e) = Cli::try_parse_from(argv) {
@@ -162,6 +178,7 @@ mod tests {
             &["bench", "--repeat", "11"],
             &["bench", "--build-time", "--generate"],
             &["coverage", "--check-readme", "--write-readme"],
+            &["api", "--check", "--write"],
             &["generate", "--bogus"],
             &["frobnicate"],
         ] {

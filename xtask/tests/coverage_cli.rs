@@ -1,5 +1,5 @@
 //! `cargo xtask coverage` as CI and a maintainer run it: JSON keys, the feature list, and
-//! README's generated tables checked and rewritten in a scratch checkout.
+//! COVERAGE.md's generated tables checked and rewritten in a scratch checkout.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -22,11 +22,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A scratch checkout with the effective spec and README.md, and the `--root` to pass.
+/// A scratch checkout with the effective spec and COVERAGE.md, and the `--root` to pass.
 fn scratch() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("openapi")).unwrap();
-    for file in ["openapi/close.json", "README.md"] {
+    for file in ["openapi/close.json", "COVERAGE.md"] {
         std::fs::copy(repo_root().join(file), dir.path().join(file)).unwrap();
     }
     let root = dir.path().to_str().unwrap().to_string();
@@ -124,8 +124,8 @@ fn features_list_is_every_feature_once() {
 #[test]
 fn a_stale_readme_fails_the_check_until_rewritten() {
     let (dir, root) = scratch();
-    let readme = dir.path().join("README.md");
-    // Fresh tables first (the checked-in README may lag a spec change; CI checks that one).
+    let readme = dir.path().join("COVERAGE.md");
+    // Fresh tables first (the checked-in COVERAGE.md may lag a spec change; CI checks that one).
     let o = xtask(&["coverage", "--write-readme", "--root", &root]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let o = xtask(&["coverage", "--check-readme", "--root", &root]);
@@ -135,12 +135,12 @@ fn a_stale_readme_fails_the_check_until_rewritten() {
     // A hand edit inside the generated table.
     let original = std::fs::read_to_string(&readme).unwrap();
     let edited = original.replacen("| **total** |", "| **all** |", 1);
-    assert_ne!(edited, original, "README has no totals row");
+    assert_ne!(edited, original, "COVERAGE.md has no totals row");
     std::fs::write(&readme, &edited).unwrap();
     let o = xtask(&["coverage", "--check-readme", "--root", &root]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
-    assert!(err.contains("README.md is stale"), "{err}");
+    assert!(err.contains("COVERAGE.md is stale"), "{err}");
     assert!(err.contains("-| **all** |"), "{err}");
     assert!(err.contains("cargo xtask coverage --write-readme"), "{err}");
     assert_eq!(
@@ -159,11 +159,11 @@ fn a_stale_readme_fails_the_check_until_rewritten() {
 #[test]
 fn a_readme_without_markers_or_spec_is_bad_input() {
     let (dir, root) = scratch();
-    std::fs::write(dir.path().join("README.md"), "# close-sdk\n").unwrap();
+    std::fs::write(dir.path().join("COVERAGE.md"), "# Coverage\n").unwrap();
     let o = xtask(&["coverage", "--check-readme", "--root", &root]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o.stderr).contains("error: README has no <!-- features:start -->"),
+        text(&o.stderr).contains("error: COVERAGE.md has no <!-- features:start -->"),
         "{}",
         text(&o.stderr)
     );
