@@ -40,6 +40,7 @@ pub mod spec_update;
 pub mod split;
 pub mod structural_diff;
 pub mod upstream;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 

@@ -491,7 +491,7 @@ pub async fn run(
                 ok += 1;
                 match &bar {
                     Some(bar) => bar.inc(1),
-                    None => report(out, opts.json, line, &company, "ok", Ok(&id)),
+                    None => report(out, opts.json, line, &company, "ok", Ok(id.as_deref().unwrap_or("(no id in the answer)"))),
                 }
             }
             Err(e) => {

@@ -53,6 +53,7 @@ mod generated;
 pub mod mock;
 mod transport;
 mod values;
+mod wire;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
@@ -101,6 +102,7 @@ pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
 pub use values::date::{Date, DateOrTimestamp};
 pub use values::email::EmailAddress;
+pub use values::patch::Patch;
 pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};
 pub use values::timestamp::Timestamp;

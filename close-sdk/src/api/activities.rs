@@ -156,10 +156,7 @@ macro_rules! typed_list {
                 let (skip, limit) = skip_limit(page)?;
                 let call = with_filter!(client.$builder().skip(skip).limit(limit), filter);
                 let list = finish(call.send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }};
@@ -292,7 +289,7 @@ impl ActivitiesExt for Client {
                 let call = with_filter!(call, filter);
                 let list = finish(call.send().await).await?;
                 Ok(Page {
-                    items: list.data,
+                    items: crate::api::call::needed(list.data, "data")?,
                     // Close's document leaves `has_more` optional here: absent means last page.
                     has_more: list.has_more.unwrap_or(false),
                 })
@@ -312,6 +309,7 @@ impl ActivitiesExt for Client {
 
     async fn add_note(&self, lead_id: &str, text: &str) -> Result<ActivityBase, Error> {
         let note = CreateNoteActivity {
+            extra: Default::default(),
             activity_at: None,
             attachments: None,
             contact_id: None,

@@ -14,6 +14,13 @@ pub(crate) async fn finish<T>(
     }
 }
 
+/// A member of an answer the SDK needs (an id for the next request, a list's items): absent
+/// (left out by Close, or by `_fields`) is [`Error::InvalidResponse`] naming it, never a panic
+/// or an invented value.
+pub(crate) fn needed<T>(value: Option<T>, what: &str) -> Result<T, Error> {
+    value.ok_or_else(|| Error::InvalidResponse(format!("the answer has no `{what}`")))
+}
+
 /// Checks an id that goes into a URL path (or an id list) of `operation_id` as `param`, with the
 /// request path's own rule and message ([`crate::transport::path_safety`]): not empty, not a
 /// dot segment in any spelling, no separator, whitespace or control character.

@@ -60,6 +60,7 @@ impl NewContact {
 
     fn push_email(mut self, email: String, type_: Option<String>) -> Self {
         self.0.emails.push(CreateContactEmailsItem {
+            extra: Default::default(),
             email: Some(email),
             type_,
         });
@@ -78,6 +79,7 @@ impl NewContact {
 
     fn push_phone(mut self, phone: String, type_: Option<String>) -> Self {
         self.0.phones.push(CreateContactPhonesItem {
+            extra: Default::default(),
             phone: Some(phone),
             type_,
         });
@@ -87,6 +89,7 @@ impl NewContact {
     /// Adds a web URL (`http`/`https`), sent without a `type`.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.0.urls.push(CreateContactUrlsItem {
+            extra: Default::default(),
             url: Some(url.into()),
             type_: None,
         });
@@ -120,12 +123,12 @@ impl Default for CreateContact {
 impl Default for crate::types::UpdateContact {
     fn default() -> Self {
         crate::types::UpdateContact {
-            emails: Vec::new(),
-            lead_id: None,
-            name: None,
-            phones: Vec::new(),
-            title: None,
-            urls: Vec::new(),
+            emails: Default::default(),
+            lead_id: Default::default(),
+            name: Default::default(),
+            phones: Default::default(),
+            title: Default::default(),
+            urls: Default::default(),
             extra: Default::default(),
         }
     }
@@ -290,10 +293,7 @@ mod ext {
                         call = call.lead_id(lead_id);
                     }
                     let list = finish(call.send().await).await?;
-                    Ok(Page {
-                        items: list.data,
-                        has_more: list.has_more,
-                    })
+                    Page::from_envelope(list.data, list.has_more)
                 }
             })
         }
@@ -303,9 +303,9 @@ mod ext {
             check_id("contacts_update", "lead_id", update.lead_id.as_deref())?;
             super::check_channels(
                 "",
-                update.emails.iter().map(|e| e.email.as_ref()),
-                update.phones.iter().map(|p| p.phone.as_ref()),
-                update.urls.iter().map(|u| u.url.as_ref()),
+                update.emails.as_set().into_iter().flatten().map(|e| e.email.as_ref()),
+                update.phones.as_set().into_iter().flatten().map(|p| p.phone.as_ref()),
+                update.urls.as_set().into_iter().flatten().map(|u| u.url.as_ref()),
             )?;
             finish(self.contacts_update().id(id).body(update).send().await).await
         }

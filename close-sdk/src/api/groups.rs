@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::call::{fields_param, finish, path_id};
+use super::call::{fields_param, finish, needed, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{Group, GroupMember};
 use crate::{Client, Error};
@@ -109,10 +109,7 @@ impl GroupsExt for Client {
                     call = call.fields(fields);
                 }
                 let list = finish(call.send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -126,7 +123,7 @@ impl GroupsExt for Client {
         let mut groups = self.list_groups(ListOptions::default());
         while let Some(group) = groups.next().await {
             let group = group?;
-            if group.name == name {
+            if group.name.as_deref() == Some(name) {
                 return Ok(Some(group));
             }
         }
@@ -204,6 +201,7 @@ impl GroupsExt for Client {
                 "no group named {group_name:?} in this organization"
             )));
         };
-        self.add_group_member(&group.id, user_id).await
+        let group_id = needed(group.id, "id")?;
+        self.add_group_member(&group_id, user_id).await
     }
 }

@@ -97,12 +97,12 @@ impl Default for CreateLead {
 impl Default for UpdateLead {
     fn default() -> Self {
         UpdateLead {
-            addresses: Vec::new(),
-            contacts: Vec::new(),
-            description: None,
-            name: None,
-            status_id: None,
-            url: None,
+            addresses: Default::default(),
+            contacts: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
+            status_id: Default::default(),
+            url: Default::default(),
             extra: Default::default(),
         }
     }
@@ -177,11 +177,11 @@ fn check_new_lead(lead: &CreateLead) -> Result<(), Error> {
 
 /// Checks a lead update (see [`LeadsExt::update_lead`]).
 fn check_update(update: &UpdateLead) -> Result<(), Error> {
-    if let Some(url) = &update.url {
+    if let Some(url) = update.url.as_set() {
         check_url("url", url)?;
     }
     check_id("leads_update", "status_id", update.status_id.as_deref())?;
-    for (i, contact) in update.contacts.iter().enumerate() {
+    for (i, contact) in update.contacts.as_set().into_iter().flatten().enumerate() {
         check_channels(
             &format!("contacts[{i}]."),
             contact.emails.iter().map(|e| e.email.as_ref()),
@@ -219,10 +219,7 @@ impl LeadsExt for Client {
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let list = finish(client.leads_list().skip(skip).limit(limit).send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -251,6 +248,7 @@ impl LeadsExt for Client {
             ));
         }
         let body = MergeLeads {
+            extra: Default::default(),
             source: Some(source.to_string()),
             destination: Some(destination.to_string()),
         };

@@ -127,6 +127,7 @@ impl MembershipsExt for Client {
         // same way.
         let email: EmailAddress = email.parse().map_err(Error::InvalidRequest)?;
         let body = CreateMembership {
+            extra: Default::default(),
             email,
             role_id: role,
         };
@@ -180,9 +181,13 @@ impl MembershipsExt for Client {
                 may_workflows_impersonate,
                 role_id,
                 track_email_opens,
+                extra,
             } = update;
+            // The update's catch-all goes along (the bulk body refuses a key naming a typed member).
             let body = MembershipBulkUpdate {
+                extra,
                 params: MembershipBulkUpdateParams {
+                    extra: Default::default(),
                     id_in: ids?
                         .parse()
                         .map_err(|e| Error::InvalidRequest(format!("{e}")))?,
@@ -195,7 +200,7 @@ impl MembershipsExt for Client {
                 track_email_opens,
             };
             let result = finish(self.memberships_bulk_update().body(body).send().await).await?;
-            Ok(result.count)
+            super::call::needed(result.count, "count")
         }
     }
 
@@ -207,7 +212,7 @@ impl MembershipsExt for Client {
     async fn pinned_views(&self, id: &str) -> Result<Vec<String>, Error> {
         let id = path_id("memberships_get_pinned_views", "id", id)?;
         let views = finish(self.memberships_get_pinned_views().id(id).send().await).await?;
-        Ok(views.saved_view_ids)
+        super::call::needed(views.saved_view_ids, "saved_view_ids")
     }
 
     fn set_pinned_views<I, S>(
@@ -232,7 +237,8 @@ impl MembershipsExt for Client {
                 )));
             }
             let body = PinnedViews {
-                saved_view_ids: ids,
+                extra: Default::default(),
+                saved_view_ids: Some(ids),
             };
             let views = finish(
                 self.memberships_update_pinned_views()
@@ -242,7 +248,7 @@ impl MembershipsExt for Client {
                     .await,
             )
             .await?;
-            Ok(views.saved_view_ids)
+            super::call::needed(views.saved_view_ids, "saved_view_ids")
         }
     }
 }

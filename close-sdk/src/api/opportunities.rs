@@ -146,12 +146,12 @@ impl Default for CreateOpportunity {
 impl Default for UpdateOpportunity {
     fn default() -> Self {
         UpdateOpportunity {
-            confidence: None,
-            lead_id: None,
-            note_html: None,
-            status_id: None,
-            value: None,
-            value_period: None,
+            confidence: Default::default(),
+            lead_id: Default::default(),
+            note_html: Default::default(),
+            status_id: Default::default(),
+            value: Default::default(),
+            value_period: Default::default(),
             extra: Default::default(),
         }
     }
@@ -278,10 +278,7 @@ impl OpportunitiesExt for Client {
                     call = call.date_won_lte(v.to_string());
                 }
                 let list = finish(call.send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }

@@ -106,6 +106,17 @@ pub struct Page<T> {
     pub has_more: bool,
 }
 
+impl<T> Page<T> {
+    /// A page from a list envelope's `data` and `has_more`, both needed (an envelope without
+    /// them is [`Error::InvalidResponse`] naming the member).
+    pub(crate) fn from_envelope(data: Option<Vec<T>>, has_more: Option<bool>) -> Result<Self, Error> {
+        Ok(Page {
+            items: super::call::needed(data, "data")?,
+            has_more: super::call::needed(has_more, "has_more")?,
+        })
+    }
+}
+
 /// The pages of a list, each the items of one response.
 type PageStream<T> = Pin<Box<dyn Stream<Item = Result<Vec<T>, Error>> + Send>>;
 

@@ -183,7 +183,7 @@ impl ProvisioningExt for Client {
             let mut outcomes = Vec::with_capacity(chunks.len());
             for ids in chunks {
                 let update = MembershipUpdate {
-                    role_id: Some(role.clone()),
+                    role_id: crate::Patch::Set(role.clone()),
                     ..Default::default()
                 };
                 let result = self.bulk_update_memberships(&ids, update).await;

@@ -108,10 +108,7 @@ impl RolesExt for Client {
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let list = finish(client.roles_list().skip(skip).limit(limit).send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -137,7 +134,7 @@ impl RolesExt for Client {
             .all_roles()
             .await?
             .into_iter()
-            .filter(|r| r.name == name)
+            .filter(|r| r.name.as_deref() == Some(name))
             .collect();
         match found.len() {
             0 | 1 => Ok(found.pop()),
@@ -167,6 +164,7 @@ impl RolesExt for Client {
         async move {
             let name = name.map_err(|e| Error::InvalidRequest(format!("role name: {e}")))?;
             let role = RoleCreate {
+                extra: Default::default(),
                 name,
                 permissions,
                 visibility_user_lcf_behavior: None,
@@ -186,7 +184,7 @@ impl RolesExt for Client {
 
     async fn update_role(&self, id: &str, update: RoleUpdate) -> Result<RoleDefinition, Error> {
         let id = path_id("roles_update", "id", id)?;
-        check_permissions(&update.permissions)?;
+        check_permissions(update.permissions.as_set().map_or(&[], Vec::as_slice))?;
         finish(self.roles_update().id(id).body(update).send().await).await
     }
 
@@ -206,7 +204,7 @@ impl RoleDefinition {
     /// assert_eq!(r.role().unwrap().to_string(), "role_abc");
     /// ```
     pub fn role(&self) -> Option<Role> {
-        self.id.parse().ok()
+        self.id.as_deref()?.parse().ok()
     }
 
     /// Whether the system maintains the role (`editable: false`, e.g. Admin).

@@ -160,7 +160,7 @@ impl TasksExt for Client {
                 }
                 let list = finish(call.send().await).await?;
                 Ok(Page {
-                    items: list.data,
+                    items: crate::api::call::needed(list.data, "data")?,
                     // Close's document leaves `has_more` optional on this list: absent means
                     // this is the last page.
                     has_more: list.has_more.unwrap_or(false),

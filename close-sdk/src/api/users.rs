@@ -68,10 +68,7 @@ impl UsersExt for Client {
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let list = finish(client.users_list().skip(skip).limit(limit).send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -92,6 +89,6 @@ impl UsersExt for Client {
                 org,
             )?);
         }
-        Ok(finish(call.send().await).await?.data)
+        super::call::needed(finish(call.send().await).await?.data, "data")
     }
 }

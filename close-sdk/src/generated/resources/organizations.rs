@@ -15,15 +15,24 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///Reference to an existing lead status by `id`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InlineLeadStatusPayload {
         ///ID of an existing lead status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         ///Label of the lead status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl InlineLeadStatusPayload {
         pub fn builder() -> builder::InlineLeadStatusPayload {
@@ -86,25 +95,22 @@ pub mod types {
         }
     }
     ///Editable organization settings. Close treats every PUT as a partial update: only the fields present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrganizationUpdate {
         ///Default currency as a three-letter [ISO 4217](https://en.wikipedia.org/wiki/ISO_4217) currency code.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub currency: ::std::option::Option<::std::string::String>,
+        pub currency: crate::Patch<::std::string::String>,
         ///Enable the unsubscribe link by default in new email templates.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enable_unsubscribe_link: ::std::option::Option<bool>,
+        pub enable_unsubscribe_link: crate::Patch<bool>,
         ///The organization's lead statuses. Provide the full list in the desired order to reorder them.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub lead_statuses: ::std::vec::Vec<InlineLeadStatusPayload>,
+        pub lead_statuses: crate::Patch<::std::vec::Vec<InlineLeadStatusPayload>>,
         ///The organization's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<OrganizationName>,
+        pub name: crate::Patch<OrganizationName>,
         ///Require an unsubscribe link in Bulk Emails and Workflows.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub require_unsubscribe_link: ::std::option::Option<bool>,
+        pub require_unsubscribe_link: crate::Patch<bool>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl OrganizationUpdate {
         pub fn builder() -> builder::OrganizationUpdate {
@@ -123,12 +129,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for InlineLeadStatusPayload {
             fn default() -> Self {
                 Self {
                     id: Ok(Default::default()),
                     label: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -155,6 +166,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<InlineLeadStatusPayload>
         for super::InlineLeadStatusPayload {
@@ -165,6 +191,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     label: value.label?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -174,6 +201,7 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     label: Ok(value.label),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -199,6 +227,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OrganizationUpdate {
             fn default() -> Self {
@@ -208,6 +240,7 @@ pub mod types {
                     lead_statuses: Ok(Default::default()),
                     name: Ok(Default::default()),
                     require_unsubscribe_link: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -280,6 +313,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<OrganizationUpdate> for super::OrganizationUpdate {
             type Error = super::error::ConversionError;
@@ -287,24 +335,214 @@ pub mod types {
                 value: OrganizationUpdate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    currency: value.currency?,
-                    enable_unsubscribe_link: value.enable_unsubscribe_link?,
-                    lead_statuses: value.lead_statuses?,
-                    name: value.name?,
-                    require_unsubscribe_link: value.require_unsubscribe_link?,
+                    currency: value.currency?.into(),
+                    enable_unsubscribe_link: value.enable_unsubscribe_link?.into(),
+                    lead_statuses: {
+                        let v = value.lead_statuses?;
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
+                    },
+                    name: value.name?.into(),
+                    require_unsubscribe_link: value.require_unsubscribe_link?.into(),
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::OrganizationUpdate> for OrganizationUpdate {
             fn from(value: super::OrganizationUpdate) -> Self {
                 Self {
-                    currency: Ok(value.currency),
-                    enable_unsubscribe_link: Ok(value.enable_unsubscribe_link),
-                    lead_statuses: Ok(value.lead_statuses),
-                    name: Ok(value.name),
-                    require_unsubscribe_link: Ok(value.require_unsubscribe_link),
+                    currency: Ok(value.currency.into_option()),
+                    enable_unsubscribe_link: Ok(
+                        value.enable_unsubscribe_link.into_option(),
+                    ),
+                    lead_statuses: Ok(
+                        value.lead_statuses.into_option().unwrap_or_default(),
+                    ),
+                    name: Ok(value.name.into_option()),
+                    require_unsubscribe_link: Ok(
+                        value.require_unsubscribe_link.into_option(),
+                    ),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    impl ::serde::Serialize for InlineLeadStatusPayload {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "id" => true,
+                    "label" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("InlineLeadStatusPayload", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InlineLeadStatusPayload {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = InlineLeadStatusPayload;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `InlineLeadStatusPayload` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<InlineLeadStatusPayload, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "id",
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "label",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(InlineLeadStatusPayload {
+                        id: f0,
+                        label: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for OrganizationUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "currency" => true,
+                    "enable_unsubscribe_link" => true,
+                    "lead_statuses" => true,
+                    "name" => true,
+                    "require_unsubscribe_link" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("OrganizationUpdate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "currency", &self.currency)?;
+            crate::wire::write_patch(
+                &mut map,
+                "enable_unsubscribe_link",
+                &self.enable_unsubscribe_link,
+            )?;
+            crate::wire::write_patch(&mut map, "lead_statuses", &self.lead_statuses)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(
+                &mut map,
+                "require_unsubscribe_link",
+                &self.require_unsubscribe_link,
+            )?;
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OrganizationUpdate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OrganizationUpdate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OrganizationUpdate, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "currency" => f0 = map.next_value()?,
+                            "enable_unsubscribe_link" => f1 = map.next_value()?,
+                            "lead_statuses" => f2 = map.next_value()?,
+                            "name" => f3 = map.next_value()?,
+                            "require_unsubscribe_link" => f4 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OrganizationUpdate {
+                        currency: f0,
+                        enable_unsubscribe_link: f1,
+                        lead_statuses: f2,
+                        name: f3,
+                        require_unsubscribe_link: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,18 +15,30 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A new custom role. Leave the visibility fields out if it grants `view_all_leads`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleCreate {
         pub name: RoleName,
         ///Permissions to grant, e.g. `bulk_edit`, `export`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub permissions: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub visibility_user_lcf_behavior: ::std::option::Option<RoleVisibilityBehavior>,
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl RoleCreate {
         pub fn builder() -> builder::RoleCreate {
@@ -34,27 +46,50 @@ pub mod types {
         }
     }
     ///A role of your organization: its name and permissions. System roles (such as Admin) have `editable: false`. Assign it with `Role::Custom(id)` in a membership.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleDefinition {
         ///False for roles the system maintains (e.g. Admin).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub editable: ::std::option::Option<bool>,
         ///Role ID (`role_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///The role's name.
-        pub name: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
         ///Permissions the role grants. Close publishes no closed list, so these are strings.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///`require_assignment` or `allow_unassigned`: whether leads without assigned users are visible.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub visibility_user_lcf_behavior: ::std::option::Option<::std::string::String>,
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see; empty with `view_all_leads`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub visibility_user_lcf_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl RoleDefinition {
         pub fn builder() -> builder::RoleDefinition {
@@ -62,12 +97,23 @@ pub mod types {
         }
     }
     ///One page of roles (`_skip`/`_limit` pagination).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleList {
-        pub data: ::std::vec::Vec<RoleDefinition>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<RoleDefinition>>,
         ///Whether there are more roles after this page.
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl RoleList {
         pub fn builder() -> builder::RoleList {
@@ -130,19 +176,20 @@ pub mod types {
         }
     }
     ///Changes to a role; only the fields present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<RoleName>,
+        pub name: crate::Patch<RoleName>,
         ///The complete new list of permissions.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility_user_lcf_behavior: ::std::option::Option<RoleVisibilityBehavior>,
+        pub permissions: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub visibility_user_lcf_behavior: crate::Patch<RoleVisibilityBehavior>,
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
+        pub visibility_user_lcf_ids: crate::Patch<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl RoleUpdate {
         pub fn builder() -> builder::RoleUpdate {
@@ -150,32 +197,17 @@ pub mod types {
         }
     }
     ///How leads without assigned users are treated: `require_assignment` (not visible to the role) or `allow_unassigned` (visible).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RoleVisibilityBehavior {
-        #[serde(rename = "require_assignment")]
+        #[cfg_attr(feature = "schemars", serde(rename = "require_assignment"))]
         RequireAssignment,
-        #[serde(rename = "allow_unassigned")]
+        #[cfg_attr(feature = "schemars", serde(rename = "allow_unassigned"))]
         AllowUnassigned,
-    }
-    impl ::std::fmt::Display for RoleVisibilityBehavior {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::RequireAssignment => f.write_str("require_assignment"),
-                Self::AllowUnassigned => f.write_str("allow_unassigned"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for RoleVisibilityBehavior {
         type Err = self::error::ConversionError;
@@ -222,6 +254,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RoleCreate {
             fn default() -> Self {
@@ -230,6 +266,7 @@ pub mod types {
                     permissions: Ok(Default::default()),
                     visibility_user_lcf_behavior: Ok(Default::default()),
                     visibility_user_lcf_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -288,6 +325,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RoleCreate> for super::RoleCreate {
             type Error = super::error::ConversionError;
@@ -299,6 +351,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -309,6 +362,7 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -318,10 +372,16 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             permissions: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             visibility_user_lcf_behavior: ::std::result::Result<
@@ -332,16 +392,21 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RoleDefinition {
             fn default() -> Self {
                 Self {
                     editable: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
                     permissions: Ok(Default::default()),
                     visibility_user_lcf_behavior: Ok(Default::default()),
                     visibility_user_lcf_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -360,7 +425,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -370,7 +435,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -382,7 +447,9 @@ pub mod types {
             }
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions = value
@@ -422,6 +489,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RoleDefinition> for super::RoleDefinition {
             type Error = super::error::ConversionError;
@@ -435,6 +517,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -447,29 +530,40 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct RoleList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::RoleDefinition>,
+                ::std::option::Option<::std::vec::Vec<super::RoleDefinition>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RoleList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl RoleList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RoleDefinition>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::RoleDefinition>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -481,13 +575,28 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -500,6 +609,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -508,6 +618,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -529,6 +640,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RoleUpdate {
             fn default() -> Self {
@@ -537,6 +652,7 @@ pub mod types {
                     permissions: Ok(Default::default()),
                     visibility_user_lcf_behavior: Ok(Default::default()),
                     visibility_user_lcf_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -595,6 +711,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RoleUpdate> for super::RoleUpdate {
             type Error = super::error::ConversionError;
@@ -602,22 +733,536 @@ pub mod types {
                 value: RoleUpdate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    name: value.name?,
-                    permissions: value.permissions?,
-                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
-                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                    name: value.name?.into(),
+                    permissions: {
+                        let v = value.permissions?;
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
+                    },
+                    visibility_user_lcf_behavior: value
+                        .visibility_user_lcf_behavior?
+                        .into(),
+                    visibility_user_lcf_ids: {
+                        let v = value.visibility_user_lcf_ids?;
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
+                    },
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::RoleUpdate> for RoleUpdate {
             fn from(value: super::RoleUpdate) -> Self {
                 Self {
-                    name: Ok(value.name),
-                    permissions: Ok(value.permissions),
-                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
-                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                    name: Ok(value.name.into_option()),
+                    permissions: Ok(value.permissions.into_option().unwrap_or_default()),
+                    visibility_user_lcf_behavior: Ok(
+                        value.visibility_user_lcf_behavior.into_option(),
+                    ),
+                    visibility_user_lcf_ids: Ok(
+                        value.visibility_user_lcf_ids.into_option().unwrap_or_default(),
+                    ),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    impl ::serde::Serialize for RoleCreate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "permissions" => true,
+                    "visibility_user_lcf_behavior" => true,
+                    "visibility_user_lcf_ids" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleCreate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            if !::std::vec::Vec::is_empty(&self.permissions) {
+                map.serialize_entry("permissions", &self.permissions)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
+                map.serialize_entry("visibility_user_lcf_behavior", v)?;
+            }
+            if !::std::vec::Vec::is_empty(&self.visibility_user_lcf_ids) {
+                map.serialize_entry(
+                    "visibility_user_lcf_ids",
+                    &self.visibility_user_lcf_ids,
+                )?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleCreate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleCreate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleCreate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleCreate, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<RoleName> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<RoleVisibilityBehavior> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "name",
+                                    true,
+                                )?
+                            }
+                            "permissions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "permissions",
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_behavior" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "visibility_user_lcf_behavior",
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "visibility_user_lcf_ids",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleCreate {
+                        name: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        permissions: f1.unwrap_or_default(),
+                        visibility_user_lcf_behavior: f2,
+                        visibility_user_lcf_ids: f3.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for RoleDefinition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "editable" => !(v.is_null() && self.editable.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "permissions" => !(v.is_null() && self.permissions.is_none()),
+                    "visibility_user_lcf_behavior" => {
+                        !(v.is_null() && self.visibility_user_lcf_behavior.is_none())
+                    }
+                    "visibility_user_lcf_ids" => {
+                        !(v.is_null() && self.visibility_user_lcf_ids.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleDefinition", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.editable {
+                map.serialize_entry("editable", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.permissions {
+                map.serialize_entry("permissions", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
+                map.serialize_entry("visibility_user_lcf_behavior", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_ids {
+                map.serialize_entry("visibility_user_lcf_ids", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleDefinition {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleDefinition;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleDefinition` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleDefinition, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "editable" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "editable",
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "id",
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "name",
+                                    true,
+                                )?
+                            }
+                            "permissions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "permissions",
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_behavior" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "visibility_user_lcf_behavior",
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "visibility_user_lcf_ids",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleDefinition {
+                        editable: f0,
+                        id: f1,
+                        name: f2,
+                        permissions: f3,
+                        visibility_user_lcf_behavior: f4,
+                        visibility_user_lcf_ids: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for RoleList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleList, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<RoleDefinition>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "data",
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "has_more",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for RoleUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "permissions" => true,
+                    "visibility_user_lcf_behavior" => true,
+                    "visibility_user_lcf_ids" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleUpdate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "permissions", &self.permissions)?;
+            crate::wire::write_patch(
+                &mut map,
+                "visibility_user_lcf_behavior",
+                &self.visibility_user_lcf_behavior,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "visibility_user_lcf_ids",
+                &self.visibility_user_lcf_ids,
+            )?;
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleUpdate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleUpdate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleUpdate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleUpdate, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            "permissions" => f1 = map.next_value()?,
+                            "visibility_user_lcf_behavior" => f2 = map.next_value()?,
+                            "visibility_user_lcf_ids" => f3 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleUpdate {
+                        name: f0,
+                        permissions: f1,
+                        visibility_user_lcf_behavior: f2,
+                        visibility_user_lcf_ids: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl RoleVisibilityBehavior {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::RequireAssignment => "require_assignment",
+                Self::AllowUnassigned => "allow_unassigned",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for RoleVisibilityBehavior {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for RoleVisibilityBehavior {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleVisibilityBehavior {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `RoleVisibilityBehavior` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "require_assignment" => Self::RequireAssignment,
+                    "allow_unassigned" => Self::AllowUnassigned,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

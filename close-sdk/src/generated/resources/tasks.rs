@@ -15,23 +15,19 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`BulkUpdateNotifications`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkUpdateNotifications {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<TaskPriority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolution: ::std::option::Option<NotificationResolution>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub assigned_to: crate::Patch<::std::string::String>,
+        pub date: crate::Patch<crate::DateOrTimestamp>,
+        pub is_complete: crate::Patch<bool>,
+        pub organization_id: crate::Patch<::std::string::String>,
+        pub priority: crate::Patch<TaskPriority>,
+        pub resolution: crate::Patch<NotificationResolution>,
+        pub text: crate::Patch<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl BulkUpdateNotifications {
         pub fn builder() -> builder::BulkUpdateNotifications {
@@ -39,11 +35,17 @@ pub mod types {
         }
     }
     ///The outcome of a bulk task update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkUpdateTasksResult {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub ok: ::std::option::Option<bool>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl BulkUpdateTasksResult {
         pub fn builder() -> builder::BulkUpdateTasksResult {
@@ -51,28 +53,52 @@ pub mod types {
         }
     }
     ///A task to create on a lead. `text` and `is_complete` are not in the example; they are members of the document's task update body (`UpdateNotification`) and of the `Task` Close returns.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateTask {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date: ::std::option::Option<crate::DateOrTimestamp>,
         ///Whether the task is already done.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
         ///What the task is about.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub text: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "_type",
-            skip_serializing_if = "::std::option::Option::is_none"
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateTask {
         pub fn builder() -> builder::CreateTask {
@@ -80,32 +106,17 @@ pub mod types {
         }
     }
     ///`NotificationResolution`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum NotificationResolution {
-        #[serde(rename = "abandoned")]
+        #[cfg_attr(feature = "schemars", serde(rename = "abandoned"))]
         Abandoned,
-        #[serde(rename = "skipped")]
+        #[cfg_attr(feature = "schemars", serde(rename = "skipped"))]
         Skipped,
-    }
-    impl ::std::fmt::Display for NotificationResolution {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Abandoned => f.write_str("abandoned"),
-                Self::Skipped => f.write_str("skipped"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for NotificationResolution {
         type Err = self::error::ConversionError;
@@ -136,112 +147,263 @@ pub mod types {
         }
     }
     ///A task. `_type` is `lead`, `incoming_email`, `missed_call`, … (documented values, kept open: an unknown value still decodes).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Task {
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub agent_config_id: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub assigned_to_name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<TaskAttachmentsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub attachments: ::std::option::Option<::std::vec::Vec<TaskAttachmentsItem>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub body_preview: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub deduplication_key: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub emails: ::std::vec::Vec<::std::string::String>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_dateless: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_primary_lead_notification: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub local_phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_note: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value_currency: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value_period: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone_number_description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub recording_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub remote_phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub remote_phone_description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub remote_phone_formatted: ::std::option::Option<::std::string::String>,
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub resolution: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub sequence_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub sequence_subscription_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub step_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub subject: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub text: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "_type",
-            skip_serializing_if = "::std::option::Option::is_none"
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub view: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub voicemail_duration: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub voicemail_url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl Task {
         pub fn builder() -> builder::Task {
@@ -249,21 +411,42 @@ pub mod types {
         }
     }
     ///`TaskAttachmentsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskAttachmentsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub content_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub filename: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub media_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub size: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub thumbnail_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl TaskAttachmentsItem {
         pub fn builder() -> builder::TaskAttachmentsItem {
@@ -271,13 +454,23 @@ pub mod types {
         }
     }
     ///A page of `Task` objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskList {
-        pub data: ::std::vec::Vec<Task>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<Task>>,
         ///Whether another page follows (absent where Close returns every item at once).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl TaskList {
         pub fn builder() -> builder::TaskList {
@@ -285,32 +478,17 @@ pub mod types {
         }
     }
     ///`TaskPriority`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum TaskPriority {
-        #[serde(rename = "high")]
+        #[cfg_attr(feature = "schemars", serde(rename = "high"))]
         High,
-        #[serde(rename = "medium")]
+        #[cfg_attr(feature = "schemars", serde(rename = "medium"))]
         Medium,
-    }
-    impl ::std::fmt::Display for TaskPriority {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::High => f.write_str("high"),
-                Self::Medium => f.write_str("medium"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for TaskPriority {
         type Err = self::error::ConversionError;
@@ -341,35 +519,25 @@ pub mod types {
         }
     }
     ///`UpdateNotification`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateNotification {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agent_config_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub due_date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_dateless: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<TaskPriority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolution: ::std::option::Option<NotificationResolution>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub agent_config_id: crate::Patch<::std::string::String>,
+        pub assigned_to: crate::Patch<::std::string::String>,
+        pub contact_id: crate::Patch<::std::string::String>,
+        pub created_by: crate::Patch<::std::string::String>,
+        pub date: crate::Patch<crate::DateOrTimestamp>,
+        pub due_date: crate::Patch<crate::DateOrTimestamp>,
+        pub is_complete: crate::Patch<bool>,
+        pub is_dateless: crate::Patch<bool>,
+        pub lead_id: crate::Patch<::std::string::String>,
+        pub organization_id: crate::Patch<::std::string::String>,
+        pub priority: crate::Patch<TaskPriority>,
+        pub resolution: crate::Patch<NotificationResolution>,
+        pub text: crate::Patch<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl UpdateNotification {
         pub fn builder() -> builder::UpdateNotification {
@@ -408,6 +576,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for BulkUpdateNotifications {
             fn default() -> Self {
@@ -419,6 +591,7 @@ pub mod types {
                     priority: Ok(Default::default()),
                     resolution: Ok(Default::default()),
                     text: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -513,6 +686,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BulkUpdateNotifications>
         for super::BulkUpdateNotifications {
@@ -521,13 +709,14 @@ pub mod types {
                 value: BulkUpdateNotifications,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    assigned_to: value.assigned_to?,
-                    date: value.date?,
-                    is_complete: value.is_complete?,
-                    organization_id: value.organization_id?,
-                    priority: value.priority?,
-                    resolution: value.resolution?,
-                    text: value.text?,
+                    assigned_to: value.assigned_to?.into(),
+                    date: value.date?.into(),
+                    is_complete: value.is_complete?.into(),
+                    organization_id: value.organization_id?.into(),
+                    priority: value.priority?.into(),
+                    resolution: value.resolution?.into(),
+                    text: value.text?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -535,13 +724,14 @@ pub mod types {
         for BulkUpdateNotifications {
             fn from(value: super::BulkUpdateNotifications) -> Self {
                 Self {
-                    assigned_to: Ok(value.assigned_to),
-                    date: Ok(value.date),
-                    is_complete: Ok(value.is_complete),
-                    organization_id: Ok(value.organization_id),
-                    priority: Ok(value.priority),
-                    resolution: Ok(value.resolution),
-                    text: Ok(value.text),
+                    assigned_to: Ok(value.assigned_to.into_option()),
+                    date: Ok(value.date.into_option()),
+                    is_complete: Ok(value.is_complete.into_option()),
+                    organization_id: Ok(value.organization_id.into_option()),
+                    priority: Ok(value.priority.into_option()),
+                    resolution: Ok(value.resolution.into_option()),
+                    text: Ok(value.text.into_option()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -551,10 +741,17 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for BulkUpdateTasksResult {
             fn default() -> Self {
-                Self { ok: Ok(Default::default()) }
+                Self {
+                    ok: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
             }
         }
         impl BulkUpdateTasksResult {
@@ -568,6 +765,21 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for ok: {e}"));
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BulkUpdateTasksResult>
         for super::BulkUpdateTasksResult {
@@ -575,13 +787,19 @@ pub mod types {
             fn try_from(
                 value: BulkUpdateTasksResult,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ok: value.ok? })
+                Ok(Self {
+                    ok: value.ok?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::BulkUpdateTasksResult>
         for BulkUpdateTasksResult {
             fn from(value: super::BulkUpdateTasksResult) -> Self {
-                Self { ok: Ok(value.ok) }
+                Self {
+                    ok: Ok(value.ok),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -614,6 +832,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateTask {
             fn default() -> Self {
@@ -625,6 +847,7 @@ pub mod types {
                     lead_id: Ok(Default::default()),
                     text: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -715,6 +938,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateTask> for super::CreateTask {
             type Error = super::error::ConversionError;
@@ -729,6 +967,7 @@ pub mod types {
                     lead_id: value.lead_id?,
                     text: value.text?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -742,6 +981,7 @@ pub mod types {
                     lead_id: Ok(value.lead_id),
                     text: Ok(value.text),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -760,7 +1000,7 @@ pub mod types {
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::vec::Vec<super::TaskAttachmentsItem>,
+                ::std::option::Option<::std::vec::Vec<super::TaskAttachmentsItem>>,
                 ::std::string::String,
             >,
             body_preview: ::std::result::Result<
@@ -804,10 +1044,13 @@ pub mod types {
                 ::std::string::String,
             >,
             emails: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             is_complete: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -940,6 +1183,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Task {
             fn default() -> Self {
@@ -959,7 +1206,7 @@ pub mod types {
                     deduplication_key: Ok(Default::default()),
                     email_id: Ok(Default::default()),
                     emails: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     is_complete: Ok(Default::default()),
                     is_dateless: Ok(Default::default()),
                     is_primary_lead_notification: Ok(Default::default()),
@@ -993,6 +1240,7 @@ pub mod types {
                     view: Ok(Default::default()),
                     voicemail_duration: Ok(Default::default()),
                     voicemail_url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1039,7 +1287,9 @@ pub mod types {
             }
             pub fn attachments<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TaskAttachmentsItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TaskAttachmentsItem>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachments = value
@@ -1177,7 +1427,9 @@ pub mod types {
             }
             pub fn emails<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.emails = value
@@ -1189,7 +1441,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1621,6 +1873,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Task> for super::Task {
             type Error = super::error::ConversionError;
@@ -1677,6 +1944,7 @@ pub mod types {
                     view: value.view?,
                     voicemail_duration: value.voicemail_duration?,
                     voicemail_url: value.voicemail_url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1732,6 +2000,7 @@ pub mod types {
                     view: Ok(value.view),
                     voicemail_duration: Ok(value.voicemail_duration),
                     voicemail_url: Ok(value.voicemail_url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1761,6 +2030,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TaskAttachmentsItem {
             fn default() -> Self {
@@ -1771,6 +2044,7 @@ pub mod types {
                     size: Ok(Default::default()),
                     thumbnail_url: Ok(Default::default()),
                     url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1847,6 +2121,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<TaskAttachmentsItem>
         for super::TaskAttachmentsItem {
@@ -1861,6 +2150,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1873,32 +2163,40 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct TaskList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::Task>,
+                ::std::option::Option<::std::vec::Vec<super::Task>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TaskList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl TaskList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Task>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Task>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1920,6 +2218,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<TaskList> for super::TaskList {
             type Error = super::error::ConversionError;
@@ -1929,6 +2242,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1937,6 +2251,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1994,6 +2309,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UpdateNotification {
             fn default() -> Self {
@@ -2011,6 +2330,7 @@ pub mod types {
                     priority: Ok(Default::default()),
                     resolution: Ok(Default::default()),
                     text: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2181,6 +2501,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateNotification> for super::UpdateNotification {
             type Error = super::error::ConversionError;
@@ -2188,40 +2523,1631 @@ pub mod types {
                 value: UpdateNotification,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    agent_config_id: value.agent_config_id?,
-                    assigned_to: value.assigned_to?,
-                    contact_id: value.contact_id?,
-                    created_by: value.created_by?,
-                    date: value.date?,
-                    due_date: value.due_date?,
-                    is_complete: value.is_complete?,
-                    is_dateless: value.is_dateless?,
-                    lead_id: value.lead_id?,
-                    organization_id: value.organization_id?,
-                    priority: value.priority?,
-                    resolution: value.resolution?,
-                    text: value.text?,
+                    agent_config_id: value.agent_config_id?.into(),
+                    assigned_to: value.assigned_to?.into(),
+                    contact_id: value.contact_id?.into(),
+                    created_by: value.created_by?.into(),
+                    date: value.date?.into(),
+                    due_date: value.due_date?.into(),
+                    is_complete: value.is_complete?.into(),
+                    is_dateless: value.is_dateless?.into(),
+                    lead_id: value.lead_id?.into(),
+                    organization_id: value.organization_id?.into(),
+                    priority: value.priority?.into(),
+                    resolution: value.resolution?.into(),
+                    text: value.text?.into(),
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateNotification> for UpdateNotification {
             fn from(value: super::UpdateNotification) -> Self {
                 Self {
-                    agent_config_id: Ok(value.agent_config_id),
-                    assigned_to: Ok(value.assigned_to),
-                    contact_id: Ok(value.contact_id),
-                    created_by: Ok(value.created_by),
-                    date: Ok(value.date),
-                    due_date: Ok(value.due_date),
-                    is_complete: Ok(value.is_complete),
-                    is_dateless: Ok(value.is_dateless),
-                    lead_id: Ok(value.lead_id),
-                    organization_id: Ok(value.organization_id),
-                    priority: Ok(value.priority),
-                    resolution: Ok(value.resolution),
-                    text: Ok(value.text),
+                    agent_config_id: Ok(value.agent_config_id.into_option()),
+                    assigned_to: Ok(value.assigned_to.into_option()),
+                    contact_id: Ok(value.contact_id.into_option()),
+                    created_by: Ok(value.created_by.into_option()),
+                    date: Ok(value.date.into_option()),
+                    due_date: Ok(value.due_date.into_option()),
+                    is_complete: Ok(value.is_complete.into_option()),
+                    is_dateless: Ok(value.is_dateless.into_option()),
+                    lead_id: Ok(value.lead_id.into_option()),
+                    organization_id: Ok(value.organization_id.into_option()),
+                    priority: Ok(value.priority.into_option()),
+                    resolution: Ok(value.resolution.into_option()),
+                    text: Ok(value.text.into_option()),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    impl ::serde::Serialize for BulkUpdateNotifications {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "assigned_to" => true,
+                    "date" => true,
+                    "is_complete" => true,
+                    "organization_id" => true,
+                    "priority" => true,
+                    "resolution" => true,
+                    "text" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkUpdateNotifications", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "assigned_to", &self.assigned_to)?;
+            crate::wire::write_patch(&mut map, "date", &self.date)?;
+            crate::wire::write_patch(&mut map, "is_complete", &self.is_complete)?;
+            crate::wire::write_patch(
+                &mut map,
+                "organization_id",
+                &self.organization_id,
+            )?;
+            crate::wire::write_patch(&mut map, "priority", &self.priority)?;
+            crate::wire::write_patch(&mut map, "resolution", &self.resolution)?;
+            crate::wire::write_patch(&mut map, "text", &self.text)?;
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateNotifications {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkUpdateNotifications;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkUpdateNotifications` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkUpdateNotifications, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "assigned_to" => f0 = map.next_value()?,
+                            "date" => f1 = map.next_value()?,
+                            "is_complete" => f2 = map.next_value()?,
+                            "organization_id" => f3 = map.next_value()?,
+                            "priority" => f4 = map.next_value()?,
+                            "resolution" => f5 = map.next_value()?,
+                            "text" => f6 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkUpdateNotifications {
+                        assigned_to: f0,
+                        date: f1,
+                        is_complete: f2,
+                        organization_id: f3,
+                        priority: f4,
+                        resolution: f5,
+                        text: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for BulkUpdateTasksResult {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "ok" => !(v.is_null() && self.ok.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkUpdateTasksResult", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.ok {
+                map.serialize_entry("ok", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateTasksResult {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkUpdateTasksResult;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkUpdateTasksResult` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkUpdateTasksResult, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "ok" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "ok",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkUpdateTasksResult {
+                        ok: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for CreateTask {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "assigned_to" => true,
+                    "contact_id" => true,
+                    "date" => true,
+                    "is_complete" => true,
+                    "lead_id" => true,
+                    "text" => true,
+                    "_type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateTask", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.assigned_to {
+                map.serialize_entry("assigned_to", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date {
+                map.serialize_entry("date", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_complete {
+                map.serialize_entry("is_complete", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.text {
+                map.serialize_entry("text", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("_type", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateTask {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateTask;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateTask` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateTask, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::DateOrTimestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "assigned_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "assigned_to",
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "contact_id",
+                                    true,
+                                )?
+                            }
+                            "date" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "date",
+                                    true,
+                                )?
+                            }
+                            "is_complete" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "is_complete",
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "lead_id",
+                                    true,
+                                )?
+                            }
+                            "text" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "text",
+                                    true,
+                                )?
+                            }
+                            "_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    "_type",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateTask {
+                        assigned_to: f0,
+                        contact_id: f1,
+                        date: f2,
+                        is_complete: f3,
+                        lead_id: f4,
+                        text: f5,
+                        type_: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl NotificationResolution {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Abandoned => "abandoned",
+                Self::Skipped => "skipped",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotificationResolution {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for NotificationResolution {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotificationResolution {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `NotificationResolution` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "abandoned" => Self::Abandoned,
+                    "skipped" => Self::Skipped,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl ::serde::Serialize for Task {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "agent_config_id" => !(v.is_null() && self.agent_config_id.is_none()),
+                    "assigned_to" => !(v.is_null() && self.assigned_to.is_none()),
+                    "assigned_to_name" => {
+                        !(v.is_null() && self.assigned_to_name.is_none())
+                    }
+                    "attachments" => !(v.is_null() && self.attachments.is_none()),
+                    "body_preview" => !(v.is_null() && self.body_preview.is_none()),
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "contact_name" => !(v.is_null() && self.contact_name.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
+                    "date" => !(v.is_null() && self.date.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "deduplication_key" => {
+                        !(v.is_null() && self.deduplication_key.is_none())
+                    }
+                    "email_id" => !(v.is_null() && self.email_id.is_none()),
+                    "emails" => !(v.is_null() && self.emails.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "is_complete" => !(v.is_null() && self.is_complete.is_none()),
+                    "is_dateless" => !(v.is_null() && self.is_dateless.is_none()),
+                    "is_primary_lead_notification" => {
+                        !(v.is_null() && self.is_primary_lead_notification.is_none())
+                    }
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "lead_name" => !(v.is_null() && self.lead_name.is_none()),
+                    "local_phone" => !(v.is_null() && self.local_phone.is_none()),
+                    "object_id" => !(v.is_null() && self.object_id.is_none()),
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "opportunity_note" => {
+                        !(v.is_null() && self.opportunity_note.is_none())
+                    }
+                    "opportunity_value" => {
+                        !(v.is_null() && self.opportunity_value.is_none())
+                    }
+                    "opportunity_value_currency" => {
+                        !(v.is_null() && self.opportunity_value_currency.is_none())
+                    }
+                    "opportunity_value_formatted" => {
+                        !(v.is_null() && self.opportunity_value_formatted.is_none())
+                    }
+                    "opportunity_value_period" => {
+                        !(v.is_null() && self.opportunity_value_period.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "phone" => !(v.is_null() && self.phone.is_none()),
+                    "phone_formatted" => !(v.is_null() && self.phone_formatted.is_none()),
+                    "phone_number_description" => {
+                        !(v.is_null() && self.phone_number_description.is_none())
+                    }
+                    "recording_url" => !(v.is_null() && self.recording_url.is_none()),
+                    "remote_phone" => !(v.is_null() && self.remote_phone.is_none()),
+                    "remote_phone_description" => {
+                        !(v.is_null() && self.remote_phone_description.is_none())
+                    }
+                    "remote_phone_formatted" => {
+                        !(v.is_null() && self.remote_phone_formatted.is_none())
+                    }
+                    "resolution" => !(v.is_null() && self.resolution.is_none()),
+                    "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
+                    "sequence_subscription_id" => {
+                        !(v.is_null() && self.sequence_subscription_id.is_none())
+                    }
+                    "step_id" => !(v.is_null() && self.step_id.is_none()),
+                    "subject" => !(v.is_null() && self.subject.is_none()),
+                    "text" => !(v.is_null() && self.text.is_none()),
+                    "_type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
+                    "view" => !(v.is_null() && self.view.is_none()),
+                    "voicemail_duration" => {
+                        !(v.is_null() && self.voicemail_duration.is_none())
+                    }
+                    "voicemail_url" => !(v.is_null() && self.voicemail_url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Task", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.agent_config_id {
+                map.serialize_entry("agent_config_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.assigned_to {
+                map.serialize_entry("assigned_to", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.assigned_to_name {
+                map.serialize_entry("assigned_to_name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.attachments {
+                map.serialize_entry("attachments", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.body_preview {
+                map.serialize_entry("body_preview", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_name {
+                map.serialize_entry("contact_name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_name {
+                map.serialize_entry("created_by_name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date {
+                map.serialize_entry("date", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.deduplication_key {
+                map.serialize_entry("deduplication_key", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_id {
+                map.serialize_entry("email_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.emails {
+                map.serialize_entry("emails", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_complete {
+                map.serialize_entry("is_complete", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_dateless {
+                map.serialize_entry("is_dateless", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_primary_lead_notification {
+                map.serialize_entry("is_primary_lead_notification", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_name {
+                map.serialize_entry("lead_name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.local_phone {
+                map.serialize_entry("local_phone", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_id {
+                map.serialize_entry("object_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_note {
+                map.serialize_entry("opportunity_note", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value {
+                map.serialize_entry("opportunity_value", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value_currency {
+                map.serialize_entry("opportunity_value_currency", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value_formatted {
+                map.serialize_entry("opportunity_value_formatted", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value_period {
+                map.serialize_entry("opportunity_value_period", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone {
+                map.serialize_entry("phone", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_formatted {
+                map.serialize_entry("phone_formatted", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_number_description {
+                map.serialize_entry("phone_number_description", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.recording_url {
+                map.serialize_entry("recording_url", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.remote_phone {
+                map.serialize_entry("remote_phone", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.remote_phone_description {
+                map.serialize_entry("remote_phone_description", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.remote_phone_formatted {
+                map.serialize_entry("remote_phone_formatted", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.resolution {
+                map.serialize_entry("resolution", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
+                map.serialize_entry("sequence_subscription_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_id {
+                map.serialize_entry("step_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subject {
+                map.serialize_entry("subject", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.text {
+                map.serialize_entry("text", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("_type", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_name {
+                map.serialize_entry("updated_by_name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.view {
+                map.serialize_entry("view", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.voicemail_duration {
+                map.serialize_entry("voicemail_duration", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.voicemail_url {
+                map.serialize_entry("voicemail_url", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Task {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Task;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Task` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Task, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<TaskAttachmentsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<crate::DateOrTimestamp> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f25: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f34: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f35: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f36: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f37: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f38: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f39: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f40: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f41: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f42: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f43: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f44: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f45: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f46: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f47: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "agent_config_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "agent_config_id",
+                                    true,
+                                )?
+                            }
+                            "assigned_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "assigned_to",
+                                    true,
+                                )?
+                            }
+                            "assigned_to_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "assigned_to_name",
+                                    true,
+                                )?
+                            }
+                            "attachments" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "attachments",
+                                    true,
+                                )?
+                            }
+                            "body_preview" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "body_preview",
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "contact_id",
+                                    true,
+                                )?
+                            }
+                            "contact_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    "contact_name",
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    "created_by",
+                                    true,
+                                )?
+                            }
+                            "created_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    "created_by_name",
+                                    true,
+                                )?
+                            }
+                            "date" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    "date",
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    "date_created",
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    "date_updated",
+                                    true,
+                                )?
+                            }
+                            "deduplication_key" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    "deduplication_key",
+                                    true,
+                                )?
+                            }
+                            "email_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    "email_id",
+                                    true,
+                                )?
+                            }
+                            "emails" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    "emails",
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    "id",
+                                    true,
+                                )?
+                            }
+                            "is_complete" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    "is_complete",
+                                    true,
+                                )?
+                            }
+                            "is_dateless" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    "is_dateless",
+                                    true,
+                                )?
+                            }
+                            "is_primary_lead_notification" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    "is_primary_lead_notification",
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    "lead_id",
+                                    true,
+                                )?
+                            }
+                            "lead_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    "lead_name",
+                                    true,
+                                )?
+                            }
+                            "local_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    "local_phone",
+                                    true,
+                                )?
+                            }
+                            "object_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    "object_id",
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    "object_type",
+                                    true,
+                                )?
+                            }
+                            "opportunity_note" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f24,
+                                    &mut extra,
+                                    "opportunity_note",
+                                    true,
+                                )?
+                            }
+                            "opportunity_value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f25,
+                                    &mut extra,
+                                    "opportunity_value",
+                                    true,
+                                )?
+                            }
+                            "opportunity_value_currency" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f26,
+                                    &mut extra,
+                                    "opportunity_value_currency",
+                                    true,
+                                )?
+                            }
+                            "opportunity_value_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f27,
+                                    &mut extra,
+                                    "opportunity_value_formatted",
+                                    true,
+                                )?
+                            }
+                            "opportunity_value_period" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f28,
+                                    &mut extra,
+                                    "opportunity_value_period",
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f29,
+                                    &mut extra,
+                                    "organization_id",
+                                    true,
+                                )?
+                            }
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f30,
+                                    &mut extra,
+                                    "phone",
+                                    true,
+                                )?
+                            }
+                            "phone_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f31,
+                                    &mut extra,
+                                    "phone_formatted",
+                                    true,
+                                )?
+                            }
+                            "phone_number_description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f32,
+                                    &mut extra,
+                                    "phone_number_description",
+                                    true,
+                                )?
+                            }
+                            "recording_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f33,
+                                    &mut extra,
+                                    "recording_url",
+                                    true,
+                                )?
+                            }
+                            "remote_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f34,
+                                    &mut extra,
+                                    "remote_phone",
+                                    true,
+                                )?
+                            }
+                            "remote_phone_description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f35,
+                                    &mut extra,
+                                    "remote_phone_description",
+                                    true,
+                                )?
+                            }
+                            "remote_phone_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f36,
+                                    &mut extra,
+                                    "remote_phone_formatted",
+                                    true,
+                                )?
+                            }
+                            "resolution" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f37,
+                                    &mut extra,
+                                    "resolution",
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f38,
+                                    &mut extra,
+                                    "sequence_id",
+                                    true,
+                                )?
+                            }
+                            "sequence_subscription_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f39,
+                                    &mut extra,
+                                    "sequence_subscription_id",
+                                    true,
+                                )?
+                            }
+                            "step_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f40,
+                                    &mut extra,
+                                    "step_id",
+                                    true,
+                                )?
+                            }
+                            "subject" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f41,
+                                    &mut extra,
+                                    "subject",
+                                    true,
+                                )?
+                            }
+                            "text" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f42,
+                                    &mut extra,
+                                    "text",
+                                    true,
+                                )?
+                            }
+                            "_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f43,
+                                    &mut extra,
+                                    "_type",
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f44,
+                                    &mut extra,
+                                    "updated_by",
+                                    true,
+                                )?
+                            }
+                            "updated_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f45,
+                                    &mut extra,
+                                    "updated_by_name",
+                                    true,
+                                )?
+                            }
+                            "view" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f46,
+                                    &mut extra,
+                                    "view",
+                                    true,
+                                )?
+                            }
+                            "voicemail_duration" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f47,
+                                    &mut extra,
+                                    "voicemail_duration",
+                                    true,
+                                )?
+                            }
+                            "voicemail_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f48,
+                                    &mut extra,
+                                    "voicemail_url",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Task {
+                        agent_config_id: f0,
+                        assigned_to: f1,
+                        assigned_to_name: f2,
+                        attachments: f3,
+                        body_preview: f4,
+                        contact_id: f5,
+                        contact_name: f6,
+                        created_by: f7,
+                        created_by_name: f8,
+                        date: f9,
+                        date_created: f10,
+                        date_updated: f11,
+                        deduplication_key: f12,
+                        email_id: f13,
+                        emails: f14,
+                        id: f15,
+                        is_complete: f16,
+                        is_dateless: f17,
+                        is_primary_lead_notification: f18,
+                        lead_id: f19,
+                        lead_name: f20,
+                        local_phone: f21,
+                        object_id: f22,
+                        object_type: f23,
+                        opportunity_note: f24,
+                        opportunity_value: f25,
+                        opportunity_value_currency: f26,
+                        opportunity_value_formatted: f27,
+                        opportunity_value_period: f28,
+                        organization_id: f29,
+                        phone: f30,
+                        phone_formatted: f31,
+                        phone_number_description: f32,
+                        recording_url: f33,
+                        remote_phone: f34,
+                        remote_phone_description: f35,
+                        remote_phone_formatted: f36,
+                        resolution: f37,
+                        sequence_id: f38,
+                        sequence_subscription_id: f39,
+                        step_id: f40,
+                        subject: f41,
+                        text: f42,
+                        type_: f43,
+                        updated_by: f44,
+                        updated_by_name: f45,
+                        view: f46,
+                        voicemail_duration: f47,
+                        voicemail_url: f48,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for TaskAttachmentsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "content_type" => !(v.is_null() && self.content_type.is_none()),
+                    "filename" => !(v.is_null() && self.filename.is_none()),
+                    "media_id" => !(v.is_null() && self.media_id.is_none()),
+                    "size" => !(v.is_null() && self.size.is_none()),
+                    "thumbnail_url" => !(v.is_null() && self.thumbnail_url.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("TaskAttachmentsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.filename {
+                map.serialize_entry("filename", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.media_id {
+                map.serialize_entry("media_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.size {
+                map.serialize_entry("size", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.thumbnail_url {
+                map.serialize_entry("thumbnail_url", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskAttachmentsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = TaskAttachmentsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `TaskAttachmentsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<TaskAttachmentsItem, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "content_type",
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "filename",
+                                    true,
+                                )?
+                            }
+                            "media_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "media_id",
+                                    true,
+                                )?
+                            }
+                            "size" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "size",
+                                    true,
+                                )?
+                            }
+                            "thumbnail_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "thumbnail_url",
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "url",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(TaskAttachmentsItem {
+                        content_type: f0,
+                        filename: f1,
+                        media_id: f2,
+                        size: f3,
+                        thumbnail_url: f4,
+                        url: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for TaskList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("TaskList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = TaskList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `TaskList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<TaskList, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<Task>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "data",
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "has_more",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(TaskList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl TaskPriority {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::High => "high",
+                Self::Medium => "medium",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TaskPriority {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TaskPriority {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskPriority {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `TaskPriority` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "high" => Self::High,
+                    "medium" => Self::Medium,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl ::serde::Serialize for UpdateNotification {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "agent_config_id" => true,
+                    "assigned_to" => true,
+                    "contact_id" => true,
+                    "created_by" => true,
+                    "date" => true,
+                    "due_date" => true,
+                    "is_complete" => true,
+                    "is_dateless" => true,
+                    "lead_id" => true,
+                    "organization_id" => true,
+                    "priority" => true,
+                    "resolution" => true,
+                    "text" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateNotification", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "agent_config_id",
+                &self.agent_config_id,
+            )?;
+            crate::wire::write_patch(&mut map, "assigned_to", &self.assigned_to)?;
+            crate::wire::write_patch(&mut map, "contact_id", &self.contact_id)?;
+            crate::wire::write_patch(&mut map, "created_by", &self.created_by)?;
+            crate::wire::write_patch(&mut map, "date", &self.date)?;
+            crate::wire::write_patch(&mut map, "due_date", &self.due_date)?;
+            crate::wire::write_patch(&mut map, "is_complete", &self.is_complete)?;
+            crate::wire::write_patch(&mut map, "is_dateless", &self.is_dateless)?;
+            crate::wire::write_patch(&mut map, "lead_id", &self.lead_id)?;
+            crate::wire::write_patch(
+                &mut map,
+                "organization_id",
+                &self.organization_id,
+            )?;
+            crate::wire::write_patch(&mut map, "priority", &self.priority)?;
+            crate::wire::write_patch(&mut map, "resolution", &self.resolution)?;
+            crate::wire::write_patch(&mut map, "text", &self.text)?;
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateNotification {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateNotification;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateNotification` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateNotification, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    let mut f7 = crate::Patch::Unchanged;
+                    let mut f8 = crate::Patch::Unchanged;
+                    let mut f9 = crate::Patch::Unchanged;
+                    let mut f10 = crate::Patch::Unchanged;
+                    let mut f11 = crate::Patch::Unchanged;
+                    let mut f12 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "agent_config_id" => f0 = map.next_value()?,
+                            "assigned_to" => f1 = map.next_value()?,
+                            "contact_id" => f2 = map.next_value()?,
+                            "created_by" => f3 = map.next_value()?,
+                            "date" => f4 = map.next_value()?,
+                            "due_date" => f5 = map.next_value()?,
+                            "is_complete" => f6 = map.next_value()?,
+                            "is_dateless" => f7 = map.next_value()?,
+                            "lead_id" => f8 = map.next_value()?,
+                            "organization_id" => f9 = map.next_value()?,
+                            "priority" => f10 = map.next_value()?,
+                            "resolution" => f11 = map.next_value()?,
+                            "text" => f12 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateNotification {
+                        agent_config_id: f0,
+                        assigned_to: f1,
+                        contact_id: f2,
+                        created_by: f3,
+                        date: f4,
+                        due_date: f5,
+                        is_complete: f6,
+                        is_dateless: f7,
+                        lead_id: f8,
+                        organization_id: f9,
+                        priority: f10,
+                        resolution: f11,
+                        text: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,23 +15,62 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`BasicSubscriptionInfoForContact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BasicSubscriptionInfoForContact {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_email: ::std::option::Option<::std::string::String>,
-        pub date_created: crate::Timestamp,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub initial_email_id: ::std::option::Option<::std::string::String>,
-        pub sequence_id: ::std::string::String,
-        pub sequence_name: ::std::string::String,
-        pub sequence_status: WorkflowStatus,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_status: ::std::option::Option<WorkflowStatus>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub start_date: ::std::option::Option<crate::Timestamp>,
-        pub subscription_id: ::std::string::String,
-        pub subscription_status: WorkflowRunStatus,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscription_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscription_status: ::std::option::Option<WorkflowRunStatus>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub subscription_status_reason: ::std::option::Option<StatusReason>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl BasicSubscriptionInfoForContact {
         pub fn builder() -> builder::BasicSubscriptionInfoForContact {
@@ -39,43 +78,110 @@ pub mod types {
         }
     }
     ///`Contact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Contact {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        pub date_created: crate::Timestamp,
-        pub date_updated: crate::Timestamp,
-        pub display_name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub emails: ::std::vec::Vec<crate::types::ContactEmail>,
-        pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub integration_links: ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub emails: ::std::option::Option<::std::vec::Vec<crate::types::ContactEmail>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub integration_links: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_suggestions_operation_id: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        pub organization_id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phones: ::std::vec::Vec<crate::types::ContactPhone>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub recent_calls: ::std::vec::Vec<ContactRecentCall>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub subscriptions: ::std::vec::Vec<BasicSubscriptionInfoForContact>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phones: ::std::option::Option<::std::vec::Vec<crate::types::ContactPhone>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub recent_calls: ::std::option::Option<::std::vec::Vec<ContactRecentCall>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscriptions: ::std::option::Option<
+            ::std::vec::Vec<BasicSubscriptionInfoForContact>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub timezone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub timezone_source: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub urls: ::std::vec::Vec<ContactUrl>,
-        #[serde(flatten)]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub urls: ::std::option::Option<::std::vec::Vec<ContactUrl>>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl Contact {
@@ -84,15 +190,37 @@ pub mod types {
         }
     }
     ///`ContactRecentCall`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContactRecentCall {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub dialer_id: ::std::option::Option<::std::string::String>,
-        pub duration: i64,
-        pub finish_timestamp: crate::Timestamp,
-        pub id: ::std::string::String,
-        pub status: crate::types::CallStatus,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub duration: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub finish_timestamp: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status: ::std::option::Option<crate::types::CallStatus>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ContactRecentCall {
         pub fn builder() -> builder::ContactRecentCall {
@@ -100,12 +228,25 @@ pub mod types {
         }
     }
     ///`ContactUrl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContactUrl {
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        pub url: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ContactUrl {
         pub fn builder() -> builder::ContactUrl {
@@ -113,22 +254,41 @@ pub mod types {
         }
     }
     ///A contact to create on a lead; custom fields as `custom.cf_…` members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContact {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub emails: ::std::vec::Vec<CreateContactEmailsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub phones: ::std::vec::Vec<CreateContactPhonesItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub urls: ::std::vec::Vec<CreateContactUrlsItem>,
-        #[serde(flatten)]
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateContact {
@@ -137,13 +297,25 @@ pub mod types {
         }
     }
     ///`CreateContactEmailsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContactEmailsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateContactEmailsItem {
         pub fn builder() -> builder::CreateContactEmailsItem {
@@ -151,13 +323,25 @@ pub mod types {
         }
     }
     ///`CreateContactPhonesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContactPhonesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateContactPhonesItem {
         pub fn builder() -> builder::CreateContactPhonesItem {
@@ -165,13 +349,25 @@ pub mod types {
         }
     }
     ///`CreateContactUrlsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContactUrlsItem {
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateContactUrlsItem {
         pub fn builder() -> builder::CreateContactUrlsItem {
@@ -179,123 +375,75 @@ pub mod types {
         }
     }
     ///Reason for each higher level status on a Workflow run.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum StatusReason {
-        #[serde(rename = "manual")]
+        #[cfg_attr(feature = "schemars", serde(rename = "manual"))]
         Manual,
-        #[serde(rename = "pending-call-timed-out")]
+        #[cfg_attr(feature = "schemars", serde(rename = "pending-call-timed-out"))]
         PendingCallTimedOut,
-        #[serde(rename = "bulk-action")]
+        #[cfg_attr(feature = "schemars", serde(rename = "bulk-action"))]
         BulkAction,
-        #[serde(rename = "rate-limited")]
+        #[cfg_attr(feature = "schemars", serde(rename = "rate-limited"))]
         RateLimited,
-        #[serde(rename = "sequence-deleted")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sequence-deleted"))]
         SequenceDeleted,
-        #[serde(rename = "workflow-paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "workflow-paused"))]
         WorkflowPaused,
-        #[serde(rename = "filter-not-matched")]
+        #[cfg_attr(feature = "schemars", serde(rename = "filter-not-matched"))]
         FilterNotMatched,
-        #[serde(rename = "reply-received")]
+        #[cfg_attr(feature = "schemars", serde(rename = "reply-received"))]
         ReplyReceived,
-        #[serde(rename = "call-answered")]
+        #[cfg_attr(feature = "schemars", serde(rename = "call-answered"))]
         CallAnswered,
-        #[serde(rename = "meeting-booked")]
+        #[cfg_attr(feature = "schemars", serde(rename = "meeting-booked"))]
         MeetingBooked,
-        #[serde(rename = "lead-status-changed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead-status-changed"))]
         LeadStatusChanged,
-        #[serde(rename = "outcome-met")]
+        #[cfg_attr(feature = "schemars", serde(rename = "outcome-met"))]
         OutcomeMet,
-        #[serde(rename = "account-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "account-invalid"))]
         AccountInvalid,
-        #[serde(rename = "account-failures")]
+        #[cfg_attr(feature = "schemars", serde(rename = "account-failures"))]
         AccountFailures,
-        #[serde(rename = "sending-throttled-too-long")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sending-throttled-too-long"))]
         SendingThrottledTooLong,
-        #[serde(rename = "membership-inactive")]
+        #[cfg_attr(feature = "schemars", serde(rename = "membership-inactive"))]
         MembershipInactive,
-        #[serde(rename = "send-as-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "send-as-error"))]
         SendAsError,
-        #[serde(rename = "email-bounced")]
+        #[cfg_attr(feature = "schemars", serde(rename = "email-bounced"))]
         EmailBounced,
-        #[serde(rename = "call-failed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "call-failed"))]
         CallFailed,
-        #[serde(rename = "sms-failed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sms-failed"))]
         SmsFailed,
-        #[serde(rename = "no-user-phone")]
+        #[cfg_attr(feature = "schemars", serde(rename = "no-user-phone"))]
         NoUserPhone,
-        #[serde(rename = "billing-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "billing-error"))]
         BillingError,
-        #[serde(rename = "assignment-field-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "assignment-field-invalid"))]
         AssignmentFieldInvalid,
-        #[serde(rename = "lead-status-field-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead-status-field-invalid"))]
         LeadStatusFieldInvalid,
-        #[serde(rename = "assignees-missing")]
+        #[cfg_attr(feature = "schemars", serde(rename = "assignees-missing"))]
         AssigneesMissing,
-        #[serde(rename = "run-as-disabled")]
+        #[cfg_attr(feature = "schemars", serde(rename = "run-as-disabled"))]
         RunAsDisabled,
-        #[serde(rename = "lead-not-visible")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead-not-visible"))]
         LeadNotVisible,
-        #[serde(rename = "internal-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "internal-error"))]
         InternalError,
-        #[serde(rename = "field-mapping-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "field-mapping-error"))]
         FieldMappingError,
-        #[serde(rename = "filter-config-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "filter-config-invalid"))]
         FilterConfigInvalid,
-        #[serde(rename = "email-ai-generation-failed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "email-ai-generation-failed"))]
         EmailAiGenerationFailed,
-    }
-    impl ::std::fmt::Display for StatusReason {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Manual => f.write_str("manual"),
-                Self::PendingCallTimedOut => f.write_str("pending-call-timed-out"),
-                Self::BulkAction => f.write_str("bulk-action"),
-                Self::RateLimited => f.write_str("rate-limited"),
-                Self::SequenceDeleted => f.write_str("sequence-deleted"),
-                Self::WorkflowPaused => f.write_str("workflow-paused"),
-                Self::FilterNotMatched => f.write_str("filter-not-matched"),
-                Self::ReplyReceived => f.write_str("reply-received"),
-                Self::CallAnswered => f.write_str("call-answered"),
-                Self::MeetingBooked => f.write_str("meeting-booked"),
-                Self::LeadStatusChanged => f.write_str("lead-status-changed"),
-                Self::OutcomeMet => f.write_str("outcome-met"),
-                Self::AccountInvalid => f.write_str("account-invalid"),
-                Self::AccountFailures => f.write_str("account-failures"),
-                Self::SendingThrottledTooLong => {
-                    f.write_str("sending-throttled-too-long")
-                }
-                Self::MembershipInactive => f.write_str("membership-inactive"),
-                Self::SendAsError => f.write_str("send-as-error"),
-                Self::EmailBounced => f.write_str("email-bounced"),
-                Self::CallFailed => f.write_str("call-failed"),
-                Self::SmsFailed => f.write_str("sms-failed"),
-                Self::NoUserPhone => f.write_str("no-user-phone"),
-                Self::BillingError => f.write_str("billing-error"),
-                Self::AssignmentFieldInvalid => f.write_str("assignment-field-invalid"),
-                Self::LeadStatusFieldInvalid => f.write_str("lead-status-field-invalid"),
-                Self::AssigneesMissing => f.write_str("assignees-missing"),
-                Self::RunAsDisabled => f.write_str("run-as-disabled"),
-                Self::LeadNotVisible => f.write_str("lead-not-visible"),
-                Self::InternalError => f.write_str("internal-error"),
-                Self::FieldMappingError => f.write_str("field-mapping-error"),
-                Self::FilterConfigInvalid => f.write_str("filter-config-invalid"),
-                Self::EmailAiGenerationFailed => {
-                    f.write_str("email-ai-generation-failed")
-                }
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for StatusReason {
         type Err = self::error::ConversionError;
@@ -355,41 +503,23 @@ pub mod types {
         }
     }
     ///`WorkflowRunStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum WorkflowRunStatus {
-        #[serde(rename = "active")]
+        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-        #[serde(rename = "paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
-        #[serde(rename = "finished")]
+        #[cfg_attr(feature = "schemars", serde(rename = "finished"))]
         Finished,
-        #[serde(rename = "goal")]
+        #[cfg_attr(feature = "schemars", serde(rename = "goal"))]
         Goal,
-        #[serde(rename = "error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-    }
-    impl ::std::fmt::Display for WorkflowRunStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Paused => f.write_str("paused"),
-                Self::Finished => f.write_str("finished"),
-                Self::Goal => f.write_str("goal"),
-                Self::Error => f.write_str("error"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for WorkflowRunStatus {
         type Err = self::error::ConversionError;
@@ -423,35 +553,19 @@ pub mod types {
         }
     }
     ///`WorkflowStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum WorkflowStatus {
-        #[serde(rename = "active")]
+        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-        #[serde(rename = "paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
-        #[serde(rename = "draft")]
+        #[cfg_attr(feature = "schemars", serde(rename = "draft"))]
         Draft,
-    }
-    impl ::std::fmt::Display for WorkflowStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Paused => f.write_str("paused"),
-                Self::Draft => f.write_str("draft"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for WorkflowStatus {
         type Err = self::error::ConversionError;
@@ -490,21 +604,24 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             initial_email_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sequence_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sequence_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sequence_status: ::std::result::Result<
-                super::WorkflowStatus,
+                ::std::option::Option<super::WorkflowStatus>,
                 ::std::string::String,
             >,
             start_date: ::std::result::Result<
@@ -512,45 +629,36 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             subscription_status: ::std::result::Result<
-                super::WorkflowRunStatus,
+                ::std::option::Option<super::WorkflowRunStatus>,
                 ::std::string::String,
             >,
             subscription_status_reason: ::std::result::Result<
                 ::std::option::Option<super::StatusReason>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for BasicSubscriptionInfoForContact {
             fn default() -> Self {
                 Self {
-                    contact_email: Err(
-                        "no value supplied for contact_email".to_string(),
-                    ),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    initial_email_id: Err(
-                        "no value supplied for initial_email_id".to_string(),
-                    ),
-                    sequence_id: Err("no value supplied for sequence_id".to_string()),
-                    sequence_name: Err(
-                        "no value supplied for sequence_name".to_string(),
-                    ),
-                    sequence_status: Err(
-                        "no value supplied for sequence_status".to_string(),
-                    ),
-                    start_date: Err("no value supplied for start_date".to_string()),
-                    subscription_id: Err(
-                        "no value supplied for subscription_id".to_string(),
-                    ),
-                    subscription_status: Err(
-                        "no value supplied for subscription_status".to_string(),
-                    ),
-                    subscription_status_reason: Err(
-                        "no value supplied for subscription_status_reason".to_string(),
-                    ),
+                    contact_email: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    initial_email_id: Ok(Default::default()),
+                    sequence_id: Ok(Default::default()),
+                    sequence_name: Ok(Default::default()),
+                    sequence_status: Ok(Default::default()),
+                    start_date: Ok(Default::default()),
+                    subscription_id: Ok(Default::default()),
+                    subscription_status: Ok(Default::default()),
+                    subscription_status_reason: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -569,7 +677,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -595,7 +703,7 @@ pub mod types {
             }
             pub fn sequence_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence_id = value
@@ -607,7 +715,7 @@ pub mod types {
             }
             pub fn sequence_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence_name = value
@@ -619,7 +727,7 @@ pub mod types {
             }
             pub fn sequence_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::WorkflowStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<super::WorkflowStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence_status = value
@@ -645,7 +753,7 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -659,7 +767,9 @@ pub mod types {
             }
             pub fn subscription_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::WorkflowRunStatus>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkflowRunStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_status = value
@@ -685,6 +795,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BasicSubscriptionInfoForContact>
         for super::BasicSubscriptionInfoForContact {
@@ -703,6 +828,7 @@ pub mod types {
                     subscription_id: value.subscription_id?,
                     subscription_status: value.subscription_status?,
                     subscription_status_reason: value.subscription_status_reason?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -720,6 +846,7 @@ pub mod types {
                     subscription_id: Ok(value.subscription_id),
                     subscription_status: Ok(value.subscription_status),
                     subscription_status_reason: Ok(value.subscription_status_reason),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -729,19 +856,30 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            display_name: ::std::result::Result<
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             emails: ::std::result::Result<
-                ::std::vec::Vec<crate::types::ContactEmail>,
+                ::std::option::Option<::std::vec::Vec<crate::types::ContactEmail>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             integration_links: ::std::result::Result<
-                ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                >,
                 ::std::string::String,
             >,
             lead_id: ::std::result::Result<
@@ -757,19 +895,21 @@ pub mod types {
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             phones: ::std::result::Result<
-                ::std::vec::Vec<crate::types::ContactPhone>,
+                ::std::option::Option<::std::vec::Vec<crate::types::ContactPhone>>,
                 ::std::string::String,
             >,
             recent_calls: ::std::result::Result<
-                ::std::vec::Vec<super::ContactRecentCall>,
+                ::std::option::Option<::std::vec::Vec<super::ContactRecentCall>>,
                 ::std::string::String,
             >,
             subscriptions: ::std::result::Result<
-                ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                >,
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
@@ -789,7 +929,7 @@ pub mod types {
                 ::std::string::String,
             >,
             urls: ::std::result::Result<
-                ::std::vec::Vec<super::ContactUrl>,
+                ::std::option::Option<::std::vec::Vec<super::ContactUrl>>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -800,28 +940,26 @@ pub mod types {
         impl ::std::default::Default for Contact {
             fn default() -> Self {
                 Self {
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
                     emails: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     integration_links: Ok(Default::default()),
                     lead_id: Ok(Default::default()),
                     lead_suggestions_operation_id: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
                     phones: Ok(Default::default()),
                     recent_calls: Ok(Default::default()),
                     subscriptions: Ok(Default::default()),
                     timezone: Ok(Default::default()),
                     timezone_source: Ok(Default::default()),
-                    title: Err("no value supplied for title".to_string()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    title: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
                     urls: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -840,7 +978,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -852,7 +990,7 @@ pub mod types {
             }
             pub fn date_updated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_updated = value
@@ -864,7 +1002,7 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -876,7 +1014,9 @@ pub mod types {
             }
             pub fn emails<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::ContactEmail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::ContactEmail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.emails = value
@@ -888,7 +1028,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -899,7 +1039,9 @@ pub mod types {
             pub fn integration_links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -952,7 +1094,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -966,7 +1108,9 @@ pub mod types {
             }
             pub fn phones<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::ContactPhone>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::ContactPhone>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phones = value
@@ -978,7 +1122,9 @@ pub mod types {
             }
             pub fn recent_calls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ContactRecentCall>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ContactRecentCall>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.recent_calls = value
@@ -991,7 +1137,9 @@ pub mod types {
             pub fn subscriptions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1054,7 +1202,9 @@ pub mod types {
             }
             pub fn urls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ContactUrl>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ContactUrl>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.urls = value
@@ -1142,27 +1292,36 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            duration: ::std::result::Result<i64, ::std::string::String>,
-            finish_timestamp: ::std::result::Result<
-                crate::Timestamp,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            finish_timestamp: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
-                crate::types::CallStatus,
+                ::std::option::Option<crate::types::CallStatus>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ContactRecentCall {
             fn default() -> Self {
                 Self {
-                    dialer_id: Err("no value supplied for dialer_id".to_string()),
-                    duration: Err("no value supplied for duration".to_string()),
-                    finish_timestamp: Err(
-                        "no value supplied for finish_timestamp".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    dialer_id: Ok(Default::default()),
+                    duration: Ok(Default::default()),
+                    finish_timestamp: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1181,7 +1340,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -1193,7 +1352,7 @@ pub mod types {
             }
             pub fn finish_timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.finish_timestamp = value
@@ -1207,7 +1366,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1217,13 +1376,30 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::CallStatus>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::CallStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1239,6 +1415,7 @@ pub mod types {
                     finish_timestamp: value.finish_timestamp?,
                     id: value.id?,
                     status: value.status?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1250,26 +1427,38 @@ pub mod types {
                     finish_timestamp: Ok(value.finish_timestamp),
                     id: Ok(value.id),
                     status: Ok(value.status),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ContactUrl {
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ContactUrl {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ContactUrl {
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1281,13 +1470,28 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1300,6 +1504,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1308,6 +1513,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1351,7 +1557,7 @@ pub mod types {
                     phones: Ok(Default::default()),
                     title: Ok(Default::default()),
                     urls: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1488,12 +1694,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateContactEmailsItem {
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1522,6 +1733,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateContactEmailsItem>
         for super::CreateContactEmailsItem {
@@ -1532,6 +1758,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1541,6 +1768,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1554,12 +1782,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateContactPhonesItem {
             fn default() -> Self {
                 Self {
                     phone: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1588,6 +1821,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateContactPhonesItem>
         for super::CreateContactPhonesItem {
@@ -1598,6 +1846,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1607,6 +1856,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1620,12 +1870,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateContactUrlsItem {
             fn default() -> Self {
                 Self {
                     type_: Ok(Default::default()),
                     url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1654,6 +1909,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateContactUrlsItem>
         for super::CreateContactUrlsItem {
@@ -1664,6 +1934,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1673,8 +1944,1393 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    impl ::serde::Serialize for BasicSubscriptionInfoForContact {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "contact_email" => !(v.is_null() && self.contact_email.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "initial_email_id" => {
+                        !(v.is_null() && self.initial_email_id.is_none())
+                    }
+                    "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
+                    "sequence_name" => !(v.is_null() && self.sequence_name.is_none()),
+                    "sequence_status" => !(v.is_null() && self.sequence_status.is_none()),
+                    "start_date" => !(v.is_null() && self.start_date.is_none()),
+                    "subscription_id" => !(v.is_null() && self.subscription_id.is_none()),
+                    "subscription_status" => {
+                        !(v.is_null() && self.subscription_status.is_none())
+                    }
+                    "subscription_status_reason" => {
+                        !(v.is_null() && self.subscription_status_reason.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("BasicSubscriptionInfoForContact", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.contact_email {
+                map.serialize_entry("contact_email", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.initial_email_id {
+                map.serialize_entry("initial_email_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_name {
+                map.serialize_entry("sequence_name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_status {
+                map.serialize_entry("sequence_status", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.start_date {
+                map.serialize_entry("start_date", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_id {
+                map.serialize_entry("subscription_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_status {
+                map.serialize_entry("subscription_status", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_status_reason {
+                map.serialize_entry("subscription_status_reason", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BasicSubscriptionInfoForContact {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BasicSubscriptionInfoForContact;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BasicSubscriptionInfoForContact` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BasicSubscriptionInfoForContact, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<WorkflowStatus> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<WorkflowRunStatus> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<StatusReason> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "contact_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "contact_email",
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "date_created",
+                                    true,
+                                )?
+                            }
+                            "initial_email_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "initial_email_id",
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "sequence_id",
+                                    true,
+                                )?
+                            }
+                            "sequence_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "sequence_name",
+                                    true,
+                                )?
+                            }
+                            "sequence_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "sequence_status",
+                                    true,
+                                )?
+                            }
+                            "start_date" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    "start_date",
+                                    true,
+                                )?
+                            }
+                            "subscription_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    "subscription_id",
+                                    true,
+                                )?
+                            }
+                            "subscription_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    "subscription_status",
+                                    true,
+                                )?
+                            }
+                            "subscription_status_reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    "subscription_status_reason",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BasicSubscriptionInfoForContact {
+                        contact_email: f0,
+                        date_created: f1,
+                        initial_email_id: f2,
+                        sequence_id: f3,
+                        sequence_name: f4,
+                        sequence_status: f5,
+                        start_date: f6,
+                        subscription_id: f7,
+                        subscription_status: f8,
+                        subscription_status_reason: f9,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for Contact {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "display_name" => !(v.is_null() && self.display_name.is_none()),
+                    "emails" => !(v.is_null() && self.emails.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "integration_links" => {
+                        !(v.is_null() && self.integration_links.is_none())
+                    }
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "lead_suggestions_operation_id" => {
+                        !(v.is_null() && self.lead_suggestions_operation_id.is_none())
+                    }
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "phones" => !(v.is_null() && self.phones.is_none()),
+                    "recent_calls" => !(v.is_null() && self.recent_calls.is_none()),
+                    "subscriptions" => !(v.is_null() && self.subscriptions.is_none()),
+                    "timezone" => !(v.is_null() && self.timezone.is_none()),
+                    "timezone_source" => !(v.is_null() && self.timezone_source.is_none()),
+                    "title" => !(v.is_null() && self.title.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "urls" => !(v.is_null() && self.urls.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Contact", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.display_name {
+                map.serialize_entry("display_name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.emails {
+                map.serialize_entry("emails", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.integration_links {
+                map.serialize_entry("integration_links", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_suggestions_operation_id {
+                map.serialize_entry("lead_suggestions_operation_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phones {
+                map.serialize_entry("phones", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.recent_calls {
+                map.serialize_entry("recent_calls", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscriptions {
+                map.serialize_entry("subscriptions", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.timezone {
+                map.serialize_entry("timezone", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.timezone_source {
+                map.serialize_entry("timezone_source", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.title {
+                map.serialize_entry("title", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.urls {
+                map.serialize_entry("urls", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Contact {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Contact;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Contact` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Contact, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::ContactEmail>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::ContactPhone>,
+                    > = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<
+                        ::std::vec::Vec<ContactRecentCall>,
+                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<
+                        ::std::vec::Vec<BasicSubscriptionInfoForContact>,
+                    > = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::vec::Vec<ContactUrl>> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "created_by",
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "date_created",
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "date_updated",
+                                    true,
+                                )?
+                            }
+                            "display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "display_name",
+                                    true,
+                                )?
+                            }
+                            "emails" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "emails",
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "id",
+                                    true,
+                                )?
+                            }
+                            "integration_links" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    "integration_links",
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    "lead_id",
+                                    true,
+                                )?
+                            }
+                            "lead_suggestions_operation_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    "lead_suggestions_operation_id",
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    "name",
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    "organization_id",
+                                    true,
+                                )?
+                            }
+                            "phones" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    "phones",
+                                    true,
+                                )?
+                            }
+                            "recent_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    "recent_calls",
+                                    true,
+                                )?
+                            }
+                            "subscriptions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    "subscriptions",
+                                    true,
+                                )?
+                            }
+                            "timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    "timezone",
+                                    true,
+                                )?
+                            }
+                            "timezone_source" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    "timezone_source",
+                                    true,
+                                )?
+                            }
+                            "title" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    "title",
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    "updated_by",
+                                    true,
+                                )?
+                            }
+                            "urls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    "urls",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Contact {
+                        created_by: f0,
+                        date_created: f1,
+                        date_updated: f2,
+                        display_name: f3,
+                        emails: f4,
+                        id: f5,
+                        integration_links: f6,
+                        lead_id: f7,
+                        lead_suggestions_operation_id: f8,
+                        name: f9,
+                        organization_id: f10,
+                        phones: f11,
+                        recent_calls: f12,
+                        subscriptions: f13,
+                        timezone: f14,
+                        timezone_source: f15,
+                        title: f16,
+                        updated_by: f17,
+                        urls: f18,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for ContactRecentCall {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "dialer_id" => !(v.is_null() && self.dialer_id.is_none()),
+                    "duration" => !(v.is_null() && self.duration.is_none()),
+                    "finish_timestamp" => {
+                        !(v.is_null() && self.finish_timestamp.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ContactRecentCall", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.dialer_id {
+                map.serialize_entry("dialer_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.duration {
+                map.serialize_entry("duration", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.finish_timestamp {
+                map.serialize_entry("finish_timestamp", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactRecentCall {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ContactRecentCall;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ContactRecentCall` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ContactRecentCall, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::types::CallStatus> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "dialer_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "dialer_id",
+                                    true,
+                                )?
+                            }
+                            "duration" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "duration",
+                                    true,
+                                )?
+                            }
+                            "finish_timestamp" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "finish_timestamp",
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "id",
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "status",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ContactRecentCall {
+                        dialer_id: f0,
+                        duration: f1,
+                        finish_timestamp: f2,
+                        id: f3,
+                        status: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for ContactUrl {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ContactUrl", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactUrl {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ContactUrl;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ContactUrl` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ContactUrl, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "type",
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "url",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ContactUrl {
+                        type_: f0,
+                        url: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for CreateContact {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "emails" => true,
+                    "lead_id" => true,
+                    "name" => true,
+                    "phones" => true,
+                    "title" => true,
+                    "urls" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContact", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.emails) {
+                map.serialize_entry("emails", &self.emails)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            }
+            if !::std::vec::Vec::is_empty(&self.phones) {
+                map.serialize_entry("phones", &self.phones)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.title {
+                map.serialize_entry("title", v)?;
+            }
+            if !::std::vec::Vec::is_empty(&self.urls) {
+                map.serialize_entry("urls", &self.urls)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContact {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContact;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContact` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContact, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<CreateContactEmailsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<CreateContactPhonesItem>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<CreateContactUrlsItem>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "emails" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "emails",
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "lead_id",
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "name",
+                                    true,
+                                )?
+                            }
+                            "phones" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "phones",
+                                    true,
+                                )?
+                            }
+                            "title" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "title",
+                                    true,
+                                )?
+                            }
+                            "urls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "urls",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContact {
+                        emails: f0.unwrap_or_default(),
+                        lead_id: f1,
+                        name: f2,
+                        phones: f3.unwrap_or_default(),
+                        title: f4,
+                        urls: f5.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for CreateContactEmailsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "email" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContactEmailsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContactEmailsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContactEmailsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContactEmailsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContactEmailsItem, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "email",
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "type",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContactEmailsItem {
+                        email: f0,
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for CreateContactPhonesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "phone" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContactPhonesItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.phone {
+                map.serialize_entry("phone", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContactPhonesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContactPhonesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContactPhonesItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContactPhonesItem, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "phone",
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "type",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContactPhonesItem {
+                        phone: f0,
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl ::serde::Serialize for CreateContactUrlsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "type" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContactUrlsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContactUrlsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContactUrlsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContactUrlsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContactUrlsItem, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "type",
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "url",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContactUrlsItem {
+                        type_: f0,
+                        url: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl StatusReason {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Manual => "manual",
+                Self::PendingCallTimedOut => "pending-call-timed-out",
+                Self::BulkAction => "bulk-action",
+                Self::RateLimited => "rate-limited",
+                Self::SequenceDeleted => "sequence-deleted",
+                Self::WorkflowPaused => "workflow-paused",
+                Self::FilterNotMatched => "filter-not-matched",
+                Self::ReplyReceived => "reply-received",
+                Self::CallAnswered => "call-answered",
+                Self::MeetingBooked => "meeting-booked",
+                Self::LeadStatusChanged => "lead-status-changed",
+                Self::OutcomeMet => "outcome-met",
+                Self::AccountInvalid => "account-invalid",
+                Self::AccountFailures => "account-failures",
+                Self::SendingThrottledTooLong => "sending-throttled-too-long",
+                Self::MembershipInactive => "membership-inactive",
+                Self::SendAsError => "send-as-error",
+                Self::EmailBounced => "email-bounced",
+                Self::CallFailed => "call-failed",
+                Self::SmsFailed => "sms-failed",
+                Self::NoUserPhone => "no-user-phone",
+                Self::BillingError => "billing-error",
+                Self::AssignmentFieldInvalid => "assignment-field-invalid",
+                Self::LeadStatusFieldInvalid => "lead-status-field-invalid",
+                Self::AssigneesMissing => "assignees-missing",
+                Self::RunAsDisabled => "run-as-disabled",
+                Self::LeadNotVisible => "lead-not-visible",
+                Self::InternalError => "internal-error",
+                Self::FieldMappingError => "field-mapping-error",
+                Self::FilterConfigInvalid => "filter-config-invalid",
+                Self::EmailAiGenerationFailed => "email-ai-generation-failed",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StatusReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for StatusReason {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusReason {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `StatusReason` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "manual" => Self::Manual,
+                    "pending-call-timed-out" => Self::PendingCallTimedOut,
+                    "bulk-action" => Self::BulkAction,
+                    "rate-limited" => Self::RateLimited,
+                    "sequence-deleted" => Self::SequenceDeleted,
+                    "workflow-paused" => Self::WorkflowPaused,
+                    "filter-not-matched" => Self::FilterNotMatched,
+                    "reply-received" => Self::ReplyReceived,
+                    "call-answered" => Self::CallAnswered,
+                    "meeting-booked" => Self::MeetingBooked,
+                    "lead-status-changed" => Self::LeadStatusChanged,
+                    "outcome-met" => Self::OutcomeMet,
+                    "account-invalid" => Self::AccountInvalid,
+                    "account-failures" => Self::AccountFailures,
+                    "sending-throttled-too-long" => Self::SendingThrottledTooLong,
+                    "membership-inactive" => Self::MembershipInactive,
+                    "send-as-error" => Self::SendAsError,
+                    "email-bounced" => Self::EmailBounced,
+                    "call-failed" => Self::CallFailed,
+                    "sms-failed" => Self::SmsFailed,
+                    "no-user-phone" => Self::NoUserPhone,
+                    "billing-error" => Self::BillingError,
+                    "assignment-field-invalid" => Self::AssignmentFieldInvalid,
+                    "lead-status-field-invalid" => Self::LeadStatusFieldInvalid,
+                    "assignees-missing" => Self::AssigneesMissing,
+                    "run-as-disabled" => Self::RunAsDisabled,
+                    "lead-not-visible" => Self::LeadNotVisible,
+                    "internal-error" => Self::InternalError,
+                    "field-mapping-error" => Self::FieldMappingError,
+                    "filter-config-invalid" => Self::FilterConfigInvalid,
+                    "email-ai-generation-failed" => Self::EmailAiGenerationFailed,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl WorkflowRunStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Paused => "paused",
+                Self::Finished => "finished",
+                Self::Goal => "goal",
+                Self::Error => "error",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for WorkflowRunStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for WorkflowRunStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowRunStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `WorkflowRunStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "active" => Self::Active,
+                    "paused" => Self::Paused,
+                    "finished" => Self::Finished,
+                    "goal" => Self::Goal,
+                    "error" => Self::Error,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl WorkflowStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Paused => "paused",
+                Self::Draft => "draft",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for WorkflowStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for WorkflowStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `WorkflowStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "active" => Self::Active,
+                    "paused" => Self::Paused,
+                    "draft" => Self::Draft,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

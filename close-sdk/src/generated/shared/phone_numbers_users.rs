@@ -15,41 +15,23 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`CarrierNumberType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CarrierNumberType {
-        #[serde(rename = "local")]
+        #[cfg_attr(feature = "schemars", serde(rename = "local"))]
         Local,
-        #[serde(rename = "national")]
+        #[cfg_attr(feature = "schemars", serde(rename = "national"))]
         National,
-        #[serde(rename = "mobile")]
+        #[cfg_attr(feature = "schemars", serde(rename = "mobile"))]
         Mobile,
-        #[serde(rename = "tollfree")]
+        #[cfg_attr(feature = "schemars", serde(rename = "tollfree"))]
         Tollfree,
-        #[serde(rename = "shortcode")]
+        #[cfg_attr(feature = "schemars", serde(rename = "shortcode"))]
         Shortcode,
-    }
-    impl ::std::fmt::Display for CarrierNumberType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Local => f.write_str("local"),
-                Self::National => f.write_str("national"),
-                Self::Mobile => f.write_str("mobile"),
-                Self::Tollfree => f.write_str("tollfree"),
-                Self::Shortcode => f.write_str("shortcode"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for CarrierNumberType {
         type Err = self::error::ConversionError;
@@ -83,75 +65,187 @@ pub mod types {
         }
     }
     ///`PhoneNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PhoneNumber {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub bundle_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub carrier: ::std::option::Option<UnderlyingCarrier>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub carrier_type: ::std::option::Option<CarrierNumberType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub country: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub forward_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub forward_to_enabled: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub forward_to_formatted: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///How long an inbound call rings before it is forwarded or sent to voicemail, in seconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub inbound_ring_duration: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_group_number: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_premium: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_verified: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub last_billed_price: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub mms_enabled: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub next_billing_on: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub number_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub participants: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phone_numbers_formatted: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub participants: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phone_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phone_numbers_formatted: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub press_1_to_accept: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub sms_enabled: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub supports_mms_to_countries: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub supports_sms_to_countries: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub supports_mms_to_countries: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub supports_sms_to_countries: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<PhoneNumberType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub voicemail_greeting_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub was_ported: ::std::option::Option<bool>,
+        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl PhoneNumber {
         pub fn builder() -> builder::PhoneNumber {
@@ -159,35 +253,19 @@ pub mod types {
         }
     }
     ///`PhoneNumberType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum PhoneNumberType {
-        #[serde(rename = "internal")]
+        #[cfg_attr(feature = "schemars", serde(rename = "internal"))]
         Internal,
-        #[serde(rename = "external")]
+        #[cfg_attr(feature = "schemars", serde(rename = "external"))]
         External,
-        #[serde(rename = "virtual")]
+        #[cfg_attr(feature = "schemars", serde(rename = "virtual"))]
         Virtual,
-    }
-    impl ::std::fmt::Display for PhoneNumberType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Internal => f.write_str("internal"),
-                Self::External => f.write_str("external"),
-                Self::Virtual => f.write_str("virtual"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for PhoneNumberType {
         type Err = self::error::ConversionError;
@@ -219,32 +297,17 @@ pub mod types {
         }
     }
     ///`UnderlyingCarrier`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum UnderlyingCarrier {
-        #[serde(rename = "twilio")]
+        #[cfg_attr(feature = "schemars", serde(rename = "twilio"))]
         Twilio,
-        #[serde(rename = "plivo")]
+        #[cfg_attr(feature = "schemars", serde(rename = "plivo"))]
         Plivo,
-    }
-    impl ::std::fmt::Display for UnderlyingCarrier {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Twilio => f.write_str("twilio"),
-                Self::Plivo => f.write_str("plivo"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UnderlyingCarrier {
         type Err = self::error::ConversionError;
@@ -318,7 +381,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             inbound_ring_duration: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -364,15 +430,15 @@ pub mod types {
                 ::std::string::String,
             >,
             participants: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             phone_numbers: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             phone_numbers_formatted: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             press_1_to_accept: ::std::result::Result<
@@ -384,11 +450,11 @@ pub mod types {
                 ::std::string::String,
             >,
             supports_mms_to_countries: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             supports_sms_to_countries: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -407,6 +473,10 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PhoneNumber {
             fn default() -> Self {
@@ -421,7 +491,7 @@ pub mod types {
                     forward_to: Ok(Default::default()),
                     forward_to_enabled: Ok(Default::default()),
                     forward_to_formatted: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     inbound_ring_duration: Ok(Default::default()),
                     is_group_number: Ok(Default::default()),
                     is_premium: Ok(Default::default()),
@@ -444,6 +514,7 @@ pub mod types {
                     user_id: Ok(Default::default()),
                     voicemail_greeting_url: Ok(Default::default()),
                     was_ported: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -578,7 +649,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -732,7 +803,9 @@ pub mod types {
             }
             pub fn participants<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.participants = value
@@ -744,7 +817,9 @@ pub mod types {
             }
             pub fn phone_numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_numbers = value
@@ -756,7 +831,9 @@ pub mod types {
             }
             pub fn phone_numbers_formatted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_numbers_formatted = value
@@ -796,7 +873,9 @@ pub mod types {
             }
             pub fn supports_mms_to_countries<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.supports_mms_to_countries = value
@@ -810,7 +889,9 @@ pub mod types {
             }
             pub fn supports_sms_to_countries<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.supports_sms_to_countries = value
@@ -874,6 +955,21 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<PhoneNumber> for super::PhoneNumber {
             type Error = super::error::ConversionError;
@@ -914,6 +1010,7 @@ pub mod types {
                     user_id: value.user_id?,
                     voicemail_greeting_url: value.voicemail_greeting_url?,
                     was_ported: value.was_ported?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -953,8 +1050,718 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     voicemail_greeting_url: Ok(value.voicemail_greeting_url),
                     was_ported: Ok(value.was_ported),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    impl CarrierNumberType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Local => "local",
+                Self::National => "national",
+                Self::Mobile => "mobile",
+                Self::Tollfree => "tollfree",
+                Self::Shortcode => "shortcode",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CarrierNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for CarrierNumberType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CarrierNumberType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `CarrierNumberType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "local" => Self::Local,
+                    "national" => Self::National,
+                    "mobile" => Self::Mobile,
+                    "tollfree" => Self::Tollfree,
+                    "shortcode" => Self::Shortcode,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl ::serde::Serialize for PhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    "address_id" => !(v.is_null() && self.address_id.is_none()),
+                    "bundle_id" => !(v.is_null() && self.bundle_id.is_none()),
+                    "carrier" => !(v.is_null() && self.carrier.is_none()),
+                    "carrier_type" => !(v.is_null() && self.carrier_type.is_none()),
+                    "country" => !(v.is_null() && self.country.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "forward_to" => !(v.is_null() && self.forward_to.is_none()),
+                    "forward_to_enabled" => {
+                        !(v.is_null() && self.forward_to_enabled.is_none())
+                    }
+                    "forward_to_formatted" => {
+                        !(v.is_null() && self.forward_to_formatted.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "inbound_ring_duration" => {
+                        !(v.is_null() && self.inbound_ring_duration.is_none())
+                    }
+                    "is_group_number" => !(v.is_null() && self.is_group_number.is_none()),
+                    "is_premium" => !(v.is_null() && self.is_premium.is_none()),
+                    "is_verified" => !(v.is_null() && self.is_verified.is_none()),
+                    "label" => !(v.is_null() && self.label.is_none()),
+                    "last_billed_price" => {
+                        !(v.is_null() && self.last_billed_price.is_none())
+                    }
+                    "mms_enabled" => !(v.is_null() && self.mms_enabled.is_none()),
+                    "next_billing_on" => !(v.is_null() && self.next_billing_on.is_none()),
+                    "number" => !(v.is_null() && self.number.is_none()),
+                    "number_formatted" => {
+                        !(v.is_null() && self.number_formatted.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "participants" => !(v.is_null() && self.participants.is_none()),
+                    "phone_numbers" => !(v.is_null() && self.phone_numbers.is_none()),
+                    "phone_numbers_formatted" => {
+                        !(v.is_null() && self.phone_numbers_formatted.is_none())
+                    }
+                    "press_1_to_accept" => {
+                        !(v.is_null() && self.press_1_to_accept.is_none())
+                    }
+                    "sms_enabled" => !(v.is_null() && self.sms_enabled.is_none()),
+                    "supports_mms_to_countries" => {
+                        !(v.is_null() && self.supports_mms_to_countries.is_none())
+                    }
+                    "supports_sms_to_countries" => {
+                        !(v.is_null() && self.supports_sms_to_countries.is_none())
+                    }
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "voicemail_greeting_url" => {
+                        !(v.is_null() && self.voicemail_greeting_url.is_none())
+                    }
+                    "was_ported" => !(v.is_null() && self.was_ported.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("PhoneNumber", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.address_id {
+                map.serialize_entry("address_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.bundle_id {
+                map.serialize_entry("bundle_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.carrier {
+                map.serialize_entry("carrier", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.carrier_type {
+                map.serialize_entry("carrier_type", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.country {
+                map.serialize_entry("country", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.forward_to {
+                map.serialize_entry("forward_to", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.forward_to_enabled {
+                map.serialize_entry("forward_to_enabled", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.forward_to_formatted {
+                map.serialize_entry("forward_to_formatted", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.inbound_ring_duration {
+                map.serialize_entry("inbound_ring_duration", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_group_number {
+                map.serialize_entry("is_group_number", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_premium {
+                map.serialize_entry("is_premium", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_verified {
+                map.serialize_entry("is_verified", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.last_billed_price {
+                map.serialize_entry("last_billed_price", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.mms_enabled {
+                map.serialize_entry("mms_enabled", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.next_billing_on {
+                map.serialize_entry("next_billing_on", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.number {
+                map.serialize_entry("number", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.number_formatted {
+                map.serialize_entry("number_formatted", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.participants {
+                map.serialize_entry("participants", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_numbers {
+                map.serialize_entry("phone_numbers", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_numbers_formatted {
+                map.serialize_entry("phone_numbers_formatted", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.press_1_to_accept {
+                map.serialize_entry("press_1_to_accept", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sms_enabled {
+                map.serialize_entry("sms_enabled", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.supports_mms_to_countries {
+                map.serialize_entry("supports_mms_to_countries", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.supports_sms_to_countries {
+                map.serialize_entry("supports_sms_to_countries", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.voicemail_greeting_url {
+                map.serialize_entry("voicemail_greeting_url", v)?;
+            }
+            if let ::std::option::Option::Some(v) = &self.was_ported {
+                map.serialize_entry("was_ported", v)?;
+            }
+            for (k, v) in &self.extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = PhoneNumber;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `PhoneNumber` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<PhoneNumber, A::Error> {
+                    let mut extra = ::serde_json::Map::new();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<UnderlyingCarrier> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<CarrierNumberType> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f24: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f25: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f27: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f28: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f29: ::std::option::Option<PhoneNumberType> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f32: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "address_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    "address_id",
+                                    true,
+                                )?
+                            }
+                            "bundle_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    "bundle_id",
+                                    true,
+                                )?
+                            }
+                            "carrier" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    "carrier",
+                                    true,
+                                )?
+                            }
+                            "carrier_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    "carrier_type",
+                                    true,
+                                )?
+                            }
+                            "country" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    "country",
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    "date_created",
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    "date_updated",
+                                    true,
+                                )?
+                            }
+                            "forward_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    "forward_to",
+                                    true,
+                                )?
+                            }
+                            "forward_to_enabled" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    "forward_to_enabled",
+                                    true,
+                                )?
+                            }
+                            "forward_to_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    "forward_to_formatted",
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    "id",
+                                    true,
+                                )?
+                            }
+                            "inbound_ring_duration" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    "inbound_ring_duration",
+                                    true,
+                                )?
+                            }
+                            "is_group_number" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    "is_group_number",
+                                    true,
+                                )?
+                            }
+                            "is_premium" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    "is_premium",
+                                    true,
+                                )?
+                            }
+                            "is_verified" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    "is_verified",
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    "label",
+                                    true,
+                                )?
+                            }
+                            "last_billed_price" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    "last_billed_price",
+                                    true,
+                                )?
+                            }
+                            "mms_enabled" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    "mms_enabled",
+                                    true,
+                                )?
+                            }
+                            "next_billing_on" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    "next_billing_on",
+                                    true,
+                                )?
+                            }
+                            "number" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    "number",
+                                    true,
+                                )?
+                            }
+                            "number_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    "number_formatted",
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    "organization_id",
+                                    true,
+                                )?
+                            }
+                            "participants" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    "participants",
+                                    true,
+                                )?
+                            }
+                            "phone_numbers" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    "phone_numbers",
+                                    true,
+                                )?
+                            }
+                            "phone_numbers_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f24,
+                                    &mut extra,
+                                    "phone_numbers_formatted",
+                                    true,
+                                )?
+                            }
+                            "press_1_to_accept" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f25,
+                                    &mut extra,
+                                    "press_1_to_accept",
+                                    true,
+                                )?
+                            }
+                            "sms_enabled" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f26,
+                                    &mut extra,
+                                    "sms_enabled",
+                                    true,
+                                )?
+                            }
+                            "supports_mms_to_countries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f27,
+                                    &mut extra,
+                                    "supports_mms_to_countries",
+                                    true,
+                                )?
+                            }
+                            "supports_sms_to_countries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f28,
+                                    &mut extra,
+                                    "supports_sms_to_countries",
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f29,
+                                    &mut extra,
+                                    "type",
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f30,
+                                    &mut extra,
+                                    "user_id",
+                                    true,
+                                )?
+                            }
+                            "voicemail_greeting_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f31,
+                                    &mut extra,
+                                    "voicemail_greeting_url",
+                                    true,
+                                )?
+                            }
+                            "was_ported" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f32,
+                                    &mut extra,
+                                    "was_ported",
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(PhoneNumber {
+                        address_id: f0,
+                        bundle_id: f1,
+                        carrier: f2,
+                        carrier_type: f3,
+                        country: f4,
+                        date_created: f5,
+                        date_updated: f6,
+                        forward_to: f7,
+                        forward_to_enabled: f8,
+                        forward_to_formatted: f9,
+                        id: f10,
+                        inbound_ring_duration: f11,
+                        is_group_number: f12,
+                        is_premium: f13,
+                        is_verified: f14,
+                        label: f15,
+                        last_billed_price: f16,
+                        mms_enabled: f17,
+                        next_billing_on: f18,
+                        number: f19,
+                        number_formatted: f20,
+                        organization_id: f21,
+                        participants: f22,
+                        phone_numbers: f23,
+                        phone_numbers_formatted: f24,
+                        press_1_to_accept: f25,
+                        sms_enabled: f26,
+                        supports_mms_to_countries: f27,
+                        supports_sms_to_countries: f28,
+                        type_: f29,
+                        user_id: f30,
+                        voicemail_greeting_url: f31,
+                        was_ported: f32,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl PhoneNumberType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Internal => "internal",
+                Self::External => "external",
+                Self::Virtual => "virtual",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for PhoneNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for PhoneNumberType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PhoneNumberType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `PhoneNumberType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "internal" => Self::Internal,
+                    "external" => Self::External,
+                    "virtual" => Self::Virtual,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl UnderlyingCarrier {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Twilio => "twilio",
+                Self::Plivo => "plivo",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for UnderlyingCarrier {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for UnderlyingCarrier {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UnderlyingCarrier {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `UnderlyingCarrier` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "twilio" => Self::Twilio,
+                    "plivo" => Self::Plivo,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

@@ -1,0 +1,949 @@
+//! Generated serde impls instead of derives, for every generated struct with named fields and
+//! every generated string enum (a syn pass on progenitor's output; the runtime helpers are
+//! close-sdk's `wire` module).
+//!
+//! The rules, for every struct:
+//!
+//! - **Catch-all.** Every struct has a public `extra: serde_json::Map` (typify's own, for
+//!   schemas with `additionalProperties`, or added): keys the type does not name, and named
+//!   keys Close sent as `null`. Decoding is one map visitor dispatching on the key; no
+//!   `#[serde(flatten)]` (which buffers every value into serde's `Content`).
+//! - **Null.** A named key that arrives as `null` leaves its field `None` and is remembered as
+//!   `key: null` in `extra`, so re-encoding writes it back (a field that is always written, a
+//!   required nullable one, writes its own `null` instead).
+//! - **Leniency.** Integer and float fields accept numeric strings and (integers) integral
+//!   floats; every field accepts `null`. A value of the wrong type still fails, naming the key.
+//! - **Encoding.** The written typed fields in declaration order, then `extra`. An `extra` key
+//!   that names a typed field is written only when its value is `null`, the typed field is not
+//!   written, and the property may be null (every property of a response schema; a request
+//!   schema's when the document declares it `nullable`); any other such key fails the
+//!   serialisation with a message naming the type and the field, which the request path
+//!   reports as `Error::InvalidRequest` before anything is sent. So a body never carries a
+//!   key twice, and the only way to send a value for a typed key is the typed field.
+//!
+//! For every string enum: an `Unknown(String)` variant decodes a value this SDK does not know
+//! and encodes it back; `as_str`, `Display` and `Serialize` write it; `FromStr` and
+//! `TryFrom<&str>` stay strict (they take caller input).
+//!
+//! What the document says that the Rust syntax cannot (which structs are response types,
+//! which properties are nullable) reaches this pass as markers in the schemas' descriptions
+//! ([`mark`]), removed from every doc comment here ([`strip_markers`]).
+
+use std::collections::BTreeSet;
+
+use quote::{format_ident, quote, ToTokens};
+use serde_json::{Map, Value};
+use syn::{Item, ItemEnum, ItemStruct};
+
+/// Marks an object schema reachable from a success response (every property may be null).
+pub const MARK_RESPONSE: &str = "⟦close-sdk:response⟧";
+/// Marks a property the document declares `nullable`.
+pub const MARK_NULLABLE: &str = "⟦close-sdk:nullable⟧";
+/// Marks the request body of an update (PUT/PATCH) operation.
+pub const MARK_UPDATE: &str = "⟦close-sdk:update⟧";
+
+fn append_mark(s: &mut Map<String, Value>, mark: &str) {
+    let d = s.get("description").and_then(Value::as_str).unwrap_or("");
+    if d.contains(mark) {
+        return;
+    }
+    let text = if d.is_empty() {
+        mark.to_string()
+    } else {
+        format!("{d} {mark}")
+    };
+    s.insert("description".into(), Value::String(text));
+}
+
+fn walk(s: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+    let Some(obj) = s.as_object_mut() else { return };
+    f(obj);
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        for p in props.values_mut() {
+            walk(p, f);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(v) = obj.get_mut(key) {
+            walk(v, f);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = obj.get_mut(key) {
+            for m in members {
+                walk(m, f);
+            }
+        }
+    }
+}
+
+fn mark_response_objects(s: &mut Value) {
+    walk(s, &mut |o| {
+        if o.get("properties").is_some_and(Value::is_object) {
+            append_mark(o, MARK_RESPONSE);
+        }
+    });
+}
+
+/// A copy of `spec` with the markers this pass reads: [`MARK_RESPONSE`] on every object schema
+/// reachable from a success response, [`MARK_NULLABLE`] on every nullable property,
+/// [`MARK_UPDATE`] on the request body of every PUT/PATCH operation.
+pub fn mark(spec: &Value) -> Value {
+    let mut doc = spec.clone();
+    let responses = crate::rules::response_schemas(spec);
+    let mut updates = BTreeSet::new();
+    for s in crate::rules::request_body_schemas(spec, |m| m == "put" || m == "patch") {
+        if let Some(n) = s.as_object().and_then(crate::rules::ref_name) {
+            updates.insert(n.to_string());
+        }
+    }
+    crate::rules::for_each_schema(&mut doc, &mut |s| {
+        if let Some(Value::Object(props)) = s.get_mut("properties") {
+            for p in props.values_mut() {
+                if let Some(p) = p.as_object_mut() {
+                    if p.get("nullable") == Some(&Value::Bool(true)) && !p.contains_key("$ref") {
+                        append_mark(p, MARK_NULLABLE);
+                    }
+                }
+            }
+        }
+    });
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        for (name, s) in schemas.iter_mut() {
+            if responses.contains(name) {
+                mark_response_objects(s);
+            }
+            if updates.contains(name) {
+                if let Some(o) = s.as_object_mut() {
+                    append_mark(o, MARK_UPDATE);
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, op) in item.iter_mut() {
+                if let Some(Value::Object(rs)) = op.get_mut("responses") {
+                    for (status, r) in rs.iter_mut() {
+                        if !status.starts_with('2') {
+                            continue;
+                        }
+                        if let Some(Value::Object(media)) = r.get_mut("content") {
+                            for m in media.values_mut() {
+                                if let Some(s) = m.get_mut("schema") {
+                                    mark_response_objects(s);
+                                }
+                            }
+                        }
+                    }
+                }
+                if method != "put" && method != "patch" {
+                    continue;
+                }
+                if let Some(Value::Object(media)) = op
+                    .get_mut("requestBody")
+                    .and_then(|b| b.get_mut("content"))
+                {
+                    for m in media.values_mut() {
+                        if let Some(Value::Object(s)) = m.get_mut("schema") {
+                            if !s.contains_key("$ref") {
+                                append_mark(s, MARK_UPDATE);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    doc
+}
+
+fn doc_text(attrs: &[syn::Attribute]) -> String {
+    let mut out = String::new();
+    for a in attrs {
+        if !a.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &a.meta {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                out.push_str(&s.value());
+            }
+        }
+    }
+    out
+}
+
+/// Removes the markers from every doc comment of `file` (a doc left empty goes, except a
+/// type's, which becomes its name as typify writes it).
+pub fn strip_markers(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Strip;
+    fn clean(attrs: &mut Vec<syn::Attribute>, name: Option<&syn::Ident>) {
+        attrs.retain_mut(|a| {
+            if !a.path().is_ident("doc") {
+                return true;
+            }
+            let syn::Meta::NameValue(nv) = &mut a.meta else {
+                return true;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            }) = &mut nv.value
+            else {
+                return true;
+            };
+            let text = lit.value();
+            if ![MARK_RESPONSE, MARK_NULLABLE, MARK_UPDATE]
+                .iter()
+                .any(|m| text.contains(m))
+            {
+                return true;
+            }
+            let mut t = text;
+            for m in [MARK_RESPONSE, MARK_NULLABLE, MARK_UPDATE] {
+                t = t.replace(&format!(" {m}"), "").replace(m, "");
+            }
+            let t = t.trim_end().to_string();
+            if t.is_empty() {
+                match name {
+                    Some(n) => {
+                        *lit = syn::LitStr::new(&format!("`{n}`"), lit.span());
+                        true
+                    }
+                    None => false,
+                }
+            } else {
+                *lit = syn::LitStr::new(&t, lit.span());
+                true
+            }
+        });
+    }
+    impl VisitMut for Strip {
+        fn visit_attribute_mut(&mut self, a: &mut syn::Attribute) {
+            // Docs inside other attributes are left alone.
+            let _ = a;
+        }
+        fn visit_item_struct_mut(&mut self, i: &mut ItemStruct) {
+            clean(&mut i.attrs, Some(&i.ident));
+            syn::visit_mut::visit_item_struct_mut(self, i);
+        }
+        fn visit_item_enum_mut(&mut self, i: &mut ItemEnum) {
+            clean(&mut i.attrs, Some(&i.ident));
+            syn::visit_mut::visit_item_enum_mut(self, i);
+        }
+        fn visit_field_mut(&mut self, f: &mut syn::Field) {
+            clean(&mut f.attrs, None);
+            syn::visit_mut::visit_field_mut(self, f);
+        }
+        fn visit_variant_mut(&mut self, v: &mut syn::Variant) {
+            clean(&mut v.attrs, None);
+            syn::visit_mut::visit_variant_mut(self, v);
+        }
+        fn visit_item_type_mut(&mut self, i: &mut syn::ItemType) {
+            clean(&mut i.attrs, Some(&i.ident));
+        }
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            clean(&mut f.attrs, None);
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
+        }
+        fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
+            clean(&mut f.attrs, None);
+        }
+        fn visit_trait_item_fn_mut(&mut self, f: &mut syn::TraitItemFn) {
+            clean(&mut f.attrs, None);
+        }
+        fn visit_item_mod_mut(&mut self, m: &mut syn::ItemMod) {
+            clean(&mut m.attrs, None);
+            syn::visit_mut::visit_item_mod_mut(self, m);
+        }
+        fn visit_item_impl_mut(&mut self, i: &mut syn::ItemImpl) {
+            clean(&mut i.attrs, None);
+            syn::visit_mut::visit_item_impl_mut(self, i);
+        }
+    }
+    Strip.visit_file_mut(file);
+}
+
+/// What the pass did to one file.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Structs given generated serde impls.
+    pub structs: usize,
+    /// Of those, structs that got an `extra` field they did not have.
+    pub extra_added: usize,
+    /// String enums opened with an `Unknown` variant.
+    pub enums: usize,
+    /// Update bodies whose optional fields became `crate::Patch`.
+    pub patches: usize,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Self) {
+        self.structs += o.structs;
+        self.extra_added += o.extra_added;
+        self.enums += o.enums;
+        self.patches += o.patches;
+    }
+}
+
+/// One field of a struct, as the impls need it.
+struct FieldInfo {
+    ident: syn::Ident,
+    key: String,
+    ty: syn::Type,
+    /// `Option<T>`: its `T`.
+    option_of: Option<syn::Type>,
+    /// `#[serde(default)]` (a non-`Option` that may be absent).
+    default: bool,
+    /// `skip_serializing_if = "…"`: the predicate.
+    skip_if: Option<syn::Path>,
+    /// The document declares it nullable (or the struct is a response type).
+    nullable: bool,
+    /// The field is a `crate::Patch<T>` (update bodies).
+    patch: bool,
+}
+
+fn serde_args(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
+    use syn::punctuated::Punctuated;
+    let mut out = Vec::new();
+    for a in attrs {
+        if a.path().is_ident("serde") {
+            if let Ok(list) = a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) {
+                out.extend(list);
+            }
+        }
+    }
+    out
+}
+
+fn lit_str(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}
+
+/// `T` of `Option<T>` / `::std::option::Option<T>`.
+fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
+    generic_inner(ty, "Option")
+}
+
+fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+fn is_number(ty: &syn::Type) -> bool {
+    let t = ty.to_token_stream().to_string().replace(' ', "");
+    matches!(
+        t.as_str(),
+        "i64" | "i32" | "i16" | "i8" | "u64" | "u32" | "u16" | "u8" | "f64" | "f32"
+            | "::std::num::NonZeroU64"
+            | "std::num::NonZeroU64"
+    )
+}
+
+fn serde_to_schemars(attrs: &mut Vec<syn::Attribute>) {
+    for a in attrs.iter_mut() {
+        if a.path().is_ident("serde") {
+            let inner = match &a.meta {
+                syn::Meta::List(l) => l.tokens.clone(),
+                _ => continue,
+            };
+            *a = syn::parse_quote!(#[cfg_attr(feature = "schemars", serde(#inner))]);
+        }
+    }
+}
+
+fn drop_serde_derives(attrs: &mut [syn::Attribute], also: &[&str]) {
+    use syn::punctuated::Punctuated;
+    for a in attrs.iter_mut() {
+        if !a.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| {
+                let last = p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                !(last == "Serialize" || last == "Deserialize" || also.contains(&last.as_str()))
+            })
+            .collect();
+        *a = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.to_token_stream()
+                .to_string()
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == name)
+    })
+}
+
+/// Rewrites one `types` module: serde impls for its structs and string enums, `extra` added
+/// where missing (and to the builders), update bodies' optional fields made `crate::Patch`.
+pub fn rewrite_types(items: &mut Vec<Item>) -> Counts {
+    let mut counts = Counts::default();
+    let mut new_items = Vec::new();
+    let mut added_extra = BTreeSet::new();
+    let mut patched: Vec<(String, Vec<(syn::Ident, Option<syn::Path>)>)> = Vec::new();
+    for item in items.iter_mut() {
+        match item {
+            Item::Struct(s) => {
+                let syn::Fields::Named(_) = &s.fields else {
+                    continue;
+                };
+                if !derives(&s.attrs, "Deserialize") && !derives(&s.attrs, "Serialize") {
+                    continue;
+                }
+                let (impls, added, patches) = rewrite_struct(s);
+                counts.structs += 1;
+                if added {
+                    counts.extra_added += 1;
+                    added_extra.insert(s.ident.to_string());
+                }
+                if !patches.is_empty() {
+                    counts.patches += 1;
+                    patched.push((s.ident.to_string(), patches));
+                }
+                new_items.extend(impls);
+            }
+            Item::Enum(e) => {
+                if let Some(impls) = rewrite_enum(e) {
+                    counts.enums += 1;
+                    new_items.extend(impls);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Display impls of opened enums: replaced by the ones `rewrite_enum` made.
+    let opened: BTreeSet<String> = new_items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Impl(imp) if imp.trait_.as_ref().is_some_and(|t| t.0.segments.last().is_some_and(|s| s.ident == "Display")) => {
+                Some(imp.self_ty.to_token_stream().to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    items.retain(|i| match i {
+        Item::Impl(imp) => {
+            let is_display = imp
+                .trait_
+                .as_ref()
+                .is_some_and(|t| t.0.segments.last().is_some_and(|s| s.ident == "Display"));
+            !(is_display && opened.contains(&imp.self_ty.to_token_stream().to_string()))
+        }
+        _ => true,
+    });
+    items.extend(new_items);
+    for item in items.iter_mut() {
+        if let Item::Mod(m) = item {
+            if m.ident == "builder" {
+                if let Some((_, b)) = &mut m.content {
+                    patch_builders(b, &added_extra, &patched);
+                }
+            }
+        }
+    }
+    counts
+}
+
+const EXTRA_DOC: &str = "Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).";
+
+/// Rewrites one struct; returns its serde impls, whether `extra` was added, and the fields made
+/// `Patch` (with their former `Option` type).
+fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, Vec<(syn::Ident, Option<syn::Path>)>) {
+    let doc = doc_text(&s.attrs);
+    let response = doc.contains(MARK_RESPONSE);
+    // An update body that is also a response type (`PinnedViews`) keeps plain `Option`s.
+    let update = doc.contains(MARK_UPDATE) && !response;
+    drop_serde_derives(&mut s.attrs, &[]);
+    // Struct-level serde attributes (`deny_unknown_fields` on two request types) go: every
+    // type keeps the keys it does not name.
+    s.attrs.retain(|a| !a.path().is_ident("serde"));
+    let syn::Fields::Named(named) = &mut s.fields else {
+        return (Vec::new(), false, Vec::new());
+    };
+    let mut fields = Vec::new();
+    let mut has_extra = false;
+    let mut patches = Vec::new();
+    for f in named.named.iter_mut() {
+        let Some(ident) = f.ident.clone() else { continue };
+        let args = serde_args(&f.attrs);
+        let field_doc = doc_text(&f.attrs);
+        serde_to_schemars(&mut f.attrs);
+        let mut key = ident.to_string().trim_start_matches("r#").to_string();
+        let (mut default, mut skip_if, mut flatten) = (false, None, false);
+        for a in &args {
+            match a {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => {
+                    if let Some(k) = lit_str(&nv.value) {
+                        key = k;
+                    }
+                }
+                syn::Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
+                    skip_if = lit_str(&nv.value).and_then(|p| syn::parse_str::<syn::Path>(&p).ok());
+                }
+                syn::Meta::Path(p) if p.is_ident("default") => default = true,
+                syn::Meta::NameValue(nv) if nv.path.is_ident("default") => default = true,
+                syn::Meta::Path(p) if p.is_ident("flatten") => flatten = true,
+                _ => {}
+            }
+        }
+        if flatten && ident == "extra" {
+            has_extra = true;
+            f.attrs.retain(|a| !a.path().is_ident("doc"));
+            f.attrs.insert(0, syn::parse_quote!(#[doc = #EXTRA_DOC]));
+            continue;
+        }
+        let option_of = option_inner(&f.ty);
+        let nullable = response || field_doc.contains(MARK_NULLABLE);
+        let mut patch = false;
+        if update {
+            if let Some(pred) = &skip_if {
+                // `Option<T>` → `Patch<T>`; a list or map that typify left out when empty →
+                // `Patch<Vec<T>>` (the builder's empty list stays `Unchanged`).
+                let inner = option_of.clone().unwrap_or_else(|| f.ty.clone());
+                let empty = option_of.is_none().then(|| pred.clone());
+                patches.push((ident.clone(), empty));
+                f.ty = syn::parse_quote!(crate::Patch<#inner>);
+                patch = true;
+                f.attrs.retain(|a| !a.to_token_stream().to_string().contains("skip_serializing_if"));
+            }
+        }
+        fields.push(FieldInfo {
+            ident,
+            key,
+            ty: f.ty.clone(),
+            option_of: if patch { None } else { option_of },
+            default,
+            skip_if,
+            nullable,
+            patch,
+        });
+    }
+    let added = !has_extra;
+    if added {
+        let field: syn::Field = syn::Field::parse_named
+            .parse2(quote! {
+                #[doc = #EXTRA_DOC]
+                #[cfg_attr(feature = "schemars", serde(flatten))]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+            })
+            .expect("a field parses");
+        named.named.push(field);
+    }
+    let name = &s.ident;
+    (
+        vec![serialize_impl(name, &fields), deserialize_impl(name, &fields)],
+        added,
+        patches,
+    )
+}
+
+use syn::parse::Parser;
+
+fn serialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
+    let type_name = name.to_string();
+    let mut writes = Vec::new();
+    let mut arms = Vec::new();
+    for f in fields {
+        let (ident, key) = (&f.ident, &f.key);
+        if f.patch {
+            writes.push(quote! {
+                crate::wire::write_patch(&mut map, #key, &self.#ident)?;
+            });
+            // A patch's `extra` twin is never allowed: `Patch::Clear` is how null is sent.
+            arms.push(quote! { #key => true, });
+            continue;
+        }
+        let absent = if f.option_of.is_some() {
+            if f.skip_if.is_some() {
+                quote!(self.#ident.is_none())
+            } else {
+                quote!(false)
+            }
+        } else if let Some(p) = &f.skip_if {
+            quote!(#p(&self.#ident))
+        } else {
+            quote!(false)
+        };
+        match (&f.option_of, &f.skip_if) {
+            (Some(_), Some(_)) => writes.push(quote! {
+                if let ::std::option::Option::Some(v) = &self.#ident {
+                    map.serialize_entry(#key, v)?;
+                }
+            }),
+            (_, Some(p)) => writes.push(quote! {
+                if !#p(&self.#ident) {
+                    map.serialize_entry(#key, &self.#ident)?;
+                }
+            }),
+            (_, None) => writes.push(quote! {
+                map.serialize_entry(#key, &self.#ident)?;
+            }),
+        }
+        if f.nullable {
+            arms.push(quote! { #key => !(v.is_null() && #absent), });
+        } else {
+            arms.push(quote! { #key => true, });
+        }
+    }
+    let check = if arms.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            for (k, v) in &self.extra {
+                let clash = match k.as_str() {
+                    #(#arms)*
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(crate::wire::clash::<S::Error>(#type_name, k));
+                }
+            }
+        }
+    };
+    syn::parse_quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                #check
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                #(#writes)*
+                for (k, v) in &self.extra {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
+    let expecting = format!("a `{name}` object");
+    let mut locals = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let (ident, key) = (&f.ident, &f.key);
+        let local = format_ident!("f{}", i);
+        let inner = f.option_of.clone().unwrap_or_else(|| f.ty.clone());
+        if f.patch {
+            locals.push(quote! { let mut #local = crate::Patch::Unchanged; });
+            arms.push(quote! { #key => #local = map.next_value()?, });
+            inits.push(quote! { #ident: #local, });
+            continue;
+        }
+        // A field that is always written writes its own null: no twin in `extra`.
+        let remember = !(f.option_of.is_some() && f.skip_if.is_none());
+        let read = if is_number(&inner) {
+            quote!(crate::wire::number)
+        } else {
+            quote!(crate::wire::field)
+        };
+        locals.push(quote! { let mut #local: ::std::option::Option<#inner> = ::std::option::Option::None; });
+        arms.push(quote! { #key => #read(&mut map, &mut #local, &mut extra, #key, #remember)?, });
+        if f.option_of.is_some() {
+            inits.push(quote! { #ident: #local, });
+        } else if f.default {
+            inits.push(quote! { #ident: #local.unwrap_or_default(), });
+        } else {
+            inits.push(quote! {
+                #ident: match #local {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(#key)),
+                },
+            });
+        }
+    }
+    syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visit;
+                impl<'de> ::serde::de::Visitor<'de> for Visit {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        let mut extra = ::serde_json::Map::new();
+                        #(#locals)*
+                        while let ::std::option::Option::Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => crate::wire::other(&mut map, key, &mut extra)?,
+                            }
+                        }
+                        ::std::result::Result::Ok(#name { #(#inits)* extra })
+                    }
+                }
+                deserializer.deserialize_map(Visit)
+            }
+        }
+    }
+}
+
+/// The wire strings of a string enum's variants, or `None` when it is not one.
+fn string_variants(e: &ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
+    if !derives(&e.attrs, "Deserialize") || e.variants.is_empty() {
+        return None;
+    }
+    if !serde_args(&e.attrs).is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for v in &e.variants {
+        if !matches!(v.fields, syn::Fields::Unit) {
+            return None;
+        }
+        let mut wire = v.ident.to_string();
+        for a in serde_args(&v.attrs) {
+            if let syn::Meta::NameValue(nv) = &a {
+                if nv.path.is_ident("rename") {
+                    wire = lit_str(&nv.value)?;
+                }
+            }
+        }
+        out.push((v.ident.clone(), wire));
+    }
+    Some(out)
+}
+
+fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
+    let variants = string_variants(e)?;
+    let name = e.ident.clone();
+    let unknown = if variants.iter().any(|(v, _)| v == "Unknown") {
+        format_ident!("UnknownValue")
+    } else {
+        format_ident!("Unknown")
+    };
+    drop_serde_derives(&mut e.attrs, &["Copy"]);
+    for v in e.variants.iter_mut() {
+        serde_to_schemars(&mut v.attrs);
+    }
+    let variant: syn::Variant = syn::parse_quote! {
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        #unknown(::std::string::String)
+    };
+    e.variants.push(variant);
+    let idents: Vec<&syn::Ident> = variants.iter().map(|(i, _)| i).collect();
+    let wires: Vec<&String> = variants.iter().map(|(_, w)| w).collect();
+    let expecting = format!("a `{name}` string");
+    let items: Vec<Item> = vec![
+        syn::parse_quote! {
+            impl #name {
+                /// The wire value.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#idents => #wires,)*
+                        Self::#unknown(s) => s.as_str(),
+                    }
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let key = crate::wire::Key::deserialize_str(deserializer, #expecting)?;
+                    ::std::result::Result::Ok(match key.as_str() {
+                        #(#wires => Self::#idents,)*
+                        _ => Self::#unknown(key.into_string()),
+                    })
+                }
+            }
+        },
+    ];
+    Some(items)
+}
+
+/// Adds `extra` to the builders of the structs that got one, makes every builder's `extra`
+/// default to empty, and converts `Patch` fields between builder (`Option`) and struct.
+fn patch_builders(
+    items: &mut [Item],
+    added: &BTreeSet<String>,
+    patched: &[(String, Vec<(syn::Ident, Option<syn::Path>)>)],
+) {
+    use syn::visit_mut::VisitMut;
+    enum Kind {
+        Default,
+        TryInto,
+        From,
+    }
+    struct Fix<'a> {
+        kind: Kind,
+        add: bool,
+        patch: Option<&'a [(syn::Ident, Option<syn::Path>)]>,
+    }
+    impl VisitMut for Fix<'_> {
+        fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+            if !e.path.is_ident("Self") {
+                return syn::visit_mut::visit_expr_struct_mut(self, e);
+            }
+            for fv in e.fields.iter_mut() {
+                let syn::Member::Named(m) = &fv.member else {
+                    continue;
+                };
+                if m == "extra" {
+                    if let Kind::Default = self.kind {
+                        fv.expr = syn::parse_quote!(Ok(Default::default()));
+                    }
+                    continue;
+                }
+                if let Some(p) = self.patch {
+                    if let Some((_, empty)) = p.iter().find(|(i, _)| i == m) {
+                        match (&self.kind, empty) {
+                            (Kind::TryInto, None) => {
+                                fv.expr = syn::parse_quote!(value.#m?.into());
+                            }
+                            (Kind::TryInto, Some(pred)) => {
+                                fv.expr = syn::parse_quote!({
+                                    let v = value.#m?;
+                                    if #pred(&v) { crate::Patch::Unchanged } else { crate::Patch::Set(v) }
+                                });
+                            }
+                            (Kind::From, None) => {
+                                fv.expr = syn::parse_quote!(Ok(value.#m.into_option()));
+                            }
+                            (Kind::From, Some(_)) => {
+                                fv.expr = syn::parse_quote!(Ok(value.#m.into_option().unwrap_or_default()));
+                            }
+                            (Kind::Default, _) => {}
+                        }
+                    }
+                }
+            }
+            if self.add {
+                let v: syn::Expr = match self.kind {
+                    Kind::Default => syn::parse_quote!(Ok(Default::default())),
+                    Kind::TryInto => syn::parse_quote!(value.extra?),
+                    Kind::From => syn::parse_quote!(Ok(value.extra)),
+                };
+                e.fields.push(syn::parse_quote!(extra: #v));
+            }
+        }
+    }
+    let extra_setter: syn::ImplItem = syn::parse_quote! {
+        /// Keys the type does not name (see the type's `extra`).
+        pub fn extra<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.extra = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for extra: {e}"));
+            self
+        }
+    };
+    for item in items.iter_mut() {
+        match item {
+            Item::Struct(s) => {
+                if added.contains(&s.ident.to_string()) {
+                    if let syn::Fields::Named(n) = &mut s.fields {
+                        let f = syn::Field::parse_named
+                            .parse2(quote! {
+                                extra: ::std::result::Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, ::std::string::String>
+                            })
+                            .expect("a field parses");
+                        n.named.push(f);
+                    }
+                }
+            }
+            Item::Impl(imp) => {
+                // `impl Default for X`, `impl X { setters }`, `impl TryFrom<X> for super::X`,
+                // `impl From<super::X> for X`.
+                let self_ty = imp.self_ty.to_token_stream().to_string().replace(' ', "");
+                let (name, kind) = match &imp.trait_ {
+                    None => {
+                        if added.contains(&self_ty) {
+                            imp.items.push(extra_setter.clone());
+                        }
+                        continue;
+                    }
+                    Some((t, _)) => {
+                        let last = t.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                        match last.as_str() {
+                            "Default" => (self_ty.clone(), Kind::Default),
+                            "From" => (self_ty.clone(), Kind::From),
+                            "TryFrom" => (self_ty.trim_start_matches("super::").to_string(), Kind::TryInto),
+                            _ => continue,
+                        }
+                    }
+                };
+                let patch = patched
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, p)| p.as_slice());
+                let mut fix = Fix {
+                    kind,
+                    add: added.contains(&name),
+                    patch,
+                };
+                fix.visit_item_impl_mut(imp);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Applies [`rewrite_types`] to the `types` module of a progenitor file.
+pub fn rewrite_file(file: &mut syn::File) -> Counts {
+    let mut counts = Counts::default();
+    for item in file.items.iter_mut() {
+        if let Item::Mod(m) = item {
+            if m.ident == "types" {
+                if let Some((_, items)) = &mut m.content {
+                    counts += rewrite_types(items);
+                }
+            }
+        }
+    }
+    strip_markers(file);
+    counts
+}
