@@ -192,7 +192,7 @@ mod ext {
     use std::future::Future;
 
     use super::check_new_contact;
-    use crate::api::call::{check_id, finish, no_fields, path_id};
+    use crate::api::call::{check_id, fields_for, finish, path_id};
     use crate::api::pagination::{skip_limit, ListOptions, Page, Paginated};
     use crate::types::{Contact, CreateContact, UpdateContact};
     use crate::{Client, Error};
@@ -243,8 +243,8 @@ mod ext {
         fn get_contact(&self, id: &str) -> impl Future<Output = Result<Contact, Error>> + Send;
 
         /// `GET /contact/`: the contacts matching `filter`, fetched `options.page_size` at a
-        /// time. `_fields` is not offered here (refused without a request): use
-        /// `Client::contacts_list` for partial contacts.
+        /// time. [`ListOptions::fields`] is sent as `_fields`: the contacts decode with only
+        /// those members.
         fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact>;
 
         /// `PUT /contact/{id}/`: changes the members set in `update` (custom fields go in its
@@ -277,18 +277,23 @@ mod ext {
         }
 
         fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact> {
-            if let Err(e) = no_fields(&options)
-                .and_then(|()| check_id("contacts_list", "lead_id", filter.lead_id.as_deref()))
-            {
-                return Paginated::failed(e);
-            }
+            let fields = match fields_for("contacts_list", &options).and_then(|f| {
+                check_id("contacts_list", "lead_id", filter.lead_id.as_deref()).map(|()| f)
+            }) {
+                Ok(f) => f,
+                Err(e) => return Paginated::failed(e),
+            };
             let client = self.clone();
             Paginated::new(options.get_page_size(), move |page| {
                 let client = client.clone();
                 let filter = filter.clone();
+                let fields = fields.clone();
                 async move {
                     let (skip, limit) = skip_limit(page)?;
                     let mut call = client.contacts_list().skip(skip).limit(limit);
+                    if let Some(fields) = fields {
+                        call = call.fields(fields);
+                    }
                     if let Some(lead_id) = filter.lead_id {
                         call = call.lead_id(lead_id);
                     }

@@ -2,13 +2,10 @@
 
 use std::future::Future;
 
-use super::call::{fields_param, finish, needed, path_id};
+use super::call::{fields_for, finish, needed, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{Group, GroupMember};
 use crate::{Client, Error};
-
-/// The fields [`Group`] needs to decode; always part of a `_fields` selection.
-const GROUP_REQUIRED_FIELDS: [&str; 3] = ["id", "name", "organization_id"];
 
 /// The Groups API as one call each, over the generated builders.
 ///
@@ -25,8 +22,8 @@ const GROUP_REQUIRED_FIELDS: [&str; 3] = ["id", "name", "organization_id"];
 /// ```
 pub trait GroupsExt {
     /// `GET /group/`: every group (without members), fetched `options.page_size` at a time as
-    /// the stream is consumed. [`ListOptions::fields`] is sent as `_fields`, with `id`, `name`
-    /// and `organization_id` always included.
+    /// the stream is consumed. [`ListOptions::fields`] is sent as `_fields`, as asked (the
+    /// groups decode with only those members).
     fn list_groups(&self, options: ListOptions) -> Paginated<Group>;
 
     /// `GET /group/`, every page.
@@ -90,13 +87,9 @@ fn group_name(name: &str) -> Result<&str, Error> {
 
 impl GroupsExt for Client {
     fn list_groups(&self, options: ListOptions) -> Paginated<Group> {
-        let fields = if options.get_fields().is_empty() {
-            None
-        } else {
-            match fields_param(options.get_fields(), &GROUP_REQUIRED_FIELDS) {
-                Ok(f) => Some(f),
-                Err(e) => return Paginated::failed(e),
-            }
+        let fields = match fields_for("groups_list", &options) {
+            Ok(f) => f,
+            Err(e) => return Paginated::failed(e),
         };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::call::{check_id, check_url, finish, no_fields, path_id};
+use super::call::{check_id, check_url, fields_for, finish, path_id};
 use super::contacts::{check_channels, check_new_contact, NewContact};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{CreateLead, CreateLeadAddressesItem, Lead, MergeLeads, UpdateLead};
@@ -138,8 +138,8 @@ pub trait LeadsExt {
 
     /// `GET /lead/`: every lead, fetched `options.page_size` at a time. Close's current
     /// reference documents no filter here (its older `query` parameter is gone; Close points to
-    /// the Advanced Filtering API), so none is offered. `_fields` is refused without a request:
-    /// use `Client::leads_list` for partial leads.
+    /// the Advanced Filtering API), so none is offered. [`ListOptions::fields`] is sent as
+    /// `_fields`: the leads decode with only those members.
     fn list_leads(&self, options: ListOptions) -> Paginated<Lead>;
 
     /// `PUT /lead/{id}/`: changes the members set in `update` (custom fields go in its `extra`
@@ -210,15 +210,21 @@ impl LeadsExt for Client {
     }
 
     fn list_leads(&self, options: ListOptions) -> Paginated<Lead> {
-        if let Err(e) = no_fields(&options) {
-            return Paginated::failed(e);
-        }
+        let fields = match fields_for("leads_list", &options) {
+            Ok(f) => f,
+            Err(e) => return Paginated::failed(e),
+        };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
             let client = client.clone();
+            let fields = fields.clone();
             async move {
                 let (skip, limit) = skip_limit(page)?;
-                let list = finish(client.leads_list().skip(skip).limit(limit).send().await).await?;
+                let mut call = client.leads_list().skip(skip).limit(limit);
+                if let Some(fields) = fields {
+                    call = call.fields(fields);
+                }
+                let list = finish(call.send().await).await?;
                 Page::from_envelope(list.data, list.has_more)
             }
         })

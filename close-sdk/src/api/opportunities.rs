@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::call::{check_id, finish, no_fields, path_id};
+use super::call::{check_id, fields_for, finish, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{CreateOpportunity, Opportunity, OpportunityStatusType, UpdateOpportunity};
 use crate::{Client, DateOrTimestamp, Error};
@@ -191,7 +191,7 @@ pub trait OpportunitiesExt {
     fn get_opportunity(&self, id: &str) -> impl Future<Output = Result<Opportunity, Error>> + Send;
 
     /// `GET /opportunity/`: the opportunities matching `filter`, fetched `options.page_size` at
-    /// a time, the filter sent with every page. `_fields` is refused without a request.
+    /// a time, the filter sent with every page. [`ListOptions::fields`] is sent as `_fields`.
     fn list_opportunities(
         &self,
         filter: OpportunityFilter,
@@ -234,16 +234,23 @@ impl OpportunitiesExt for Client {
         filter: OpportunityFilter,
         options: ListOptions,
     ) -> Paginated<Opportunity> {
-        if let Err(e) = no_fields(&options).and_then(|()| filter.check()) {
-            return Paginated::failed(e);
-        }
+        let fields = match fields_for("opportunities_list", &options)
+            .and_then(|f| filter.check().map(|()| f))
+        {
+            Ok(f) => f,
+            Err(e) => return Paginated::failed(e),
+        };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
             let client = client.clone();
             let f = filter.clone();
+            let fields = fields.clone();
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let mut call = client.opportunities_list().skip(skip).limit(limit);
+                if let Some(fields) = fields {
+                    call = call.fields(fields);
+                }
                 if let Some(v) = f.lead_id {
                     call = call.lead_id(v);
                 }

@@ -65,9 +65,11 @@ impl ListOptions {
         self
     }
 
-    /// Fields to return (`_fields`, sent comma-separated). The fields the SDK's type requires
-    /// (e.g. a group's `id`, `name` and `organization_id`) are always added. Only for lists whose
-    /// endpoint documents `_fields` (groups); others refuse the option without sending anything.
+    /// Fields to return (`_fields`, sent comma-separated, as asked: nothing is added). Every
+    /// member of the typed items is optional, so whatever subset Close sends decodes. Only for
+    /// lists whose endpoint documents `_fields` (leads, contacts, opportunities, tasks, the
+    /// generic activity list, groups, …: the operation table says which); the others refuse the
+    /// option with [`crate::Error::InvalidRequest`] without sending anything.
     pub fn fields<I, S>(mut self, fields: I) -> Self
     where
         I: IntoIterator<Item = S>,

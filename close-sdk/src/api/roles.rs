@@ -97,10 +97,8 @@ fn check_permissions(permissions: &[String]) -> Result<(), Error> {
 
 impl RolesExt for Client {
     fn list_roles(&self, options: ListOptions) -> Paginated<RoleDefinition> {
-        if !options.get_fields().is_empty() {
-            return Paginated::failed(Error::InvalidRequest(
-                "GET /role/ does not take `_fields`".into(),
-            ));
+        if let Err(e) = super::call::fields_for("roles_list", &options) {
+            return Paginated::failed(e);
         }
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
@@ -168,7 +166,7 @@ impl RolesExt for Client {
                 name,
                 permissions,
                 visibility_user_lcf_behavior: None,
-                visibility_user_lcf_ids: Vec::new(),
+                visibility_user_lcf_ids: None,
             };
             self.create_role_with(role).await
         }

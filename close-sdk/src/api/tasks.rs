@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::call::{check_id, finish, no_fields, path_id};
+use super::call::{check_id, fields_for, finish, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{CreateTask, Task, UpdateNotification};
 use crate::{Client, DateOrTimestamp, Error};
@@ -101,7 +101,7 @@ pub trait TasksExt {
     fn get_task(&self, id: &str) -> impl Future<Output = Result<Task, Error>> + Send;
 
     /// `GET /task/`: the tasks matching `filter`, fetched `options.page_size` at a time, the
-    /// filter sent with every page. `_fields` is refused without a request.
+    /// filter sent with every page. [`ListOptions::fields`] is sent as `_fields`.
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task>;
 
     /// `PUT /task/{id}/`: changes the members set in `update` (Close's document names the
@@ -130,16 +130,22 @@ impl TasksExt for Client {
     }
 
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task> {
-        if let Err(e) = no_fields(&options).and_then(|()| filter.check()) {
-            return Paginated::failed(e);
-        }
+        let fields = match fields_for("tasks_list", &options).and_then(|f| filter.check().map(|()| f))
+        {
+            Ok(f) => f,
+            Err(e) => return Paginated::failed(e),
+        };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
             let client = client.clone();
             let f = filter.clone();
+            let fields = fields.clone();
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let mut call = client.tasks_list().skip(skip).limit(limit);
+                if let Some(fields) = fields {
+                    call = call.fields(fields);
+                }
                 if let Some(v) = f.lead_id {
                     call = call.lead_id(v);
                 }

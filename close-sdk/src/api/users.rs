@@ -57,10 +57,8 @@ impl UsersExt for Client {
     }
 
     fn list_users(&self, options: ListOptions) -> Paginated<User> {
-        if !options.get_fields().is_empty() {
-            return Paginated::failed(Error::InvalidRequest(
-                "GET /user/ does not take `_fields`".into(),
-            ));
+        if let Err(e) = super::call::fields_for("users_list", &options) {
+            return Paginated::failed(e);
         }
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {

@@ -138,7 +138,7 @@ async fn create_role_with_visibility_and_a_200_is_accepted_too() {
         name: "Territory".parse().unwrap(),
         permissions: vec!["export".into()],
         visibility_user_lcf_behavior: Some(RoleVisibilityBehavior::AllowUnassigned),
-        visibility_user_lcf_ids: vec!["cf_1".into()],
+        visibility_user_lcf_ids: Some(vec!["cf_1".into()]),
     };
     let role = api_key_client(&server)
         .create_role_with(body)

@@ -854,24 +854,19 @@ mod typed_data {
         .expect("event")
     }
 
-    /// Close's own webhook example omits fields the generated `Opportunity` requires
-    /// (`annualized_expected_value`, …): the event still decodes, `typed_data()` gives JSON and
-    /// `try_typed_data()` says why. When the generated type is relaxed, this test must change to
-    /// expect `EventData::Opportunity`.
+    /// Close's own webhook example omits fields the document lists (`annualized_expected_value`,
+    /// …): every member of a response type is optional, so it decodes as the typed
+    /// `Opportunity`, the absent members `None`.
     #[test]
-    fn closes_opportunity_example_falls_back_to_json_and_says_why() {
+    fn closes_opportunity_example_decodes_typed() {
         let d: Delivery = serde_json::from_slice(super::OPPORTUNITY_WON).expect("delivery");
-        let err = d
-            .event
-            .try_typed_data()
-            .expect_err("the generated type is stricter");
-        assert!(
-            err.to_string().contains("annualized_expected_value"),
-            "{err}"
-        );
-        assert!(matches!(d.event.typed_data(), EventData::Json(v) if v["status_type"] == "won"));
-        // previous_data of an update holds only the changed fields: JSON too.
-        assert!(matches!(d.event.typed_previous_data(), EventData::Json(_)));
+        let EventData::Opportunity(o) = d.event.typed_data() else {
+            panic!("{:?}", d.event.try_typed_data());
+        };
+        assert_eq!(o.annualized_expected_value, None);
+        assert_eq!(o.status_label.as_deref(), Some("Won"));
+        // previous_data of an update holds only the changed fields: a partial `Opportunity`.
+        assert!(matches!(d.event.typed_previous_data(), EventData::Opportunity(_)));
     }
 
     #[test]

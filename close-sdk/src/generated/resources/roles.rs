@@ -33,9 +33,11 @@ pub mod types {
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
         #[cfg_attr(
             feature = "schemars",
-            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+            serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
-        pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
+        pub visibility_user_lcf_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
         #[cfg_attr(feature = "schemars", serde(flatten))]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -251,7 +253,7 @@ pub mod types {
                 ::std::string::String,
             >,
             visibility_user_lcf_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -313,7 +315,9 @@ pub mod types {
             }
             pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.visibility_user_lcf_ids = value
@@ -783,8 +787,12 @@ pub mod types {
                 let clash = match k.as_str() {
                     "name" => true,
                     "permissions" => true,
-                    "visibility_user_lcf_behavior" => true,
-                    "visibility_user_lcf_ids" => true,
+                    "visibility_user_lcf_behavior" => {
+                        !(v.is_null() && self.visibility_user_lcf_behavior.is_none())
+                    }
+                    "visibility_user_lcf_ids" => {
+                        !(v.is_null() && self.visibility_user_lcf_ids.is_none())
+                    }
                     _ => false,
                 };
                 if clash {
@@ -801,11 +809,8 @@ pub mod types {
             if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
                 map.serialize_entry("visibility_user_lcf_behavior", v)?;
             }
-            if !::std::vec::Vec::is_empty(&self.visibility_user_lcf_ids) {
-                map.serialize_entry(
-                    "visibility_user_lcf_ids",
-                    &self.visibility_user_lcf_ids,
-                )?;
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_ids {
+                map.serialize_entry("visibility_user_lcf_ids", v)?;
             }
             for (k, v) in &self.extra {
                 map.serialize_entry(k, v)?;
@@ -893,7 +898,7 @@ pub mod types {
                         },
                         permissions: f1.unwrap_or_default(),
                         visibility_user_lcf_behavior: f2,
-                        visibility_user_lcf_ids: f3.unwrap_or_default(),
+                        visibility_user_lcf_ids: f3,
                         extra,
                     })
                 }
