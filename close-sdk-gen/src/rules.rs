@@ -657,8 +657,15 @@ fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The component schemas `name` reaches (itself included).
+pub fn ref_closure_of(doc: &Value, name: &str) -> BTreeSet<String> {
+    ref_closure(doc, BTreeSet::from([name.to_string()]))
+}
+
 fn ref_closure(doc: &Value, start: BTreeSet<String>) -> BTreeSet<String> {
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     let mut seen = BTreeSet::new();
     let mut todo: Vec<String> = start.into_iter().collect();
     while let Some(n) = todo.pop() {

@@ -143,9 +143,8 @@ pub fn mark(spec: &Value) -> Value {
                 if method != "put" && method != "patch" {
                     continue;
                 }
-                if let Some(Value::Object(media)) = op
-                    .get_mut("requestBody")
-                    .and_then(|b| b.get_mut("content"))
+                if let Some(Value::Object(media)) =
+                    op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
                 {
                     for m in media.values_mut() {
                         if let Some(Value::Object(s)) = m.get_mut("schema") {
@@ -316,7 +315,9 @@ fn serde_args(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
     let mut out = Vec::new();
     for a in attrs {
         if a.path().is_ident("serde") {
-            if let Ok(list) = a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) {
+            if let Ok(list) =
+                a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            {
                 out.extend(list);
             }
         }
@@ -358,7 +359,16 @@ fn is_number(ty: &syn::Type) -> bool {
     let t = ty.to_token_stream().to_string().replace(' ', "");
     matches!(
         t.as_str(),
-        "i64" | "i32" | "i16" | "i8" | "u64" | "u32" | "u16" | "u8" | "f64" | "f32"
+        "i64"
+            | "i32"
+            | "i16"
+            | "i8"
+            | "u64"
+            | "u32"
+            | "u16"
+            | "u8"
+            | "f64"
+            | "f32"
             | "::std::num::NonZeroU64"
             | "std::num::NonZeroU64"
     )
@@ -382,14 +392,19 @@ fn drop_serde_derives(attrs: &mut [syn::Attribute], also: &[&str]) {
         if !a.path().is_ident("derive") {
             continue;
         }
-        let Ok(paths) = a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        let Ok(paths) =
+            a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
         else {
             continue;
         };
         let kept: Vec<&syn::Path> = paths
             .iter()
             .filter(|p| {
-                let last = p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let last = p
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 !(last == "Serialize" || last == "Deserialize" || also.contains(&last.as_str()))
             })
             .collect();
@@ -448,7 +463,12 @@ pub fn rewrite_types(items: &mut Vec<Item>) -> Counts {
     let opened: BTreeSet<String> = new_items
         .iter()
         .filter_map(|i| match i {
-            Item::Impl(imp) if imp.trait_.as_ref().is_some_and(|t| t.0.segments.last().is_some_and(|s| s.ident == "Display")) => {
+            Item::Impl(imp)
+                if imp
+                    .trait_
+                    .as_ref()
+                    .is_some_and(|t| t.0.segments.last().is_some_and(|s| s.ident == "Display")) =>
+            {
                 Some(imp.self_ty.to_token_stream().to_string())
             }
             _ => None,
@@ -497,7 +517,9 @@ fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, Vec<(syn::Ident, Opti
     let mut has_extra = false;
     let mut patches = Vec::new();
     for f in named.named.iter_mut() {
-        let Some(ident) = f.ident.clone() else { continue };
+        let Some(ident) = f.ident.clone() else {
+            continue;
+        };
         let args = serde_args(&f.attrs);
         let field_doc = doc_text(&f.attrs);
         serde_to_schemars(&mut f.attrs);
@@ -537,7 +559,11 @@ fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, Vec<(syn::Ident, Opti
                 patches.push((ident.clone(), empty));
                 f.ty = syn::parse_quote!(crate::Patch<#inner>);
                 patch = true;
-                f.attrs.retain(|a| !a.to_token_stream().to_string().contains("skip_serializing_if"));
+                f.attrs.retain(|a| {
+                    !a.to_token_stream()
+                        .to_string()
+                        .contains("skip_serializing_if")
+                });
             }
         }
         fields.push(FieldInfo {
@@ -564,7 +590,10 @@ fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, Vec<(syn::Ident, Opti
     }
     let name = &s.ident;
     (
-        vec![serialize_impl(name, &fields), deserialize_impl(name, &fields)],
+        vec![
+            serialize_impl(name, &fields),
+            deserialize_impl(name, &fields),
+        ],
         added,
         patches,
     )
@@ -671,7 +700,9 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
         } else {
             quote!(crate::wire::field)
         };
-        locals.push(quote! { let mut #local: ::std::option::Option<#inner> = ::std::option::Option::None; });
+        locals.push(
+            quote! { let mut #local: ::std::option::Option<#inner> = ::std::option::Option::None; },
+        );
         arms.push(quote! { #key => #read(&mut map, &mut #local, &mut extra, #key, #remember)?, });
         if f.option_of.is_some() {
             inits.push(quote! { #ident: #local, });
@@ -907,11 +938,18 @@ fn patch_builders(
                         continue;
                     }
                     Some((t, _)) => {
-                        let last = t.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                        let last = t
+                            .segments
+                            .last()
+                            .map(|s| s.ident.to_string())
+                            .unwrap_or_default();
                         match last.as_str() {
                             "Default" => (self_ty.clone(), Kind::Default),
                             "From" => (self_ty.clone(), Kind::From),
-                            "TryFrom" => (self_ty.trim_start_matches("super::").to_string(), Kind::TryInto),
+                            "TryFrom" => (
+                                self_ty.trim_start_matches("super::").to_string(),
+                                Kind::TryInto,
+                            ),
                             _ => continue,
                         }
                     }

@@ -53,9 +53,9 @@ mod generated;
 pub mod mock;
 mod transport;
 mod values;
-mod wire;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
+mod wire;
 
 #[cfg(feature = "activities")]
 pub use api::activities::{ActivitiesExt, ActivityFilter};

@@ -308,9 +308,24 @@ mod ext {
             check_id("contacts_update", "lead_id", update.lead_id.as_deref())?;
             super::check_channels(
                 "",
-                update.emails.as_set().into_iter().flatten().map(|e| e.email.as_ref()),
-                update.phones.as_set().into_iter().flatten().map(|p| p.phone.as_ref()),
-                update.urls.as_set().into_iter().flatten().map(|u| u.url.as_ref()),
+                update
+                    .emails
+                    .as_set()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| e.email.as_ref()),
+                update
+                    .phones
+                    .as_set()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.phone.as_ref()),
+                update
+                    .urls
+                    .as_set()
+                    .into_iter()
+                    .flatten()
+                    .map(|u| u.url.as_ref()),
             )?;
             finish(self.contacts_update().id(id).body(update).send().await).await
         }

@@ -111,7 +111,10 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A page from a list envelope's `data` and `has_more`, both needed (an envelope without
     /// them is [`Error::InvalidResponse`] naming the member).
-    pub(crate) fn from_envelope(data: Option<Vec<T>>, has_more: Option<bool>) -> Result<Self, Error> {
+    pub(crate) fn from_envelope(
+        data: Option<Vec<T>>,
+        has_more: Option<bool>,
+    ) -> Result<Self, Error> {
         Ok(Page {
             items: super::call::needed(data, "data")?,
             has_more: super::call::needed(has_more, "has_more")?,

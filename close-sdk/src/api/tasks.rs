@@ -130,11 +130,11 @@ impl TasksExt for Client {
     }
 
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task> {
-        let fields = match fields_for("tasks_list", &options).and_then(|f| filter.check().map(|()| f))
-        {
-            Ok(f) => f,
-            Err(e) => return Paginated::failed(e),
-        };
+        let fields =
+            match fields_for("tasks_list", &options).and_then(|f| filter.check().map(|()| f)) {
+                Ok(f) => f,
+                Err(e) => return Paginated::failed(e),
+            };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
             let client = client.clone();

@@ -20,7 +20,7 @@ async fn list_groups_decodes_the_example_and_sends_fields_comma_separated() {
                 .path("/group/")
                 .query_param("_skip", "0")
                 .query_param("_limit", "100")
-                .query_param("_fields", "id,name,organization_id")
+                .query_param("_fields", "name")
                 .query_param_count("_fields", ".*", 1);
             then.status(200).json_body(example.clone());
         })
@@ -34,10 +34,8 @@ async fn list_groups_decodes_the_example_and_sends_fields_comma_separated() {
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0].name.as_deref().unwrap(), "Support");
     assert_eq!(groups[0].members, None);
-    assert_eq!(
-        normalized(&serde_json::to_value(&groups).unwrap()),
-        normalized(&example["data"])
-    );
+    // `_fields` is sent as asked (nothing added) and the items decode losslessly.
+    assert_eq!(serde_json::to_value(&groups).unwrap(), example["data"]);
 }
 
 #[tokio::test]

@@ -19,6 +19,8 @@ mod errors;
 mod event_log;
 #[rustfmt::skip]
 mod generated_operations;
+#[rustfmt::skip]
+mod generated_wire;
 mod groups;
 mod hot_path;
 mod import_leads;
@@ -72,3 +74,4 @@ mod stream_cancellation;
 mod users;
 mod validation;
 mod webhooks;
+mod wire_props;

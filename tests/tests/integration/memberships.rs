@@ -28,7 +28,10 @@ async fn create_membership_sends_the_documented_request_and_decodes_the_example(
         .unwrap();
 
     mock.assert_async().await;
-    assert_eq!(m.id.as_deref().unwrap(), "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp");
+    assert_eq!(
+        m.id.as_deref().unwrap(),
+        "memb_JPCqDJq0AmoZFhemXAWrWk9327DqfJgUF2VGPMOL4Lp"
+    );
     assert_eq!(
         m.user_id.as_deref().unwrap(),
         "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"

@@ -58,12 +58,19 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    let names: Vec<_> = all.data.as_ref().unwrap().iter().filter_map(|f| f.name.as_deref()).collect();
+    let names: Vec<_> = all
+        .data
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.name.as_deref())
+        .collect();
     assert_eq!(names, ["Industry", "Seats", "Renewal"]);
     assert_eq!(all.has_more, Some(false));
     let industry = &all.data.as_ref().unwrap()[0];
     assert!(
-        industry.id.as_deref().unwrap().starts_with("cf_") && industry.id.as_deref().unwrap().len() == 46,
+        industry.id.as_deref().unwrap().starts_with("cf_")
+            && industry.id.as_deref().unwrap().len() == 46,
         "{:?}",
         industry.id
     );
@@ -80,7 +87,10 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!((first.data.as_ref().unwrap().len(), first.has_more), (2, Some(true)));
+    assert_eq!(
+        (first.data.as_ref().unwrap().len(), first.has_more),
+        (2, Some(true))
+    );
     let rest = client
         .custom_fields_lead_list()
         .limit(2)
@@ -89,8 +99,14 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!((rest.data.as_ref().unwrap().len(), rest.has_more), (1, Some(false)));
-    assert_eq!(rest.data.as_ref().unwrap()[0].name.as_deref(), Some("Renewal"));
+    assert_eq!(
+        (rest.data.as_ref().unwrap().len(), rest.has_more),
+        (1, Some(false))
+    );
+    assert_eq!(
+        rest.data.as_ref().unwrap()[0].name.as_deref(),
+        Some("Renewal")
+    );
 
     let got = client
         .custom_fields_lead_get()
@@ -109,7 +125,10 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
     assert_eq!(contact_fields.data.as_ref().unwrap().len(), 1);
     let missing = client
         .custom_fields_lead_get()
-        .id(contact_fields.data.as_ref().unwrap()[0].id.as_deref().unwrap())
+        .id(contact_fields.data.as_ref().unwrap()[0]
+            .id
+            .as_deref()
+            .unwrap())
         .send()
         .await
         .unwrap_err();
@@ -152,14 +171,39 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
     );
     assert_eq!(lead.name.as_deref(), Some("Bluth Company"));
     assert_eq!(lead.contacts.as_ref().unwrap().len(), 1);
-    assert_eq!(lead.contact_ids.clone().unwrap(), [lead.contacts.as_ref().unwrap()[0].id.clone().unwrap()]);
+    assert_eq!(
+        lead.contact_ids.clone().unwrap(),
+        [lead.contacts.as_ref().unwrap()[0].id.clone().unwrap()]
+    );
     let contact = &lead.contacts.as_ref().unwrap()[0];
-    assert!(contact.id.as_deref().unwrap().starts_with("cont_"), "{:?}", contact.id);
-    assert_eq!(contact.lead_id.as_deref(), Some(lead.id.as_deref().unwrap()));
-    assert_eq!(contact.emails.as_ref().unwrap()[0].email.as_deref().unwrap(), "gob@bluth.example.com");
-    assert_eq!(contact.phones.as_ref().unwrap()[0].phone.as_deref().unwrap(), "+18004445555");
+    assert!(
+        contact.id.as_deref().unwrap().starts_with("cont_"),
+        "{:?}",
+        contact.id
+    );
+    assert_eq!(
+        contact.lead_id.as_deref(),
+        Some(lead.id.as_deref().unwrap())
+    );
+    assert_eq!(
+        contact.emails.as_ref().unwrap()[0]
+            .email
+            .as_deref()
+            .unwrap(),
+        "gob@bluth.example.com"
+    );
+    assert_eq!(
+        contact.phones.as_ref().unwrap()[0]
+            .phone
+            .as_deref()
+            .unwrap(),
+        "+18004445555"
+    );
     assert_eq!(lead.extra[&format!("custom.{industry}")], "SaaS");
-    assert_eq!(lead.addresses.as_ref().unwrap()[0].city.as_deref(), Some("Newport Beach"));
+    assert_eq!(
+        lead.addresses.as_ref().unwrap()[0].city.as_deref(),
+        Some("Newport Beach")
+    );
 
     let got = client
         .leads_get()
@@ -228,13 +272,34 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
         .unwrap()
         .into_inner();
     assert_eq!(
-        (page.data.as_ref().unwrap().len(), page.has_more, page.total_results),
+        (
+            page.data.as_ref().unwrap().len(),
+            page.has_more,
+            page.total_results
+        ),
         (1, Some(true), Some(2))
     );
-    assert_eq!(page.data.as_ref().unwrap()[0].contacts.as_ref().unwrap().len(), 2);
+    assert_eq!(
+        page.data.as_ref().unwrap()[0]
+            .contacts
+            .as_ref()
+            .unwrap()
+            .len(),
+        2
+    );
 
-    client.leads_delete().id(lead.id.as_deref().unwrap()).send().await.unwrap();
-    let gone = client.leads_get().id(lead.id.as_deref().unwrap()).send().await.unwrap_err();
+    client
+        .leads_delete()
+        .id(lead.id.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .leads_get()
+        .id(lead.id.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         close_sdk::Error::from(gone).status().map(|s| s.as_u16()),
         Some(404)

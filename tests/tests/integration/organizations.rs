@@ -37,8 +37,15 @@ async fn get_organization_decodes_the_documented_example() {
     assert_eq!(m.auto_record_calls, Some(AutoRecordCalls::Unset));
     assert!(matches!(m.role(), Some(Role::Custom(_))));
     assert_eq!(m.organization_id, None);
-    assert_eq!(org.lead_statuses.as_ref().unwrap()[1].label.as_deref(), Some("Bad Fit"));
-    assert!(org.pipelines.as_ref().unwrap()[0].date_updated.as_ref().unwrap().is_naive());
+    assert_eq!(
+        org.lead_statuses.as_ref().unwrap()[1].label.as_deref(),
+        Some("Bad Fit")
+    );
+    assert!(org.pipelines.as_ref().unwrap()[0]
+        .date_updated
+        .as_ref()
+        .unwrap()
+        .is_naive());
     assert_eq!(
         normalized(&serde_json::to_value(&org).unwrap()),
         normalized(&example)
@@ -70,7 +77,10 @@ async fn get_organization_with_users_sends_the_documented_expand() {
     mock.assert_async().await;
     let user = org.memberships.as_ref().unwrap()[0].user.as_ref().unwrap();
     assert_eq!(user.email.as_deref(), Some("a@example.com"));
-    assert_eq!(org.memberships.as_ref().unwrap()[0].role(), Some(Role::User));
+    assert_eq!(
+        org.memberships.as_ref().unwrap()[0].role(),
+        Some(Role::User)
+    );
 }
 
 #[tokio::test]
@@ -116,7 +126,10 @@ async fn update_organization_sends_the_documented_body_and_decodes_the_example()
     mock.assert_async().await;
     assert_eq!(org.currency.as_deref(), Some("USD"));
     assert_eq!(org.currency_symbol.as_deref(), Some("$"));
-    assert_eq!(org.lead_statuses.as_ref().unwrap()[0].label.as_deref(), Some("Not Serious"));
+    assert_eq!(
+        org.lead_statuses.as_ref().unwrap()[0].label.as_deref(),
+        Some("Not Serious")
+    );
     assert_eq!(
         normalized(&serde_json::to_value(&org).unwrap()),
         normalized(&example)

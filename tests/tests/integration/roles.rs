@@ -111,7 +111,10 @@ async fn create_role_sends_name_and_permissions_and_decodes_the_201() {
         .unwrap();
     mock.assert_async().await;
     assert_eq!(role.id.as_deref().unwrap(), CUSTOM_ROLE);
-    assert_eq!(role.permissions.as_deref().unwrap(), ["bulk_edit", "export"]);
+    assert_eq!(
+        role.permissions.as_deref().unwrap(),
+        ["bulk_edit", "export"]
+    );
     assert_eq!(
         normalized(&serde_json::to_value(&role).unwrap()),
         normalized(&example)
@@ -196,13 +199,19 @@ async fn get_and_update_role_use_the_documented_shapes() {
     let client = api_key_client(&server);
 
     let role = client.get_role(CUSTOM_ROLE).await.unwrap();
-    assert_eq!(role.permissions.as_deref().unwrap(), ["bulk_edit", "export", "view_all_leads"]);
+    assert_eq!(
+        role.permissions.as_deref().unwrap(),
+        ["bulk_edit", "export", "view_all_leads"]
+    );
     let update = RoleUpdate {
         permissions: close_sdk::Patch::Set(vec!["bulk_edit".into(), "view_all_leads".into()]),
         ..Default::default()
     };
     let role = client.update_role(CUSTOM_ROLE, update).await.unwrap();
-    assert_eq!(role.permissions.as_deref().unwrap(), ["bulk_edit", "view_all_leads"]);
+    assert_eq!(
+        role.permissions.as_deref().unwrap(),
+        ["bulk_edit", "view_all_leads"]
+    );
     get.assert_async().await;
     put.assert_async().await;
 }

@@ -24,24 +24,56 @@ async fn me_decodes_the_documented_example_without_losing_anything() {
     let me = api_key_client(&server).me().await.unwrap();
 
     mock.assert_async().await;
-    assert_eq!(me.id.as_deref().unwrap(), "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA");
+    assert_eq!(
+        me.id.as_deref().unwrap(),
+        "user_N6KhMpzHRCYQHdn4gRNIFNN5JExnsrprKA6ekxM63XA"
+    );
     assert_eq!(me.email.as_deref(), Some("anthony@close.com"));
     assert_eq!(me.last_used_timezone.as_deref(), Some("America/Denver"));
-    assert_eq!(me.email_accounts.as_ref().unwrap()[0].type_.as_deref(), Some("google"));
-    assert_eq!(me.memberships.as_ref().unwrap()[0].role_id.as_deref().unwrap(), CUSTOM_ROLE);
-    assert!(matches!(me.memberships.as_ref().unwrap()[0].role(), Some(Role::Custom(_))));
+    assert_eq!(
+        me.email_accounts.as_ref().unwrap()[0].type_.as_deref(),
+        Some("google")
+    );
+    assert_eq!(
+        me.memberships.as_ref().unwrap()[0]
+            .role_id
+            .as_deref()
+            .unwrap(),
+        CUSTOM_ROLE
+    );
+    assert!(matches!(
+        me.memberships.as_ref().unwrap()[0].role(),
+        Some(Role::Custom(_))
+    ));
     let org = &me.organizations.as_ref().unwrap()[0];
-    assert_eq!(org.id.as_deref().unwrap(), "orga_RbREgmiiwcr1w2b4cOnCMQaQPSIFxMqAD2Dh243uxcH");
+    assert_eq!(
+        org.id.as_deref().unwrap(),
+        "orga_RbREgmiiwcr1w2b4cOnCMQaQPSIFxMqAD2Dh243uxcH"
+    );
     assert_eq!(org.created_by, None);
     // Both timestamp forms Close uses: with an offset, and without (read as UTC).
     let created = org.date_created.as_ref().unwrap();
     assert!(!created.is_naive());
     assert_eq!(created.unix_timestamp(), 1_359_680_091);
-    let pipeline_created = org.pipelines.as_ref().unwrap()[0].date_created.as_ref().unwrap();
+    let pipeline_created = org.pipelines.as_ref().unwrap()[0]
+        .date_created
+        .as_ref()
+        .unwrap();
     assert!(pipeline_created.is_naive());
     assert_eq!(pipeline_created.to_string(), "2019-11-04T11:04:13.014979");
-    assert_eq!(org.pipelines.as_ref().unwrap()[0].statuses.as_ref().unwrap()[1].type_.as_deref(), Some("won"));
-    assert_eq!(me.phone_numbers.as_ref().unwrap()[0].number.as_deref(), Some("+16502822249"));
+    assert_eq!(
+        org.pipelines.as_ref().unwrap()[0]
+            .statuses
+            .as_ref()
+            .unwrap()[1]
+            .type_
+            .as_deref(),
+        Some("won")
+    );
+    assert_eq!(
+        me.phone_numbers.as_ref().unwrap()[0].number.as_deref(),
+        Some("+16502822249")
+    );
     assert_eq!(
         normalized(&serde_json::to_value(&me).unwrap()),
         normalized(&example)

@@ -578,7 +578,11 @@ mod subscriptions {
     fn every_documented_subscription_response_decodes_with_its_key_kept_secret() {
         for (name, text) in FIXTURES {
             let s: WebhookSubscription = serde_json::from_str(text).expect(name);
-            assert_eq!(s.id.as_deref().unwrap(), "whsub_6un6NQjYTaFdgtIZsTDXP6", "{name}");
+            assert_eq!(
+                s.id.as_deref().unwrap(),
+                "whsub_6un6NQjYTaFdgtIZsTDXP6",
+                "{name}"
+            );
             assert_eq!(s.url.as_deref().unwrap(), "https://test.example.com");
             assert_eq!(s.verify_ssl, Some(true));
             let key = s.signature_key.as_ref().expect("signature_key");
@@ -773,7 +777,10 @@ mod calls {
             close_sdk::webhooks::verify(body, &headers, &key, &super::at(1_544_271_440)).is_ok()
         );
 
-        let got = c.get_webhook(sub.id.as_deref().unwrap()).await.expect("got");
+        let got = c
+            .get_webhook(sub.id.as_deref().unwrap())
+            .await
+            .expect("got");
         assert_eq!(got.events.as_ref().unwrap().len(), 5);
         let paused = c
             .update_webhook(
@@ -786,7 +793,9 @@ mod calls {
             .await
             .expect("updated");
         assert_eq!(paused.status, Some(SubscriptionStatus::Paused));
-        c.delete_webhook(sub.id.as_deref().unwrap()).await.expect("deleted");
+        c.delete_webhook(sub.id.as_deref().unwrap())
+            .await
+            .expect("deleted");
         let all = c.list_webhooks().await.expect("listed");
         assert_eq!(all.len(), 1);
         for m in [&create, &get, &update, &delete, &list] {
@@ -866,7 +875,10 @@ mod typed_data {
         assert_eq!(o.annualized_expected_value, None);
         assert_eq!(o.status_label.as_deref(), Some("Won"));
         // previous_data of an update holds only the changed fields: a partial `Opportunity`.
-        assert!(matches!(d.event.typed_previous_data(), EventData::Opportunity(_)));
+        assert!(matches!(
+            d.event.typed_previous_data(),
+            EventData::Opportunity(_)
+        ));
     }
 
     #[test]
@@ -875,7 +887,9 @@ mod typed_data {
             "group",
             json!({"id": "group_1", "name": "Sales", "organization_id": "orga_1", "members": []}),
         );
-        assert!(matches!(group.typed_data(), EventData::Group(g) if g.name.as_deref() == Some("Sales")));
+        assert!(
+            matches!(group.typed_data(), EventData::Group(g) if g.name.as_deref() == Some("Sales"))
+        );
         let task = event("task.lead", json!({"id": "task_1", "text": "call"}));
         assert!(matches!(task.typed_data(), EventData::Json(v) if v["text"] == "call"));
         let deleted = event("lead", serde_json::Value::Null);
