@@ -288,3 +288,431 @@ pub fn request_base<T: DeserializeOwned>(method: &str, path: &str) -> Value {
 pub fn request_minimal(method: &str, path: &str) -> Value {
     close_sdk_tests::conformance::minimal_value(&request_schema(method, path), 0)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 19's named regressions.
+// ---------------------------------------------------------------------------------------------
+
+mod regressions {
+    use super::*;
+    use close_sdk::types as t;
+
+    /// The documented example of `GET path` with `key` removed from the object at `pointer`.
+    fn without(path: &str, pointer: &str, key: &str) -> Value {
+        let mut v = response_example("get", path);
+        if let Some(Value::Object(o)) = v.pointer_mut(pointer) {
+            assert!(
+                o.remove(key).is_some() || pointer.is_empty(),
+                "{path}{pointer} has no `{key}`"
+            );
+        }
+        v
+    }
+
+    fn decodes_exactly<T: DeserializeOwned + Serialize>(what: &str, v: &Value) {
+        if let Err(e) = round_trip::<T>(what, v) {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
+    fn a_list_of_leads_with_a_contact_email_without_is_unsubscribed_decodes() {
+        let mut page = response_example("get", "/lead/");
+        let email = page
+            .pointer_mut("/data/0/contacts/0/emails/0")
+            .and_then(Value::as_object_mut)
+            .expect("the example has a contact email");
+        email.remove("is_unsubscribed");
+        decodes_exactly::<t::LeadList>("leads", &page);
+    }
+
+    #[test]
+    fn objects_without_the_keys_older_accounts_omit_decode() {
+        let call = without("/activity/call/{id}/", "", "outcome_id");
+        decodes_exactly::<t::CallActivity>("call without outcome_id", &call);
+        let sms = without("/activity/sms/{id}/", "", "users");
+        decodes_exactly::<t::SmsActivity>("SMS without users", &sms);
+        let email = without("/activity/email/{id}/", "", "followup_sequence_add_cc_bcc");
+        decodes_exactly::<t::EmailActivity>("email without followup_sequence_add_cc_bcc", &email);
+        let lead = without("/lead/{id}/", "", "contact_ids");
+        decodes_exactly::<t::Lead>("lead without contact_ids", &lead);
+        let lead: t::Lead = serde_json::from_value(lead).unwrap();
+        assert_eq!(
+            lead.contact_ids, None,
+            "absent is observable, never an invented []"
+        );
+        let address = without("/lead/{id}/", "/addresses/0", "label");
+        decodes_exactly::<t::Lead>("address without label", &address);
+        let opp = without("/opportunity/{id}/", "", "annualized_expected_value");
+        decodes_exactly::<t::Opportunity>("opportunity without annualized_expected_value", &opp);
+        let view = without("/saved_search/{id}/", "", "description");
+        decodes_exactly::<t::SavedSearch>("smart view without description", &view);
+        let mut me = response_example("get", "/me/");
+        if let Some(Value::Array(numbers)) = me.get_mut("phone_numbers") {
+            if let Some(Value::Object(n)) = numbers.first_mut() {
+                n.remove("id");
+            } else {
+                numbers.push(json!({"number": "+16505551234"}));
+            }
+        }
+        decodes_exactly::<t::Me>("/me/ phone number without id", &me);
+    }
+
+    #[test]
+    fn a_price_sent_as_a_numeric_string_decodes_and_is_sent_back_as_a_number() {
+        let mut n = response_example("get", "/phone_number/{id}/");
+        n["last_billed_price"] = json!("1.15");
+        let typed: t::PhoneNumber = serde_json::from_value(n).unwrap();
+        assert_eq!(typed.last_billed_price, Some(1.15));
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap()["last_billed_price"],
+            json!(1.15)
+        );
+        let mut task = response_example("get", "/task/{id}/");
+        task["voicemail_duration"] = json!(180.0);
+        let typed: t::Task = serde_json::from_value(task).unwrap();
+        assert_eq!(typed.voicemail_duration, Some(180));
+    }
+
+    #[test]
+    fn a_key_not_sent_never_reads_as_empty_zero_or_false() {
+        let lead: t::Lead = serde_json::from_value(json!({"id": "lead_1"})).unwrap();
+        assert_eq!(lead.display_name, None);
+        assert_eq!(lead.addresses, None);
+        let email: t::ContactEmail =
+            serde_json::from_value(json!({"email": "a@b.example"})).unwrap();
+        assert_eq!(email.is_unsubscribed, None);
+    }
+
+    #[test]
+    fn keys_the_types_do_not_name_round_trip() {
+        let mut task = response_example("get", "/task/{id}/");
+        task["due_date"] = json!("2024-05-01");
+        decodes_exactly::<t::Task>("Task.due_date", &task);
+        let mut user = response_example("get", "/user/{id}/");
+        user["email_verified_at"] = json!("2024-05-01T10:00:00Z");
+        user["last_used_timezone"] = json!("Europe/Prague");
+        decodes_exactly::<t::User>("User", &user);
+        let mut role = response_example("get", "/role/{id}/");
+        role["date_created"] = json!("2024-05-01T10:00:00Z");
+        role["date_updated"] = json!(null);
+        role["organization_id"] = json!("orga_1");
+        decodes_exactly::<t::RoleDefinition>("RoleDefinition", &role);
+        let envelope =
+            json!({"from": [{"email": "a@b.example", "name": "A"}], "is_autoreply": false});
+        decodes_exactly::<t::ActivityEnvelope>("ActivityEnvelope.is_autoreply", &envelope);
+        let create = json!({"lead_id": "lead_1", "text": "call", "due_date": "2024-05-01"});
+        decodes_exactly::<t::CreateTask>("CreateTask.due_date", &create);
+        let mut email = request_example("post", "/activity/email/");
+        email["direction"] = json!("outgoing");
+        decodes_exactly::<t::CreateEmailActivity>("CreateEmailActivity.direction", &email);
+    }
+
+    #[test]
+    fn an_unknown_enum_value_decodes_and_is_sent_back() {
+        let mut opp = response_example("get", "/opportunity/{id}/");
+        opp["status_type"] = json!("postponed");
+        let typed: t::Opportunity = serde_json::from_value(opp.clone()).unwrap();
+        assert_eq!(
+            typed.status_type.as_ref().map(|s| s.to_string()).as_deref(),
+            Some("postponed")
+        );
+        assert_eq!(serde_json::to_value(&typed).unwrap(), opp);
+        assert!(
+            "postponed".parse::<t::OpportunityStatusType>().is_err(),
+            "FromStr stays strict"
+        );
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_still_fails_naming_the_key() {
+        let err = serde_json::from_value::<t::Lead>(json!({"id": "lead_1", "addresses": "x"}))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`addresses`"), "{err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Updates: unchanged / clear / set, exact JSON.
+// ---------------------------------------------------------------------------------------------
+
+mod updates {
+    use super::*;
+    use close_sdk::types::{UpdateContact, UpdateLead, UpdateOpportunity};
+    use close_sdk::Patch;
+
+    #[test]
+    fn an_update_says_what_to_leave_clear_and_set() {
+        let nothing = UpdateLead::default();
+        assert_eq!(serde_json::to_string(&nothing).unwrap(), "{}");
+        let update = UpdateLead {
+            addresses: Patch::Clear,
+            description: Patch::Clear,
+            name: Patch::Set("Acme".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&update).unwrap(),
+            r#"{"addresses":null,"description":null,"name":"Acme"}"#
+        );
+        let decoded: UpdateLead =
+            serde_json::from_str(r#"{"addresses":null,"name":"Acme","url":"https://a.example"}"#)
+                .unwrap();
+        assert_eq!(decoded.addresses, Patch::Clear);
+        assert_eq!(decoded.description, Patch::Unchanged);
+        assert_eq!(decoded.name, Patch::Set("Acme".into()));
+        let opp = UpdateOpportunity {
+            value: Patch::Clear,
+            confidence: Patch::Set(50),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&opp).unwrap(),
+            r#"{"confidence":50,"value":null}"#
+        );
+        let contact = UpdateContact {
+            emails: Patch::Set(Vec::new()),
+            title: Patch::Clear,
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&contact).unwrap(),
+            r#"{"emails":[],"title":null}"#
+        );
+    }
+
+    #[test]
+    fn a_catch_all_key_naming_a_typed_member_is_refused() {
+        let mut update = UpdateLead {
+            url: Patch::Set("https://ok.example".into()),
+            ..Default::default()
+        };
+        update
+            .extra
+            .insert("url".into(), json!("javascript:alert(1)"));
+        let err = serde_json::to_string(&update).unwrap_err().to_string();
+        assert!(err.contains("UpdateLead::url"), "{err}");
+        // Not even a null: `Patch::Clear` is how an update clears.
+        update.url = Patch::Unchanged;
+        update.extra.insert("url".into(), Value::Null);
+        assert!(serde_json::to_string(&update).is_err());
+        // Custom fields and other unnamed keys go as they are.
+        update.extra.clear();
+        update.extra.insert("custom.cf_1".into(), json!("x"));
+        assert_eq!(
+            serde_json::to_string(&update).unwrap(),
+            r#"{"custom.cf_1":"x"}"#
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Over loopback: a smuggled key is refused before sending; `_fields` with 1, 2 and 5 fields.
+// ---------------------------------------------------------------------------------------------
+
+mod loopback {
+    use super::*;
+    use close_sdk::types::{UpdateContact, UpdateLead};
+    use close_sdk::{
+        ActivitiesExt, ActivityFilter, ContactFilter, ContactsExt, Error, LeadsExt, ListOptions,
+        OpportunitiesExt, OpportunityFilter, Patch,
+    };
+    use close_sdk_tests::api_key_client;
+    use httpmock::prelude::*;
+
+    #[tokio::test]
+    async fn a_smuggled_typed_key_is_an_invalid_request_naming_it_and_nothing_is_sent() {
+        let server = MockServer::start_async().await;
+        let any = server
+            .mock_async(|when, then| {
+                when.any_request();
+                then.status(200).json_body(json!({}));
+            })
+            .await;
+        let client = api_key_client(&server);
+        let mut update = UpdateLead {
+            url: Patch::Set("https://ok.example".into()),
+            ..Default::default()
+        };
+        update
+            .extra
+            .insert("url".into(), json!("javascript:alert(1)"));
+        match client.update_lead("lead_1", update).await {
+            Err(Error::InvalidRequest(m)) => assert!(m.contains("UpdateLead::url"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let mut update = UpdateLead::default();
+        update.extra.insert("status_id".into(), json!("stat_../x"));
+        match client.update_lead("lead_1", update).await {
+            Err(Error::InvalidRequest(m)) => assert!(m.contains("status_id"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let mut contact = UpdateContact::default();
+        contact
+            .extra
+            .insert("emails".into(), json!([{"email": "not an address"}]));
+        match client.update_contact("cont_1", contact).await {
+            Err(Error::InvalidRequest(m)) => assert!(m.contains("emails"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        any.assert_calls_async(0).await;
+    }
+
+    /// The first item of `GET path`'s documented example, cut to `fields`.
+    fn cut(path: &str, fields: &[&str]) -> Value {
+        let example = response_example("get", path);
+        let item = &example["data"][0];
+        let mut out = Map::new();
+        for f in fields {
+            if let Some(v) = item.get(*f) {
+                out.insert(f.to_string(), v.clone());
+            }
+        }
+        Value::Object(out)
+    }
+
+    async fn serve<'a>(
+        server: &'a MockServer,
+        path: &str,
+        fields: &[&str],
+        body: Value,
+    ) -> httpmock::Mock<'a> {
+        let joined = fields.join(",");
+        let path = path.to_string();
+        server
+            .mock_async(move |when, then| {
+                when.method(GET)
+                    .path(path)
+                    .query_param("_fields", joined)
+                    .query_param_count("_fields", ".*", 1);
+                then.status(200).json_body(body);
+            })
+            .await
+    }
+
+    const SIZES: [usize; 3] = [1, 2, 5];
+
+    #[tokio::test]
+    async fn fields_over_loopback_for_leads_contacts_opportunities_and_activities() {
+        let lists: [(&str, [&str; 5]); 4] = [
+            (
+                "/lead/",
+                [
+                    "id",
+                    "display_name",
+                    "status_label",
+                    "contacts",
+                    "date_updated",
+                ],
+            ),
+            (
+                "/contact/",
+                ["id", "name", "lead_id", "emails", "date_created"],
+            ),
+            (
+                "/opportunity/",
+                ["id", "lead_id", "value", "status_type", "confidence"],
+            ),
+            (
+                "/activity/",
+                ["id", "_type", "lead_id", "date_created", "user_id"],
+            ),
+        ];
+        for (path, all) in lists {
+            for n in SIZES {
+                let fields = &all[..n];
+                let server = MockServer::start_async().await;
+                let item = cut(path, fields);
+                let mock = serve(
+                    &server,
+                    path,
+                    fields,
+                    json!({"data": [item.clone()], "has_more": false}),
+                )
+                .await;
+                let client = api_key_client(&server);
+                let options = ListOptions::default().fields(fields.iter().copied());
+                let got: Value = match path {
+                    "/lead/" => serde_json::to_value(
+                        client.list_leads(options).collect_all().await.unwrap(),
+                    ),
+                    "/contact/" => serde_json::to_value(
+                        client
+                            .list_contacts(ContactFilter::default(), options)
+                            .collect_all()
+                            .await
+                            .unwrap(),
+                    ),
+                    "/opportunity/" => serde_json::to_value(
+                        client
+                            .list_opportunities(OpportunityFilter::default(), options)
+                            .collect_all()
+                            .await
+                            .unwrap(),
+                    ),
+                    _ => serde_json::to_value(
+                        client
+                            .list_activities(ActivityFilter::default(), options)
+                            .collect_all()
+                            .await
+                            .unwrap(),
+                    ),
+                }
+                .unwrap();
+                mock.assert_async().await;
+                assert_eq!(got, json!([item]), "{path} with {n} fields");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn fields_over_loopback_for_users() {
+        let all = [
+            "id",
+            "email",
+            "first_name",
+            "organizations",
+            "last_used_timezone",
+        ];
+        let me = response_example("get", "/me/");
+        for n in SIZES {
+            let fields = &all[..n];
+            let mut body = Map::new();
+            for f in fields {
+                if let Some(v) = me.get(*f) {
+                    body.insert(f.to_string(), v.clone());
+                }
+            }
+            let body = Value::Object(body);
+            let server = MockServer::start_async().await;
+            let mock = serve(&server, "/me/", fields, body.clone()).await;
+            let got = api_key_client(&server)
+                .users_get_me()
+                .fields(fields.join(","))
+                .send()
+                .await
+                .unwrap()
+                .into_inner();
+            mock.assert_async().await;
+            assert_eq!(
+                serde_json::to_value(&got).unwrap(),
+                body,
+                "/me/ with {n} fields"
+            );
+        }
+        // A list that does not document `_fields` refuses it without a request.
+        let server = MockServer::start_async().await;
+        let err = close_sdk::UsersExt::list_users(
+            &api_key_client(&server),
+            ListOptions::default().fields(["id"]),
+        )
+        .collect_all()
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidRequest(ref m) if m.contains("users_list")),
+            "{err}"
+        );
+    }
+}
