@@ -29,12 +29,12 @@
 //!    (Close's sources disagree on 200/201/204 for creates and deletes). A `200` elsewhere stays
 //!    `200`, so its typed mock keeps its `then.ok(..)`.
 //! 10. [`tolerant_responses`]: in every schema reachable from a success response (closure over
-//!    `$ref`, properties, items, additionalProperties, allOf/anyOf/oneOf) no property is
-//!    required and every property that is not a `$ref` is `nullable`, so each is an `Option`
-//!    in Rust (lists and maps too: `Option<Vec<T>>`, never a `Vec` that invents `[]`). `_fields`
-//!    can remove any key ("specify which fields you require", Close's docs) and older accounts
-//!    omit keys; a key Close did not send must never read as a real `""`, `0` or `false`.
-//!    Request-only schemas keep `required` (strict sending).
+//!     `$ref`, properties, items, additionalProperties, allOf/anyOf/oneOf) no property is
+//!     required and every property that is not a `$ref` is `nullable`, so each is an `Option`
+//!     in Rust (lists and maps too: `Option<Vec<T>>`, never a `Vec` that invents `[]`). `_fields`
+//!     can remove any key ("specify which fields you require", Close's docs) and older accounts
+//!     omit keys; a key Close did not send must never read as a real `""`, `0` or `false`.
+//!     Request-only schemas keep `required` (strict sending).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -837,8 +837,49 @@ mod tests {
         assert_eq!(schemas["LeadList"]["title"], "LeadList");
         assert_eq!(
             schemas["Lead"]["properties"]["verify"],
-            json!({"type": "boolean", "description": "Close's default: `true`."})
+            json!({"type": "boolean", "description": "Close's default: `true`.", "nullable": true}),
+            "a response schema's property is optional and nullable"
         );
+    }
+
+    #[test]
+    fn response_schemas_lose_required_and_request_only_ones_keep_it() {
+        let mut d = json!({"openapi": "3.0.3", "paths": {
+            "/x/": {"post": {"operationId": "x", "tags": ["t"],
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/In"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Out"}}}}}}}
+        }, "components": {"schemas": {
+            "In": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+            "Out": {"type": "object", "required": ["id", "items"], "properties": {
+                "id": {"type": "string"},
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                "one": {"$ref": "#/components/schemas/Item"}}},
+            "Item": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"},
+                "inner": {"type": "object", "required": ["k"], "properties": {"k": {"type": "boolean"}}}}}
+        }}});
+        assert_eq!(tolerant_responses(&mut d), 2);
+        let s = &d["components"]["schemas"];
+        assert!(s["Out"].get("required").is_none());
+        assert_eq!(s["Out"]["properties"]["items"]["nullable"], true);
+        assert!(
+            s["Out"]["properties"]["one"].get("nullable").is_none(),
+            "a $ref stays a $ref"
+        );
+        assert!(s["Item"].get("required").is_none(), "reached through items");
+        assert!(
+            s["Item"]["properties"]["inner"].get("required").is_none(),
+            "nested inline"
+        );
+        assert_eq!(
+            s["Item"]["properties"]["inner"]["properties"]["k"]["nullable"],
+            true
+        );
+        assert_eq!(
+            s["In"]["required"],
+            json!(["a"]),
+            "request-only keeps required"
+        );
+        assert!(s["In"]["properties"]["a"].get("nullable").is_none());
     }
 
     #[test]

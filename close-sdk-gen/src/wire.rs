@@ -293,6 +293,10 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
+/// The members of a struct made `Patch`: each with, for a list typify left out when empty,
+/// that emptiness predicate.
+type PatchedFields = Vec<(syn::Ident, Option<syn::Path>)>;
+
 /// One field of a struct, as the impls need it.
 struct FieldInfo {
     ident: syn::Ident,
@@ -374,7 +378,7 @@ fn is_number(ty: &syn::Type) -> bool {
     )
 }
 
-fn serde_to_schemars(attrs: &mut Vec<syn::Attribute>) {
+fn serde_to_schemars(attrs: &mut [syn::Attribute]) {
     for a in attrs.iter_mut() {
         if a.path().is_ident("serde") {
             let inner = match &a.meta {
@@ -428,7 +432,7 @@ pub fn rewrite_types(items: &mut Vec<Item>) -> Counts {
     let mut counts = Counts::default();
     let mut new_items = Vec::new();
     let mut added_extra = BTreeSet::new();
-    let mut patched: Vec<(String, Vec<(syn::Ident, Option<syn::Path>)>)> = Vec::new();
+    let mut patched: Vec<(String, PatchedFields)> = Vec::new();
     for item in items.iter_mut() {
         match item {
             Item::Struct(s) => {
@@ -501,7 +505,7 @@ const EXTRA_DOC: &str = "Keys this type does not name, and named keys Close sent
 
 /// Rewrites one struct; returns its serde impls, whether `extra` was added, and the fields made
 /// `Patch` (with their former `Option` type).
-fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, Vec<(syn::Ident, Option<syn::Path>)>) {
+fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, PatchedFields) {
     let doc = doc_text(&s.attrs);
     let response = doc.contains(MARK_RESPONSE);
     // An update body that is also a response type (`PinnedViews`) keeps plain `Option`s.
@@ -689,7 +693,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
         let inner = f.option_of.clone().unwrap_or_else(|| f.ty.clone());
         if f.patch {
             locals.push(quote! { let mut #local = crate::Patch::Unchanged; });
-            arms.push(quote! { #key => #local = map.next_value()?, });
+            arms.push((key.clone(), quote! { #local = map.next_value()? }));
             inits.push(quote! { #ident: #local, });
             continue;
         }
@@ -703,7 +707,10 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
         locals.push(
             quote! { let mut #local: ::std::option::Option<#inner> = ::std::option::Option::None; },
         );
-        arms.push(quote! { #key => #read(&mut map, &mut #local, &mut extra, #key, #remember)?, });
+        arms.push((
+            key.clone(),
+            quote! { #read(&mut map, &mut #local, &mut extra, #key, #remember)? },
+        ));
         if f.option_of.is_some() {
             inits.push(quote! { #ident: #local, });
         } else if f.default {
@@ -717,6 +724,8 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
             });
         }
     }
+    let (keys, bodies): (Vec<&String>, Vec<&proc_macro2::TokenStream>) =
+        arms.iter().map(|(k, b)| (k, b)).unzip();
     syn::parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -731,7 +740,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
                         #(#locals)*
                         while let ::std::option::Option::Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                             match key.as_str() {
-                                #(#arms)*
+                                #(#keys => #bodies,)*
                                 _ => crate::wire::other(&mut map, key, &mut extra)?,
                             }
                         }
@@ -838,7 +847,7 @@ fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
 fn patch_builders(
     items: &mut [Item],
     added: &BTreeSet<String>,
-    patched: &[(String, Vec<(syn::Ident, Option<syn::Path>)>)],
+    patched: &[(String, PatchedFields)],
 ) {
     use syn::visit_mut::VisitMut;
     enum Kind {
@@ -914,16 +923,14 @@ fn patch_builders(
     };
     for item in items.iter_mut() {
         match item {
-            Item::Struct(s) => {
-                if added.contains(&s.ident.to_string()) {
-                    if let syn::Fields::Named(n) = &mut s.fields {
-                        let f = syn::Field::parse_named
-                            .parse2(quote! {
-                                extra: ::std::result::Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, ::std::string::String>
-                            })
-                            .expect("a field parses");
-                        n.named.push(f);
-                    }
+            Item::Struct(s) if added.contains(&s.ident.to_string()) => {
+                if let syn::Fields::Named(n) = &mut s.fields {
+                    let f = syn::Field::parse_named
+                        .parse2(quote! {
+                            extra: ::std::result::Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, ::std::string::String>
+                        })
+                        .expect("a field parses");
+                    n.named.push(f);
                 }
             }
             Item::Impl(imp) => {
@@ -984,4 +991,158 @@ pub fn rewrite_file(file: &mut syn::File) -> Counts {
     }
     strip_markers(file);
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(file: syn::File) -> (String, Counts) {
+        let mut file = file;
+        let counts = rewrite_file(&mut file);
+        (
+            prettyplease::unparse(&file).replace([' ', '\n'], ""),
+            counts,
+        )
+    }
+
+    #[test]
+    fn structs_get_map_visitor_impls_and_a_catch_all() {
+        let doc = format!("A lead {MARK_RESPONSE}");
+        let (out, counts) = pass(syn::parse_quote! {
+            pub mod types {
+                #[doc = #doc]
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+                pub struct Lead {
+                    #[serde(rename = "_type", skip_serializing_if = "::std::option::Option::is_none")]
+                    pub type_: ::std::option::Option<::std::string::String>,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub n: ::std::option::Option<i64>,
+                }
+            }
+        });
+        assert_eq!(counts.structs, 1);
+        assert_eq!(counts.extra_added, 1);
+        assert!(!out.contains("#[derive(::serde::Deserialize"), "{out}");
+        assert!(out.contains("pubextra:::serde_json::Map"), "{out}");
+        assert!(
+            out.contains("crate::wire::field(&mutmap,&mutf0,&mutextra,\"_type\",true,)?"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"n\"=>{crate::wire::number("),
+            "integers are lenient: {out}"
+        );
+        assert!(
+            out.contains("\"_type\"=>!(v.is_null()&&self.type_.is_none())"),
+            "{out}"
+        );
+        assert!(
+            out.contains("///Alead#[derive"),
+            "the marker is gone: {out}"
+        );
+        assert!(!out.contains("close-sdk:"), "{out}");
+    }
+
+    #[test]
+    fn a_request_field_not_declared_nullable_refuses_any_twin() {
+        let (out, _) = pass(syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub struct CreateX {
+                    pub name: ::std::string::String,
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub url: ::std::option::Option<::std::string::String>,
+                }
+            }
+        });
+        assert!(out.contains("\"name\"=>true,\"url\"=>true,"), "{out}");
+        assert!(out.contains("missing_field(\"name\")"), "{out}");
+    }
+
+    #[test]
+    fn update_bodies_hold_patches() {
+        let doc = format!("Changes {MARK_UPDATE}");
+        let (out, counts) = pass(syn::parse_quote! {
+            pub mod types {
+                #[doc = #doc]
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                pub struct UpdateX {
+                    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                    pub url: ::std::option::Option<::std::string::String>,
+                    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                    pub tags: ::std::vec::Vec<::std::string::String>,
+                }
+            }
+        });
+        assert_eq!(counts.patches, 1);
+        assert!(
+            out.contains("puburl:crate::Patch<::std::string::String>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pubtags:crate::Patch<::std::vec::Vec<::std::string::String>>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("crate::wire::write_patch(&mutmap,\"url\",&self.url)?"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn string_enums_are_opened_and_stay_strict_on_input() {
+        let (out, counts) = pass(syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                pub enum Status {
+                    #[serde(rename = "in-progress")]
+                    InProgress,
+                }
+                impl ::std::fmt::Display for Status {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        match *self { Self::InProgress => f.write_str("in-progress") }
+                    }
+                }
+            }
+        });
+        assert_eq!(counts.enums, 1);
+        assert!(out.contains("Unknown(::std::string::String)"), "{out}");
+        assert!(!out.contains("Copy"), "{out}");
+        assert!(
+            out.contains("\"in-progress\"=>Self::InProgress,_=>Self::Unknown(key.into_string())"),
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("impl::std::fmt::DisplayforStatus").count(),
+            1,
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn markers_follow_the_document() {
+        let spec = serde_json::json!({"paths": {
+            "/x/{id}/": {"put": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateX"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}}}}
+        }, "components": {"schemas": {
+            "UpdateX": {"type": "object", "properties": {"a": {"type": "string", "nullable": true}, "b": {"type": "string"}}},
+            "X": {"type": "object", "properties": {"a": {"type": "string"}}}
+        }}});
+        let m = mark(&spec);
+        let s = &m["components"]["schemas"];
+        assert!(s["UpdateX"]["description"]
+            .as_str()
+            .unwrap()
+            .contains(MARK_UPDATE));
+        assert!(s["UpdateX"]["properties"]["a"]["description"]
+            .as_str()
+            .unwrap()
+            .contains(MARK_NULLABLE));
+        assert!(s["UpdateX"]["properties"]["b"].get("description").is_none());
+        assert!(s["X"]["description"]
+            .as_str()
+            .unwrap()
+            .contains(MARK_RESPONSE));
+    }
 }

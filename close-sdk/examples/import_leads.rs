@@ -491,7 +491,14 @@ pub async fn run(
                 ok += 1;
                 match &bar {
                     Some(bar) => bar.inc(1),
-                    None => report(out, opts.json, line, &company, "ok", Ok(id.as_deref().unwrap_or("(no id in the answer)"))),
+                    None => report(
+                        out,
+                        opts.json,
+                        line,
+                        &company,
+                        "ok",
+                        Ok(id.as_deref().unwrap_or("(no id in the answer)")),
+                    ),
                 }
             }
             Err(e) => {

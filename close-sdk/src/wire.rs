@@ -24,6 +24,7 @@ pub(crate) enum Key<'de> {
 
 impl<'de> Key<'de> {
     /// The text.
+    #[inline]
     pub(crate) fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(s) => s,
@@ -57,6 +58,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
         f.write_str(self.0)
     }
 
+    #[inline]
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
         Ok(Key::Borrowed(v))
     }
@@ -71,6 +73,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 impl<'de> Deserialize<'de> for Key<'de> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_str(KeyVisitor("a map key"))
     }
@@ -81,15 +84,11 @@ fn at<E: de::Error>(key: &str, e: E) -> E {
     E::custom(format_args!("`{key}`: {e}"))
 }
 
-/// After a value was read for `key`: a `null` sent before it is no longer remembered.
-fn forget_null(extra: &mut Map<String, Value>, key: &str) {
-    if !extra.is_empty() {
-        extra.remove(key);
-    }
-}
-
 /// Reads the value of the named key `key` into `slot`. `null` leaves `slot` empty and, with
-/// `remember`, is kept in `extra` so that re-encoding writes it back.
+/// `remember`, is kept in `extra` so that re-encoding writes it back. (A key sent twice, `null`
+/// then a value, keeps both: the value and the remembered `null`, which re-encoding refuses as a
+/// clash; looking the key up in `extra` for every value would cost every decode.)
+#[inline]
 pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -98,10 +97,7 @@ pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     remember: bool,
 ) -> Result<(), A::Error> {
     match map.next_value::<Option<T>>() {
-        Ok(Some(v)) => {
-            *slot = Some(v);
-            forget_null(extra, key);
-        }
+        Ok(Some(v)) => *slot = Some(v),
         Ok(None) => {
             *slot = None;
             if remember {
@@ -114,6 +110,7 @@ pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 }
 
 /// [`field`] for a number: also a numeric string, and (for an integer) an integral float.
+#[inline]
 pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -122,10 +119,7 @@ pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
     remember: bool,
 ) -> Result<(), A::Error> {
     match map.next_value_seed(NumberSeed::<T>(PhantomData)) {
-        Ok(Some(v)) => {
-            *slot = Some(v);
-            forget_null(extra, key);
-        }
+        Ok(Some(v)) => *slot = Some(v),
         Ok(None) => {
             *slot = None;
             if remember {
@@ -138,6 +132,7 @@ pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
 }
 
 /// A key the type does not name: kept in `extra` as it came.
+#[inline]
 pub(crate) fn other<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: Key<'de>,
