@@ -501,7 +501,7 @@ pub fn rewrite_types(items: &mut Vec<Item>) -> Counts {
     counts
 }
 
-const EXTRA_DOC: &str = "Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).";
+const EXTRA_DOC: &str = "Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).";
 
 /// Rewrites one struct; returns its serde impls, whether `extra` was added, and the fields made
 /// `Patch` (with their former `Option` type).
@@ -547,6 +547,7 @@ fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, PatchedFields) {
         }
         if flatten && ident == "extra" {
             has_extra = true;
+            f.ty = syn::parse_quote!(crate::Extra);
             f.attrs.retain(|a| !a.path().is_ident("doc"));
             f.attrs.insert(0, syn::parse_quote!(#[doc = #EXTRA_DOC]));
             continue;
@@ -587,14 +588,22 @@ fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, PatchedFields) {
             .parse2(quote! {
                 #[doc = #EXTRA_DOC]
                 #[cfg_attr(feature = "schemars", serde(flatten))]
-                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+                pub extra: crate::Extra
             })
             .expect("a field parses");
         named.named.push(field);
     }
     let name = &s.ident;
+    let keys = keys_static(name);
+    let names = fields.iter().map(|f| f.key.as_str());
+    let keys_item: Item = syn::parse_quote! {
+        /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+        #[allow(non_upper_case_globals)]
+        static #keys: crate::values::extra::Names = crate::values::extra::Names(&[#(#names),*]);
+    };
     (
         vec![
+            keys_item,
             serialize_impl(name, &fields),
             deserialize_impl(name, &fields),
         ],
@@ -605,11 +614,17 @@ fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, PatchedFields) {
 
 use syn::parse::Parser;
 
+/// The name of the static that lists a struct's typed keys (the indices of remembered nulls).
+fn keys_static(name: &syn::Ident) -> syn::Ident {
+    format_ident!("{}_WIRE_KEYS", name.to_string().to_uppercase())
+}
+
 fn serialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
     let type_name = name.to_string();
+    let keys = keys_static(name);
     let mut writes = Vec::new();
     let mut arms = Vec::new();
-    for f in fields {
+    for (i, f) in fields.iter().enumerate() {
         let (ident, key) = (&f.ident, &f.key);
         if f.patch {
             writes.push(quote! {
@@ -634,11 +649,15 @@ fn serialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
             (Some(_), Some(_)) => writes.push(quote! {
                 if let ::std::option::Option::Some(v) = &self.#ident {
                     map.serialize_entry(#key, v)?;
+                } else if self.extra.null_at(#i, #key, &#keys) {
+                    map.serialize_entry(#key, &())?;
                 }
             }),
             (_, Some(p)) => writes.push(quote! {
                 if !#p(&self.#ident) {
                     map.serialize_entry(#key, &self.#ident)?;
+                } else if self.extra.null_at(#i, #key, &#keys) {
+                    map.serialize_entry(#key, &())?;
                 }
             }),
             (_, None) => writes.push(quote! {
@@ -655,7 +674,7 @@ fn serialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
         quote!()
     } else {
         quote! {
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     #(#arms)*
                     _ => false,
@@ -673,7 +692,7 @@ fn serialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
                 #check
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
                 #(#writes)*
-                for (k, v) in &self.extra {
+                for (k, v) in self.extra.iter() {
                     map.serialize_entry(k, v)?;
                 }
                 map.end()
@@ -684,6 +703,7 @@ fn serialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
 
 fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
     let expecting = format!("a `{name}` object");
+    let table = keys_static(name);
     let mut locals = Vec::new();
     let mut arms = Vec::new();
     let mut inits = Vec::new();
@@ -709,7 +729,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
         );
         arms.push((
             key.clone(),
-            quote! { #read(&mut map, &mut #local, &mut extra, #key, #remember)? },
+            quote! { #read(&mut map, &mut #local, &mut extra, &#table, #i, #remember)? },
         ));
         if f.option_of.is_some() {
             inits.push(quote! { #ident: #local, });
@@ -736,7 +756,7 @@ fn deserialize_impl(name: &syn::Ident, fields: &[FieldInfo]) -> Item {
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        let mut extra = ::serde_json::Map::new();
+                        let mut extra = crate::Extra::default();
                         #(#locals)*
                         while let ::std::option::Option::Some(key) = map.next_key::<crate::wire::Key<'de>>()? {
                             match key.as_str() {
@@ -870,8 +890,10 @@ fn patch_builders(
                     continue;
                 };
                 if m == "extra" {
-                    if let Kind::Default = self.kind {
-                        fv.expr = syn::parse_quote!(Ok(Default::default()));
+                    match self.kind {
+                        Kind::Default => fv.expr = syn::parse_quote!(Ok(Default::default())),
+                        Kind::TryInto => fv.expr = syn::parse_quote!(value.extra?.into()),
+                        Kind::From => fv.expr = syn::parse_quote!(Ok(value.extra.into_map())),
                     }
                     continue;
                 }
@@ -901,8 +923,8 @@ fn patch_builders(
             if self.add {
                 let v: syn::Expr = match self.kind {
                     Kind::Default => syn::parse_quote!(Ok(Default::default())),
-                    Kind::TryInto => syn::parse_quote!(value.extra?),
-                    Kind::From => syn::parse_quote!(Ok(value.extra)),
+                    Kind::TryInto => syn::parse_quote!(value.extra?.into()),
+                    Kind::From => syn::parse_quote!(Ok(value.extra.into_map())),
                 };
                 e.fields.push(syn::parse_quote!(extra: #v));
             }

@@ -156,7 +156,7 @@ pub fn wire_test_source(spec: &Value) -> Result<(String, Covered)> {
             .collect::<Vec<_>>()
             .join(", ");
         s.push_str(&format!(
-            "#[test]\nfn request_{}_refuses_hostile_extra() {{\n    hostile_extra::<{ty}>({id:?}, request_base::<{ty}>({method:?}, {path:?}), &[{list}], |t| &mut t.extra);\n}}\n\n",
+            "#[test]\nfn request_{}_refuses_hostile_extra() {{\n    hostile_extra::<{ty}>({id:?}, request_base::<{ty}>({method:?}, {path:?}), &[{list}], |t| &mut *t.extra);\n}}\n\n",
             ident(&rust_type_name(name).to_lowercase()),
         ));
         // Update bodies (not response types: those keep `Option`s).

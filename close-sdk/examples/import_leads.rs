@@ -298,7 +298,7 @@ fn build_lead<'a>(
         name: cell("company").map(str::to_string),
         status_id: None,
         url: None,
-        extra: Map::new(),
+        extra: Default::default(),
     };
     if let Some(url) = cell("url") {
         let url: close_sdk::WebUrl = url

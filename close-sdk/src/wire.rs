@@ -8,7 +8,10 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::values::extra::Names;
+use crate::Extra;
 
 /// What a refused serialisation's message starts with (the request path turns it into
 /// [`crate::Error::InvalidRequest`]).
@@ -84,29 +87,40 @@ fn at<E: de::Error>(key: &str, e: E) -> E {
     E::custom(format_args!("`{key}`: {e}"))
 }
 
-/// Reads the value of the named key `key` into `slot`. `null` leaves `slot` empty and, with
-/// `remember`, is kept in `extra` so that re-encoding writes it back. (A key sent twice, `null`
-/// then a value, keeps both: the value and the remembered `null`, which re-encoding refuses as a
-/// clash; looking the key up in `extra` for every value would cost every decode.)
+/// Reads the value of the named key `names[index]` into `slot`. `null` leaves `slot` empty and,
+/// with `remember`, is remembered in `extra` (one bit) so that re-encoding writes it back.
 #[inline]
 pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
-    extra: &mut Map<String, Value>,
-    key: &'static str,
+    extra: &mut Extra,
+    names: &'static Names,
+    index: usize,
     remember: bool,
 ) -> Result<(), A::Error> {
     match map.next_value::<Option<T>>() {
         Ok(Some(v)) => *slot = Some(v),
-        Ok(None) => {
-            *slot = None;
-            if remember {
-                extra.insert(key.to_owned(), Value::Null);
-            }
-        }
-        Err(e) => return Err(at(key, e)),
+        Ok(None) => null(slot, extra, names, index, remember),
+        Err(e) => return Err(at(names.0.get(index).copied().unwrap_or("?"), e)),
     }
     Ok(())
+}
+
+/// A `null` for the named key `names[index]`.
+#[inline]
+fn null<T>(
+    slot: &mut Option<T>,
+    extra: &mut Extra,
+    names: &'static Names,
+    index: usize,
+    remember: bool,
+) {
+    *slot = None;
+    if remember {
+        if let Some(key) = names.0.get(index) {
+            extra.remember_null(index, key, names);
+        }
+    }
 }
 
 /// [`field`] for a number: also a numeric string, and (for an integer) an integral float.
@@ -114,19 +128,15 @@ pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
     map: &mut A,
     slot: &mut Option<T>,
-    extra: &mut Map<String, Value>,
-    key: &'static str,
+    extra: &mut Extra,
+    names: &'static Names,
+    index: usize,
     remember: bool,
 ) -> Result<(), A::Error> {
     match map.next_value_seed(NumberSeed::<T>(PhantomData)) {
         Ok(Some(v)) => *slot = Some(v),
-        Ok(None) => {
-            *slot = None;
-            if remember {
-                extra.insert(key.to_owned(), Value::Null);
-            }
-        }
-        Err(e) => return Err(at(key, e)),
+        Ok(None) => null(slot, extra, names, index, remember),
+        Err(e) => return Err(at(names.0.get(index).copied().unwrap_or("?"), e)),
     }
     Ok(())
 }
@@ -136,7 +146,7 @@ pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
 pub(crate) fn other<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: Key<'de>,
-    extra: &mut Map<String, Value>,
+    extra: &mut Extra,
 ) -> Result<(), A::Error> {
     let v: Value = map.next_value()?;
     extra.insert(key.into_string(), v);

@@ -178,7 +178,7 @@ macro_rules! typed_list {
 /// while let Some(activity) = recent.next().await {
 ///     println!("{:?}", activity?.type_);
 /// }
-/// client.delete_note(&note.id).await?;
+/// client.delete_note(note.id.as_deref().unwrap_or_default()).await?;
 /// # Ok(()) }
 /// ```
 pub trait ActivitiesExt {

@@ -222,13 +222,14 @@ mod ext {
     /// # async fn run(client: Client) -> Result<(), Error> {
     /// let new = NewContact::named("Gob Bluth").lead_id("lead_x").email("gob@example.com");
     /// let contact = client.create_contact(new).await?;
-    /// let update = UpdateContact { title: Some("Magician".into()), ..Default::default() };
-    /// client.update_contact(&contact.id, update).await?;
+    /// let update = UpdateContact { title: Patch::Set("Magician".into()), ..Default::default() };
+    /// let id = contact.id.as_deref().unwrap_or_default();
+    /// client.update_contact(id, update).await?;
     /// let on_lead = client
     ///     .list_contacts(ContactFilter::default().lead_id("lead_x"), ListOptions::default())
     ///     .collect_all()
     ///     .await?;
-    /// client.delete_contact(&contact.id).await?;
+    /// client.delete_contact(id).await?;
     /// # Ok(()) }
     /// ```
     pub trait ContactsExt {

@@ -15,9 +15,10 @@ use crate::{Client, Error};
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let support = client.create_group("Support").await?;
 /// let me = client.me().await?;
-/// client.add_group_member(&support.id, &me.id).await?;
+/// let me_id = me.id.as_deref().unwrap_or_default();
+/// client.add_group_member(support.id.as_deref().unwrap_or_default(), me_id).await?;
 /// // Or by name, e.g. when provisioning from a spreadsheet:
-/// client.add_user_to_group_by_name("Support", &me.id).await?;
+/// client.add_user_to_group_by_name("Support", me_id).await?;
 /// # Ok(()) }
 /// ```
 pub trait GroupsExt {

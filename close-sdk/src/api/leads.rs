@@ -119,9 +119,10 @@ impl Default for UpdateLead {
 /// let lead = client
 ///     .create_lead(NewLead::named("Bluth Company").contact(NewContact::named("Gob")))
 ///     .await?;
-/// let update = UpdateLead { description: Some("Frozen bananas".into()), ..Default::default() };
-/// client.update_lead(&lead.id, update).await?;
-/// client.delete_lead(&lead.id).await?;
+/// let update = UpdateLead { description: Patch::Set("Frozen bananas".into()), ..Default::default() };
+/// let id = lead.id.as_deref().unwrap_or_default();
+/// client.update_lead(id, update).await?;
+/// client.delete_lead(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait LeadsExt {

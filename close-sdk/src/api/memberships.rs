@@ -24,10 +24,11 @@ use crate::{Client, EmailAddress, Error, Role};
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let m = client.create_membership("john@salesteam.com", Role::User).await?;
-/// let update = MembershipUpdate { role_id: Some(Role::Superuser), ..Default::default() };
-/// client.update_membership(&m.id, update).await?;
-/// client.set_pinned_views(&m.id, ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]).await?;
-/// client.delete_membership(&m.id).await?;
+/// let update = MembershipUpdate { role_id: Patch::Set(Role::Superuser), ..Default::default() };
+/// let id = m.id.as_deref().unwrap_or_default();
+/// client.update_membership(id, update).await?;
+/// client.set_pinned_views(id, ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]).await?;
+/// client.delete_membership(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait MembershipsExt {

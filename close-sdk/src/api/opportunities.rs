@@ -171,13 +171,14 @@ impl Default for UpdateOpportunity {
 ///     ..Default::default()
 /// };
 /// let opp = client.create_opportunity(new).await?;
-/// let update = UpdateOpportunity { confidence: Some(80), ..Default::default() };
-/// client.update_opportunity(&opp.id, update).await?;
+/// let update = UpdateOpportunity { confidence: Patch::Set(80), ..Default::default() };
+/// let id = opp.id.as_deref().unwrap_or_default();
+/// client.update_opportunity(id, update).await?;
 /// let on_lead = client
 ///     .list_opportunities(OpportunityFilter::default().lead_id("lead_x"), ListOptions::default())
 ///     .collect_all()
 ///     .await?;
-/// client.delete_opportunity(&opp.id).await?;
+/// client.delete_opportunity(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait OpportunitiesExt {

@@ -20,10 +20,10 @@ const MAX_LEAD_STATUSES: usize = 1000;
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let me = client.me().await?;
-/// for org in &me.organizations {
-///     let org = client.get_organization(&org.id).await?;
-///     for m in &org.memberships {
-///         println!("{} {:?} {}", m.user_id, m.user_email, m.role_id);
+/// for org in me.organizations.iter().flatten() {
+///     let org = client.get_organization(org.id.as_deref().unwrap_or_default()).await?;
+///     for m in org.memberships.iter().flatten() {
+///         println!("{:?} {:?} {:?}", m.user_id, m.user_email, m.role_id);
 ///     }
 /// }
 /// # Ok(()) }

@@ -136,7 +136,7 @@ type PageStream<T> = Pin<Box<dyn Stream<Item = Result<Vec<T>, Error>> + Send>>;
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let mut users = client.list_users(ListOptions::default().page_size(50));
 /// while let Some(user) = users.next().await {
-///     println!("{}", user?.id);
+///     println!("{:?}", user?.id);
 /// }
 /// # Ok(()) }
 /// ```

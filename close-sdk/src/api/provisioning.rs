@@ -51,7 +51,7 @@ pub struct ChunkOutcome {
 /// let mut outcomes = client.provision_memberships(team, 8);
 /// while let Some(row) = outcomes.next().await {
 ///     match row.result {
-///         Ok(m) => println!("row {}: {}", row.index, m.id),
+///         Ok(m) => println!("row {}: {:?}", row.index, m.id),
 ///         Err(e) => eprintln!("row {}: {e}", row.index),
 ///     }
 /// }

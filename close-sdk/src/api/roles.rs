@@ -27,7 +27,7 @@ pub struct RoleCatalog {
 ///
 /// # async fn run(client: Client, membership_id: &str) -> Result<(), Error> {
 /// if let Some(rep) = client.role_by_name("Sales Rep").await? {
-///     let update = MembershipUpdate { role_id: rep.role(), ..Default::default() };
+///     let update = MembershipUpdate { role_id: rep.role().into(), ..Default::default() };
 ///     client.update_membership(membership_id, update).await?;
 /// }
 /// # Ok(()) }

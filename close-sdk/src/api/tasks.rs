@@ -84,13 +84,14 @@ impl TaskFilter {
 ///     ..Default::default()
 /// };
 /// let task = client.create_task(new).await?;
-/// let done = UpdateNotification { is_complete: Some(true), ..Default::default() };
-/// client.update_task(&task.id, done).await?;
+/// let done = UpdateNotification { is_complete: Patch::Set(true), ..Default::default() };
+/// let id = task.id.as_deref().unwrap_or_default();
+/// client.update_task(id, done).await?;
 /// let open = client
 ///     .list_tasks(TaskFilter::default().is_complete(false), ListOptions::default())
 ///     .collect_all()
 ///     .await?;
-/// client.delete_task(&task.id).await?;
+/// client.delete_task(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait TasksExt {

@@ -17,9 +17,9 @@ use crate::{Client, Error};
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let me = client.me().await?;
-/// println!("I am {} in {} organization(s)", me.id, me.organizations.len());
+/// println!("I am {:?} in {} organization(s)", me.id, me.organizations.map_or(0, |o| o.len()));
 /// for user in client.all_users().await? {
-///     println!("{} {}", user.id, user.email.unwrap_or_default());
+///     println!("{:?} {}", user.id, user.email.unwrap_or_default());
 /// }
 /// # Ok(()) }
 /// ```

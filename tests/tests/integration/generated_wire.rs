@@ -15,7 +15,7 @@ fn response_activities_calls_create() {
 
 #[test]
 fn request_createcallactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateCallActivity>("activities_calls_create", request_base::<close_sdk::types::CreateCallActivity>("post", "/activity/call/"), &["activity_at", "contact_id", "conversation_type_id", "created_by", "created_by_id", "custom_fields", "date_created", "direction", "duration", "lead_id", "note", "note_html", "organization_id", "outcome_id", "phone", "playbook_id", "quality_info", "recording_url", "source", "status", "user_id", "voicemail_url"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateCallActivity>("activities_calls_create", request_base::<close_sdk::types::CreateCallActivity>("post", "/activity/call/"), &["activity_at", "contact_id", "conversation_type_id", "created_by", "created_by_id", "custom_fields", "date_created", "direction", "duration", "lead_id", "note", "note_html", "organization_id", "outcome_id", "phone", "playbook_id", "quality_info", "recording_url", "source", "status", "user_id", "voicemail_url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn response_activities_calls_update() {
 
 #[test]
 fn request_updatecallactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateCallActivity>("activities_calls_update", request_base::<close_sdk::types::UpdateCallActivity>("put", "/activity/call/{id}/"), &["activity_at", "contact_id", "conversation_type_id", "custom_fields", "duration", "lead_id", "note", "note_html", "outcome_id", "phone", "playbook_id", "quality_info", "recording_url", "status", "user_id", "voicemail_url"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateCallActivity>("activities_calls_update", request_base::<close_sdk::types::UpdateCallActivity>("put", "/activity/call/{id}/"), &["activity_at", "contact_id", "conversation_type_id", "custom_fields", "duration", "lead_id", "note", "note_html", "outcome_id", "phone", "playbook_id", "quality_info", "recording_url", "status", "user_id", "voicemail_url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn response_activities_custom_activities_create() {
 
 #[test]
 fn request_createcustomactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateCustomActivity>("activities_custom_activities_create", request_base::<close_sdk::types::CreateCustomActivity>("post", "/activity/custom/"), &["activity_at", "contact_id", "created_by_id", "custom_activity_type_id", "custom_fields", "date_created", "lead_id", "organization_id", "pinned", "status", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateCustomActivity>("activities_custom_activities_create", request_base::<close_sdk::types::CreateCustomActivity>("post", "/activity/custom/"), &["activity_at", "contact_id", "created_by_id", "custom_activity_type_id", "custom_fields", "date_created", "lead_id", "organization_id", "pinned", "status", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn response_activities_custom_activities_update() {
 
 #[test]
 fn request_updatecustomactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateCustomActivity>("activities_custom_activities_update", request_base::<close_sdk::types::UpdateCustomActivity>("put", "/activity/custom/{id}/"), &["activity_at", "contact_id", "custom_fields", "pinned", "status"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateCustomActivity>("activities_custom_activities_update", request_base::<close_sdk::types::UpdateCustomActivity>("put", "/activity/custom/{id}/"), &["activity_at", "contact_id", "custom_fields", "pinned", "status"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn response_activities_emails_create() {
 
 #[test]
 fn request_createemailactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateEmailActivity>("activities_emails_create", request_base::<close_sdk::types::CreateEmailActivity>("post", "/activity/email/"), &["account_id", "activity_at", "attachments", "bcc", "body_html", "body_text", "cc", "contact_id", "created_by", "created_by_id", "date_created", "email_account_id", "followup_date", "followup_sequence_add_cc_bcc", "followup_sequence_delay", "followup_sequence_id", "in_reply_to_id", "lead_id", "opens", "organization_id", "sender", "status", "subject", "template_id", "to", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateEmailActivity>("activities_emails_create", request_base::<close_sdk::types::CreateEmailActivity>("post", "/activity/email/"), &["account_id", "activity_at", "attachments", "bcc", "body_html", "body_text", "cc", "contact_id", "created_by", "created_by_id", "date_created", "email_account_id", "followup_date", "followup_sequence_add_cc_bcc", "followup_sequence_delay", "followup_sequence_id", "in_reply_to_id", "lead_id", "opens", "organization_id", "sender", "status", "subject", "template_id", "to", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn response_activities_emails_update() {
 
 #[test]
 fn request_updateemailactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateEmailActivity>("activities_emails_update", request_base::<close_sdk::types::UpdateEmailActivity>("put", "/activity/email/{id}/"), &["account_id", "activity_at", "attachments", "bcc", "body_html", "body_text", "cc", "contact_id", "followup_date", "followup_sequence_add_cc_bcc", "followup_sequence_delay", "followup_sequence_id", "in_reply_to_id", "opens", "sender", "status", "subject", "template_id", "to", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateEmailActivity>("activities_emails_update", request_base::<close_sdk::types::UpdateEmailActivity>("put", "/activity/email/{id}/"), &["account_id", "activity_at", "attachments", "bcc", "body_html", "body_text", "cc", "contact_id", "followup_date", "followup_sequence_add_cc_bcc", "followup_sequence_delay", "followup_sequence_id", "in_reply_to_id", "opens", "sender", "status", "subject", "template_id", "to", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn response_activities_lead_status_changes_create() {
 
 #[test]
 fn request_createleadstatuschangeactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateLeadStatusChangeActivity>("activities_lead_status_changes_create", request_base::<close_sdk::types::CreateLeadStatusChangeActivity>("post", "/activity/status_change/lead/"), &["date_created", "lead_id", "new_status_id", "old_status_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateLeadStatusChangeActivity>("activities_lead_status_changes_create", request_base::<close_sdk::types::CreateLeadStatusChangeActivity>("post", "/activity/status_change/lead/"), &["date_created", "lead_id", "new_status_id", "old_status_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn response_activities_meetings_create_integration() {
 
 #[test]
 fn request_createmeetingintegration_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateMeetingIntegration>("activities_meetings_create_integration", request_base::<close_sdk::types::CreateMeetingIntegration>("post", "/activity/meeting/{id}/integration/"), &["integration_data"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateMeetingIntegration>("activities_meetings_create_integration", request_base::<close_sdk::types::CreateMeetingIntegration>("post", "/activity/meeting/{id}/integration/"), &["integration_data"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn response_activities_meetings_update() {
 
 #[test]
 fn request_updatemeetingactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateMeetingActivity>("activities_meetings_update", request_base::<close_sdk::types::UpdateMeetingActivity>("put", "/activity/meeting/{id}/"), &["outcome_id", "user_note_html"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateMeetingActivity>("activities_meetings_update", request_base::<close_sdk::types::UpdateMeetingActivity>("put", "/activity/meeting/{id}/"), &["outcome_id", "user_note_html"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn response_activities_notes_create() {
 
 #[test]
 fn request_createnoteactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateNoteActivity>("activities_notes_create", request_base::<close_sdk::types::CreateNoteActivity>("post", "/activity/note/"), &["activity_at", "attachments", "contact_id", "created_by_id", "date_created", "lead_id", "note", "note_html", "organization_id", "pinned", "title", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateNoteActivity>("activities_notes_create", request_base::<close_sdk::types::CreateNoteActivity>("post", "/activity/note/"), &["activity_at", "attachments", "contact_id", "created_by_id", "date_created", "lead_id", "note", "note_html", "organization_id", "pinned", "title", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -283,7 +283,7 @@ fn response_activities_notes_update() {
 
 #[test]
 fn request_updatenoteactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateNoteActivity>("activities_notes_update", request_base::<close_sdk::types::UpdateNoteActivity>("put", "/activity/note/{id}/"), &["activity_at", "attachments", "contact_id", "note", "note_html", "pinned", "title"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateNoteActivity>("activities_notes_update", request_base::<close_sdk::types::UpdateNoteActivity>("put", "/activity/note/{id}/"), &["activity_at", "attachments", "contact_id", "note", "note_html", "pinned", "title"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -305,7 +305,7 @@ fn response_activities_opportunity_status_changes_create() {
 
 #[test]
 fn request_createopportunitystatuschangeactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateOpportunityStatusChangeActivity>("activities_opportunity_status_changes_create", request_base::<close_sdk::types::CreateOpportunityStatusChangeActivity>("post", "/activity/status_change/opportunity/"), &["date_created", "lead_id", "new_status_id", "old_status_id", "opportunity_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateOpportunityStatusChangeActivity>("activities_opportunity_status_changes_create", request_base::<close_sdk::types::CreateOpportunityStatusChangeActivity>("post", "/activity/status_change/opportunity/"), &["date_created", "lead_id", "new_status_id", "old_status_id", "opportunity_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -325,7 +325,7 @@ fn response_activities_sms_create() {
 
 #[test]
 fn request_createsmsactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateSmsActivity>("activities_sms_create", request_base::<close_sdk::types::CreateSmsActivity>("post", "/activity/sms/"), &["activity_at", "attachments", "contact_id", "created_by_id", "date_created", "direction", "lead_id", "local_phone", "organization_id", "remote_phone", "source", "status", "template_id", "text", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateSmsActivity>("activities_sms_create", request_base::<close_sdk::types::CreateSmsActivity>("post", "/activity/sms/"), &["activity_at", "attachments", "contact_id", "created_by_id", "date_created", "direction", "lead_id", "local_phone", "organization_id", "remote_phone", "source", "status", "template_id", "text", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -345,7 +345,7 @@ fn response_activities_sms_update() {
 
 #[test]
 fn request_updatesmsactivity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateSmsActivity>("activities_sms_update", request_base::<close_sdk::types::UpdateSmsActivity>("put", "/activity/sms/{id}/"), &["activity_at", "attachments", "contact_id", "lead_id", "local_phone", "remote_phone", "status", "template_id", "text", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateSmsActivity>("activities_sms_update", request_base::<close_sdk::types::UpdateSmsActivity>("put", "/activity/sms/{id}/"), &["activity_at", "attachments", "contact_id", "lead_id", "local_phone", "remote_phone", "status", "template_id", "text", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -380,7 +380,7 @@ fn response_activities_whatsapp_messages_create() {
 
 #[test]
 fn request_createwhatsappmessage_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateWhatsAppMessage>("activities_whatsapp_messages_create", request_base::<close_sdk::types::CreateWhatsAppMessage>("post", "/activity/whatsapp_message/"), &["activity_at", "attachments", "contact_id", "direction", "external_whatsapp_message_id", "integration_link", "lead_id", "local_phone", "message_markdown", "remote_phone", "response_to_id", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateWhatsAppMessage>("activities_whatsapp_messages_create", request_base::<close_sdk::types::CreateWhatsAppMessage>("post", "/activity/whatsapp_message/"), &["activity_at", "attachments", "contact_id", "direction", "external_whatsapp_message_id", "integration_link", "lead_id", "local_phone", "message_markdown", "remote_phone", "response_to_id", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -400,7 +400,7 @@ fn response_activities_whatsapp_messages_update() {
 
 #[test]
 fn request_updatewhatsappmessage_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateWhatsAppMessage>("activities_whatsapp_messages_update", request_base::<close_sdk::types::UpdateWhatsAppMessage>("put", "/activity/whatsapp_message/{id}/"), &["activity_at", "attachments", "contact_id", "direction", "integration_link", "local_phone", "message_markdown", "remote_phone", "response_to_id", "user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateWhatsAppMessage>("activities_whatsapp_messages_update", request_base::<close_sdk::types::UpdateWhatsAppMessage>("put", "/activity/whatsapp_message/{id}/"), &["activity_at", "attachments", "contact_id", "direction", "integration_link", "local_phone", "message_markdown", "remote_phone", "response_to_id", "user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -420,17 +420,17 @@ fn update_updatewhatsappmessage_unchanged_clear_set() {
 
 #[test]
 fn request_createblockedphonenumber_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateBlockedPhoneNumber>("blocked_phone_numbers_create", request_base::<close_sdk::types::CreateBlockedPhoneNumber>("post", "/blocked_phone_number/"), &["phone", "reason"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateBlockedPhoneNumber>("blocked_phone_numbers_create", request_base::<close_sdk::types::CreateBlockedPhoneNumber>("post", "/blocked_phone_number/"), &["phone", "reason"], |t| &mut *t.extra);
 }
 
 #[test]
 fn request_updateblockedphonenumber_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateBlockedPhoneNumber>("blocked_phone_numbers_update", request_base::<close_sdk::types::UpdateBlockedPhoneNumber>("put", "/blocked_phone_number/{id}/"), &["reason"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateBlockedPhoneNumber>("blocked_phone_numbers_update", request_base::<close_sdk::types::UpdateBlockedPhoneNumber>("put", "/blocked_phone_number/{id}/"), &["reason"], |t| &mut *t.extra);
 }
 
 #[test]
 fn request_updateblockedphonenumbersettings_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateBlockedPhoneNumberSettings>("blocked_phone_numbers_update_settings", request_base::<close_sdk::types::UpdateBlockedPhoneNumberSettings>("put", "/blocked_phone_number/settings/"), &["reject_anonymous_inbound_calls"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateBlockedPhoneNumberSettings>("blocked_phone_numbers_update_settings", request_base::<close_sdk::types::UpdateBlockedPhoneNumberSettings>("put", "/blocked_phone_number/settings/"), &["reject_anonymous_inbound_calls"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -500,7 +500,7 @@ fn response_comments_create() {
 
 #[test]
 fn request_createcomment_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateComment>("comments_create", request_base::<close_sdk::types::CreateComment>("post", "/comment/"), &["body", "object_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateComment>("comments_create", request_base::<close_sdk::types::CreateComment>("post", "/comment/"), &["body", "object_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -530,7 +530,7 @@ fn response_comments_update() {
 
 #[test]
 fn request_updatecommentthreads_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateCommentThreads>("comments_update", request_base::<close_sdk::types::UpdateCommentThreads>("put", "/comment/{id}/"), &["body"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateCommentThreads>("comments_update", request_base::<close_sdk::types::UpdateCommentThreads>("put", "/comment/{id}/"), &["body"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -540,7 +540,7 @@ fn response_contacts_create() {
 
 #[test]
 fn request_createcontact_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateContact>("contacts_create", request_base::<close_sdk::types::CreateContact>("post", "/contact/"), &["emails", "lead_id", "name", "phones", "title", "urls"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateContact>("contacts_create", request_base::<close_sdk::types::CreateContact>("post", "/contact/"), &["emails", "lead_id", "name", "phones", "title", "urls"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -560,7 +560,7 @@ fn response_contacts_update() {
 
 #[test]
 fn request_updatecontact_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateContact>("contacts_update", request_base::<close_sdk::types::UpdateContact>("put", "/contact/{id}/"), &["emails", "lead_id", "name", "phones", "title", "urls"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateContact>("contacts_update", request_base::<close_sdk::types::UpdateContact>("put", "/contact/{id}/"), &["emails", "lead_id", "name", "phones", "title", "urls"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -581,7 +581,7 @@ fn response_custom_activity_types_create() {
 
 #[test]
 fn request_createcustomactivitytype_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateCustomActivityType>("custom_activity_types_create", request_base::<close_sdk::types::CreateCustomActivityType>("post", "/custom_activity/"), &["api_create_only", "description", "editable_with_roles", "name"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateCustomActivityType>("custom_activity_types_create", request_base::<close_sdk::types::CreateCustomActivityType>("post", "/custom_activity/"), &["api_create_only", "description", "editable_with_roles", "name"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -601,7 +601,7 @@ fn response_custom_activity_types_update() {
 
 #[test]
 fn request_updatecustomactivitytype_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateCustomActivityType>("custom_activity_types_update", request_base::<close_sdk::types::UpdateCustomActivityType>("put", "/custom_activity/{id}/"), &["api_create_only", "description", "editable_with_roles", "fields", "is_archived", "name"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateCustomActivityType>("custom_activity_types_update", request_base::<close_sdk::types::UpdateCustomActivityType>("put", "/custom_activity/{id}/"), &["api_create_only", "description", "editable_with_roles", "fields", "is_archived", "name"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -627,7 +627,7 @@ fn response_custom_field_schemas_update() {
 
 #[test]
 fn request_updatecustomfieldschema_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateCustomFieldSchema>("custom_field_schemas_update", request_base::<close_sdk::types::UpdateCustomFieldSchema>("put", "/custom_field_schema/{object_type}/"), &["fields"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateCustomFieldSchema>("custom_field_schemas_update", request_base::<close_sdk::types::UpdateCustomFieldSchema>("put", "/custom_field_schema/{object_type}/"), &["fields"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -643,7 +643,7 @@ fn response_custom_fields_activity_create() {
 
 #[test]
 fn request_createcustomfield_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateCustomField>("custom_fields_activity_create", request_base::<close_sdk::types::CreateCustomField>("post", "/custom_field/activity/"), &["accepts_multiple_values", "choices", "custom_activity_type_id", "custom_object_type_id", "description", "editable_with_roles", "name", "required", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateCustomField>("custom_fields_activity_create", request_base::<close_sdk::types::CreateCustomField>("post", "/custom_field/activity/"), &["accepts_multiple_values", "choices", "custom_activity_type_id", "custom_object_type_id", "description", "editable_with_roles", "name", "required", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -663,7 +663,7 @@ fn response_custom_fields_activity_update() {
 
 #[test]
 fn request_updatecustomfield_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateCustomField>("custom_fields_activity_update", request_base::<close_sdk::types::UpdateCustomField>("put", "/custom_field/activity/{id}/"), &["accepts_multiple_values", "choices", "custom_activity_type_id", "custom_object_type_id", "description", "editable_with_roles", "name", "required", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateCustomField>("custom_fields_activity_update", request_base::<close_sdk::types::UpdateCustomField>("put", "/custom_field/activity/{id}/"), &["accepts_multiple_values", "choices", "custom_activity_type_id", "custom_object_type_id", "description", "editable_with_roles", "name", "required", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -767,7 +767,7 @@ fn response_custom_fields_shared_create() {
 
 #[test]
 fn request_createsharedcustomfield_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateSharedCustomField>("custom_fields_shared_create", request_base::<close_sdk::types::CreateSharedCustomField>("post", "/custom_field/shared/"), &["description", "name", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateSharedCustomField>("custom_fields_shared_create", request_base::<close_sdk::types::CreateSharedCustomField>("post", "/custom_field/shared/"), &["description", "name", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -777,7 +777,7 @@ fn response_custom_fields_shared_create_association() {
 
 #[test]
 fn request_createsharedcustomfieldassociation_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateSharedCustomFieldAssociation>("custom_fields_shared_create_association", request_base::<close_sdk::types::CreateSharedCustomFieldAssociation>("post", "/custom_field/shared/{scf_id}/association/"), &["editable_with_roles", "object_type", "required"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateSharedCustomFieldAssociation>("custom_fields_shared_create_association", request_base::<close_sdk::types::CreateSharedCustomFieldAssociation>("post", "/custom_field/shared/{scf_id}/association/"), &["editable_with_roles", "object_type", "required"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -792,7 +792,7 @@ fn response_custom_fields_shared_update() {
 
 #[test]
 fn request_updatesharedcustomfield_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateSharedCustomField>("custom_fields_shared_update", request_base::<close_sdk::types::UpdateSharedCustomField>("put", "/custom_field/shared/{id}/"), &["description", "name", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateSharedCustomField>("custom_fields_shared_update", request_base::<close_sdk::types::UpdateSharedCustomField>("put", "/custom_field/shared/{id}/"), &["description", "name", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -810,7 +810,7 @@ fn response_custom_fields_shared_update_association() {
 
 #[test]
 fn request_updatesharedcustomfieldassociation_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateSharedCustomFieldAssociation>("custom_fields_shared_update_association", request_base::<close_sdk::types::UpdateSharedCustomFieldAssociation>("put", "/custom_field/shared/{scf_id}/association/{object_type}/"), &["editable_with_roles", "object_type", "required"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateSharedCustomFieldAssociation>("custom_fields_shared_update_association", request_base::<close_sdk::types::UpdateSharedCustomFieldAssociation>("put", "/custom_field/shared/{scf_id}/association/{object_type}/"), &["editable_with_roles", "object_type", "required"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -823,12 +823,12 @@ fn update_updatesharedcustomfieldassociation_unchanged_clear_set() {
 
 #[test]
 fn request_runfieldenrichment_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::RunFieldEnrichment>("field_enrichment_create", request_base::<close_sdk::types::RunFieldEnrichment>("post", "/enrich_field/"), &["field_id", "object_id", "object_type", "organization_id", "overwrite_existing_value", "set_new_value"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::RunFieldEnrichment>("field_enrichment_create", request_base::<close_sdk::types::RunFieldEnrichment>("post", "/enrich_field/"), &["field_id", "object_id", "object_type", "organization_id", "overwrite_existing_value", "set_new_value"], |t| &mut *t.extra);
 }
 
 #[test]
 fn request_uploadfile_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UploadFile>("files_create", request_base::<close_sdk::types::UploadFile>("post", "/files/upload/"), &["content_type", "filename"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UploadFile>("files_create", request_base::<close_sdk::types::UploadFile>("post", "/files/upload/"), &["content_type", "filename"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -838,7 +838,7 @@ fn response_groups_add_member() {
 
 #[test]
 fn request_creategroupmember_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateGroupMember>("groups_add_member", request_base::<close_sdk::types::CreateGroupMember>("post", "/group/{group_id}/member/"), &["user_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateGroupMember>("groups_add_member", request_base::<close_sdk::types::CreateGroupMember>("post", "/group/{group_id}/member/"), &["user_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -848,7 +848,7 @@ fn response_groups_create() {
 
 #[test]
 fn request_creategroup_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateGroup>("groups_create", request_base::<close_sdk::types::CreateGroup>("post", "/group/"), &["name"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateGroup>("groups_create", request_base::<close_sdk::types::CreateGroup>("post", "/group/"), &["name"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -873,7 +873,7 @@ fn response_integration_links_create() {
 
 #[test]
 fn request_createintegrationlink_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateIntegrationLink>("integration_links_create", request_base::<close_sdk::types::CreateIntegrationLink>("post", "/integration_link/"), &["name", "type", "url"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateIntegrationLink>("integration_links_create", request_base::<close_sdk::types::CreateIntegrationLink>("post", "/integration_link/"), &["name", "type", "url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -893,7 +893,7 @@ fn response_integration_links_update() {
 
 #[test]
 fn request_updateintegrationlink_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateIntegrationLink>("integration_links_update", request_base::<close_sdk::types::UpdateIntegrationLink>("put", "/integration_link/{id}/"), &["name", "type", "url"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateIntegrationLink>("integration_links_update", request_base::<close_sdk::types::UpdateIntegrationLink>("put", "/integration_link/{id}/"), &["name", "type", "url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -911,7 +911,7 @@ fn response_lead_statuses_create() {
 
 #[test]
 fn request_createleadstatus_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateLeadStatus>("lead_statuses_create", request_base::<close_sdk::types::CreateLeadStatus>("post", "/status/lead/"), &["label"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateLeadStatus>("lead_statuses_create", request_base::<close_sdk::types::CreateLeadStatus>("post", "/status/lead/"), &["label"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -926,7 +926,7 @@ fn response_lead_statuses_update() {
 
 #[test]
 fn request_updateleadstatus_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateLeadStatus>("lead_statuses_update", request_base::<close_sdk::types::UpdateLeadStatus>("put", "/status/lead/{id}/"), &["label"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateLeadStatus>("lead_statuses_update", request_base::<close_sdk::types::UpdateLeadStatus>("put", "/status/lead/{id}/"), &["label"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -942,7 +942,7 @@ fn response_leads_create() {
 
 #[test]
 fn request_createlead_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateLead>("leads_create", request_base::<close_sdk::types::CreateLead>("post", "/lead/"), &["addresses", "contacts", "description", "name", "status_id", "url"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateLead>("leads_create", request_base::<close_sdk::types::CreateLead>("post", "/lead/"), &["addresses", "contacts", "description", "name", "status_id", "url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -957,7 +957,7 @@ fn response_leads_list() {
 
 #[test]
 fn request_mergeleads_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::MergeLeads>("leads_merge", request_base::<close_sdk::types::MergeLeads>("post", "/lead/merge/"), &["destination", "source"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::MergeLeads>("leads_merge", request_base::<close_sdk::types::MergeLeads>("post", "/lead/merge/"), &["destination", "source"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -967,7 +967,7 @@ fn response_leads_update() {
 
 #[test]
 fn request_updatelead_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateLead>("leads_update", request_base::<close_sdk::types::UpdateLead>("put", "/lead/{id}/"), &["addresses", "contacts", "description", "name", "status_id", "url"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateLead>("leads_update", request_base::<close_sdk::types::UpdateLead>("put", "/lead/{id}/"), &["addresses", "contacts", "description", "name", "status_id", "url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -988,7 +988,7 @@ fn response_memberships_bulk_update() {
 
 #[test]
 fn request_membershipbulkupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", request_base::<close_sdk::types::MembershipBulkUpdate>("put", "/membership/"), &["_params", "auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::MembershipBulkUpdate>("memberships_bulk_update", request_base::<close_sdk::types::MembershipBulkUpdate>("put", "/membership/"), &["_params", "auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1009,7 +1009,7 @@ fn response_memberships_create() {
 
 #[test]
 fn request_createmembership_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateMembership>("memberships_create", request_base::<close_sdk::types::CreateMembership>("post", "/membership/"), &["email", "role_id"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateMembership>("memberships_create", request_base::<close_sdk::types::CreateMembership>("post", "/membership/"), &["email", "role_id"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1024,7 +1024,7 @@ fn response_memberships_update() {
 
 #[test]
 fn request_membershipupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::MembershipUpdate>("memberships_update", request_base::<close_sdk::types::MembershipUpdate>("put", "/membership/{id}/"), &["auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::MembershipUpdate>("memberships_update", request_base::<close_sdk::types::MembershipUpdate>("put", "/membership/{id}/"), &["auto_record_calls", "default_caller_id", "hangup_recording_url", "may_workflows_impersonate", "role_id", "track_email_opens"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1045,7 +1045,7 @@ fn response_memberships_update_pinned_views() {
 
 #[test]
 fn request_pinnedviews_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::PinnedViews>("memberships_update_pinned_views", request_base::<close_sdk::types::PinnedViews>("put", "/membership/{id}/pinned_views/"), &["saved_view_ids"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::PinnedViews>("memberships_update_pinned_views", request_base::<close_sdk::types::PinnedViews>("put", "/membership/{id}/pinned_views/"), &["saved_view_ids"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1055,7 +1055,7 @@ fn response_opportunities_create() {
 
 #[test]
 fn request_createopportunity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateOpportunity>("opportunities_create", request_base::<close_sdk::types::CreateOpportunity>("post", "/opportunity/"), &["attachments", "confidence", "contact_id", "created_by", "custom_fields", "date_created", "date_won", "lead_id", "note", "pipeline_id", "status_id", "user_id", "value", "value_period"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateOpportunity>("opportunities_create", request_base::<close_sdk::types::CreateOpportunity>("post", "/opportunity/"), &["attachments", "confidence", "contact_id", "created_by", "custom_fields", "date_created", "date_won", "lead_id", "note", "pipeline_id", "status_id", "user_id", "value", "value_period"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1075,7 +1075,7 @@ fn response_opportunities_update() {
 
 #[test]
 fn request_updateopportunity_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateOpportunity>("opportunities_update", request_base::<close_sdk::types::UpdateOpportunity>("put", "/opportunity/{id}/"), &["confidence", "lead_id", "note_html", "status_id", "value", "value_period"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateOpportunity>("opportunities_update", request_base::<close_sdk::types::UpdateOpportunity>("put", "/opportunity/{id}/"), &["confidence", "lead_id", "note_html", "status_id", "value", "value_period"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1096,7 +1096,7 @@ fn response_opportunity_statuses_create() {
 
 #[test]
 fn request_createopportunitystatus_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateOpportunityStatus>("opportunity_statuses_create", request_base::<close_sdk::types::CreateOpportunityStatus>("post", "/status/opportunity/"), &["label", "pipeline_id", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateOpportunityStatus>("opportunity_statuses_create", request_base::<close_sdk::types::CreateOpportunityStatus>("post", "/status/opportunity/"), &["label", "pipeline_id", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1111,7 +1111,7 @@ fn response_opportunity_statuses_update() {
 
 #[test]
 fn request_updateopportunitystatus_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateOpportunityStatus>("opportunity_statuses_update", request_base::<close_sdk::types::UpdateOpportunityStatus>("put", "/status/opportunity/{id}/"), &["label", "pipeline_id", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateOpportunityStatus>("opportunity_statuses_update", request_base::<close_sdk::types::UpdateOpportunityStatus>("put", "/status/opportunity/{id}/"), &["label", "pipeline_id", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1134,7 +1134,7 @@ fn response_organizations_update() {
 
 #[test]
 fn request_organizationupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::OrganizationUpdate>("organizations_update", request_base::<close_sdk::types::OrganizationUpdate>("put", "/organization/{id}/"), &["currency", "enable_unsubscribe_link", "lead_statuses", "name", "require_unsubscribe_link"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::OrganizationUpdate>("organizations_update", request_base::<close_sdk::types::OrganizationUpdate>("put", "/organization/{id}/"), &["currency", "enable_unsubscribe_link", "lead_statuses", "name", "require_unsubscribe_link"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1149,12 +1149,12 @@ fn update_organizationupdate_unchanged_clear_set() {
 
 #[test]
 fn request_createoutcome_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateOutcome>("outcomes_create", request_base::<close_sdk::types::CreateOutcome>("post", "/outcome/"), &["applies_to", "description", "name", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateOutcome>("outcomes_create", request_base::<close_sdk::types::CreateOutcome>("post", "/outcome/"), &["applies_to", "description", "name", "type"], |t| &mut *t.extra);
 }
 
 #[test]
 fn request_updateoutcome_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateOutcome>("outcomes_update", request_base::<close_sdk::types::UpdateOutcome>("put", "/outcome/{id}/"), &["applies_to", "description", "name", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateOutcome>("outcomes_update", request_base::<close_sdk::types::UpdateOutcome>("put", "/outcome/{id}/"), &["applies_to", "description", "name", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1168,7 +1168,7 @@ fn update_updateoutcome_unchanged_clear_set() {
 
 #[test]
 fn request_createphonenumberrequest_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreatePhoneNumberRequest>("phone_numbers_create", request_base::<close_sdk::types::CreatePhoneNumberRequest>("post", "/phone_number/request/internal/"), &["bundle_id", "carrier_type", "country", "prefix", "sharing", "with_mms", "with_sms"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreatePhoneNumberRequest>("phone_numbers_create", request_base::<close_sdk::types::CreatePhoneNumberRequest>("post", "/phone_number/request/internal/"), &["bundle_id", "carrier_type", "country", "prefix", "sharing", "with_mms", "with_sms"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1188,7 +1188,7 @@ fn response_phone_numbers_update() {
 
 #[test]
 fn request_updatephonenumber_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdatePhoneNumber>("phone_numbers_update", request_base::<close_sdk::types::UpdatePhoneNumber>("put", "/phone_number/{id}/"), &["forward_to", "forward_to_enabled", "inbound_ring_duration", "label", "participants", "phone_numbers", "press_1_to_accept", "voicemail_greeting_url"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdatePhoneNumber>("phone_numbers_update", request_base::<close_sdk::types::UpdatePhoneNumber>("put", "/phone_number/{id}/"), &["forward_to", "forward_to_enabled", "inbound_ring_duration", "label", "participants", "phone_numbers", "press_1_to_accept", "voicemail_greeting_url"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1211,7 +1211,7 @@ fn response_pipelines_create() {
 
 #[test]
 fn request_createpipeline_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreatePipeline>("pipelines_create", request_base::<close_sdk::types::CreatePipeline>("post", "/pipeline/"), &["name", "statuses"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreatePipeline>("pipelines_create", request_base::<close_sdk::types::CreatePipeline>("post", "/pipeline/"), &["name", "statuses"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1226,7 +1226,7 @@ fn response_pipelines_update() {
 
 #[test]
 fn request_updatepipeline_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdatePipeline>("pipelines_update", request_base::<close_sdk::types::UpdatePipeline>("put", "/pipeline/{id}/"), &["name", "statuses"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdatePipeline>("pipelines_update", request_base::<close_sdk::types::UpdatePipeline>("put", "/pipeline/{id}/"), &["name", "statuses"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1238,12 +1238,12 @@ fn update_updatepipeline_unchanged_clear_set() {
 
 #[test]
 fn request_createplaybook_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreatePlaybook>("playbooks_create", request_base::<close_sdk::types::CreatePlaybook>("post", "/playbook/"), &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreatePlaybook>("playbooks_create", request_base::<close_sdk::types::CreatePlaybook>("post", "/playbook/"), &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"], |t| &mut *t.extra);
 }
 
 #[test]
 fn request_updateplaybook_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdatePlaybook>("playbooks_update", request_base::<close_sdk::types::UpdatePlaybook>("put", "/playbook/{id}/"), &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdatePlaybook>("playbooks_update", request_base::<close_sdk::types::UpdatePlaybook>("put", "/playbook/{id}/"), &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1263,7 +1263,7 @@ fn response_roles_create() {
 
 #[test]
 fn request_rolecreate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::RoleCreate>("roles_create", request_base::<close_sdk::types::RoleCreate>("post", "/role/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::RoleCreate>("roles_create", request_base::<close_sdk::types::RoleCreate>("post", "/role/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1283,7 +1283,7 @@ fn response_roles_update() {
 
 #[test]
 fn request_roleupdate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::RoleUpdate>("roles_update", request_base::<close_sdk::types::RoleUpdate>("put", "/role/{id}/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::RoleUpdate>("roles_update", request_base::<close_sdk::types::RoleUpdate>("put", "/role/{id}/"), &["name", "permissions", "visibility_user_lcf_behavior", "visibility_user_lcf_ids"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1302,7 +1302,7 @@ fn response_smart_views_create() {
 
 #[test]
 fn request_createsmartview_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateSmartView>("smart_views_create", request_base::<close_sdk::types::CreateSmartView>("post", "/saved_search/"), &["name", "s_query", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateSmartView>("smart_views_create", request_base::<close_sdk::types::CreateSmartView>("post", "/saved_search/"), &["name", "s_query", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1322,7 +1322,7 @@ fn response_smart_views_update() {
 
 #[test]
 fn request_updatesmartview_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateSmartView>("smart_views_update", request_base::<close_sdk::types::UpdateSmartView>("put", "/saved_search/{id}/"), &["name", "s_query", "type"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateSmartView>("smart_views_update", request_base::<close_sdk::types::UpdateSmartView>("put", "/saved_search/{id}/"), &["name", "s_query", "type"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1335,12 +1335,12 @@ fn update_updatesmartview_unchanged_clear_set() {
 
 #[test]
 fn request_createsmstemplate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateSmsTemplate>("sms_templates_create", request_base::<close_sdk::types::CreateSmsTemplate>("post", "/sms_template/"), &["attachments", "is_shared", "name", "text"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateSmsTemplate>("sms_templates_create", request_base::<close_sdk::types::CreateSmsTemplate>("post", "/sms_template/"), &["attachments", "is_shared", "name", "text"], |t| &mut *t.extra);
 }
 
 #[test]
 fn request_updatesmstemplate_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateSmsTemplate>("sms_templates_update", request_base::<close_sdk::types::UpdateSmsTemplate>("put", "/sms_template/{id}/"), &["attachments", "is_shared", "name", "status", "text"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateSmsTemplate>("sms_templates_update", request_base::<close_sdk::types::UpdateSmsTemplate>("put", "/sms_template/{id}/"), &["attachments", "is_shared", "name", "status", "text"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1360,7 +1360,7 @@ fn response_tasks_bulk_update() {
 
 #[test]
 fn request_bulkupdatenotifications_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", request_base::<close_sdk::types::BulkUpdateNotifications>("put", "/task/"), &["assigned_to", "date", "is_complete", "organization_id", "priority", "resolution", "text"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::BulkUpdateNotifications>("tasks_bulk_update", request_base::<close_sdk::types::BulkUpdateNotifications>("put", "/task/"), &["assigned_to", "date", "is_complete", "organization_id", "priority", "resolution", "text"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1382,7 +1382,7 @@ fn response_tasks_create() {
 
 #[test]
 fn request_createtask_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateTask>("tasks_create", request_base::<close_sdk::types::CreateTask>("post", "/task/"), &["_type", "assigned_to", "contact_id", "date", "is_complete", "lead_id", "text"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateTask>("tasks_create", request_base::<close_sdk::types::CreateTask>("post", "/task/"), &["_type", "assigned_to", "contact_id", "date", "is_complete", "lead_id", "text"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1402,7 +1402,7 @@ fn response_tasks_update() {
 
 #[test]
 fn request_updatenotification_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateNotification>("tasks_update", request_base::<close_sdk::types::UpdateNotification>("put", "/task/{id}/"), &["agent_config_id", "assigned_to", "contact_id", "created_by", "date", "due_date", "is_complete", "is_dateless", "lead_id", "organization_id", "priority", "resolution", "text"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateNotification>("tasks_update", request_base::<close_sdk::types::UpdateNotification>("put", "/task/{id}/"), &["agent_config_id", "assigned_to", "contact_id", "created_by", "date", "due_date", "is_complete", "is_dateless", "lead_id", "organization_id", "priority", "resolution", "text"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1425,7 +1425,7 @@ fn update_updatenotification_unchanged_clear_set() {
 
 #[test]
 fn request_createunsubscribedemail_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateUnsubscribedEmail>("unsubscribed_emails_create", request_base::<close_sdk::types::CreateUnsubscribedEmail>("post", "/unsubscribe/email/"), &["email"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateUnsubscribedEmail>("unsubscribed_emails_create", request_base::<close_sdk::types::CreateUnsubscribedEmail>("post", "/unsubscribe/email/"), &["email"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1455,7 +1455,7 @@ fn response_webhooks_create() {
 
 #[test]
 fn request_createwebhook_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::CreateWebhook>("webhooks_create", request_base::<close_sdk::types::CreateWebhook>("post", "/webhook/"), &["event_filter", "events", "url", "verify_ssl"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::CreateWebhook>("webhooks_create", request_base::<close_sdk::types::CreateWebhook>("post", "/webhook/"), &["event_filter", "events", "url", "verify_ssl"], |t| &mut *t.extra);
 }
 
 #[test]
@@ -1470,7 +1470,7 @@ fn response_webhooks_update() {
 
 #[test]
 fn request_updatewebhook_refuses_hostile_extra() {
-    hostile_extra::<close_sdk::types::UpdateWebhook>("webhooks_update", request_base::<close_sdk::types::UpdateWebhook>("put", "/webhook/{id}/"), &["events", "status", "url", "verify_ssl"], |t| &mut t.extra);
+    hostile_extra::<close_sdk::types::UpdateWebhook>("webhooks_update", request_base::<close_sdk::types::UpdateWebhook>("put", "/webhook/{id}/"), &["events", "status", "url", "verify_ssl"], |t| &mut *t.extra);
 }
 
 #[test]

@@ -179,9 +179,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Activity {
         pub fn builder() -> builder::Activity {
@@ -270,9 +270,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityBase {
         pub fn builder() -> builder::ActivityBase {
@@ -293,9 +293,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityBaseList {
         pub fn builder() -> builder::ActivityBaseList {
@@ -316,9 +316,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityBodyTextQuotedItem {
         pub fn builder() -> builder::ActivityBodyTextQuotedItem {
@@ -380,9 +380,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub to: ::std::option::Option<::std::vec::Vec<ActivityEnvelopeToItem>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityEnvelope {
         pub fn builder() -> builder::ActivityEnvelope {
@@ -403,9 +403,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityEnvelopeFromItem {
         pub fn builder() -> builder::ActivityEnvelopeFromItem {
@@ -426,9 +426,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityEnvelopeSenderItem {
         pub fn builder() -> builder::ActivityEnvelopeSenderItem {
@@ -449,9 +449,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityEnvelopeToItem {
         pub fn builder() -> builder::ActivityEnvelopeToItem {
@@ -473,9 +473,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActivityList {
         pub fn builder() -> builder::ActivityList {
@@ -694,9 +694,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub voicemail_url: ::std::option::Option<::serde_json::Value>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CallActivity {
         pub fn builder() -> builder::CallActivity {
@@ -717,9 +717,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CallActivityList {
         pub fn builder() -> builder::CallActivityList {
@@ -885,9 +885,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub voicemail_url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateCallActivity {
         pub fn builder() -> builder::CreateCallActivity {
@@ -1087,9 +1087,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateCustomActivity {
         pub fn builder() -> builder::CreateCustomActivity {
@@ -1161,9 +1161,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateCustomActivityType {
         pub fn builder() -> builder::CreateCustomActivityType {
@@ -1300,9 +1300,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateEmailActivity {
         pub fn builder() -> builder::CreateEmailActivity {
@@ -1331,9 +1331,9 @@ pub mod types {
         pub inline_only: ::std::option::Option<bool>,
         pub size: i64,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateEmailActivityAttachmentsItems {
         pub fn builder() -> builder::CreateEmailActivityAttachmentsItems {
@@ -1345,9 +1345,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateEmailActivityOpensItems {
         pub opened_at: crate::Timestamp,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateEmailActivityOpensItems {
         pub fn builder() -> builder::CreateEmailActivityOpensItems {
@@ -1431,9 +1431,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub old_status_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateLeadStatusChangeActivity {
         pub fn builder() -> builder::CreateLeadStatusChangeActivity {
@@ -1451,9 +1451,9 @@ pub mod types {
         pub integration_data: ::std::option::Option<
             CreateMeetingIntegrationIntegrationData,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateMeetingIntegration {
         pub fn builder() -> builder::CreateMeetingIntegration {
@@ -1469,9 +1469,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub note_html: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateMeetingIntegrationIntegrationData {
         pub fn builder() -> builder::CreateMeetingIntegrationIntegrationData {
@@ -1540,9 +1540,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateNoteActivity {
         pub fn builder() -> builder::CreateNoteActivity {
@@ -1560,9 +1560,9 @@ pub mod types {
         pub content_type: ::std::option::Option<::std::string::String>,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateNoteActivityAttachmentsItems {
         pub fn builder() -> builder::CreateNoteActivityAttachmentsItems {
@@ -1598,9 +1598,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub opportunity_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateOpportunityStatusChangeActivity {
         pub fn builder() -> builder::CreateOpportunityStatusChangeActivity {
@@ -1686,9 +1686,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmsActivity {
         pub fn builder() -> builder::CreateSmsActivity {
@@ -1702,9 +1702,9 @@ pub mod types {
         pub content_type: CreateSmsActivityAttachmentsItemsContentType,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmsActivityAttachmentsItems {
         pub fn builder() -> builder::CreateSmsActivityAttachmentsItems {
@@ -2033,9 +2033,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateWhatsAppMessage {
         pub fn builder() -> builder::CreateWhatsAppMessage {
@@ -2136,9 +2136,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreatedActivity {
         pub fn builder() -> builder::CreatedActivity {
@@ -2160,9 +2160,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreatedActivityList {
         pub fn builder() -> builder::CreatedActivityList {
@@ -2364,9 +2364,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomActivity {
         pub fn builder() -> builder::CustomActivity {
@@ -2388,9 +2388,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomActivityList {
         pub fn builder() -> builder::CustomActivityList {
@@ -2463,9 +2463,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomActivityType {
         pub fn builder() -> builder::CustomActivityType {
@@ -2521,9 +2521,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomActivityTypeField {
         pub fn builder() -> builder::CustomActivityTypeField {
@@ -2545,9 +2545,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomActivityTypeList {
         pub fn builder() -> builder::CustomActivityTypeList {
@@ -2847,9 +2847,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailActivity {
         pub fn builder() -> builder::EmailActivity {
@@ -2870,9 +2870,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailActivityBodyTextQuotedItem {
         pub fn builder() -> builder::EmailActivityBodyTextQuotedItem {
@@ -2893,9 +2893,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailActivityList {
         pub fn builder() -> builder::EmailActivityList {
@@ -3013,9 +3013,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivity {
         pub fn builder() -> builder::EmailThreadActivity {
@@ -3271,9 +3271,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivityEmailsItem {
         pub fn builder() -> builder::EmailThreadActivityEmailsItem {
@@ -3341,9 +3341,9 @@ pub mod types {
         pub to: ::std::option::Option<
             ::std::vec::Vec<EmailThreadActivityEmailsItemEnvelopeToItem>,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivityEmailsItemEnvelope {
         pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelope {
@@ -3364,9 +3364,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivityEmailsItemEnvelopeFromItem {
         pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelopeFromItem {
@@ -3387,9 +3387,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivityEmailsItemEnvelopeSenderItem {
         pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelopeSenderItem {
@@ -3411,9 +3411,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::serde_json::Value>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivityEmailsItemEnvelopeToItem {
         pub fn builder() -> builder::EmailThreadActivityEmailsItemEnvelopeToItem {
@@ -3435,9 +3435,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivityList {
         pub fn builder() -> builder::EmailThreadActivityList {
@@ -3458,9 +3458,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailThreadActivityParticipantsItem {
         pub fn builder() -> builder::EmailThreadActivityParticipantsItem {
@@ -3604,9 +3604,9 @@ pub mod types {
                 ::std::option::Option<FormSubmissionActivityValuesByName>,
             >,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl FormSubmissionActivity {
         pub fn builder() -> builder::FormSubmissionActivity {
@@ -3627,9 +3627,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl FormSubmissionActivityList {
         pub fn builder() -> builder::FormSubmissionActivityList {
@@ -3792,9 +3792,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadMergeActivity {
         pub fn builder() -> builder::LeadMergeActivity {
@@ -3816,9 +3816,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadMergeActivityList {
         pub fn builder() -> builder::LeadMergeActivityList {
@@ -3928,9 +3928,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadStatusChangeActivity {
         pub fn builder() -> builder::LeadStatusChangeActivity {
@@ -3952,9 +3952,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadStatusChangeActivityList {
         pub fn builder() -> builder::LeadStatusChangeActivityList {
@@ -4235,9 +4235,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MeetingActivity {
         pub fn builder() -> builder::MeetingActivity {
@@ -4278,9 +4278,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MeetingActivityAttendeesItem {
         pub fn builder() -> builder::MeetingActivityAttendeesItem {
@@ -4304,9 +4304,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MeetingActivityConferenceLinksItem {
         pub fn builder() -> builder::MeetingActivityConferenceLinksItem {
@@ -4328,9 +4328,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MeetingActivityList {
         pub fn builder() -> builder::MeetingActivityList {
@@ -4361,9 +4361,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub oauth_client: ::std::option::Option<MeetingIntegrationOauthClient>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MeetingIntegration {
         pub fn builder() -> builder::MeetingIntegration {
@@ -4379,9 +4379,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub note_html: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MeetingIntegrationIntegrationData {
         pub fn builder() -> builder::MeetingIntegrationIntegrationData {
@@ -4402,9 +4402,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MeetingIntegrationOauthClient {
         pub fn builder() -> builder::MeetingIntegrationOauthClient {
@@ -4633,9 +4633,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityStatusChangeActivity {
         pub fn builder() -> builder::OpportunityStatusChangeActivity {
@@ -4659,9 +4659,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityStatusChangeActivityList {
         pub fn builder() -> builder::OpportunityStatusChangeActivityList {
@@ -4938,9 +4938,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SmsActivity {
         pub fn builder() -> builder::SmsActivity {
@@ -4981,9 +4981,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SmsActivityAttachmentsItem {
         pub fn builder() -> builder::SmsActivityAttachmentsItem {
@@ -5004,9 +5004,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SmsActivityList {
         pub fn builder() -> builder::SmsActivityList {
@@ -5110,9 +5110,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl TaskCompletionActivity {
         pub fn builder() -> builder::TaskCompletionActivity {
@@ -5134,9 +5134,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl TaskCompletionActivityList {
         pub fn builder() -> builder::TaskCompletionActivityList {
@@ -5166,9 +5166,9 @@ pub mod types {
         pub status: crate::Patch<UpdateCallActivityStatus>,
         pub user_id: crate::Patch<::std::string::String>,
         pub voicemail_url: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCallActivity {
         pub fn builder() -> builder::UpdateCallActivity {
@@ -5245,9 +5245,9 @@ pub mod types {
         >,
         pub pinned: crate::Patch<bool>,
         pub status: crate::Patch<UpdateCustomActivityStatus>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCustomActivity {
         pub fn builder() -> builder::UpdateCustomActivity {
@@ -5305,9 +5305,9 @@ pub mod types {
         pub fields: crate::Patch<::std::vec::Vec<UpdateCustomActivityTypeFieldsItem>>,
         pub is_archived: crate::Patch<bool>,
         pub name: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCustomActivityType {
         pub fn builder() -> builder::UpdateCustomActivityType {
@@ -5319,9 +5319,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateCustomActivityTypeFieldsItem {
         pub id: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCustomActivityTypeFieldsItem {
         pub fn builder() -> builder::UpdateCustomActivityTypeFieldsItem {
@@ -5354,9 +5354,9 @@ pub mod types {
         pub template_id: crate::Patch<::std::string::String>,
         pub to: crate::Patch<::std::vec::Vec<::std::string::String>>,
         pub user_id: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateEmailActivity {
         pub fn builder() -> builder::UpdateEmailActivity {
@@ -5385,9 +5385,9 @@ pub mod types {
         pub inline_only: ::std::option::Option<bool>,
         pub size: i64,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateEmailActivityAttachmentsItems {
         pub fn builder() -> builder::UpdateEmailActivityAttachmentsItems {
@@ -5399,9 +5399,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateEmailActivityOpensItems {
         pub opened_at: crate::Timestamp,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateEmailActivityOpensItems {
         pub fn builder() -> builder::UpdateEmailActivityOpensItems {
@@ -5467,9 +5467,9 @@ pub mod types {
     pub struct UpdateMeetingActivity {
         pub outcome_id: crate::Patch<::std::string::String>,
         pub user_note_html: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateMeetingActivity {
         pub fn builder() -> builder::UpdateMeetingActivity {
@@ -5489,9 +5489,9 @@ pub mod types {
         pub note_html: crate::Patch<::std::string::String>,
         pub pinned: crate::Patch<bool>,
         pub title: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateNoteActivity {
         pub fn builder() -> builder::UpdateNoteActivity {
@@ -5509,9 +5509,9 @@ pub mod types {
         pub content_type: ::std::option::Option<::std::string::String>,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateNoteActivityAttachmentsItems {
         pub fn builder() -> builder::UpdateNoteActivityAttachmentsItems {
@@ -5536,9 +5536,9 @@ pub mod types {
         pub template_id: crate::Patch<::std::string::String>,
         pub text: crate::Patch<::std::string::String>,
         pub user_id: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmsActivity {
         pub fn builder() -> builder::UpdateSmsActivity {
@@ -5552,9 +5552,9 @@ pub mod types {
         pub content_type: UpdateSmsActivityAttachmentsItemsContentType,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmsActivityAttachmentsItems {
         pub fn builder() -> builder::UpdateSmsActivityAttachmentsItems {
@@ -5784,9 +5784,9 @@ pub mod types {
         pub remote_phone: crate::Patch<::std::string::String>,
         pub response_to_id: crate::Patch<::std::string::String>,
         pub user_id: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateWhatsAppMessage {
         pub fn builder() -> builder::UpdateWhatsAppMessage {
@@ -5800,9 +5800,9 @@ pub mod types {
         pub content_type: ::std::string::String,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl WhatsAppAttachmentData {
         pub fn builder() -> builder::WhatsAppAttachmentData {
@@ -5978,9 +5978,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub users: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl WhatsAppMessageActivity {
         pub fn builder() -> builder::WhatsAppMessageActivity {
@@ -6001,9 +6001,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl WhatsAppMessageActivityList {
         pub fn builder() -> builder::WhatsAppMessageActivityList {
@@ -6628,7 +6628,7 @@ pub mod types {
                     updated_by_name: value.updated_by_name?,
                     user_id: value.user_id?,
                     user_name: value.user_name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -6666,7 +6666,7 @@ pub mod types {
                     updated_by_name: Ok(value.updated_by_name),
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -6982,7 +6982,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7004,7 +7004,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -7083,7 +7083,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7092,7 +7092,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -7170,7 +7170,7 @@ pub mod types {
                 Ok(Self {
                     expand: value.expand?,
                     text: value.text?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7180,7 +7180,7 @@ pub mod types {
                 Self {
                     expand: Ok(value.expand),
                     text: Ok(value.text),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -7415,7 +7415,7 @@ pub mod types {
                     sender: value.sender?,
                     subject: value.subject?,
                     to: value.to?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7432,7 +7432,7 @@ pub mod types {
                     sender: Ok(value.sender),
                     subject: Ok(value.subject),
                     to: Ok(value.to),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -7510,7 +7510,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7520,7 +7520,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -7598,7 +7598,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7608,7 +7608,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -7686,7 +7686,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7696,7 +7696,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -7775,7 +7775,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -7784,7 +7784,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -8568,7 +8568,7 @@ pub mod types {
                     users: value.users?,
                     voicemail_duration: value.voicemail_duration?,
                     voicemail_url: value.voicemail_url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -8615,7 +8615,7 @@ pub mod types {
                     users: Ok(value.users),
                     voicemail_duration: Ok(value.voicemail_duration),
                     voicemail_url: Ok(value.voicemail_url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -8694,7 +8694,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -8703,7 +8703,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -9156,7 +9156,7 @@ pub mod types {
                     status: value.status?,
                     user_id: value.user_id?,
                     voicemail_url: value.voicemail_url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -9185,7 +9185,7 @@ pub mod types {
                     status: Ok(value.status),
                     user_id: Ok(value.user_id),
                     voicemail_url: Ok(value.voicemail_url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -9435,7 +9435,7 @@ pub mod types {
                     pinned: value.pinned?,
                     status: value.status?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -9453,7 +9453,7 @@ pub mod types {
                     pinned: Ok(value.pinned),
                     status: Ok(value.status),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -9571,7 +9571,7 @@ pub mod types {
                     description: value.description?,
                     editable_with_roles: value.editable_with_roles?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -9583,7 +9583,7 @@ pub mod types {
                     description: Ok(value.description),
                     editable_with_roles: Ok(value.editable_with_roles),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -10116,7 +10116,7 @@ pub mod types {
                     template_id: value.template_id?,
                     to: value.to?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -10149,7 +10149,7 @@ pub mod types {
                     template_id: Ok(value.template_id),
                     to: Ok(value.to),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -10293,7 +10293,7 @@ pub mod types {
                     inline_only: value.inline_only?,
                     size: value.size?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -10307,7 +10307,7 @@ pub mod types {
                     inline_only: Ok(value.inline_only),
                     size: Ok(value.size),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -10364,7 +10364,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     opened_at: value.opened_at?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -10373,7 +10373,7 @@ pub mod types {
             fn from(value: super::CreateEmailActivityOpensItems) -> Self {
                 Self {
                     opened_at: Ok(value.opened_at),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -10487,7 +10487,7 @@ pub mod types {
                     lead_id: value.lead_id?,
                     new_status_id: value.new_status_id?,
                     old_status_id: value.old_status_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -10499,7 +10499,7 @@ pub mod types {
                     lead_id: Ok(value.lead_id),
                     new_status_id: Ok(value.new_status_id),
                     old_status_id: Ok(value.old_status_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -10563,7 +10563,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     integration_data: value.integration_data?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -10572,7 +10572,7 @@ pub mod types {
             fn from(value: super::CreateMeetingIntegration) -> Self {
                 Self {
                     integration_data: Ok(value.integration_data),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -10632,7 +10632,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     note_html: value.note_html?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -10641,7 +10641,7 @@ pub mod types {
             fn from(value: super::CreateMeetingIntegrationIntegrationData) -> Self {
                 Self {
                     note_html: Ok(value.note_html),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -10903,7 +10903,7 @@ pub mod types {
                     pinned: value.pinned?,
                     title: value.title?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -10922,7 +10922,7 @@ pub mod types {
                     pinned: Ok(value.pinned),
                     title: Ok(value.title),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -11015,7 +11015,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -11026,7 +11026,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -11160,7 +11160,7 @@ pub mod types {
                     new_status_id: value.new_status_id?,
                     old_status_id: value.old_status_id?,
                     opportunity_id: value.opportunity_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -11173,7 +11173,7 @@ pub mod types {
                     new_status_id: Ok(value.new_status_id),
                     old_status_id: Ok(value.old_status_id),
                     opportunity_id: Ok(value.opportunity_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -11496,7 +11496,7 @@ pub mod types {
                     template_id: value.template_id?,
                     text: value.text?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -11518,7 +11518,7 @@ pub mod types {
                     template_id: Ok(value.template_id),
                     text: Ok(value.text),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -11613,7 +11613,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -11624,7 +11624,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -11890,7 +11890,7 @@ pub mod types {
                     remote_phone: value.remote_phone?,
                     response_to_id: value.response_to_id?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -11910,7 +11910,7 @@ pub mod types {
                     remote_phone: Ok(value.remote_phone),
                     response_to_id: Ok(value.response_to_id),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -12262,7 +12262,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -12286,7 +12286,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -12366,7 +12366,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -12375,7 +12375,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -12843,7 +12843,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -12873,7 +12873,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -12952,7 +12952,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -12961,7 +12961,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -13227,7 +13227,7 @@ pub mod types {
                     name: value.name?,
                     organization_id: value.organization_id?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -13246,7 +13246,7 @@ pub mod types {
                     name: Ok(value.name),
                     organization_id: Ok(value.organization_id),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -13437,7 +13437,7 @@ pub mod types {
                     name: value.name?,
                     required: value.required?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -13453,7 +13453,7 @@ pub mod types {
                     name: Ok(value.name),
                     required: Ok(value.required),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -13533,7 +13533,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -13543,7 +13543,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -14623,7 +14623,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -14683,7 +14683,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -14761,7 +14761,7 @@ pub mod types {
                 Ok(Self {
                     expand: value.expand?,
                     text: value.text?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -14771,7 +14771,7 @@ pub mod types {
                 Self {
                     expand: Ok(value.expand),
                     text: Ok(value.text),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -14850,7 +14850,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -14859,7 +14859,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -15262,7 +15262,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -15288,7 +15288,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -16194,7 +16194,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -16248,7 +16248,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -16498,7 +16498,7 @@ pub mod types {
                     sender: value.sender?,
                     subject: value.subject?,
                     to: value.to?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -16516,7 +16516,7 @@ pub mod types {
                     sender: Ok(value.sender),
                     subject: Ok(value.subject),
                     to: Ok(value.to),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -16594,7 +16594,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -16606,7 +16606,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -16685,7 +16685,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -16697,7 +16697,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -16775,7 +16775,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -16785,7 +16785,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -16865,7 +16865,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -16875,7 +16875,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -16953,7 +16953,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -16963,7 +16963,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -17474,7 +17474,7 @@ pub mod types {
                     users: value.users?,
                     values: value.values?,
                     values_by_name: value.values_by_name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -17506,7 +17506,7 @@ pub mod types {
                     users: Ok(value.users),
                     values: Ok(value.values),
                     values_by_name: Ok(value.values_by_name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -17586,7 +17586,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -17596,7 +17596,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -18028,7 +18028,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -18056,7 +18056,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -18136,7 +18136,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -18146,7 +18146,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -18539,7 +18539,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -18566,7 +18566,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -18648,7 +18648,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -18658,7 +18658,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -19644,7 +19644,7 @@ pub mod types {
                     user_note_html: value.user_note_html?,
                     user_note_mentions: value.user_note_mentions?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -19700,7 +19700,7 @@ pub mod types {
                     user_note_html: Ok(value.user_note_html),
                     user_note_mentions: Ok(value.user_note_mentions),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -19850,7 +19850,7 @@ pub mod types {
                     name: value.name?,
                     status: value.status?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -19864,7 +19864,7 @@ pub mod types {
                     name: Ok(value.name),
                     status: Ok(value.status),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -19942,7 +19942,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -19952,7 +19952,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -20032,7 +20032,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -20041,7 +20041,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -20160,7 +20160,7 @@ pub mod types {
                     integration_data: value.integration_data?,
                     integration_name: value.integration_name?,
                     oauth_client: value.oauth_client?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -20171,7 +20171,7 @@ pub mod types {
                     integration_data: Ok(value.integration_data),
                     integration_name: Ok(value.integration_name),
                     oauth_client: Ok(value.oauth_client),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -20231,7 +20231,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     note_html: value.note_html?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -20240,7 +20240,7 @@ pub mod types {
             fn from(value: super::MeetingIntegrationIntegrationData) -> Self {
                 Self {
                     note_html: Ok(value.note_html),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -20316,7 +20316,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -20326,7 +20326,7 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -20979,7 +20979,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -21019,7 +21019,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -21103,7 +21103,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -21113,7 +21113,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -21833,7 +21833,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -21876,7 +21876,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -22026,7 +22026,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -22040,7 +22040,7 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -22119,7 +22119,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -22128,7 +22128,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -22503,7 +22503,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -22529,7 +22529,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -22609,7 +22609,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -22619,7 +22619,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -22958,7 +22958,7 @@ pub mod types {
                     status: value.status?.into(),
                     user_id: value.user_id?.into(),
                     voicemail_url: value.voicemail_url?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -22981,7 +22981,7 @@ pub mod types {
                     status: Ok(value.status.into_option()),
                     user_id: Ok(value.user_id.into_option()),
                     voicemail_url: Ok(value.voicemail_url.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -23120,7 +23120,7 @@ pub mod types {
                     custom_fields: value.custom_fields?.into(),
                     pinned: value.pinned?.into(),
                     status: value.status?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -23132,7 +23132,7 @@ pub mod types {
                     custom_fields: Ok(value.custom_fields.into_option()),
                     pinned: Ok(value.pinned.into_option()),
                     status: Ok(value.status.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -23302,7 +23302,7 @@ pub mod types {
                     },
                     is_archived: value.is_archived?.into(),
                     name: value.name?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -23318,7 +23318,7 @@ pub mod types {
                     fields: Ok(value.fields.into_option().unwrap_or_default()),
                     is_archived: Ok(value.is_archived.into_option()),
                     name: Ok(value.name.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -23373,7 +23373,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -23382,7 +23382,7 @@ pub mod types {
             fn from(value: super::UpdateCustomActivityTypeFieldsItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -23810,7 +23810,7 @@ pub mod types {
                     template_id: value.template_id?.into(),
                     to: value.to?.into(),
                     user_id: value.user_id?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -23841,7 +23841,7 @@ pub mod types {
                     template_id: Ok(value.template_id.into_option()),
                     to: Ok(value.to.into_option()),
                     user_id: Ok(value.user_id.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -23985,7 +23985,7 @@ pub mod types {
                     inline_only: value.inline_only?,
                     size: value.size?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -23999,7 +23999,7 @@ pub mod types {
                     inline_only: Ok(value.inline_only),
                     size: Ok(value.size),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -24056,7 +24056,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     opened_at: value.opened_at?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -24065,7 +24065,7 @@ pub mod types {
             fn from(value: super::UpdateEmailActivityOpensItems) -> Self {
                 Self {
                     opened_at: Ok(value.opened_at),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -24144,7 +24144,7 @@ pub mod types {
                 Ok(Self {
                     outcome_id: value.outcome_id?.into(),
                     user_note_html: value.user_note_html?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -24154,7 +24154,7 @@ pub mod types {
                 Self {
                     outcome_id: Ok(value.outcome_id.into_option()),
                     user_note_html: Ok(value.user_note_html.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -24327,7 +24327,7 @@ pub mod types {
                     note_html: value.note_html?.into(),
                     pinned: value.pinned?.into(),
                     title: value.title?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -24341,7 +24341,7 @@ pub mod types {
                     note_html: Ok(value.note_html.into_option()),
                     pinned: Ok(value.pinned.into_option()),
                     title: Ok(value.title.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -24434,7 +24434,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -24445,7 +24445,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -24674,7 +24674,7 @@ pub mod types {
                     template_id: value.template_id?.into(),
                     text: value.text?.into(),
                     user_id: value.user_id?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -24691,7 +24691,7 @@ pub mod types {
                     template_id: Ok(value.template_id.into_option()),
                     text: Ok(value.text.into_option()),
                     user_id: Ok(value.user_id.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -24786,7 +24786,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -24797,7 +24797,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -25036,7 +25036,7 @@ pub mod types {
                     remote_phone: value.remote_phone?.into(),
                     response_to_id: value.response_to_id?.into(),
                     user_id: value.user_id?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -25054,7 +25054,7 @@ pub mod types {
                     remote_phone: Ok(value.remote_phone.into_option()),
                     response_to_id: Ok(value.response_to_id.into_option()),
                     user_id: Ok(value.user_id.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -25147,7 +25147,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -25158,7 +25158,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -25801,7 +25801,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -25841,7 +25841,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -25923,7 +25923,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -25933,18 +25933,55 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "bcc",
+            "body_html",
+            "body_text",
+            "body_text_quoted",
+            "cc",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "direction",
+            "envelope",
+            "id",
+            "lead_id",
+            "note",
+            "opens",
+            "organization_id",
+            "send_attempts",
+            "sender",
+            "source",
+            "status",
+            "subject",
+            "template_id",
+            "to",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+        ],
+    );
     impl ::serde::Serialize for Activity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "attachments" => !(v.is_null() && self.attachments.is_none()),
@@ -25990,98 +26027,164 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self.extra.null_at(0usize, "activity_at", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(1usize, "attachments", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.bcc {
                 map.serialize_entry("bcc", v)?;
+            } else if self.extra.null_at(2usize, "bcc", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_html {
                 map.serialize_entry("body_html", v)?;
+            } else if self.extra.null_at(3usize, "body_html", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("body_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_text {
                 map.serialize_entry("body_text", v)?;
+            } else if self.extra.null_at(4usize, "body_text", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("body_text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_text_quoted {
                 map.serialize_entry("body_text_quoted", v)?;
+            } else if self.extra.null_at(5usize, "body_text_quoted", &ACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("body_text_quoted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cc {
                 map.serialize_entry("cc", v)?;
+            } else if self.extra.null_at(6usize, "cc", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("cc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(7usize, "contact_id", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(8usize, "created_by", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self.extra.null_at(9usize, "created_by_name", &ACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(10usize, "date_created", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(11usize, "date_updated", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self.extra.null_at(12usize, "direction", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.envelope {
                 map.serialize_entry("envelope", v)?;
+            } else if self.extra.null_at(13usize, "envelope", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("envelope", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(14usize, "id", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(15usize, "lead_id", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(16usize, "note", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opens {
                 map.serialize_entry("opens", v)?;
+            } else if self.extra.null_at(17usize, "opens", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("opens", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(18usize, "organization_id", &ACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_attempts {
                 map.serialize_entry("send_attempts", v)?;
+            } else if self.extra.null_at(19usize, "send_attempts", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("send_attempts", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender {
                 map.serialize_entry("sender", v)?;
+            } else if self.extra.null_at(20usize, "sender", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("sender", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(21usize, "source", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(22usize, "status", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
+            } else if self.extra.null_at(23usize, "subject", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_id {
                 map.serialize_entry("template_id", v)?;
+            } else if self.extra.null_at(24usize, "template_id", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("template_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.to {
                 map.serialize_entry("to", v)?;
+            } else if self.extra.null_at(25usize, "to", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(26usize, "_type", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(27usize, "updated_by", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self.extra.null_at(28usize, "updated_by_name", &ACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(29usize, "user_id", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(30usize, "user_name", &ACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -26104,7 +26207,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Activity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<::serde_json::Value>,
@@ -26159,7 +26262,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -26168,7 +26272,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "attachments",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -26177,7 +26282,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "bcc",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -26186,7 +26292,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "body_html",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -26195,7 +26302,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "body_text",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -26204,7 +26312,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "body_text_quoted",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -26213,7 +26322,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "cc",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -26222,7 +26332,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "contact_id",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -26231,7 +26342,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "created_by",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -26240,7 +26352,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "created_by_name",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -26249,7 +26362,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "date_created",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -26258,7 +26372,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "date_updated",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -26267,7 +26382,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "direction",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -26276,7 +26392,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "envelope",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -26285,7 +26402,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "id",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -26294,7 +26412,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "lead_id",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -26303,7 +26422,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "note",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -26312,7 +26432,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "opens",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -26321,7 +26442,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "organization_id",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -26330,7 +26452,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "send_attempts",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -26339,7 +26462,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "sender",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -26348,7 +26472,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "source",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -26357,7 +26482,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "status",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -26366,7 +26492,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "subject",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -26375,7 +26502,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "template_id",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -26384,7 +26512,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "to",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -26393,7 +26522,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "_type",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -26402,7 +26532,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "updated_by",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -26411,7 +26542,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -26420,7 +26552,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "user_id",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -26429,7 +26562,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "user_name",
+                                    &ACTIVITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -26475,13 +26609,34 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYBASE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_id",
+            "organization_id",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for ActivityBase {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -26509,50 +26664,93 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self.extra.null_at(0usize, "activity_at", &ACTIVITYBASE_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(1usize, "contact_id", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(2usize, "created_by", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &ACTIVITYBASE_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(4usize, "date_created", &ACTIVITYBASE_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(5usize, "date_updated", &ACTIVITYBASE_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(7usize, "lead_id", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "organization_id", &ACTIVITYBASE_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(9usize, "_type", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(10usize, "updated_by", &ACTIVITYBASE_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "updated_by_name", &ACTIVITYBASE_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(12usize, "user_id", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(13usize, "user_name", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(14usize, "users", &ACTIVITYBASE_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -26575,7 +26773,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityBase, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -26602,7 +26800,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -26611,7 +26810,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -26620,7 +26820,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -26629,7 +26830,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -26638,7 +26840,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -26647,7 +26850,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -26656,7 +26860,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "id",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -26665,7 +26870,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "lead_id",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -26674,7 +26880,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "organization_id",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -26683,7 +26890,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "_type",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -26692,7 +26900,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "updated_by",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -26701,7 +26910,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -26710,7 +26920,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "user_id",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -26719,7 +26930,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "user_name",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -26728,7 +26940,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "users",
+                                    &ACTIVITYBASE_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -26758,13 +26971,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYBASELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for ActivityBaseList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -26779,11 +26997,16 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &ACTIVITYBASELIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &ACTIVITYBASELIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -26806,7 +27029,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityBaseList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<ActivityBase>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -26818,7 +27041,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &ACTIVITYBASELIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -26827,7 +27051,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &ACTIVITYBASELIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -26844,13 +27069,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["expand", "text"],
+    );
     impl ::serde::Serialize for ActivityBodyTextQuotedItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "expand" => !(v.is_null() && self.expand.is_none()),
                     "text" => !(v.is_null() && self.text.is_none()),
@@ -26865,11 +27095,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.expand {
                 map.serialize_entry("expand", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "expand", &ACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("expand", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "text", &ACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("text", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -26892,7 +27132,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityBodyTextQuotedItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -26904,7 +27144,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "expand",
+                                    &ACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -26913,7 +27154,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "text",
+                                    &ACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -26930,13 +27172,29 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYENVELOPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "bcc",
+            "cc",
+            "date",
+            "from",
+            "in_reply_to",
+            "message_id",
+            "reply_to",
+            "sender",
+            "subject",
+            "to",
+        ],
+    );
     impl ::serde::Serialize for ActivityEnvelope {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "bcc" => !(v.is_null() && self.bcc.is_none()),
                     "cc" => !(v.is_null() && self.cc.is_none()),
@@ -26959,35 +27217,63 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.bcc {
                 map.serialize_entry("bcc", v)?;
+            } else if self.extra.null_at(0usize, "bcc", &ACTIVITYENVELOPE_WIRE_KEYS) {
+                map.serialize_entry("bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cc {
                 map.serialize_entry("cc", v)?;
+            } else if self.extra.null_at(1usize, "cc", &ACTIVITYENVELOPE_WIRE_KEYS) {
+                map.serialize_entry("cc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date {
                 map.serialize_entry("date", v)?;
+            } else if self.extra.null_at(2usize, "date", &ACTIVITYENVELOPE_WIRE_KEYS) {
+                map.serialize_entry("date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.from {
                 map.serialize_entry("from", v)?;
+            } else if self.extra.null_at(3usize, "from", &ACTIVITYENVELOPE_WIRE_KEYS) {
+                map.serialize_entry("from", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.in_reply_to {
                 map.serialize_entry("in_reply_to", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "in_reply_to", &ACTIVITYENVELOPE_WIRE_KEYS)
+            {
+                map.serialize_entry("in_reply_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_id {
                 map.serialize_entry("message_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "message_id", &ACTIVITYENVELOPE_WIRE_KEYS)
+            {
+                map.serialize_entry("message_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.reply_to {
                 map.serialize_entry("reply_to", v)?;
+            } else if self.extra.null_at(6usize, "reply_to", &ACTIVITYENVELOPE_WIRE_KEYS)
+            {
+                map.serialize_entry("reply_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender {
                 map.serialize_entry("sender", v)?;
+            } else if self.extra.null_at(7usize, "sender", &ACTIVITYENVELOPE_WIRE_KEYS) {
+                map.serialize_entry("sender", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
+            } else if self.extra.null_at(8usize, "subject", &ACTIVITYENVELOPE_WIRE_KEYS)
+            {
+                map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.to {
                 map.serialize_entry("to", v)?;
+            } else if self.extra.null_at(9usize, "to", &ACTIVITYENVELOPE_WIRE_KEYS) {
+                map.serialize_entry("to", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -27010,7 +27296,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityEnvelope, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<::serde_json::Value>,
                     > = ::std::option::Option::None;
@@ -27042,7 +27328,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "bcc",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -27051,7 +27338,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "cc",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -27060,7 +27348,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -27069,7 +27358,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "from",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -27078,7 +27368,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "in_reply_to",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -27087,7 +27378,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "message_id",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -27096,7 +27388,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "reply_to",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -27105,7 +27398,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "sender",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -27114,7 +27408,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "subject",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -27123,7 +27418,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "to",
+                                    &ACTIVITYENVELOPE_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -27148,13 +27444,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYENVELOPEFROMITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for ActivityEnvelopeFromItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -27169,11 +27470,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &ACTIVITYENVELOPEFROMITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &ACTIVITYENVELOPEFROMITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -27196,7 +27507,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityEnvelopeFromItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -27208,7 +27519,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &ACTIVITYENVELOPEFROMITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -27217,7 +27529,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &ACTIVITYENVELOPEFROMITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -27234,13 +27547,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYENVELOPESENDERITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for ActivityEnvelopeSenderItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -27255,11 +27573,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &ACTIVITYENVELOPESENDERITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &ACTIVITYENVELOPESENDERITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -27282,7 +27610,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityEnvelopeSenderItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -27294,7 +27622,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &ACTIVITYENVELOPESENDERITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -27303,7 +27632,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &ACTIVITYENVELOPESENDERITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -27320,13 +27650,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYENVELOPETOITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for ActivityEnvelopeToItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -27341,11 +27676,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &ACTIVITYENVELOPETOITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &ACTIVITYENVELOPETOITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -27368,7 +27713,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityEnvelopeToItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -27380,7 +27725,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &ACTIVITYENVELOPETOITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -27389,7 +27735,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &ACTIVITYENVELOPETOITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -27406,13 +27753,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for ActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -27427,11 +27779,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &ACTIVITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &ACTIVITYLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -27454,7 +27810,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<Activity>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -27466,7 +27822,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &ACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -27475,7 +27832,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &ACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -27492,13 +27850,59 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CALLACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "call_method",
+            "contact_id",
+            "cost",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "dialer_id",
+            "dialer_saved_search_id",
+            "direction",
+            "disposition",
+            "duration",
+            "id",
+            "lead_id",
+            "local_country_iso",
+            "local_phone",
+            "local_phone_formatted",
+            "note",
+            "note_html",
+            "organization_id",
+            "outcome_id",
+            "phone",
+            "recording_url",
+            "remote_country_iso",
+            "remote_phone",
+            "remote_phone_formatted",
+            "sequence_id",
+            "sequence_name",
+            "sequence_subscription_id",
+            "source",
+            "status",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+            "voicemail_duration",
+            "voicemail_url",
+        ],
+    );
     impl ::serde::Serialize for CallActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "call_method" => !(v.is_null() && self.call_method.is_none()),
@@ -27565,125 +27969,256 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self.extra.null_at(0usize, "activity_at", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.call_method {
                 map.serialize_entry("call_method", v)?;
+            } else if self.extra.null_at(1usize, "call_method", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("call_method", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(2usize, "contact_id", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cost {
                 map.serialize_entry("cost", v)?;
+            } else if self.extra.null_at(3usize, "cost", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("cost", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(4usize, "created_by", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "created_by_name", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(6usize, "date_created", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(7usize, "date_updated", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.dialer_id {
                 map.serialize_entry("dialer_id", v)?;
+            } else if self.extra.null_at(8usize, "dialer_id", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("dialer_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.dialer_saved_search_id {
                 map.serialize_entry("dialer_saved_search_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "dialer_saved_search_id", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("dialer_saved_search_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self.extra.null_at(10usize, "direction", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.disposition {
                 map.serialize_entry("disposition", v)?;
+            } else if self.extra.null_at(11usize, "disposition", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("disposition", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.duration {
                 map.serialize_entry("duration", v)?;
+            } else if self.extra.null_at(12usize, "duration", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(13usize, "id", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(14usize, "lead_id", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_country_iso {
                 map.serialize_entry("local_country_iso", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "local_country_iso", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_country_iso", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone {
                 map.serialize_entry("local_phone", v)?;
+            } else if self.extra.null_at(16usize, "local_phone", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone_formatted {
                 map.serialize_entry("local_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "local_phone_formatted", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(18usize, "note", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note_html {
                 map.serialize_entry("note_html", v)?;
+            } else if self.extra.null_at(19usize, "note_html", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("note_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "organization_id", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_id {
                 map.serialize_entry("outcome_id", v)?;
+            } else if self.extra.null_at(21usize, "outcome_id", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("outcome_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(22usize, "phone", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.recording_url {
                 map.serialize_entry("recording_url", v)?;
+            } else if self
+                .extra
+                .null_at(23usize, "recording_url", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("recording_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_country_iso {
                 map.serialize_entry("remote_country_iso", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "remote_country_iso", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_country_iso", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone {
                 map.serialize_entry("remote_phone", v)?;
+            } else if self
+                .extra
+                .null_at(25usize, "remote_phone", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone_formatted {
                 map.serialize_entry("remote_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(26usize, "remote_phone_formatted", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self.extra.null_at(27usize, "sequence_id", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_name {
                 map.serialize_entry("sequence_name", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "sequence_name", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
                 map.serialize_entry("sequence_subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(29usize, "sequence_subscription_id", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(30usize, "source", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(31usize, "status", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(32usize, "_type", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(33usize, "updated_by", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(34usize, "updated_by_name", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(35usize, "user_id", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(36usize, "user_name", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(37usize, "users", &CALLACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_duration {
                 map.serialize_entry("voicemail_duration", v)?;
+            } else if self
+                .extra
+                .null_at(38usize, "voicemail_duration", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("voicemail_duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_url {
                 map.serialize_entry("voicemail_url", v)?;
+            } else if self
+                .extra
+                .null_at(39usize, "voicemail_url", &CALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("voicemail_url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -27706,7 +28241,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CallActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -27758,7 +28293,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -27767,7 +28303,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "call_method",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -27776,7 +28313,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contact_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -27785,7 +28323,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "cost",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -27794,7 +28333,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "created_by",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -27803,7 +28343,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "created_by_name",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -27812,7 +28353,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_created",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -27821,7 +28363,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "date_updated",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -27830,7 +28373,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "dialer_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -27839,7 +28383,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "dialer_saved_search_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -27848,7 +28393,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "direction",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -27857,7 +28403,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "disposition",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -27866,7 +28413,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "duration",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -27875,7 +28423,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -27884,7 +28433,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "lead_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -27893,7 +28443,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "local_country_iso",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -27902,7 +28453,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "local_phone",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -27911,7 +28463,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "local_phone_formatted",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -27920,7 +28473,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "note",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -27929,7 +28483,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "note_html",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -27938,7 +28493,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "organization_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -27947,7 +28503,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "outcome_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -27956,7 +28513,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "phone",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -27965,7 +28523,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "recording_url",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -27974,7 +28533,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "remote_country_iso",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -27983,7 +28543,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "remote_phone",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -27992,7 +28553,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "remote_phone_formatted",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -28001,7 +28563,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "sequence_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -28010,7 +28573,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "sequence_name",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -28019,7 +28583,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "sequence_subscription_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -28028,7 +28593,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "source",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -28037,7 +28603,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "status",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -28046,7 +28613,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "_type",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
@@ -28055,7 +28623,8 @@ pub mod types {
                                     &mut map,
                                     &mut f33,
                                     &mut extra,
-                                    "updated_by",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    33usize,
                                     true,
                                 )?
                             }
@@ -28064,7 +28633,8 @@ pub mod types {
                                     &mut map,
                                     &mut f34,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    34usize,
                                     true,
                                 )?
                             }
@@ -28073,7 +28643,8 @@ pub mod types {
                                     &mut map,
                                     &mut f35,
                                     &mut extra,
-                                    "user_id",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    35usize,
                                     true,
                                 )?
                             }
@@ -28082,7 +28653,8 @@ pub mod types {
                                     &mut map,
                                     &mut f36,
                                     &mut extra,
-                                    "user_name",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    36usize,
                                     true,
                                 )?
                             }
@@ -28091,7 +28663,8 @@ pub mod types {
                                     &mut map,
                                     &mut f37,
                                     &mut extra,
-                                    "users",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    37usize,
                                     true,
                                 )?
                             }
@@ -28100,7 +28673,8 @@ pub mod types {
                                     &mut map,
                                     &mut f38,
                                     &mut extra,
-                                    "voicemail_duration",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    38usize,
                                     true,
                                 )?
                             }
@@ -28109,7 +28683,8 @@ pub mod types {
                                     &mut map,
                                     &mut f39,
                                     &mut extra,
-                                    "voicemail_url",
+                                    &CALLACTIVITY_WIRE_KEYS,
+                                    39usize,
                                     true,
                                 )?
                             }
@@ -28164,13 +28739,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CALLACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for CallActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -28185,11 +28765,16 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &CALLACTIVITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &CALLACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -28212,7 +28797,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CallActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<CallActivity>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -28224,7 +28809,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &CALLACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -28233,7 +28819,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &CALLACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -28290,13 +28877,41 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECALLACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "conversation_type_id",
+            "created_by",
+            "created_by_id",
+            "custom_fields",
+            "date_created",
+            "direction",
+            "duration",
+            "lead_id",
+            "note",
+            "note_html",
+            "organization_id",
+            "outcome_id",
+            "phone",
+            "playbook_id",
+            "quality_info",
+            "recording_url",
+            "source",
+            "status",
+            "user_id",
+            "voicemail_url",
+        ],
+    );
     impl ::serde::Serialize for CreateCallActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -28333,71 +28948,177 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.conversation_type_id {
                 map.serialize_entry("conversation_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "conversation_type_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("conversation_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_id {
                 map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "created_by_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_fields {
                 map.serialize_entry("custom_fields", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "custom_fields", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "date_created", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "direction", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.duration {
                 map.serialize_entry("duration", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "duration", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "lead_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(10usize, "note", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note_html {
                 map.serialize_entry("note_html", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "note_html", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("note_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "organization_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_id {
                 map.serialize_entry("outcome_id", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "outcome_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("outcome_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(14usize, "phone", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.playbook_id {
                 map.serialize_entry("playbook_id", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "playbook_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("playbook_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.quality_info {
                 map.serialize_entry("quality_info", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "quality_info", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("quality_info", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.recording_url {
                 map.serialize_entry("recording_url", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "recording_url", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("recording_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "source", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "status", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "user_id", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_url {
                 map.serialize_entry("voicemail_url", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "voicemail_url", &CREATECALLACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("voicemail_url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -28420,7 +29141,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateCallActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -28454,7 +29175,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -28463,7 +29185,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -28472,7 +29195,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "conversation_type_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -28481,7 +29205,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -28490,7 +29215,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "created_by_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -28499,7 +29225,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "custom_fields",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -28508,7 +29235,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -28517,7 +29245,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "direction",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -28526,7 +29255,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "duration",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -28535,7 +29265,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -28544,7 +29275,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "note",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -28553,7 +29285,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "note_html",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -28562,7 +29295,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "organization_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -28571,7 +29305,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "outcome_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -28580,7 +29315,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "phone",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -28589,7 +29325,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "playbook_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -28598,7 +29335,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "quality_info",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -28607,7 +29345,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "recording_url",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -28616,7 +29355,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "source",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -28625,7 +29365,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "status",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -28634,7 +29375,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -28643,7 +29385,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "voicemail_url",
+                                    &CREATECALLACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -28812,13 +29555,30 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by_id",
+            "custom_activity_type_id",
+            "custom_fields",
+            "date_created",
+            "lead_id",
+            "organization_id",
+            "pinned",
+            "status",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for CreateCustomActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -28842,12 +29602,27 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_id {
                 map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by_id", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
             }
             map.serialize_entry(
                 "custom_activity_type_id",
@@ -28855,24 +29630,54 @@ pub mod types {
             )?;
             if let ::std::option::Option::Some(v) = &self.custom_fields {
                 map.serialize_entry("custom_fields", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_fields", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_created", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             map.serialize_entry("lead_id", &self.lead_id)?;
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "organization_id", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pinned {
                 map.serialize_entry("pinned", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "pinned", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pinned", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "status", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "user_id", &CREATECUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -28895,7 +29700,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateCustomActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -28918,7 +29723,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -28927,7 +29733,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -28936,7 +29743,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by_id",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -28945,7 +29753,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "custom_activity_type_id",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -28954,7 +29763,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "custom_fields",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -28963,7 +29773,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -28972,7 +29783,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -28981,7 +29793,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "organization_id",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -28990,7 +29803,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "pinned",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -28999,7 +29813,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "status",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -29008,7 +29823,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATECUSTOMACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -29090,13 +29906,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMACTIVITYTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["api_create_only", "description", "editable_with_roles", "name"],
+    );
     impl ::serde::Serialize for CreateCustomActivityType {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "api_create_only" => true,
                     "description" => true,
@@ -29113,17 +29934,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.api_create_only {
                 map.serialize_entry("api_create_only", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "api_create_only", &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("api_create_only", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "description", &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.editable_with_roles) {
                 map.serialize_entry("editable_with_roles", &self.editable_with_roles)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "editable_with_roles",
+                    &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "name", &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -29146,7 +29991,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateCustomActivityType, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<
@@ -29162,7 +30007,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "api_create_only",
+                                    &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -29171,7 +30017,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "description",
+                                    &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -29180,7 +30027,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -29189,7 +30037,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "name",
+                                    &CREATECUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -29208,13 +30057,45 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEEMAILACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "account_id",
+            "activity_at",
+            "attachments",
+            "bcc",
+            "body_html",
+            "body_text",
+            "cc",
+            "contact_id",
+            "created_by",
+            "created_by_id",
+            "date_created",
+            "email_account_id",
+            "followup_date",
+            "followup_sequence_add_cc_bcc",
+            "followup_sequence_delay",
+            "followup_sequence_id",
+            "in_reply_to_id",
+            "lead_id",
+            "opens",
+            "organization_id",
+            "sender",
+            "status",
+            "subject",
+            "template_id",
+            "to",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for CreateEmailActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "account_id" => !(v.is_null() && self.account_id.is_none()),
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
@@ -29259,79 +30140,198 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.account_id {
                 map.serialize_entry("account_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "account_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("account_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "activity_at", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "attachments", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.bcc {
                 map.serialize_entry("bcc", v)?;
+            } else if self.extra.null_at(3usize, "bcc", &CREATEEMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_html {
                 map.serialize_entry("body_html", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "body_html", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("body_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_text {
                 map.serialize_entry("body_text", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "body_text", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("body_text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cc {
                 map.serialize_entry("cc", v)?;
+            } else if self.extra.null_at(6usize, "cc", &CREATEEMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("cc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "contact_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "created_by", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_id {
                 map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "created_by_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "date_created", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email_account_id {
                 map.serialize_entry("email_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "email_account_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("email_account_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_date {
                 map.serialize_entry("followup_date", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "followup_date", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("followup_date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_add_cc_bcc {
                 map.serialize_entry("followup_sequence_add_cc_bcc", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    13usize,
+                    "followup_sequence_add_cc_bcc",
+                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("followup_sequence_add_cc_bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_delay {
                 map.serialize_entry("followup_sequence_delay", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    14usize,
+                    "followup_sequence_delay",
+                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("followup_sequence_delay", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_id {
                 map.serialize_entry("followup_sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "followup_sequence_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("followup_sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.in_reply_to_id {
                 map.serialize_entry("in_reply_to_id", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "in_reply_to_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("in_reply_to_id", &())?;
             }
             map.serialize_entry("lead_id", &self.lead_id)?;
             if let ::std::option::Option::Some(v) = &self.opens {
                 map.serialize_entry("opens", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "opens", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("opens", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "organization_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender {
                 map.serialize_entry("sender", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "sender", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sender", &())?;
             }
             map.serialize_entry("status", &self.status)?;
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "subject", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_id {
                 map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(23usize, "template_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.to {
                 map.serialize_entry("to", v)?;
+            } else if self.extra.null_at(24usize, "to", &CREATEEMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(25usize, "user_id", &CREATEEMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -29354,7 +30354,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateEmailActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<
@@ -29400,7 +30400,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "account_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -29409,7 +30410,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "activity_at",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -29418,7 +30420,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "attachments",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -29427,7 +30430,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "bcc",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -29436,7 +30440,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "body_html",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -29445,7 +30450,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "body_text",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -29454,7 +30460,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "cc",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -29463,7 +30470,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -29472,7 +30480,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "created_by",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -29481,7 +30490,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "created_by_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -29490,7 +30500,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -29499,7 +30510,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "email_account_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -29508,7 +30520,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "followup_date",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -29517,7 +30530,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "followup_sequence_add_cc_bcc",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -29526,7 +30540,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "followup_sequence_delay",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -29535,7 +30550,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "followup_sequence_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -29544,7 +30560,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "in_reply_to_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -29553,7 +30570,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -29562,7 +30580,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "opens",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -29571,7 +30590,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "organization_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -29580,7 +30600,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "sender",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -29589,7 +30610,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "status",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -29598,7 +30620,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "subject",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -29607,7 +30630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "template_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -29616,7 +30640,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "to",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -29625,7 +30650,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATEEMAILACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -29680,13 +30706,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_id", "content_type", "filename", "inline_only", "size", "url"],
+    );
     impl ::serde::Serialize for CreateEmailActivityAttachmentsItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_id" => !(v.is_null() && self.content_id.is_none()),
                     "content_type" => !(v.is_null() && self.content_type.is_none()),
@@ -29707,17 +30738,44 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_id {
                 map.serialize_entry("content_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "content_id",
+                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("content_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "content_type",
+                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("content_type", &())?;
             }
             map.serialize_entry("filename", &self.filename)?;
             if let ::std::option::Option::Some(v) = &self.inline_only {
                 map.serialize_entry("inline_only", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "inline_only",
+                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("inline_only", &())?;
             }
             map.serialize_entry("size", &self.size)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -29743,7 +30801,7 @@ pub mod types {
                     CreateEmailActivityAttachmentsItems,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -29759,7 +30817,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_id",
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -29768,7 +30827,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "content_type",
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -29777,7 +30837,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "filename",
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -29786,7 +30847,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "inline_only",
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -29795,7 +30857,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "size",
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -29804,7 +30867,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "url",
+                                    &CREATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -29846,13 +30910,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["opened_at"],
+    );
     impl ::serde::Serialize for CreateEmailActivityOpensItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "opened_at" => true,
                     _ => false,
@@ -29867,7 +30936,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("opened_at", &self.opened_at)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -29890,7 +30959,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateEmailActivityOpensItems, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -29901,7 +30970,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "opened_at",
+                                    &CREATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -29972,13 +31042,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["date_created", "lead_id", "new_status_id", "old_status_id"],
+    );
     impl ::serde::Serialize for CreateLeadStatusChangeActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "date_created" => true,
                     "lead_id" => true,
@@ -29997,17 +31072,49 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "date_created",
+                    &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "lead_id", &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_status_id {
                 map.serialize_entry("new_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "new_status_id",
+                    &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("new_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_status_id {
                 map.serialize_entry("old_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "old_status_id",
+                    &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_status_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -30030,7 +31137,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateLeadStatusChangeActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -30044,7 +31151,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -30053,7 +31161,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -30062,7 +31171,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "new_status_id",
+                                    &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -30071,7 +31181,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "old_status_id",
+                                    &CREATELEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -30090,13 +31201,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEMEETINGINTEGRATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["integration_data"],
+    );
     impl ::serde::Serialize for CreateMeetingIntegration {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "integration_data" => true,
                     _ => false,
@@ -30110,8 +31226,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.integration_data {
                 map.serialize_entry("integration_data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "integration_data", &CREATEMEETINGINTEGRATION_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_data", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -30134,7 +31255,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateMeetingIntegration, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         CreateMeetingIntegrationIntegrationData,
                     > = ::std::option::Option::None;
@@ -30147,7 +31268,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "integration_data",
+                                    &CREATEMEETINGINTEGRATION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -30163,13 +31285,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEMEETINGINTEGRATIONINTEGRATIONDATA_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["note_html"],
+    );
     impl ::serde::Serialize for CreateMeetingIntegrationIntegrationData {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "note_html" => true,
                     _ => false,
@@ -30185,8 +31312,17 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.note_html {
                 map.serialize_entry("note_html", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "note_html",
+                    &CREATEMEETINGINTEGRATIONINTEGRATIONDATA_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("note_html", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -30212,7 +31348,7 @@ pub mod types {
                     CreateMeetingIntegrationIntegrationData,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -30223,7 +31359,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "note_html",
+                                    &CREATEMEETINGINTEGRATIONINTEGRATIONDATA_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -30239,13 +31376,31 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATENOTEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "contact_id",
+            "created_by_id",
+            "date_created",
+            "lead_id",
+            "note",
+            "note_html",
+            "organization_id",
+            "pinned",
+            "title",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for CreateNoteActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "attachments" => !(v.is_null() && self.attachments.is_none()),
@@ -30270,39 +31425,87 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "attachments", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_id {
                 map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_id", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             map.serialize_entry("lead_id", &self.lead_id)?;
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(6usize, "note", &CREATENOTEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note_html {
                 map.serialize_entry("note_html", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "note_html", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("note_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "organization_id", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pinned {
                 map.serialize_entry("pinned", v)?;
+            } else if self.extra.null_at(9usize, "pinned", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pinned", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.title {
                 map.serialize_entry("title", v)?;
+            } else if self.extra.null_at(10usize, "title", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("title", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_id", &CREATENOTEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -30325,7 +31528,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateNoteActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<CreateNoteActivityAttachmentsItems>,
@@ -30349,7 +31552,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -30358,7 +31562,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "attachments",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -30367,7 +31572,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -30376,7 +31582,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_id",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -30385,7 +31592,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -30394,7 +31602,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -30403,7 +31612,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "note",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -30412,7 +31622,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "note_html",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -30421,7 +31632,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "organization_id",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -30430,7 +31642,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "pinned",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -30439,7 +31652,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "title",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -30448,7 +31662,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATENOTEACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -30482,13 +31697,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for CreateNoteActivityAttachmentsItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => !(v.is_null() && self.content_type.is_none()),
                     "filename" => true,
@@ -30506,10 +31726,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "content_type",
+                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("content_type", &())?;
             }
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -30535,7 +31764,7 @@ pub mod types {
                     CreateNoteActivityAttachmentsItems,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -30548,7 +31777,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -30557,7 +31787,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -30566,7 +31797,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &CREATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -30598,13 +31830,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["date_created", "lead_id", "new_status_id", "old_status_id", "opportunity_id"],
+    );
     impl ::serde::Serialize for CreateOpportunityStatusChangeActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "date_created" => true,
                     "lead_id" => true,
@@ -30624,20 +31861,65 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "date_created",
+                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "lead_id",
+                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_status_id {
                 map.serialize_entry("new_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "new_status_id",
+                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("new_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_status_id {
                 map.serialize_entry("old_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "old_status_id",
+                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_id {
                 map.serialize_entry("opportunity_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "opportunity_id",
+                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -30663,7 +31945,7 @@ pub mod types {
                     CreateOpportunityStatusChangeActivity,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -30678,7 +31960,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -30687,7 +31970,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -30696,7 +31980,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "new_status_id",
+                                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -30705,7 +31990,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "old_status_id",
+                                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -30714,7 +32000,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "opportunity_id",
+                                    &CREATEOPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -30734,13 +32021,34 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMSACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "contact_id",
+            "created_by_id",
+            "date_created",
+            "direction",
+            "lead_id",
+            "local_phone",
+            "organization_id",
+            "remote_phone",
+            "source",
+            "status",
+            "template_id",
+            "text",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for CreateSmsActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "attachments" => !(v.is_null() && self.attachments.is_none()),
@@ -30768,48 +32076,111 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "attachments", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_id {
                 map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_id", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "direction", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(6usize, "lead_id", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone {
                 map.serialize_entry("local_phone", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "local_phone", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "organization_id", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone {
                 map.serialize_entry("remote_phone", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "remote_phone", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(10usize, "source", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("source", &())?;
             }
             map.serialize_entry("status", &self.status)?;
             if let ::std::option::Option::Some(v) = &self.template_id {
                 map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "template_id", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(13usize, "text", &CREATESMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "user_id", &CREATESMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -30832,7 +32203,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSmsActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<CreateSmsActivityAttachmentsItems>,
@@ -30859,7 +32230,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -30868,7 +32240,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "attachments",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -30877,7 +32250,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -30886,7 +32260,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_id",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -30895,7 +32270,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -30904,7 +32280,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "direction",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -30913,7 +32290,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -30922,7 +32300,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "local_phone",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -30931,7 +32310,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "organization_id",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -30940,7 +32320,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "remote_phone",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -30949,7 +32330,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "source",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -30958,7 +32340,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "status",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -30967,7 +32350,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "template_id",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -30976,7 +32360,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "text",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -30985,7 +32370,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATESMSACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -31022,13 +32408,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for CreateSmsActivityAttachmentsItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => true,
                     "filename" => true,
@@ -31047,7 +32438,7 @@ pub mod types {
             map.serialize_entry("content_type", &self.content_type)?;
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -31070,7 +32461,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSmsActivityAttachmentsItems, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         CreateSmsActivityAttachmentsItemsContentType,
                     > = ::std::option::Option::None;
@@ -31085,7 +32476,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -31094,7 +32486,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -31103,7 +32496,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &CREATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -31389,13 +32783,31 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEWHATSAPPMESSAGE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "contact_id",
+            "direction",
+            "external_whatsapp_message_id",
+            "integration_link",
+            "lead_id",
+            "local_phone",
+            "message_markdown",
+            "remote_phone",
+            "response_to_id",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for CreateWhatsAppMessage {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => true,
                     "attachments" => true,
@@ -31423,6 +32835,11 @@ pub mod types {
             map.serialize_entry("activity_at", &self.activity_at)?;
             if !::std::vec::Vec::is_empty(&self.attachments) {
                 map.serialize_entry("attachments", &self.attachments)?;
+            } else if self
+                .extra
+                .null_at(1usize, "attachments", &CREATEWHATSAPPMESSAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             map.serialize_entry("contact_id", &self.contact_id)?;
             map.serialize_entry("direction", &self.direction)?;
@@ -31432,6 +32849,11 @@ pub mod types {
             )?;
             if let ::std::option::Option::Some(v) = &self.integration_link {
                 map.serialize_entry("integration_link", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "integration_link", &CREATEWHATSAPPMESSAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_link", &())?;
             }
             map.serialize_entry("lead_id", &self.lead_id)?;
             map.serialize_entry("local_phone", &self.local_phone)?;
@@ -31439,11 +32861,21 @@ pub mod types {
             map.serialize_entry("remote_phone", &self.remote_phone)?;
             if let ::std::option::Option::Some(v) = &self.response_to_id {
                 map.serialize_entry("response_to_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "response_to_id", &CREATEWHATSAPPMESSAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("response_to_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_id", &CREATEWHATSAPPMESSAGE_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -31466,7 +32898,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateWhatsAppMessage, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<WhatsAppAttachmentData>,
@@ -31490,7 +32922,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -31499,7 +32932,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "attachments",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -31508,7 +32942,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -31517,7 +32952,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "direction",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -31526,7 +32962,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "external_whatsapp_message_id",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -31535,7 +32972,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "integration_link",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -31544,7 +32982,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -31553,7 +32992,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "local_phone",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -31562,7 +33002,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "message_markdown",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -31571,7 +33012,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "remote_phone",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -31580,7 +33022,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "response_to_id",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -31589,7 +33032,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATEWHATSAPPMESSAGE_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -31684,13 +33128,36 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEDACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "id",
+            "import_id",
+            "lead_id",
+            "organization_id",
+            "source",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for CreatedActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -31720,56 +33187,122 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &CREATEDACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.import_id {
                 map.serialize_entry("import_id", v)?;
+            } else if self.extra.null_at(7usize, "import_id", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("import_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(8usize, "lead_id", &CREATEDACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "organization_id", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(10usize, "source", &CREATEDACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(11usize, "_type", &CREATEDACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "updated_by", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "updated_by_name", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(14usize, "user_id", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "user_name", &CREATEDACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(16usize, "users", &CREATEDACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -31792,7 +33325,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreatedActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -31821,7 +33354,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -31830,7 +33364,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -31839,7 +33374,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -31848,7 +33384,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -31857,7 +33394,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -31866,7 +33404,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -31875,7 +33414,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "id",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -31884,7 +33424,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "import_id",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -31893,7 +33434,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -31902,7 +33444,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "organization_id",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -31911,7 +33454,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "source",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -31920,7 +33464,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "_type",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -31929,7 +33474,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "updated_by",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -31938,7 +33484,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -31947,7 +33494,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -31956,7 +33504,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "user_name",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -31965,7 +33514,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "users",
+                                    &CREATEDACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -31997,13 +33547,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEDACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for CreatedActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -32018,11 +33573,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &CREATEDACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &CREATEDACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -32045,7 +33608,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreatedActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<CreatedActivity>,
                     > = ::std::option::Option::None;
@@ -32059,7 +33622,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &CREATEDACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -32068,7 +33632,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &CREATEDACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -32145,13 +33710,42 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "custom_activity_type_id",
+            "date_created",
+            "date_updated",
+            "id",
+            "last_published_at",
+            "lead_id",
+            "mentions",
+            "mentions_updated_at",
+            "organization_id",
+            "pinned",
+            "pinned_at",
+            "source",
+            "status",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for CustomActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -32193,74 +33787,155 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(1usize, "contact_id", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(2usize, "created_by", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
                 map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_activity_type_id", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_created", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "date_updated", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(7usize, "id", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.last_published_at {
                 map.serialize_entry("last_published_at", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "last_published_at", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("last_published_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(9usize, "lead_id", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.mentions {
                 map.serialize_entry("mentions", v)?;
+            } else if self.extra.null_at(10usize, "mentions", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("mentions", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.mentions_updated_at {
                 map.serialize_entry("mentions_updated_at", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "mentions_updated_at", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("mentions_updated_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "organization_id", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pinned {
                 map.serialize_entry("pinned", v)?;
+            } else if self.extra.null_at(13usize, "pinned", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("pinned", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pinned_at {
                 map.serialize_entry("pinned_at", v)?;
+            } else if self.extra.null_at(14usize, "pinned_at", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pinned_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(15usize, "source", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(16usize, "status", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(17usize, "_type", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "updated_by", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "updated_by_name", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(20usize, "user_id", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(21usize, "user_name", &CUSTOMACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(22usize, "users", &CUSTOMACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -32283,7 +33958,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -32320,7 +33995,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -32329,7 +34005,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -32338,7 +34015,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -32347,7 +34025,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -32356,7 +34035,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "custom_activity_type_id",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -32365,7 +34045,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_created",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -32374,7 +34055,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_updated",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -32383,7 +34065,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "id",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -32392,7 +34075,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "last_published_at",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -32401,7 +34085,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "lead_id",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -32410,7 +34095,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "mentions",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -32419,7 +34105,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "mentions_updated_at",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -32428,7 +34115,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "organization_id",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -32437,7 +34125,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "pinned",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -32446,7 +34135,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "pinned_at",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -32455,7 +34145,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "source",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -32464,7 +34155,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "status",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -32473,7 +34165,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "_type",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -32482,7 +34175,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "updated_by",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -32491,7 +34185,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -32500,7 +34195,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "user_id",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -32509,7 +34205,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "user_name",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -32518,7 +34215,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "users",
+                                    &CUSTOMACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -32556,13 +34254,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for CustomActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -32577,11 +34280,18 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &CUSTOMACTIVITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &CUSTOMACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -32604,7 +34314,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<CustomActivity>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -32616,7 +34326,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &CUSTOMACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -32625,7 +34336,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &CUSTOMACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -32642,13 +34354,31 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMACTIVITYTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "api_create_only",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "description",
+            "editable_with_roles",
+            "fields",
+            "id",
+            "is_archived",
+            "name",
+            "organization_id",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for CustomActivityType {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "api_create_only" => !(v.is_null() && self.api_create_only.is_none()),
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
@@ -32675,41 +34405,93 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.api_create_only {
                 map.serialize_entry("api_create_only", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "api_create_only", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("api_create_only", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_created", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_updated", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "description", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.editable_with_roles {
                 map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "editable_with_roles", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.fields {
                 map.serialize_entry("fields", v)?;
+            } else if self.extra.null_at(6usize, "fields", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(7usize, "id", &CUSTOMACTIVITYTYPE_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_archived {
                 map.serialize_entry("is_archived", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "is_archived", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_archived", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(9usize, "name", &CUSTOMACTIVITYTYPE_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "organization_id", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "updated_by", &CUSTOMACTIVITYTYPE_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -32732,7 +34514,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomActivityType, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -32758,7 +34540,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "api_create_only",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -32767,7 +34550,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_by",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -32776,7 +34560,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_created",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -32785,7 +34570,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_updated",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -32794,7 +34580,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "description",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -32803,7 +34590,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -32812,7 +34600,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "fields",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -32821,7 +34610,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "id",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -32830,7 +34620,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "is_archived",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -32839,7 +34630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "name",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -32848,7 +34640,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "organization_id",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -32857,7 +34650,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "updated_by",
+                                    &CUSTOMACTIVITYTYPE_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -32884,13 +34678,27 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "converting_to_type",
+            "description",
+            "editable_with_roles",
+            "id",
+            "name",
+            "required",
+            "type",
+        ],
+    );
     impl ::serde::Serialize for CustomActivityTypeField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "accepts_multiple_values" => {
                         !(v.is_null() && self.accepts_multiple_values.is_none())
@@ -32917,29 +34725,81 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
                 map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "accepts_multiple_values",
+                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.converting_to_type {
                 map.serialize_entry("converting_to_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "converting_to_type",
+                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("converting_to_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "description", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.editable_with_roles {
                 map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "editable_with_roles",
+                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "id", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "name", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "required", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "type", &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -32962,7 +34822,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomActivityTypeField, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -32982,7 +34842,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "accepts_multiple_values",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -32991,7 +34852,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "converting_to_type",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -33000,7 +34862,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "description",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -33009,7 +34872,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -33018,7 +34882,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "id",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -33027,7 +34892,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "name",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -33036,7 +34902,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "required",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -33045,7 +34912,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "type",
+                                    &CUSTOMACTIVITYTYPEFIELD_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -33068,13 +34936,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMACTIVITYTYPELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for CustomActivityTypeList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -33089,11 +34962,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &CUSTOMACTIVITYTYPELIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &CUSTOMACTIVITYTYPELIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -33116,7 +34999,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomActivityTypeList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<CustomActivityType>,
                     > = ::std::option::Option::None;
@@ -33130,7 +35013,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &CUSTOMACTIVITYTYPELIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -33139,7 +35023,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &CUSTOMACTIVITYTYPELIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -33156,13 +35041,72 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "agent_action_reason",
+            "agent_config_id",
+            "attachments",
+            "bcc",
+            "body_html",
+            "body_html_quoted",
+            "body_preview",
+            "body_text",
+            "body_text_quoted",
+            "bulk_email_action_id",
+            "cc",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_scheduled",
+            "date_sent",
+            "date_updated",
+            "direction",
+            "email_account_id",
+            "envelope",
+            "followup_sequence_add_cc_bcc",
+            "followup_sequence_delay",
+            "followup_sequence_id",
+            "has_reply",
+            "id",
+            "in_reply_to_id",
+            "lead_id",
+            "message_ids",
+            "need_smtp_credentials",
+            "opens",
+            "opens_summary",
+            "organization_id",
+            "references",
+            "send_as_id",
+            "send_attempts",
+            "sender",
+            "sequence_id",
+            "sequence_name",
+            "sequence_subscription_id",
+            "status",
+            "subject",
+            "template_id",
+            "template_name",
+            "thread_id",
+            "to",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for EmailActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "agent_action_reason" => {
@@ -33248,164 +35192,364 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self.extra.null_at(0usize, "activity_at", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.agent_action_reason {
                 map.serialize_entry("agent_action_reason", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "agent_action_reason", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("agent_action_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.agent_config_id {
                 map.serialize_entry("agent_config_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "agent_config_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("agent_config_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(3usize, "attachments", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.bcc {
                 map.serialize_entry("bcc", v)?;
+            } else if self.extra.null_at(4usize, "bcc", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_html {
                 map.serialize_entry("body_html", v)?;
+            } else if self.extra.null_at(5usize, "body_html", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("body_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_html_quoted {
                 map.serialize_entry("body_html_quoted", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "body_html_quoted", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("body_html_quoted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_preview {
                 map.serialize_entry("body_preview", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "body_preview", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("body_preview", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_text {
                 map.serialize_entry("body_text", v)?;
+            } else if self.extra.null_at(8usize, "body_text", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("body_text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_text_quoted {
                 map.serialize_entry("body_text_quoted", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "body_text_quoted", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("body_text_quoted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.bulk_email_action_id {
                 map.serialize_entry("bulk_email_action_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "bulk_email_action_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("bulk_email_action_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cc {
                 map.serialize_entry("cc", v)?;
+            } else if self.extra.null_at(11usize, "cc", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("cc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(12usize, "contact_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(13usize, "created_by", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "created_by_name", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "date_created", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_scheduled {
                 map.serialize_entry("date_scheduled", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "date_scheduled", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_scheduled", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_sent {
                 map.serialize_entry("date_sent", v)?;
+            } else if self.extra.null_at(17usize, "date_sent", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_sent", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "date_updated", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self.extra.null_at(19usize, "direction", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email_account_id {
                 map.serialize_entry("email_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "email_account_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("email_account_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.envelope {
                 map.serialize_entry("envelope", v)?;
+            } else if self.extra.null_at(21usize, "envelope", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("envelope", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_add_cc_bcc {
                 map.serialize_entry("followup_sequence_add_cc_bcc", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    22usize,
+                    "followup_sequence_add_cc_bcc",
+                    &EMAILACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("followup_sequence_add_cc_bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_delay {
                 map.serialize_entry("followup_sequence_delay", v)?;
+            } else if self
+                .extra
+                .null_at(23usize, "followup_sequence_delay", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("followup_sequence_delay", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_id {
                 map.serialize_entry("followup_sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "followup_sequence_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("followup_sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_reply {
                 map.serialize_entry("has_reply", v)?;
+            } else if self.extra.null_at(25usize, "has_reply", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("has_reply", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(26usize, "id", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.in_reply_to_id {
                 map.serialize_entry("in_reply_to_id", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "in_reply_to_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("in_reply_to_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(28usize, "lead_id", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_ids {
                 map.serialize_entry("message_ids", v)?;
+            } else if self
+                .extra
+                .null_at(29usize, "message_ids", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("message_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.need_smtp_credentials {
                 map.serialize_entry("need_smtp_credentials", v)?;
+            } else if self
+                .extra
+                .null_at(30usize, "need_smtp_credentials", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("need_smtp_credentials", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opens {
                 map.serialize_entry("opens", v)?;
+            } else if self.extra.null_at(31usize, "opens", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("opens", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opens_summary {
                 map.serialize_entry("opens_summary", v)?;
+            } else if self
+                .extra
+                .null_at(32usize, "opens_summary", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("opens_summary", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(33usize, "organization_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.references {
                 map.serialize_entry("references", v)?;
+            } else if self.extra.null_at(34usize, "references", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("references", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_as_id {
                 map.serialize_entry("send_as_id", v)?;
+            } else if self.extra.null_at(35usize, "send_as_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("send_as_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_attempts {
                 map.serialize_entry("send_attempts", v)?;
+            } else if self
+                .extra
+                .null_at(36usize, "send_attempts", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("send_attempts", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender {
                 map.serialize_entry("sender", v)?;
+            } else if self.extra.null_at(37usize, "sender", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("sender", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(38usize, "sequence_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_name {
                 map.serialize_entry("sequence_name", v)?;
+            } else if self
+                .extra
+                .null_at(39usize, "sequence_name", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
                 map.serialize_entry("sequence_subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(40usize, "sequence_subscription_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(41usize, "status", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
+            } else if self.extra.null_at(42usize, "subject", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_id {
                 map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(43usize, "template_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_name {
                 map.serialize_entry("template_name", v)?;
+            } else if self
+                .extra
+                .null_at(44usize, "template_name", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("template_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.thread_id {
                 map.serialize_entry("thread_id", v)?;
+            } else if self.extra.null_at(45usize, "thread_id", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("thread_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.to {
                 map.serialize_entry("to", v)?;
+            } else if self.extra.null_at(46usize, "to", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(47usize, "_type", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(48usize, "updated_by", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(49usize, "updated_by_name", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(50usize, "user_id", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(51usize, "user_name", &EMAILACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(52usize, "users", &EMAILACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -33428,7 +35572,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -33523,7 +35667,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -33532,7 +35677,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "agent_action_reason",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -33541,7 +35687,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "agent_config_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -33550,7 +35697,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "attachments",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -33559,7 +35707,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "bcc",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -33568,7 +35717,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "body_html",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -33577,7 +35727,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "body_html_quoted",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -33586,7 +35737,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "body_preview",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -33595,7 +35747,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "body_text",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -33604,7 +35757,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "body_text_quoted",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -33613,7 +35767,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "bulk_email_action_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -33622,7 +35777,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "cc",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -33631,7 +35787,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "contact_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -33640,7 +35797,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "created_by",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -33649,7 +35807,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "created_by_name",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -33658,7 +35817,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "date_created",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -33667,7 +35827,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "date_scheduled",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -33676,7 +35837,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "date_sent",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -33685,7 +35847,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "date_updated",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -33694,7 +35857,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "direction",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -33703,7 +35867,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "email_account_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -33712,7 +35877,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "envelope",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -33721,7 +35887,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "followup_sequence_add_cc_bcc",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -33730,7 +35897,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "followup_sequence_delay",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -33739,7 +35907,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "followup_sequence_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -33748,7 +35917,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "has_reply",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -33757,7 +35927,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -33766,7 +35937,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "in_reply_to_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -33775,7 +35947,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "lead_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -33784,7 +35957,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "message_ids",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -33793,7 +35967,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "need_smtp_credentials",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -33802,7 +35977,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "opens",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -33811,7 +35987,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "opens_summary",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
@@ -33820,7 +35997,8 @@ pub mod types {
                                     &mut map,
                                     &mut f33,
                                     &mut extra,
-                                    "organization_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    33usize,
                                     true,
                                 )?
                             }
@@ -33829,7 +36007,8 @@ pub mod types {
                                     &mut map,
                                     &mut f34,
                                     &mut extra,
-                                    "references",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    34usize,
                                     true,
                                 )?
                             }
@@ -33838,7 +36017,8 @@ pub mod types {
                                     &mut map,
                                     &mut f35,
                                     &mut extra,
-                                    "send_as_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    35usize,
                                     true,
                                 )?
                             }
@@ -33847,7 +36027,8 @@ pub mod types {
                                     &mut map,
                                     &mut f36,
                                     &mut extra,
-                                    "send_attempts",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    36usize,
                                     true,
                                 )?
                             }
@@ -33856,7 +36037,8 @@ pub mod types {
                                     &mut map,
                                     &mut f37,
                                     &mut extra,
-                                    "sender",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    37usize,
                                     true,
                                 )?
                             }
@@ -33865,7 +36047,8 @@ pub mod types {
                                     &mut map,
                                     &mut f38,
                                     &mut extra,
-                                    "sequence_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    38usize,
                                     true,
                                 )?
                             }
@@ -33874,7 +36057,8 @@ pub mod types {
                                     &mut map,
                                     &mut f39,
                                     &mut extra,
-                                    "sequence_name",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    39usize,
                                     true,
                                 )?
                             }
@@ -33883,7 +36067,8 @@ pub mod types {
                                     &mut map,
                                     &mut f40,
                                     &mut extra,
-                                    "sequence_subscription_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    40usize,
                                     true,
                                 )?
                             }
@@ -33892,7 +36077,8 @@ pub mod types {
                                     &mut map,
                                     &mut f41,
                                     &mut extra,
-                                    "status",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    41usize,
                                     true,
                                 )?
                             }
@@ -33901,7 +36087,8 @@ pub mod types {
                                     &mut map,
                                     &mut f42,
                                     &mut extra,
-                                    "subject",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    42usize,
                                     true,
                                 )?
                             }
@@ -33910,7 +36097,8 @@ pub mod types {
                                     &mut map,
                                     &mut f43,
                                     &mut extra,
-                                    "template_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    43usize,
                                     true,
                                 )?
                             }
@@ -33919,7 +36107,8 @@ pub mod types {
                                     &mut map,
                                     &mut f44,
                                     &mut extra,
-                                    "template_name",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    44usize,
                                     true,
                                 )?
                             }
@@ -33928,7 +36117,8 @@ pub mod types {
                                     &mut map,
                                     &mut f45,
                                     &mut extra,
-                                    "thread_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    45usize,
                                     true,
                                 )?
                             }
@@ -33937,7 +36127,8 @@ pub mod types {
                                     &mut map,
                                     &mut f46,
                                     &mut extra,
-                                    "to",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    46usize,
                                     true,
                                 )?
                             }
@@ -33946,7 +36137,8 @@ pub mod types {
                                     &mut map,
                                     &mut f47,
                                     &mut extra,
-                                    "_type",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    47usize,
                                     true,
                                 )?
                             }
@@ -33955,7 +36147,8 @@ pub mod types {
                                     &mut map,
                                     &mut f48,
                                     &mut extra,
-                                    "updated_by",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    48usize,
                                     true,
                                 )?
                             }
@@ -33964,7 +36157,8 @@ pub mod types {
                                     &mut map,
                                     &mut f49,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    49usize,
                                     true,
                                 )?
                             }
@@ -33973,7 +36167,8 @@ pub mod types {
                                     &mut map,
                                     &mut f50,
                                     &mut extra,
-                                    "user_id",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    50usize,
                                     true,
                                 )?
                             }
@@ -33982,7 +36177,8 @@ pub mod types {
                                     &mut map,
                                     &mut f51,
                                     &mut extra,
-                                    "user_name",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    51usize,
                                     true,
                                 )?
                             }
@@ -33991,7 +36187,8 @@ pub mod types {
                                     &mut map,
                                     &mut f52,
                                     &mut extra,
-                                    "users",
+                                    &EMAILACTIVITY_WIRE_KEYS,
+                                    52usize,
                                     true,
                                 )?
                             }
@@ -34059,13 +36256,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["expand", "text"],
+    );
     impl ::serde::Serialize for EmailActivityBodyTextQuotedItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "expand" => !(v.is_null() && self.expand.is_none()),
                     "text" => !(v.is_null() && self.text.is_none()),
@@ -34082,11 +36284,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.expand {
                 map.serialize_entry("expand", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "expand", &EMAILACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("expand", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "text", &EMAILACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("text", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -34109,7 +36321,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailActivityBodyTextQuotedItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -34121,7 +36333,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "expand",
+                                    &EMAILACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -34130,7 +36343,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "text",
+                                    &EMAILACTIVITYBODYTEXTQUOTEDITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -34147,13 +36361,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for EmailActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -34168,11 +36387,18 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &EMAILACTIVITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &EMAILACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -34195,7 +36421,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<EmailActivity>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -34207,7 +36433,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &EMAILACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -34216,7 +36443,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &EMAILACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -34233,13 +36461,38 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "emails",
+            "id",
+            "latest_normalized_subject",
+            "lead_id",
+            "n_emails",
+            "organization_id",
+            "participants",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for EmailThreadActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -34273,62 +36526,158 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.emails {
                 map.serialize_entry("emails", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "emails", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("emails", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(7usize, "id", &EMAILTHREADACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.latest_normalized_subject {
                 map.serialize_entry("latest_normalized_subject", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "latest_normalized_subject",
+                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("latest_normalized_subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "lead_id", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_emails {
                 map.serialize_entry("n_emails", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "n_emails", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("n_emails", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "organization_id", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.participants {
                 map.serialize_entry("participants", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "participants", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("participants", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "_type", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "updated_by", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "updated_by_name", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "user_id", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "user_name", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "users", &EMAILTHREADACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -34351,7 +36700,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailThreadActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
@@ -34386,7 +36735,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -34395,7 +36745,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -34404,7 +36755,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -34413,7 +36765,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -34422,7 +36775,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -34431,7 +36785,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -34440,7 +36795,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "emails",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -34449,7 +36805,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "id",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -34458,7 +36815,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "latest_normalized_subject",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -34467,7 +36825,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "lead_id",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -34476,7 +36835,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "n_emails",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -34485,7 +36845,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "organization_id",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -34494,7 +36855,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "participants",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -34503,7 +36865,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "_type",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -34512,7 +36875,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "updated_by",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -34521,7 +36885,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -34530,7 +36895,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "user_id",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -34539,7 +36905,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "user_name",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -34548,7 +36915,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "users",
+                                    &EMAILTHREADACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -34582,13 +36950,65 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "bcc",
+            "body_preview",
+            "bulk_email_action_id",
+            "cc",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_scheduled",
+            "date_sent",
+            "date_updated",
+            "direction",
+            "email_account_id",
+            "envelope",
+            "followup_sequence_add_cc_bcc",
+            "followup_sequence_delay",
+            "has_reply",
+            "id",
+            "in_reply_to_id",
+            "lead_id",
+            "message_ids",
+            "need_smtp_credentials",
+            "opens",
+            "opens_summary",
+            "organization_id",
+            "references",
+            "send_as_id",
+            "send_attempts",
+            "sender",
+            "sequence_id",
+            "sequence_name",
+            "sequence_subscription_id",
+            "status",
+            "subject",
+            "template_id",
+            "template_name",
+            "thread_id",
+            "to",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for EmailThreadActivityEmailsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "attachments" => !(v.is_null() && self.attachments.is_none()),
@@ -34661,143 +37081,457 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "attachments", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.bcc {
                 map.serialize_entry("bcc", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "bcc", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_preview {
                 map.serialize_entry("body_preview", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "body_preview",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("body_preview", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.bulk_email_action_id {
                 map.serialize_entry("bulk_email_action_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "bulk_email_action_id",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("bulk_email_action_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cc {
                 map.serialize_entry("cc", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "cc", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("cc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "contact_id", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "created_by", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "created_by_name",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "date_created",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_scheduled {
                 map.serialize_entry("date_scheduled", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    10usize,
+                    "date_scheduled",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_scheduled", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_sent {
                 map.serialize_entry("date_sent", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "date_sent", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("date_sent", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    12usize,
+                    "date_updated",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "direction", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email_account_id {
                 map.serialize_entry("email_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    14usize,
+                    "email_account_id",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("email_account_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.envelope {
                 map.serialize_entry("envelope", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "envelope", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("envelope", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_add_cc_bcc {
                 map.serialize_entry("followup_sequence_add_cc_bcc", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    16usize,
+                    "followup_sequence_add_cc_bcc",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("followup_sequence_add_cc_bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.followup_sequence_delay {
                 map.serialize_entry("followup_sequence_delay", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    17usize,
+                    "followup_sequence_delay",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("followup_sequence_delay", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_reply {
                 map.serialize_entry("has_reply", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "has_reply", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("has_reply", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "id", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.in_reply_to_id {
                 map.serialize_entry("in_reply_to_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    20usize,
+                    "in_reply_to_id",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("in_reply_to_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "lead_id", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_ids {
                 map.serialize_entry("message_ids", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    22usize,
+                    "message_ids",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("message_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.need_smtp_credentials {
                 map.serialize_entry("need_smtp_credentials", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    23usize,
+                    "need_smtp_credentials",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("need_smtp_credentials", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opens {
                 map.serialize_entry("opens", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "opens", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("opens", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opens_summary {
                 map.serialize_entry("opens_summary", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    25usize,
+                    "opens_summary",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opens_summary", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    26usize,
+                    "organization_id",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.references {
                 map.serialize_entry("references", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "references", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("references", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_as_id {
                 map.serialize_entry("send_as_id", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "send_as_id", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("send_as_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_attempts {
                 map.serialize_entry("send_attempts", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    29usize,
+                    "send_attempts",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("send_attempts", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender {
                 map.serialize_entry("sender", v)?;
+            } else if self
+                .extra
+                .null_at(30usize, "sender", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("sender", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    31usize,
+                    "sequence_id",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_name {
                 map.serialize_entry("sequence_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    32usize,
+                    "sequence_name",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
                 map.serialize_entry("sequence_subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    33usize,
+                    "sequence_subscription_id",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(34usize, "status", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
+            } else if self
+                .extra
+                .null_at(35usize, "subject", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_id {
                 map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    36usize,
+                    "template_id",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("template_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_name {
                 map.serialize_entry("template_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    37usize,
+                    "template_name",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("template_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.thread_id {
                 map.serialize_entry("thread_id", v)?;
+            } else if self
+                .extra
+                .null_at(38usize, "thread_id", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("thread_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.to {
                 map.serialize_entry("to", v)?;
+            } else if self
+                .extra
+                .null_at(39usize, "to", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(40usize, "_type", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(41usize, "updated_by", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    42usize,
+                    "updated_by_name",
+                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(43usize, "user_id", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(44usize, "user_name", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(45usize, "users", &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -34820,7 +37554,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailThreadActivityEmailsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<::serde_json::Value>,
@@ -34896,7 +37630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -34905,7 +37640,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "attachments",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -34914,7 +37650,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "bcc",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -34923,7 +37660,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "body_preview",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -34932,7 +37670,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "bulk_email_action_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -34941,7 +37680,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "cc",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -34950,7 +37690,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "contact_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -34959,7 +37700,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "created_by",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -34968,7 +37710,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "created_by_name",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -34977,7 +37720,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "date_created",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -34986,7 +37730,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "date_scheduled",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -34995,7 +37740,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "date_sent",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -35004,7 +37750,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "date_updated",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -35013,7 +37760,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "direction",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -35022,7 +37770,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "email_account_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -35031,7 +37780,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "envelope",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -35040,7 +37790,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "followup_sequence_add_cc_bcc",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -35049,7 +37800,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "followup_sequence_delay",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -35058,7 +37810,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "has_reply",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -35067,7 +37820,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -35076,7 +37830,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "in_reply_to_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -35085,7 +37840,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "lead_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -35094,7 +37850,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "message_ids",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -35103,7 +37860,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "need_smtp_credentials",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -35112,7 +37870,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "opens",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -35121,7 +37880,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "opens_summary",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -35130,7 +37890,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "organization_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -35139,7 +37900,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "references",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -35148,7 +37910,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "send_as_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -35157,7 +37920,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "send_attempts",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -35166,7 +37930,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "sender",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -35175,7 +37940,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "sequence_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -35184,7 +37950,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "sequence_name",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
@@ -35193,7 +37960,8 @@ pub mod types {
                                     &mut map,
                                     &mut f33,
                                     &mut extra,
-                                    "sequence_subscription_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    33usize,
                                     true,
                                 )?
                             }
@@ -35202,7 +37970,8 @@ pub mod types {
                                     &mut map,
                                     &mut f34,
                                     &mut extra,
-                                    "status",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    34usize,
                                     true,
                                 )?
                             }
@@ -35211,7 +37980,8 @@ pub mod types {
                                     &mut map,
                                     &mut f35,
                                     &mut extra,
-                                    "subject",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    35usize,
                                     true,
                                 )?
                             }
@@ -35220,7 +37990,8 @@ pub mod types {
                                     &mut map,
                                     &mut f36,
                                     &mut extra,
-                                    "template_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    36usize,
                                     true,
                                 )?
                             }
@@ -35229,7 +38000,8 @@ pub mod types {
                                     &mut map,
                                     &mut f37,
                                     &mut extra,
-                                    "template_name",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    37usize,
                                     true,
                                 )?
                             }
@@ -35238,7 +38010,8 @@ pub mod types {
                                     &mut map,
                                     &mut f38,
                                     &mut extra,
-                                    "thread_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    38usize,
                                     true,
                                 )?
                             }
@@ -35247,7 +38020,8 @@ pub mod types {
                                     &mut map,
                                     &mut f39,
                                     &mut extra,
-                                    "to",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    39usize,
                                     true,
                                 )?
                             }
@@ -35256,7 +38030,8 @@ pub mod types {
                                     &mut map,
                                     &mut f40,
                                     &mut extra,
-                                    "_type",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    40usize,
                                     true,
                                 )?
                             }
@@ -35265,7 +38040,8 @@ pub mod types {
                                     &mut map,
                                     &mut f41,
                                     &mut extra,
-                                    "updated_by",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    41usize,
                                     true,
                                 )?
                             }
@@ -35274,7 +38050,8 @@ pub mod types {
                                     &mut map,
                                     &mut f42,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    42usize,
                                     true,
                                 )?
                             }
@@ -35283,7 +38060,8 @@ pub mod types {
                                     &mut map,
                                     &mut f43,
                                     &mut extra,
-                                    "user_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    43usize,
                                     true,
                                 )?
                             }
@@ -35292,7 +38070,8 @@ pub mod types {
                                     &mut map,
                                     &mut f44,
                                     &mut extra,
-                                    "user_name",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    44usize,
                                     true,
                                 )?
                             }
@@ -35301,7 +38080,8 @@ pub mod types {
                                     &mut map,
                                     &mut f45,
                                     &mut extra,
-                                    "users",
+                                    &EMAILTHREADACTIVITYEMAILSITEM_WIRE_KEYS,
+                                    45usize,
                                     true,
                                 )?
                             }
@@ -35362,13 +38142,29 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "bcc",
+            "cc",
+            "date",
+            "from",
+            "in_reply_to",
+            "message_id",
+            "reply_to",
+            "sender",
+            "subject",
+            "to",
+        ],
+    );
     impl ::serde::Serialize for EmailThreadActivityEmailsItemEnvelope {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "bcc" => !(v.is_null() && self.bcc.is_none()),
                     "cc" => !(v.is_null() && self.cc.is_none()),
@@ -35393,35 +38189,113 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.bcc {
                 map.serialize_entry("bcc", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "bcc", &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS)
+            {
+                map.serialize_entry("bcc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cc {
                 map.serialize_entry("cc", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "cc", &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS)
+            {
+                map.serialize_entry("cc", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date {
                 map.serialize_entry("date", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "date",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.from {
                 map.serialize_entry("from", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "from",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("from", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.in_reply_to {
                 map.serialize_entry("in_reply_to", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "in_reply_to",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("in_reply_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_id {
                 map.serialize_entry("message_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "message_id",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("message_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.reply_to {
                 map.serialize_entry("reply_to", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "reply_to",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("reply_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender {
                 map.serialize_entry("sender", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "sender",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "subject",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.to {
                 map.serialize_entry("to", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "to", &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS)
+            {
+                map.serialize_entry("to", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -35447,7 +38321,7 @@ pub mod types {
                     EmailThreadActivityEmailsItemEnvelope,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<::serde_json::Value>,
                     > = ::std::option::Option::None;
@@ -35479,7 +38353,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "bcc",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -35488,7 +38363,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "cc",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -35497,7 +38373,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -35506,7 +38383,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "from",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -35515,7 +38393,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "in_reply_to",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -35524,7 +38403,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "message_id",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -35533,7 +38413,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "reply_to",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -35542,7 +38423,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "sender",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -35551,7 +38433,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "subject",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -35560,7 +38443,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "to",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPE_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -35585,13 +38469,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITYEMAILSITEMENVELOPEFROMITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for EmailThreadActivityEmailsItemEnvelopeFromItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -35608,11 +38497,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "email",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPEFROMITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "name",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPEFROMITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -35641,7 +38548,7 @@ pub mod types {
                     EmailThreadActivityEmailsItemEnvelopeFromItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -35653,7 +38560,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPEFROMITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -35662,7 +38570,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPEFROMITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -35679,13 +38588,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITYEMAILSITEMENVELOPESENDERITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for EmailThreadActivityEmailsItemEnvelopeSenderItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -35702,11 +38616,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "email",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPESENDERITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "name",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPESENDERITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -35735,7 +38667,7 @@ pub mod types {
                     EmailThreadActivityEmailsItemEnvelopeSenderItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -35747,7 +38679,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPESENDERITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -35756,7 +38689,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPESENDERITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -35773,13 +38707,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITYEMAILSITEMENVELOPETOITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for EmailThreadActivityEmailsItemEnvelopeToItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -35796,11 +38735,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "email",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPETOITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "name",
+                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPETOITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -35826,7 +38783,7 @@ pub mod types {
                     EmailThreadActivityEmailsItemEnvelopeToItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -35838,7 +38795,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPETOITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -35847,7 +38805,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &EMAILTHREADACTIVITYEMAILSITEMENVELOPETOITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -35864,13 +38823,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for EmailThreadActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -35885,11 +38849,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &EMAILTHREADACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &EMAILTHREADACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -35912,7 +38886,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailThreadActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<EmailThreadActivity>,
                     > = ::std::option::Option::None;
@@ -35926,7 +38900,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &EMAILTHREADACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -35935,7 +38910,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &EMAILTHREADACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -35952,13 +38928,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTHREADACTIVITYPARTICIPANTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for EmailThreadActivityParticipantsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -35975,11 +38956,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &EMAILTHREADACTIVITYPARTICIPANTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &EMAILTHREADACTIVITYPARTICIPANTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -36005,7 +38996,7 @@ pub mod types {
                     EmailThreadActivityParticipantsItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -36017,7 +39008,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &EMAILTHREADACTIVITYPARTICIPANTSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -36026,7 +39018,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &EMAILTHREADACTIVITYPARTICIPANTSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -36043,13 +39036,43 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FORMSUBMISSIONACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "form_configuration_id",
+            "form_id",
+            "form_name",
+            "id",
+            "ip_address",
+            "lead_id",
+            "organization_id",
+            "origin",
+            "source_url",
+            "source_url_normalized",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+            "values",
+            "values_by_name",
+        ],
+    );
     impl ::serde::Serialize for FormSubmissionActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -36090,77 +39113,203 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.form_configuration_id {
                 map.serialize_entry("form_configuration_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "form_configuration_id",
+                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("form_configuration_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.form_id {
                 map.serialize_entry("form_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "form_id", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("form_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.form_name {
                 map.serialize_entry("form_name", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "form_name", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("form_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(9usize, "id", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.ip_address {
                 map.serialize_entry("ip_address", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "ip_address", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("ip_address", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "lead_id", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "organization_id", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.origin {
                 map.serialize_entry("origin", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "origin", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("origin", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source_url {
                 map.serialize_entry("source_url", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "source_url", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("source_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source_url_normalized {
                 map.serialize_entry("source_url_normalized", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    15usize,
+                    "source_url_normalized",
+                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("source_url_normalized", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "_type", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "updated_by", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "updated_by_name", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "user_id", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "user_name", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "users", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.values {
                 map.serialize_entry("values", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "values", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("values", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.values_by_name {
                 map.serialize_entry("values_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(23usize, "values_by_name", &FORMSUBMISSIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("values_by_name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -36183,7 +39332,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<FormSubmissionActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -36229,7 +39378,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -36238,7 +39388,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -36247,7 +39398,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -36256,7 +39408,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -36265,7 +39418,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -36274,7 +39428,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -36283,7 +39438,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "form_configuration_id",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -36292,7 +39448,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "form_id",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -36301,7 +39458,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "form_name",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -36310,7 +39468,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "id",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -36319,7 +39478,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "ip_address",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -36328,7 +39488,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "lead_id",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -36337,7 +39498,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "organization_id",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -36346,7 +39508,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "origin",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -36355,7 +39518,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "source_url",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -36364,7 +39528,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "source_url_normalized",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -36373,7 +39538,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "_type",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -36382,7 +39548,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "updated_by",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -36391,7 +39558,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -36400,7 +39568,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "user_id",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -36409,7 +39578,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "user_name",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -36418,7 +39588,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "users",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -36427,7 +39598,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "values",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -36436,7 +39608,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "values_by_name",
+                                    &FORMSUBMISSIONACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -36475,13 +39648,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for FormSubmissionActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -36496,11 +39674,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -36523,7 +39711,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<FormSubmissionActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<FormSubmissionActivity>,
                     > = ::std::option::Option::None;
@@ -36537,7 +39725,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -36546,7 +39735,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &FORMSUBMISSIONACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -36563,13 +39753,40 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADMERGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "destination_display_name",
+            "destination_lead_id",
+            "error_message",
+            "id",
+            "lead_id",
+            "merge_status",
+            "organization_id",
+            "source_display_name",
+            "source_lead_id",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for LeadMergeActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -36609,68 +39826,170 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.destination_display_name {
                 map.serialize_entry("destination_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "destination_display_name",
+                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("destination_display_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.destination_lead_id {
                 map.serialize_entry("destination_lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "destination_lead_id", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("destination_lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.error_message {
                 map.serialize_entry("error_message", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "error_message", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("error_message", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(9usize, "id", &LEADMERGEACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "lead_id", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.merge_status {
                 map.serialize_entry("merge_status", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "merge_status", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("merge_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "organization_id", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source_display_name {
                 map.serialize_entry("source_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "source_display_name", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("source_display_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source_lead_id {
                 map.serialize_entry("source_lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "source_lead_id", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("source_lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(15usize, "_type", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "updated_by", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "updated_by_name", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "user_id", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "user_name", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(20usize, "users", &LEADMERGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -36693,7 +40012,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadMergeActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -36726,7 +40045,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -36735,7 +40055,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -36744,7 +40065,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -36753,7 +40075,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -36762,7 +40085,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -36771,7 +40095,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -36780,7 +40105,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "destination_display_name",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -36789,7 +40115,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "destination_lead_id",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -36798,7 +40125,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "error_message",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -36807,7 +40135,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "id",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -36816,7 +40145,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "lead_id",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -36825,7 +40155,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "merge_status",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -36834,7 +40165,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "organization_id",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -36843,7 +40175,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "source_display_name",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -36852,7 +40185,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "source_lead_id",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -36861,7 +40195,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "_type",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -36870,7 +40205,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "updated_by",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -36879,7 +40215,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -36888,7 +40225,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "user_id",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -36897,7 +40235,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "user_name",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -36906,7 +40245,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "users",
+                                    &LEADMERGEACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -36942,13 +40282,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADMERGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for LeadMergeActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -36963,11 +40308,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &LEADMERGEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &LEADMERGEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -36990,7 +40345,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadMergeActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<LeadMergeActivity>,
                     > = ::std::option::Option::None;
@@ -37004,7 +40359,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &LEADMERGEACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -37013,7 +40369,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &LEADMERGEACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -37030,13 +40387,38 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADSTATUSCHANGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_id",
+            "new_status_id",
+            "new_status_label",
+            "old_status_id",
+            "old_status_label",
+            "organization_id",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for LeadStatusChangeActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -37072,62 +40454,161 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "contact_id", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by_name", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "id", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "lead_id", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_status_id {
                 map.serialize_entry("new_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "new_status_id", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("new_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_status_label {
                 map.serialize_entry("new_status_label", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "new_status_label", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("new_status_label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_status_id {
                 map.serialize_entry("old_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "old_status_id", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("old_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_status_label {
                 map.serialize_entry("old_status_label", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    11usize,
+                    "old_status_label",
+                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_status_label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "organization_id", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "_type", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "updated_by", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "updated_by_name", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "user_id", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "user_name", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "users", &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -37150,7 +40631,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadStatusChangeActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -37181,7 +40662,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -37190,7 +40672,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -37199,7 +40682,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -37208,7 +40692,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -37217,7 +40702,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -37226,7 +40712,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -37235,7 +40722,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "id",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -37244,7 +40732,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "lead_id",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -37253,7 +40742,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "new_status_id",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -37262,7 +40752,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "new_status_label",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -37271,7 +40762,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "old_status_id",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -37280,7 +40772,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "old_status_label",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -37289,7 +40782,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "organization_id",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -37298,7 +40792,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "_type",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -37307,7 +40802,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "updated_by",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -37316,7 +40812,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -37325,7 +40822,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "user_id",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -37334,7 +40832,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "user_name",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -37343,7 +40842,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "users",
+                                    &LEADSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -37377,13 +40877,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for LeadStatusChangeActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -37398,11 +40903,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -37425,7 +40940,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadStatusChangeActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<LeadStatusChangeActivity>,
                     > = ::std::option::Option::None;
@@ -37439,7 +40954,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -37448,7 +40964,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &LEADSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -37465,13 +40982,68 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEETINGACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "actual_duration",
+            "attached_call_ids",
+            "attendees",
+            "calendar_event_link",
+            "calendar_event_uids",
+            "conference_links",
+            "connected_account_id",
+            "contact_id",
+            "conversation_type_id",
+            "conversation_type_reason",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "duration",
+            "ends_at",
+            "id",
+            "integrations",
+            "is_recurring",
+            "lead_id",
+            "location",
+            "note",
+            "notetaker_id",
+            "organization_id",
+            "outcome_autofill_confidence",
+            "outcome_autofill_reasoning",
+            "outcome_id",
+            "outcome_reason",
+            "playbook_id",
+            "playbook_reason",
+            "provider_calendar_event_id",
+            "provider_calendar_ids",
+            "provider_calendar_type",
+            "source",
+            "starts_at",
+            "status",
+            "summary",
+            "title",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "user_note",
+            "user_note_date_updated",
+            "user_note_html",
+            "user_note_mentions",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for MeetingActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "actual_duration" => !(v.is_null() && self.actual_duration.is_none()),
@@ -37561,152 +41133,374 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.actual_duration {
                 map.serialize_entry("actual_duration", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "actual_duration", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("actual_duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attached_call_ids {
                 map.serialize_entry("attached_call_ids", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "attached_call_ids", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attached_call_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attendees {
                 map.serialize_entry("attendees", v)?;
+            } else if self.extra.null_at(3usize, "attendees", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attendees", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.calendar_event_link {
                 map.serialize_entry("calendar_event_link", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "calendar_event_link", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("calendar_event_link", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.calendar_event_uids {
                 map.serialize_entry("calendar_event_uids", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "calendar_event_uids", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("calendar_event_uids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.conference_links {
                 map.serialize_entry("conference_links", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "conference_links", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("conference_links", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.connected_account_id {
                 map.serialize_entry("connected_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "connected_account_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("connected_account_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "contact_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.conversation_type_id {
                 map.serialize_entry("conversation_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "conversation_type_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("conversation_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.conversation_type_reason {
                 map.serialize_entry("conversation_type_reason", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "conversation_type_reason", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("conversation_type_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "created_by", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "created_by_name", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "date_created", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "date_updated", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.duration {
                 map.serialize_entry("duration", v)?;
+            } else if self.extra.null_at(15usize, "duration", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.ends_at {
                 map.serialize_entry("ends_at", v)?;
+            } else if self.extra.null_at(16usize, "ends_at", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("ends_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(17usize, "id", &MEETINGACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integrations {
                 map.serialize_entry("integrations", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "integrations", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("integrations", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_recurring {
                 map.serialize_entry("is_recurring", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "is_recurring", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("is_recurring", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(20usize, "lead_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.location {
                 map.serialize_entry("location", v)?;
+            } else if self.extra.null_at(21usize, "location", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("location", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(22usize, "note", &MEETINGACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.notetaker_id {
                 map.serialize_entry("notetaker_id", v)?;
+            } else if self
+                .extra
+                .null_at(23usize, "notetaker_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("notetaker_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "organization_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_autofill_confidence {
                 map.serialize_entry("outcome_autofill_confidence", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    25usize,
+                    "outcome_autofill_confidence",
+                    &MEETINGACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("outcome_autofill_confidence", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_autofill_reasoning {
                 map.serialize_entry("outcome_autofill_reasoning", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    26usize,
+                    "outcome_autofill_reasoning",
+                    &MEETINGACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("outcome_autofill_reasoning", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_id {
                 map.serialize_entry("outcome_id", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "outcome_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("outcome_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_reason {
                 map.serialize_entry("outcome_reason", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "outcome_reason", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("outcome_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.playbook_id {
                 map.serialize_entry("playbook_id", v)?;
+            } else if self
+                .extra
+                .null_at(29usize, "playbook_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("playbook_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.playbook_reason {
                 map.serialize_entry("playbook_reason", v)?;
+            } else if self
+                .extra
+                .null_at(30usize, "playbook_reason", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("playbook_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.provider_calendar_event_id {
                 map.serialize_entry("provider_calendar_event_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    31usize,
+                    "provider_calendar_event_id",
+                    &MEETINGACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("provider_calendar_event_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.provider_calendar_ids {
                 map.serialize_entry("provider_calendar_ids", v)?;
+            } else if self
+                .extra
+                .null_at(32usize, "provider_calendar_ids", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("provider_calendar_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.provider_calendar_type {
                 map.serialize_entry("provider_calendar_type", v)?;
+            } else if self
+                .extra
+                .null_at(33usize, "provider_calendar_type", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("provider_calendar_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(34usize, "source", &MEETINGACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.starts_at {
                 map.serialize_entry("starts_at", v)?;
+            } else if self
+                .extra
+                .null_at(35usize, "starts_at", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("starts_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(36usize, "status", &MEETINGACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.summary {
                 map.serialize_entry("summary", v)?;
+            } else if self.extra.null_at(37usize, "summary", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("summary", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.title {
                 map.serialize_entry("title", v)?;
+            } else if self.extra.null_at(38usize, "title", &MEETINGACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("title", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(39usize, "_type", &MEETINGACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(40usize, "updated_by", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(41usize, "updated_by_name", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(42usize, "user_id", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(43usize, "user_name", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_note {
                 map.serialize_entry("user_note", v)?;
+            } else if self
+                .extra
+                .null_at(44usize, "user_note", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_note_date_updated {
                 map.serialize_entry("user_note_date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(45usize, "user_note_date_updated", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_note_date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_note_html {
                 map.serialize_entry("user_note_html", v)?;
+            } else if self
+                .extra
+                .null_at(46usize, "user_note_html", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_note_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_note_mentions {
                 map.serialize_entry("user_note_mentions", v)?;
+            } else if self
+                .extra
+                .null_at(47usize, "user_note_mentions", &MEETINGACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_note_mentions", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(48usize, "users", &MEETINGACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -37729,7 +41523,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MeetingActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<
@@ -37804,7 +41598,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -37813,7 +41608,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "actual_duration",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -37822,7 +41618,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "attached_call_ids",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -37831,7 +41628,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "attendees",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -37840,7 +41638,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "calendar_event_link",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -37849,7 +41648,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "calendar_event_uids",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -37858,7 +41658,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "conference_links",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -37867,7 +41668,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "connected_account_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -37876,7 +41678,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "contact_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -37885,7 +41688,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "conversation_type_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -37894,7 +41698,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "conversation_type_reason",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -37903,7 +41708,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "created_by",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -37912,7 +41718,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "created_by_name",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -37921,7 +41728,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "date_created",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -37930,7 +41738,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "date_updated",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -37939,7 +41748,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "duration",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -37948,7 +41758,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "ends_at",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -37957,7 +41768,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -37966,7 +41778,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "integrations",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -37975,7 +41788,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "is_recurring",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -37984,7 +41798,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "lead_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -37993,7 +41808,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "location",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -38002,7 +41818,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "note",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -38011,7 +41828,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "notetaker_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -38020,7 +41838,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "organization_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -38029,7 +41848,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "outcome_autofill_confidence",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -38038,7 +41858,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "outcome_autofill_reasoning",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -38047,7 +41868,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "outcome_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -38056,7 +41878,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "outcome_reason",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -38065,7 +41888,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "playbook_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -38074,7 +41898,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "playbook_reason",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -38083,7 +41908,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "provider_calendar_event_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -38092,7 +41918,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "provider_calendar_ids",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
@@ -38101,7 +41928,8 @@ pub mod types {
                                     &mut map,
                                     &mut f33,
                                     &mut extra,
-                                    "provider_calendar_type",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    33usize,
                                     true,
                                 )?
                             }
@@ -38110,7 +41938,8 @@ pub mod types {
                                     &mut map,
                                     &mut f34,
                                     &mut extra,
-                                    "source",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    34usize,
                                     true,
                                 )?
                             }
@@ -38119,7 +41948,8 @@ pub mod types {
                                     &mut map,
                                     &mut f35,
                                     &mut extra,
-                                    "starts_at",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    35usize,
                                     true,
                                 )?
                             }
@@ -38128,7 +41958,8 @@ pub mod types {
                                     &mut map,
                                     &mut f36,
                                     &mut extra,
-                                    "status",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    36usize,
                                     true,
                                 )?
                             }
@@ -38137,7 +41968,8 @@ pub mod types {
                                     &mut map,
                                     &mut f37,
                                     &mut extra,
-                                    "summary",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    37usize,
                                     true,
                                 )?
                             }
@@ -38146,7 +41978,8 @@ pub mod types {
                                     &mut map,
                                     &mut f38,
                                     &mut extra,
-                                    "title",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    38usize,
                                     true,
                                 )?
                             }
@@ -38155,7 +41988,8 @@ pub mod types {
                                     &mut map,
                                     &mut f39,
                                     &mut extra,
-                                    "_type",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    39usize,
                                     true,
                                 )?
                             }
@@ -38164,7 +41998,8 @@ pub mod types {
                                     &mut map,
                                     &mut f40,
                                     &mut extra,
-                                    "updated_by",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    40usize,
                                     true,
                                 )?
                             }
@@ -38173,7 +42008,8 @@ pub mod types {
                                     &mut map,
                                     &mut f41,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    41usize,
                                     true,
                                 )?
                             }
@@ -38182,7 +42018,8 @@ pub mod types {
                                     &mut map,
                                     &mut f42,
                                     &mut extra,
-                                    "user_id",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    42usize,
                                     true,
                                 )?
                             }
@@ -38191,7 +42028,8 @@ pub mod types {
                                     &mut map,
                                     &mut f43,
                                     &mut extra,
-                                    "user_name",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    43usize,
                                     true,
                                 )?
                             }
@@ -38200,7 +42038,8 @@ pub mod types {
                                     &mut map,
                                     &mut f44,
                                     &mut extra,
-                                    "user_note",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    44usize,
                                     true,
                                 )?
                             }
@@ -38209,7 +42048,8 @@ pub mod types {
                                     &mut map,
                                     &mut f45,
                                     &mut extra,
-                                    "user_note_date_updated",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    45usize,
                                     true,
                                 )?
                             }
@@ -38218,7 +42058,8 @@ pub mod types {
                                     &mut map,
                                     &mut f46,
                                     &mut extra,
-                                    "user_note_html",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    46usize,
                                     true,
                                 )?
                             }
@@ -38227,7 +42068,8 @@ pub mod types {
                                     &mut map,
                                     &mut f47,
                                     &mut extra,
-                                    "user_note_mentions",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    47usize,
                                     true,
                                 )?
                             }
@@ -38236,7 +42078,8 @@ pub mod types {
                                     &mut map,
                                     &mut f48,
                                     &mut extra,
-                                    "users",
+                                    &MEETINGACTIVITY_WIRE_KEYS,
+                                    48usize,
                                     true,
                                 )?
                             }
@@ -38300,13 +42143,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["contact_id", "email", "is_organizer", "name", "status", "user_id"],
+    );
     impl ::serde::Serialize for MeetingActivityAttendeesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
                     "email" => !(v.is_null() && self.email.is_none()),
@@ -38325,23 +42173,53 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "contact_id", &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "email", &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_organizer {
                 map.serialize_entry("is_organizer", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "is_organizer", &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("is_organizer", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "name", &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "status", &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "user_id", &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -38364,7 +42242,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MeetingActivityAttendeesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -38380,7 +42258,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "contact_id",
+                                    &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -38389,7 +42268,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "email",
+                                    &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -38398,7 +42278,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "is_organizer",
+                                    &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -38407,7 +42288,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "name",
+                                    &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -38416,7 +42298,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "status",
+                                    &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -38425,7 +42308,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "user_id",
+                                    &MEETINGACTIVITYATTENDEESITEM_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -38446,13 +42330,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEETINGACTIVITYCONFERENCELINKSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["type", "url"],
+    );
     impl ::serde::Serialize for MeetingActivityConferenceLinksItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "type" => !(v.is_null() && self.type_.is_none()),
                     "url" => !(v.is_null() && self.url.is_none()),
@@ -38469,11 +42358,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "type", &MEETINGACTIVITYCONFERENCELINKSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "url", &MEETINGACTIVITYCONFERENCELINKSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -38499,7 +42398,7 @@ pub mod types {
                     MeetingActivityConferenceLinksItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -38511,7 +42410,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "type",
+                                    &MEETINGACTIVITYCONFERENCELINKSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -38520,7 +42420,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "url",
+                                    &MEETINGACTIVITYCONFERENCELINKSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -38537,13 +42438,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEETINGACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for MeetingActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -38558,11 +42464,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &MEETINGACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &MEETINGACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -38585,7 +42499,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MeetingActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<MeetingActivity>,
                     > = ::std::option::Option::None;
@@ -38599,7 +42513,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &MEETINGACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -38608,7 +42523,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &MEETINGACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -38625,13 +42541,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEETINGINTEGRATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "integration_data", "integration_name", "oauth_client"],
+    );
     impl ::serde::Serialize for MeetingIntegration {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "integration_data" => {
@@ -38652,17 +42573,34 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &MEETINGINTEGRATION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integration_data {
                 map.serialize_entry("integration_data", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "integration_data", &MEETINGINTEGRATION_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integration_name {
                 map.serialize_entry("integration_name", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "integration_name", &MEETINGINTEGRATION_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.oauth_client {
                 map.serialize_entry("oauth_client", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "oauth_client", &MEETINGINTEGRATION_WIRE_KEYS)
+            {
+                map.serialize_entry("oauth_client", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -38685,7 +42623,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MeetingIntegration, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         MeetingIntegrationIntegrationData,
@@ -38701,7 +42639,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &MEETINGINTEGRATION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -38710,7 +42649,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "integration_data",
+                                    &MEETINGINTEGRATION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -38719,7 +42659,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "integration_name",
+                                    &MEETINGINTEGRATION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -38728,7 +42669,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "oauth_client",
+                                    &MEETINGINTEGRATION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -38747,13 +42689,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEETINGINTEGRATIONINTEGRATIONDATA_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["note_html"],
+    );
     impl ::serde::Serialize for MeetingIntegrationIntegrationData {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "note_html" => !(v.is_null() && self.note_html.is_none()),
                     _ => false,
@@ -38769,8 +42716,17 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.note_html {
                 map.serialize_entry("note_html", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "note_html",
+                    &MEETINGINTEGRATIONINTEGRATIONDATA_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("note_html", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -38793,7 +42749,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MeetingIntegrationIntegrationData, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -38804,7 +42760,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "note_html",
+                                    &MEETINGINTEGRATIONINTEGRATIONDATA_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -38820,13 +42777,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEETINGINTEGRATIONOAUTHCLIENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "name"],
+    );
     impl ::serde::Serialize for MeetingIntegrationOauthClient {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -38843,11 +42805,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "id", &MEETINGINTEGRATIONOAUTHCLIENT_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &MEETINGINTEGRATIONOAUTHCLIENT_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -38870,7 +42842,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MeetingIntegrationOauthClient, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -38882,7 +42854,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &MEETINGINTEGRATIONOAUTHCLIENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -38891,7 +42864,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &MEETINGINTEGRATIONOAUTHCLIENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -38956,13 +42930,51 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_id",
+            "new_pipeline_id",
+            "new_pipeline_name",
+            "new_status_id",
+            "new_status_label",
+            "new_status_type",
+            "old_pipeline_id",
+            "old_pipeline_name",
+            "old_status_id",
+            "old_status_label",
+            "old_status_type",
+            "opportunity_confidence",
+            "opportunity_date_won",
+            "opportunity_id",
+            "opportunity_value",
+            "opportunity_value_currency",
+            "opportunity_value_formatted",
+            "opportunity_value_period",
+            "organization_id",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for OpportunityStatusChangeActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -39029,101 +43041,369 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "activity_at",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "contact_id",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "created_by",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "created_by_name",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "date_created",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "date_updated",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "id", &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "lead_id", &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_pipeline_id {
                 map.serialize_entry("new_pipeline_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "new_pipeline_id",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("new_pipeline_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_pipeline_name {
                 map.serialize_entry("new_pipeline_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "new_pipeline_name",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("new_pipeline_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_status_id {
                 map.serialize_entry("new_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    10usize,
+                    "new_status_id",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("new_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_status_label {
                 map.serialize_entry("new_status_label", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    11usize,
+                    "new_status_label",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("new_status_label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.new_status_type {
                 map.serialize_entry("new_status_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    12usize,
+                    "new_status_type",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("new_status_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_pipeline_id {
                 map.serialize_entry("old_pipeline_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    13usize,
+                    "old_pipeline_id",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_pipeline_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_pipeline_name {
                 map.serialize_entry("old_pipeline_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    14usize,
+                    "old_pipeline_name",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_pipeline_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_status_id {
                 map.serialize_entry("old_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    15usize,
+                    "old_status_id",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_status_label {
                 map.serialize_entry("old_status_label", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    16usize,
+                    "old_status_label",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_status_label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.old_status_type {
                 map.serialize_entry("old_status_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    17usize,
+                    "old_status_type",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("old_status_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_confidence {
                 map.serialize_entry("opportunity_confidence", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    18usize,
+                    "opportunity_confidence",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_confidence", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_date_won {
                 map.serialize_entry("opportunity_date_won", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    19usize,
+                    "opportunity_date_won",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_date_won", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_id {
                 map.serialize_entry("opportunity_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    20usize,
+                    "opportunity_id",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value {
                 map.serialize_entry("opportunity_value", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    21usize,
+                    "opportunity_value",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value_currency {
                 map.serialize_entry("opportunity_value_currency", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    22usize,
+                    "opportunity_value_currency",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_value_currency", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value_formatted {
                 map.serialize_entry("opportunity_value_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    23usize,
+                    "opportunity_value_formatted",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_value_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value_period {
                 map.serialize_entry("opportunity_value_period", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    24usize,
+                    "opportunity_value_period",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("opportunity_value_period", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    25usize,
+                    "organization_id",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(26usize, "_type", &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    27usize,
+                    "updated_by",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    28usize,
+                    "updated_by_name",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(29usize, "user_id", &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    30usize,
+                    "user_name",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(31usize, "users", &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -39146,7 +43426,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OpportunityStatusChangeActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -39190,7 +43470,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -39199,7 +43480,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -39208,7 +43490,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -39217,7 +43500,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_name",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -39226,7 +43510,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -39235,7 +43520,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -39244,7 +43530,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -39253,7 +43540,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "lead_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -39262,7 +43550,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "new_pipeline_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -39271,7 +43560,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "new_pipeline_name",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -39280,7 +43570,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "new_status_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -39289,7 +43580,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "new_status_label",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -39298,7 +43590,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "new_status_type",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -39307,7 +43600,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "old_pipeline_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -39316,7 +43610,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "old_pipeline_name",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -39325,7 +43620,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "old_status_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -39334,7 +43630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "old_status_label",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -39343,7 +43640,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "old_status_type",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -39352,7 +43650,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "opportunity_confidence",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -39361,7 +43660,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "opportunity_date_won",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -39370,7 +43670,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "opportunity_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -39379,7 +43680,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "opportunity_value",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -39388,7 +43690,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "opportunity_value_currency",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -39397,7 +43700,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "opportunity_value_formatted",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -39406,7 +43710,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "opportunity_value_period",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -39415,7 +43720,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "organization_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -39424,7 +43730,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "_type",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -39433,7 +43740,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "updated_by",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -39442,7 +43750,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -39451,7 +43760,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "user_id",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -39460,7 +43770,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "user_name",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -39469,7 +43780,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "users",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITY_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -39516,13 +43828,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for OpportunityStatusChangeActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -39539,11 +43856,25 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "has_more",
+                    &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -39569,7 +43900,7 @@ pub mod types {
                     OpportunityStatusChangeActivityList,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<OpportunityStatusChangeActivity>,
                     > = ::std::option::Option::None;
@@ -39583,7 +43914,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -39592,7 +43924,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &OPPORTUNITYSTATUSCHANGEACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -39689,13 +44022,55 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SMSACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "agent_action_reason",
+            "agent_config_id",
+            "attachments",
+            "contact_id",
+            "cost",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_scheduled",
+            "date_sent",
+            "date_updated",
+            "direction",
+            "error_message",
+            "id",
+            "lead_id",
+            "local_country_iso",
+            "local_phone",
+            "local_phone_formatted",
+            "organization_id",
+            "remote_country_iso",
+            "remote_phone",
+            "remote_phone_formatted",
+            "sequence_id",
+            "sequence_name",
+            "sequence_subscription_id",
+            "source",
+            "status",
+            "template_id",
+            "text",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for SmsActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "agent_action_reason" => {
@@ -39756,113 +44131,230 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self.extra.null_at(0usize, "activity_at", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.agent_action_reason {
                 map.serialize_entry("agent_action_reason", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "agent_action_reason", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("agent_action_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.agent_config_id {
                 map.serialize_entry("agent_config_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "agent_config_id", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("agent_config_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(3usize, "attachments", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(4usize, "contact_id", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.cost {
                 map.serialize_entry("cost", v)?;
+            } else if self.extra.null_at(5usize, "cost", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("cost", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(6usize, "created_by", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "created_by_name", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(8usize, "date_created", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_scheduled {
                 map.serialize_entry("date_scheduled", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "date_scheduled", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_scheduled", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_sent {
                 map.serialize_entry("date_sent", v)?;
+            } else if self.extra.null_at(10usize, "date_sent", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("date_sent", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(11usize, "date_updated", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self.extra.null_at(12usize, "direction", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.error_message {
                 map.serialize_entry("error_message", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "error_message", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("error_message", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(14usize, "id", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(15usize, "lead_id", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_country_iso {
                 map.serialize_entry("local_country_iso", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "local_country_iso", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_country_iso", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone {
                 map.serialize_entry("local_phone", v)?;
+            } else if self.extra.null_at(17usize, "local_phone", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone_formatted {
                 map.serialize_entry("local_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "local_phone_formatted", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "organization_id", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_country_iso {
                 map.serialize_entry("remote_country_iso", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "remote_country_iso", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_country_iso", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone {
                 map.serialize_entry("remote_phone", v)?;
+            } else if self.extra.null_at(21usize, "remote_phone", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone_formatted {
                 map.serialize_entry("remote_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "remote_phone_formatted", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self.extra.null_at(23usize, "sequence_id", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_name {
                 map.serialize_entry("sequence_name", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "sequence_name", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
                 map.serialize_entry("sequence_subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(25usize, "sequence_subscription_id", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(26usize, "source", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(27usize, "status", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_id {
                 map.serialize_entry("template_id", v)?;
+            } else if self.extra.null_at(28usize, "template_id", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(29usize, "text", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(30usize, "_type", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(31usize, "updated_by", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(32usize, "updated_by_name", &SMSACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(33usize, "user_id", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(34usize, "user_name", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self.extra.null_at(35usize, "users", &SMSACTIVITY_WIRE_KEYS) {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -39885,7 +44377,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SmsActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -39935,7 +44427,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -39944,7 +44437,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "agent_action_reason",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -39953,7 +44447,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "agent_config_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -39962,7 +44457,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "attachments",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -39971,7 +44467,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "contact_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -39980,7 +44477,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "cost",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -39989,7 +44487,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "created_by",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -39998,7 +44497,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "created_by_name",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -40007,7 +44507,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "date_created",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -40016,7 +44517,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "date_scheduled",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -40025,7 +44527,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "date_sent",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -40034,7 +44537,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "date_updated",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -40043,7 +44547,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "direction",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -40052,7 +44557,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "error_message",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -40061,7 +44567,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -40070,7 +44577,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "lead_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -40079,7 +44587,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "local_country_iso",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -40088,7 +44597,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "local_phone",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -40097,7 +44607,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "local_phone_formatted",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -40106,7 +44617,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "organization_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -40115,7 +44627,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "remote_country_iso",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -40124,7 +44637,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "remote_phone",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -40133,7 +44647,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "remote_phone_formatted",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -40142,7 +44657,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "sequence_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -40151,7 +44667,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "sequence_name",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -40160,7 +44677,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "sequence_subscription_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -40169,7 +44687,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "source",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -40178,7 +44697,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "status",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -40187,7 +44707,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "template_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -40196,7 +44717,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "text",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -40205,7 +44727,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "_type",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -40214,7 +44737,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "updated_by",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -40223,7 +44747,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
@@ -40232,7 +44757,8 @@ pub mod types {
                                     &mut map,
                                     &mut f33,
                                     &mut extra,
-                                    "user_id",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    33usize,
                                     true,
                                 )?
                             }
@@ -40241,7 +44767,8 @@ pub mod types {
                                     &mut map,
                                     &mut f34,
                                     &mut extra,
-                                    "user_name",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    34usize,
                                     true,
                                 )?
                             }
@@ -40250,7 +44777,8 @@ pub mod types {
                                     &mut map,
                                     &mut f35,
                                     &mut extra,
-                                    "users",
+                                    &SMSACTIVITY_WIRE_KEYS,
+                                    35usize,
                                     true,
                                 )?
                             }
@@ -40301,13 +44829,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "media_id", "size", "thumbnail_url", "url"],
+    );
     impl ::serde::Serialize for SmsActivityAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => !(v.is_null() && self.content_type.is_none()),
                     "filename" => !(v.is_null() && self.filename.is_none()),
@@ -40326,23 +44859,53 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "content_type", &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.filename {
                 map.serialize_entry("filename", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "filename", &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("filename", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.media_id {
                 map.serialize_entry("media_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "media_id", &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("media_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.size {
                 map.serialize_entry("size", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "size", &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("size", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.thumbnail_url {
                 map.serialize_entry("thumbnail_url", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "thumbnail_url", &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("thumbnail_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "url", &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -40365,7 +44928,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SmsActivityAttachmentsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -40381,7 +44944,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -40390,7 +44954,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -40399,7 +44964,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "media_id",
+                                    &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -40408,7 +44974,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "size",
+                                    &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -40417,7 +44984,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "thumbnail_url",
+                                    &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -40426,7 +44994,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "url",
+                                    &SMSACTIVITYATTACHMENTSITEM_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -40447,13 +45016,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SMSACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for SmsActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -40468,11 +45042,16 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &SMSACTIVITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &SMSACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -40495,7 +45074,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SmsActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<SmsActivity>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -40507,7 +45086,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &SMSACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -40516,7 +45096,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &SMSACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -40533,13 +45114,37 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASKCOMPLETIONACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_id",
+            "organization_id",
+            "task_assigned_to",
+            "task_assigned_to_name",
+            "task_id",
+            "task_text",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for TaskCompletionActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
@@ -40574,59 +45179,151 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "created_by_name", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_created", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_updated", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "lead_id", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "organization_id", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.task_assigned_to {
                 map.serialize_entry("task_assigned_to", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "task_assigned_to", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("task_assigned_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.task_assigned_to_name {
                 map.serialize_entry("task_assigned_to_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "task_assigned_to_name",
+                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("task_assigned_to_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.task_id {
                 map.serialize_entry("task_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "task_id", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("task_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.task_text {
                 map.serialize_entry("task_text", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "task_text", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("task_text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "_type", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "updated_by", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "updated_by_name", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "user_id", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "user_name", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "users", &TASKCOMPLETIONACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -40649,7 +45346,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<TaskCompletionActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -40679,7 +45376,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -40688,7 +45386,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_by",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -40697,7 +45396,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by_name",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -40706,7 +45406,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_created",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -40715,7 +45416,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_updated",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -40724,7 +45426,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "id",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -40733,7 +45436,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "lead_id",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -40742,7 +45446,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "organization_id",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -40751,7 +45456,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "task_assigned_to",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -40760,7 +45466,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "task_assigned_to_name",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -40769,7 +45476,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "task_id",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -40778,7 +45486,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "task_text",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -40787,7 +45496,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "_type",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -40796,7 +45506,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "updated_by",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -40805,7 +45516,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -40814,7 +45526,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "user_id",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -40823,7 +45536,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "user_name",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -40832,7 +45546,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "users",
+                                    &TASKCOMPLETIONACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -40865,13 +45580,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for TaskCompletionActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -40886,11 +45606,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -40913,7 +45643,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<TaskCompletionActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<TaskCompletionActivity>,
                     > = ::std::option::Option::None;
@@ -40927,7 +45657,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -40936,7 +45667,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &TASKCOMPLETIONACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -40953,13 +45685,35 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECALLACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "contact_id",
+            "conversation_type_id",
+            "custom_fields",
+            "duration",
+            "lead_id",
+            "note",
+            "note_html",
+            "outcome_id",
+            "phone",
+            "playbook_id",
+            "quality_info",
+            "recording_url",
+            "status",
+            "user_id",
+            "voicemail_url",
+        ],
+    );
     impl ::serde::Serialize for UpdateCallActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => true,
                     "contact_id" => true,
@@ -41006,7 +45760,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "status", &self.status)?;
             crate::wire::write_patch(&mut map, "user_id", &self.user_id)?;
             crate::wire::write_patch(&mut map, "voicemail_url", &self.voicemail_url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41029,7 +45783,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateCallActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -41145,13 +45899,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["activity_at", "contact_id", "custom_fields", "pinned", "status"],
+    );
     impl ::serde::Serialize for UpdateCustomActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => true,
                     "contact_id" => true,
@@ -41172,7 +45931,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "custom_fields", &self.custom_fields)?;
             crate::wire::write_patch(&mut map, "pinned", &self.pinned)?;
             crate::wire::write_patch(&mut map, "status", &self.status)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41195,7 +45954,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateCustomActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -41266,13 +46025,25 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMACTIVITYTYPE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "api_create_only",
+            "description",
+            "editable_with_roles",
+            "fields",
+            "is_archived",
+            "name",
+        ],
+    );
     impl ::serde::Serialize for UpdateCustomActivityType {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "api_create_only" => true,
                     "description" => true,
@@ -41303,7 +46074,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "fields", &self.fields)?;
             crate::wire::write_patch(&mut map, "is_archived", &self.is_archived)?;
             crate::wire::write_patch(&mut map, "name", &self.name)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41326,7 +46097,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateCustomActivityType, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -41360,13 +46131,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMACTIVITYTYPEFIELDSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id"],
+    );
     impl ::serde::Serialize for UpdateCustomActivityTypeFieldsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => true,
                     _ => false,
@@ -41381,7 +46157,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("id", &self.id)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41407,7 +46183,7 @@ pub mod types {
                     UpdateCustomActivityTypeFieldsItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -41418,7 +46194,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &UPDATECUSTOMACTIVITYTYPEFIELDSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -41441,13 +46218,39 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEEMAILACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "account_id",
+            "activity_at",
+            "attachments",
+            "bcc",
+            "body_html",
+            "body_text",
+            "cc",
+            "contact_id",
+            "followup_date",
+            "followup_sequence_add_cc_bcc",
+            "followup_sequence_delay",
+            "followup_sequence_id",
+            "in_reply_to_id",
+            "opens",
+            "sender",
+            "status",
+            "subject",
+            "template_id",
+            "to",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for UpdateEmailActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "account_id" => true,
                     "activity_at" => true,
@@ -41510,7 +46313,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "template_id", &self.template_id)?;
             crate::wire::write_patch(&mut map, "to", &self.to)?;
             crate::wire::write_patch(&mut map, "user_id", &self.user_id)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41533,7 +46336,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateEmailActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -41609,13 +46412,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_id", "content_type", "filename", "inline_only", "size", "url"],
+    );
     impl ::serde::Serialize for UpdateEmailActivityAttachmentsItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_id" => !(v.is_null() && self.content_id.is_none()),
                     "content_type" => !(v.is_null() && self.content_type.is_none()),
@@ -41636,17 +46444,44 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_id {
                 map.serialize_entry("content_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "content_id",
+                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("content_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "content_type",
+                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("content_type", &())?;
             }
             map.serialize_entry("filename", &self.filename)?;
             if let ::std::option::Option::Some(v) = &self.inline_only {
                 map.serialize_entry("inline_only", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "inline_only",
+                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("inline_only", &())?;
             }
             map.serialize_entry("size", &self.size)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41672,7 +46507,7 @@ pub mod types {
                     UpdateEmailActivityAttachmentsItems,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -41688,7 +46523,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_id",
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -41697,7 +46533,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "content_type",
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -41706,7 +46543,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "filename",
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -41715,7 +46553,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "inline_only",
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -41724,7 +46563,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "size",
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -41733,7 +46573,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "url",
+                                    &UPDATEEMAILACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -41775,13 +46616,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["opened_at"],
+    );
     impl ::serde::Serialize for UpdateEmailActivityOpensItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "opened_at" => true,
                     _ => false,
@@ -41796,7 +46642,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("opened_at", &self.opened_at)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41819,7 +46665,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateEmailActivityOpensItems, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -41830,7 +46676,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "opened_at",
+                                    &UPDATEEMAILACTIVITYOPENSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -41901,13 +46748,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEMEETINGACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["outcome_id", "user_note_html"],
+    );
     impl ::serde::Serialize for UpdateMeetingActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "outcome_id" => true,
                     "user_note_html" => true,
@@ -41922,7 +46774,7 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             crate::wire::write_patch(&mut map, "outcome_id", &self.outcome_id)?;
             crate::wire::write_patch(&mut map, "user_note_html", &self.user_note_html)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -41945,7 +46797,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateMeetingActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     while let ::std::option::Option::Some(key) = map
@@ -41967,13 +46819,26 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATENOTEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "contact_id",
+            "note",
+            "note_html",
+            "pinned",
+            "title",
+        ],
+    );
     impl ::serde::Serialize for UpdateNoteActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => true,
                     "attachments" => true,
@@ -41998,7 +46863,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "note_html", &self.note_html)?;
             crate::wire::write_patch(&mut map, "pinned", &self.pinned)?;
             crate::wire::write_patch(&mut map, "title", &self.title)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -42021,7 +46886,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateNoteActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -42058,13 +46923,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for UpdateNoteActivityAttachmentsItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => !(v.is_null() && self.content_type.is_none()),
                     "filename" => true,
@@ -42082,10 +46952,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "content_type",
+                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("content_type", &())?;
             }
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -42111,7 +46990,7 @@ pub mod types {
                     UpdateNoteActivityAttachmentsItems,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -42124,7 +47003,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -42133,7 +47013,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -42142,7 +47023,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &UPDATENOTEACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -42174,13 +47056,29 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMSACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "contact_id",
+            "lead_id",
+            "local_phone",
+            "remote_phone",
+            "status",
+            "template_id",
+            "text",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for UpdateSmsActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => true,
                     "attachments" => true,
@@ -42211,7 +47109,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "template_id", &self.template_id)?;
             crate::wire::write_patch(&mut map, "text", &self.text)?;
             crate::wire::write_patch(&mut map, "user_id", &self.user_id)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -42234,7 +47132,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSmsActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -42280,13 +47178,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for UpdateSmsActivityAttachmentsItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => true,
                     "filename" => true,
@@ -42305,7 +47208,7 @@ pub mod types {
             map.serialize_entry("content_type", &self.content_type)?;
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -42328,7 +47231,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSmsActivityAttachmentsItems, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         UpdateSmsActivityAttachmentsItemsContentType,
                     > = ::std::option::Option::None;
@@ -42343,7 +47246,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -42352,7 +47256,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -42361,7 +47266,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &UPDATESMSACTIVITYATTACHMENTSITEMS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -42567,13 +47473,29 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEWHATSAPPMESSAGE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "contact_id",
+            "direction",
+            "integration_link",
+            "local_phone",
+            "message_markdown",
+            "remote_phone",
+            "response_to_id",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for UpdateWhatsAppMessage {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => true,
                     "attachments" => true,
@@ -42612,7 +47534,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "remote_phone", &self.remote_phone)?;
             crate::wire::write_patch(&mut map, "response_to_id", &self.response_to_id)?;
             crate::wire::write_patch(&mut map, "user_id", &self.user_id)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -42635,7 +47557,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateWhatsAppMessage, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -42681,13 +47603,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WHATSAPPATTACHMENTDATA_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for WhatsAppAttachmentData {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => true,
                     "filename" => true,
@@ -42704,7 +47631,7 @@ pub mod types {
             map.serialize_entry("content_type", &self.content_type)?;
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -42727,7 +47654,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<WhatsAppAttachmentData, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -42740,7 +47667,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &WHATSAPPATTACHMENTDATA_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -42749,7 +47677,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &WHATSAPPATTACHMENTDATA_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -42758,7 +47687,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &WHATSAPPATTACHMENTDATA_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -42799,13 +47729,51 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WHATSAPPMESSAGEACTIVITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "activity_at",
+            "attachments",
+            "contact_id",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "direction",
+            "external_whatsapp_message_id",
+            "id",
+            "integration_link",
+            "integration_name",
+            "lead_id",
+            "local_phone",
+            "local_phone_formatted",
+            "message_html",
+            "message_markdown",
+            "organization_id",
+            "remote_phone",
+            "remote_phone_formatted",
+            "response_to_id",
+            "sequence_id",
+            "sequence_name",
+            "sequence_subscription_id",
+            "source",
+            "text",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "users",
+        ],
+    );
     impl ::serde::Serialize for WhatsAppMessageActivity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "activity_at" => !(v.is_null() && self.activity_at.is_none()),
                     "attachments" => !(v.is_null() && self.attachments.is_none()),
@@ -42864,101 +47832,277 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.activity_at {
                 map.serialize_entry("activity_at", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "activity_at", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("activity_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "attachments", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "created_by_name", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_created", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "date_updated", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.direction {
                 map.serialize_entry("direction", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "direction", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("direction", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.external_whatsapp_message_id {
                 map.serialize_entry("external_whatsapp_message_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "external_whatsapp_message_id",
+                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("external_whatsapp_message_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "id", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integration_link {
                 map.serialize_entry("integration_link", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "integration_link", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_link", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integration_name {
                 map.serialize_entry("integration_name", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "integration_name", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "lead_id", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone {
                 map.serialize_entry("local_phone", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "local_phone", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("local_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone_formatted {
                 map.serialize_entry("local_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    14usize,
+                    "local_phone_formatted",
+                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("local_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_html {
                 map.serialize_entry("message_html", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "message_html", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("message_html", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_markdown {
                 map.serialize_entry("message_markdown", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "message_markdown", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("message_markdown", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "organization_id", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone {
                 map.serialize_entry("remote_phone", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "remote_phone", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone_formatted {
                 map.serialize_entry("remote_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    19usize,
+                    "remote_phone_formatted",
+                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("remote_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.response_to_id {
                 map.serialize_entry("response_to_id", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "response_to_id", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("response_to_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "sequence_id", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_name {
                 map.serialize_entry("sequence_name", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "sequence_name", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
                 map.serialize_entry("sequence_subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    23usize,
+                    "sequence_subscription_id",
+                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "source", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self
+                .extra
+                .null_at(25usize, "text", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self
+                .extra
+                .null_at(26usize, "_type", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "updated_by", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "updated_by_name", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(29usize, "user_id", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self
+                .extra
+                .null_at(30usize, "user_name", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.users {
                 map.serialize_entry("users", v)?;
+            } else if self
+                .extra
+                .null_at(31usize, "users", &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS)
+            {
+                map.serialize_entry("users", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -42981,7 +48125,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<WhatsAppMessageActivity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<crate::types::Attachment>,
@@ -43027,7 +48171,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "activity_at",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -43036,7 +48181,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "attachments",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -43045,7 +48191,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contact_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -43054,7 +48201,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -43063,7 +48211,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "created_by_name",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -43072,7 +48221,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_created",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -43081,7 +48231,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_updated",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -43090,7 +48241,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "direction",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -43099,7 +48251,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "external_whatsapp_message_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -43108,7 +48261,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -43117,7 +48271,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "integration_link",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -43126,7 +48281,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "integration_name",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -43135,7 +48291,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "lead_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -43144,7 +48301,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "local_phone",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -43153,7 +48311,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "local_phone_formatted",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -43162,7 +48321,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "message_html",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -43171,7 +48331,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "message_markdown",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -43180,7 +48341,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "organization_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -43189,7 +48351,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "remote_phone",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -43198,7 +48361,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "remote_phone_formatted",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -43207,7 +48371,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "response_to_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -43216,7 +48381,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "sequence_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -43225,7 +48391,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "sequence_name",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -43234,7 +48401,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "sequence_subscription_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -43243,7 +48411,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "source",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -43252,7 +48421,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "text",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -43261,7 +48431,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "_type",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -43270,7 +48441,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "updated_by",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -43279,7 +48451,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -43288,7 +48461,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "user_id",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -43297,7 +48471,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "user_name",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -43306,7 +48481,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "users",
+                                    &WHATSAPPMESSAGEACTIVITY_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -43353,13 +48529,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for WhatsAppMessageActivityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -43374,11 +48555,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -43401,7 +48592,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<WhatsAppMessageActivityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<WhatsAppMessageActivity>,
                     > = ::std::option::Option::None;
@@ -43415,7 +48606,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -43424,7 +48616,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &WHATSAPPMESSAGEACTIVITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

@@ -215,9 +215,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkDeleteAction {
         pub fn builder() -> builder::BulkDeleteAction {
@@ -238,9 +238,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkDeleteActionList {
         pub fn builder() -> builder::BulkDeleteActionList {
@@ -360,9 +360,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkEditAction {
         pub fn builder() -> builder::BulkEditAction {
@@ -383,9 +383,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkEditActionList {
         pub fn builder() -> builder::BulkEditActionList {
@@ -587,9 +587,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkEmailAction {
         pub fn builder() -> builder::BulkEmailAction {
@@ -610,9 +610,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkEmailActionList {
         pub fn builder() -> builder::BulkEmailActionList {
@@ -797,9 +797,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkSequenceSubscriptionAction {
         pub fn builder() -> builder::BulkSequenceSubscriptionAction {
@@ -820,9 +820,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkSequenceSubscriptionActionList {
         pub fn builder() -> builder::BulkSequenceSubscriptionActionList {
@@ -1295,7 +1295,7 @@ pub mod types {
                     sort: value.sort?,
                     status: value.status?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1319,7 +1319,7 @@ pub mod types {
                     sort: Ok(value.sort),
                     status: Ok(value.status),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1399,7 +1399,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1408,7 +1408,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1841,7 +1841,7 @@ pub mod types {
                     status: value.status?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1868,7 +1868,7 @@ pub mod types {
                     status: Ok(value.status),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1947,7 +1947,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1956,7 +1956,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2387,7 +2387,7 @@ pub mod types {
                     status: value.status?,
                     template_id: value.template_id?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2414,7 +2414,7 @@ pub mod types {
                     status: Ok(value.status),
                     template_id: Ok(value.template_id),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2494,7 +2494,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2503,7 +2503,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3017,7 +3017,7 @@ pub mod types {
                     sort: value.sort?,
                     status: value.status?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -3049,7 +3049,7 @@ pub mod types {
                     sort: Ok(value.sort),
                     status: Ok(value.status),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3133,7 +3133,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -3143,7 +3143,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3244,13 +3244,36 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKDELETEACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "bulk_object_type",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "status",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for BulkDeleteAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "bulk_object_type" => {
                         !(v.is_null() && self.bulk_object_type.is_none())
@@ -3286,56 +3309,126 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.bulk_object_type {
                 map.serialize_entry("bulk_object_type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "bulk_object_type", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("bulk_object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_created", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_updated", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(4usize, "id", &BULKDELETEACTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads {
                 map.serialize_entry("n_leads", v)?;
+            } else if self.extra.null_at(5usize, "n_leads", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads_processed {
                 map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "n_leads_processed", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects {
                 map.serialize_entry("n_objects", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "n_objects", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects_processed {
                 map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "n_objects_processed", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "organization_id", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(10usize, "query", &BULKDELETEACTION_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.results_limit {
                 map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "results_limit", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.s_query {
                 map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(12usize, "s_query", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_done_email {
                 map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "send_done_email", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sort {
                 map.serialize_entry("sort", v)?;
+            } else if self.extra.null_at(14usize, "sort", &BULKDELETEACTION_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(15usize, "status", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "updated_by", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3358,7 +3451,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkDeleteAction, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<BulkActionObjectType> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -3391,7 +3484,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "bulk_object_type",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3400,7 +3494,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_by",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3409,7 +3504,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_created",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3418,7 +3514,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_updated",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3427,7 +3524,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "id",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3436,7 +3534,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "n_leads",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3445,7 +3544,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "n_leads_processed",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3454,7 +3554,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "n_objects",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -3463,7 +3564,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "n_objects_processed",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -3472,7 +3574,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "organization_id",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -3481,7 +3584,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "query",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -3490,7 +3594,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "results_limit",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -3499,7 +3604,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "s_query",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -3508,7 +3614,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "send_done_email",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -3517,7 +3624,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "sort",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -3526,7 +3634,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "status",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -3535,7 +3644,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "updated_by",
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -3567,13 +3677,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKDELETEACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for BulkDeleteActionList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -3588,11 +3703,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &BULKDELETEACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BULKDELETEACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3615,7 +3738,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkDeleteActionList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<BulkDeleteAction>,
                     > = ::std::option::Option::None;
@@ -3629,7 +3752,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &BULKDELETEACTIONLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3638,7 +3762,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &BULKDELETEACTIONLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3655,13 +3780,39 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEDITACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "custom_field_name",
+            "custom_field_value",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_status_id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "status",
+            "type",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for BulkEditAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "custom_field_name" => {
@@ -3702,65 +3853,140 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(0usize, "created_by", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_field_name {
                 map.serialize_entry("custom_field_name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "custom_field_name", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_field_value {
                 map.serialize_entry("custom_field_value", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "custom_field_value", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_created", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_updated", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_status_id {
                 map.serialize_entry("lead_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "lead_status_id", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads {
                 map.serialize_entry("n_leads", v)?;
+            } else if self.extra.null_at(7usize, "n_leads", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("n_leads", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads_processed {
                 map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "n_leads_processed", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects {
                 map.serialize_entry("n_objects", v)?;
+            } else if self.extra.null_at(9usize, "n_objects", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects_processed {
                 map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "n_objects_processed", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "organization_id", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(12usize, "query", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.results_limit {
                 map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "results_limit", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.s_query {
                 map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(14usize, "s_query", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_done_email {
                 map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "send_done_email", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sort {
                 map.serialize_entry("sort", v)?;
+            } else if self.extra.null_at(16usize, "sort", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(17usize, "status", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(18usize, "type", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "updated_by", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3783,7 +4009,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkEditAction, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3819,7 +4045,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_by",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3828,7 +4055,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "custom_field_name",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3837,7 +4065,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "custom_field_value",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3846,7 +4075,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_created",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3855,7 +4085,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_updated",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3864,7 +4095,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "id",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3873,7 +4105,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "lead_status_id",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3882,7 +4115,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "n_leads",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -3891,7 +4125,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "n_leads_processed",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -3900,7 +4135,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "n_objects",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -3909,7 +4145,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "n_objects_processed",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -3918,7 +4155,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "organization_id",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -3927,7 +4165,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "query",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -3936,7 +4175,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "results_limit",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -3945,7 +4185,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "s_query",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -3954,7 +4195,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "send_done_email",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -3963,7 +4205,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "sort",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -3972,7 +4215,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "status",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -3981,7 +4225,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "type",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -3990,7 +4235,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "updated_by",
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -4025,13 +4271,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEDITACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for BulkEditActionList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -4046,11 +4297,18 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &BULKEDITACTIONLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BULKEDITACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4073,7 +4331,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkEditActionList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<BulkEditAction>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -4085,7 +4343,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &BULKEDITACTIONLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4094,7 +4353,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &BULKEDITACTIONLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4175,13 +4435,39 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEMAILACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "contact_preference",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "email_account_id",
+            "id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sender",
+            "sort",
+            "status",
+            "template_id",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for BulkEmailAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "contact_preference" => {
                         !(v.is_null() && self.contact_preference.is_none())
@@ -4222,65 +4508,143 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.contact_preference {
                 map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "contact_preference", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_preference", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_created", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_updated", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email_account_id {
                 map.serialize_entry("email_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "email_account_id", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("email_account_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads {
                 map.serialize_entry("n_leads", v)?;
+            } else if self.extra.null_at(6usize, "n_leads", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("n_leads", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads_processed {
                 map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "n_leads_processed", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects {
                 map.serialize_entry("n_objects", v)?;
+            } else if self.extra.null_at(8usize, "n_objects", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects_processed {
                 map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "n_objects_processed", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "organization_id", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(11usize, "query", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.results_limit {
                 map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "results_limit", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.s_query {
                 map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(13usize, "s_query", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_done_email {
                 map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "send_done_email", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender {
                 map.serialize_entry("sender", v)?;
+            } else if self.extra.null_at(15usize, "sender", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("sender", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sort {
                 map.serialize_entry("sort", v)?;
+            } else if self.extra.null_at(16usize, "sort", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(17usize, "status", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.template_id {
                 map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "template_id", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "updated_by", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4303,7 +4667,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkEmailAction, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<BulkEmailContactPreference> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -4339,7 +4703,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "contact_preference",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4348,7 +4713,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_by",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4357,7 +4723,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_created",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4366,7 +4733,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_updated",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4375,7 +4743,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "email_account_id",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -4384,7 +4753,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "id",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -4393,7 +4763,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "n_leads",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -4402,7 +4773,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "n_leads_processed",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -4411,7 +4783,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "n_objects",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -4420,7 +4793,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "n_objects_processed",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -4429,7 +4803,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "organization_id",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -4438,7 +4813,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "query",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -4447,7 +4823,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "results_limit",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -4456,7 +4833,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "s_query",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -4465,7 +4843,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "send_done_email",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -4474,7 +4853,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "sender",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -4483,7 +4863,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "sort",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -4492,7 +4873,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "status",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -4501,7 +4883,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "template_id",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -4510,7 +4893,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "updated_by",
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -4545,13 +4929,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEMAILACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for BulkEmailActionList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -4566,11 +4955,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &BULKEMAILACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BULKEMAILACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4593,7 +4990,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkEmailActionList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<BulkEmailAction>,
                     > = ::std::option::Option::None;
@@ -4607,7 +5004,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &BULKEMAILACTIONLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4616,7 +5014,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &BULKEMAILACTIONLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4675,13 +5074,43 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "action_type",
+            "calls_assigned_to",
+            "contact_preference",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "from_phone_number_id",
+            "id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sender_account_id",
+            "sender_email",
+            "sender_name",
+            "sequence_id",
+            "sort",
+            "status",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for BulkSequenceSubscriptionAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "action_type" => !(v.is_null() && self.action_type.is_none()),
                     "calls_assigned_to" => {
@@ -4732,77 +5161,261 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.action_type {
                 map.serialize_entry("action_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "action_type",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("action_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.calls_assigned_to {
                 map.serialize_entry("calls_assigned_to", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "calls_assigned_to",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("calls_assigned_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_preference {
                 map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "contact_preference",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_preference", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "date_created",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "date_updated",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.from_phone_number_id {
                 map.serialize_entry("from_phone_number_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "from_phone_number_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("from_phone_number_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "id", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads {
                 map.serialize_entry("n_leads", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "n_leads", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_leads_processed {
                 map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "n_leads_processed",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("n_leads_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects {
                 map.serialize_entry("n_objects", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "n_objects", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.n_objects_processed {
                 map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    11usize,
+                    "n_objects_processed",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("n_objects_processed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    12usize,
+                    "organization_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "query", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.results_limit {
                 map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    14usize,
+                    "results_limit",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("results_limit", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.s_query {
                 map.serialize_entry("s_query", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "s_query", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.send_done_email {
                 map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    16usize,
+                    "send_done_email",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("send_done_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender_account_id {
                 map.serialize_entry("sender_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    17usize,
+                    "sender_account_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_account_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender_email {
                 map.serialize_entry("sender_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    18usize,
+                    "sender_email",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sender_name {
                 map.serialize_entry("sender_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    19usize,
+                    "sender_name",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    20usize,
+                    "sequence_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sort {
                 map.serialize_entry("sort", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "sort", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sort", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "status", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    23usize,
+                    "updated_by",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4825,7 +5438,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkSequenceSubscriptionAction, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         BulkSequenceSubscriptionActionType,
                     > = ::std::option::Option::None;
@@ -4871,7 +5484,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "action_type",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4880,7 +5494,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "calls_assigned_to",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4889,7 +5504,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contact_preference",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4898,7 +5514,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4907,7 +5524,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -4916,7 +5534,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -4925,7 +5544,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "from_phone_number_id",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -4934,7 +5554,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "id",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -4943,7 +5564,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "n_leads",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -4952,7 +5574,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "n_leads_processed",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -4961,7 +5584,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "n_objects",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -4970,7 +5594,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "n_objects_processed",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -4979,7 +5604,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "organization_id",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -4988,7 +5614,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "query",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -4997,7 +5624,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "results_limit",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -5006,7 +5634,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "s_query",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -5015,7 +5644,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "send_done_email",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -5024,7 +5654,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "sender_account_id",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -5033,7 +5664,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "sender_email",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -5042,7 +5674,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "sender_name",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -5051,7 +5684,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "sequence_id",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -5060,7 +5694,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "sort",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -5069,7 +5704,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "status",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -5078,7 +5714,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "updated_by",
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -5117,13 +5754,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for BulkSequenceSubscriptionActionList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -5140,11 +5782,25 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "has_more",
+                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5170,7 +5826,7 @@ pub mod types {
                     BulkSequenceSubscriptionActionList,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<BulkSequenceSubscriptionAction>,
                     > = ::std::option::Option::None;
@@ -5184,7 +5840,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -5193,7 +5850,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

@@ -80,9 +80,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Comment {
         pub fn builder() -> builder::Comment {
@@ -104,9 +104,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CommentList {
         pub fn builder() -> builder::CommentList {
@@ -162,9 +162,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_at: ::std::option::Option<crate::Timestamp>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CommentThread {
         pub fn builder() -> builder::CommentThread {
@@ -186,9 +186,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CommentThreadList {
         pub fn builder() -> builder::CommentThreadList {
@@ -201,9 +201,9 @@ pub mod types {
     pub struct CreateComment {
         pub body: ::std::string::String,
         pub object_id: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateComment {
         pub fn builder() -> builder::CreateComment {
@@ -215,9 +215,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateCommentThreads {
         pub body: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCommentThreads {
         pub fn builder() -> builder::UpdateCommentThreads {
@@ -481,7 +481,7 @@ pub mod types {
                     thread_id: value.thread_id?,
                     updated_at: value.updated_at?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -500,7 +500,7 @@ pub mod types {
                     thread_id: Ok(value.thread_id),
                     updated_at: Ok(value.updated_at),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -579,7 +579,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -588,7 +588,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -793,7 +793,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     participating: value.participating?,
                     updated_at: value.updated_at?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -809,7 +809,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     participating: Ok(value.participating),
                     updated_at: Ok(value.updated_at),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -888,7 +888,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -897,7 +897,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -971,7 +971,7 @@ pub mod types {
                 Ok(Self {
                     body: value.body?,
                     object_id: value.object_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -980,7 +980,7 @@ pub mod types {
                 Self {
                     body: Ok(value.body),
                     object_id: Ok(value.object_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1037,7 +1037,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     body: value.body?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1045,18 +1045,36 @@ pub mod types {
             fn from(value: super::UpdateCommentThreads) -> Self {
                 Self {
                     body: Ok(value.body),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static COMMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "body",
+            "created_at",
+            "created_by",
+            "id",
+            "lead_id",
+            "mentions",
+            "organization_id",
+            "removed_at",
+            "removed_by",
+            "thread_id",
+            "updated_at",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for Comment {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "body" => !(v.is_null() && self.body.is_none()),
                     "created_at" => !(v.is_null() && self.created_at.is_none()),
@@ -1081,41 +1099,65 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.body {
                 map.serialize_entry("body", v)?;
+            } else if self.extra.null_at(0usize, "body", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("body", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_at {
                 map.serialize_entry("created_at", v)?;
+            } else if self.extra.null_at(1usize, "created_at", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("created_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(2usize, "created_by", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(4usize, "lead_id", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.mentions {
                 map.serialize_entry("mentions", v)?;
+            } else if self.extra.null_at(5usize, "mentions", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("mentions", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(6usize, "organization_id", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.removed_at {
                 map.serialize_entry("removed_at", v)?;
+            } else if self.extra.null_at(7usize, "removed_at", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("removed_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.removed_by {
                 map.serialize_entry("removed_by", v)?;
+            } else if self.extra.null_at(8usize, "removed_by", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("removed_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.thread_id {
                 map.serialize_entry("thread_id", v)?;
+            } else if self.extra.null_at(9usize, "thread_id", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("thread_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_at {
                 map.serialize_entry("updated_at", v)?;
+            } else if self.extra.null_at(10usize, "updated_at", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("updated_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(11usize, "updated_by", &COMMENT_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1138,7 +1180,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Comment, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1162,7 +1204,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "body",
+                                    &COMMENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1171,7 +1214,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_at",
+                                    &COMMENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1180,7 +1224,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_by",
+                                    &COMMENT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1189,7 +1234,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "id",
+                                    &COMMENT_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1198,7 +1244,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "lead_id",
+                                    &COMMENT_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1207,7 +1254,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "mentions",
+                                    &COMMENT_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1216,7 +1264,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "organization_id",
+                                    &COMMENT_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1225,7 +1274,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "removed_at",
+                                    &COMMENT_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1234,7 +1284,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "removed_by",
+                                    &COMMENT_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1243,7 +1294,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "thread_id",
+                                    &COMMENT_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1252,7 +1304,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "updated_at",
+                                    &COMMENT_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -1261,7 +1314,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "updated_by",
+                                    &COMMENT_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1288,13 +1342,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static COMMENTLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for CommentList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1309,11 +1368,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &COMMENTLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &COMMENTLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1336,7 +1399,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CommentList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<Comment>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1348,7 +1411,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &COMMENTLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1357,7 +1421,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &COMMENTLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1374,13 +1439,28 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static COMMENTTHREAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_at",
+            "id",
+            "lead_id",
+            "num_comments",
+            "object_id",
+            "object_type",
+            "organization_id",
+            "participating",
+            "updated_at",
+        ],
+    );
     impl ::serde::Serialize for CommentThread {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_at" => !(v.is_null() && self.created_at.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
@@ -1402,32 +1482,62 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_at {
                 map.serialize_entry("created_at", v)?;
+            } else if self.extra.null_at(0usize, "created_at", &COMMENTTHREAD_WIRE_KEYS)
+            {
+                map.serialize_entry("created_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(1usize, "id", &COMMENTTHREAD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(2usize, "lead_id", &COMMENTTHREAD_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.num_comments {
                 map.serialize_entry("num_comments", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "num_comments", &COMMENTTHREAD_WIRE_KEYS)
+            {
+                map.serialize_entry("num_comments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_id {
                 map.serialize_entry("object_id", v)?;
+            } else if self.extra.null_at(4usize, "object_id", &COMMENTTHREAD_WIRE_KEYS) {
+                map.serialize_entry("object_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self.extra.null_at(5usize, "object_type", &COMMENTTHREAD_WIRE_KEYS)
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "organization_id", &COMMENTTHREAD_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.participating {
                 map.serialize_entry("participating", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "participating", &COMMENTTHREAD_WIRE_KEYS)
+            {
+                map.serialize_entry("participating", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_at {
                 map.serialize_entry("updated_at", v)?;
+            } else if self.extra.null_at(8usize, "updated_at", &COMMENTTHREAD_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_at", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1450,7 +1560,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CommentThread, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1471,7 +1581,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_at",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1480,7 +1591,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "id",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1489,7 +1601,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "lead_id",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1498,7 +1611,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "num_comments",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1507,7 +1621,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "object_id",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1516,7 +1631,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "object_type",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1525,7 +1641,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "organization_id",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1534,7 +1651,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "participating",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1543,7 +1661,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "updated_at",
+                                    &COMMENTTHREAD_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1567,13 +1686,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static COMMENTTHREADLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for CommentThreadList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1588,11 +1712,18 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &COMMENTTHREADLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &COMMENTTHREADLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1615,7 +1746,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CommentThreadList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<CommentThread>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1627,7 +1758,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &COMMENTTHREADLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1636,7 +1768,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &COMMENTTHREADLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1653,13 +1786,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECOMMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["body", "object_id"],
+    );
     impl ::serde::Serialize for CreateComment {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "body" => true,
                     "object_id" => true,
@@ -1674,7 +1812,7 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("body", &self.body)?;
             map.serialize_entry("object_id", &self.object_id)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1697,7 +1835,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateComment, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1709,7 +1847,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "body",
+                                    &CREATECOMMENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1718,7 +1857,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "object_id",
+                                    &CREATECOMMENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1749,13 +1889,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECOMMENTTHREADS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["body"],
+    );
     impl ::serde::Serialize for UpdateCommentThreads {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "body" => true,
                     _ => false,
@@ -1768,7 +1913,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("body", &self.body)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1791,7 +1936,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateCommentThreads, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -1802,7 +1947,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "body",
+                                    &UPDATECOMMENTTHREADS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }

@@ -28,9 +28,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ContactList {
         pub fn builder() -> builder::ContactList {
@@ -47,9 +47,9 @@ pub mod types {
         pub phones: crate::Patch<::std::vec::Vec<UpdateContactPhonesItem>>,
         pub title: crate::Patch<::std::string::String>,
         pub urls: crate::Patch<::std::vec::Vec<UpdateContactUrlsItem>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateContact {
         pub fn builder() -> builder::UpdateContact {
@@ -73,9 +73,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateContactEmailsItem {
         pub fn builder() -> builder::UpdateContactEmailsItem {
@@ -99,9 +99,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateContactPhonesItem {
         pub fn builder() -> builder::UpdateContactPhonesItem {
@@ -125,9 +125,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateContactUrlsItem {
         pub fn builder() -> builder::UpdateContactUrlsItem {
@@ -211,7 +211,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -220,7 +220,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -395,7 +395,7 @@ pub mod types {
                             crate::Patch::Set(v)
                         }
                     },
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -408,7 +408,7 @@ pub mod types {
                     phones: Ok(value.phones.into_option().unwrap_or_default()),
                     title: Ok(value.title.into_option()),
                     urls: Ok(value.urls.into_option().unwrap_or_default()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -486,7 +486,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -496,7 +496,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -574,7 +574,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -584,7 +584,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -662,7 +662,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -672,18 +672,23 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for ContactList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -698,11 +703,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &CONTACTLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &CONTACTLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -725,7 +734,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ContactList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<crate::types::Contact>,
                     > = ::std::option::Option::None;
@@ -739,7 +748,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &CONTACTLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -748,7 +758,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &CONTACTLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -765,13 +776,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["emails", "lead_id", "name", "phones", "title", "urls"],
+    );
     impl ::serde::Serialize for UpdateContact {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "emails" => true,
                     "lead_id" => true,
@@ -794,7 +810,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "phones", &self.phones)?;
             crate::wire::write_patch(&mut map, "title", &self.title)?;
             crate::wire::write_patch(&mut map, "urls", &self.urls)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -817,7 +833,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateContact, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -851,13 +867,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECONTACTEMAILSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "type"],
+    );
     impl ::serde::Serialize for UpdateContactEmailsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => true,
                     "type" => true,
@@ -872,11 +893,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &UPDATECONTACTEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATECONTACTEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -899,7 +930,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateContactEmailsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -911,7 +942,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &UPDATECONTACTEMAILSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -920,7 +952,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &UPDATECONTACTEMAILSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -937,13 +970,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECONTACTPHONESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["phone", "type"],
+    );
     impl ::serde::Serialize for UpdateContactPhonesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "phone" => true,
                     "type" => true,
@@ -958,11 +996,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "phone", &UPDATECONTACTPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATECONTACTPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -985,7 +1033,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateContactPhonesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -997,7 +1045,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "phone",
+                                    &UPDATECONTACTPHONESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1006,7 +1055,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &UPDATECONTACTPHONESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1023,13 +1073,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECONTACTURLSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["type", "url"],
+    );
     impl ::serde::Serialize for UpdateContactUrlsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "type" => true,
                     "url" => true,
@@ -1044,11 +1099,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "type", &UPDATECONTACTURLSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(1usize, "url", &UPDATECONTACTURLSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1071,7 +1134,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateContactUrlsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1083,7 +1146,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "type",
+                                    &UPDATECONTACTURLSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1092,7 +1156,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "url",
+                                    &UPDATECONTACTURLSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

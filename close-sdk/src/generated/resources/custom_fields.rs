@@ -66,9 +66,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateCustomField {
         pub fn builder() -> builder::CreateCustomField {
@@ -97,9 +97,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSharedCustomField {
         pub fn builder() -> builder::CreateSharedCustomField {
@@ -125,9 +125,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub required: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSharedCustomFieldAssociation {
         pub fn builder() -> builder::CreateSharedCustomFieldAssociation {
@@ -228,9 +228,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomField {
         pub fn builder() -> builder::CustomField {
@@ -252,9 +252,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomFieldList {
         pub fn builder() -> builder::CustomFieldList {
@@ -285,9 +285,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomFieldSchema {
         pub fn builder() -> builder::CustomFieldSchema {
@@ -371,9 +371,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomFieldSchemaFieldsItem {
         pub fn builder() -> builder::CustomFieldSchemaFieldsItem {
@@ -406,9 +406,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub required: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CustomFieldSchemaFieldsItemAssociationsItem {
         pub fn builder() -> builder::CustomFieldSchemaFieldsItemAssociationsItem {
@@ -484,9 +484,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SharedCustomField {
         pub fn builder() -> builder::SharedCustomField {
@@ -514,9 +514,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub required: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SharedCustomFieldAssociation {
         pub fn builder() -> builder::SharedCustomFieldAssociation {
@@ -549,9 +549,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub required: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SharedCustomFieldAssociationsItem {
         pub fn builder() -> builder::SharedCustomFieldAssociationsItem {
@@ -573,9 +573,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SharedCustomFieldList {
         pub fn builder() -> builder::SharedCustomFieldList {
@@ -595,9 +595,9 @@ pub mod types {
         pub name: crate::Patch<::std::string::String>,
         pub required: crate::Patch<bool>,
         pub type_: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCustomField {
         pub fn builder() -> builder::UpdateCustomField {
@@ -609,9 +609,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateCustomFieldSchema {
         pub fields: crate::Patch<::std::vec::Vec<UpdateCustomFieldSchemaFieldsItem>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCustomFieldSchema {
         pub fn builder() -> builder::UpdateCustomFieldSchema {
@@ -627,9 +627,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateCustomFieldSchemaFieldsItem {
         pub fn builder() -> builder::UpdateCustomFieldSchemaFieldsItem {
@@ -643,9 +643,9 @@ pub mod types {
         pub description: crate::Patch<::std::string::String>,
         pub name: crate::Patch<::std::string::String>,
         pub type_: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSharedCustomField {
         pub fn builder() -> builder::UpdateSharedCustomField {
@@ -659,9 +659,9 @@ pub mod types {
         pub editable_with_roles: crate::Patch<::std::vec::Vec<::std::string::String>>,
         pub object_type: crate::Patch<::std::string::String>,
         pub required: crate::Patch<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSharedCustomFieldAssociation {
         pub fn builder() -> builder::UpdateSharedCustomFieldAssociation {
@@ -877,7 +877,7 @@ pub mod types {
                     name: value.name?,
                     required: value.required?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -893,7 +893,7 @@ pub mod types {
                     name: Ok(value.name),
                     required: Ok(value.required),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -989,7 +989,7 @@ pub mod types {
                     description: value.description?,
                     name: value.name?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1000,7 +1000,7 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1098,7 +1098,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1109,7 +1109,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1471,7 +1471,7 @@ pub mod types {
                     required: value.required?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1495,7 +1495,7 @@ pub mod types {
                     required: Ok(value.required),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1574,7 +1574,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1583,7 +1583,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1704,7 +1704,7 @@ pub mod types {
                     name: value.name?,
                     object_type: value.object_type?,
                     organization_id: value.organization_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1715,7 +1715,7 @@ pub mod types {
                     name: Ok(value.name),
                     object_type: Ok(value.object_type),
                     organization_id: Ok(value.organization_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2005,7 +2005,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2026,7 +2026,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2146,7 +2146,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2158,7 +2158,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2425,7 +2425,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2444,7 +2444,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2544,7 +2544,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2555,7 +2555,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2675,7 +2675,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2687,7 +2687,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2767,7 +2767,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2777,7 +2777,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3002,7 +3002,7 @@ pub mod types {
                     name: value.name?.into(),
                     required: value.required?.into(),
                     type_: value.type_?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -3024,7 +3024,7 @@ pub mod types {
                     name: Ok(value.name.into_option()),
                     required: Ok(value.required.into_option()),
                     type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3093,7 +3093,7 @@ pub mod types {
                             crate::Patch::Set(v)
                         }
                     },
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -3102,7 +3102,7 @@ pub mod types {
             fn from(value: super::UpdateCustomFieldSchema) -> Self {
                 Self {
                     fields: Ok(value.fields.into_option().unwrap_or_default()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3160,7 +3160,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -3169,7 +3169,7 @@ pub mod types {
             fn from(value: super::UpdateCustomFieldSchemaFieldsItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3265,7 +3265,7 @@ pub mod types {
                     description: value.description?.into(),
                     name: value.name?.into(),
                     type_: value.type_?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -3276,7 +3276,7 @@ pub mod types {
                     description: Ok(value.description.into_option()),
                     name: Ok(value.name.into_option()),
                     type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -3381,7 +3381,7 @@ pub mod types {
                     },
                     object_type: value.object_type?.into(),
                     required: value.required?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -3394,18 +3394,33 @@ pub mod types {
                     ),
                     object_type: Ok(value.object_type.into_option()),
                     required: Ok(value.required.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "choices",
+            "custom_activity_type_id",
+            "custom_object_type_id",
+            "description",
+            "editable_with_roles",
+            "name",
+            "required",
+            "type",
+        ],
+    );
     impl ::serde::Serialize for CreateCustomField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "accepts_multiple_values" => true,
                     "choices" => true,
@@ -3427,32 +3442,69 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
                 map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "accepts_multiple_values", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.choices) {
                 map.serialize_entry("choices", &self.choices)?;
+            } else if self.extra.null_at(1usize, "choices", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("choices", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
                 map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "custom_activity_type_id", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_object_type_id {
                 map.serialize_entry("custom_object_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "custom_object_type_id", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_object_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "description", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.editable_with_roles) {
                 map.serialize_entry("editable_with_roles", &self.editable_with_roles)?;
+            } else if self
+                .extra
+                .null_at(5usize, "editable_with_roles", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(6usize, "name", &CREATECUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "required", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(8usize, "type", &CREATECUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3475,7 +3527,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateCustomField, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
@@ -3498,7 +3550,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "accepts_multiple_values",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3507,7 +3560,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "choices",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3516,7 +3570,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "custom_activity_type_id",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3525,7 +3580,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "custom_object_type_id",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3534,7 +3590,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "description",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3543,7 +3600,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3552,7 +3610,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "name",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3561,7 +3620,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "required",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -3570,7 +3630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "type",
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -3594,13 +3655,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESHAREDCUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "type"],
+    );
     impl ::serde::Serialize for CreateSharedCustomField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "description" => true,
                     "name" => true,
@@ -3616,14 +3682,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "description", &CREATESHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &CREATESHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "type", &CREATESHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3646,7 +3727,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSharedCustomField, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3659,7 +3740,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "description",
+                                    &CREATESHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3668,7 +3750,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &CREATESHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3677,7 +3760,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &CREATESHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3695,13 +3779,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["editable_with_roles", "object_type", "required"],
+    );
     impl ::serde::Serialize for CreateSharedCustomFieldAssociation {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "editable_with_roles" => true,
                     "object_type" => true,
@@ -3719,14 +3808,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.editable_with_roles) {
                 map.serialize_entry("editable_with_roles", &self.editable_with_roles)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "editable_with_roles",
+                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "object_type",
+                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "required",
+                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("required", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3752,7 +3868,7 @@ pub mod types {
                     CreateSharedCustomFieldAssociation,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
@@ -3767,7 +3883,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3776,7 +3893,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "object_type",
+                                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3785,7 +3903,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "required",
+                                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3803,13 +3922,36 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "back_reference_is_visible",
+            "choices",
+            "created_by",
+            "custom_activity_type_id",
+            "custom_object_type_id",
+            "date_created",
+            "date_updated",
+            "description",
+            "editable_with_roles",
+            "id",
+            "name",
+            "organization_id",
+            "referenced_custom_type_id",
+            "required",
+            "type",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for CustomField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "accepts_multiple_values" => {
                         !(v.is_null() && self.accepts_multiple_values.is_none())
@@ -3851,56 +3993,113 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
                 map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "accepts_multiple_values", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.back_reference_is_visible {
                 map.serialize_entry("back_reference_is_visible", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "back_reference_is_visible", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("back_reference_is_visible", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.choices {
                 map.serialize_entry("choices", v)?;
+            } else if self.extra.null_at(2usize, "choices", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("choices", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(3usize, "created_by", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
                 map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_activity_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_object_type_id {
                 map.serialize_entry("custom_object_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "custom_object_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_object_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(6usize, "date_created", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(7usize, "date_updated", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(8usize, "description", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.editable_with_roles {
                 map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "editable_with_roles", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(10usize, "id", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(11usize, "name", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "organization_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.referenced_custom_type_id {
                 map.serialize_entry("referenced_custom_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "referenced_custom_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("referenced_custom_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
+            } else if self.extra.null_at(14usize, "required", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("required", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(15usize, "type", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(16usize, "updated_by", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3923,7 +4122,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomField, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<
@@ -3954,7 +4153,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "accepts_multiple_values",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3963,7 +4163,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "back_reference_is_visible",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3972,7 +4173,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "choices",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3981,7 +4183,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3990,7 +4193,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "custom_activity_type_id",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3999,7 +4203,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "custom_object_type_id",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -4008,7 +4213,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_created",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -4017,7 +4223,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "date_updated",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -4026,7 +4233,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "description",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -4035,7 +4243,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -4044,7 +4253,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "id",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -4053,7 +4263,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "name",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -4062,7 +4273,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "organization_id",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -4071,7 +4283,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "referenced_custom_type_id",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -4080,7 +4293,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "required",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -4089,7 +4303,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "type",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -4098,7 +4313,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "updated_by",
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -4130,13 +4346,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for CustomFieldList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -4151,11 +4372,16 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &CUSTOMFIELDLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &CUSTOMFIELDLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4178,7 +4404,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomFieldList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<CustomField>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -4190,7 +4416,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &CUSTOMFIELDLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4199,7 +4426,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &CUSTOMFIELDLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4216,13 +4444,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDSCHEMA_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["fields", "name", "object_type", "organization_id"],
+    );
     impl ::serde::Serialize for CustomFieldSchema {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "fields" => !(v.is_null() && self.fields.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -4239,17 +4472,32 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.fields {
                 map.serialize_entry("fields", v)?;
+            } else if self.extra.null_at(0usize, "fields", &CUSTOMFIELDSCHEMA_WIRE_KEYS)
+            {
+                map.serialize_entry("fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &CUSTOMFIELDSCHEMA_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "object_type", &CUSTOMFIELDSCHEMA_WIRE_KEYS)
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "organization_id", &CUSTOMFIELDSCHEMA_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4272,7 +4520,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomFieldSchema, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<CustomFieldSchemaFieldsItem>,
                     > = ::std::option::Option::None;
@@ -4288,7 +4536,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "fields",
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4297,7 +4546,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4306,7 +4556,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "object_type",
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4315,7 +4566,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "organization_id",
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4334,13 +4586,32 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "associations",
+            "choices",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "description",
+            "editable_with_roles",
+            "id",
+            "name",
+            "organization_id",
+            "type",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for CustomFieldSchemaFieldsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "accepts_multiple_values" => {
                         !(v.is_null() && self.accepts_multiple_values.is_none())
@@ -4370,44 +4641,121 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
                 map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "accepts_multiple_values",
+                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.associations {
                 map.serialize_entry("associations", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "associations", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("associations", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.choices {
                 map.serialize_entry("choices", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "choices", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("choices", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "description", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.editable_with_roles {
                 map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "editable_with_roles",
+                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "id", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "name", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    10usize,
+                    "organization_id",
+                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "type", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "updated_by", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4430,7 +4778,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CustomFieldSchemaFieldsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<CustomFieldSchemaFieldsItemAssociationsItem>,
@@ -4457,7 +4805,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "accepts_multiple_values",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4466,7 +4815,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "associations",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4475,7 +4825,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "choices",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4484,7 +4835,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4493,7 +4845,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -4502,7 +4855,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -4511,7 +4865,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "description",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -4520,7 +4875,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -4529,7 +4885,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "id",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -4538,7 +4895,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "name",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -4547,7 +4905,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "organization_id",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -4556,7 +4915,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "type",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -4565,7 +4925,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "updated_by",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -4593,13 +4954,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_activity_type_id", "editable_with_roles", "object_type", "required"],
+    );
     impl ::serde::Serialize for CustomFieldSchemaFieldsItemAssociationsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "custom_activity_type_id" => {
                         !(v.is_null() && self.custom_activity_type_id.is_none())
@@ -4622,17 +4988,53 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
                 map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "custom_activity_type_id",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.editable_with_roles {
                 map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "editable_with_roles",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "required",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("required", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4658,7 +5060,7 @@ pub mod types {
                     CustomFieldSchemaFieldsItemAssociationsItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<::serde_json::Value>,
@@ -4674,7 +5076,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "custom_activity_type_id",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4683,7 +5086,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4692,7 +5096,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "object_type",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4701,7 +5106,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "required",
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4720,13 +5126,31 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "associations",
+            "choices",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "description",
+            "id",
+            "name",
+            "organization_id",
+            "type",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for SharedCustomField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "accepts_multiple_values" => {
                         !(v.is_null() && self.accepts_multiple_values.is_none())
@@ -4753,41 +5177,90 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
                 map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "accepts_multiple_values", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.associations {
                 map.serialize_entry("associations", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "associations", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("associations", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.choices {
                 map.serialize_entry("choices", v)?;
+            } else if self.extra.null_at(2usize, "choices", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("choices", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "description", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(7usize, "id", &SHAREDCUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(8usize, "name", &SHAREDCUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "organization_id", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(10usize, "type", &SHAREDCUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "updated_by", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4810,7 +5283,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SharedCustomField, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<SharedCustomFieldAssociationsItem>,
@@ -4836,7 +5309,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "accepts_multiple_values",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4845,7 +5319,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "associations",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4854,7 +5329,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "choices",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4863,7 +5339,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4872,7 +5349,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_created",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -4881,7 +5359,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_updated",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -4890,7 +5369,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "description",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -4899,7 +5379,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "id",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -4908,7 +5389,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "name",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -4917,7 +5399,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "organization_id",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -4926,7 +5409,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "type",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -4935,7 +5419,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "updated_by",
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -4962,13 +5447,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["editable_with_roles", "object_type", "required"],
+    );
     impl ::serde::Serialize for SharedCustomFieldAssociation {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "editable_with_roles" => {
                         !(v.is_null() && self.editable_with_roles.is_none())
@@ -4986,14 +5476,33 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.editable_with_roles {
                 map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "editable_with_roles",
+                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "object_type", &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "required", &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5016,7 +5525,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SharedCustomFieldAssociation, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
@@ -5031,7 +5540,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -5040,7 +5550,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "object_type",
+                                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -5049,7 +5560,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "required",
+                                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -5067,13 +5579,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_activity_type_id", "editable_with_roles", "object_type", "required"],
+    );
     impl ::serde::Serialize for SharedCustomFieldAssociationsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "custom_activity_type_id" => {
                         !(v.is_null() && self.custom_activity_type_id.is_none())
@@ -5096,17 +5613,53 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
                 map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "custom_activity_type_id",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.editable_with_roles {
                 map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "editable_with_roles",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.required {
                 map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "required",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("required", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5129,7 +5682,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SharedCustomFieldAssociationsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<::serde_json::Value>,
@@ -5145,7 +5698,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "custom_activity_type_id",
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -5154,7 +5708,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "editable_with_roles",
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -5163,7 +5718,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "object_type",
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -5172,7 +5728,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "required",
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -5191,13 +5748,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELDLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for SharedCustomFieldList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -5212,11 +5774,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &SHAREDCUSTOMFIELDLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &SHAREDCUSTOMFIELDLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5239,7 +5811,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SharedCustomFieldList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<SharedCustomField>,
                     > = ::std::option::Option::None;
@@ -5253,7 +5825,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &SHAREDCUSTOMFIELDLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -5262,7 +5835,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &SHAREDCUSTOMFIELDLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -5279,13 +5853,28 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "choices",
+            "custom_activity_type_id",
+            "custom_object_type_id",
+            "description",
+            "editable_with_roles",
+            "name",
+            "required",
+            "type",
+        ],
+    );
     impl ::serde::Serialize for UpdateCustomField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "accepts_multiple_values" => true,
                     "choices" => true,
@@ -5330,7 +5919,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "required", &self.required)?;
             crate::wire::write_patch(&mut map, "type", &self.type_)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5353,7 +5942,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateCustomField, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -5396,13 +5985,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMFIELDSCHEMA_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["fields"],
+    );
     impl ::serde::Serialize for UpdateCustomFieldSchema {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "fields" => true,
                     _ => false,
@@ -5415,7 +6009,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             crate::wire::write_patch(&mut map, "fields", &self.fields)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5438,7 +6032,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateCustomFieldSchema, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -5457,13 +6051,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id"],
+    );
     impl ::serde::Serialize for UpdateCustomFieldSchemaFieldsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => true,
                     _ => false,
@@ -5479,8 +6078,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "id", &UPDATECUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5503,7 +6107,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateCustomFieldSchemaFieldsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -5514,7 +6118,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &UPDATECUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -5530,13 +6135,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESHAREDCUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "type"],
+    );
     impl ::serde::Serialize for UpdateSharedCustomField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "description" => true,
                     "name" => true,
@@ -5553,7 +6163,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "description", &self.description)?;
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "type", &self.type_)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5576,7 +6186,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSharedCustomField, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -5601,13 +6211,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["editable_with_roles", "object_type", "required"],
+    );
     impl ::serde::Serialize for UpdateSharedCustomFieldAssociation {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "editable_with_roles" => true,
                     "object_type" => true,
@@ -5630,7 +6245,7 @@ pub mod types {
             )?;
             crate::wire::write_patch(&mut map, "object_type", &self.object_type)?;
             crate::wire::write_patch(&mut map, "required", &self.required)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -5656,7 +6271,7 @@ pub mod types {
                     UpdateSharedCustomFieldAssociation,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

@@ -34,9 +34,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub set_new_value: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl RunFieldEnrichment {
         pub fn builder() -> builder::RunFieldEnrichment {
@@ -238,7 +238,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     overwrite_existing_value: value.overwrite_existing_value?,
                     set_new_value: value.set_new_value?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -251,18 +251,30 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     overwrite_existing_value: Ok(value.overwrite_existing_value),
                     set_new_value: Ok(value.set_new_value),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static RUNFIELDENRICHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "field_id",
+            "object_id",
+            "object_type",
+            "organization_id",
+            "overwrite_existing_value",
+            "set_new_value",
+        ],
+    );
     impl ::serde::Serialize for RunFieldEnrichment {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "field_id" => true,
                     "object_id" => true,
@@ -285,11 +297,25 @@ pub mod types {
             map.serialize_entry("organization_id", &self.organization_id)?;
             if let ::std::option::Option::Some(v) = &self.overwrite_existing_value {
                 map.serialize_entry("overwrite_existing_value", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "overwrite_existing_value",
+                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("overwrite_existing_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.set_new_value {
                 map.serialize_entry("set_new_value", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "set_new_value", &RUNFIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("set_new_value", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -312,7 +338,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<RunFieldEnrichment, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<RunFieldEnrichmentObjectType> = ::std::option::Option::None;
@@ -328,7 +354,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "field_id",
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -337,7 +364,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "object_id",
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -346,7 +374,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "object_type",
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -355,7 +384,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "organization_id",
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -364,7 +394,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "overwrite_existing_value",
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -373,7 +404,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "set_new_value",
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }

@@ -20,9 +20,9 @@ pub mod types {
     pub struct UploadFile {
         pub content_type: ::std::string::String,
         pub filename: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UploadFile {
         pub fn builder() -> builder::UploadFile {
@@ -104,7 +104,7 @@ pub mod types {
                 Ok(Self {
                     content_type: value.content_type?,
                     filename: value.filename?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -113,18 +113,23 @@ pub mod types {
                 Self {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPLOADFILE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename"],
+    );
     impl ::serde::Serialize for UploadFile {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => true,
                     "filename" => true,
@@ -139,7 +144,7 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("content_type", &self.content_type)?;
             map.serialize_entry("filename", &self.filename)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -162,7 +167,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UploadFile, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -174,7 +179,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &UPLOADFILE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -183,7 +189,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &UPLOADFILE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

@@ -22,9 +22,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "type"))]
         pub type_: IntegrationLinkType,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateIntegrationLink {
         pub fn builder() -> builder::CreateIntegrationLink {
@@ -83,9 +83,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl IntegrationLink {
         pub fn builder() -> builder::IntegrationLink {
@@ -106,9 +106,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl IntegrationLinkList {
         pub fn builder() -> builder::IntegrationLinkList {
@@ -166,9 +166,9 @@ pub mod types {
         pub name: crate::Patch<::std::string::String>,
         pub type_: crate::Patch<IntegrationLinkType>,
         pub url: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateIntegrationLink {
         pub fn builder() -> builder::UpdateIntegrationLink {
@@ -263,7 +263,7 @@ pub mod types {
                     name: value.name?,
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -274,7 +274,7 @@ pub mod types {
                     name: Ok(value.name),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -479,7 +479,7 @@ pub mod types {
                     type_: value.type_?,
                     updated_by: value.updated_by?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -495,7 +495,7 @@ pub mod types {
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -575,7 +575,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -584,7 +584,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -682,7 +682,7 @@ pub mod types {
                     name: value.name?.into(),
                     type_: value.type_?.into(),
                     url: value.url?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -693,18 +693,23 @@ pub mod types {
                     name: Ok(value.name.into_option()),
                     type_: Ok(value.type_.into_option()),
                     url: Ok(value.url.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEINTEGRATIONLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "type", "url"],
+    );
     impl ::serde::Serialize for CreateIntegrationLink {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "type" => true,
@@ -721,7 +726,7 @@ pub mod types {
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("type", &self.type_)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -744,7 +749,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateIntegrationLink, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<IntegrationLinkType> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -757,7 +762,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "name",
+                                    &CREATEINTEGRATIONLINK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -766,7 +772,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &CREATEINTEGRATIONLINK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -775,7 +782,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &CREATEINTEGRATIONLINK_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -814,13 +822,28 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static INTEGRATIONLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "date_created",
+            "date_updated",
+            "id",
+            "name",
+            "organization_id",
+            "type",
+            "updated_by",
+            "url",
+        ],
+    );
     impl ::serde::Serialize for IntegrationLink {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
@@ -842,32 +865,65 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "created_by", &INTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "date_created", &INTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_updated", &INTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &INTEGRATIONLINK_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(4usize, "name", &INTEGRATIONLINK_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "organization_id", &INTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(6usize, "type", &INTEGRATIONLINK_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "updated_by", &INTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(8usize, "url", &INTEGRATIONLINK_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -890,7 +946,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<IntegrationLink, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -909,7 +965,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_by",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -918,7 +975,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_created",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -927,7 +985,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_updated",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -936,7 +995,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "id",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -945,7 +1005,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "name",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -954,7 +1015,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "organization_id",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -963,7 +1025,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "type",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -972,7 +1035,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "updated_by",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -981,7 +1045,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "url",
+                                    &INTEGRATIONLINK_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1005,13 +1070,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static INTEGRATIONLINKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for IntegrationLinkList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1026,11 +1096,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &INTEGRATIONLINKLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &INTEGRATIONLINKLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1053,7 +1131,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<IntegrationLinkList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<IntegrationLink>,
                     > = ::std::option::Option::None;
@@ -1067,7 +1145,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &INTEGRATIONLINKLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1076,7 +1155,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &INTEGRATIONLINKLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1135,13 +1215,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEINTEGRATIONLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "type", "url"],
+    );
     impl ::serde::Serialize for UpdateIntegrationLink {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "type" => true,
@@ -1158,7 +1243,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "type", &self.type_)?;
             crate::wire::write_patch(&mut map, "url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1181,7 +1266,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateIntegrationLink, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

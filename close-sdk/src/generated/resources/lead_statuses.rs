@@ -23,9 +23,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub label: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateLeadStatus {
         pub fn builder() -> builder::CreateLeadStatus {
@@ -47,9 +47,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadStatusList {
         pub fn builder() -> builder::LeadStatusList {
@@ -61,9 +61,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateLeadStatus {
         pub label: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateLeadStatus {
         pub fn builder() -> builder::UpdateLeadStatus {
@@ -127,7 +127,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     label: value.label?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -135,7 +135,7 @@ pub mod types {
             fn from(value: super::CreateLeadStatus) -> Self {
                 Self {
                     label: Ok(value.label),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -214,7 +214,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -223,7 +223,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -282,7 +282,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     label: value.label?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -290,18 +290,23 @@ pub mod types {
             fn from(value: super::UpdateLeadStatus) -> Self {
                 Self {
                     label: Ok(value.label.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEADSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["label"],
+    );
     impl ::serde::Serialize for CreateLeadStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "label" => true,
                     _ => false,
@@ -315,8 +320,10 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(0usize, "label", &CREATELEADSTATUS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -339,7 +346,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateLeadStatus, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -350,7 +357,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "label",
+                                    &CREATELEADSTATUS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -366,13 +374,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADSTATUSLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for LeadStatusList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -387,11 +400,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &LEADSTATUSLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &LEADSTATUSLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -414,7 +431,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadStatusList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<crate::types::LeadStatus>,
                     > = ::std::option::Option::None;
@@ -428,7 +445,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &LEADSTATUSLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -437,7 +455,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &LEADSTATUSLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -454,13 +473,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["label"],
+    );
     impl ::serde::Serialize for UpdateLeadStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "label" => true,
                     _ => false,
@@ -473,7 +497,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             crate::wire::write_patch(&mut map, "label", &self.label)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -496,7 +520,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateLeadStatus, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?

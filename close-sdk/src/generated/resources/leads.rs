@@ -49,9 +49,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateLead {
         pub fn builder() -> builder::CreateLead {
@@ -97,9 +97,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub zipcode: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateLeadAddressesItem {
         pub fn builder() -> builder::CreateLeadAddressesItem {
@@ -271,9 +271,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Lead {
         pub fn builder() -> builder::Lead {
@@ -324,9 +324,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub zipcode: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadAddress {
         pub fn builder() -> builder::LeadAddress {
@@ -352,9 +352,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub total_results: ::std::option::Option<i64>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadList {
         pub fn builder() -> builder::LeadList {
@@ -375,9 +375,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub source: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MergeLeads {
         pub fn builder() -> builder::MergeLeads {
@@ -394,9 +394,9 @@ pub mod types {
         pub name: crate::Patch<::std::string::String>,
         pub status_id: crate::Patch<::std::string::String>,
         pub url: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateLead {
         pub fn builder() -> builder::UpdateLead {
@@ -442,9 +442,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub zipcode: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateLeadAddressesItem {
         pub fn builder() -> builder::UpdateLeadAddressesItem {
@@ -475,9 +475,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub title: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateLeadContactsItem {
         pub fn builder() -> builder::UpdateLeadContactsItem {
@@ -501,9 +501,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateLeadContactsItemEmailsItem {
         pub fn builder() -> builder::UpdateLeadContactsItemEmailsItem {
@@ -527,9 +527,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateLeadContactsItemPhonesItem {
         pub fn builder() -> builder::UpdateLeadContactsItemPhonesItem {
@@ -684,7 +684,7 @@ pub mod types {
                     name: value.name?,
                     status_id: value.status_id?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -697,7 +697,7 @@ pub mod types {
                     name: Ok(value.name),
                     status_id: Ok(value.status_id),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -865,7 +865,7 @@ pub mod types {
                     label: value.label?,
                     state: value.state?,
                     zipcode: value.zipcode?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -880,7 +880,7 @@ pub mod types {
                     label: Ok(value.label),
                     state: Ok(value.state),
                     zipcode: Ok(value.zipcode),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1500,7 +1500,7 @@ pub mod types {
                     updated_by: value.updated_by?,
                     updated_by_name: value.updated_by_name?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1536,7 +1536,7 @@ pub mod types {
                     updated_by: Ok(value.updated_by),
                     updated_by_name: Ok(value.updated_by_name),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1723,7 +1723,7 @@ pub mod types {
                     state: value.state?,
                     tz_ids: value.tz_ids?,
                     zipcode: value.zipcode?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1738,7 +1738,7 @@ pub mod types {
                     state: Ok(value.state),
                     tz_ids: Ok(value.tz_ids),
                     zipcode: Ok(value.zipcode),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1835,7 +1835,7 @@ pub mod types {
                     data: value.data?,
                     has_more: value.has_more?,
                     total_results: value.total_results?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1845,7 +1845,7 @@ pub mod types {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
                     total_results: Ok(value.total_results),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1922,7 +1922,7 @@ pub mod types {
                 Ok(Self {
                     destination: value.destination?,
                     source: value.source?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1931,7 +1931,7 @@ pub mod types {
                 Self {
                     destination: Ok(value.destination),
                     source: Ok(value.source),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2097,7 +2097,7 @@ pub mod types {
                     name: value.name?.into(),
                     status_id: value.status_id?.into(),
                     url: value.url?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2110,7 +2110,7 @@ pub mod types {
                     name: Ok(value.name.into_option()),
                     status_id: Ok(value.status_id.into_option()),
                     url: Ok(value.url.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2278,7 +2278,7 @@ pub mod types {
                     label: value.label?,
                     state: value.state?,
                     zipcode: value.zipcode?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2293,7 +2293,7 @@ pub mod types {
                     label: Ok(value.label),
                     state: Ok(value.state),
                     zipcode: Ok(value.zipcode),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2411,7 +2411,7 @@ pub mod types {
                     name: value.name?,
                     phones: value.phones?,
                     title: value.title?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2423,7 +2423,7 @@ pub mod types {
                     name: Ok(value.name),
                     phones: Ok(value.phones),
                     title: Ok(value.title),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2501,7 +2501,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2511,7 +2511,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2589,7 +2589,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2599,18 +2599,23 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["addresses", "contacts", "description", "name", "status_id", "url"],
+    );
     impl ::serde::Serialize for CreateLead {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "addresses" => true,
                     "contacts" => true,
@@ -2629,23 +2634,35 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.addresses) {
                 map.serialize_entry("addresses", &self.addresses)?;
+            } else if self.extra.null_at(0usize, "addresses", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("addresses", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.contacts) {
                 map.serialize_entry("contacts", &self.contacts)?;
+            } else if self.extra.null_at(1usize, "contacts", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("contacts", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(2usize, "description", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(3usize, "name", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_id {
                 map.serialize_entry("status_id", v)?;
+            } else if self.extra.null_at(4usize, "status_id", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(5usize, "url", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2668,7 +2685,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateLead, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<CreateLeadAddressesItem>,
                     > = ::std::option::Option::None;
@@ -2688,7 +2705,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "addresses",
+                                    &CREATELEAD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2697,7 +2715,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contacts",
+                                    &CREATELEAD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2706,7 +2725,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "description",
+                                    &CREATELEAD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2715,7 +2735,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "name",
+                                    &CREATELEAD_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2724,7 +2745,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "status_id",
+                                    &CREATELEAD_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2733,7 +2755,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "url",
+                                    &CREATELEAD_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2754,13 +2777,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEADADDRESSESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["address_1", "address_2", "city", "country", "label", "state", "zipcode"],
+    );
     impl ::serde::Serialize for CreateLeadAddressesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "address_1" => true,
                     "address_2" => true,
@@ -2780,26 +2808,61 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.address_1 {
                 map.serialize_entry("address_1", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "address_1", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_1", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.address_2 {
                 map.serialize_entry("address_2", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "address_2", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_2", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.city {
                 map.serialize_entry("city", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "city", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("city", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.country {
                 map.serialize_entry("country", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "country", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("country", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "label", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.state {
                 map.serialize_entry("state", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "state", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("state", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.zipcode {
                 map.serialize_entry("zipcode", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "zipcode", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("zipcode", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2822,7 +2885,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateLeadAddressesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -2839,7 +2902,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "address_1",
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2848,7 +2912,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "address_2",
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2857,7 +2922,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "city",
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2866,7 +2932,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "country",
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2875,7 +2942,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "label",
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2884,7 +2952,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "state",
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2893,7 +2962,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "zipcode",
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2915,13 +2985,48 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "addresses",
+            "contact_ids",
+            "contacts",
+            "contacts_summary",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "description",
+            "display_name",
+            "html_url",
+            "id",
+            "integration_links",
+            "localtime",
+            "name",
+            "opportunities",
+            "organization_id",
+            "primary_address_summary",
+            "primary_email",
+            "primary_phone",
+            "recent_calls",
+            "source",
+            "status_id",
+            "status_label",
+            "summaries",
+            "tasks",
+            "updated_by",
+            "updated_by_name",
+            "url",
+        ],
+    );
     impl ::serde::Serialize for Lead {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "addresses" => !(v.is_null() && self.addresses.is_none()),
                     "contact_ids" => !(v.is_null() && self.contact_ids.is_none()),
@@ -2969,92 +3074,153 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.addresses {
                 map.serialize_entry("addresses", v)?;
+            } else if self.extra.null_at(0usize, "addresses", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("addresses", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_ids {
                 map.serialize_entry("contact_ids", v)?;
+            } else if self.extra.null_at(1usize, "contact_ids", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("contact_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contacts {
                 map.serialize_entry("contacts", v)?;
+            } else if self.extra.null_at(2usize, "contacts", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("contacts", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contacts_summary {
                 map.serialize_entry("contacts_summary", v)?;
+            } else if self.extra.null_at(3usize, "contacts_summary", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("contacts_summary", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(4usize, "created_by", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self.extra.null_at(5usize, "created_by_name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(6usize, "date_created", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(7usize, "date_updated", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(8usize, "description", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.display_name {
                 map.serialize_entry("display_name", v)?;
+            } else if self.extra.null_at(9usize, "display_name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("display_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.html_url {
                 map.serialize_entry("html_url", v)?;
+            } else if self.extra.null_at(10usize, "html_url", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("html_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(11usize, "id", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integration_links {
                 map.serialize_entry("integration_links", v)?;
+            } else if self.extra.null_at(12usize, "integration_links", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("integration_links", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.localtime {
                 map.serialize_entry("localtime", v)?;
+            } else if self.extra.null_at(13usize, "localtime", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("localtime", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(14usize, "name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunities {
                 map.serialize_entry("opportunities", v)?;
+            } else if self.extra.null_at(15usize, "opportunities", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("opportunities", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(16usize, "organization_id", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.primary_address_summary {
                 map.serialize_entry("primary_address_summary", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "primary_address_summary", &LEAD_WIRE_KEYS)
+            {
+                map.serialize_entry("primary_address_summary", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.primary_email {
                 map.serialize_entry("primary_email", v)?;
+            } else if self.extra.null_at(18usize, "primary_email", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("primary_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.primary_phone {
                 map.serialize_entry("primary_phone", v)?;
+            } else if self.extra.null_at(19usize, "primary_phone", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("primary_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.recent_calls {
                 map.serialize_entry("recent_calls", v)?;
+            } else if self.extra.null_at(20usize, "recent_calls", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("recent_calls", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(21usize, "source", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_id {
                 map.serialize_entry("status_id", v)?;
+            } else if self.extra.null_at(22usize, "status_id", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_label {
                 map.serialize_entry("status_label", v)?;
+            } else if self.extra.null_at(23usize, "status_label", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("status_label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.summaries {
                 map.serialize_entry("summaries", v)?;
+            } else if self.extra.null_at(24usize, "summaries", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("summaries", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.tasks {
                 map.serialize_entry("tasks", v)?;
+            } else if self.extra.null_at(25usize, "tasks", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("tasks", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(26usize, "updated_by", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self.extra.null_at(27usize, "updated_by_name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(28usize, "url", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3077,7 +3243,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Lead, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<LeadAddress>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
@@ -3136,7 +3302,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "addresses",
+                                    &LEAD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3145,7 +3312,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_ids",
+                                    &LEAD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3154,7 +3322,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contacts",
+                                    &LEAD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3163,7 +3332,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "contacts_summary",
+                                    &LEAD_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3172,7 +3342,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "created_by",
+                                    &LEAD_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3181,7 +3352,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "created_by_name",
+                                    &LEAD_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3190,7 +3362,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_created",
+                                    &LEAD_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3199,7 +3372,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "date_updated",
+                                    &LEAD_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -3208,7 +3382,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "description",
+                                    &LEAD_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -3217,7 +3392,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "display_name",
+                                    &LEAD_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -3226,7 +3402,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "html_url",
+                                    &LEAD_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -3235,7 +3412,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "id",
+                                    &LEAD_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -3244,7 +3422,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "integration_links",
+                                    &LEAD_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -3253,7 +3432,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "localtime",
+                                    &LEAD_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -3262,7 +3442,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "name",
+                                    &LEAD_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -3271,7 +3452,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "opportunities",
+                                    &LEAD_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -3280,7 +3462,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "organization_id",
+                                    &LEAD_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -3289,7 +3472,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "primary_address_summary",
+                                    &LEAD_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -3298,7 +3482,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "primary_email",
+                                    &LEAD_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -3307,7 +3492,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "primary_phone",
+                                    &LEAD_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -3316,7 +3502,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "recent_calls",
+                                    &LEAD_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -3325,7 +3512,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "source",
+                                    &LEAD_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -3334,7 +3522,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "status_id",
+                                    &LEAD_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -3343,7 +3532,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "status_label",
+                                    &LEAD_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -3352,7 +3542,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "summaries",
+                                    &LEAD_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -3361,7 +3552,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "tasks",
+                                    &LEAD_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -3370,7 +3562,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "updated_by",
+                                    &LEAD_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -3379,7 +3572,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &LEAD_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -3388,7 +3582,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "url",
+                                    &LEAD_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -3432,13 +3627,27 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADADDRESS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "address_1",
+            "address_2",
+            "city",
+            "country",
+            "label",
+            "state",
+            "tz_ids",
+            "zipcode",
+        ],
+    );
     impl ::serde::Serialize for LeadAddress {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "address_1" => !(v.is_null() && self.address_1.is_none()),
                     "address_2" => !(v.is_null() && self.address_2.is_none()),
@@ -3459,29 +3668,45 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.address_1 {
                 map.serialize_entry("address_1", v)?;
+            } else if self.extra.null_at(0usize, "address_1", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("address_1", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.address_2 {
                 map.serialize_entry("address_2", v)?;
+            } else if self.extra.null_at(1usize, "address_2", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("address_2", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.city {
                 map.serialize_entry("city", v)?;
+            } else if self.extra.null_at(2usize, "city", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("city", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.country {
                 map.serialize_entry("country", v)?;
+            } else if self.extra.null_at(3usize, "country", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("country", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(4usize, "label", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.state {
                 map.serialize_entry("state", v)?;
+            } else if self.extra.null_at(5usize, "state", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("state", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.tz_ids {
                 map.serialize_entry("tz_ids", v)?;
+            } else if self.extra.null_at(6usize, "tz_ids", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("tz_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.zipcode {
                 map.serialize_entry("zipcode", v)?;
+            } else if self.extra.null_at(7usize, "zipcode", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("zipcode", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3504,7 +3729,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadAddress, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3524,7 +3749,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "address_1",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3533,7 +3759,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "address_2",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3542,7 +3769,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "city",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3551,7 +3779,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "country",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3560,7 +3789,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "label",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3569,7 +3799,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "state",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3578,7 +3809,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "tz_ids",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3587,7 +3819,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "zipcode",
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -3610,13 +3843,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more", "total_results"],
+    );
     impl ::serde::Serialize for LeadList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -3632,14 +3870,20 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &LEADLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &LEADLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_results {
                 map.serialize_entry("total_results", v)?;
+            } else if self.extra.null_at(2usize, "total_results", &LEADLIST_WIRE_KEYS) {
+                map.serialize_entry("total_results", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3662,7 +3906,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<Lead>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -3675,7 +3919,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &LEADLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3684,7 +3929,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &LEADLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3693,7 +3939,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "total_results",
+                                    &LEADLIST_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3711,13 +3958,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MERGELEADS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["destination", "source"],
+    );
     impl ::serde::Serialize for MergeLeads {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "destination" => true,
                     "source" => true,
@@ -3732,11 +3984,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.destination {
                 map.serialize_entry("destination", v)?;
+            } else if self.extra.null_at(0usize, "destination", &MERGELEADS_WIRE_KEYS) {
+                map.serialize_entry("destination", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.source {
                 map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(1usize, "source", &MERGELEADS_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3759,7 +4015,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MergeLeads, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3771,7 +4027,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "destination",
+                                    &MERGELEADS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3780,7 +4037,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "source",
+                                    &MERGELEADS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3797,13 +4055,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["addresses", "contacts", "description", "name", "status_id", "url"],
+    );
     impl ::serde::Serialize for UpdateLead {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "addresses" => true,
                     "contacts" => true,
@@ -3826,7 +4089,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "status_id", &self.status_id)?;
             crate::wire::write_patch(&mut map, "url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3849,7 +4112,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateLead, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -3883,13 +4146,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADADDRESSESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["address_1", "address_2", "city", "country", "label", "state", "zipcode"],
+    );
     impl ::serde::Serialize for UpdateLeadAddressesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "address_1" => true,
                     "address_2" => true,
@@ -3909,26 +4177,61 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.address_1 {
                 map.serialize_entry("address_1", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "address_1", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_1", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.address_2 {
                 map.serialize_entry("address_2", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "address_2", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_2", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.city {
                 map.serialize_entry("city", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "city", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("city", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.country {
                 map.serialize_entry("country", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "country", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("country", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "label", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.state {
                 map.serialize_entry("state", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "state", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("state", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.zipcode {
                 map.serialize_entry("zipcode", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "zipcode", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("zipcode", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3951,7 +4254,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateLeadAddressesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3968,7 +4271,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "address_1",
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3977,7 +4281,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "address_2",
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3986,7 +4291,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "city",
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3995,7 +4301,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "country",
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4004,7 +4311,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "label",
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -4013,7 +4321,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "state",
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -4022,7 +4331,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "zipcode",
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -4044,13 +4354,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADCONTACTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["emails", "name", "phones", "title"],
+    );
     impl ::serde::Serialize for UpdateLeadContactsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "emails" => true,
                     "name" => true,
@@ -4067,17 +4382,37 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.emails) {
                 map.serialize_entry("emails", &self.emails)?;
+            } else if self
+                .extra
+                .null_at(0usize, "emails", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("emails", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.phones) {
                 map.serialize_entry("phones", &self.phones)?;
+            } else if self
+                .extra
+                .null_at(2usize, "phones", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("phones", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.title {
                 map.serialize_entry("title", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "title", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("title", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4100,7 +4435,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateLeadContactsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<UpdateLeadContactsItemEmailsItem>,
                     > = ::std::option::Option::None;
@@ -4118,7 +4453,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "emails",
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4127,7 +4463,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4136,7 +4473,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "phones",
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4145,7 +4483,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "title",
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4164,13 +4503,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "type"],
+    );
     impl ::serde::Serialize for UpdateLeadContactsItemEmailsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => true,
                     "type" => true,
@@ -4187,11 +4531,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4214,7 +4568,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateLeadContactsItemEmailsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -4226,7 +4580,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4235,7 +4590,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4252,13 +4608,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["phone", "type"],
+    );
     impl ::serde::Serialize for UpdateLeadContactsItemPhonesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "phone" => true,
                     "type" => true,
@@ -4275,11 +4636,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "phone", &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4302,7 +4673,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateLeadContactsItemPhonesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -4314,7 +4685,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "phone",
+                                    &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4323,7 +4695,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

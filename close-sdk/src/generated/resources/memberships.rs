@@ -20,9 +20,9 @@ pub mod types {
     pub struct CreateMembership {
         pub email: crate::EmailAddress,
         pub role_id: crate::Role,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateMembership {
         pub fn builder() -> builder::CreateMembership {
@@ -45,9 +45,9 @@ pub mod types {
         pub role_id: crate::Patch<crate::Role>,
         ///Whether email opens are tracked for emails the members send.
         pub track_email_opens: crate::Patch<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MembershipBulkUpdate {
         pub fn builder() -> builder::MembershipBulkUpdate {
@@ -61,9 +61,9 @@ pub mod types {
         ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
         #[cfg_attr(feature = "schemars", serde(rename = "id__in"))]
         pub id_in: MembershipBulkUpdateParamsIdIn,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MembershipBulkUpdateParams {
         pub fn builder() -> builder::MembershipBulkUpdateParams {
@@ -136,9 +136,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub count: ::std::option::Option<u64>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MembershipBulkUpdateResult {
         pub fn builder() -> builder::MembershipBulkUpdateResult {
@@ -159,9 +159,9 @@ pub mod types {
         pub role_id: crate::Patch<crate::Role>,
         ///Whether email opens are tracked for emails this member sends.
         pub track_email_opens: crate::Patch<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl MembershipUpdate {
         pub fn builder() -> builder::MembershipUpdate {
@@ -179,9 +179,9 @@ pub mod types {
         pub saved_view_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl PinnedViews {
         pub fn builder() -> builder::PinnedViews {
@@ -257,7 +257,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     role_id: value.role_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -266,7 +266,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     role_id: Ok(value.role_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -446,7 +446,7 @@ pub mod types {
                     params: value.params?,
                     role_id: value.role_id?.into(),
                     track_email_opens: value.track_email_opens?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -462,7 +462,7 @@ pub mod types {
                     params: Ok(value.params),
                     role_id: Ok(value.role_id.into_option()),
                     track_email_opens: Ok(value.track_email_opens.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -522,7 +522,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id_in: value.id_in?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -531,7 +531,7 @@ pub mod types {
             fn from(value: super::MembershipBulkUpdateParams) -> Self {
                 Self {
                     id_in: Ok(value.id_in),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -591,7 +591,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     count: value.count?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -600,7 +600,7 @@ pub mod types {
             fn from(value: super::MembershipBulkUpdateResult) -> Self {
                 Self {
                     count: Ok(value.count),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -761,7 +761,7 @@ pub mod types {
                     may_workflows_impersonate: value.may_workflows_impersonate?.into(),
                     role_id: value.role_id?.into(),
                     track_email_opens: value.track_email_opens?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -776,7 +776,7 @@ pub mod types {
                     ),
                     role_id: Ok(value.role_id.into_option()),
                     track_email_opens: Ok(value.track_email_opens.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -839,7 +839,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     saved_view_ids: value.saved_view_ids?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -847,18 +847,23 @@ pub mod types {
             fn from(value: super::PinnedViews) -> Self {
                 Self {
                     saved_view_ids: Ok(value.saved_view_ids),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEMEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "role_id"],
+    );
     impl ::serde::Serialize for CreateMembership {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => true,
                     "role_id" => true,
@@ -873,7 +878,7 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("email", &self.email)?;
             map.serialize_entry("role_id", &self.role_id)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -896,7 +901,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateMembership, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::EmailAddress> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Role> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -908,7 +913,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &CREATEMEMBERSHIP_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -917,7 +923,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "role_id",
+                                    &CREATEMEMBERSHIP_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -948,13 +955,26 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPBULKUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "may_workflows_impersonate",
+            "_params",
+            "role_id",
+            "track_email_opens",
+        ],
+    );
     impl ::serde::Serialize for MembershipBulkUpdate {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "auto_record_calls" => true,
                     "default_caller_id" => true,
@@ -999,7 +1019,7 @@ pub mod types {
                 "track_email_opens",
                 &self.track_email_opens,
             )?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1022,7 +1042,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MembershipBulkUpdate, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -1043,7 +1063,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "_params",
+                                    &MEMBERSHIPBULKUPDATE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1074,13 +1095,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPBULKUPDATEPARAMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id__in"],
+    );
     impl ::serde::Serialize for MembershipBulkUpdateParams {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id__in" => true,
                     _ => false,
@@ -1093,7 +1119,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("id__in", &self.id_in)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1116,7 +1142,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MembershipBulkUpdateParams, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<MembershipBulkUpdateParamsIdIn> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -1127,7 +1153,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id__in",
+                                    &MEMBERSHIPBULKUPDATEPARAMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1150,13 +1177,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["count"],
+    );
     impl ::serde::Serialize for MembershipBulkUpdateResult {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "count" => !(v.is_null() && self.count.is_none()),
                     _ => false,
@@ -1170,8 +1202,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.count {
                 map.serialize_entry("count", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "count", &MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS)
+            {
+                map.serialize_entry("count", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1194,7 +1231,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MembershipBulkUpdateResult, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<u64> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -1205,7 +1242,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "count",
+                                    &MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1221,13 +1259,25 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "may_workflows_impersonate",
+            "role_id",
+            "track_email_opens",
+        ],
+    );
     impl ::serde::Serialize for MembershipUpdate {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "auto_record_calls" => true,
                     "default_caller_id" => true,
@@ -1270,7 +1320,7 @@ pub mod types {
                 "track_email_opens",
                 &self.track_email_opens,
             )?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1293,7 +1343,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<MembershipUpdate, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -1327,13 +1377,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PINNEDVIEWS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["saved_view_ids"],
+    );
     impl ::serde::Serialize for PinnedViews {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "saved_view_ids" => !(v.is_null() && self.saved_view_ids.is_none()),
                     _ => false,
@@ -1347,8 +1402,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.saved_view_ids {
                 map.serialize_entry("saved_view_ids", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "saved_view_ids", &PINNEDVIEWS_WIRE_KEYS)
+            {
+                map.serialize_entry("saved_view_ids", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1371,7 +1431,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<PinnedViews, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
@@ -1384,7 +1444,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "saved_view_ids",
+                                    &PINNEDVIEWS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }

@@ -26,9 +26,9 @@ pub mod types {
         pub content_type: ::std::option::Option<::std::string::String>,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl AttachmentIn {
         pub fn builder() -> builder::AttachmentIn {
@@ -113,9 +113,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub value_period: ::std::option::Option<crate::types::OpportunityValuePeriod>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateOpportunity {
         pub fn builder() -> builder::CreateOpportunity {
@@ -238,9 +238,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub total_value_one_time_formatted: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityList {
         pub fn builder() -> builder::OpportunityList {
@@ -266,9 +266,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub one_time: ::std::option::Option<i64>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityListCountByValuePeriod {
         pub fn builder() -> builder::OpportunityListCountByValuePeriod {
@@ -285,9 +285,9 @@ pub mod types {
         pub status_id: crate::Patch<::std::string::String>,
         pub value: crate::Patch<i64>,
         pub value_period: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateOpportunity {
         pub fn builder() -> builder::UpdateOpportunity {
@@ -384,7 +384,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -394,7 +394,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -696,7 +696,7 @@ pub mod types {
                     user_id: value.user_id?,
                     value: value.value?,
                     value_period: value.value_period?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -717,7 +717,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     value: Ok(value.value),
                     value_period: Ok(value.value_period),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1162,7 +1162,7 @@ pub mod types {
                     total_value_one_time: value.total_value_one_time?,
                     total_value_one_time_formatted: value
                         .total_value_one_time_formatted?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1203,7 +1203,7 @@ pub mod types {
                     total_value_one_time_formatted: Ok(
                         value.total_value_one_time_formatted,
                     ),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1299,7 +1299,7 @@ pub mod types {
                     annual: value.annual?,
                     monthly: value.monthly?,
                     one_time: value.one_time?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1310,7 +1310,7 @@ pub mod types {
                     annual: Ok(value.annual),
                     monthly: Ok(value.monthly),
                     one_time: Ok(value.one_time),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1458,7 +1458,7 @@ pub mod types {
                     status_id: value.status_id?.into(),
                     value: value.value?.into(),
                     value_period: value.value_period?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1471,18 +1471,23 @@ pub mod types {
                     status_id: Ok(value.status_id.into_option()),
                     value: Ok(value.value.into_option()),
                     value_period: Ok(value.value_period.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ATTACHMENTIN_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for AttachmentIn {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => true,
                     "filename" => true,
@@ -1498,10 +1503,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self.extra.null_at(0usize, "content_type", &ATTACHMENTIN_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
             }
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1524,7 +1532,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<AttachmentIn, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1537,7 +1545,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &ATTACHMENTIN_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1546,7 +1555,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &ATTACHMENTIN_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1555,7 +1565,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &ATTACHMENTIN_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1587,13 +1598,33 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEOPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "attachments",
+            "confidence",
+            "contact_id",
+            "created_by",
+            "custom_fields",
+            "date_created",
+            "date_won",
+            "lead_id",
+            "note",
+            "pipeline_id",
+            "status_id",
+            "user_id",
+            "value",
+            "value_period",
+        ],
+    );
     impl ::serde::Serialize for CreateOpportunity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "attachments" => !(v.is_null() && self.attachments.is_none()),
                     "confidence" => !(v.is_null() && self.confidence.is_none()),
@@ -1620,47 +1651,110 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "attachments", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.confidence {
                 map.serialize_entry("confidence", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "confidence", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("confidence", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_fields {
                 map.serialize_entry("custom_fields", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_fields", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_created", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_won {
                 map.serialize_entry("date_won", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "date_won", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_won", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(7usize, "lead_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(8usize, "note", &CREATEOPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipeline_id {
                 map.serialize_entry("pipeline_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "pipeline_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_id {
                 map.serialize_entry("status_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "status_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value {
                 map.serialize_entry("value", v)?;
+            } else if self.extra.null_at(12usize, "value", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value_period {
                 map.serialize_entry("value_period", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "value_period", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_period", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1683,7 +1777,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateOpportunity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<AttachmentIn>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1711,7 +1805,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "attachments",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1720,7 +1815,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "confidence",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1729,7 +1825,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1738,7 +1835,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1747,7 +1845,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "custom_fields",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1756,7 +1855,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_created",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1765,7 +1865,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_won",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1774,7 +1875,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1783,7 +1885,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "note",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1792,7 +1895,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "pipeline_id",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1801,7 +1905,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "status_id",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -1810,7 +1915,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "user_id",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1819,7 +1925,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "value",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -1828,7 +1935,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "value_period",
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -1857,13 +1965,39 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "count_by_value_period",
+            "data",
+            "expected_value_annual",
+            "expected_value_annual_formatted",
+            "expected_value_annualized",
+            "expected_value_annualized_formatted",
+            "expected_value_monthly",
+            "expected_value_monthly_formatted",
+            "expected_value_one_time",
+            "expected_value_one_time_formatted",
+            "has_more",
+            "total_results",
+            "total_value_annual",
+            "total_value_annual_formatted",
+            "total_value_annualized",
+            "total_value_annualized_formatted",
+            "total_value_monthly",
+            "total_value_monthly_formatted",
+            "total_value_one_time",
+            "total_value_one_time_formatted",
+        ],
+    );
     impl ::serde::Serialize for OpportunityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "count_by_value_period" => {
                         !(v.is_null() && self.count_by_value_period.is_none())
@@ -1932,75 +2066,202 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.count_by_value_period {
                 map.serialize_entry("count_by_value_period", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "count_by_value_period", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("count_by_value_period", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(1usize, "data", &OPPORTUNITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.expected_value_annual {
                 map.serialize_entry("expected_value_annual", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "expected_value_annual", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_annual", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.expected_value_annual_formatted
             {
                 map.serialize_entry("expected_value_annual_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "expected_value_annual_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_annual_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.expected_value_annualized {
                 map.serialize_entry("expected_value_annualized", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "expected_value_annualized", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_annualized", &())?;
             }
             if let ::std::option::Option::Some(v) = &self
                 .expected_value_annualized_formatted
             {
                 map.serialize_entry("expected_value_annualized_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "expected_value_annualized_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_annualized_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.expected_value_monthly {
                 map.serialize_entry("expected_value_monthly", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "expected_value_monthly", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_monthly", &())?;
             }
             if let ::std::option::Option::Some(v) = &self
                 .expected_value_monthly_formatted
             {
                 map.serialize_entry("expected_value_monthly_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "expected_value_monthly_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_monthly_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.expected_value_one_time {
                 map.serialize_entry("expected_value_one_time", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "expected_value_one_time", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_one_time", &())?;
             }
             if let ::std::option::Option::Some(v) = &self
                 .expected_value_one_time_formatted
             {
                 map.serialize_entry("expected_value_one_time_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "expected_value_one_time_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_one_time_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(10usize, "has_more", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_results {
                 map.serialize_entry("total_results", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "total_results", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_results", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_value_annual {
                 map.serialize_entry("total_value_annual", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "total_value_annual", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_annual", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_value_annual_formatted {
                 map.serialize_entry("total_value_annual_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    13usize,
+                    "total_value_annual_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_annual_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_value_annualized {
                 map.serialize_entry("total_value_annualized", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "total_value_annualized", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_annualized", &())?;
             }
             if let ::std::option::Option::Some(v) = &self
                 .total_value_annualized_formatted
             {
                 map.serialize_entry("total_value_annualized_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    15usize,
+                    "total_value_annualized_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_annualized_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_value_monthly {
                 map.serialize_entry("total_value_monthly", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "total_value_monthly", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_monthly", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_value_monthly_formatted {
                 map.serialize_entry("total_value_monthly_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    17usize,
+                    "total_value_monthly_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_monthly_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_value_one_time {
                 map.serialize_entry("total_value_one_time", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "total_value_one_time", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_one_time", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.total_value_one_time_formatted
             {
                 map.serialize_entry("total_value_one_time_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    19usize,
+                    "total_value_one_time_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_one_time_formatted", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2023,7 +2284,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OpportunityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         OpportunityListCountByValuePeriod,
                     > = ::std::option::Option::None;
@@ -2057,7 +2318,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "count_by_value_period",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2066,7 +2328,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "data",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2075,7 +2338,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "expected_value_annual",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2084,7 +2348,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "expected_value_annual_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2093,7 +2358,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "expected_value_annualized",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2102,7 +2368,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "expected_value_annualized_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2111,7 +2378,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "expected_value_monthly",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2120,7 +2388,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "expected_value_monthly_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -2129,7 +2398,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "expected_value_one_time",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -2138,7 +2408,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "expected_value_one_time_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -2147,7 +2418,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "has_more",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -2156,7 +2428,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "total_results",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -2165,7 +2438,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "total_value_annual",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -2174,7 +2448,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "total_value_annual_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -2183,7 +2458,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "total_value_annualized",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -2192,7 +2468,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "total_value_annualized_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -2201,7 +2478,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "total_value_monthly",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -2210,7 +2488,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "total_value_monthly_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -2219,7 +2498,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "total_value_one_time",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -2228,7 +2508,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "total_value_one_time_formatted",
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -2263,13 +2544,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["annual", "monthly", "one_time"],
+    );
     impl ::serde::Serialize for OpportunityListCountByValuePeriod {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "annual" => !(v.is_null() && self.annual.is_none()),
                     "monthly" => !(v.is_null() && self.monthly.is_none()),
@@ -2287,14 +2573,33 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.annual {
                 map.serialize_entry("annual", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "annual", &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS)
+            {
+                map.serialize_entry("annual", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.monthly {
                 map.serialize_entry("monthly", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "monthly", &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS)
+            {
+                map.serialize_entry("monthly", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.one_time {
                 map.serialize_entry("one_time", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "one_time",
+                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("one_time", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2317,7 +2622,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OpportunityListCountByValuePeriod, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -2330,7 +2635,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "annual",
+                                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2339,7 +2645,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "monthly",
+                                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2348,7 +2655,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "one_time",
+                                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2366,13 +2674,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEOPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["confidence", "lead_id", "note_html", "status_id", "value", "value_period"],
+    );
     impl ::serde::Serialize for UpdateOpportunity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "confidence" => true,
                     "lead_id" => true,
@@ -2395,7 +2708,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "status_id", &self.status_id)?;
             crate::wire::write_patch(&mut map, "value", &self.value)?;
             crate::wire::write_patch(&mut map, "value_period", &self.value_period)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2418,7 +2731,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateOpportunity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

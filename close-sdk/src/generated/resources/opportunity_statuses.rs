@@ -36,9 +36,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateOpportunityStatus {
         pub fn builder() -> builder::CreateOpportunityStatus {
@@ -77,9 +77,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityStatus {
         pub fn builder() -> builder::OpportunityStatus {
@@ -101,9 +101,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityStatusList {
         pub fn builder() -> builder::OpportunityStatusList {
@@ -117,9 +117,9 @@ pub mod types {
         pub label: crate::Patch<::std::string::String>,
         pub pipeline_id: crate::Patch<::std::string::String>,
         pub type_: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateOpportunityStatus {
         pub fn builder() -> builder::UpdateOpportunityStatus {
@@ -220,7 +220,7 @@ pub mod types {
                     label: value.label?,
                     pipeline_id: value.pipeline_id?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -231,7 +231,7 @@ pub mod types {
                     label: Ok(value.label),
                     pipeline_id: Ok(value.pipeline_id),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -362,7 +362,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     pipeline_id: value.pipeline_id?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -374,7 +374,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     pipeline_id: Ok(value.pipeline_id),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -454,7 +454,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -464,7 +464,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -560,7 +560,7 @@ pub mod types {
                     label: value.label?.into(),
                     pipeline_id: value.pipeline_id?.into(),
                     type_: value.type_?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -571,18 +571,23 @@ pub mod types {
                     label: Ok(value.label.into_option()),
                     pipeline_id: Ok(value.pipeline_id.into_option()),
                     type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEOPPORTUNITYSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["label", "pipeline_id", "type"],
+    );
     impl ::serde::Serialize for CreateOpportunityStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "label" => true,
                     "pipeline_id" => true,
@@ -598,14 +603,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "label", &CREATEOPPORTUNITYSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipeline_id {
                 map.serialize_entry("pipeline_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "pipeline_id", &CREATEOPPORTUNITYSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "type", &CREATEOPPORTUNITYSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -628,7 +648,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateOpportunityStatus, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -641,7 +661,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "label",
+                                    &CREATEOPPORTUNITYSTATUS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -650,7 +671,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "pipeline_id",
+                                    &CREATEOPPORTUNITYSTATUS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -659,7 +681,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &CREATEOPPORTUNITYSTATUS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -677,13 +700,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "label", "organization_id", "pipeline_id", "type"],
+    );
     impl ::serde::Serialize for OpportunityStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "label" => !(v.is_null() && self.label.is_none()),
@@ -701,20 +729,36 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &OPPORTUNITYSTATUS_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(1usize, "label", &OPPORTUNITYSTATUS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "organization_id", &OPPORTUNITYSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipeline_id {
                 map.serialize_entry("pipeline_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "pipeline_id", &OPPORTUNITYSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(4usize, "type", &OPPORTUNITYSTATUS_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -737,7 +781,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OpportunityStatus, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -752,7 +796,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -761,7 +806,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "label",
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -770,7 +816,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "organization_id",
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -779,7 +826,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "pipeline_id",
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -788,7 +836,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "type",
+                                    &OPPORTUNITYSTATUS_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -808,13 +857,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYSTATUSLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for OpportunityStatusList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -829,11 +883,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &OPPORTUNITYSTATUSLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &OPPORTUNITYSTATUSLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -856,7 +920,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OpportunityStatusList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<OpportunityStatus>,
                     > = ::std::option::Option::None;
@@ -870,7 +934,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &OPPORTUNITYSTATUSLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -879,7 +944,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &OPPORTUNITYSTATUSLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -896,13 +962,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEOPPORTUNITYSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["label", "pipeline_id", "type"],
+    );
     impl ::serde::Serialize for UpdateOpportunityStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "label" => true,
                     "pipeline_id" => true,
@@ -919,7 +990,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "label", &self.label)?;
             crate::wire::write_patch(&mut map, "pipeline_id", &self.pipeline_id)?;
             crate::wire::write_patch(&mut map, "type", &self.type_)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -942,7 +1013,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateOpportunityStatus, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

@@ -30,9 +30,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub label: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl InlineLeadStatusPayload {
         pub fn builder() -> builder::InlineLeadStatusPayload {
@@ -108,9 +108,9 @@ pub mod types {
         pub name: crate::Patch<OrganizationName>,
         ///Require an unsubscribe link in Bulk Emails and Workflows.
         pub require_unsubscribe_link: crate::Patch<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OrganizationUpdate {
         pub fn builder() -> builder::OrganizationUpdate {
@@ -191,7 +191,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     label: value.label?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -201,7 +201,7 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     label: Ok(value.label),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -347,7 +347,7 @@ pub mod types {
                     },
                     name: value.name?.into(),
                     require_unsubscribe_link: value.require_unsubscribe_link?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -365,18 +365,23 @@ pub mod types {
                     require_unsubscribe_link: Ok(
                         value.require_unsubscribe_link.into_option(),
                     ),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static INLINELEADSTATUSPAYLOAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "label"],
+    );
     impl ::serde::Serialize for InlineLeadStatusPayload {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => true,
                     "label" => true,
@@ -391,11 +396,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "id", &INLINELEADSTATUSPAYLOAD_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "label", &INLINELEADSTATUSPAYLOAD_WIRE_KEYS)
+            {
+                map.serialize_entry("label", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -418,7 +433,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<InlineLeadStatusPayload, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -430,7 +445,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &INLINELEADSTATUSPAYLOAD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -439,7 +455,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "label",
+                                    &INLINELEADSTATUSPAYLOAD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -456,13 +473,24 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ORGANIZATIONUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "currency",
+            "enable_unsubscribe_link",
+            "lead_statuses",
+            "name",
+            "require_unsubscribe_link",
+        ],
+    );
     impl ::serde::Serialize for OrganizationUpdate {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "currency" => true,
                     "enable_unsubscribe_link" => true,
@@ -491,7 +519,7 @@ pub mod types {
                 "require_unsubscribe_link",
                 &self.require_unsubscribe_link,
             )?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -514,7 +542,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OrganizationUpdate, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

@@ -40,9 +40,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<OutcomeType>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateOutcome {
         pub fn builder() -> builder::CreateOutcome {
@@ -106,9 +106,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Outcome {
         pub fn builder() -> builder::Outcome {
@@ -170,9 +170,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OutcomeList {
         pub fn builder() -> builder::OutcomeList {
@@ -232,9 +232,9 @@ pub mod types {
         pub name: crate::Patch<::std::string::String>,
         ///Set to `vm-dropped` if this outcome should be automatically set on calls whenever a team member performs a Voicemail Drop. Otherwise, leave empty or explicitly set to `custom` (default).
         pub type_: crate::Patch<OutcomeType>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateOutcome {
         pub fn builder() -> builder::UpdateOutcome {
@@ -351,7 +351,7 @@ pub mod types {
                     description: value.description?,
                     name: value.name?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -362,7 +362,7 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -585,7 +585,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -602,7 +602,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -681,7 +681,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -690,7 +690,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -805,7 +805,7 @@ pub mod types {
                     description: value.description?.into(),
                     name: value.name?.into(),
                     type_: value.type_?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -816,18 +816,23 @@ pub mod types {
                     description: Ok(value.description.into_option()),
                     name: Ok(value.name.into_option()),
                     type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEOUTCOME_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["applies_to", "description", "name", "type"],
+    );
     impl ::serde::Serialize for CreateOutcome {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "applies_to" => !(v.is_null() && self.applies_to.is_none()),
                     "description" => !(v.is_null() && self.description.is_none()),
@@ -844,15 +849,23 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.applies_to {
                 map.serialize_entry("applies_to", v)?;
+            } else if self.extra.null_at(0usize, "applies_to", &CREATEOUTCOME_WIRE_KEYS)
+            {
+                map.serialize_entry("applies_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(1usize, "description", &CREATEOUTCOME_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             map.serialize_entry("name", &self.name)?;
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(3usize, "type", &CREATEOUTCOME_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -875,7 +888,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateOutcome, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<OutcomeAppliesTo>,
                     > = ::std::option::Option::None;
@@ -891,7 +904,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "applies_to",
+                                    &CREATEOUTCOME_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -900,7 +914,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "description",
+                                    &CREATEOUTCOME_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -909,7 +924,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "name",
+                                    &CREATEOUTCOME_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -918,7 +934,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "type",
+                                    &CREATEOUTCOME_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -944,13 +961,29 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OUTCOME_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "applies_to",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "description",
+            "id",
+            "name",
+            "organization_id",
+            "type",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for Outcome {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "applies_to" => !(v.is_null() && self.applies_to.is_none()),
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
@@ -973,35 +1006,55 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.applies_to {
                 map.serialize_entry("applies_to", v)?;
+            } else if self.extra.null_at(0usize, "applies_to", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("applies_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(1usize, "created_by", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(2usize, "date_created", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(3usize, "date_updated", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(4usize, "description", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(6usize, "name", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(7usize, "organization_id", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(8usize, "type", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(9usize, "updated_by", &OUTCOME_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1024,7 +1077,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Outcome, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<OutcomeAppliesTo>,
                     > = ::std::option::Option::None;
@@ -1046,7 +1099,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "applies_to",
+                                    &OUTCOME_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1055,7 +1109,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_by",
+                                    &OUTCOME_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1064,7 +1119,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_created",
+                                    &OUTCOME_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1073,7 +1129,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_updated",
+                                    &OUTCOME_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1082,7 +1139,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "description",
+                                    &OUTCOME_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1091,7 +1149,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "id",
+                                    &OUTCOME_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1100,7 +1159,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "name",
+                                    &OUTCOME_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1109,7 +1169,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "organization_id",
+                                    &OUTCOME_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1118,7 +1179,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "type",
+                                    &OUTCOME_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1127,7 +1189,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "updated_by",
+                                    &OUTCOME_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1192,13 +1255,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OUTCOMELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for OutcomeList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1213,11 +1281,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &OUTCOMELIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &OUTCOMELIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1240,7 +1312,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OutcomeList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<Outcome>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1252,7 +1324,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &OUTCOMELIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1261,7 +1334,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &OUTCOMELIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1318,13 +1392,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEOUTCOME_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["applies_to", "description", "name", "type"],
+    );
     impl ::serde::Serialize for UpdateOutcome {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "applies_to" => true,
                     "description" => true,
@@ -1343,7 +1422,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "description", &self.description)?;
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "type", &self.type_)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1366,7 +1445,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateOutcome, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

@@ -64,9 +64,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BlockedPhoneNumber {
         pub fn builder() -> builder::BlockedPhoneNumber {
@@ -87,9 +87,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BlockedPhoneNumberList {
         pub fn builder() -> builder::BlockedPhoneNumberList {
@@ -105,9 +105,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub reject_anonymous_inbound_calls: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BlockedPhoneNumberSettings {
         pub fn builder() -> builder::BlockedPhoneNumberSettings {
@@ -122,9 +122,9 @@ pub mod types {
         pub phone: ::std::string::String,
         ///The reason why you wish to block a given phone number.
         pub reason: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateBlockedPhoneNumber {
         pub fn builder() -> builder::CreateBlockedPhoneNumber {
@@ -166,9 +166,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub with_sms: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreatePhoneNumberRequest {
         pub fn builder() -> builder::CreatePhoneNumberRequest {
@@ -237,9 +237,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl PhoneNumberList {
         pub fn builder() -> builder::PhoneNumberList {
@@ -293,9 +293,9 @@ pub mod types {
     pub struct UpdateBlockedPhoneNumber {
         ///The updated reason for blocking the given phone number.
         pub reason: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateBlockedPhoneNumber {
         pub fn builder() -> builder::UpdateBlockedPhoneNumber {
@@ -307,9 +307,9 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateBlockedPhoneNumberSettings {
         pub reject_anonymous_inbound_calls: bool,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateBlockedPhoneNumberSettings {
         pub fn builder() -> builder::UpdateBlockedPhoneNumberSettings {
@@ -329,9 +329,9 @@ pub mod types {
         pub phone_numbers: crate::Patch<::std::vec::Vec<::std::string::String>>,
         pub press_1_to_accept: crate::Patch<bool>,
         pub voicemail_greeting_url: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdatePhoneNumber {
         pub fn builder() -> builder::UpdatePhoneNumber {
@@ -521,7 +521,7 @@ pub mod types {
                     phone: value.phone?,
                     reason: value.reason?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -536,7 +536,7 @@ pub mod types {
                     phone: Ok(value.phone),
                     reason: Ok(value.reason),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -616,7 +616,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -626,7 +626,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -689,7 +689,7 @@ pub mod types {
                 Ok(Self {
                     reject_anonymous_inbound_calls: value
                         .reject_anonymous_inbound_calls?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -700,7 +700,7 @@ pub mod types {
                     reject_anonymous_inbound_calls: Ok(
                         value.reject_anonymous_inbound_calls,
                     ),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -772,7 +772,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     reason: value.reason?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -782,7 +782,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     reason: Ok(value.reason),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -949,7 +949,7 @@ pub mod types {
                     sharing: value.sharing?,
                     with_mms: value.with_mms?,
                     with_sms: value.with_sms?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -964,7 +964,7 @@ pub mod types {
                     sharing: Ok(value.sharing),
                     with_mms: Ok(value.with_mms),
                     with_sms: Ok(value.with_sms),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1043,7 +1043,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1052,7 +1052,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1109,7 +1109,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     reason: value.reason?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1118,7 +1118,7 @@ pub mod types {
             fn from(value: super::UpdateBlockedPhoneNumber) -> Self {
                 Self {
                     reason: Ok(value.reason),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1184,7 +1184,7 @@ pub mod types {
                 Ok(Self {
                     reject_anonymous_inbound_calls: value
                         .reject_anonymous_inbound_calls?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1195,7 +1195,7 @@ pub mod types {
                     reject_anonymous_inbound_calls: Ok(
                         value.reject_anonymous_inbound_calls,
                     ),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1402,7 +1402,7 @@ pub mod types {
                     },
                     press_1_to_accept: value.press_1_to_accept?.into(),
                     voicemail_greeting_url: value.voicemail_greeting_url?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1423,18 +1423,32 @@ pub mod types {
                     voicemail_greeting_url: Ok(
                         value.voicemail_greeting_url.into_option(),
                     ),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BLOCKEDPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "date_created",
+            "date_updated",
+            "id",
+            "organization_id",
+            "phone",
+            "reason",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for BlockedPhoneNumber {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
@@ -1455,29 +1469,62 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "created_by", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "date_created", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_updated", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &BLOCKEDPHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "organization_id", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(5usize, "phone", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.reason {
                 map.serialize_entry("reason", v)?;
+            } else if self.extra.null_at(6usize, "reason", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "updated_by", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1500,7 +1547,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BlockedPhoneNumber, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -1518,7 +1565,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_by",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1527,7 +1575,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_created",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1536,7 +1585,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_updated",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1545,7 +1595,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "id",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1554,7 +1605,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "organization_id",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1563,7 +1615,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "phone",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1572,7 +1625,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "reason",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1581,7 +1635,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "updated_by",
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1604,13 +1659,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BLOCKEDPHONENUMBERLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for BlockedPhoneNumberList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1625,11 +1685,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &BLOCKEDPHONENUMBERLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BLOCKEDPHONENUMBERLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1652,7 +1722,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BlockedPhoneNumberList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<BlockedPhoneNumber>,
                     > = ::std::option::Option::None;
@@ -1666,7 +1736,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &BLOCKEDPHONENUMBERLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1675,7 +1746,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &BLOCKEDPHONENUMBERLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1692,13 +1764,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["reject_anonymous_inbound_calls"],
+    );
     impl ::serde::Serialize for BlockedPhoneNumberSettings {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "reject_anonymous_inbound_calls" => {
                         !(v.is_null() && self.reject_anonymous_inbound_calls.is_none())
@@ -1715,8 +1792,17 @@ pub mod types {
             if let ::std::option::Option::Some(v) = &self.reject_anonymous_inbound_calls
             {
                 map.serialize_entry("reject_anonymous_inbound_calls", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "reject_anonymous_inbound_calls",
+                    &BLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("reject_anonymous_inbound_calls", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1739,7 +1825,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BlockedPhoneNumberSettings, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -1750,7 +1836,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "reject_anonymous_inbound_calls",
+                                    &BLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1766,13 +1853,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBLOCKEDPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["phone", "reason"],
+    );
     impl ::serde::Serialize for CreateBlockedPhoneNumber {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "phone" => true,
                     "reason" => true,
@@ -1787,7 +1879,7 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("phone", &self.phone)?;
             map.serialize_entry("reason", &self.reason)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1810,7 +1902,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateBlockedPhoneNumber, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1822,7 +1914,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "phone",
+                                    &CREATEBLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1831,7 +1924,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "reason",
+                                    &CREATEBLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1862,13 +1956,26 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEPHONENUMBERREQUEST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "bundle_id",
+            "carrier_type",
+            "country",
+            "prefix",
+            "sharing",
+            "with_mms",
+            "with_sms",
+        ],
+    );
     impl ::serde::Serialize for CreatePhoneNumberRequest {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "bundle_id" => !(v.is_null() && self.bundle_id.is_none()),
                     "carrier_type" => !(v.is_null() && self.carrier_type.is_none()),
@@ -1888,22 +1995,47 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.bundle_id {
                 map.serialize_entry("bundle_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "bundle_id", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("bundle_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.carrier_type {
                 map.serialize_entry("carrier_type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "carrier_type", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("carrier_type", &())?;
             }
             map.serialize_entry("country", &self.country)?;
             if let ::std::option::Option::Some(v) = &self.prefix {
                 map.serialize_entry("prefix", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "prefix", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("prefix", &())?;
             }
             map.serialize_entry("sharing", &self.sharing)?;
             if let ::std::option::Option::Some(v) = &self.with_mms {
                 map.serialize_entry("with_mms", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "with_mms", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("with_mms", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.with_sms {
                 map.serialize_entry("with_sms", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "with_sms", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("with_sms", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1926,7 +2058,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreatePhoneNumberRequest, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         CreatePhoneNumberRequestCarrierType,
@@ -1945,7 +2077,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "bundle_id",
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1954,7 +2087,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "carrier_type",
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1963,7 +2097,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "country",
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1972,7 +2107,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "prefix",
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1981,7 +2117,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "sharing",
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1990,7 +2127,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "with_mms",
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1999,7 +2137,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "with_sms",
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2079,13 +2218,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PHONENUMBERLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for PhoneNumberList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -2100,11 +2244,16 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &PHONENUMBERLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &PHONENUMBERLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2127,7 +2276,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<PhoneNumberList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<crate::types::PhoneNumber>,
                     > = ::std::option::Option::None;
@@ -2141,7 +2290,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &PHONENUMBERLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2150,7 +2300,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &PHONENUMBERLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2207,13 +2358,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEBLOCKEDPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["reason"],
+    );
     impl ::serde::Serialize for UpdateBlockedPhoneNumber {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "reason" => true,
                     _ => false,
@@ -2226,7 +2382,7 @@ pub mod types {
             }
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("reason", &self.reason)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2249,7 +2405,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateBlockedPhoneNumber, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -2260,7 +2416,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "reason",
+                                    &UPDATEBLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2283,13 +2440,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEBLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["reject_anonymous_inbound_calls"],
+    );
     impl ::serde::Serialize for UpdateBlockedPhoneNumberSettings {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "reject_anonymous_inbound_calls" => true,
                     _ => false,
@@ -2307,7 +2469,7 @@ pub mod types {
                 "reject_anonymous_inbound_calls",
                 &self.reject_anonymous_inbound_calls,
             )?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2330,7 +2492,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateBlockedPhoneNumberSettings, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -2341,7 +2503,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "reject_anonymous_inbound_calls",
+                                    &UPDATEBLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2366,13 +2529,27 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "forward_to",
+            "forward_to_enabled",
+            "inbound_ring_duration",
+            "label",
+            "participants",
+            "phone_numbers",
+            "press_1_to_accept",
+            "voicemail_greeting_url",
+        ],
+    );
     impl ::serde::Serialize for UpdatePhoneNumber {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "forward_to" => true,
                     "forward_to_enabled" => true,
@@ -2415,7 +2592,7 @@ pub mod types {
                 "voicemail_greeting_url",
                 &self.voicemail_greeting_url,
             )?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2438,7 +2615,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdatePhoneNumber, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

@@ -28,9 +28,9 @@ pub mod types {
             serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
         )]
         pub statuses: ::std::vec::Vec<CreatePipelineStatusesItem>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreatePipeline {
         pub fn builder() -> builder::CreatePipeline {
@@ -46,9 +46,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreatePipelineStatusesItem {
         pub fn builder() -> builder::CreatePipelineStatusesItem {
@@ -70,9 +70,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl PipelineList {
         pub fn builder() -> builder::PipelineList {
@@ -85,9 +85,9 @@ pub mod types {
     pub struct UpdatePipeline {
         pub name: crate::Patch<::std::string::String>,
         pub statuses: crate::Patch<::std::vec::Vec<UpdatePipelineStatusesItem>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdatePipeline {
         pub fn builder() -> builder::UpdatePipeline {
@@ -103,9 +103,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdatePipelineStatusesItem {
         pub fn builder() -> builder::UpdatePipelineStatusesItem {
@@ -189,7 +189,7 @@ pub mod types {
                 Ok(Self {
                     name: value.name?,
                     statuses: value.statuses?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -198,7 +198,7 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     statuses: Ok(value.statuses),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -256,7 +256,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -265,7 +265,7 @@ pub mod types {
             fn from(value: super::CreatePipelineStatusesItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -344,7 +344,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -353,7 +353,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -439,7 +439,7 @@ pub mod types {
                             crate::Patch::Set(v)
                         }
                     },
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -448,7 +448,7 @@ pub mod types {
                 Self {
                     name: Ok(value.name.into_option()),
                     statuses: Ok(value.statuses.into_option().unwrap_or_default()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -506,7 +506,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -515,18 +515,23 @@ pub mod types {
             fn from(value: super::UpdatePipelineStatusesItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEPIPELINE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "statuses"],
+    );
     impl ::serde::Serialize for CreatePipeline {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "statuses" => true,
@@ -541,11 +546,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(0usize, "name", &CREATEPIPELINE_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.statuses) {
                 map.serialize_entry("statuses", &self.statuses)?;
+            } else if self.extra.null_at(1usize, "statuses", &CREATEPIPELINE_WIRE_KEYS) {
+                map.serialize_entry("statuses", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -568,7 +577,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreatePipeline, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<CreatePipelineStatusesItem>,
@@ -582,7 +591,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "name",
+                                    &CREATEPIPELINE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -591,7 +601,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "statuses",
+                                    &CREATEPIPELINE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -608,13 +619,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEPIPELINESTATUSESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id"],
+    );
     impl ::serde::Serialize for CreatePipelineStatusesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => true,
                     _ => false,
@@ -628,8 +644,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "id", &CREATEPIPELINESTATUSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -652,7 +673,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreatePipelineStatusesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -663,7 +684,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &CREATEPIPELINESTATUSESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -679,13 +701,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PIPELINELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for PipelineList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -700,11 +727,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &PIPELINELIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &PIPELINELIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -727,7 +758,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<PipelineList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<crate::types::Pipeline>,
                     > = ::std::option::Option::None;
@@ -741,7 +772,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &PIPELINELIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -750,7 +782,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &PIPELINELIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -767,13 +800,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEPIPELINE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "statuses"],
+    );
     impl ::serde::Serialize for UpdatePipeline {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "statuses" => true,
@@ -788,7 +826,7 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "statuses", &self.statuses)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -811,7 +849,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdatePipeline, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     while let ::std::option::Option::Some(key) = map
@@ -833,13 +871,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEPIPELINESTATUSESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id"],
+    );
     impl ::serde::Serialize for UpdatePipelineStatusesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => true,
                     _ => false,
@@ -853,8 +896,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "id", &UPDATEPIPELINESTATUSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -877,7 +925,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdatePipelineStatusesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -888,7 +936,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &UPDATEPIPELINESTATUSESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }

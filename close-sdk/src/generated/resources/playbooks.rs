@@ -43,9 +43,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub summary_guidance: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreatePlaybook {
         pub fn builder() -> builder::CreatePlaybook {
@@ -128,9 +128,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Playbook {
         pub fn builder() -> builder::Playbook {
@@ -151,9 +151,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl PlaybookList {
         pub fn builder() -> builder::PlaybookList {
@@ -173,9 +173,9 @@ pub mod types {
         pub outcome_ids: crate::Patch<::std::vec::Vec<::std::string::String>>,
         ///Guidance for AI summaries of calls and meetings associated with this Playbook.
         pub summary_guidance: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdatePlaybook {
         pub fn builder() -> builder::UpdatePlaybook {
@@ -312,7 +312,7 @@ pub mod types {
                     name: value.name?,
                     outcome_ids: value.outcome_ids?,
                     summary_guidance: value.summary_guidance?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -324,7 +324,7 @@ pub mod types {
                     name: Ok(value.name),
                     outcome_ids: Ok(value.outcome_ids),
                     summary_guidance: Ok(value.summary_guidance),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -627,7 +627,7 @@ pub mod types {
                     summary_guidance: value.summary_guidance?,
                     updated_at: value.updated_at?,
                     updated_by_id: value.updated_by_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -648,7 +648,7 @@ pub mod types {
                     summary_guidance: Ok(value.summary_guidance),
                     updated_at: Ok(value.updated_at),
                     updated_by_id: Ok(value.updated_by_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -727,7 +727,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -736,7 +736,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -885,7 +885,7 @@ pub mod types {
                         }
                     },
                     summary_guidance: value.summary_guidance?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -899,18 +899,23 @@ pub mod types {
                     name: Ok(value.name.into_option()),
                     outcome_ids: Ok(value.outcome_ids.into_option().unwrap_or_default()),
                     summary_guidance: Ok(value.summary_guidance.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEPLAYBOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"],
+    );
     impl ::serde::Serialize for CreatePlaybook {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "custom_field_ids" => true,
                     "description" => !(v.is_null() && self.description.is_none()),
@@ -930,18 +935,38 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.custom_field_ids) {
                 map.serialize_entry("custom_field_ids", &self.custom_field_ids)?;
+            } else if self
+                .extra
+                .null_at(0usize, "custom_field_ids", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "description", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
             }
             map.serialize_entry("name", &self.name)?;
             if !::std::vec::Vec::is_empty(&self.outcome_ids) {
                 map.serialize_entry("outcome_ids", &self.outcome_ids)?;
+            } else if self
+                .extra
+                .null_at(3usize, "outcome_ids", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("outcome_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.summary_guidance {
                 map.serialize_entry("summary_guidance", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "summary_guidance", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("summary_guidance", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -964,7 +989,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreatePlaybook, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
                     > = ::std::option::Option::None;
@@ -983,7 +1008,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "custom_field_ids",
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -992,7 +1018,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "description",
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1001,7 +1028,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "name",
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1010,7 +1038,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "outcome_ids",
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1019,7 +1048,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "summary_guidance",
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1046,13 +1076,33 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PLAYBOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "archived_at",
+            "archived_by_id",
+            "created_at",
+            "created_by_id",
+            "custom_field_ids",
+            "description",
+            "id",
+            "name",
+            "organization_id",
+            "outcome_ids",
+            "position",
+            "summary_guidance",
+            "updated_at",
+            "updated_by_id",
+        ],
+    );
     impl ::serde::Serialize for Playbook {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "archived_at" => !(v.is_null() && self.archived_at.is_none()),
                     "archived_by_id" => !(v.is_null() && self.archived_by_id.is_none()),
@@ -1083,47 +1133,80 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.archived_at {
                 map.serialize_entry("archived_at", v)?;
+            } else if self.extra.null_at(0usize, "archived_at", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("archived_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.archived_by_id {
                 map.serialize_entry("archived_by_id", v)?;
+            } else if self.extra.null_at(1usize, "archived_by_id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("archived_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_at {
                 map.serialize_entry("created_at", v)?;
+            } else if self.extra.null_at(2usize, "created_at", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("created_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_id {
                 map.serialize_entry("created_by_id", v)?;
+            } else if self.extra.null_at(3usize, "created_by_id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("created_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.custom_field_ids {
                 map.serialize_entry("custom_field_ids", v)?;
+            } else if self.extra.null_at(4usize, "custom_field_ids", &PLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(5usize, "description", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(7usize, "name", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(8usize, "organization_id", &PLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outcome_ids {
                 map.serialize_entry("outcome_ids", v)?;
+            } else if self.extra.null_at(9usize, "outcome_ids", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("outcome_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.position {
                 map.serialize_entry("position", v)?;
+            } else if self.extra.null_at(10usize, "position", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("position", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.summary_guidance {
                 map.serialize_entry("summary_guidance", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "summary_guidance", &PLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("summary_guidance", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_at {
                 map.serialize_entry("updated_at", v)?;
+            } else if self.extra.null_at(12usize, "updated_at", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("updated_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_id {
                 map.serialize_entry("updated_by_id", v)?;
+            } else if self.extra.null_at(13usize, "updated_by_id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("updated_by_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1146,7 +1229,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Playbook, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -1174,7 +1257,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "archived_at",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1183,7 +1267,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "archived_by_id",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1192,7 +1277,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "created_at",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1201,7 +1287,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "created_by_id",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1210,7 +1297,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "custom_field_ids",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1219,7 +1307,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "description",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1228,7 +1317,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "id",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1237,7 +1327,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "name",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1246,7 +1337,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "organization_id",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1255,7 +1347,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "outcome_ids",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1264,7 +1357,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "position",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -1273,7 +1367,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "summary_guidance",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1282,7 +1377,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "updated_at",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -1291,7 +1387,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "updated_by_id",
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -1320,13 +1417,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PLAYBOOKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for PlaybookList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1341,11 +1443,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &PLAYBOOKLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &PLAYBOOKLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1368,7 +1474,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<PlaybookList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<Playbook>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1380,7 +1486,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &PLAYBOOKLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1389,7 +1496,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &PLAYBOOKLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1406,13 +1514,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEPLAYBOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"],
+    );
     impl ::serde::Serialize for UpdatePlaybook {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "custom_field_ids" => true,
                     "description" => true,
@@ -1441,7 +1554,7 @@ pub mod types {
                 "summary_guidance",
                 &self.summary_guidance,
             )?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1464,7 +1577,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdatePlaybook, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

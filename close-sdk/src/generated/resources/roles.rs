@@ -38,9 +38,9 @@ pub mod types {
         pub visibility_user_lcf_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl RoleCreate {
         pub fn builder() -> builder::RoleCreate {
@@ -89,9 +89,9 @@ pub mod types {
         pub visibility_user_lcf_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl RoleDefinition {
         pub fn builder() -> builder::RoleDefinition {
@@ -113,9 +113,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl RoleList {
         pub fn builder() -> builder::RoleList {
@@ -189,9 +189,9 @@ pub mod types {
         pub visibility_user_lcf_ids: crate::Patch<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl RoleUpdate {
         pub fn builder() -> builder::RoleUpdate {
@@ -355,7 +355,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -366,7 +366,7 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -521,7 +521,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -534,7 +534,7 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -613,7 +613,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -622,7 +622,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -757,7 +757,7 @@ pub mod types {
                             crate::Patch::Set(v)
                         }
                     },
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -772,18 +772,28 @@ pub mod types {
                     visibility_user_lcf_ids: Ok(
                         value.visibility_user_lcf_ids.into_option().unwrap_or_default(),
                     ),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLECREATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "name",
+            "permissions",
+            "visibility_user_lcf_behavior",
+            "visibility_user_lcf_ids",
+        ],
+    );
     impl ::serde::Serialize for RoleCreate {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "permissions" => true,
@@ -805,14 +815,26 @@ pub mod types {
             map.serialize_entry("name", &self.name)?;
             if !::std::vec::Vec::is_empty(&self.permissions) {
                 map.serialize_entry("permissions", &self.permissions)?;
+            } else if self.extra.null_at(1usize, "permissions", &ROLECREATE_WIRE_KEYS) {
+                map.serialize_entry("permissions", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
                 map.serialize_entry("visibility_user_lcf_behavior", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "visibility_user_lcf_behavior", &ROLECREATE_WIRE_KEYS)
+            {
+                map.serialize_entry("visibility_user_lcf_behavior", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_ids {
                 map.serialize_entry("visibility_user_lcf_ids", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "visibility_user_lcf_ids", &ROLECREATE_WIRE_KEYS)
+            {
+                map.serialize_entry("visibility_user_lcf_ids", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -835,7 +857,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<RoleCreate, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<RoleName> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::std::vec::Vec<::std::string::String>,
@@ -853,7 +875,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "name",
+                                    &ROLECREATE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -862,7 +885,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "permissions",
+                                    &ROLECREATE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -871,7 +895,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "visibility_user_lcf_behavior",
+                                    &ROLECREATE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -880,7 +905,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "visibility_user_lcf_ids",
+                                    &ROLECREATE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -906,13 +932,25 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLEDEFINITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "editable",
+            "id",
+            "name",
+            "permissions",
+            "visibility_user_lcf_behavior",
+            "visibility_user_lcf_ids",
+        ],
+    );
     impl ::serde::Serialize for RoleDefinition {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "editable" => !(v.is_null() && self.editable.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
@@ -935,23 +973,48 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.editable {
                 map.serialize_entry("editable", v)?;
+            } else if self.extra.null_at(0usize, "editable", &ROLEDEFINITION_WIRE_KEYS) {
+                map.serialize_entry("editable", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(1usize, "id", &ROLEDEFINITION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(2usize, "name", &ROLEDEFINITION_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.permissions {
                 map.serialize_entry("permissions", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "permissions", &ROLEDEFINITION_WIRE_KEYS)
+            {
+                map.serialize_entry("permissions", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
                 map.serialize_entry("visibility_user_lcf_behavior", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "visibility_user_lcf_behavior",
+                    &ROLEDEFINITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("visibility_user_lcf_behavior", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_ids {
                 map.serialize_entry("visibility_user_lcf_ids", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "visibility_user_lcf_ids", &ROLEDEFINITION_WIRE_KEYS)
+            {
+                map.serialize_entry("visibility_user_lcf_ids", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -974,7 +1037,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<RoleDefinition, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -994,7 +1057,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "editable",
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1003,7 +1067,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "id",
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1012,7 +1077,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "name",
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1021,7 +1087,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "permissions",
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1030,7 +1097,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "visibility_user_lcf_behavior",
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1039,7 +1107,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "visibility_user_lcf_ids",
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1060,13 +1129,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for RoleList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1081,11 +1155,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &ROLELIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &ROLELIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1108,7 +1186,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<RoleList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<RoleDefinition>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1120,7 +1198,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &ROLELIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1129,7 +1208,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &ROLELIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1146,13 +1226,23 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLEUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "name",
+            "permissions",
+            "visibility_user_lcf_behavior",
+            "visibility_user_lcf_ids",
+        ],
+    );
     impl ::serde::Serialize for RoleUpdate {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "permissions" => true,
@@ -1179,7 +1269,7 @@ pub mod types {
                 "visibility_user_lcf_ids",
                 &self.visibility_user_lcf_ids,
             )?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1202,7 +1292,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<RoleUpdate, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

@@ -36,9 +36,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmartView {
         pub fn builder() -> builder::CreateSmartView {
@@ -54,9 +54,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub query: ::std::option::Option<CreateSmartViewSQueryQuery>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQuery {
         pub fn builder() -> builder::CreateSmartViewSQuery {
@@ -80,9 +80,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQuery {
         pub fn builder() -> builder::CreateSmartViewSQueryQuery {
@@ -118,9 +118,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQueryQueriesItem {
         pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItem {
@@ -149,9 +149,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub value: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQueryQueriesItemCondition {
         pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItemCondition {
@@ -180,9 +180,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQueryQueriesItemField {
         pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItemField {
@@ -282,9 +282,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SavedSearch {
         pub fn builder() -> builder::SavedSearch {
@@ -305,9 +305,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SavedSearchList {
         pub fn builder() -> builder::SavedSearchList {
@@ -421,9 +421,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub whole_org: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl SharingSettingsEmbeddedResponse {
         pub fn builder() -> builder::SharingSettingsEmbeddedResponse {
@@ -437,9 +437,9 @@ pub mod types {
         pub name: crate::Patch<::std::string::String>,
         pub s_query: crate::Patch<UpdateSmartViewSQuery>,
         pub type_: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmartView {
         pub fn builder() -> builder::UpdateSmartView {
@@ -455,9 +455,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub query: ::std::option::Option<UpdateSmartViewSQueryQuery>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQuery {
         pub fn builder() -> builder::UpdateSmartViewSQuery {
@@ -481,9 +481,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQuery {
         pub fn builder() -> builder::UpdateSmartViewSQueryQuery {
@@ -519,9 +519,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQueryQueriesItem {
         pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItem {
@@ -550,9 +550,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub value: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQueryQueriesItemCondition {
         pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItemCondition {
@@ -581,9 +581,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQueryQueriesItemField {
         pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItemField {
@@ -685,7 +685,7 @@ pub mod types {
                     name: value.name?,
                     s_query: value.s_query?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -695,7 +695,7 @@ pub mod types {
                     name: Ok(value.name),
                     s_query: Ok(value.s_query),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -757,7 +757,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     query: value.query?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -766,7 +766,7 @@ pub mod types {
             fn from(value: super::CreateSmartViewSQuery) -> Self {
                 Self {
                     query: Ok(value.query),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -846,7 +846,7 @@ pub mod types {
                 Ok(Self {
                     queries: value.queries?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -856,7 +856,7 @@ pub mod types {
                 Self {
                     queries: Ok(value.queries),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -980,7 +980,7 @@ pub mod types {
                     field: value.field?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -992,7 +992,7 @@ pub mod types {
                     field: Ok(value.field),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1088,7 +1088,7 @@ pub mod types {
                     mode: value.mode?,
                     type_: value.type_?,
                     value: value.value?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1101,7 +1101,7 @@ pub mod types {
                     mode: Ok(value.mode),
                     type_: Ok(value.type_),
                     value: Ok(value.value),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1197,7 +1197,7 @@ pub mod types {
                     field_name: value.field_name?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1208,7 +1208,7 @@ pub mod types {
                     field_name: Ok(value.field_name),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1565,7 +1565,7 @@ pub mod types {
                     type_: value.type_?,
                     used_recently: value.used_recently?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1588,7 +1588,7 @@ pub mod types {
                     type_: Ok(value.type_),
                     used_recently: Ok(value.used_recently),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1667,7 +1667,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1676,7 +1676,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1848,7 +1848,7 @@ pub mod types {
                     updated_by_id: value.updated_by_id?,
                     user_ids: value.user_ids?,
                     whole_org: value.whole_org?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1863,7 +1863,7 @@ pub mod types {
                     updated_by_id: Ok(value.updated_by_id),
                     user_ids: Ok(value.user_ids),
                     whole_org: Ok(value.whole_org),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1960,7 +1960,7 @@ pub mod types {
                     name: value.name?.into(),
                     s_query: value.s_query?.into(),
                     type_: value.type_?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1970,7 +1970,7 @@ pub mod types {
                     name: Ok(value.name.into_option()),
                     s_query: Ok(value.s_query.into_option()),
                     type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2032,7 +2032,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     query: value.query?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2041,7 +2041,7 @@ pub mod types {
             fn from(value: super::UpdateSmartViewSQuery) -> Self {
                 Self {
                     query: Ok(value.query),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2121,7 +2121,7 @@ pub mod types {
                 Ok(Self {
                     queries: value.queries?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2131,7 +2131,7 @@ pub mod types {
                 Self {
                     queries: Ok(value.queries),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2255,7 +2255,7 @@ pub mod types {
                     field: value.field?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2267,7 +2267,7 @@ pub mod types {
                     field: Ok(value.field),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2363,7 +2363,7 @@ pub mod types {
                     mode: value.mode?,
                     type_: value.type_?,
                     value: value.value?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2376,7 +2376,7 @@ pub mod types {
                     mode: Ok(value.mode),
                     type_: Ok(value.type_),
                     value: Ok(value.value),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2472,7 +2472,7 @@ pub mod types {
                     field_name: value.field_name?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2483,18 +2483,23 @@ pub mod types {
                     field_name: Ok(value.field_name),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEW_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "s_query", "type"],
+    );
     impl ::serde::Serialize for CreateSmartView {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "s_query" => true,
@@ -2510,14 +2515,20 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(0usize, "name", &CREATESMARTVIEW_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.s_query {
                 map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(1usize, "s_query", &CREATESMARTVIEW_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &CREATESMARTVIEW_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2540,7 +2551,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSmartView, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<CreateSmartViewSQuery> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -2553,7 +2564,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "name",
+                                    &CREATESMARTVIEW_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2562,7 +2574,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "s_query",
+                                    &CREATESMARTVIEW_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2571,7 +2584,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &CREATESMARTVIEW_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2589,13 +2603,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["query"],
+    );
     impl ::serde::Serialize for CreateSmartViewSQuery {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "query" => true,
                     _ => false,
@@ -2609,8 +2628,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "query", &CREATESMARTVIEWSQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2633,7 +2657,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSmartViewSQuery, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<CreateSmartViewSQueryQuery> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -2644,7 +2668,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "query",
+                                    &CREATESMARTVIEWSQUERY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2660,13 +2685,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["queries", "type"],
+    );
     impl ::serde::Serialize for CreateSmartViewSQueryQuery {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "queries" => true,
                     "type" => true,
@@ -2681,11 +2711,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.queries) {
                 map.serialize_entry("queries", &self.queries)?;
+            } else if self
+                .extra
+                .null_at(0usize, "queries", &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("queries", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2708,7 +2748,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSmartViewSQueryQuery, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<CreateSmartViewSQueryQueryQueriesItem>,
                     > = ::std::option::Option::None;
@@ -2722,7 +2762,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "queries",
+                                    &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2731,7 +2772,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2748,13 +2790,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["condition", "field", "object_type", "type"],
+    );
     impl ::serde::Serialize for CreateSmartViewSQueryQueryQueriesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "condition" => true,
                     "field" => true,
@@ -2773,17 +2820,53 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.condition {
                 map.serialize_entry("condition", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "condition",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("condition", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.field {
                 map.serialize_entry("field", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "field",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2809,7 +2892,7 @@ pub mod types {
                     CreateSmartViewSQueryQueryQueriesItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         CreateSmartViewSQueryQueryQueriesItemCondition,
                     > = ::std::option::Option::None;
@@ -2827,7 +2910,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "condition",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2836,7 +2920,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "field",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2845,7 +2930,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "object_type",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2854,7 +2940,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "type",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2873,13 +2960,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["mode", "type", "value"],
+    );
     impl ::serde::Serialize for CreateSmartViewSQueryQueryQueriesItemCondition {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "mode" => true,
                     "type" => true,
@@ -2897,14 +2989,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.mode {
                 map.serialize_entry("mode", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "mode",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("mode", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value {
                 map.serialize_entry("value", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "value",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("value", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2933,7 +3052,7 @@ pub mod types {
                     CreateSmartViewSQueryQueryQueriesItemCondition,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -2946,7 +3065,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "mode",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2955,7 +3075,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2964,7 +3085,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "value",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2982,13 +3104,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["field_name", "object_type", "type"],
+    );
     impl ::serde::Serialize for CreateSmartViewSQueryQueryQueriesItemField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "field_name" => true,
                     "object_type" => true,
@@ -3006,14 +3133,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.field_name {
                 map.serialize_entry("field_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "field_name",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "object_type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3039,7 +3193,7 @@ pub mod types {
                     CreateSmartViewSQueryQueryQueriesItemField,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3052,7 +3206,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "field_name",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3061,7 +3216,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "object_type",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3070,7 +3226,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3088,13 +3245,35 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SAVEDSEARCH_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "date_created",
+            "date_updated",
+            "description",
+            "id",
+            "is_shared",
+            "is_user_dependent",
+            "name",
+            "organization_id",
+            "query",
+            "s_query",
+            "selected_fields",
+            "shared_with",
+            "sharing_settings",
+            "type",
+            "used_recently",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for SavedSearch {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
@@ -3127,53 +3306,103 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(0usize, "date_created", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(1usize, "date_updated", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.description {
                 map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(2usize, "description", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_shared {
                 map.serialize_entry("is_shared", v)?;
+            } else if self.extra.null_at(4usize, "is_shared", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("is_shared", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_user_dependent {
                 map.serialize_entry("is_user_dependent", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "is_user_dependent", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("is_user_dependent", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(6usize, "name", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "organization_id", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(8usize, "query", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.s_query {
                 map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(9usize, "s_query", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.selected_fields {
                 map.serialize_entry("selected_fields", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "selected_fields", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("selected_fields", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.shared_with {
                 map.serialize_entry("shared_with", v)?;
+            } else if self.extra.null_at(11usize, "shared_with", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("shared_with", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sharing_settings {
                 map.serialize_entry("sharing_settings", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "sharing_settings", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("sharing_settings", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(13usize, "type", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.used_recently {
                 map.serialize_entry("used_recently", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "used_recently", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("used_recently", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(15usize, "user_id", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3196,7 +3425,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SavedSearch, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3232,7 +3461,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "date_created",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3241,7 +3471,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_updated",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3250,7 +3481,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "description",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3259,7 +3491,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "id",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3268,7 +3501,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "is_shared",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3277,7 +3511,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "is_user_dependent",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3286,7 +3521,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "name",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3295,7 +3531,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "organization_id",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -3304,7 +3541,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "query",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -3313,7 +3551,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "s_query",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -3322,7 +3561,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "selected_fields",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -3331,7 +3571,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "shared_with",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -3340,7 +3581,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "sharing_settings",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -3349,7 +3591,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "type",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -3358,7 +3601,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "used_recently",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -3367,7 +3611,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "user_id",
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -3398,13 +3643,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SAVEDSEARCHLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for SavedSearchList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -3419,11 +3669,16 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &SAVEDSEARCHLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &SAVEDSEARCHLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3446,7 +3701,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SavedSearchList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<SavedSearch>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3458,7 +3713,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &SAVEDSEARCHLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3467,7 +3723,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &SAVEDSEARCHLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3542,13 +3799,26 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_at",
+            "created_by_id",
+            "group_ids",
+            "updated_at",
+            "updated_by_id",
+            "user_ids",
+            "whole_org",
+        ],
+    );
     impl ::serde::Serialize for SharingSettingsEmbeddedResponse {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_at" => !(v.is_null() && self.created_at.is_none()),
                     "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
@@ -3570,26 +3840,77 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_at {
                 map.serialize_entry("created_at", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "created_at",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("created_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_id {
                 map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "created_by_id",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("created_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.group_ids {
                 map.serialize_entry("group_ids", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "group_ids", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
+            {
+                map.serialize_entry("group_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_at {
                 map.serialize_entry("updated_at", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "updated_at",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_at", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_id {
                 map.serialize_entry("updated_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "updated_by_id",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_by_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_ids {
                 map.serialize_entry("user_ids", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "user_ids", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
+            {
+                map.serialize_entry("user_ids", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.whole_org {
                 map.serialize_entry("whole_org", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "whole_org", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
+            {
+                map.serialize_entry("whole_org", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3612,7 +3933,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<SharingSettingsEmbeddedResponse, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<
@@ -3633,7 +3954,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_at",
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3642,7 +3964,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_by_id",
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3651,7 +3974,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "group_ids",
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3660,7 +3984,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "updated_at",
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3669,7 +3994,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "updated_by_id",
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3678,7 +4004,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "user_ids",
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3687,7 +4014,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "whole_org",
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3709,13 +4037,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEW_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "s_query", "type"],
+    );
     impl ::serde::Serialize for UpdateSmartView {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => true,
                     "s_query" => true,
@@ -3732,7 +4065,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "s_query", &self.s_query)?;
             crate::wire::write_patch(&mut map, "type", &self.type_)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3755,7 +4088,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSmartView, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -3780,13 +4113,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["query"],
+    );
     impl ::serde::Serialize for UpdateSmartViewSQuery {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "query" => true,
                     _ => false,
@@ -3800,8 +4138,13 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.query {
                 map.serialize_entry("query", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "query", &UPDATESMARTVIEWSQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3824,7 +4167,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSmartViewSQuery, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<UpdateSmartViewSQueryQuery> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -3835,7 +4178,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "query",
+                                    &UPDATESMARTVIEWSQUERY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3851,13 +4195,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["queries", "type"],
+    );
     impl ::serde::Serialize for UpdateSmartViewSQueryQuery {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "queries" => true,
                     "type" => true,
@@ -3872,11 +4221,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.queries) {
                 map.serialize_entry("queries", &self.queries)?;
+            } else if self
+                .extra
+                .null_at(0usize, "queries", &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("queries", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3899,7 +4258,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSmartViewSQueryQuery, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<UpdateSmartViewSQueryQueryQueriesItem>,
                     > = ::std::option::Option::None;
@@ -3913,7 +4272,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "queries",
+                                    &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3922,7 +4282,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3939,13 +4300,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["condition", "field", "object_type", "type"],
+    );
     impl ::serde::Serialize for UpdateSmartViewSQueryQueryQueriesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "condition" => true,
                     "field" => true,
@@ -3964,17 +4330,53 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.condition {
                 map.serialize_entry("condition", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "condition",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("condition", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.field {
                 map.serialize_entry("field", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "field",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4000,7 +4402,7 @@ pub mod types {
                     UpdateSmartViewSQueryQueryQueriesItem,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         UpdateSmartViewSQueryQueryQueriesItemCondition,
                     > = ::std::option::Option::None;
@@ -4018,7 +4420,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "condition",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4027,7 +4430,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "field",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4036,7 +4440,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "object_type",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4045,7 +4450,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "type",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -4064,13 +4470,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["mode", "type", "value"],
+    );
     impl ::serde::Serialize for UpdateSmartViewSQueryQueryQueriesItemCondition {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "mode" => true,
                     "type" => true,
@@ -4088,14 +4499,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.mode {
                 map.serialize_entry("mode", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "mode",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("mode", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value {
                 map.serialize_entry("value", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "value",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("value", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4124,7 +4562,7 @@ pub mod types {
                     UpdateSmartViewSQueryQueryQueriesItemCondition,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -4137,7 +4575,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "mode",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4146,7 +4585,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4155,7 +4595,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "value",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -4173,13 +4614,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["field_name", "object_type", "type"],
+    );
     impl ::serde::Serialize for UpdateSmartViewSQueryQueryQueriesItemField {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "field_name" => true,
                     "object_type" => true,
@@ -4197,14 +4643,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.field_name {
                 map.serialize_entry("field_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "field_name",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "object_type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4230,7 +4703,7 @@ pub mod types {
                     UpdateSmartViewSQueryQueryQueriesItemField,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -4243,7 +4716,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "field_name",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -4252,7 +4726,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "object_type",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4261,7 +4736,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }

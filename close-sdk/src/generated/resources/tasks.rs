@@ -25,9 +25,9 @@ pub mod types {
         pub priority: crate::Patch<TaskPriority>,
         pub resolution: crate::Patch<NotificationResolution>,
         pub text: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkUpdateNotifications {
         pub fn builder() -> builder::BulkUpdateNotifications {
@@ -43,9 +43,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub ok: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BulkUpdateTasksResult {
         pub fn builder() -> builder::BulkUpdateTasksResult {
@@ -96,9 +96,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateTask {
         pub fn builder() -> builder::CreateTask {
@@ -401,9 +401,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub voicemail_url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Task {
         pub fn builder() -> builder::Task {
@@ -444,9 +444,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl TaskAttachmentsItem {
         pub fn builder() -> builder::TaskAttachmentsItem {
@@ -468,9 +468,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl TaskList {
         pub fn builder() -> builder::TaskList {
@@ -535,9 +535,9 @@ pub mod types {
         pub priority: crate::Patch<TaskPriority>,
         pub resolution: crate::Patch<NotificationResolution>,
         pub text: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateNotification {
         pub fn builder() -> builder::UpdateNotification {
@@ -716,7 +716,7 @@ pub mod types {
                     priority: value.priority?.into(),
                     resolution: value.resolution?.into(),
                     text: value.text?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -731,7 +731,7 @@ pub mod types {
                     priority: Ok(value.priority.into_option()),
                     resolution: Ok(value.resolution.into_option()),
                     text: Ok(value.text.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -789,7 +789,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     ok: value.ok?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -798,7 +798,7 @@ pub mod types {
             fn from(value: super::BulkUpdateTasksResult) -> Self {
                 Self {
                     ok: Ok(value.ok),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -967,7 +967,7 @@ pub mod types {
                     lead_id: value.lead_id?,
                     text: value.text?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -981,7 +981,7 @@ pub mod types {
                     lead_id: Ok(value.lead_id),
                     text: Ok(value.text),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1944,7 +1944,7 @@ pub mod types {
                     view: value.view?,
                     voicemail_duration: value.voicemail_duration?,
                     voicemail_url: value.voicemail_url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2000,7 +2000,7 @@ pub mod types {
                     view: Ok(value.view),
                     voicemail_duration: Ok(value.voicemail_duration),
                     voicemail_url: Ok(value.voicemail_url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2150,7 +2150,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2163,7 +2163,7 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2242,7 +2242,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2251,7 +2251,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2536,7 +2536,7 @@ pub mod types {
                     priority: value.priority?.into(),
                     resolution: value.resolution?.into(),
                     text: value.text?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2556,18 +2556,31 @@ pub mod types {
                     priority: Ok(value.priority.into_option()),
                     resolution: Ok(value.resolution.into_option()),
                     text: Ok(value.text.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKUPDATENOTIFICATIONS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "assigned_to",
+            "date",
+            "is_complete",
+            "organization_id",
+            "priority",
+            "resolution",
+            "text",
+        ],
+    );
     impl ::serde::Serialize for BulkUpdateNotifications {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "assigned_to" => true,
                     "date" => true,
@@ -2596,7 +2609,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "priority", &self.priority)?;
             crate::wire::write_patch(&mut map, "resolution", &self.resolution)?;
             crate::wire::write_patch(&mut map, "text", &self.text)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2619,7 +2632,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkUpdateNotifications, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -2656,13 +2669,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKUPDATETASKSRESULT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["ok"],
+    );
     impl ::serde::Serialize for BulkUpdateTasksResult {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "ok" => !(v.is_null() && self.ok.is_none()),
                     _ => false,
@@ -2676,8 +2694,11 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.ok {
                 map.serialize_entry("ok", v)?;
+            } else if self.extra.null_at(0usize, "ok", &BULKUPDATETASKSRESULT_WIRE_KEYS)
+            {
+                map.serialize_entry("ok", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2700,7 +2721,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BulkUpdateTasksResult, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -2711,7 +2732,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "ok",
+                                    &BULKUPDATETASKSRESULT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2727,13 +2749,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATETASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["assigned_to", "contact_id", "date", "is_complete", "lead_id", "text", "_type"],
+    );
     impl ::serde::Serialize for CreateTask {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "assigned_to" => true,
                     "contact_id" => true,
@@ -2753,26 +2780,40 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.assigned_to {
                 map.serialize_entry("assigned_to", v)?;
+            } else if self.extra.null_at(0usize, "assigned_to", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("assigned_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(1usize, "contact_id", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date {
                 map.serialize_entry("date", v)?;
+            } else if self.extra.null_at(2usize, "date", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_complete {
                 map.serialize_entry("is_complete", v)?;
+            } else if self.extra.null_at(3usize, "is_complete", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("is_complete", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(4usize, "lead_id", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(5usize, "text", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(6usize, "_type", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2795,7 +2836,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateTask, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::DateOrTimestamp> = ::std::option::Option::None;
@@ -2812,7 +2853,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "assigned_to",
+                                    &CREATETASK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2821,7 +2863,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &CREATETASK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2830,7 +2873,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date",
+                                    &CREATETASK_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2839,7 +2883,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "is_complete",
+                                    &CREATETASK_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2848,7 +2893,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATETASK_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2857,7 +2903,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "text",
+                                    &CREATETASK_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2866,7 +2913,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "_type",
+                                    &CREATETASK_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2928,13 +2976,68 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "agent_config_id",
+            "assigned_to",
+            "assigned_to_name",
+            "attachments",
+            "body_preview",
+            "contact_id",
+            "contact_name",
+            "created_by",
+            "created_by_name",
+            "date",
+            "date_created",
+            "date_updated",
+            "deduplication_key",
+            "email_id",
+            "emails",
+            "id",
+            "is_complete",
+            "is_dateless",
+            "is_primary_lead_notification",
+            "lead_id",
+            "lead_name",
+            "local_phone",
+            "object_id",
+            "object_type",
+            "opportunity_note",
+            "opportunity_value",
+            "opportunity_value_currency",
+            "opportunity_value_formatted",
+            "opportunity_value_period",
+            "organization_id",
+            "phone",
+            "phone_formatted",
+            "phone_number_description",
+            "recording_url",
+            "remote_phone",
+            "remote_phone_description",
+            "remote_phone_formatted",
+            "resolution",
+            "sequence_id",
+            "sequence_subscription_id",
+            "step_id",
+            "subject",
+            "text",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "view",
+            "voicemail_duration",
+            "voicemail_url",
+        ],
+    );
     impl ::serde::Serialize for Task {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "agent_config_id" => !(v.is_null() && self.agent_config_id.is_none()),
                     "assigned_to" => !(v.is_null() && self.assigned_to.is_none()),
@@ -3022,152 +3125,275 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.agent_config_id {
                 map.serialize_entry("agent_config_id", v)?;
+            } else if self.extra.null_at(0usize, "agent_config_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("agent_config_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.assigned_to {
                 map.serialize_entry("assigned_to", v)?;
+            } else if self.extra.null_at(1usize, "assigned_to", &TASK_WIRE_KEYS) {
+                map.serialize_entry("assigned_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.assigned_to_name {
                 map.serialize_entry("assigned_to_name", v)?;
+            } else if self.extra.null_at(2usize, "assigned_to_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("assigned_to_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(3usize, "attachments", &TASK_WIRE_KEYS) {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.body_preview {
                 map.serialize_entry("body_preview", v)?;
+            } else if self.extra.null_at(4usize, "body_preview", &TASK_WIRE_KEYS) {
+                map.serialize_entry("body_preview", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(5usize, "contact_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_name {
                 map.serialize_entry("contact_name", v)?;
+            } else if self.extra.null_at(6usize, "contact_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("contact_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(7usize, "created_by", &TASK_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self.extra.null_at(8usize, "created_by_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date {
                 map.serialize_entry("date", v)?;
+            } else if self.extra.null_at(9usize, "date", &TASK_WIRE_KEYS) {
+                map.serialize_entry("date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(10usize, "date_created", &TASK_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(11usize, "date_updated", &TASK_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.deduplication_key {
                 map.serialize_entry("deduplication_key", v)?;
+            } else if self.extra.null_at(12usize, "deduplication_key", &TASK_WIRE_KEYS) {
+                map.serialize_entry("deduplication_key", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email_id {
                 map.serialize_entry("email_id", v)?;
+            } else if self.extra.null_at(13usize, "email_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("email_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.emails {
                 map.serialize_entry("emails", v)?;
+            } else if self.extra.null_at(14usize, "emails", &TASK_WIRE_KEYS) {
+                map.serialize_entry("emails", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(15usize, "id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_complete {
                 map.serialize_entry("is_complete", v)?;
+            } else if self.extra.null_at(16usize, "is_complete", &TASK_WIRE_KEYS) {
+                map.serialize_entry("is_complete", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_dateless {
                 map.serialize_entry("is_dateless", v)?;
+            } else if self.extra.null_at(17usize, "is_dateless", &TASK_WIRE_KEYS) {
+                map.serialize_entry("is_dateless", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_primary_lead_notification {
                 map.serialize_entry("is_primary_lead_notification", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "is_primary_lead_notification", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("is_primary_lead_notification", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(19usize, "lead_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_name {
                 map.serialize_entry("lead_name", v)?;
+            } else if self.extra.null_at(20usize, "lead_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("lead_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.local_phone {
                 map.serialize_entry("local_phone", v)?;
+            } else if self.extra.null_at(21usize, "local_phone", &TASK_WIRE_KEYS) {
+                map.serialize_entry("local_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_id {
                 map.serialize_entry("object_id", v)?;
+            } else if self.extra.null_at(22usize, "object_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("object_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.object_type {
                 map.serialize_entry("object_type", v)?;
+            } else if self.extra.null_at(23usize, "object_type", &TASK_WIRE_KEYS) {
+                map.serialize_entry("object_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_note {
                 map.serialize_entry("opportunity_note", v)?;
+            } else if self.extra.null_at(24usize, "opportunity_note", &TASK_WIRE_KEYS) {
+                map.serialize_entry("opportunity_note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value {
                 map.serialize_entry("opportunity_value", v)?;
+            } else if self.extra.null_at(25usize, "opportunity_value", &TASK_WIRE_KEYS) {
+                map.serialize_entry("opportunity_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value_currency {
                 map.serialize_entry("opportunity_value_currency", v)?;
+            } else if self
+                .extra
+                .null_at(26usize, "opportunity_value_currency", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("opportunity_value_currency", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value_formatted {
                 map.serialize_entry("opportunity_value_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "opportunity_value_formatted", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("opportunity_value_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.opportunity_value_period {
                 map.serialize_entry("opportunity_value_period", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "opportunity_value_period", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("opportunity_value_period", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(29usize, "organization_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(30usize, "phone", &TASK_WIRE_KEYS) {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_formatted {
                 map.serialize_entry("phone_formatted", v)?;
+            } else if self.extra.null_at(31usize, "phone_formatted", &TASK_WIRE_KEYS) {
+                map.serialize_entry("phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_number_description {
                 map.serialize_entry("phone_number_description", v)?;
+            } else if self
+                .extra
+                .null_at(32usize, "phone_number_description", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_number_description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.recording_url {
                 map.serialize_entry("recording_url", v)?;
+            } else if self.extra.null_at(33usize, "recording_url", &TASK_WIRE_KEYS) {
+                map.serialize_entry("recording_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone {
                 map.serialize_entry("remote_phone", v)?;
+            } else if self.extra.null_at(34usize, "remote_phone", &TASK_WIRE_KEYS) {
+                map.serialize_entry("remote_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone_description {
                 map.serialize_entry("remote_phone_description", v)?;
+            } else if self
+                .extra
+                .null_at(35usize, "remote_phone_description", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone_description", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.remote_phone_formatted {
                 map.serialize_entry("remote_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(36usize, "remote_phone_formatted", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.resolution {
                 map.serialize_entry("resolution", v)?;
+            } else if self.extra.null_at(37usize, "resolution", &TASK_WIRE_KEYS) {
+                map.serialize_entry("resolution", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self.extra.null_at(38usize, "sequence_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
                 map.serialize_entry("sequence_subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(39usize, "sequence_subscription_id", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.step_id {
                 map.serialize_entry("step_id", v)?;
+            } else if self.extra.null_at(40usize, "step_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("step_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject {
                 map.serialize_entry("subject", v)?;
+            } else if self.extra.null_at(41usize, "subject", &TASK_WIRE_KEYS) {
+                map.serialize_entry("subject", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(42usize, "text", &TASK_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(43usize, "_type", &TASK_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(44usize, "updated_by", &TASK_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self.extra.null_at(45usize, "updated_by_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.view {
                 map.serialize_entry("view", v)?;
+            } else if self.extra.null_at(46usize, "view", &TASK_WIRE_KEYS) {
+                map.serialize_entry("view", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_duration {
                 map.serialize_entry("voicemail_duration", v)?;
+            } else if self.extra.null_at(47usize, "voicemail_duration", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("voicemail_duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_url {
                 map.serialize_entry("voicemail_url", v)?;
+            } else if self.extra.null_at(48usize, "voicemail_url", &TASK_WIRE_KEYS) {
+                map.serialize_entry("voicemail_url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3190,7 +3416,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Task, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3253,7 +3479,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "agent_config_id",
+                                    &TASK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3262,7 +3489,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "assigned_to",
+                                    &TASK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3271,7 +3499,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "assigned_to_name",
+                                    &TASK_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3280,7 +3509,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "attachments",
+                                    &TASK_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3289,7 +3519,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "body_preview",
+                                    &TASK_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3298,7 +3529,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "contact_id",
+                                    &TASK_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3307,7 +3539,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "contact_name",
+                                    &TASK_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -3316,7 +3549,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "created_by",
+                                    &TASK_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -3325,7 +3559,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "created_by_name",
+                                    &TASK_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -3334,7 +3569,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "date",
+                                    &TASK_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -3343,7 +3579,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "date_created",
+                                    &TASK_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -3352,7 +3589,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "date_updated",
+                                    &TASK_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -3361,7 +3599,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "deduplication_key",
+                                    &TASK_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -3370,7 +3609,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "email_id",
+                                    &TASK_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -3379,7 +3619,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "emails",
+                                    &TASK_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -3388,7 +3629,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "id",
+                                    &TASK_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -3397,7 +3639,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "is_complete",
+                                    &TASK_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -3406,7 +3649,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "is_dateless",
+                                    &TASK_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -3415,7 +3659,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "is_primary_lead_notification",
+                                    &TASK_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -3424,7 +3669,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "lead_id",
+                                    &TASK_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -3433,7 +3679,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "lead_name",
+                                    &TASK_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -3442,7 +3689,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "local_phone",
+                                    &TASK_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -3451,7 +3699,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "object_id",
+                                    &TASK_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -3460,7 +3709,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "object_type",
+                                    &TASK_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -3469,7 +3719,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "opportunity_note",
+                                    &TASK_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -3478,7 +3729,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "opportunity_value",
+                                    &TASK_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -3487,7 +3739,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "opportunity_value_currency",
+                                    &TASK_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -3496,7 +3749,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "opportunity_value_formatted",
+                                    &TASK_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -3505,7 +3759,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "opportunity_value_period",
+                                    &TASK_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -3514,7 +3769,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "organization_id",
+                                    &TASK_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -3523,7 +3779,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "phone",
+                                    &TASK_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -3532,7 +3789,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "phone_formatted",
+                                    &TASK_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -3541,7 +3799,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "phone_number_description",
+                                    &TASK_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
@@ -3550,7 +3809,8 @@ pub mod types {
                                     &mut map,
                                     &mut f33,
                                     &mut extra,
-                                    "recording_url",
+                                    &TASK_WIRE_KEYS,
+                                    33usize,
                                     true,
                                 )?
                             }
@@ -3559,7 +3819,8 @@ pub mod types {
                                     &mut map,
                                     &mut f34,
                                     &mut extra,
-                                    "remote_phone",
+                                    &TASK_WIRE_KEYS,
+                                    34usize,
                                     true,
                                 )?
                             }
@@ -3568,7 +3829,8 @@ pub mod types {
                                     &mut map,
                                     &mut f35,
                                     &mut extra,
-                                    "remote_phone_description",
+                                    &TASK_WIRE_KEYS,
+                                    35usize,
                                     true,
                                 )?
                             }
@@ -3577,7 +3839,8 @@ pub mod types {
                                     &mut map,
                                     &mut f36,
                                     &mut extra,
-                                    "remote_phone_formatted",
+                                    &TASK_WIRE_KEYS,
+                                    36usize,
                                     true,
                                 )?
                             }
@@ -3586,7 +3849,8 @@ pub mod types {
                                     &mut map,
                                     &mut f37,
                                     &mut extra,
-                                    "resolution",
+                                    &TASK_WIRE_KEYS,
+                                    37usize,
                                     true,
                                 )?
                             }
@@ -3595,7 +3859,8 @@ pub mod types {
                                     &mut map,
                                     &mut f38,
                                     &mut extra,
-                                    "sequence_id",
+                                    &TASK_WIRE_KEYS,
+                                    38usize,
                                     true,
                                 )?
                             }
@@ -3604,7 +3869,8 @@ pub mod types {
                                     &mut map,
                                     &mut f39,
                                     &mut extra,
-                                    "sequence_subscription_id",
+                                    &TASK_WIRE_KEYS,
+                                    39usize,
                                     true,
                                 )?
                             }
@@ -3613,7 +3879,8 @@ pub mod types {
                                     &mut map,
                                     &mut f40,
                                     &mut extra,
-                                    "step_id",
+                                    &TASK_WIRE_KEYS,
+                                    40usize,
                                     true,
                                 )?
                             }
@@ -3622,7 +3889,8 @@ pub mod types {
                                     &mut map,
                                     &mut f41,
                                     &mut extra,
-                                    "subject",
+                                    &TASK_WIRE_KEYS,
+                                    41usize,
                                     true,
                                 )?
                             }
@@ -3631,7 +3899,8 @@ pub mod types {
                                     &mut map,
                                     &mut f42,
                                     &mut extra,
-                                    "text",
+                                    &TASK_WIRE_KEYS,
+                                    42usize,
                                     true,
                                 )?
                             }
@@ -3640,7 +3909,8 @@ pub mod types {
                                     &mut map,
                                     &mut f43,
                                     &mut extra,
-                                    "_type",
+                                    &TASK_WIRE_KEYS,
+                                    43usize,
                                     true,
                                 )?
                             }
@@ -3649,7 +3919,8 @@ pub mod types {
                                     &mut map,
                                     &mut f44,
                                     &mut extra,
-                                    "updated_by",
+                                    &TASK_WIRE_KEYS,
+                                    44usize,
                                     true,
                                 )?
                             }
@@ -3658,7 +3929,8 @@ pub mod types {
                                     &mut map,
                                     &mut f45,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &TASK_WIRE_KEYS,
+                                    45usize,
                                     true,
                                 )?
                             }
@@ -3667,7 +3939,8 @@ pub mod types {
                                     &mut map,
                                     &mut f46,
                                     &mut extra,
-                                    "view",
+                                    &TASK_WIRE_KEYS,
+                                    46usize,
                                     true,
                                 )?
                             }
@@ -3676,7 +3949,8 @@ pub mod types {
                                     &mut map,
                                     &mut f47,
                                     &mut extra,
-                                    "voicemail_duration",
+                                    &TASK_WIRE_KEYS,
+                                    47usize,
                                     true,
                                 )?
                             }
@@ -3685,7 +3959,8 @@ pub mod types {
                                     &mut map,
                                     &mut f48,
                                     &mut extra,
-                                    "voicemail_url",
+                                    &TASK_WIRE_KEYS,
+                                    48usize,
                                     true,
                                 )?
                             }
@@ -3749,13 +4024,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASKATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "media_id", "size", "thumbnail_url", "url"],
+    );
     impl ::serde::Serialize for TaskAttachmentsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => !(v.is_null() && self.content_type.is_none()),
                     "filename" => !(v.is_null() && self.filename.is_none()),
@@ -3774,23 +4054,48 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "content_type", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.filename {
                 map.serialize_entry("filename", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "filename", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("filename", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.media_id {
                 map.serialize_entry("media_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "media_id", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("media_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.size {
                 map.serialize_entry("size", v)?;
+            } else if self.extra.null_at(3usize, "size", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("size", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.thumbnail_url {
                 map.serialize_entry("thumbnail_url", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "thumbnail_url", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("thumbnail_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(5usize, "url", &TASKATTACHMENTSITEM_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3813,7 +4118,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<TaskAttachmentsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3829,7 +4134,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3838,7 +4144,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3847,7 +4154,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "media_id",
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3856,7 +4164,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "size",
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -3865,7 +4174,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "thumbnail_url",
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -3874,7 +4184,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "url",
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -3895,13 +4206,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for TaskList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -3916,11 +4232,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &TASKLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &TASKLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3943,7 +4263,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<TaskList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<Task>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3955,7 +4275,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &TASKLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3964,7 +4285,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &TASKLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -4021,13 +4343,32 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATENOTIFICATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "agent_config_id",
+            "assigned_to",
+            "contact_id",
+            "created_by",
+            "date",
+            "due_date",
+            "is_complete",
+            "is_dateless",
+            "lead_id",
+            "organization_id",
+            "priority",
+            "resolution",
+            "text",
+        ],
+    );
     impl ::serde::Serialize for UpdateNotification {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "agent_config_id" => true,
                     "assigned_to" => true,
@@ -4072,7 +4413,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "priority", &self.priority)?;
             crate::wire::write_patch(&mut map, "resolution", &self.resolution)?;
             crate::wire::write_patch(&mut map, "text", &self.text)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -4095,7 +4436,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateNotification, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;

@@ -34,9 +34,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub text: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmsTemplate {
         pub fn builder() -> builder::CreateSmsTemplate {
@@ -50,9 +50,9 @@ pub mod types {
         pub content_type: ::std::string::String,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateSmsTemplateAttachment {
         pub fn builder() -> builder::CreateSmsTemplateAttachment {
@@ -193,9 +193,9 @@ pub mod types {
     pub struct EmailTemplatesRenderSortItem {
         pub direction: EmailTemplatesRenderSortItemDirection,
         pub field: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailTemplatesRenderSortItem {
         pub fn builder() -> builder::EmailTemplatesRenderSortItem {
@@ -294,9 +294,9 @@ pub mod types {
         pub name: crate::Patch<::std::string::String>,
         pub status: crate::Patch<SmsTemplateStatus>,
         pub text: crate::Patch<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmsTemplate {
         pub fn builder() -> builder::UpdateSmsTemplate {
@@ -310,9 +310,9 @@ pub mod types {
         pub content_type: ::std::string::String,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateSmsTemplateAttachment {
         pub fn builder() -> builder::UpdateSmsTemplateAttachment {
@@ -429,7 +429,7 @@ pub mod types {
                     is_shared: value.is_shared?,
                     name: value.name?,
                     text: value.text?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -440,7 +440,7 @@ pub mod types {
                     is_shared: Ok(value.is_shared),
                     name: Ok(value.name),
                     text: Ok(value.text),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -533,7 +533,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -544,7 +544,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -619,7 +619,7 @@ pub mod types {
                 Ok(Self {
                     direction: value.direction?,
                     field: value.field?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -629,7 +629,7 @@ pub mod types {
                 Self {
                     direction: Ok(value.direction),
                     field: Ok(value.field),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -771,7 +771,7 @@ pub mod types {
                     name: value.name?.into(),
                     status: value.status?.into(),
                     text: value.text?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -783,7 +783,7 @@ pub mod types {
                     name: Ok(value.name.into_option()),
                     status: Ok(value.status.into_option()),
                     text: Ok(value.text.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -876,7 +876,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -887,18 +887,23 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMSTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "is_shared", "name", "text"],
+    );
     impl ::serde::Serialize for CreateSmsTemplate {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "attachments" => true,
                     "is_shared" => true,
@@ -915,15 +920,27 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.attachments) {
                 map.serialize_entry("attachments", &self.attachments)?;
+            } else if self
+                .extra
+                .null_at(0usize, "attachments", &CREATESMSTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_shared {
                 map.serialize_entry("is_shared", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "is_shared", &CREATESMSTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_shared", &())?;
             }
             map.serialize_entry("name", &self.name)?;
             if let ::std::option::Option::Some(v) = &self.text {
                 map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(3usize, "text", &CREATESMSTEMPLATE_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -946,7 +963,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSmsTemplate, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<CreateSmsTemplateAttachment>,
                     > = ::std::option::Option::None;
@@ -962,7 +979,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "attachments",
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -971,7 +989,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "is_shared",
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -980,7 +999,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "name",
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -989,7 +1009,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "text",
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1015,13 +1036,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for CreateSmsTemplateAttachment {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => true,
                     "filename" => true,
@@ -1038,7 +1064,7 @@ pub mod types {
             map.serialize_entry("content_type", &self.content_type)?;
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1061,7 +1087,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateSmsTemplateAttachment, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1074,7 +1100,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1083,7 +1110,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1092,7 +1120,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1255,13 +1284,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTEMPLATESRENDERSORTITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["direction", "field"],
+    );
     impl ::serde::Serialize for EmailTemplatesRenderSortItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "direction" => true,
                     "field" => true,
@@ -1276,7 +1310,7 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             map.serialize_entry("direction", &self.direction)?;
             map.serialize_entry("field", &self.field)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1299,7 +1333,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailTemplatesRenderSortItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         EmailTemplatesRenderSortItemDirection,
                     > = ::std::option::Option::None;
@@ -1313,7 +1347,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "direction",
+                                    &EMAILTEMPLATESRENDERSORTITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1322,7 +1357,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "field",
+                                    &EMAILTEMPLATESRENDERSORTITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1433,13 +1469,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMSTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "is_shared", "name", "status", "text"],
+    );
     impl ::serde::Serialize for UpdateSmsTemplate {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "attachments" => true,
                     "is_shared" => true,
@@ -1460,7 +1501,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "name", &self.name)?;
             crate::wire::write_patch(&mut map, "status", &self.status)?;
             crate::wire::write_patch(&mut map, "text", &self.text)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1483,7 +1524,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSmsTemplate, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -1514,13 +1555,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
     impl ::serde::Serialize for UpdateSmsTemplateAttachment {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_type" => true,
                     "filename" => true,
@@ -1537,7 +1583,7 @@ pub mod types {
             map.serialize_entry("content_type", &self.content_type)?;
             map.serialize_entry("filename", &self.filename)?;
             map.serialize_entry("url", &self.url)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1560,7 +1606,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateSmsTemplateAttachment, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1573,7 +1619,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_type",
+                                    &UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1582,7 +1629,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "filename",
+                                    &UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1591,7 +1639,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }

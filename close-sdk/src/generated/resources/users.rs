@@ -35,9 +35,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub method: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActiveCall {
         pub fn builder() -> builder::ActiveCall {
@@ -60,9 +60,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActiveCallLead {
         pub fn builder() -> builder::ActiveCallLead {
@@ -94,9 +94,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl AppAvailability {
         pub fn builder() -> builder::AppAvailability {
@@ -140,9 +140,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailAccount {
         pub fn builder() -> builder::EmailAccount {
@@ -165,9 +165,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl EmailIdentity {
         pub fn builder() -> builder::EmailIdentity {
@@ -256,9 +256,9 @@ pub mod types {
         pub phone_numbers: ::std::option::Option<
             ::std::vec::Vec<crate::types::PhoneNumber>,
         >,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Me {
         pub fn builder() -> builder::Me {
@@ -281,9 +281,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UserAvailability {
         pub fn builder() -> builder::UserAvailability {
@@ -299,9 +299,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub data: ::std::option::Option<::std::vec::Vec<UserAvailability>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UserAvailabilityList {
         pub fn builder() -> builder::UserAvailabilityList {
@@ -323,9 +323,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UserList {
         pub fn builder() -> builder::UserList {
@@ -464,7 +464,7 @@ pub mod types {
                     id: value.id?,
                     lead: value.lead?,
                     method: value.method?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -474,7 +474,7 @@ pub mod types {
                     id: Ok(value.id),
                     lead: Ok(value.lead),
                     method: Ok(value.method),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -549,7 +549,7 @@ pub mod types {
                 Ok(Self {
                     display_name: value.display_name?,
                     id: value.id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -558,7 +558,7 @@ pub mod types {
                 Self {
                     display_name: Ok(value.display_name),
                     id: Ok(value.id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -655,7 +655,7 @@ pub mod types {
                     active_calls: value.active_calls?,
                     status: value.status?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -665,7 +665,7 @@ pub mod types {
                     active_calls: Ok(value.active_calls),
                     status: Ok(value.status),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -798,7 +798,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -810,7 +810,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -887,7 +887,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -896,7 +896,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1163,7 +1163,7 @@ pub mod types {
                     memberships: value.memberships?,
                     organizations: value.organizations?,
                     phone_numbers: value.phone_numbers?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1182,7 +1182,7 @@ pub mod types {
                     memberships: Ok(value.memberships),
                     organizations: Ok(value.organizations),
                     phone_numbers: Ok(value.phone_numbers),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1261,7 +1261,7 @@ pub mod types {
                 Ok(Self {
                     availability: value.availability?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1270,7 +1270,7 @@ pub mod types {
                 Self {
                     availability: Ok(value.availability),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1332,7 +1332,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     data: value.data?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1340,7 +1340,7 @@ pub mod types {
             fn from(value: super::UserAvailabilityList) -> Self {
                 Self {
                     data: Ok(value.data),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1419,7 +1419,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1428,18 +1428,23 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVECALL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "lead", "method"],
+    );
     impl ::serde::Serialize for ActiveCall {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "lead" => !(v.is_null() && self.lead.is_none()),
@@ -1455,14 +1460,20 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &ACTIVECALL_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead {
                 map.serialize_entry("lead", v)?;
+            } else if self.extra.null_at(1usize, "lead", &ACTIVECALL_WIRE_KEYS) {
+                map.serialize_entry("lead", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.method {
                 map.serialize_entry("method", v)?;
+            } else if self.extra.null_at(2usize, "method", &ACTIVECALL_WIRE_KEYS) {
+                map.serialize_entry("method", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1485,7 +1496,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActiveCall, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<ActiveCallLead> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1498,7 +1509,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &ACTIVECALL_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1507,7 +1519,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "lead",
+                                    &ACTIVECALL_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1516,7 +1529,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "method",
+                                    &ACTIVECALL_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1534,13 +1548,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVECALLLEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["display_name", "id"],
+    );
     impl ::serde::Serialize for ActiveCallLead {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "display_name" => !(v.is_null() && self.display_name.is_none()),
                     "id" => !(v.is_null() && self.id.is_none()),
@@ -1555,11 +1574,18 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.display_name {
                 map.serialize_entry("display_name", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "display_name", &ACTIVECALLLEAD_WIRE_KEYS)
+            {
+                map.serialize_entry("display_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(1usize, "id", &ACTIVECALLLEAD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1582,7 +1608,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActiveCallLead, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1594,7 +1620,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "display_name",
+                                    &ACTIVECALLLEAD_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1603,7 +1630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "id",
+                                    &ACTIVECALLLEAD_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1620,13 +1648,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static APPAVAILABILITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["active_calls", "status", "type"],
+    );
     impl ::serde::Serialize for AppAvailability {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "active_calls" => !(v.is_null() && self.active_calls.is_none()),
                     "status" => !(v.is_null() && self.status.is_none()),
@@ -1642,14 +1675,23 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.active_calls {
                 map.serialize_entry("active_calls", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "active_calls", &APPAVAILABILITY_WIRE_KEYS)
+            {
+                map.serialize_entry("active_calls", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(1usize, "status", &APPAVAILABILITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &APPAVAILABILITY_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1672,7 +1714,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<AppAvailability, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::vec::Vec<ActiveCall>> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1685,7 +1727,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "active_calls",
+                                    &APPAVAILABILITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1694,7 +1737,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "status",
+                                    &APPAVAILABILITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1703,7 +1747,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &APPAVAILABILITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1721,13 +1766,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILACCOUNT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "identities", "organization_id", "_type", "user_id"],
+    );
     impl ::serde::Serialize for EmailAccount {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "identities" => !(v.is_null() && self.identities.is_none()),
@@ -1745,20 +1795,33 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.identities {
                 map.serialize_entry("identities", v)?;
+            } else if self.extra.null_at(1usize, "identities", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("identities", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "organization_id", &EMAILACCOUNT_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(3usize, "_type", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(4usize, "user_id", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1781,7 +1844,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailAccount, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::vec::Vec<EmailIdentity>> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1796,7 +1859,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1805,7 +1869,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "identities",
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1814,7 +1879,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "organization_id",
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1823,7 +1889,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "_type",
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1832,7 +1899,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "user_id",
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1852,13 +1920,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILIDENTITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
     impl ::serde::Serialize for EmailIdentity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "name" => !(v.is_null() && self.name.is_none()),
@@ -1873,11 +1946,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(0usize, "email", &EMAILIDENTITY_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &EMAILIDENTITY_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1900,7 +1977,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<EmailIdentity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -1912,7 +1989,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &EMAILIDENTITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1921,7 +1999,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "name",
+                                    &EMAILIDENTITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1938,13 +2017,31 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ME_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "date_created",
+            "date_updated",
+            "email",
+            "email_accounts",
+            "first_name",
+            "id",
+            "image",
+            "last_name",
+            "last_used_timezone",
+            "memberships",
+            "organizations",
+            "phone_numbers",
+        ],
+    );
     impl ::serde::Serialize for Me {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
@@ -1971,41 +2068,65 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(0usize, "date_created", &ME_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(1usize, "date_updated", &ME_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(2usize, "email", &ME_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email_accounts {
                 map.serialize_entry("email_accounts", v)?;
+            } else if self.extra.null_at(3usize, "email_accounts", &ME_WIRE_KEYS) {
+                map.serialize_entry("email_accounts", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.first_name {
                 map.serialize_entry("first_name", v)?;
+            } else if self.extra.null_at(4usize, "first_name", &ME_WIRE_KEYS) {
+                map.serialize_entry("first_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &ME_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.image {
                 map.serialize_entry("image", v)?;
+            } else if self.extra.null_at(6usize, "image", &ME_WIRE_KEYS) {
+                map.serialize_entry("image", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.last_name {
                 map.serialize_entry("last_name", v)?;
+            } else if self.extra.null_at(7usize, "last_name", &ME_WIRE_KEYS) {
+                map.serialize_entry("last_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.last_used_timezone {
                 map.serialize_entry("last_used_timezone", v)?;
+            } else if self.extra.null_at(8usize, "last_used_timezone", &ME_WIRE_KEYS) {
+                map.serialize_entry("last_used_timezone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.memberships {
                 map.serialize_entry("memberships", v)?;
+            } else if self.extra.null_at(9usize, "memberships", &ME_WIRE_KEYS) {
+                map.serialize_entry("memberships", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organizations {
                 map.serialize_entry("organizations", v)?;
+            } else if self.extra.null_at(10usize, "organizations", &ME_WIRE_KEYS) {
+                map.serialize_entry("organizations", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_numbers {
                 map.serialize_entry("phone_numbers", v)?;
+            } else if self.extra.null_at(11usize, "phone_numbers", &ME_WIRE_KEYS) {
+                map.serialize_entry("phone_numbers", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2028,7 +2149,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Me, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -2056,7 +2177,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "date_created",
+                                    &ME_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2065,7 +2187,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_updated",
+                                    &ME_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2074,7 +2197,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "email",
+                                    &ME_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2083,7 +2207,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "email_accounts",
+                                    &ME_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2092,7 +2217,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "first_name",
+                                    &ME_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2101,7 +2227,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "id",
+                                    &ME_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2110,7 +2237,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "image",
+                                    &ME_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2119,7 +2247,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "last_name",
+                                    &ME_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -2128,7 +2257,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "last_used_timezone",
+                                    &ME_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -2137,7 +2267,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "memberships",
+                                    &ME_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -2146,7 +2277,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "organizations",
+                                    &ME_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -2155,7 +2287,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "phone_numbers",
+                                    &ME_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -2182,13 +2315,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USERAVAILABILITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["availability", "user_id"],
+    );
     impl ::serde::Serialize for UserAvailability {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "availability" => !(v.is_null() && self.availability.is_none()),
                     "user_id" => !(v.is_null() && self.user_id.is_none()),
@@ -2203,11 +2341,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.availability {
                 map.serialize_entry("availability", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "availability", &USERAVAILABILITY_WIRE_KEYS)
+            {
+                map.serialize_entry("availability", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(1usize, "user_id", &USERAVAILABILITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2230,7 +2376,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UserAvailability, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<AppAvailability>,
                     > = ::std::option::Option::None;
@@ -2244,7 +2390,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "availability",
+                                    &USERAVAILABILITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2253,7 +2400,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "user_id",
+                                    &USERAVAILABILITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2270,13 +2418,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USERAVAILABILITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data"],
+    );
     impl ::serde::Serialize for UserAvailabilityList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     _ => false,
@@ -2290,8 +2443,11 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &USERAVAILABILITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2314,7 +2470,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UserAvailabilityList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<UserAvailability>,
                     > = ::std::option::Option::None;
@@ -2327,7 +2483,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &USERAVAILABILITYLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2343,13 +2500,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USERLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for UserList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -2364,11 +2526,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &USERLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &USERLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2391,7 +2557,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UserList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<crate::types::User>,
                     > = ::std::option::Option::None;
@@ -2405,7 +2571,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &USERLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2414,7 +2581,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &USERLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

@@ -33,9 +33,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub verify_ssl: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateWebhook {
         pub fn builder() -> builder::CreateWebhook {
@@ -53,9 +53,9 @@ pub mod types {
         pub url: crate::Patch<::std::string::String>,
         ///Verify the SSL certificate of the destination URL.
         pub verify_ssl: crate::Patch<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl UpdateWebhook {
         pub fn builder() -> builder::UpdateWebhook {
@@ -199,9 +199,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub verify_ssl: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl WebhookSubscription {
         pub fn builder() -> builder::WebhookSubscription {
@@ -221,9 +221,9 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         pub object_type: ::std::string::String,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl WebhookSubscriptionEvent {
         pub fn builder() -> builder::WebhookSubscriptionEvent {
@@ -244,9 +244,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub has_more: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl WebhookSubscriptionList {
         pub fn builder() -> builder::WebhookSubscriptionList {
@@ -369,7 +369,7 @@ pub mod types {
                     events: value.events?,
                     url: value.url?,
                     verify_ssl: value.verify_ssl?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -380,7 +380,7 @@ pub mod types {
                     events: Ok(value.events),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -502,7 +502,7 @@ pub mod types {
                     status: value.status?.into(),
                     url: value.url?.into(),
                     verify_ssl: value.verify_ssl?.into(),
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -513,7 +513,7 @@ pub mod types {
                     status: Ok(value.status.into_option()),
                     url: Ok(value.url.into_option()),
                     verify_ssl: Ok(value.verify_ssl.into_option()),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -842,7 +842,7 @@ pub mod types {
                     updated_by: value.updated_by?,
                     url: value.url?,
                     verify_ssl: value.verify_ssl?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -866,7 +866,7 @@ pub mod types {
                     updated_by: Ok(value.updated_by),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -965,7 +965,7 @@ pub mod types {
                     action: value.action?,
                     extra_filter: value.extra_filter?,
                     object_type: value.object_type?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -976,7 +976,7 @@ pub mod types {
                     action: Ok(value.action),
                     extra_filter: Ok(value.extra_filter),
                     object_type: Ok(value.object_type),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1056,7 +1056,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1066,18 +1066,23 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEWEBHOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["event_filter", "events", "url", "verify_ssl"],
+    );
     impl ::serde::Serialize for CreateWebhook {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "event_filter" => !(v.is_null() && self.event_filter.is_none()),
                     "events" => true,
@@ -1094,13 +1099,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.event_filter {
                 map.serialize_entry("event_filter", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "event_filter", &CREATEWEBHOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("event_filter", &())?;
             }
             map.serialize_entry("events", &self.events)?;
             map.serialize_entry("url", &self.url)?;
             if let ::std::option::Option::Some(v) = &self.verify_ssl {
                 map.serialize_entry("verify_ssl", v)?;
+            } else if self.extra.null_at(3usize, "verify_ssl", &CREATEWEBHOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("verify_ssl", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1123,7 +1136,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateWebhook, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     > = ::std::option::Option::None;
@@ -1141,7 +1154,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "event_filter",
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1150,7 +1164,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "events",
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1159,7 +1174,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "url",
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1168,7 +1184,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "verify_ssl",
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1201,13 +1218,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEWEBHOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["events", "status", "url", "verify_ssl"],
+    );
     impl ::serde::Serialize for UpdateWebhook {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "events" => true,
                     "status" => true,
@@ -1226,7 +1248,7 @@ pub mod types {
             crate::wire::write_patch(&mut map, "status", &self.status)?;
             crate::wire::write_patch(&mut map, "url", &self.url)?;
             crate::wire::write_patch(&mut map, "verify_ssl", &self.verify_ssl)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1249,7 +1271,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UpdateWebhook, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0 = crate::Patch::Unchanged;
                     let mut f1 = crate::Patch::Unchanged;
                     let mut f2 = crate::Patch::Unchanged;
@@ -1317,13 +1339,34 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WEBHOOKSUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "counters",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "events",
+            "health_status",
+            "id",
+            "latest_error",
+            "pause_reason",
+            "recent_consecutive_fail_buckets_cnt",
+            "signature_key",
+            "status",
+            "updated_by",
+            "url",
+            "verify_ssl",
+        ],
+    );
     impl ::serde::Serialize for WebhookSubscription {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "counters" => !(v.is_null() && self.counters.is_none()),
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
@@ -1354,52 +1397,126 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.counters {
                 map.serialize_entry("counters", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "counters", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("counters", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_created", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_updated", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.events {
                 map.serialize_entry("events", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "events", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("events", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.health_status {
                 map.serialize_entry("health_status", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "health_status", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("health_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &WEBHOOKSUBSCRIPTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.latest_error {
                 map.serialize_entry("latest_error", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "latest_error", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("latest_error", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pause_reason {
                 map.serialize_entry("pause_reason", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "pause_reason", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("pause_reason", &())?;
             }
             if let ::std::option::Option::Some(v) = &self
                 .recent_consecutive_fail_buckets_cnt
             {
                 map.serialize_entry("recent_consecutive_fail_buckets_cnt", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "recent_consecutive_fail_buckets_cnt",
+                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("recent_consecutive_fail_buckets_cnt", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.signature_key {
                 map.serialize_entry("signature_key", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "signature_key", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("signature_key", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "status", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "updated_by", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(13usize, "url", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.verify_ssl {
                 map.serialize_entry("verify_ssl", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "verify_ssl", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("verify_ssl", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1422,7 +1539,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<WebhookSubscription, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     > = ::std::option::Option::None;
@@ -1453,7 +1570,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "counters",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1462,7 +1580,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "created_by",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1471,7 +1590,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_created",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1480,7 +1600,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_updated",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1489,7 +1610,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "events",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1498,7 +1620,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "health_status",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1507,7 +1630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "id",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1516,7 +1640,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "latest_error",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1525,7 +1650,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "pause_reason",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1534,7 +1660,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "recent_consecutive_fail_buckets_cnt",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1543,7 +1670,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "signature_key",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -1552,7 +1680,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "status",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1561,7 +1690,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "updated_by",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -1570,7 +1700,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "url",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -1579,7 +1710,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "verify_ssl",
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -1609,13 +1741,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["action", "extra_filter", "object_type"],
+    );
     impl ::serde::Serialize for WebhookSubscriptionEvent {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "action" => true,
                     "extra_filter" => !(v.is_null() && self.extra_filter.is_none()),
@@ -1632,9 +1769,14 @@ pub mod types {
             map.serialize_entry("action", &self.action)?;
             if let ::std::option::Option::Some(v) = &self.extra_filter {
                 map.serialize_entry("extra_filter", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "extra_filter", &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS)
+            {
+                map.serialize_entry("extra_filter", &())?;
             }
             map.serialize_entry("object_type", &self.object_type)?;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1657,7 +1799,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<WebhookSubscriptionEvent, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1672,7 +1814,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "action",
+                                    &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1681,7 +1824,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "extra_filter",
+                                    &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1690,7 +1834,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "object_type",
+                                    &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1724,13 +1869,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
     impl ::serde::Serialize for WebhookSubscriptionList {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "data" => !(v.is_null() && self.data.is_none()),
                     "has_more" => !(v.is_null() && self.has_more.is_none()),
@@ -1745,11 +1895,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.data {
                 map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.has_more {
                 map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1772,7 +1932,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<WebhookSubscriptionList, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<WebhookSubscription>,
                     > = ::std::option::Option::None;
@@ -1786,7 +1946,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "data",
+                                    &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1795,7 +1956,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "has_more",
+                                    &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

@@ -54,9 +54,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Attachment {
         pub fn builder() -> builder::Attachment {
@@ -228,7 +228,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -242,18 +242,31 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "content_id",
+            "content_type",
+            "filename",
+            "inline_only",
+            "size",
+            "thumbnail_url",
+            "url",
+        ],
+    );
     impl ::serde::Serialize for Attachment {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "content_id" => !(v.is_null() && self.content_id.is_none()),
                     "content_type" => !(v.is_null() && self.content_type.is_none()),
@@ -273,26 +286,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.content_id {
                 map.serialize_entry("content_id", v)?;
+            } else if self.extra.null_at(0usize, "content_id", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("content_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.content_type {
                 map.serialize_entry("content_type", v)?;
+            } else if self.extra.null_at(1usize, "content_type", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("content_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.filename {
                 map.serialize_entry("filename", v)?;
+            } else if self.extra.null_at(2usize, "filename", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("filename", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.inline_only {
                 map.serialize_entry("inline_only", v)?;
+            } else if self.extra.null_at(3usize, "inline_only", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("inline_only", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.size {
                 map.serialize_entry("size", v)?;
+            } else if self.extra.null_at(4usize, "size", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("size", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.thumbnail_url {
                 map.serialize_entry("thumbnail_url", v)?;
+            } else if self.extra.null_at(5usize, "thumbnail_url", &ATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("thumbnail_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(6usize, "url", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -315,7 +343,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Attachment, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -332,7 +360,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "content_id",
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -341,7 +370,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "content_type",
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -350,7 +380,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "filename",
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -359,7 +390,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "inline_only",
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -368,7 +400,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "size",
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -377,7 +410,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "thumbnail_url",
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -386,7 +420,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "url",
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }

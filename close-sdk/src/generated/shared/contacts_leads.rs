@@ -68,9 +68,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub subscription_status_reason: ::std::option::Option<StatusReason>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl BasicSubscriptionInfoForContact {
         pub fn builder() -> builder::BasicSubscriptionInfoForContact {
@@ -180,9 +180,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub urls: ::std::option::Option<::std::vec::Vec<ContactUrl>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Contact {
         pub fn builder() -> builder::Contact {
@@ -218,9 +218,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub status: ::std::option::Option<crate::types::CallStatus>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ContactRecentCall {
         pub fn builder() -> builder::ContactRecentCall {
@@ -244,9 +244,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ContactUrl {
         pub fn builder() -> builder::ContactUrl {
@@ -287,9 +287,9 @@ pub mod types {
             serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
         )]
         pub urls: ::std::vec::Vec<CreateContactUrlsItem>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateContact {
         pub fn builder() -> builder::CreateContact {
@@ -313,9 +313,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateContactEmailsItem {
         pub fn builder() -> builder::CreateContactEmailsItem {
@@ -339,9 +339,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateContactPhonesItem {
         pub fn builder() -> builder::CreateContactPhonesItem {
@@ -365,9 +365,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CreateContactUrlsItem {
         pub fn builder() -> builder::CreateContactUrlsItem {
@@ -828,7 +828,7 @@ pub mod types {
                     subscription_id: value.subscription_id?,
                     subscription_status: value.subscription_status?,
                     subscription_status_reason: value.subscription_status_reason?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -846,7 +846,7 @@ pub mod types {
                     subscription_id: Ok(value.subscription_id),
                     subscription_status: Ok(value.subscription_status),
                     subscription_status_reason: Ok(value.subscription_status_reason),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1254,7 +1254,7 @@ pub mod types {
                     title: value.title?,
                     updated_by: value.updated_by?,
                     urls: value.urls?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1282,7 +1282,7 @@ pub mod types {
                     title: Ok(value.title),
                     updated_by: Ok(value.updated_by),
                     urls: Ok(value.urls),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1415,7 +1415,7 @@ pub mod types {
                     finish_timestamp: value.finish_timestamp?,
                     id: value.id?,
                     status: value.status?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1427,7 +1427,7 @@ pub mod types {
                     finish_timestamp: Ok(value.finish_timestamp),
                     id: Ok(value.id),
                     status: Ok(value.status),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1504,7 +1504,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1513,7 +1513,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1667,7 +1667,7 @@ pub mod types {
                     phones: value.phones?,
                     title: value.title?,
                     urls: value.urls?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1680,7 +1680,7 @@ pub mod types {
                     phones: Ok(value.phones),
                     title: Ok(value.title),
                     urls: Ok(value.urls),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1758,7 +1758,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1768,7 +1768,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1846,7 +1846,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1856,7 +1856,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1934,7 +1934,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1944,18 +1944,34 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "contact_email",
+            "date_created",
+            "initial_email_id",
+            "sequence_id",
+            "sequence_name",
+            "sequence_status",
+            "start_date",
+            "subscription_id",
+            "subscription_status",
+            "subscription_status_reason",
+        ],
+    );
     impl ::serde::Serialize for BasicSubscriptionInfoForContact {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "contact_email" => !(v.is_null() && self.contact_email.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
@@ -1986,35 +2002,125 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.contact_email {
                 map.serialize_entry("contact_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "contact_email",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "date_created",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.initial_email_id {
                 map.serialize_entry("initial_email_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "initial_email_id",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("initial_email_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_id {
                 map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "sequence_id",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_name {
                 map.serialize_entry("sequence_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "sequence_name",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sequence_status {
                 map.serialize_entry("sequence_status", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "sequence_status",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.start_date {
                 map.serialize_entry("start_date", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "start_date",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("start_date", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subscription_id {
                 map.serialize_entry("subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "subscription_id",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subscription_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subscription_status {
                 map.serialize_entry("subscription_status", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "subscription_status",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subscription_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subscription_status_reason {
                 map.serialize_entry("subscription_status_reason", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "subscription_status_reason",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subscription_status_reason", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2037,7 +2143,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<BasicSubscriptionInfoForContact, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -2057,7 +2163,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "contact_email",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2066,7 +2173,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_created",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2075,7 +2183,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "initial_email_id",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2084,7 +2193,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "sequence_id",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2093,7 +2203,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "sequence_name",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2102,7 +2213,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "sequence_status",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2111,7 +2223,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "start_date",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2120,7 +2233,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "subscription_id",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -2129,7 +2243,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "subscription_status",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -2138,7 +2253,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "subscription_status_reason",
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -2163,13 +2279,38 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "date_created",
+            "date_updated",
+            "display_name",
+            "emails",
+            "id",
+            "integration_links",
+            "lead_id",
+            "lead_suggestions_operation_id",
+            "name",
+            "organization_id",
+            "phones",
+            "recent_calls",
+            "subscriptions",
+            "timezone",
+            "timezone_source",
+            "title",
+            "updated_by",
+            "urls",
+        ],
+    );
     impl ::serde::Serialize for Contact {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
@@ -2205,62 +2346,106 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(0usize, "created_by", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(1usize, "date_created", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(2usize, "date_updated", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.display_name {
                 map.serialize_entry("display_name", v)?;
+            } else if self.extra.null_at(3usize, "display_name", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("display_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.emails {
                 map.serialize_entry("emails", v)?;
+            } else if self.extra.null_at(4usize, "emails", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("emails", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integration_links {
                 map.serialize_entry("integration_links", v)?;
+            } else if self.extra.null_at(6usize, "integration_links", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_links", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(7usize, "lead_id", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_suggestions_operation_id {
                 map.serialize_entry("lead_suggestions_operation_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "lead_suggestions_operation_id", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_suggestions_operation_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(9usize, "name", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(10usize, "organization_id", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phones {
                 map.serialize_entry("phones", v)?;
+            } else if self.extra.null_at(11usize, "phones", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("phones", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.recent_calls {
                 map.serialize_entry("recent_calls", v)?;
+            } else if self.extra.null_at(12usize, "recent_calls", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("recent_calls", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subscriptions {
                 map.serialize_entry("subscriptions", v)?;
+            } else if self.extra.null_at(13usize, "subscriptions", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("subscriptions", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.timezone {
                 map.serialize_entry("timezone", v)?;
+            } else if self.extra.null_at(14usize, "timezone", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("timezone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.timezone_source {
                 map.serialize_entry("timezone_source", v)?;
+            } else if self.extra.null_at(15usize, "timezone_source", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("timezone_source", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.title {
                 map.serialize_entry("title", v)?;
+            } else if self.extra.null_at(16usize, "title", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("title", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(17usize, "updated_by", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.urls {
                 map.serialize_entry("urls", v)?;
+            } else if self.extra.null_at(18usize, "urls", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("urls", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2283,7 +2468,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Contact, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -2322,7 +2507,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_by",
+                                    &CONTACT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2331,7 +2517,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_created",
+                                    &CONTACT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2340,7 +2527,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_updated",
+                                    &CONTACT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2349,7 +2537,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "display_name",
+                                    &CONTACT_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2358,7 +2547,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "emails",
+                                    &CONTACT_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2367,7 +2557,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "id",
+                                    &CONTACT_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2376,7 +2567,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "integration_links",
+                                    &CONTACT_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2385,7 +2577,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "lead_id",
+                                    &CONTACT_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -2394,7 +2587,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "lead_suggestions_operation_id",
+                                    &CONTACT_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -2403,7 +2597,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "name",
+                                    &CONTACT_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -2412,7 +2607,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "organization_id",
+                                    &CONTACT_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -2421,7 +2617,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "phones",
+                                    &CONTACT_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -2430,7 +2627,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "recent_calls",
+                                    &CONTACT_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -2439,7 +2637,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "subscriptions",
+                                    &CONTACT_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -2448,7 +2647,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "timezone",
+                                    &CONTACT_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -2457,7 +2657,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "timezone_source",
+                                    &CONTACT_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -2466,7 +2667,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "title",
+                                    &CONTACT_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -2475,7 +2677,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "updated_by",
+                                    &CONTACT_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -2484,7 +2687,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "urls",
+                                    &CONTACT_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -2518,13 +2722,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTRECENTCALL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["dialer_id", "duration", "finish_timestamp", "id", "status"],
+    );
     impl ::serde::Serialize for ContactRecentCall {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "dialer_id" => !(v.is_null() && self.dialer_id.is_none()),
                     "duration" => !(v.is_null() && self.duration.is_none()),
@@ -2544,20 +2753,40 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.dialer_id {
                 map.serialize_entry("dialer_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "dialer_id", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("dialer_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.duration {
                 map.serialize_entry("duration", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "duration", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.finish_timestamp {
                 map.serialize_entry("finish_timestamp", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "finish_timestamp", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("finish_timestamp", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &CONTACTRECENTCALL_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status {
                 map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(4usize, "status", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2580,7 +2809,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ContactRecentCall, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -2595,7 +2824,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "dialer_id",
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2604,7 +2834,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "duration",
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2613,7 +2844,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "finish_timestamp",
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2622,7 +2854,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "id",
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2631,7 +2864,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "status",
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2651,13 +2885,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTURL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["type", "url"],
+    );
     impl ::serde::Serialize for ContactUrl {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "type" => !(v.is_null() && self.type_.is_none()),
                     "url" => !(v.is_null() && self.url.is_none()),
@@ -2672,11 +2911,15 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(0usize, "type", &CONTACTURL_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(1usize, "url", &CONTACTURL_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2699,7 +2942,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ContactUrl, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -2711,7 +2954,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "type",
+                                    &CONTACTURL_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2720,7 +2964,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "url",
+                                    &CONTACTURL_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2737,13 +2982,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["emails", "lead_id", "name", "phones", "title", "urls"],
+    );
     impl ::serde::Serialize for CreateContact {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "emails" => true,
                     "lead_id" => true,
@@ -2762,23 +3012,35 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if !::std::vec::Vec::is_empty(&self.emails) {
                 map.serialize_entry("emails", &self.emails)?;
+            } else if self.extra.null_at(0usize, "emails", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("emails", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(1usize, "lead_id", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(2usize, "name", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.phones) {
                 map.serialize_entry("phones", &self.phones)?;
+            } else if self.extra.null_at(3usize, "phones", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("phones", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.title {
                 map.serialize_entry("title", v)?;
+            } else if self.extra.null_at(4usize, "title", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("title", &())?;
             }
             if !::std::vec::Vec::is_empty(&self.urls) {
                 map.serialize_entry("urls", &self.urls)?;
+            } else if self.extra.null_at(5usize, "urls", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("urls", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2801,7 +3063,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateContact, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         ::std::vec::Vec<CreateContactEmailsItem>,
                     > = ::std::option::Option::None;
@@ -2823,7 +3085,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "emails",
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2832,7 +3095,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "lead_id",
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2841,7 +3105,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "name",
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2850,7 +3115,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "phones",
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2859,7 +3125,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "title",
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2868,7 +3135,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "urls",
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2889,13 +3157,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACTEMAILSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "type"],
+    );
     impl ::serde::Serialize for CreateContactEmailsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => true,
                     "type" => true,
@@ -2910,11 +3183,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &CREATECONTACTEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &CREATECONTACTEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2937,7 +3220,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateContactEmailsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -2949,7 +3232,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &CREATECONTACTEMAILSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2958,7 +3242,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &CREATECONTACTEMAILSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2975,13 +3260,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACTPHONESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["phone", "type"],
+    );
     impl ::serde::Serialize for CreateContactPhonesItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "phone" => true,
                     "type" => true,
@@ -2996,11 +3286,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "phone", &CREATECONTACTPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &CREATECONTACTPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3023,7 +3323,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateContactPhonesItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3035,7 +3335,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "phone",
+                                    &CREATECONTACTPHONESITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3044,7 +3345,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "type",
+                                    &CREATECONTACTPHONESITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3061,13 +3363,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACTURLSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["type", "url"],
+    );
     impl ::serde::Serialize for CreateContactUrlsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "type" => true,
                     "url" => true,
@@ -3082,11 +3389,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "type", &CREATECONTACTURLSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(1usize, "url", &CREATECONTACTURLSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3109,7 +3424,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CreateContactUrlsItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3121,7 +3436,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "type",
+                                    &CREATECONTACTURLSITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3130,7 +3446,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "url",
+                                    &CREATECONTACTURLSITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

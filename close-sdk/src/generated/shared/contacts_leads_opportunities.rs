@@ -36,9 +36,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ContactEmail {
         pub fn builder() -> builder::ContactEmail {
@@ -87,9 +87,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub tz_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ContactPhone {
         pub fn builder() -> builder::ContactPhone {
@@ -110,9 +110,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl RenderedIntegrationLink {
         pub fn builder() -> builder::RenderedIntegrationLink {
@@ -214,7 +214,7 @@ pub mod types {
                     email: value.email?,
                     is_unsubscribed: value.is_unsubscribed?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -224,7 +224,7 @@ pub mod types {
                     email: Ok(value.email),
                     is_unsubscribed: Ok(value.is_unsubscribed),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -399,7 +399,7 @@ pub mod types {
                     phone_formatted: value.phone_formatted?,
                     type_: value.type_?,
                     tz_ids: value.tz_ids?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -413,7 +413,7 @@ pub mod types {
                     phone_formatted: Ok(value.phone_formatted),
                     type_: Ok(value.type_),
                     tz_ids: Ok(value.tz_ids),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -491,7 +491,7 @@ pub mod types {
                 Ok(Self {
                     name: value.name?,
                     url: value.url?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -501,18 +501,23 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     url: Ok(value.url),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTEMAIL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "is_unsubscribed", "type"],
+    );
     impl ::serde::Serialize for ContactEmail {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "email" => !(v.is_null() && self.email.is_none()),
                     "is_unsubscribed" => !(v.is_null() && self.is_unsubscribed.is_none()),
@@ -528,14 +533,23 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(0usize, "email", &CONTACTEMAIL_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_unsubscribed {
                 map.serialize_entry("is_unsubscribed", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "is_unsubscribed", &CONTACTEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("is_unsubscribed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &CONTACTEMAIL_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -558,7 +572,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ContactEmail, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -571,7 +585,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "email",
+                                    &CONTACTEMAIL_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -580,7 +595,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "is_unsubscribed",
+                                    &CONTACTEMAIL_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -589,7 +605,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &CONTACTEMAIL_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -607,13 +624,26 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTPHONE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "country",
+            "is_unsubscribed",
+            "outbound_sms_blocked",
+            "phone",
+            "phone_formatted",
+            "type",
+            "tz_ids",
+        ],
+    );
     impl ::serde::Serialize for ContactPhone {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "country" => !(v.is_null() && self.country.is_none()),
                     "is_unsubscribed" => !(v.is_null() && self.is_unsubscribed.is_none()),
@@ -635,26 +665,49 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.country {
                 map.serialize_entry("country", v)?;
+            } else if self.extra.null_at(0usize, "country", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("country", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_unsubscribed {
                 map.serialize_entry("is_unsubscribed", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "is_unsubscribed", &CONTACTPHONE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_unsubscribed", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.outbound_sms_blocked {
                 map.serialize_entry("outbound_sms_blocked", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "outbound_sms_blocked", &CONTACTPHONE_WIRE_KEYS)
+            {
+                map.serialize_entry("outbound_sms_blocked", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone {
                 map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(3usize, "phone", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_formatted {
                 map.serialize_entry("phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "phone_formatted", &CONTACTPHONE_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(5usize, "type", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.tz_ids {
                 map.serialize_entry("tz_ids", v)?;
+            } else if self.extra.null_at(6usize, "tz_ids", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("tz_ids", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -677,7 +730,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ContactPhone, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
@@ -696,7 +749,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "country",
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -705,7 +759,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "is_unsubscribed",
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -714,7 +769,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "outbound_sms_blocked",
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -723,7 +779,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "phone",
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -732,7 +789,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "phone_formatted",
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -741,7 +799,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "type",
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -750,7 +809,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "tz_ids",
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -772,13 +832,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static RENDEREDINTEGRATIONLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "url"],
+    );
     impl ::serde::Serialize for RenderedIntegrationLink {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "name" => !(v.is_null() && self.name.is_none()),
                     "url" => !(v.is_null() && self.url.is_none()),
@@ -793,11 +858,21 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "name", &RENDEREDINTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.url {
                 map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "url", &RENDEREDINTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -820,7 +895,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<RenderedIntegrationLink, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -832,7 +907,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "name",
+                                    &RENDEREDINTEGRATIONLINK_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -841,7 +917,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "url",
+                                    &RENDEREDINTEGRATIONLINK_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

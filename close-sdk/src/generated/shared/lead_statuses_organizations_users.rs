@@ -35,9 +35,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl LeadStatus {
         pub fn builder() -> builder::LeadStatus {
@@ -137,7 +137,7 @@ pub mod types {
                     id: value.id?,
                     label: value.label?,
                     organization_id: value.organization_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -147,18 +147,23 @@ pub mod types {
                     id: Ok(value.id),
                     label: Ok(value.label),
                     organization_id: Ok(value.organization_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "label", "organization_id"],
+    );
     impl ::serde::Serialize for LeadStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "label" => !(v.is_null() && self.label.is_none()),
@@ -174,14 +179,23 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &LEADSTATUS_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(1usize, "label", &LEADSTATUS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "organization_id", &LEADSTATUS_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -204,7 +218,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<LeadStatus, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -217,7 +231,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &LEADSTATUS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -226,7 +241,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "label",
+                                    &LEADSTATUS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -235,7 +251,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "organization_id",
+                                    &LEADSTATUS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }

@@ -29,9 +29,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub justification: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl ActionItem {
         pub fn builder() -> builder::ActionItem {
@@ -52,9 +52,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub thread_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl CommentSummary {
         pub fn builder() -> builder::CommentSummary {
@@ -266,9 +266,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub value_period: ::std::option::Option<OpportunityValuePeriod>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Opportunity {
         pub fn builder() -> builder::Opportunity {
@@ -284,9 +284,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub close_date: ::std::option::Option<crate::Date>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityAdjustCloseDateActionDetails {
         pub fn builder() -> builder::OpportunityAdjustCloseDateActionDetails {
@@ -302,9 +302,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub status_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityChangeStatusActionDetails {
         pub fn builder() -> builder::OpportunityChangeStatusActionDetails {
@@ -325,9 +325,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityFollowUpCallActionDetails {
         pub fn builder() -> builder::OpportunityFollowUpCallActionDetails {
@@ -353,9 +353,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub subject_draft: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityFollowUpEmailActionDetails {
         pub fn builder() -> builder::OpportunityFollowUpEmailActionDetails {
@@ -376,9 +376,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub message_draft: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunityFollowUpSmsActionDetails {
         pub fn builder() -> builder::OpportunityFollowUpSmsActionDetails {
@@ -448,9 +448,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub justification: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OpportunitySuggestedAction {
         pub fn builder() -> builder::OpportunitySuggestedAction {
@@ -558,9 +558,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub next_action: ::std::option::Option<ActionItem>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl StalledOpportunityActionItems {
         pub fn builder() -> builder::StalledOpportunityActionItems {
@@ -797,7 +797,7 @@ pub mod types {
                 Ok(Self {
                     action: value.action?,
                     justification: value.justification?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -806,7 +806,7 @@ pub mod types {
                 Self {
                     action: Ok(value.action),
                     justification: Ok(value.justification),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -883,7 +883,7 @@ pub mod types {
                 Ok(Self {
                     comment_count: value.comment_count?,
                     thread_id: value.thread_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -892,7 +892,7 @@ pub mod types {
                 Self {
                     comment_count: Ok(value.comment_count),
                     thread_id: Ok(value.thread_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1680,7 +1680,7 @@ pub mod types {
                     value_currency: value.value_currency?,
                     value_formatted: value.value_formatted?,
                     value_period: value.value_period?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1726,7 +1726,7 @@ pub mod types {
                     value_currency: Ok(value.value_currency),
                     value_formatted: Ok(value.value_formatted),
                     value_period: Ok(value.value_period),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1786,7 +1786,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     close_date: value.close_date?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1795,7 +1795,7 @@ pub mod types {
             fn from(value: super::OpportunityAdjustCloseDateActionDetails) -> Self {
                 Self {
                     close_date: Ok(value.close_date),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1855,7 +1855,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     status_id: value.status_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1864,7 +1864,7 @@ pub mod types {
             fn from(value: super::OpportunityChangeStatusActionDetails) -> Self {
                 Self {
                     status_id: Ok(value.status_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1942,7 +1942,7 @@ pub mod types {
                 Ok(Self {
                     call_plan: value.call_plan?,
                     contact_id: value.contact_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1952,7 +1952,7 @@ pub mod types {
                 Self {
                     call_plan: Ok(value.call_plan),
                     contact_id: Ok(value.contact_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2048,7 +2048,7 @@ pub mod types {
                     contact_id: value.contact_id?,
                     message_draft: value.message_draft?,
                     subject_draft: value.subject_draft?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2059,7 +2059,7 @@ pub mod types {
                     contact_id: Ok(value.contact_id),
                     message_draft: Ok(value.message_draft),
                     subject_draft: Ok(value.subject_draft),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2137,7 +2137,7 @@ pub mod types {
                 Ok(Self {
                     contact_id: value.contact_id?,
                     message_draft: value.message_draft?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2147,7 +2147,7 @@ pub mod types {
                 Self {
                     contact_id: Ok(value.contact_id),
                     message_draft: Ok(value.message_draft),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2247,7 +2247,7 @@ pub mod types {
                     action: value.action?,
                     details: value.details?,
                     justification: value.justification?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2258,7 +2258,7 @@ pub mod types {
                     action: Ok(value.action),
                     details: Ok(value.details),
                     justification: Ok(value.justification),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -2340,7 +2340,7 @@ pub mod types {
                 Ok(Self {
                     communication_issue: value.communication_issue?,
                     next_action: value.next_action?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -2350,18 +2350,23 @@ pub mod types {
                 Self {
                     communication_issue: Ok(value.communication_issue),
                     next_action: Ok(value.next_action),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIONITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["action", "justification"],
+    );
     impl ::serde::Serialize for ActionItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "action" => !(v.is_null() && self.action.is_none()),
                     "justification" => !(v.is_null() && self.justification.is_none()),
@@ -2376,11 +2381,16 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.action {
                 map.serialize_entry("action", v)?;
+            } else if self.extra.null_at(0usize, "action", &ACTIONITEM_WIRE_KEYS) {
+                map.serialize_entry("action", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.justification {
                 map.serialize_entry("justification", v)?;
+            } else if self.extra.null_at(1usize, "justification", &ACTIONITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("justification", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2403,7 +2413,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<ActionItem, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<StalledOpportunityActionTypeV1> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -2415,7 +2425,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "action",
+                                    &ACTIONITEM_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2424,7 +2435,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "justification",
+                                    &ACTIONITEM_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2441,13 +2453,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static COMMENTSUMMARY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["comment_count", "thread_id"],
+    );
     impl ::serde::Serialize for CommentSummary {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "comment_count" => !(v.is_null() && self.comment_count.is_none()),
                     "thread_id" => !(v.is_null() && self.thread_id.is_none()),
@@ -2462,11 +2479,19 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.comment_count {
                 map.serialize_entry("comment_count", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "comment_count", &COMMENTSUMMARY_WIRE_KEYS)
+            {
+                map.serialize_entry("comment_count", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.thread_id {
                 map.serialize_entry("thread_id", v)?;
+            } else if self.extra.null_at(1usize, "thread_id", &COMMENTSUMMARY_WIRE_KEYS)
+            {
+                map.serialize_entry("thread_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2489,7 +2514,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<CommentSummary, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -2501,7 +2526,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "comment_count",
+                                    &COMMENTSUMMARY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2510,7 +2536,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "thread_id",
+                                    &COMMENTSUMMARY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2527,13 +2554,58 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "annualized_expected_value",
+            "annualized_value",
+            "attachments",
+            "comment_summary",
+            "confidence",
+            "contact_id",
+            "contact_name",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_lost",
+            "date_updated",
+            "date_won",
+            "expected_value",
+            "id",
+            "integration_links",
+            "is_stalled",
+            "lead_id",
+            "lead_name",
+            "lead_primary_email",
+            "lead_primary_phone",
+            "note",
+            "organization_id",
+            "pipeline_id",
+            "pipeline_name",
+            "stall_status",
+            "status_display_name",
+            "status_id",
+            "status_label",
+            "status_type",
+            "suggested_action",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "value",
+            "value_currency",
+            "value_formatted",
+            "value_period",
+        ],
+    );
     impl ::serde::Serialize for Opportunity {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "annualized_expected_value" => {
                         !(v.is_null() && self.annualized_expected_value.is_none())
@@ -2599,122 +2671,253 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.annualized_expected_value {
                 map.serialize_entry("annualized_expected_value", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "annualized_expected_value", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("annualized_expected_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.annualized_value {
                 map.serialize_entry("annualized_value", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "annualized_value", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("annualized_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.attachments {
                 map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(2usize, "attachments", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("attachments", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.comment_summary {
                 map.serialize_entry("comment_summary", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "comment_summary", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("comment_summary", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.confidence {
                 map.serialize_entry("confidence", v)?;
+            } else if self.extra.null_at(4usize, "confidence", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("confidence", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(5usize, "contact_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_name {
                 map.serialize_entry("contact_name", v)?;
+            } else if self.extra.null_at(6usize, "contact_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(7usize, "created_by", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.created_by_name {
                 map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "created_by_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(9usize, "date_created", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_lost {
                 map.serialize_entry("date_lost", v)?;
+            } else if self.extra.null_at(10usize, "date_lost", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("date_lost", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(11usize, "date_updated", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_won {
                 map.serialize_entry("date_won", v)?;
+            } else if self.extra.null_at(12usize, "date_won", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("date_won", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.expected_value {
                 map.serialize_entry("expected_value", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "expected_value", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(14usize, "id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.integration_links {
                 map.serialize_entry("integration_links", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "integration_links", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_links", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_stalled {
                 map.serialize_entry("is_stalled", v)?;
+            } else if self.extra.null_at(16usize, "is_stalled", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("is_stalled", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_id {
                 map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(17usize, "lead_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_name {
                 map.serialize_entry("lead_name", v)?;
+            } else if self.extra.null_at(18usize, "lead_name", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("lead_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_primary_email {
                 map.serialize_entry("lead_primary_email", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "lead_primary_email", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_primary_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_primary_phone {
                 map.serialize_entry("lead_primary_phone", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "lead_primary_phone", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_primary_phone", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.note {
                 map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(21usize, "note", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "organization_id", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipeline_id {
                 map.serialize_entry("pipeline_id", v)?;
+            } else if self.extra.null_at(23usize, "pipeline_id", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipeline_name {
                 map.serialize_entry("pipeline_name", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "pipeline_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.stall_status {
                 map.serialize_entry("stall_status", v)?;
+            } else if self.extra.null_at(25usize, "stall_status", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("stall_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_display_name {
                 map.serialize_entry("status_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(26usize, "status_display_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_display_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_id {
                 map.serialize_entry("status_id", v)?;
+            } else if self.extra.null_at(27usize, "status_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("status_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_label {
                 map.serialize_entry("status_label", v)?;
+            } else if self.extra.null_at(28usize, "status_label", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.status_type {
                 map.serialize_entry("status_type", v)?;
+            } else if self.extra.null_at(29usize, "status_type", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.suggested_action {
                 map.serialize_entry("suggested_action", v)?;
+            } else if self
+                .extra
+                .null_at(30usize, "suggested_action", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("suggested_action", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(31usize, "updated_by", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by_name {
                 map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(32usize, "updated_by_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(33usize, "user_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_name {
                 map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(34usize, "user_name", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("user_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value {
                 map.serialize_entry("value", v)?;
+            } else if self.extra.null_at(35usize, "value", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("value", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value_currency {
                 map.serialize_entry("value_currency", v)?;
+            } else if self
+                .extra
+                .null_at(36usize, "value_currency", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_currency", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value_formatted {
                 map.serialize_entry("value_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(37usize, "value_formatted", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.value_period {
                 map.serialize_entry("value_period", v)?;
+            } else if self.extra.null_at(38usize, "value_period", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_period", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -2737,7 +2940,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Opportunity, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<
@@ -2792,7 +2995,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "annualized_expected_value",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -2801,7 +3005,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "annualized_value",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -2810,7 +3015,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "attachments",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -2819,7 +3025,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "comment_summary",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -2828,7 +3035,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "confidence",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -2837,7 +3045,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "contact_id",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -2846,7 +3055,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "contact_name",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -2855,7 +3065,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "created_by",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -2864,7 +3075,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "created_by_name",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -2873,7 +3085,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "date_created",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -2882,7 +3095,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "date_lost",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -2891,7 +3105,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "date_updated",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -2900,7 +3115,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "date_won",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -2909,7 +3125,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "expected_value",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -2918,7 +3135,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "id",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -2927,7 +3145,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "integration_links",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -2936,7 +3155,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "is_stalled",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -2945,7 +3165,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "lead_id",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -2954,7 +3175,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "lead_name",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -2963,7 +3185,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "lead_primary_email",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -2972,7 +3195,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "lead_primary_phone",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -2981,7 +3205,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "note",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -2990,7 +3215,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "organization_id",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -2999,7 +3225,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "pipeline_id",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -3008,7 +3235,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "pipeline_name",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -3017,7 +3245,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "stall_status",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -3026,7 +3255,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "status_display_name",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -3035,7 +3265,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "status_id",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -3044,7 +3275,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "status_label",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -3053,7 +3285,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "status_type",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -3062,7 +3295,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "suggested_action",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -3071,7 +3305,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "updated_by",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -3080,7 +3315,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "updated_by_name",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
@@ -3089,7 +3325,8 @@ pub mod types {
                                     &mut map,
                                     &mut f33,
                                     &mut extra,
-                                    "user_id",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    33usize,
                                     true,
                                 )?
                             }
@@ -3098,7 +3335,8 @@ pub mod types {
                                     &mut map,
                                     &mut f34,
                                     &mut extra,
-                                    "user_name",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    34usize,
                                     true,
                                 )?
                             }
@@ -3107,7 +3345,8 @@ pub mod types {
                                     &mut map,
                                     &mut f35,
                                     &mut extra,
-                                    "value",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    35usize,
                                     true,
                                 )?
                             }
@@ -3116,7 +3355,8 @@ pub mod types {
                                     &mut map,
                                     &mut f36,
                                     &mut extra,
-                                    "value_currency",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    36usize,
                                     true,
                                 )?
                             }
@@ -3125,7 +3365,8 @@ pub mod types {
                                     &mut map,
                                     &mut f37,
                                     &mut extra,
-                                    "value_formatted",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    37usize,
                                     true,
                                 )?
                             }
@@ -3134,7 +3375,8 @@ pub mod types {
                                     &mut map,
                                     &mut f38,
                                     &mut extra,
-                                    "value_period",
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    38usize,
                                     true,
                                 )?
                             }
@@ -3188,13 +3430,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYADJUSTCLOSEDATEACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["close_date"],
+    );
     impl ::serde::Serialize for OpportunityAdjustCloseDateActionDetails {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "close_date" => !(v.is_null() && self.close_date.is_none()),
                     _ => false,
@@ -3210,8 +3457,17 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.close_date {
                 map.serialize_entry("close_date", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "close_date",
+                    &OPPORTUNITYADJUSTCLOSEDATEACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("close_date", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3237,7 +3493,7 @@ pub mod types {
                     OpportunityAdjustCloseDateActionDetails,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Date> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -3248,7 +3504,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "close_date",
+                                    &OPPORTUNITYADJUSTCLOSEDATEACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3264,13 +3521,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYCHANGESTATUSACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["status_id"],
+    );
     impl ::serde::Serialize for OpportunityChangeStatusActionDetails {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "status_id" => !(v.is_null() && self.status_id.is_none()),
                     _ => false,
@@ -3286,8 +3548,17 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.status_id {
                 map.serialize_entry("status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "status_id",
+                    &OPPORTUNITYCHANGESTATUSACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("status_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3313,7 +3584,7 @@ pub mod types {
                     OpportunityChangeStatusActionDetails,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
                         .next_key::<crate::wire::Key<'de>>()?
@@ -3324,7 +3595,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "status_id",
+                                    &OPPORTUNITYCHANGESTATUSACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3340,13 +3612,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["call_plan", "contact_id"],
+    );
     impl ::serde::Serialize for OpportunityFollowUpCallActionDetails {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "call_plan" => !(v.is_null() && self.call_plan.is_none()),
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
@@ -3363,11 +3640,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.call_plan {
                 map.serialize_entry("call_plan", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "call_plan",
+                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("call_plan", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "contact_id",
+                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3393,7 +3688,7 @@ pub mod types {
                     OpportunityFollowUpCallActionDetails,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3405,7 +3700,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "call_plan",
+                                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3414,7 +3710,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "contact_id",
+                                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3431,13 +3728,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["contact_id", "message_draft", "subject_draft"],
+    );
     impl ::serde::Serialize for OpportunityFollowUpEmailActionDetails {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
                     "message_draft" => !(v.is_null() && self.message_draft.is_none()),
@@ -3455,14 +3757,41 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "contact_id",
+                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_draft {
                 map.serialize_entry("message_draft", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "message_draft",
+                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("message_draft", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.subject_draft {
                 map.serialize_entry("subject_draft", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "subject_draft",
+                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subject_draft", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3488,7 +3817,7 @@ pub mod types {
                     OpportunityFollowUpEmailActionDetails,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -3501,7 +3830,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "contact_id",
+                                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3510,7 +3840,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "message_draft",
+                                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3519,7 +3850,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "subject_draft",
+                                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3537,13 +3869,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["contact_id", "message_draft"],
+    );
     impl ::serde::Serialize for OpportunityFollowUpSmsActionDetails {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "contact_id" => !(v.is_null() && self.contact_id.is_none()),
                     "message_draft" => !(v.is_null() && self.message_draft.is_none()),
@@ -3560,11 +3897,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.contact_id {
                 map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "contact_id",
+                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.message_draft {
                 map.serialize_entry("message_draft", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "message_draft",
+                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("message_draft", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3590,7 +3945,7 @@ pub mod types {
                     OpportunityFollowUpSmsActionDetails,
                     A::Error,
                 > {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     while let ::std::option::Option::Some(key) = map
@@ -3602,7 +3957,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "contact_id",
+                                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3611,7 +3967,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "message_draft",
+                                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3670,13 +4027,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["action", "details", "justification"],
+    );
     impl ::serde::Serialize for OpportunitySuggestedAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "action" => !(v.is_null() && self.action.is_none()),
                     "details" => !(v.is_null() && self.details.is_none()),
@@ -3692,14 +4054,29 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.action {
                 map.serialize_entry("action", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "action", &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("action", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.details {
                 map.serialize_entry("details", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "details", &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("details", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.justification {
                 map.serialize_entry("justification", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "justification", &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("justification", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3722,7 +4099,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OpportunitySuggestedAction, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<StalledOpportunityActionTypeV2> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<
                         OpportunitySuggestedActionDetails,
@@ -3737,7 +4114,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "action",
+                                    &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3746,7 +4124,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "details",
+                                    &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -3755,7 +4134,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "justification",
+                                    &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -3815,13 +4195,18 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["communication_issue", "next_action"],
+    );
     impl ::serde::Serialize for StalledOpportunityActionItems {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "communication_issue" => {
                         !(v.is_null() && self.communication_issue.is_none())
@@ -3840,11 +4225,25 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.communication_issue {
                 map.serialize_entry("communication_issue", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "communication_issue",
+                    &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("communication_issue", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.next_action {
                 map.serialize_entry("next_action", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "next_action", &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS)
+            {
+                map.serialize_entry("next_action", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -3867,7 +4266,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<StalledOpportunityActionItems, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<
                         StalledOpportunityCommunicationIssue,
                     > = ::std::option::Option::None;
@@ -3881,7 +4280,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "communication_issue",
+                                    &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -3890,7 +4290,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "next_action",
+                                    &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }

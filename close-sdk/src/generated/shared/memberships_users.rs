@@ -109,9 +109,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Membership {
         pub fn builder() -> builder::Membership {
@@ -447,7 +447,7 @@ pub mod types {
                     role_id: value.role_id?,
                     track_email_opens: value.track_email_opens?,
                     user_id: value.user_id?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -469,18 +469,39 @@ pub mod types {
                     role_id: Ok(value.role_id),
                     track_email_opens: Ok(value.track_email_opens),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "id",
+            "is_free",
+            "may_workflows_impersonate",
+            "onboarding_status",
+            "organization_id",
+            "permissions_granted",
+            "plan_type",
+            "primary_personal_number",
+            "role",
+            "role_id",
+            "track_email_opens",
+            "user_id",
+        ],
+    );
     impl ::serde::Serialize for Membership {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "auto_record_calls" => {
                         !(v.is_null() && self.auto_record_calls.is_none())
@@ -524,50 +545,107 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.auto_record_calls {
                 map.serialize_entry("auto_record_calls", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "auto_record_calls", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("auto_record_calls", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.default_caller_id {
                 map.serialize_entry("default_caller_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "default_caller_id", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("default_caller_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.hangup_recording_url {
                 map.serialize_entry("hangup_recording_url", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "hangup_recording_url", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("hangup_recording_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_free {
                 map.serialize_entry("is_free", v)?;
+            } else if self.extra.null_at(4usize, "is_free", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("is_free", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.may_workflows_impersonate {
                 map.serialize_entry("may_workflows_impersonate", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "may_workflows_impersonate", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("may_workflows_impersonate", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.onboarding_status {
                 map.serialize_entry("onboarding_status", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "onboarding_status", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("onboarding_status", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "organization_id", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.permissions_granted {
                 map.serialize_entry("permissions_granted", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "permissions_granted", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("permissions_granted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.plan_type {
                 map.serialize_entry("plan_type", v)?;
+            } else if self.extra.null_at(9usize, "plan_type", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("plan_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.primary_personal_number {
                 map.serialize_entry("primary_personal_number", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "primary_personal_number", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("primary_personal_number", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.role {
                 map.serialize_entry("role", v)?;
+            } else if self.extra.null_at(11usize, "role", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("role", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.role_id {
                 map.serialize_entry("role_id", v)?;
+            } else if self.extra.null_at(12usize, "role_id", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("role_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.track_email_opens {
                 map.serialize_entry("track_email_opens", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "track_email_opens", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("track_email_opens", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(14usize, "user_id", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -590,7 +668,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Membership, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::AutoRecordCalls> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -617,7 +695,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "auto_record_calls",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -626,7 +705,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "default_caller_id",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -635,7 +715,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "hangup_recording_url",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -644,7 +725,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "id",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -653,7 +735,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "is_free",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -662,7 +745,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "may_workflows_impersonate",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -671,7 +755,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "onboarding_status",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -680,7 +765,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "organization_id",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -689,7 +775,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "permissions_granted",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -698,7 +785,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "plan_type",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -707,7 +795,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "primary_personal_number",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -716,7 +805,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "role",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -725,7 +815,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "role_id",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -734,7 +825,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "track_email_opens",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -743,7 +835,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "user_id",
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }

@@ -66,9 +66,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Pipeline {
         pub fn builder() -> builder::Pipeline {
@@ -100,9 +100,9 @@ pub mod types {
             )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl PipelineStatus {
         pub fn builder() -> builder::PipelineStatus {
@@ -294,7 +294,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     statuses: value.statuses?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -309,7 +309,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     statuses: Ok(value.statuses),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -402,7 +402,7 @@ pub mod types {
                     id: value.id?,
                     label: value.label?,
                     type_: value.type_?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -412,18 +412,32 @@ pub mod types {
                     id: Ok(value.id),
                     label: Ok(value.label),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PIPELINE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "date_created",
+            "date_updated",
+            "id",
+            "name",
+            "organization_id",
+            "statuses",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for Pipeline {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
@@ -444,29 +458,46 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(0usize, "created_by", &PIPELINE_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(1usize, "date_created", &PIPELINE_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(2usize, "date_updated", &PIPELINE_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &PIPELINE_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(4usize, "name", &PIPELINE_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(5usize, "organization_id", &PIPELINE_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.statuses {
                 map.serialize_entry("statuses", v)?;
+            } else if self.extra.null_at(6usize, "statuses", &PIPELINE_WIRE_KEYS) {
+                map.serialize_entry("statuses", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(7usize, "updated_by", &PIPELINE_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -489,7 +520,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Pipeline, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
@@ -507,7 +538,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_by",
+                                    &PIPELINE_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -516,7 +548,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_created",
+                                    &PIPELINE_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -525,7 +558,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "date_updated",
+                                    &PIPELINE_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -534,7 +568,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "id",
+                                    &PIPELINE_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -543,7 +578,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "name",
+                                    &PIPELINE_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -552,7 +588,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "organization_id",
+                                    &PIPELINE_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -561,7 +598,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "statuses",
+                                    &PIPELINE_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -570,7 +608,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "updated_by",
+                                    &PIPELINE_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -593,13 +632,18 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PIPELINESTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "label", "type"],
+    );
     impl ::serde::Serialize for PipelineStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "id" => !(v.is_null() && self.id.is_none()),
                     "label" => !(v.is_null() && self.label.is_none()),
@@ -615,14 +659,20 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &PIPELINESTATUS_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(1usize, "label", &PIPELINESTATUS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &PIPELINESTATUS_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -645,7 +695,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<PipelineStatus, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -658,7 +708,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "id",
+                                    &PIPELINESTATUS_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -667,7 +718,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "label",
+                                    &PIPELINESTATUS_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -676,7 +728,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "type",
+                                    &PIPELINESTATUS_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }

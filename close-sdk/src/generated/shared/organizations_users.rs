@@ -100,9 +100,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl Organization {
         pub fn builder() -> builder::Organization {
@@ -191,9 +191,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub user_phone: ::std::option::Option<::std::string::String>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl OrganizationMembership {
         pub fn builder() -> builder::OrganizationMembership {
@@ -252,9 +252,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub organizations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl User {
         pub fn builder() -> builder::User {
@@ -544,7 +544,7 @@ pub mod types {
                     pipelines: value.pipelines?,
                     plan_type: value.plan_type?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -564,7 +564,7 @@ pub mod types {
                     pipelines: Ok(value.pipelines),
                     plan_type: Ok(value.plan_type),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -856,7 +856,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_last_name: value.user_last_name?,
                     user_phone: value.user_phone?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -877,7 +877,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_last_name: Ok(value.user_last_name),
                     user_phone: Ok(value.user_phone),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1062,7 +1062,7 @@ pub mod types {
                     image: value.image?,
                     last_name: value.last_name?,
                     organizations: value.organizations?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1077,18 +1077,37 @@ pub mod types {
                     image: Ok(value.image),
                     last_name: Ok(value.last_name),
                     organizations: Ok(value.organizations),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ORGANIZATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "currency",
+            "currency_symbol",
+            "date_created",
+            "date_updated",
+            "id",
+            "inactive_memberships",
+            "lead_statuses",
+            "memberships",
+            "name",
+            "pipelines",
+            "plan_type",
+            "updated_by",
+        ],
+    );
     impl ::serde::Serialize for Organization {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "created_by" => !(v.is_null() && self.created_by.is_none()),
                     "currency" => !(v.is_null() && self.currency.is_none()),
@@ -1116,44 +1135,83 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.created_by {
                 map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(0usize, "created_by", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.currency {
                 map.serialize_entry("currency", v)?;
+            } else if self.extra.null_at(1usize, "currency", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("currency", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.currency_symbol {
                 map.serialize_entry("currency_symbol", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "currency_symbol", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("currency_symbol", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(3usize, "date_created", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(4usize, "date_updated", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.inactive_memberships {
                 map.serialize_entry("inactive_memberships", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "inactive_memberships", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("inactive_memberships", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.lead_statuses {
                 map.serialize_entry("lead_statuses", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "lead_statuses", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_statuses", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.memberships {
                 map.serialize_entry("memberships", v)?;
+            } else if self.extra.null_at(8usize, "memberships", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("memberships", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.name {
                 map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(9usize, "name", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.pipelines {
                 map.serialize_entry("pipelines", v)?;
+            } else if self.extra.null_at(10usize, "pipelines", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("pipelines", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.plan_type {
                 map.serialize_entry("plan_type", v)?;
+            } else if self.extra.null_at(11usize, "plan_type", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("plan_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.updated_by {
                 map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(12usize, "updated_by", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1176,7 +1234,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Organization, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1207,7 +1265,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "created_by",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1216,7 +1275,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "currency",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1225,7 +1285,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "currency_symbol",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1234,7 +1295,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "date_created",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1243,7 +1305,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "date_updated",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1252,7 +1315,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "id",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1261,7 +1325,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "inactive_memberships",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1270,7 +1335,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "lead_statuses",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1279,7 +1345,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "memberships",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1288,7 +1355,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "name",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1297,7 +1365,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "pipelines",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -1306,7 +1375,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "plan_type",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1315,7 +1385,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "updated_by",
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -1343,13 +1414,32 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ORGANIZATIONMEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "id",
+            "organization_id",
+            "permissions_granted",
+            "role_id",
+            "track_email_opens",
+            "user",
+            "user_email",
+            "user_first_name",
+            "user_full_name",
+            "user_id",
+            "user_last_name",
+            "user_phone",
+        ],
+    );
     impl ::serde::Serialize for OrganizationMembership {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "auto_record_calls" => {
                         !(v.is_null() && self.auto_record_calls.is_none())
@@ -1381,44 +1471,111 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.auto_record_calls {
                 map.serialize_entry("auto_record_calls", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "auto_record_calls", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("auto_record_calls", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(1usize, "id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "organization_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.permissions_granted {
                 map.serialize_entry("permissions_granted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "permissions_granted",
+                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("permissions_granted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.role_id {
                 map.serialize_entry("role_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "role_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("role_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.track_email_opens {
                 map.serialize_entry("track_email_opens", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "track_email_opens", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("track_email_opens", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user {
                 map.serialize_entry("user", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "user", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_email {
                 map.serialize_entry("user_email", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "user_email", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_first_name {
                 map.serialize_entry("user_first_name", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "user_first_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_first_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_full_name {
                 map.serialize_entry("user_full_name", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "user_full_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_full_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "user_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_last_name {
                 map.serialize_entry("user_last_name", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_last_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_last_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_phone {
                 map.serialize_entry("user_phone", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "user_phone", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_phone", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1441,7 +1598,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<OrganizationMembership, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::AutoRecordCalls> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1466,7 +1623,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "auto_record_calls",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1475,7 +1633,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "id",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1484,7 +1643,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "organization_id",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1493,7 +1653,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "permissions_granted",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1502,7 +1663,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "role_id",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1511,7 +1673,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "track_email_opens",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1520,7 +1683,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "user",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1529,7 +1693,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "user_email",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1538,7 +1703,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "user_first_name",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1547,7 +1713,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "user_full_name",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1556,7 +1723,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "user_id",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -1565,7 +1733,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "user_last_name",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1574,7 +1743,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "user_phone",
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -1602,13 +1772,27 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "date_created",
+            "date_updated",
+            "email",
+            "first_name",
+            "id",
+            "image",
+            "last_name",
+            "organizations",
+        ],
+    );
     impl ::serde::Serialize for User {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "date_created" => !(v.is_null() && self.date_created.is_none()),
                     "date_updated" => !(v.is_null() && self.date_updated.is_none()),
@@ -1629,29 +1813,45 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(0usize, "date_created", &USER_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(1usize, "date_updated", &USER_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.email {
                 map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(2usize, "email", &USER_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.first_name {
                 map.serialize_entry("first_name", v)?;
+            } else if self.extra.null_at(3usize, "first_name", &USER_WIRE_KEYS) {
+                map.serialize_entry("first_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(4usize, "id", &USER_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.image {
                 map.serialize_entry("image", v)?;
+            } else if self.extra.null_at(5usize, "image", &USER_WIRE_KEYS) {
+                map.serialize_entry("image", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.last_name {
                 map.serialize_entry("last_name", v)?;
+            } else if self.extra.null_at(6usize, "last_name", &USER_WIRE_KEYS) {
+                map.serialize_entry("last_name", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organizations {
                 map.serialize_entry("organizations", v)?;
+            } else if self.extra.null_at(7usize, "organizations", &USER_WIRE_KEYS) {
+                map.serialize_entry("organizations", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1674,7 +1874,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<User, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -1694,7 +1894,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "date_created",
+                                    &USER_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1703,7 +1904,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "date_updated",
+                                    &USER_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1712,7 +1914,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "email",
+                                    &USER_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1721,7 +1924,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "first_name",
+                                    &USER_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1730,7 +1934,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "id",
+                                    &USER_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1739,7 +1944,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "image",
+                                    &USER_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1748,7 +1954,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "last_name",
+                                    &USER_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1757,7 +1964,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "organizations",
+                                    &USER_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }

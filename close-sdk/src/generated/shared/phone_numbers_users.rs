@@ -243,9 +243,9 @@ pub mod types {
             serde(skip_serializing_if = "::std::option::Option::is_none")
         )]
         pub was_ported: ::std::option::Option<bool>,
-        ///Keys this type does not name, and named keys Close sent as `null` (written back as they came; a key that names a typed field is refused when sending, except a `null` for a field that is not set).
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
         #[cfg_attr(feature = "schemars", serde(flatten))]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub extra: crate::Extra,
     }
     impl PhoneNumber {
         pub fn builder() -> builder::PhoneNumber {
@@ -1010,7 +1010,7 @@ pub mod types {
                     user_id: value.user_id?,
                     voicemail_greeting_url: value.voicemail_greeting_url?,
                     was_ported: value.was_ported?,
-                    extra: value.extra?,
+                    extra: value.extra?.into(),
                 })
             }
         }
@@ -1050,7 +1050,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     voicemail_greeting_url: Ok(value.voicemail_greeting_url),
                     was_ported: Ok(value.was_ported),
-                    extra: Ok(value.extra),
+                    extra: Ok(value.extra.into_map()),
                 }
             }
         }
@@ -1101,13 +1101,52 @@ pub mod types {
             )
         }
     }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "address_id",
+            "bundle_id",
+            "carrier",
+            "carrier_type",
+            "country",
+            "date_created",
+            "date_updated",
+            "forward_to",
+            "forward_to_enabled",
+            "forward_to_formatted",
+            "id",
+            "inbound_ring_duration",
+            "is_group_number",
+            "is_premium",
+            "is_verified",
+            "label",
+            "last_billed_price",
+            "mms_enabled",
+            "next_billing_on",
+            "number",
+            "number_formatted",
+            "organization_id",
+            "participants",
+            "phone_numbers",
+            "phone_numbers_formatted",
+            "press_1_to_accept",
+            "sms_enabled",
+            "supports_mms_to_countries",
+            "supports_sms_to_countries",
+            "type",
+            "user_id",
+            "voicemail_greeting_url",
+            "was_ported",
+        ],
+    );
     impl ::serde::Serialize for PhoneNumber {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
             use ::serde::ser::SerializeMap as _;
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 let clash = match k.as_str() {
                     "address_id" => !(v.is_null() && self.address_id.is_none()),
                     "bundle_id" => !(v.is_null() && self.bundle_id.is_none()),
@@ -1173,104 +1212,219 @@ pub mod types {
             let mut map = serializer.serialize_map(::std::option::Option::None)?;
             if let ::std::option::Option::Some(v) = &self.address_id {
                 map.serialize_entry("address_id", v)?;
+            } else if self.extra.null_at(0usize, "address_id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("address_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.bundle_id {
                 map.serialize_entry("bundle_id", v)?;
+            } else if self.extra.null_at(1usize, "bundle_id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("bundle_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.carrier {
                 map.serialize_entry("carrier", v)?;
+            } else if self.extra.null_at(2usize, "carrier", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("carrier", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.carrier_type {
                 map.serialize_entry("carrier_type", v)?;
+            } else if self.extra.null_at(3usize, "carrier_type", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("carrier_type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.country {
                 map.serialize_entry("country", v)?;
+            } else if self.extra.null_at(4usize, "country", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("country", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_created {
                 map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(5usize, "date_created", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.date_updated {
                 map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(6usize, "date_updated", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.forward_to {
                 map.serialize_entry("forward_to", v)?;
+            } else if self.extra.null_at(7usize, "forward_to", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("forward_to", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.forward_to_enabled {
                 map.serialize_entry("forward_to_enabled", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "forward_to_enabled", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("forward_to_enabled", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.forward_to_formatted {
                 map.serialize_entry("forward_to_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "forward_to_formatted", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("forward_to_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.id {
                 map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(10usize, "id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.inbound_ring_duration {
                 map.serialize_entry("inbound_ring_duration", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "inbound_ring_duration", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("inbound_ring_duration", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_group_number {
                 map.serialize_entry("is_group_number", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "is_group_number", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("is_group_number", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_premium {
                 map.serialize_entry("is_premium", v)?;
+            } else if self.extra.null_at(13usize, "is_premium", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("is_premium", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.is_verified {
                 map.serialize_entry("is_verified", v)?;
+            } else if self.extra.null_at(14usize, "is_verified", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("is_verified", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.label {
                 map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(15usize, "label", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.last_billed_price {
                 map.serialize_entry("last_billed_price", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "last_billed_price", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("last_billed_price", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.mms_enabled {
                 map.serialize_entry("mms_enabled", v)?;
+            } else if self.extra.null_at(17usize, "mms_enabled", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("mms_enabled", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.next_billing_on {
                 map.serialize_entry("next_billing_on", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "next_billing_on", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("next_billing_on", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.number {
                 map.serialize_entry("number", v)?;
+            } else if self.extra.null_at(19usize, "number", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("number", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.number_formatted {
                 map.serialize_entry("number_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "number_formatted", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("number_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.organization_id {
                 map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "organization_id", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.participants {
                 map.serialize_entry("participants", v)?;
+            } else if self.extra.null_at(22usize, "participants", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("participants", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_numbers {
                 map.serialize_entry("phone_numbers", v)?;
+            } else if self
+                .extra
+                .null_at(23usize, "phone_numbers", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_numbers", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.phone_numbers_formatted {
                 map.serialize_entry("phone_numbers_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "phone_numbers_formatted", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_numbers_formatted", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.press_1_to_accept {
                 map.serialize_entry("press_1_to_accept", v)?;
+            } else if self
+                .extra
+                .null_at(25usize, "press_1_to_accept", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("press_1_to_accept", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.sms_enabled {
                 map.serialize_entry("sms_enabled", v)?;
+            } else if self.extra.null_at(26usize, "sms_enabled", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("sms_enabled", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.supports_mms_to_countries {
                 map.serialize_entry("supports_mms_to_countries", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "supports_mms_to_countries", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("supports_mms_to_countries", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.supports_sms_to_countries {
                 map.serialize_entry("supports_sms_to_countries", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "supports_sms_to_countries", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("supports_sms_to_countries", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.type_ {
                 map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(29usize, "type", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.user_id {
                 map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(30usize, "user_id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.voicemail_greeting_url {
                 map.serialize_entry("voicemail_greeting_url", v)?;
+            } else if self
+                .extra
+                .null_at(31usize, "voicemail_greeting_url", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("voicemail_greeting_url", &())?;
             }
             if let ::std::option::Option::Some(v) = &self.was_ported {
                 map.serialize_entry("was_ported", v)?;
+            } else if self.extra.null_at(32usize, "was_ported", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("was_ported", &())?;
             }
-            for (k, v) in &self.extra {
+            for (k, v) in self.extra.iter() {
                 map.serialize_entry(k, v)?;
             }
             map.end()
@@ -1293,7 +1447,7 @@ pub mod types {
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<PhoneNumber, A::Error> {
-                    let mut extra = ::serde_json::Map::new();
+                    let mut extra = crate::Extra::default();
                     let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                     let mut f2: ::std::option::Option<UnderlyingCarrier> = ::std::option::Option::None;
@@ -1346,7 +1500,8 @@ pub mod types {
                                     &mut map,
                                     &mut f0,
                                     &mut extra,
-                                    "address_id",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    0usize,
                                     true,
                                 )?
                             }
@@ -1355,7 +1510,8 @@ pub mod types {
                                     &mut map,
                                     &mut f1,
                                     &mut extra,
-                                    "bundle_id",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    1usize,
                                     true,
                                 )?
                             }
@@ -1364,7 +1520,8 @@ pub mod types {
                                     &mut map,
                                     &mut f2,
                                     &mut extra,
-                                    "carrier",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    2usize,
                                     true,
                                 )?
                             }
@@ -1373,7 +1530,8 @@ pub mod types {
                                     &mut map,
                                     &mut f3,
                                     &mut extra,
-                                    "carrier_type",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    3usize,
                                     true,
                                 )?
                             }
@@ -1382,7 +1540,8 @@ pub mod types {
                                     &mut map,
                                     &mut f4,
                                     &mut extra,
-                                    "country",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    4usize,
                                     true,
                                 )?
                             }
@@ -1391,7 +1550,8 @@ pub mod types {
                                     &mut map,
                                     &mut f5,
                                     &mut extra,
-                                    "date_created",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    5usize,
                                     true,
                                 )?
                             }
@@ -1400,7 +1560,8 @@ pub mod types {
                                     &mut map,
                                     &mut f6,
                                     &mut extra,
-                                    "date_updated",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    6usize,
                                     true,
                                 )?
                             }
@@ -1409,7 +1570,8 @@ pub mod types {
                                     &mut map,
                                     &mut f7,
                                     &mut extra,
-                                    "forward_to",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    7usize,
                                     true,
                                 )?
                             }
@@ -1418,7 +1580,8 @@ pub mod types {
                                     &mut map,
                                     &mut f8,
                                     &mut extra,
-                                    "forward_to_enabled",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    8usize,
                                     true,
                                 )?
                             }
@@ -1427,7 +1590,8 @@ pub mod types {
                                     &mut map,
                                     &mut f9,
                                     &mut extra,
-                                    "forward_to_formatted",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    9usize,
                                     true,
                                 )?
                             }
@@ -1436,7 +1600,8 @@ pub mod types {
                                     &mut map,
                                     &mut f10,
                                     &mut extra,
-                                    "id",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    10usize,
                                     true,
                                 )?
                             }
@@ -1445,7 +1610,8 @@ pub mod types {
                                     &mut map,
                                     &mut f11,
                                     &mut extra,
-                                    "inbound_ring_duration",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    11usize,
                                     true,
                                 )?
                             }
@@ -1454,7 +1620,8 @@ pub mod types {
                                     &mut map,
                                     &mut f12,
                                     &mut extra,
-                                    "is_group_number",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    12usize,
                                     true,
                                 )?
                             }
@@ -1463,7 +1630,8 @@ pub mod types {
                                     &mut map,
                                     &mut f13,
                                     &mut extra,
-                                    "is_premium",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    13usize,
                                     true,
                                 )?
                             }
@@ -1472,7 +1640,8 @@ pub mod types {
                                     &mut map,
                                     &mut f14,
                                     &mut extra,
-                                    "is_verified",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    14usize,
                                     true,
                                 )?
                             }
@@ -1481,7 +1650,8 @@ pub mod types {
                                     &mut map,
                                     &mut f15,
                                     &mut extra,
-                                    "label",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    15usize,
                                     true,
                                 )?
                             }
@@ -1490,7 +1660,8 @@ pub mod types {
                                     &mut map,
                                     &mut f16,
                                     &mut extra,
-                                    "last_billed_price",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    16usize,
                                     true,
                                 )?
                             }
@@ -1499,7 +1670,8 @@ pub mod types {
                                     &mut map,
                                     &mut f17,
                                     &mut extra,
-                                    "mms_enabled",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    17usize,
                                     true,
                                 )?
                             }
@@ -1508,7 +1680,8 @@ pub mod types {
                                     &mut map,
                                     &mut f18,
                                     &mut extra,
-                                    "next_billing_on",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    18usize,
                                     true,
                                 )?
                             }
@@ -1517,7 +1690,8 @@ pub mod types {
                                     &mut map,
                                     &mut f19,
                                     &mut extra,
-                                    "number",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    19usize,
                                     true,
                                 )?
                             }
@@ -1526,7 +1700,8 @@ pub mod types {
                                     &mut map,
                                     &mut f20,
                                     &mut extra,
-                                    "number_formatted",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    20usize,
                                     true,
                                 )?
                             }
@@ -1535,7 +1710,8 @@ pub mod types {
                                     &mut map,
                                     &mut f21,
                                     &mut extra,
-                                    "organization_id",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    21usize,
                                     true,
                                 )?
                             }
@@ -1544,7 +1720,8 @@ pub mod types {
                                     &mut map,
                                     &mut f22,
                                     &mut extra,
-                                    "participants",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    22usize,
                                     true,
                                 )?
                             }
@@ -1553,7 +1730,8 @@ pub mod types {
                                     &mut map,
                                     &mut f23,
                                     &mut extra,
-                                    "phone_numbers",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    23usize,
                                     true,
                                 )?
                             }
@@ -1562,7 +1740,8 @@ pub mod types {
                                     &mut map,
                                     &mut f24,
                                     &mut extra,
-                                    "phone_numbers_formatted",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    24usize,
                                     true,
                                 )?
                             }
@@ -1571,7 +1750,8 @@ pub mod types {
                                     &mut map,
                                     &mut f25,
                                     &mut extra,
-                                    "press_1_to_accept",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    25usize,
                                     true,
                                 )?
                             }
@@ -1580,7 +1760,8 @@ pub mod types {
                                     &mut map,
                                     &mut f26,
                                     &mut extra,
-                                    "sms_enabled",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    26usize,
                                     true,
                                 )?
                             }
@@ -1589,7 +1770,8 @@ pub mod types {
                                     &mut map,
                                     &mut f27,
                                     &mut extra,
-                                    "supports_mms_to_countries",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    27usize,
                                     true,
                                 )?
                             }
@@ -1598,7 +1780,8 @@ pub mod types {
                                     &mut map,
                                     &mut f28,
                                     &mut extra,
-                                    "supports_sms_to_countries",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    28usize,
                                     true,
                                 )?
                             }
@@ -1607,7 +1790,8 @@ pub mod types {
                                     &mut map,
                                     &mut f29,
                                     &mut extra,
-                                    "type",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    29usize,
                                     true,
                                 )?
                             }
@@ -1616,7 +1800,8 @@ pub mod types {
                                     &mut map,
                                     &mut f30,
                                     &mut extra,
-                                    "user_id",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    30usize,
                                     true,
                                 )?
                             }
@@ -1625,7 +1810,8 @@ pub mod types {
                                     &mut map,
                                     &mut f31,
                                     &mut extra,
-                                    "voicemail_greeting_url",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    31usize,
                                     true,
                                 )?
                             }
@@ -1634,7 +1820,8 @@ pub mod types {
                                     &mut map,
                                     &mut f32,
                                     &mut extra,
-                                    "was_ported",
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    32usize,
                                     true,
                                 )?
                             }
