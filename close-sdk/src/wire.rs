@@ -88,7 +88,8 @@ fn at<E: de::Error>(key: &str, e: E) -> E {
 }
 
 /// Reads the value of the named key `names[index]` into `slot`. `null` leaves `slot` empty and,
-/// with `remember`, is remembered in `extra` (one bit) so that re-encoding writes it back.
+/// with `remember`, is remembered in `extra` (one bit) so that re-encoding writes it back. A key
+/// sent twice keeps its last value (a remembered `null` is not written over a value).
 #[inline]
 pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
