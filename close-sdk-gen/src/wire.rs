@@ -862,71 +862,47 @@ fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
     Some(items)
 }
 
-/// Adds `extra` to the builders of the structs that got one, makes every builder's `extra`
-/// default to empty, and converts `Patch` fields between builder (`Option`) and struct.
+/// Fits the builders (typify's `builder` module) to the rewritten structs: every builder holds
+/// its `extra` as a `crate::Extra` (added where the struct got one; remembered `null`s survive
+/// the trip through a builder, which every generated `.body(..)` makes) and each `Patch` member
+/// as a `crate::Patch` (a setter's `Option` is `Set` or `Unchanged`; a list setter's empty list is
+/// `Unchanged`), so `struct → builder → struct` loses nothing.
 fn patch_builders(
     items: &mut [Item],
     added: &BTreeSet<String>,
     patched: &[(String, PatchedFields)],
 ) {
     use syn::visit_mut::VisitMut;
-    enum Kind {
-        Default,
-        TryInto,
-        From,
-    }
-    struct Fix<'a> {
-        kind: Kind,
-        add: bool,
-        patch: Option<&'a [(syn::Ident, Option<syn::Path>)]>,
-    }
-    impl VisitMut for Fix<'_> {
+    let extra_ty: syn::Type =
+        syn::parse_quote!(::std::result::Result<crate::Extra, ::std::string::String>);
+    let patched_of = |name: &str| {
+        patched
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.as_slice())
+    };
+    /// Adds `extra` to the `Self { .. }` literals of a trait impl that lack it.
+    struct AddExtra(syn::Expr);
+    impl VisitMut for AddExtra {
         fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
             if !e.path.is_ident("Self") {
                 return syn::visit_mut::visit_expr_struct_mut(self, e);
             }
-            for fv in e.fields.iter_mut() {
-                let syn::Member::Named(m) = &fv.member else {
-                    continue;
-                };
-                if m == "extra" {
-                    match self.kind {
-                        Kind::Default => fv.expr = syn::parse_quote!(Ok(Default::default())),
-                        Kind::TryInto => fv.expr = syn::parse_quote!(value.extra?.into()),
-                        Kind::From => fv.expr = syn::parse_quote!(Ok(value.extra.into_map())),
-                    }
-                    continue;
-                }
-                if let Some(p) = self.patch {
-                    if let Some((_, empty)) = p.iter().find(|(i, _)| i == m) {
-                        match (&self.kind, empty) {
-                            (Kind::TryInto, None) => {
-                                fv.expr = syn::parse_quote!(value.#m?.into());
-                            }
-                            (Kind::TryInto, Some(pred)) => {
-                                fv.expr = syn::parse_quote!({
-                                    let v = value.#m?;
-                                    if #pred(&v) { crate::Patch::Unchanged } else { crate::Patch::Set(v) }
-                                });
-                            }
-                            (Kind::From, None) => {
-                                fv.expr = syn::parse_quote!(Ok(value.#m.into_option()));
-                            }
-                            (Kind::From, Some(_)) => {
-                                fv.expr = syn::parse_quote!(Ok(value.#m.into_option().unwrap_or_default()));
-                            }
-                            (Kind::Default, _) => {}
-                        }
-                    }
-                }
-            }
-            if self.add {
-                let v: syn::Expr = match self.kind {
-                    Kind::Default => syn::parse_quote!(Ok(Default::default())),
-                    Kind::TryInto => syn::parse_quote!(value.extra?.into()),
-                    Kind::From => syn::parse_quote!(Ok(value.extra.into_map())),
-                };
+            let has = e
+                .fields
+                .iter()
+                .any(|f| matches!(&f.member, syn::Member::Named(m) if m == "extra"));
+            if !has {
+                let v = &self.0;
                 e.fields.push(syn::parse_quote!(extra: #v));
+            } else {
+                for f in e.fields.iter_mut() {
+                    if matches!(&f.member, syn::Member::Named(m) if m == "extra")
+                        && f.expr.to_token_stream().to_string().contains("Err")
+                    {
+                        f.expr = self.0.clone();
+                    }
+                }
             }
         }
     }
@@ -939,60 +915,100 @@ fn patch_builders(
         {
             self.extra = value
                 .try_into()
+                .map(crate::Extra::from)
                 .map_err(|e| format!("error converting supplied value for extra: {e}"));
             self
         }
     };
     for item in items.iter_mut() {
         match item {
-            Item::Struct(s) if added.contains(&s.ident.to_string()) => {
-                if let syn::Fields::Named(n) = &mut s.fields {
+            Item::Struct(s) => {
+                let name = s.ident.to_string();
+                let patches = patched_of(&name);
+                let syn::Fields::Named(n) = &mut s.fields else {
+                    continue;
+                };
+                for f in n.named.iter_mut() {
+                    let Some(ident) = &f.ident else { continue };
+                    if ident == "extra" {
+                        f.ty = extra_ty.clone();
+                    } else if let Some((_, empty)) =
+                        patches.and_then(|p| p.iter().find(|(i, _)| i == ident))
+                    {
+                        // `Result<Option<T>, String>` / `Result<Vec<T>, String>` → `Result<Patch<T>, String>`.
+                        let inner = generic_inner(&f.ty, "Result");
+                        let member = match (inner, empty) {
+                            (Some(t), None) => option_inner(&t),
+                            (Some(t), Some(_)) => Some(t),
+                            _ => None,
+                        };
+                        if let Some(t) = member {
+                            f.ty = syn::parse_quote!(::std::result::Result<crate::Patch<#t>, ::std::string::String>);
+                        }
+                    }
+                }
+                if added.contains(&name) {
                     let f = syn::Field::parse_named
-                        .parse2(quote! {
-                            extra: ::std::result::Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, ::std::string::String>
-                        })
+                        .parse2(quote! { extra: #extra_ty })
                         .expect("a field parses");
                     n.named.push(f);
                 }
             }
             Item::Impl(imp) => {
-                // `impl Default for X`, `impl X { setters }`, `impl TryFrom<X> for super::X`,
-                // `impl From<super::X> for X`.
                 let self_ty = imp.self_ty.to_token_stream().to_string().replace(' ', "");
-                let (name, kind) = match &imp.trait_ {
-                    None => {
-                        if added.contains(&self_ty) {
-                            imp.items.push(extra_setter.clone());
+                let Some((t, _)) = &imp.trait_ else {
+                    // The setters.
+                    let patches = patched_of(&self_ty);
+                    let mut has_extra = false;
+                    for it in imp.items.iter_mut() {
+                        let syn::ImplItem::Fn(f) = it else { continue };
+                        if f.sig.ident == "extra" {
+                            has_extra = true;
+                            if let syn::ImplItem::Fn(mine) = &extra_setter {
+                                f.block = mine.block.clone();
+                            }
+                            continue;
                         }
-                        continue;
-                    }
-                    Some((t, _)) => {
-                        let last = t
-                            .segments
-                            .last()
-                            .map(|s| s.ident.to_string())
-                            .unwrap_or_default();
-                        match last.as_str() {
-                            "Default" => (self_ty.clone(), Kind::Default),
-                            "From" => (self_ty.clone(), Kind::From),
-                            "TryFrom" => (
-                                self_ty.trim_start_matches("super::").to_string(),
-                                Kind::TryInto,
-                            ),
-                            _ => continue,
+                        let Some((_, empty)) =
+                            patches.and_then(|p| p.iter().find(|(i, _)| *i == f.sig.ident))
+                        else {
+                            continue;
+                        };
+                        for stmt in f.block.stmts.iter_mut() {
+                            let syn::Stmt::Expr(syn::Expr::Assign(a), _) = stmt else {
+                                continue;
+                            };
+                            let rhs = &a.right;
+                            a.right = Box::new(match empty {
+                                None => syn::parse_quote!((#rhs).map(crate::Patch::from)),
+                                Some(pred) => syn::parse_quote!((#rhs).map(|v| {
+                                    if #pred(&v) { crate::Patch::Unchanged } else { crate::Patch::Set(v) }
+                                })),
+                            });
                         }
                     }
+                    if added.contains(&self_ty) && !has_extra {
+                        imp.items.push(extra_setter.clone());
+                    }
+                    continue;
                 };
-                let patch = patched
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, p)| p.as_slice());
-                let mut fix = Fix {
-                    kind,
-                    add: added.contains(&name),
-                    patch,
+                let last = t
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                let (name, value): (String, syn::Expr) = match last.as_str() {
+                    "Default" => (self_ty.clone(), syn::parse_quote!(Ok(Default::default()))),
+                    "From" => (self_ty.clone(), syn::parse_quote!(Ok(value.extra))),
+                    "TryFrom" => (
+                        self_ty.trim_start_matches("super::").to_string(),
+                        syn::parse_quote!(value.extra?),
+                    ),
+                    _ => continue,
                 };
-                fix.visit_item_impl_mut(imp);
+                if added.contains(&name) || last == "Default" {
+                    AddExtra(value).visit_item_impl_mut(imp);
+                }
             }
             _ => {}
         }
@@ -1046,9 +1062,19 @@ mod tests {
         assert_eq!(counts.structs, 1);
         assert_eq!(counts.extra_added, 1);
         assert!(!out.contains("#[derive(::serde::Deserialize"), "{out}");
-        assert!(out.contains("pubextra:::serde_json::Map"), "{out}");
+        assert!(out.contains("pubextra:crate::Extra"), "{out}");
         assert!(
-            out.contains("crate::wire::field(&mutmap,&mutf0,&mutextra,\"_type\",true,)?"),
+            out.contains("staticLEAD_WIRE_KEYS:crate::values::extra::Names=crate::values::extra::Names(&[\"_type\",\"n\"],);"),
+            "{out}"
+        );
+        assert!(
+            out.contains("elseifself.extra.null_at(0usize,\"_type\",&LEAD_WIRE_KEYS)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "crate::wire::field(&mutmap,&mutf0,&mutextra,&LEAD_WIRE_KEYS,0usize,true,)?"
+            ),
             "{out}"
         );
         assert!(

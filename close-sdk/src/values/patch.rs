@@ -7,7 +7,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The generated update bodies (`UpdateLead`, `UpdateContact`, …) hold every optional member as
 /// a `Patch`: [`Patch::Unchanged`] (the default) leaves the key out, [`Patch::Clear`] sends
 /// `null`, [`Patch::Set`] sends the value. Decoding an update body reads an absent key as
-/// `Unchanged`, `null` as `Clear` and a value as `Set`.
+/// `Unchanged`, `null` as `Clear` and a value as `Set`. Close's resource pages do not say that a
+/// list is cleared with `[]` rather than `null`, so `Clear` sends `null` for lists too;
+/// `Patch::Set(Vec::new())` sends `[]`. The generated builders' setters take an `Option`
+/// (`None` is `Unchanged`); to clear, set the struct's member to `Patch::Clear`.
 ///
 /// ```
 /// use close_sdk::Patch;

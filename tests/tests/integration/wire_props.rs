@@ -559,6 +559,48 @@ mod loopback {
         any.assert_calls_async(0).await;
     }
 
+    #[tokio::test]
+    async fn clear_and_remembered_nulls_survive_the_generated_builder() {
+        let server = MockServer::start_async().await;
+        let put = server
+            .mock_async(|when, then| {
+                when.method(PUT)
+                    .path("/lead/lead_1/")
+                    .json_body(json!({"description": null, "name": "Acme"}));
+                then.status(200).json_body(json!({"id": "lead_1"}));
+            })
+            .await;
+        let update = UpdateLead {
+            description: Patch::Clear,
+            name: Patch::Set("Acme".into()),
+            ..Default::default()
+        };
+        let lead = api_key_client(&server)
+            .update_lead("lead_1", update)
+            .await
+            .unwrap();
+        put.assert_async().await;
+        assert_eq!(lead.id.as_deref(), Some("lead_1"));
+        // A body decoded from JSON keeps its nulls through `.body(..)` too.
+        let server = MockServer::start_async().await;
+        let body =
+            json!({"lead_id": "lead_1", "text": "call", "date": null, "due_date": "2024-05-01"});
+        let post = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/task/").json_body(body.clone());
+                then.status(200).json_body(json!({"id": "task_1"}));
+            })
+            .await;
+        let task: close_sdk::types::CreateTask = serde_json::from_value(body.clone()).unwrap();
+        api_key_client(&server)
+            .tasks_create()
+            .body(task)
+            .send()
+            .await
+            .unwrap();
+        post.assert_async().await;
+    }
+
     /// The first item of `GET path`'s documented example, cut to `fields`.
     fn cut(path: &str, fields: &[&str]) -> Value {
         let example = response_example("get", path);

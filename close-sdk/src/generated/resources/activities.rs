@@ -6140,10 +6140,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Activity {
             fn default() -> Self {
@@ -6585,6 +6582,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -6628,7 +6626,7 @@ pub mod types {
                     updated_by_name: value.updated_by_name?,
                     user_id: value.user_id?,
                     user_name: value.user_name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -6666,7 +6664,7 @@ pub mod types {
                     updated_by_name: Ok(value.updated_by_name),
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -6732,10 +6730,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityBase {
             fn default() -> Self {
@@ -6955,6 +6950,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -6982,7 +6978,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7004,7 +7000,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7018,10 +7014,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityBaseList {
             fn default() -> Self {
@@ -7069,6 +7062,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -7083,7 +7077,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7092,7 +7086,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7106,10 +7100,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityBodyTextQuotedItem {
             fn default() -> Self {
@@ -7155,6 +7146,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -7170,7 +7162,7 @@ pub mod types {
                 Ok(Self {
                     expand: value.expand?,
                     text: value.text?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7180,7 +7172,7 @@ pub mod types {
                 Self {
                     expand: Ok(value.expand),
                     text: Ok(value.text),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7228,10 +7220,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ActivityEnvelopeToItem>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityEnvelope {
             fn default() -> Self {
@@ -7393,6 +7382,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -7415,7 +7405,7 @@ pub mod types {
                     sender: value.sender?,
                     subject: value.subject?,
                     to: value.to?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7432,7 +7422,7 @@ pub mod types {
                     sender: Ok(value.sender),
                     subject: Ok(value.subject),
                     to: Ok(value.to),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7446,10 +7436,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityEnvelopeFromItem {
             fn default() -> Self {
@@ -7495,6 +7482,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -7510,7 +7498,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7520,7 +7508,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7534,10 +7522,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityEnvelopeSenderItem {
             fn default() -> Self {
@@ -7583,6 +7568,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -7598,7 +7584,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7608,7 +7594,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7622,10 +7608,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityEnvelopeToItem {
             fn default() -> Self {
@@ -7671,6 +7654,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -7686,7 +7670,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7696,7 +7680,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7710,10 +7694,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActivityList {
             fn default() -> Self {
@@ -7761,6 +7742,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -7775,7 +7757,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -7784,7 +7766,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -7950,10 +7932,7 @@ pub mod types {
                 ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CallActivity {
             fn default() -> Self {
@@ -8516,6 +8495,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -8568,7 +8548,7 @@ pub mod types {
                     users: value.users?,
                     voicemail_duration: value.voicemail_duration?,
                     voicemail_url: value.voicemail_url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -8615,7 +8595,7 @@ pub mod types {
                     users: Ok(value.users),
                     voicemail_duration: Ok(value.voicemail_duration),
                     voicemail_url: Ok(value.voicemail_url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -8629,10 +8609,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CallActivityList {
             fn default() -> Self {
@@ -8680,6 +8657,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -8694,7 +8672,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -8703,7 +8681,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -8799,10 +8777,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateCallActivity {
             fn default() -> Self {
@@ -9122,6 +9097,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -9156,7 +9132,7 @@ pub mod types {
                     status: value.status?,
                     user_id: value.user_id?,
                     voicemail_url: value.voicemail_url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -9185,7 +9161,7 @@ pub mod types {
                     status: Ok(value.status),
                     user_id: Ok(value.user_id),
                     voicemail_url: Ok(value.voicemail_url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9234,10 +9210,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateCustomActivity {
             fn default() -> Self {
@@ -9411,6 +9384,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -9435,7 +9409,7 @@ pub mod types {
                     pinned: value.pinned?,
                     status: value.status?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -9453,7 +9427,7 @@ pub mod types {
                     pinned: Ok(value.pinned),
                     status: Ok(value.status),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9475,10 +9449,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateCustomActivityType {
             fn default() -> Self {
@@ -9554,6 +9525,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -9571,7 +9543,7 @@ pub mod types {
                     description: value.description?,
                     editable_with_roles: value.editable_with_roles?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -9583,7 +9555,7 @@ pub mod types {
                     description: Ok(value.description),
                     editable_with_roles: Ok(value.editable_with_roles),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -9694,10 +9666,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateEmailActivity {
             fn default() -> Self {
@@ -10077,6 +10046,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -10116,7 +10086,7 @@ pub mod types {
                     template_id: value.template_id?,
                     to: value.to?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -10149,7 +10119,7 @@ pub mod types {
                     template_id: Ok(value.template_id),
                     to: Ok(value.to),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10173,10 +10143,7 @@ pub mod types {
             >,
             size: ::std::result::Result<i64, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateEmailActivityAttachmentsItems {
             fn default() -> Self {
@@ -10274,6 +10241,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -10293,7 +10261,7 @@ pub mod types {
                     inline_only: value.inline_only?,
                     size: value.size?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -10307,17 +10275,14 @@ pub mod types {
                     inline_only: Ok(value.inline_only),
                     size: Ok(value.size),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CreateEmailActivityOpensItems {
             opened_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateEmailActivityOpensItems {
             fn default() -> Self {
@@ -10350,6 +10315,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -10364,7 +10330,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     opened_at: value.opened_at?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -10373,7 +10339,7 @@ pub mod types {
             fn from(value: super::CreateEmailActivityOpensItems) -> Self {
                 Self {
                     opened_at: Ok(value.opened_at),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10395,10 +10361,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateLeadStatusChangeActivity {
             fn default() -> Self {
@@ -10470,6 +10433,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -10487,7 +10451,7 @@ pub mod types {
                     lead_id: value.lead_id?,
                     new_status_id: value.new_status_id?,
                     old_status_id: value.old_status_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -10499,7 +10463,7 @@ pub mod types {
                     lead_id: Ok(value.lead_id),
                     new_status_id: Ok(value.new_status_id),
                     old_status_id: Ok(value.old_status_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10509,10 +10473,7 @@ pub mod types {
                 ::std::option::Option<super::CreateMeetingIntegrationIntegrationData>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateMeetingIntegration {
             fn default() -> Self {
@@ -10549,6 +10510,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -10563,7 +10525,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     integration_data: value.integration_data?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -10572,7 +10534,7 @@ pub mod types {
             fn from(value: super::CreateMeetingIntegration) -> Self {
                 Self {
                     integration_data: Ok(value.integration_data),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10582,10 +10544,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateMeetingIntegrationIntegrationData {
             fn default() -> Self {
@@ -10618,6 +10577,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -10632,7 +10592,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     note_html: value.note_html?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -10641,7 +10601,7 @@ pub mod types {
             fn from(value: super::CreateMeetingIntegrationIntegrationData) -> Self {
                 Self {
                     note_html: Ok(value.note_html),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10694,10 +10654,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateNoteActivity {
             fn default() -> Self {
@@ -10879,6 +10836,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -10903,7 +10861,7 @@ pub mod types {
                     pinned: value.pinned?,
                     title: value.title?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -10922,7 +10880,7 @@ pub mod types {
                     pinned: Ok(value.pinned),
                     title: Ok(value.title),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10937,10 +10895,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateNoteActivityAttachmentsItems {
             fn default() -> Self {
@@ -10999,6 +10954,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -11015,7 +10971,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -11026,7 +10982,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11052,10 +11008,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateOpportunityStatusChangeActivity {
             fn default() -> Self {
@@ -11142,6 +11095,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -11160,7 +11114,7 @@ pub mod types {
                     new_status_id: value.new_status_id?,
                     old_status_id: value.old_status_id?,
                     opportunity_id: value.opportunity_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -11173,7 +11127,7 @@ pub mod types {
                     new_status_id: Ok(value.new_status_id),
                     old_status_id: Ok(value.old_status_id),
                     opportunity_id: Ok(value.opportunity_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11241,10 +11195,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmsActivity {
             fn default() -> Self {
@@ -11469,6 +11420,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -11496,7 +11448,7 @@ pub mod types {
                     template_id: value.template_id?,
                     text: value.text?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -11518,7 +11470,7 @@ pub mod types {
                     template_id: Ok(value.template_id),
                     text: Ok(value.text),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11533,10 +11485,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmsActivityAttachmentsItems {
             fn default() -> Self {
@@ -11597,6 +11546,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -11613,7 +11563,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -11624,7 +11574,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11672,10 +11622,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateWhatsAppMessage {
             fn default() -> Self {
@@ -11865,6 +11812,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -11890,7 +11838,7 @@ pub mod types {
                     remote_phone: value.remote_phone?,
                     response_to_id: value.response_to_id?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -11910,7 +11858,7 @@ pub mod types {
                     remote_phone: Ok(value.remote_phone),
                     response_to_id: Ok(value.response_to_id),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -11984,10 +11932,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatedActivity {
             fn default() -> Self {
@@ -12233,6 +12178,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -12262,7 +12208,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -12286,7 +12232,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12300,10 +12246,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatedActivityList {
             fn default() -> Self {
@@ -12351,6 +12294,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -12366,7 +12310,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -12375,7 +12319,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12473,10 +12417,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomActivity {
             fn default() -> Self {
@@ -12808,6 +12749,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -12843,7 +12785,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -12873,7 +12815,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12887,10 +12829,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomActivityList {
             fn default() -> Self {
@@ -12938,6 +12877,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -12952,7 +12892,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -12961,7 +12901,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13015,10 +12955,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomActivityType {
             fn default() -> Self {
@@ -13203,6 +13140,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -13227,7 +13165,7 @@ pub mod types {
                     name: value.name?,
                     organization_id: value.organization_id?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -13246,7 +13184,7 @@ pub mod types {
                     name: Ok(value.name),
                     organization_id: Ok(value.organization_id),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13284,10 +13222,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomActivityTypeField {
             fn default() -> Self {
@@ -13416,6 +13351,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -13437,7 +13373,7 @@ pub mod types {
                     name: value.name?,
                     required: value.required?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -13453,7 +13389,7 @@ pub mod types {
                     name: Ok(value.name),
                     required: Ok(value.required),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13467,10 +13403,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomActivityTypeList {
             fn default() -> Self {
@@ -13518,6 +13451,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -13533,7 +13467,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -13543,7 +13477,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13779,10 +13713,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailActivity {
             fn default() -> Self {
@@ -14558,6 +14489,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -14623,7 +14555,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -14683,7 +14615,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -14697,10 +14629,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailActivityBodyTextQuotedItem {
             fn default() -> Self {
@@ -14746,6 +14675,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -14761,7 +14691,7 @@ pub mod types {
                 Ok(Self {
                     expand: value.expand?,
                     text: value.text?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -14771,7 +14701,7 @@ pub mod types {
                 Self {
                     expand: Ok(value.expand),
                     text: Ok(value.text),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -14785,10 +14715,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailActivityList {
             fn default() -> Self {
@@ -14836,6 +14763,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -14850,7 +14778,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -14859,7 +14787,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -14945,10 +14873,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailThreadActivity {
             fn default() -> Self {
@@ -15230,6 +15155,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -15262,7 +15188,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -15288,7 +15214,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -15478,10 +15404,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailThreadActivityEmailsItem {
             fn default() -> Self {
@@ -16135,6 +16058,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -16194,7 +16118,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -16248,7 +16172,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16302,10 +16226,7 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailThreadActivityEmailsItemEnvelope {
             fn default() -> Self {
@@ -16475,6 +16396,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -16498,7 +16420,7 @@ pub mod types {
                     sender: value.sender?,
                     subject: value.subject?,
                     to: value.to?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -16516,7 +16438,7 @@ pub mod types {
                     sender: Ok(value.sender),
                     subject: Ok(value.subject),
                     to: Ok(value.to),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16530,10 +16452,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailThreadActivityEmailsItemEnvelopeFromItem {
             fn default() -> Self {
@@ -16579,6 +16498,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -16594,7 +16514,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -16606,7 +16526,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16620,10 +16540,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default
         for EmailThreadActivityEmailsItemEnvelopeSenderItem {
@@ -16670,6 +16587,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -16685,7 +16603,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -16697,7 +16615,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16711,10 +16629,7 @@ pub mod types {
                 ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailThreadActivityEmailsItemEnvelopeToItem {
             fn default() -> Self {
@@ -16760,6 +16675,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -16775,7 +16691,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -16785,7 +16701,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16799,10 +16715,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailThreadActivityList {
             fn default() -> Self {
@@ -16850,6 +16763,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -16865,7 +16779,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -16875,7 +16789,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16889,10 +16803,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailThreadActivityParticipantsItem {
             fn default() -> Self {
@@ -16938,6 +16849,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -16953,7 +16865,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -16963,7 +16875,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17075,10 +16987,7 @@ pub mod types {
                 >,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for FormSubmissionActivity {
             fn default() -> Self {
@@ -17437,6 +17346,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -17474,7 +17384,7 @@ pub mod types {
                     users: value.users?,
                     values: value.values?,
                     values_by_name: value.values_by_name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -17506,7 +17416,7 @@ pub mod types {
                     users: Ok(value.users),
                     values: Ok(value.values),
                     values_by_name: Ok(value.values_by_name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17520,10 +17430,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for FormSubmissionActivityList {
             fn default() -> Self {
@@ -17571,6 +17478,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -17586,7 +17494,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -17596,7 +17504,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17686,10 +17594,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadMergeActivity {
             fn default() -> Self {
@@ -17995,6 +17900,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -18028,7 +17934,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -18056,7 +17962,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18070,10 +17976,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadMergeActivityList {
             fn default() -> Self {
@@ -18121,6 +18024,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -18136,7 +18040,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -18146,7 +18050,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18228,10 +18132,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadStatusChangeActivity {
             fn default() -> Self {
@@ -18507,6 +18408,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -18539,7 +18441,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -18566,7 +18468,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18580,10 +18482,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadStatusChangeActivityList {
             fn default() -> Self {
@@ -18633,6 +18532,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -18648,7 +18548,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -18658,7 +18558,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18864,10 +18764,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MeetingActivity {
             fn default() -> Self {
@@ -19583,6 +19480,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -19644,7 +19542,7 @@ pub mod types {
                     user_note_html: value.user_note_html?,
                     user_note_mentions: value.user_note_mentions?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -19700,7 +19598,7 @@ pub mod types {
                     user_note_html: Ok(value.user_note_html),
                     user_note_mentions: Ok(value.user_note_mentions),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19730,10 +19628,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MeetingActivityAttendeesItem {
             fn default() -> Self {
@@ -19831,6 +19726,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -19850,7 +19746,7 @@ pub mod types {
                     name: value.name?,
                     status: value.status?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -19864,7 +19760,7 @@ pub mod types {
                     name: Ok(value.name),
                     status: Ok(value.status),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19878,10 +19774,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MeetingActivityConferenceLinksItem {
             fn default() -> Self {
@@ -19927,6 +19820,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -19942,7 +19836,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -19952,7 +19846,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19966,10 +19860,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MeetingActivityList {
             fn default() -> Self {
@@ -20017,6 +19908,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -20032,7 +19924,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -20041,7 +19933,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20063,10 +19955,7 @@ pub mod types {
                 ::std::option::Option<super::MeetingIntegrationOauthClient>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MeetingIntegration {
             fn default() -> Self {
@@ -20144,6 +20033,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -20160,7 +20050,7 @@ pub mod types {
                     integration_data: value.integration_data?,
                     integration_name: value.integration_name?,
                     oauth_client: value.oauth_client?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -20171,7 +20061,7 @@ pub mod types {
                     integration_data: Ok(value.integration_data),
                     integration_name: Ok(value.integration_name),
                     oauth_client: Ok(value.oauth_client),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20181,10 +20071,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MeetingIntegrationIntegrationData {
             fn default() -> Self {
@@ -20217,6 +20104,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -20231,7 +20119,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     note_html: value.note_html?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -20240,7 +20128,7 @@ pub mod types {
             fn from(value: super::MeetingIntegrationIntegrationData) -> Self {
                 Self {
                     note_html: Ok(value.note_html),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20254,10 +20142,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MeetingIntegrationOauthClient {
             fn default() -> Self {
@@ -20301,6 +20186,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -20316,7 +20202,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     name: value.name?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -20326,7 +20212,7 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     name: Ok(value.name),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20460,10 +20346,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityStatusChangeActivity {
             fn default() -> Self {
@@ -20934,6 +20817,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -20979,7 +20863,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -21019,7 +20903,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21035,10 +20919,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityStatusChangeActivityList {
             fn default() -> Self {
@@ -21088,6 +20969,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -21103,7 +20985,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -21113,7 +20995,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21265,10 +21147,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SmsActivity {
             fn default() -> Self {
@@ -21785,6 +21664,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -21833,7 +21713,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -21876,7 +21756,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21906,10 +21786,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SmsActivityAttachmentsItem {
             fn default() -> Self {
@@ -22007,6 +21884,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -22026,7 +21904,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -22040,7 +21918,7 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -22054,10 +21932,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SmsActivityList {
             fn default() -> Self {
@@ -22105,6 +21980,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -22119,7 +21995,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -22128,7 +22004,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -22206,10 +22082,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for TaskCompletionActivity {
             fn default() -> Self {
@@ -22472,6 +22345,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -22503,7 +22377,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -22529,7 +22403,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -22543,10 +22417,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for TaskCompletionActivityList {
             fn default() -> Self {
@@ -22594,6 +22465,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -22609,7 +22481,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -22619,82 +22491,76 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCallActivity {
             activity_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
+                crate::Patch<crate::Timestamp>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             conversation_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<
+                crate::Patch<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 ::std::string::String,
             >,
-            duration: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            duration: ::std::result::Result<crate::Patch<i64>, ::std::string::String>,
             lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             note_html: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             outcome_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             playbook_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             quality_info: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::UpdateCallActivityStatus>,
+                crate::Patch<super::UpdateCallActivityStatus>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             voicemail_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCallActivity {
             fn default() -> Self {
@@ -22725,11 +22591,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = value
+                self.activity_at = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
@@ -22737,11 +22604,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn conversation_type_id<T>(mut self, value: T) -> Self
@@ -22749,13 +22617,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.conversation_type_id = value
+                self.conversation_type_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversation_type_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
@@ -22767,11 +22636,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_fields = value
+                self.custom_fields = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for custom_fields: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn duration<T>(mut self, value: T) -> Self
@@ -22779,11 +22649,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.duration = value
+                self.duration = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for duration: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
@@ -22791,11 +22662,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = value
+                self.lead_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
@@ -22803,11 +22675,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note = value
+                self.note = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn note_html<T>(mut self, value: T) -> Self
@@ -22815,11 +22688,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note_html = value
+                self.note_html = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note_html: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn outcome_id<T>(mut self, value: T) -> Self
@@ -22827,11 +22701,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.outcome_id = value
+                self.outcome_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn phone<T>(mut self, value: T) -> Self
@@ -22839,11 +22714,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.phone = value
+                self.phone = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn playbook_id<T>(mut self, value: T) -> Self
@@ -22851,11 +22727,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.playbook_id = value
+                self.playbook_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for playbook_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn quality_info<T>(mut self, value: T) -> Self
@@ -22863,11 +22740,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.quality_info = value
+                self.quality_info = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for quality_info: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn recording_url<T>(mut self, value: T) -> Self
@@ -22875,11 +22753,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.recording_url = value
+                self.recording_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for recording_url: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -22889,11 +22768,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -22901,11 +22781,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
+                self.user_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn voicemail_url<T>(mut self, value: T) -> Self
@@ -22913,11 +22794,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.voicemail_url = value
+                self.voicemail_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for voicemail_url: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -22930,6 +22812,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -22942,77 +22825,71 @@ pub mod types {
                 value: UpdateCallActivity,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    activity_at: value.activity_at?.into(),
-                    contact_id: value.contact_id?.into(),
-                    conversation_type_id: value.conversation_type_id?.into(),
-                    custom_fields: value.custom_fields?.into(),
-                    duration: value.duration?.into(),
-                    lead_id: value.lead_id?.into(),
-                    note: value.note?.into(),
-                    note_html: value.note_html?.into(),
-                    outcome_id: value.outcome_id?.into(),
-                    phone: value.phone?.into(),
-                    playbook_id: value.playbook_id?.into(),
-                    quality_info: value.quality_info?.into(),
-                    recording_url: value.recording_url?.into(),
-                    status: value.status?.into(),
-                    user_id: value.user_id?.into(),
-                    voicemail_url: value.voicemail_url?.into(),
-                    extra: value.extra?.into(),
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    conversation_type_id: value.conversation_type_id?,
+                    custom_fields: value.custom_fields?,
+                    duration: value.duration?,
+                    lead_id: value.lead_id?,
+                    note: value.note?,
+                    note_html: value.note_html?,
+                    outcome_id: value.outcome_id?,
+                    phone: value.phone?,
+                    playbook_id: value.playbook_id?,
+                    quality_info: value.quality_info?,
+                    recording_url: value.recording_url?,
+                    status: value.status?,
+                    user_id: value.user_id?,
+                    voicemail_url: value.voicemail_url?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateCallActivity> for UpdateCallActivity {
             fn from(value: super::UpdateCallActivity) -> Self {
                 Self {
-                    activity_at: Ok(value.activity_at.into_option()),
-                    contact_id: Ok(value.contact_id.into_option()),
-                    conversation_type_id: Ok(value.conversation_type_id.into_option()),
-                    custom_fields: Ok(value.custom_fields.into_option()),
-                    duration: Ok(value.duration.into_option()),
-                    lead_id: Ok(value.lead_id.into_option()),
-                    note: Ok(value.note.into_option()),
-                    note_html: Ok(value.note_html.into_option()),
-                    outcome_id: Ok(value.outcome_id.into_option()),
-                    phone: Ok(value.phone.into_option()),
-                    playbook_id: Ok(value.playbook_id.into_option()),
-                    quality_info: Ok(value.quality_info.into_option()),
-                    recording_url: Ok(value.recording_url.into_option()),
-                    status: Ok(value.status.into_option()),
-                    user_id: Ok(value.user_id.into_option()),
-                    voicemail_url: Ok(value.voicemail_url.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    conversation_type_id: Ok(value.conversation_type_id),
+                    custom_fields: Ok(value.custom_fields),
+                    duration: Ok(value.duration),
+                    lead_id: Ok(value.lead_id),
+                    note: Ok(value.note),
+                    note_html: Ok(value.note_html),
+                    outcome_id: Ok(value.outcome_id),
+                    phone: Ok(value.phone),
+                    playbook_id: Ok(value.playbook_id),
+                    quality_info: Ok(value.quality_info),
+                    recording_url: Ok(value.recording_url),
+                    status: Ok(value.status),
+                    user_id: Ok(value.user_id),
+                    voicemail_url: Ok(value.voicemail_url),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCustomActivity {
             activity_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
+                crate::Patch<crate::Timestamp>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             custom_fields: ::std::result::Result<
-                ::std::option::Option<
+                crate::Patch<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
                 ::std::string::String,
             >,
-            pinned: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            pinned: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
             status: ::std::result::Result<
-                ::std::option::Option<super::UpdateCustomActivityStatus>,
+                crate::Patch<super::UpdateCustomActivityStatus>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomActivity {
             fn default() -> Self {
@@ -23032,11 +22909,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = value
+                self.activity_at = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
@@ -23044,11 +22922,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
@@ -23060,11 +22939,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_fields = value
+                self.custom_fields = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for custom_fields: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn pinned<T>(mut self, value: T) -> Self
@@ -23072,11 +22952,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pinned = value
+                self.pinned = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for pinned: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -23086,11 +22967,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -23102,6 +22984,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -23115,57 +22998,54 @@ pub mod types {
                 value: UpdateCustomActivity,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    activity_at: value.activity_at?.into(),
-                    contact_id: value.contact_id?.into(),
-                    custom_fields: value.custom_fields?.into(),
-                    pinned: value.pinned?.into(),
-                    status: value.status?.into(),
-                    extra: value.extra?.into(),
+                    activity_at: value.activity_at?,
+                    contact_id: value.contact_id?,
+                    custom_fields: value.custom_fields?,
+                    pinned: value.pinned?,
+                    status: value.status?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateCustomActivity> for UpdateCustomActivity {
             fn from(value: super::UpdateCustomActivity) -> Self {
                 Self {
-                    activity_at: Ok(value.activity_at.into_option()),
-                    contact_id: Ok(value.contact_id.into_option()),
-                    custom_fields: Ok(value.custom_fields.into_option()),
-                    pinned: Ok(value.pinned.into_option()),
-                    status: Ok(value.status.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    activity_at: Ok(value.activity_at),
+                    contact_id: Ok(value.contact_id),
+                    custom_fields: Ok(value.custom_fields),
+                    pinned: Ok(value.pinned),
+                    status: Ok(value.status),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCustomActivityType {
             api_create_only: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             fields: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateCustomActivityTypeFieldsItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateCustomActivityTypeFieldsItem>>,
                 ::std::string::String,
             >,
             is_archived: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomActivityType {
             fn default() -> Self {
@@ -23186,13 +23066,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.api_create_only = value
+                self.api_create_only = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for api_create_only: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -23200,11 +23081,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
@@ -23212,12 +23094,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.editable_with_roles = value
+                self.editable_with_roles = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for editable_with_roles: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -23228,10 +23117,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.fields = value
+                self.fields = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for fields: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -23240,11 +23136,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_archived = value
+                self.is_archived = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_archived: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -23252,11 +23149,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -23269,6 +23167,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -23282,27 +23181,13 @@ pub mod types {
                 value: UpdateCustomActivityType,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    api_create_only: value.api_create_only?.into(),
-                    description: value.description?.into(),
-                    editable_with_roles: {
-                        let v = value.editable_with_roles?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    fields: {
-                        let v = value.fields?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    is_archived: value.is_archived?.into(),
-                    name: value.name?.into(),
-                    extra: value.extra?.into(),
+                    api_create_only: value.api_create_only?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    fields: value.fields?,
+                    is_archived: value.is_archived?,
+                    name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -23310,25 +23195,20 @@ pub mod types {
         for UpdateCustomActivityType {
             fn from(value: super::UpdateCustomActivityType) -> Self {
                 Self {
-                    api_create_only: Ok(value.api_create_only.into_option()),
-                    description: Ok(value.description.into_option()),
-                    editable_with_roles: Ok(
-                        value.editable_with_roles.into_option().unwrap_or_default(),
-                    ),
-                    fields: Ok(value.fields.into_option().unwrap_or_default()),
-                    is_archived: Ok(value.is_archived.into_option()),
-                    name: Ok(value.name.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    api_create_only: Ok(value.api_create_only),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    fields: Ok(value.fields),
+                    is_archived: Ok(value.is_archived),
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCustomActivityTypeFieldsItem {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomActivityTypeFieldsItem {
             fn default() -> Self {
@@ -23359,6 +23239,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -23373,7 +23254,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -23382,100 +23263,95 @@ pub mod types {
             fn from(value: super::UpdateCustomActivityTypeFieldsItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateEmailActivity {
             account_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             activity_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
+                crate::Patch<crate::Timestamp>,
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::option::Option<
+                crate::Patch<
                     ::std::vec::Vec<super::UpdateEmailActivityAttachmentsItems>,
                 >,
                 ::std::string::String,
             >,
             bcc: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             body_html: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             body_text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             cc: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             followup_date: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
+                crate::Patch<crate::Timestamp>,
                 ::std::string::String,
             >,
             followup_sequence_add_cc_bcc: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             followup_sequence_delay: ::std::result::Result<
-                ::std::option::Option<i64>,
+                crate::Patch<i64>,
                 ::std::string::String,
             >,
             followup_sequence_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             in_reply_to_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             opens: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::UpdateEmailActivityOpensItems>,
-                >,
+                crate::Patch<::std::vec::Vec<super::UpdateEmailActivityOpensItems>>,
                 ::std::string::String,
             >,
             sender: ::std::result::Result<
-                ::std::option::Option<crate::EmailAddress>,
+                crate::Patch<crate::EmailAddress>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::UpdateEmailActivityStatus>,
+                crate::Patch<super::UpdateEmailActivityStatus>,
                 ::std::string::String,
             >,
             subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             template_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             to: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateEmailActivity {
             fn default() -> Self {
@@ -23510,11 +23386,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.account_id = value
+                self.account_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for account_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn activity_at<T>(mut self, value: T) -> Self
@@ -23522,11 +23399,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = value
+                self.activity_at = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
@@ -23538,11 +23416,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
+                self.attachments = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn bcc<T>(mut self, value: T) -> Self
@@ -23552,11 +23431,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.bcc = value
+                self.bcc = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for bcc: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn body_html<T>(mut self, value: T) -> Self
@@ -23564,11 +23444,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.body_html = value
+                self.body_html = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for body_html: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn body_text<T>(mut self, value: T) -> Self
@@ -23576,11 +23457,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.body_text = value
+                self.body_text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for body_text: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn cc<T>(mut self, value: T) -> Self
@@ -23590,9 +23472,10 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.cc = value
+                self.cc = (value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cc: {e}"));
+                    .map_err(|e| format!("error converting supplied value for cc: {e}")))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
@@ -23600,11 +23483,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn followup_date<T>(mut self, value: T) -> Self
@@ -23612,11 +23496,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_date = value
+                self.followup_date = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for followup_date: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn followup_sequence_add_cc_bcc<T>(mut self, value: T) -> Self
@@ -23624,13 +23509,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_sequence_add_cc_bcc = value
+                self.followup_sequence_add_cc_bcc = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for followup_sequence_add_cc_bcc: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn followup_sequence_delay<T>(mut self, value: T) -> Self
@@ -23638,13 +23524,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_sequence_delay = value
+                self.followup_sequence_delay = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for followup_sequence_delay: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn followup_sequence_id<T>(mut self, value: T) -> Self
@@ -23652,13 +23539,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_sequence_id = value
+                self.followup_sequence_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for followup_sequence_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn in_reply_to_id<T>(mut self, value: T) -> Self
@@ -23666,13 +23554,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.in_reply_to_id = value
+                self.in_reply_to_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for in_reply_to_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn opens<T>(mut self, value: T) -> Self
@@ -23684,11 +23573,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.opens = value
+                self.opens = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for opens: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn sender<T>(mut self, value: T) -> Self
@@ -23696,11 +23586,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::EmailAddress>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sender = value
+                self.sender = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for sender: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -23710,11 +23601,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn subject<T>(mut self, value: T) -> Self
@@ -23722,11 +23614,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subject = value
+                self.subject = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn template_id<T>(mut self, value: T) -> Self
@@ -23734,11 +23627,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.template_id = value
+                self.template_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for template_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn to<T>(mut self, value: T) -> Self
@@ -23748,9 +23642,10 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.to = value
+                self.to = (value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                    .map_err(|e| format!("error converting supplied value for to: {e}")))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -23758,11 +23653,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
+                self.user_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -23775,6 +23671,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -23788,60 +23685,54 @@ pub mod types {
                 value: UpdateEmailActivity,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    account_id: value.account_id?.into(),
-                    activity_at: value.activity_at?.into(),
-                    attachments: value.attachments?.into(),
-                    bcc: value.bcc?.into(),
-                    body_html: value.body_html?.into(),
-                    body_text: value.body_text?.into(),
-                    cc: value.cc?.into(),
-                    contact_id: value.contact_id?.into(),
-                    followup_date: value.followup_date?.into(),
-                    followup_sequence_add_cc_bcc: value
-                        .followup_sequence_add_cc_bcc?
-                        .into(),
-                    followup_sequence_delay: value.followup_sequence_delay?.into(),
-                    followup_sequence_id: value.followup_sequence_id?.into(),
-                    in_reply_to_id: value.in_reply_to_id?.into(),
-                    opens: value.opens?.into(),
-                    sender: value.sender?.into(),
-                    status: value.status?.into(),
-                    subject: value.subject?.into(),
-                    template_id: value.template_id?.into(),
-                    to: value.to?.into(),
-                    user_id: value.user_id?.into(),
-                    extra: value.extra?.into(),
+                    account_id: value.account_id?,
+                    activity_at: value.activity_at?,
+                    attachments: value.attachments?,
+                    bcc: value.bcc?,
+                    body_html: value.body_html?,
+                    body_text: value.body_text?,
+                    cc: value.cc?,
+                    contact_id: value.contact_id?,
+                    followup_date: value.followup_date?,
+                    followup_sequence_add_cc_bcc: value.followup_sequence_add_cc_bcc?,
+                    followup_sequence_delay: value.followup_sequence_delay?,
+                    followup_sequence_id: value.followup_sequence_id?,
+                    in_reply_to_id: value.in_reply_to_id?,
+                    opens: value.opens?,
+                    sender: value.sender?,
+                    status: value.status?,
+                    subject: value.subject?,
+                    template_id: value.template_id?,
+                    to: value.to?,
+                    user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateEmailActivity> for UpdateEmailActivity {
             fn from(value: super::UpdateEmailActivity) -> Self {
                 Self {
-                    account_id: Ok(value.account_id.into_option()),
-                    activity_at: Ok(value.activity_at.into_option()),
-                    attachments: Ok(value.attachments.into_option()),
-                    bcc: Ok(value.bcc.into_option()),
-                    body_html: Ok(value.body_html.into_option()),
-                    body_text: Ok(value.body_text.into_option()),
-                    cc: Ok(value.cc.into_option()),
-                    contact_id: Ok(value.contact_id.into_option()),
-                    followup_date: Ok(value.followup_date.into_option()),
-                    followup_sequence_add_cc_bcc: Ok(
-                        value.followup_sequence_add_cc_bcc.into_option(),
-                    ),
-                    followup_sequence_delay: Ok(
-                        value.followup_sequence_delay.into_option(),
-                    ),
-                    followup_sequence_id: Ok(value.followup_sequence_id.into_option()),
-                    in_reply_to_id: Ok(value.in_reply_to_id.into_option()),
-                    opens: Ok(value.opens.into_option()),
-                    sender: Ok(value.sender.into_option()),
-                    status: Ok(value.status.into_option()),
-                    subject: Ok(value.subject.into_option()),
-                    template_id: Ok(value.template_id.into_option()),
-                    to: Ok(value.to.into_option()),
-                    user_id: Ok(value.user_id.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    account_id: Ok(value.account_id),
+                    activity_at: Ok(value.activity_at),
+                    attachments: Ok(value.attachments),
+                    bcc: Ok(value.bcc),
+                    body_html: Ok(value.body_html),
+                    body_text: Ok(value.body_text),
+                    cc: Ok(value.cc),
+                    contact_id: Ok(value.contact_id),
+                    followup_date: Ok(value.followup_date),
+                    followup_sequence_add_cc_bcc: Ok(value.followup_sequence_add_cc_bcc),
+                    followup_sequence_delay: Ok(value.followup_sequence_delay),
+                    followup_sequence_id: Ok(value.followup_sequence_id),
+                    in_reply_to_id: Ok(value.in_reply_to_id),
+                    opens: Ok(value.opens),
+                    sender: Ok(value.sender),
+                    status: Ok(value.status),
+                    subject: Ok(value.subject),
+                    template_id: Ok(value.template_id),
+                    to: Ok(value.to),
+                    user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23865,10 +23756,7 @@ pub mod types {
             >,
             size: ::std::result::Result<i64, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateEmailActivityAttachmentsItems {
             fn default() -> Self {
@@ -23966,6 +23854,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -23985,7 +23874,7 @@ pub mod types {
                     inline_only: value.inline_only?,
                     size: value.size?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -23999,17 +23888,14 @@ pub mod types {
                     inline_only: Ok(value.inline_only),
                     size: Ok(value.size),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateEmailActivityOpensItems {
             opened_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateEmailActivityOpensItems {
             fn default() -> Self {
@@ -24042,6 +23928,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -24056,7 +23943,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     opened_at: value.opened_at?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -24065,24 +23952,21 @@ pub mod types {
             fn from(value: super::UpdateEmailActivityOpensItems) -> Self {
                 Self {
                     opened_at: Ok(value.opened_at),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateMeetingActivity {
             outcome_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             user_note_html: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateMeetingActivity {
             fn default() -> Self {
@@ -24099,11 +23983,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.outcome_id = value
+                self.outcome_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn user_note_html<T>(mut self, value: T) -> Self
@@ -24111,13 +23996,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_note_html = value
+                self.user_note_html = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for user_note_html: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -24129,6 +24015,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -24142,9 +24029,9 @@ pub mod types {
                 value: UpdateMeetingActivity,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    outcome_id: value.outcome_id?.into(),
-                    user_note_html: value.user_note_html?.into(),
-                    extra: value.extra?.into(),
+                    outcome_id: value.outcome_id?,
+                    user_note_html: value.user_note_html?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24152,48 +24039,40 @@ pub mod types {
         for UpdateMeetingActivity {
             fn from(value: super::UpdateMeetingActivity) -> Self {
                 Self {
-                    outcome_id: Ok(value.outcome_id.into_option()),
-                    user_note_html: Ok(value.user_note_html.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    outcome_id: Ok(value.outcome_id),
+                    user_note_html: Ok(value.user_note_html),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateNoteActivity {
             activity_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
+                crate::Patch<crate::Timestamp>,
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::UpdateNoteActivityAttachmentsItems>,
-                >,
+                crate::Patch<::std::vec::Vec<super::UpdateNoteActivityAttachmentsItems>>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             note_html: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            pinned: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            pinned: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
             title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateNoteActivity {
             fn default() -> Self {
@@ -24215,11 +24094,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = value
+                self.activity_at = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
@@ -24231,11 +24111,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
+                self.attachments = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
@@ -24243,11 +24124,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
@@ -24255,11 +24137,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note = value
+                self.note = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn note_html<T>(mut self, value: T) -> Self
@@ -24267,11 +24150,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note_html = value
+                self.note_html = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note_html: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn pinned<T>(mut self, value: T) -> Self
@@ -24279,11 +24163,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pinned = value
+                self.pinned = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for pinned: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
@@ -24291,11 +24176,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.title = value
+                self.title = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -24308,6 +24194,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -24320,28 +24207,28 @@ pub mod types {
                 value: UpdateNoteActivity,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    activity_at: value.activity_at?.into(),
-                    attachments: value.attachments?.into(),
-                    contact_id: value.contact_id?.into(),
-                    note: value.note?.into(),
-                    note_html: value.note_html?.into(),
-                    pinned: value.pinned?.into(),
-                    title: value.title?.into(),
-                    extra: value.extra?.into(),
+                    activity_at: value.activity_at?,
+                    attachments: value.attachments?,
+                    contact_id: value.contact_id?,
+                    note: value.note?,
+                    note_html: value.note_html?,
+                    pinned: value.pinned?,
+                    title: value.title?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateNoteActivity> for UpdateNoteActivity {
             fn from(value: super::UpdateNoteActivity) -> Self {
                 Self {
-                    activity_at: Ok(value.activity_at.into_option()),
-                    attachments: Ok(value.attachments.into_option()),
-                    contact_id: Ok(value.contact_id.into_option()),
-                    note: Ok(value.note.into_option()),
-                    note_html: Ok(value.note_html.into_option()),
-                    pinned: Ok(value.pinned.into_option()),
-                    title: Ok(value.title.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    activity_at: Ok(value.activity_at),
+                    attachments: Ok(value.attachments),
+                    contact_id: Ok(value.contact_id),
+                    note: Ok(value.note),
+                    note_html: Ok(value.note_html),
+                    pinned: Ok(value.pinned),
+                    title: Ok(value.title),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24356,10 +24243,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateNoteActivityAttachmentsItems {
             fn default() -> Self {
@@ -24418,6 +24302,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -24434,7 +24319,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -24445,58 +24330,53 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSmsActivity {
             activity_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
+                crate::Patch<crate::Timestamp>,
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::UpdateSmsActivityAttachmentsItems>,
-                >,
+                crate::Patch<::std::vec::Vec<super::UpdateSmsActivityAttachmentsItems>>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             local_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             remote_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::UpdateSmsActivityStatus>,
+                crate::Patch<super::UpdateSmsActivityStatus>,
                 ::std::string::String,
             >,
             template_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmsActivity {
             fn default() -> Self {
@@ -24521,11 +24401,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = value
+                self.activity_at = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
@@ -24537,11 +24418,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
+                self.attachments = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
@@ -24549,11 +24431,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
@@ -24561,11 +24444,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = value
+                self.lead_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn local_phone<T>(mut self, value: T) -> Self
@@ -24573,11 +24457,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.local_phone = value
+                self.local_phone = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for local_phone: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn remote_phone<T>(mut self, value: T) -> Self
@@ -24585,11 +24470,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.remote_phone = value
+                self.remote_phone = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for remote_phone: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -24599,11 +24485,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn template_id<T>(mut self, value: T) -> Self
@@ -24611,11 +24498,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.template_id = value
+                self.template_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for template_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
@@ -24623,11 +24511,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = value
+                self.text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -24635,11 +24524,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
+                self.user_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -24652,6 +24542,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -24664,34 +24555,34 @@ pub mod types {
                 value: UpdateSmsActivity,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    activity_at: value.activity_at?.into(),
-                    attachments: value.attachments?.into(),
-                    contact_id: value.contact_id?.into(),
-                    lead_id: value.lead_id?.into(),
-                    local_phone: value.local_phone?.into(),
-                    remote_phone: value.remote_phone?.into(),
-                    status: value.status?.into(),
-                    template_id: value.template_id?.into(),
-                    text: value.text?.into(),
-                    user_id: value.user_id?.into(),
-                    extra: value.extra?.into(),
+                    activity_at: value.activity_at?,
+                    attachments: value.attachments?,
+                    contact_id: value.contact_id?,
+                    lead_id: value.lead_id?,
+                    local_phone: value.local_phone?,
+                    remote_phone: value.remote_phone?,
+                    status: value.status?,
+                    template_id: value.template_id?,
+                    text: value.text?,
+                    user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateSmsActivity> for UpdateSmsActivity {
             fn from(value: super::UpdateSmsActivity) -> Self {
                 Self {
-                    activity_at: Ok(value.activity_at.into_option()),
-                    attachments: Ok(value.attachments.into_option()),
-                    contact_id: Ok(value.contact_id.into_option()),
-                    lead_id: Ok(value.lead_id.into_option()),
-                    local_phone: Ok(value.local_phone.into_option()),
-                    remote_phone: Ok(value.remote_phone.into_option()),
-                    status: Ok(value.status.into_option()),
-                    template_id: Ok(value.template_id.into_option()),
-                    text: Ok(value.text.into_option()),
-                    user_id: Ok(value.user_id.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    activity_at: Ok(value.activity_at),
+                    attachments: Ok(value.attachments),
+                    contact_id: Ok(value.contact_id),
+                    lead_id: Ok(value.lead_id),
+                    local_phone: Ok(value.local_phone),
+                    remote_phone: Ok(value.remote_phone),
+                    status: Ok(value.status),
+                    template_id: Ok(value.template_id),
+                    text: Ok(value.text),
+                    user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24706,10 +24597,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmsActivityAttachmentsItems {
             fn default() -> Self {
@@ -24770,6 +24658,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -24786,7 +24675,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -24797,56 +24686,53 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateWhatsAppMessage {
             activity_at: ::std::result::Result<
-                ::std::option::Option<crate::Timestamp>,
+                crate::Patch<crate::Timestamp>,
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::vec::Vec<super::WhatsAppAttachmentData>,
+                crate::Patch<::std::vec::Vec<super::WhatsAppAttachmentData>>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             direction: ::std::result::Result<
-                ::std::option::Option<super::CommunicationDirection>,
+                crate::Patch<super::CommunicationDirection>,
                 ::std::string::String,
             >,
             integration_link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             local_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             message_markdown: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             remote_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             response_to_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateWhatsAppMessage {
             fn default() -> Self {
@@ -24871,11 +24757,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = value
+                self.activity_at = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
@@ -24885,10 +24772,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
+                self.attachments = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -24897,11 +24791,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn direction<T>(mut self, value: T) -> Self
@@ -24911,11 +24806,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.direction = value
+                self.direction = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for direction: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn integration_link<T>(mut self, value: T) -> Self
@@ -24923,13 +24819,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.integration_link = value
+                self.integration_link = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for integration_link: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn local_phone<T>(mut self, value: T) -> Self
@@ -24937,11 +24834,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.local_phone = value
+                self.local_phone = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for local_phone: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn message_markdown<T>(mut self, value: T) -> Self
@@ -24949,13 +24847,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message_markdown = value
+                self.message_markdown = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for message_markdown: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn remote_phone<T>(mut self, value: T) -> Self
@@ -24963,11 +24862,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.remote_phone = value
+                self.remote_phone = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for remote_phone: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn response_to_id<T>(mut self, value: T) -> Self
@@ -24975,13 +24875,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.response_to_id = value
+                self.response_to_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for response_to_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
@@ -24989,11 +24890,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = value
+                self.user_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -25006,6 +24908,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -25019,24 +24922,17 @@ pub mod types {
                 value: UpdateWhatsAppMessage,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    activity_at: value.activity_at?.into(),
-                    attachments: {
-                        let v = value.attachments?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    contact_id: value.contact_id?.into(),
-                    direction: value.direction?.into(),
-                    integration_link: value.integration_link?.into(),
-                    local_phone: value.local_phone?.into(),
-                    message_markdown: value.message_markdown?.into(),
-                    remote_phone: value.remote_phone?.into(),
-                    response_to_id: value.response_to_id?.into(),
-                    user_id: value.user_id?.into(),
-                    extra: value.extra?.into(),
+                    activity_at: value.activity_at?,
+                    attachments: value.attachments?,
+                    contact_id: value.contact_id?,
+                    direction: value.direction?,
+                    integration_link: value.integration_link?,
+                    local_phone: value.local_phone?,
+                    message_markdown: value.message_markdown?,
+                    remote_phone: value.remote_phone?,
+                    response_to_id: value.response_to_id?,
+                    user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -25044,17 +24940,17 @@ pub mod types {
         for UpdateWhatsAppMessage {
             fn from(value: super::UpdateWhatsAppMessage) -> Self {
                 Self {
-                    activity_at: Ok(value.activity_at.into_option()),
-                    attachments: Ok(value.attachments.into_option().unwrap_or_default()),
-                    contact_id: Ok(value.contact_id.into_option()),
-                    direction: Ok(value.direction.into_option()),
-                    integration_link: Ok(value.integration_link.into_option()),
-                    local_phone: Ok(value.local_phone.into_option()),
-                    message_markdown: Ok(value.message_markdown.into_option()),
-                    remote_phone: Ok(value.remote_phone.into_option()),
-                    response_to_id: Ok(value.response_to_id.into_option()),
-                    user_id: Ok(value.user_id.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    activity_at: Ok(value.activity_at),
+                    attachments: Ok(value.attachments),
+                    contact_id: Ok(value.contact_id),
+                    direction: Ok(value.direction),
+                    integration_link: Ok(value.integration_link),
+                    local_phone: Ok(value.local_phone),
+                    message_markdown: Ok(value.message_markdown),
+                    remote_phone: Ok(value.remote_phone),
+                    response_to_id: Ok(value.response_to_id),
+                    user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -25069,10 +24965,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WhatsAppAttachmentData {
             fn default() -> Self {
@@ -25131,6 +25024,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -25147,7 +25041,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -25158,7 +25052,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -25292,10 +25186,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WhatsAppMessageActivity {
             fn default() -> Self {
@@ -25756,6 +25647,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -25801,7 +25693,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_name: value.user_name?,
                     users: value.users?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -25841,7 +25733,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_name: Ok(value.user_name),
                     users: Ok(value.users),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -25855,10 +25747,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WhatsAppMessageActivityList {
             fn default() -> Self {
@@ -25908,6 +25797,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -25923,7 +25813,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -25933,7 +25823,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -146,10 +146,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ContactList {
             fn default() -> Self {
@@ -197,6 +194,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -211,7 +209,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -220,40 +218,37 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateContact {
             emails: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateContactEmailsItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateContactEmailsItem>>,
                 ::std::string::String,
             >,
             lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             phones: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateContactPhonesItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateContactPhonesItem>>,
                 ::std::string::String,
             >,
             title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             urls: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateContactUrlsItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateContactUrlsItem>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateContact {
             fn default() -> Self {
@@ -276,10 +271,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.emails = value
+                self.emails = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for emails: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -288,11 +290,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = value
+                self.lead_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -300,11 +303,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn phones<T>(mut self, value: T) -> Self
@@ -314,10 +318,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.phones = value
+                self.phones = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phones: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -326,11 +337,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.title = value
+                self.title = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn urls<T>(mut self, value: T) -> Self
@@ -340,10 +352,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.urls = value
+                self.urls = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for urls: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -356,6 +375,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -368,47 +388,26 @@ pub mod types {
                 value: UpdateContact,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    emails: {
-                        let v = value.emails?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    lead_id: value.lead_id?.into(),
-                    name: value.name?.into(),
-                    phones: {
-                        let v = value.phones?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    title: value.title?.into(),
-                    urls: {
-                        let v = value.urls?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    extra: value.extra?.into(),
+                    emails: value.emails?,
+                    lead_id: value.lead_id?,
+                    name: value.name?,
+                    phones: value.phones?,
+                    title: value.title?,
+                    urls: value.urls?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateContact> for UpdateContact {
             fn from(value: super::UpdateContact) -> Self {
                 Self {
-                    emails: Ok(value.emails.into_option().unwrap_or_default()),
-                    lead_id: Ok(value.lead_id.into_option()),
-                    name: Ok(value.name.into_option()),
-                    phones: Ok(value.phones.into_option().unwrap_or_default()),
-                    title: Ok(value.title.into_option()),
-                    urls: Ok(value.urls.into_option().unwrap_or_default()),
-                    extra: Ok(value.extra.into_map()),
+                    emails: Ok(value.emails),
+                    lead_id: Ok(value.lead_id),
+                    name: Ok(value.name),
+                    phones: Ok(value.phones),
+                    title: Ok(value.title),
+                    urls: Ok(value.urls),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -422,10 +421,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateContactEmailsItem {
             fn default() -> Self {
@@ -471,6 +467,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -486,7 +483,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -496,7 +493,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -510,10 +507,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateContactPhonesItem {
             fn default() -> Self {
@@ -559,6 +553,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -574,7 +569,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -584,7 +579,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -598,10 +593,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateContactUrlsItem {
             fn default() -> Self {
@@ -647,6 +639,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -662,7 +655,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -672,7 +665,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -708,10 +708,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateCustomField {
             fn default() -> Self {
@@ -856,6 +853,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -877,7 +875,7 @@ pub mod types {
                     name: value.name?,
                     required: value.required?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -893,7 +891,7 @@ pub mod types {
                     name: Ok(value.name),
                     required: Ok(value.required),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -911,10 +909,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSharedCustomField {
             fn default() -> Self {
@@ -973,6 +968,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -989,7 +985,7 @@ pub mod types {
                     description: value.description?,
                     name: value.name?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1000,7 +996,7 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1018,10 +1014,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSharedCustomFieldAssociation {
             fn default() -> Self {
@@ -1082,6 +1075,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1098,7 +1092,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1109,7 +1103,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1183,10 +1177,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomField {
             fn default() -> Self {
@@ -1442,6 +1433,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1471,7 +1463,7 @@ pub mod types {
                     required: value.required?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1495,7 +1487,7 @@ pub mod types {
                     required: Ok(value.required),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1509,10 +1501,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldList {
             fn default() -> Self {
@@ -1560,6 +1549,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1574,7 +1564,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1583,7 +1573,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1607,10 +1597,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldSchema {
             fn default() -> Self {
@@ -1688,6 +1675,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1704,7 +1692,7 @@ pub mod types {
                     name: value.name?,
                     object_type: value.object_type?,
                     organization_id: value.organization_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1715,7 +1703,7 @@ pub mod types {
                     name: Ok(value.name),
                     object_type: Ok(value.object_type),
                     organization_id: Ok(value.organization_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1775,10 +1763,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldSchemaFieldsItem {
             fn default() -> Self {
@@ -1979,6 +1964,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2005,7 +1991,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2026,7 +2012,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2048,10 +2034,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldSchemaFieldsItemAssociationsItem {
             fn default() -> Self {
@@ -2129,6 +2112,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2146,7 +2130,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2158,7 +2142,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2214,10 +2198,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomField {
             fn default() -> Self {
@@ -2401,6 +2382,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2425,7 +2407,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2444,7 +2426,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2462,10 +2444,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomFieldAssociation {
             fn default() -> Self {
@@ -2528,6 +2507,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2544,7 +2524,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2555,7 +2535,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2577,10 +2557,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomFieldAssociationsItem {
             fn default() -> Self {
@@ -2658,6 +2635,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2675,7 +2653,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2687,7 +2665,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2701,10 +2679,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomFieldList {
             fn default() -> Self {
@@ -2752,6 +2727,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2767,7 +2743,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2777,52 +2753,46 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCustomField {
             accepts_multiple_values: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             choices: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             custom_activity_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             custom_object_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                crate::Patch<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            required: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomField {
             fn default() -> Self {
@@ -2846,13 +2816,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.accepts_multiple_values = value
+                self.accepts_multiple_values = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for accepts_multiple_values: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn choices<T>(mut self, value: T) -> Self
@@ -2860,10 +2831,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.choices = value
+                self.choices = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for choices: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -2872,13 +2850,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_activity_type_id = value
+                self.custom_activity_type_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for custom_activity_type_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn custom_object_type_id<T>(mut self, value: T) -> Self
@@ -2886,13 +2865,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_object_type_id = value
+                self.custom_object_type_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for custom_object_type_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -2900,11 +2880,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
@@ -2912,12 +2893,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.editable_with_roles = value
+                self.editable_with_roles = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for editable_with_roles: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -2926,11 +2914,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn required<T>(mut self, value: T) -> Self
@@ -2938,11 +2927,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.required = value
+                self.required = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for required: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2950,11 +2940,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -2967,6 +2958,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2979,65 +2971,42 @@ pub mod types {
                 value: UpdateCustomField,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    accepts_multiple_values: value.accepts_multiple_values?.into(),
-                    choices: {
-                        let v = value.choices?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    custom_activity_type_id: value.custom_activity_type_id?.into(),
-                    custom_object_type_id: value.custom_object_type_id?.into(),
-                    description: value.description?.into(),
-                    editable_with_roles: {
-                        let v = value.editable_with_roles?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    name: value.name?.into(),
-                    required: value.required?.into(),
-                    type_: value.type_?.into(),
-                    extra: value.extra?.into(),
+                    accepts_multiple_values: value.accepts_multiple_values?,
+                    choices: value.choices?,
+                    custom_activity_type_id: value.custom_activity_type_id?,
+                    custom_object_type_id: value.custom_object_type_id?,
+                    description: value.description?,
+                    editable_with_roles: value.editable_with_roles?,
+                    name: value.name?,
+                    required: value.required?,
+                    type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateCustomField> for UpdateCustomField {
             fn from(value: super::UpdateCustomField) -> Self {
                 Self {
-                    accepts_multiple_values: Ok(
-                        value.accepts_multiple_values.into_option(),
-                    ),
-                    choices: Ok(value.choices.into_option().unwrap_or_default()),
-                    custom_activity_type_id: Ok(
-                        value.custom_activity_type_id.into_option(),
-                    ),
-                    custom_object_type_id: Ok(value.custom_object_type_id.into_option()),
-                    description: Ok(value.description.into_option()),
-                    editable_with_roles: Ok(
-                        value.editable_with_roles.into_option().unwrap_or_default(),
-                    ),
-                    name: Ok(value.name.into_option()),
-                    required: Ok(value.required.into_option()),
-                    type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    accepts_multiple_values: Ok(value.accepts_multiple_values),
+                    choices: Ok(value.choices),
+                    custom_activity_type_id: Ok(value.custom_activity_type_id),
+                    custom_object_type_id: Ok(value.custom_object_type_id),
+                    description: Ok(value.description),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    name: Ok(value.name),
+                    required: Ok(value.required),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCustomFieldSchema {
             fields: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomFieldSchema {
             fn default() -> Self {
@@ -3055,10 +3024,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.fields = value
+                self.fields = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for fields: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -3072,6 +3048,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -3085,15 +3062,8 @@ pub mod types {
                 value: UpdateCustomFieldSchema,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    fields: {
-                        let v = value.fields?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    extra: value.extra?.into(),
+                    fields: value.fields?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -3101,8 +3071,8 @@ pub mod types {
         for UpdateCustomFieldSchema {
             fn from(value: super::UpdateCustomFieldSchema) -> Self {
                 Self {
-                    fields: Ok(value.fields.into_option().unwrap_or_default()),
-                    extra: Ok(value.extra.into_map()),
+                    fields: Ok(value.fields),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -3112,10 +3082,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomFieldSchemaFieldsItem {
             fn default() -> Self {
@@ -3146,6 +3113,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -3160,7 +3128,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -3169,28 +3137,25 @@ pub mod types {
             fn from(value: super::UpdateCustomFieldSchemaFieldsItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSharedCustomField {
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSharedCustomField {
             fn default() -> Self {
@@ -3208,11 +3173,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -3220,11 +3186,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -3232,11 +3199,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -3249,6 +3217,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -3262,10 +3231,10 @@ pub mod types {
                 value: UpdateSharedCustomField,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    description: value.description?.into(),
-                    name: value.name?.into(),
-                    type_: value.type_?.into(),
-                    extra: value.extra?.into(),
+                    description: value.description?,
+                    name: value.name?,
+                    type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -3273,31 +3242,25 @@ pub mod types {
         for UpdateSharedCustomField {
             fn from(value: super::UpdateSharedCustomField) -> Self {
                 Self {
-                    description: Ok(value.description.into_option()),
-                    name: Ok(value.name.into_option()),
-                    type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSharedCustomFieldAssociation {
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            required: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSharedCustomFieldAssociation {
             fn default() -> Self {
@@ -3315,12 +3278,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.editable_with_roles = value
+                self.editable_with_roles = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for editable_with_roles: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -3329,11 +3299,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.object_type = value
+                self.object_type = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for object_type: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn required<T>(mut self, value: T) -> Self
@@ -3341,11 +3312,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.required = value
+                self.required = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for required: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -3358,6 +3330,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -3371,17 +3344,10 @@ pub mod types {
                 value: UpdateSharedCustomFieldAssociation,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    editable_with_roles: {
-                        let v = value.editable_with_roles?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    object_type: value.object_type?.into(),
-                    required: value.required?.into(),
-                    extra: value.extra?.into(),
+                    editable_with_roles: value.editable_with_roles?,
+                    object_type: value.object_type?,
+                    required: value.required?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -3389,12 +3355,10 @@ pub mod types {
         for UpdateSharedCustomFieldAssociation {
             fn from(value: super::UpdateSharedCustomFieldAssociation) -> Self {
                 Self {
-                    editable_with_roles: Ok(
-                        value.editable_with_roles.into_option().unwrap_or_default(),
-                    ),
-                    object_type: Ok(value.object_type.into_option()),
-                    required: Ok(value.required.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    editable_with_roles: Ok(value.editable_with_roles),
+                    object_type: Ok(value.object_type),
+                    required: Ok(value.required),
+                    extra: Ok(value.extra),
                 }
             }
         }

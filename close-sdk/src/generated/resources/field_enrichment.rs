@@ -113,10 +113,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RunFieldEnrichment {
             fn default() -> Self {
@@ -220,6 +217,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -238,7 +236,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     overwrite_existing_value: value.overwrite_existing_value?,
                     set_new_value: value.set_new_value?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -251,7 +249,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     overwrite_existing_value: Ok(value.overwrite_existing_value),
                     set_new_value: Ok(value.set_new_value),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -41,10 +41,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UploadFile {
             fn default() -> Self {
@@ -90,6 +87,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -104,7 +102,7 @@ pub mod types {
                 Ok(Self {
                     content_type: value.content_type?,
                     filename: value.filename?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -113,7 +111,7 @@ pub mod types {
                 Self {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -185,10 +185,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateIntegrationLink {
             fn default() -> Self {
@@ -247,6 +244,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -263,7 +261,7 @@ pub mod types {
                     name: value.name?,
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -274,7 +272,7 @@ pub mod types {
                     name: Ok(value.name),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -316,10 +314,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for IntegrationLink {
             fn default() -> Self {
@@ -458,6 +453,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -479,7 +475,7 @@ pub mod types {
                     type_: value.type_?,
                     updated_by: value.updated_by?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -495,7 +491,7 @@ pub mod types {
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -509,10 +505,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for IntegrationLinkList {
             fn default() -> Self {
@@ -560,6 +553,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -575,7 +569,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -584,28 +578,25 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateIntegrationLink {
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::IntegrationLinkType>,
+                crate::Patch<super::IntegrationLinkType>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateIntegrationLink {
             fn default() -> Self {
@@ -623,11 +614,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -637,11 +629,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -649,11 +642,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = value
+                self.url = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -666,6 +660,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -679,10 +674,10 @@ pub mod types {
                 value: UpdateIntegrationLink,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    name: value.name?.into(),
-                    type_: value.type_?.into(),
-                    url: value.url?.into(),
-                    extra: value.extra?.into(),
+                    name: value.name?,
+                    type_: value.type_?,
+                    url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -690,10 +685,10 @@ pub mod types {
         for UpdateIntegrationLink {
             fn from(value: super::UpdateIntegrationLink) -> Self {
                 Self {
-                    name: Ok(value.name.into_option()),
-                    type_: Ok(value.type_.into_option()),
-                    url: Ok(value.url.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -78,10 +78,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateLeadStatus {
             fn default() -> Self {
@@ -114,6 +111,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -127,7 +125,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     label: value.label?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -135,7 +133,7 @@ pub mod types {
             fn from(value: super::CreateLeadStatus) -> Self {
                 Self {
                     label: Ok(value.label),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -149,10 +147,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadStatusList {
             fn default() -> Self {
@@ -200,6 +195,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -214,7 +210,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -223,20 +219,17 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateLeadStatus {
             label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadStatus {
             fn default() -> Self {
@@ -252,11 +245,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = value
+                self.label = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -269,6 +263,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -281,16 +276,16 @@ pub mod types {
                 value: UpdateLeadStatus,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    label: value.label?.into(),
-                    extra: value.extra?.into(),
+                    label: value.label?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateLeadStatus> for UpdateLeadStatus {
             fn from(value: super::UpdateLeadStatus) -> Self {
                 Self {
-                    label: Ok(value.label.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    label: Ok(value.label),
+                    extra: Ok(value.extra),
                 }
             }
         }

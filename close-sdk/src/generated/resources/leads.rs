@@ -564,10 +564,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateLead {
             fn default() -> Self {
@@ -666,6 +663,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -684,7 +682,7 @@ pub mod types {
                     name: value.name?,
                     status_id: value.status_id?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -697,7 +695,7 @@ pub mod types {
                     name: Ok(value.name),
                     status_id: Ok(value.status_id),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -731,10 +729,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateLeadAddressesItem {
             fn default() -> Self {
@@ -845,6 +840,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -865,7 +861,7 @@ pub mod types {
                     label: value.label?,
                     state: value.state?,
                     zipcode: value.zipcode?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -880,7 +876,7 @@ pub mod types {
                     label: Ok(value.label),
                     state: Ok(value.state),
                     zipcode: Ok(value.zipcode),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1016,10 +1012,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Lead {
             fn default() -> Self {
@@ -1459,6 +1452,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1500,7 +1494,7 @@ pub mod types {
                     updated_by: value.updated_by?,
                     updated_by_name: value.updated_by_name?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1536,7 +1530,7 @@ pub mod types {
                     updated_by: Ok(value.updated_by),
                     updated_by_name: Ok(value.updated_by_name),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1574,10 +1568,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadAddress {
             fn default() -> Self {
@@ -1703,6 +1694,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1723,7 +1715,7 @@ pub mod types {
                     state: value.state?,
                     tz_ids: value.tz_ids?,
                     zipcode: value.zipcode?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1738,7 +1730,7 @@ pub mod types {
                     state: Ok(value.state),
                     tz_ids: Ok(value.tz_ids),
                     zipcode: Ok(value.zipcode),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1756,10 +1748,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadList {
             fn default() -> Self {
@@ -1820,6 +1809,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1835,7 +1825,7 @@ pub mod types {
                     data: value.data?,
                     has_more: value.has_more?,
                     total_results: value.total_results?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1845,7 +1835,7 @@ pub mod types {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
                     total_results: Ok(value.total_results),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1859,10 +1849,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MergeLeads {
             fn default() -> Self {
@@ -1908,6 +1895,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1922,7 +1910,7 @@ pub mod types {
                 Ok(Self {
                     destination: value.destination?,
                     source: value.source?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1931,40 +1919,37 @@ pub mod types {
                 Self {
                     destination: Ok(value.destination),
                     source: Ok(value.source),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateLead {
             addresses: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateLeadAddressesItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateLeadAddressesItem>>,
                 ::std::string::String,
             >,
             contacts: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateLeadContactsItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateLeadContactsItem>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLead {
             fn default() -> Self {
@@ -1987,10 +1972,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.addresses = value
+                self.addresses = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for addresses: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -2001,10 +1993,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.contacts = value
+                self.contacts = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contacts: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -2013,11 +2012,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -2025,11 +2025,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status_id<T>(mut self, value: T) -> Self
@@ -2037,11 +2038,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_id = value
+                self.status_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -2049,11 +2051,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = value
+                self.url = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -2065,6 +2068,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2077,40 +2081,26 @@ pub mod types {
                 value: UpdateLead,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    addresses: {
-                        let v = value.addresses?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    contacts: {
-                        let v = value.contacts?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    description: value.description?.into(),
-                    name: value.name?.into(),
-                    status_id: value.status_id?.into(),
-                    url: value.url?.into(),
-                    extra: value.extra?.into(),
+                    addresses: value.addresses?,
+                    contacts: value.contacts?,
+                    description: value.description?,
+                    name: value.name?,
+                    status_id: value.status_id?,
+                    url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateLead> for UpdateLead {
             fn from(value: super::UpdateLead) -> Self {
                 Self {
-                    addresses: Ok(value.addresses.into_option().unwrap_or_default()),
-                    contacts: Ok(value.contacts.into_option().unwrap_or_default()),
-                    description: Ok(value.description.into_option()),
-                    name: Ok(value.name.into_option()),
-                    status_id: Ok(value.status_id.into_option()),
-                    url: Ok(value.url.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    addresses: Ok(value.addresses),
+                    contacts: Ok(value.contacts),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    status_id: Ok(value.status_id),
+                    url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2144,10 +2134,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadAddressesItem {
             fn default() -> Self {
@@ -2258,6 +2245,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2278,7 +2266,7 @@ pub mod types {
                     label: value.label?,
                     state: value.state?,
                     zipcode: value.zipcode?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2293,7 +2281,7 @@ pub mod types {
                     label: Ok(value.label),
                     state: Ok(value.state),
                     zipcode: Ok(value.zipcode),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2315,10 +2303,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadContactsItem {
             fn default() -> Self {
@@ -2394,6 +2379,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2411,7 +2397,7 @@ pub mod types {
                     name: value.name?,
                     phones: value.phones?,
                     title: value.title?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2423,7 +2409,7 @@ pub mod types {
                     name: Ok(value.name),
                     phones: Ok(value.phones),
                     title: Ok(value.title),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2437,10 +2423,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadContactsItemEmailsItem {
             fn default() -> Self {
@@ -2486,6 +2469,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2501,7 +2485,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2511,7 +2495,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2525,10 +2509,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadContactsItemPhonesItem {
             fn default() -> Self {
@@ -2574,6 +2555,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2589,7 +2571,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2599,7 +2581,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

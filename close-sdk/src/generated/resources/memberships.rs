@@ -194,10 +194,7 @@ pub mod types {
         pub struct CreateMembership {
             email: ::std::result::Result<crate::EmailAddress, ::std::string::String>,
             role_id: ::std::result::Result<crate::Role, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateMembership {
             fn default() -> Self {
@@ -243,6 +240,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -257,7 +255,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     role_id: value.role_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -266,26 +264,26 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     role_id: Ok(value.role_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct MembershipBulkUpdate {
             auto_record_calls: ::std::result::Result<
-                ::std::option::Option<crate::AutoRecordCalls>,
+                crate::Patch<crate::AutoRecordCalls>,
                 ::std::string::String,
             >,
             default_caller_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             hangup_recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             may_workflows_impersonate: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             params: ::std::result::Result<
@@ -293,17 +291,14 @@ pub mod types {
                 ::std::string::String,
             >,
             role_id: ::std::result::Result<
-                ::std::option::Option<crate::Role>,
+                crate::Patch<crate::Role>,
                 ::std::string::String,
             >,
             track_email_opens: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipBulkUpdate {
             fn default() -> Self {
@@ -327,13 +322,14 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auto_record_calls = value
+                self.auto_record_calls = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_record_calls: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn default_caller_id<T>(mut self, value: T) -> Self
@@ -341,13 +337,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.default_caller_id = value
+                self.default_caller_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for default_caller_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn hangup_recording_url<T>(mut self, value: T) -> Self
@@ -355,13 +352,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hangup_recording_url = value
+                self.hangup_recording_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for hangup_recording_url: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
@@ -369,13 +367,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.may_workflows_impersonate = value
+                self.may_workflows_impersonate = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for may_workflows_impersonate: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn params<T>(mut self, value: T) -> Self
@@ -395,11 +394,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Role>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.role_id = value
+                self.role_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for role_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn track_email_opens<T>(mut self, value: T) -> Self
@@ -407,13 +407,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.track_email_opens = value
+                self.track_email_opens = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for track_email_opens: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -426,6 +427,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -439,30 +441,28 @@ pub mod types {
                 value: MembershipBulkUpdate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    auto_record_calls: value.auto_record_calls?.into(),
-                    default_caller_id: value.default_caller_id?.into(),
-                    hangup_recording_url: value.hangup_recording_url?.into(),
-                    may_workflows_impersonate: value.may_workflows_impersonate?.into(),
+                    auto_record_calls: value.auto_record_calls?,
+                    default_caller_id: value.default_caller_id?,
+                    hangup_recording_url: value.hangup_recording_url?,
+                    may_workflows_impersonate: value.may_workflows_impersonate?,
                     params: value.params?,
-                    role_id: value.role_id?.into(),
-                    track_email_opens: value.track_email_opens?.into(),
-                    extra: value.extra?.into(),
+                    role_id: value.role_id?,
+                    track_email_opens: value.track_email_opens?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::MembershipBulkUpdate> for MembershipBulkUpdate {
             fn from(value: super::MembershipBulkUpdate) -> Self {
                 Self {
-                    auto_record_calls: Ok(value.auto_record_calls.into_option()),
-                    default_caller_id: Ok(value.default_caller_id.into_option()),
-                    hangup_recording_url: Ok(value.hangup_recording_url.into_option()),
-                    may_workflows_impersonate: Ok(
-                        value.may_workflows_impersonate.into_option(),
-                    ),
+                    auto_record_calls: Ok(value.auto_record_calls),
+                    default_caller_id: Ok(value.default_caller_id),
+                    hangup_recording_url: Ok(value.hangup_recording_url),
+                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
                     params: Ok(value.params),
-                    role_id: Ok(value.role_id.into_option()),
-                    track_email_opens: Ok(value.track_email_opens.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    role_id: Ok(value.role_id),
+                    track_email_opens: Ok(value.track_email_opens),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -472,10 +472,7 @@ pub mod types {
                 super::MembershipBulkUpdateParamsIdIn,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipBulkUpdateParams {
             fn default() -> Self {
@@ -508,6 +505,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -522,7 +520,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id_in: value.id_in?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -531,7 +529,7 @@ pub mod types {
             fn from(value: super::MembershipBulkUpdateParams) -> Self {
                 Self {
                     id_in: Ok(value.id_in),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -541,10 +539,7 @@ pub mod types {
                 ::std::option::Option<u64>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipBulkUpdateResult {
             fn default() -> Self {
@@ -577,6 +572,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -591,7 +587,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     count: value.count?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -600,40 +596,37 @@ pub mod types {
             fn from(value: super::MembershipBulkUpdateResult) -> Self {
                 Self {
                     count: Ok(value.count),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct MembershipUpdate {
             auto_record_calls: ::std::result::Result<
-                ::std::option::Option<crate::AutoRecordCalls>,
+                crate::Patch<crate::AutoRecordCalls>,
                 ::std::string::String,
             >,
             default_caller_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             hangup_recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             may_workflows_impersonate: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             role_id: ::std::result::Result<
-                ::std::option::Option<crate::Role>,
+                crate::Patch<crate::Role>,
                 ::std::string::String,
             >,
             track_email_opens: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipUpdate {
             fn default() -> Self {
@@ -656,13 +649,14 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auto_record_calls = value
+                self.auto_record_calls = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_record_calls: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn default_caller_id<T>(mut self, value: T) -> Self
@@ -670,13 +664,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.default_caller_id = value
+                self.default_caller_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for default_caller_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn hangup_recording_url<T>(mut self, value: T) -> Self
@@ -684,13 +679,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hangup_recording_url = value
+                self.hangup_recording_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for hangup_recording_url: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
@@ -698,13 +694,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.may_workflows_impersonate = value
+                self.may_workflows_impersonate = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for may_workflows_impersonate: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn role_id<T>(mut self, value: T) -> Self
@@ -712,11 +709,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Role>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.role_id = value
+                self.role_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for role_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn track_email_opens<T>(mut self, value: T) -> Self
@@ -724,13 +722,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.track_email_opens = value
+                self.track_email_opens = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for track_email_opens: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -743,6 +742,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -755,28 +755,26 @@ pub mod types {
                 value: MembershipUpdate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    auto_record_calls: value.auto_record_calls?.into(),
-                    default_caller_id: value.default_caller_id?.into(),
-                    hangup_recording_url: value.hangup_recording_url?.into(),
-                    may_workflows_impersonate: value.may_workflows_impersonate?.into(),
-                    role_id: value.role_id?.into(),
-                    track_email_opens: value.track_email_opens?.into(),
-                    extra: value.extra?.into(),
+                    auto_record_calls: value.auto_record_calls?,
+                    default_caller_id: value.default_caller_id?,
+                    hangup_recording_url: value.hangup_recording_url?,
+                    may_workflows_impersonate: value.may_workflows_impersonate?,
+                    role_id: value.role_id?,
+                    track_email_opens: value.track_email_opens?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::MembershipUpdate> for MembershipUpdate {
             fn from(value: super::MembershipUpdate) -> Self {
                 Self {
-                    auto_record_calls: Ok(value.auto_record_calls.into_option()),
-                    default_caller_id: Ok(value.default_caller_id.into_option()),
-                    hangup_recording_url: Ok(value.hangup_recording_url.into_option()),
-                    may_workflows_impersonate: Ok(
-                        value.may_workflows_impersonate.into_option(),
-                    ),
-                    role_id: Ok(value.role_id.into_option()),
-                    track_email_opens: Ok(value.track_email_opens.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    auto_record_calls: Ok(value.auto_record_calls),
+                    default_caller_id: Ok(value.default_caller_id),
+                    hangup_recording_url: Ok(value.hangup_recording_url),
+                    may_workflows_impersonate: Ok(value.may_workflows_impersonate),
+                    role_id: Ok(value.role_id),
+                    track_email_opens: Ok(value.track_email_opens),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -786,10 +784,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PinnedViews {
             fn default() -> Self {
@@ -826,6 +821,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -839,7 +835,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     saved_view_ids: value.saved_view_ids?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -847,7 +843,7 @@ pub mod types {
             fn from(value: super::PinnedViews) -> Self {
                 Self {
                     saved_view_ids: Ok(value.saved_view_ids),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -307,10 +307,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for AttachmentIn {
             fn default() -> Self {
@@ -369,6 +366,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -384,7 +382,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -394,7 +392,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -458,10 +456,7 @@ pub mod types {
                 ::std::option::Option<crate::types::OpportunityValuePeriod>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateOpportunity {
             fn default() -> Self {
@@ -670,6 +665,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -696,7 +692,7 @@ pub mod types {
                     user_id: value.user_id?,
                     value: value.value?,
                     value_period: value.value_period?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -717,7 +713,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     value: Ok(value.value),
                     value_period: Ok(value.value_period),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -803,10 +799,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityList {
             fn default() -> Self {
@@ -1124,6 +1117,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1162,7 +1156,7 @@ pub mod types {
                     total_value_one_time: value.total_value_one_time?,
                     total_value_one_time_formatted: value
                         .total_value_one_time_formatted?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1203,7 +1197,7 @@ pub mod types {
                     total_value_one_time_formatted: Ok(
                         value.total_value_one_time_formatted,
                     ),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1221,10 +1215,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityListCountByValuePeriod {
             fn default() -> Self {
@@ -1283,6 +1274,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1299,7 +1291,7 @@ pub mod types {
                     annual: value.annual?,
                     monthly: value.monthly?,
                     one_time: value.one_time?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1310,40 +1302,31 @@ pub mod types {
                     annual: Ok(value.annual),
                     monthly: Ok(value.monthly),
                     one_time: Ok(value.one_time),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateOpportunity {
-            confidence: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            confidence: ::std::result::Result<crate::Patch<i64>, ::std::string::String>,
             lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             note_html: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            value: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            value: ::std::result::Result<crate::Patch<i64>, ::std::string::String>,
             value_period: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateOpportunity {
             fn default() -> Self {
@@ -1364,11 +1347,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.confidence = value
+                self.confidence = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for confidence: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
@@ -1376,11 +1360,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = value
+                self.lead_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn note_html<T>(mut self, value: T) -> Self
@@ -1388,11 +1373,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note_html = value
+                self.note_html = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note_html: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status_id<T>(mut self, value: T) -> Self
@@ -1400,11 +1386,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_id = value
+                self.status_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -1412,11 +1399,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.value = value
+                self.value = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn value_period<T>(mut self, value: T) -> Self
@@ -1424,11 +1412,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.value_period = value
+                self.value_period = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for value_period: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1440,6 +1429,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1452,26 +1442,26 @@ pub mod types {
                 value: UpdateOpportunity,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    confidence: value.confidence?.into(),
-                    lead_id: value.lead_id?.into(),
-                    note_html: value.note_html?.into(),
-                    status_id: value.status_id?.into(),
-                    value: value.value?.into(),
-                    value_period: value.value_period?.into(),
-                    extra: value.extra?.into(),
+                    confidence: value.confidence?,
+                    lead_id: value.lead_id?,
+                    note_html: value.note_html?,
+                    status_id: value.status_id?,
+                    value: value.value?,
+                    value_period: value.value_period?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateOpportunity> for UpdateOpportunity {
             fn from(value: super::UpdateOpportunity) -> Self {
                 Self {
-                    confidence: Ok(value.confidence.into_option()),
-                    lead_id: Ok(value.lead_id.into_option()),
-                    note_html: Ok(value.note_html.into_option()),
-                    status_id: Ok(value.status_id.into_option()),
-                    value: Ok(value.value.into_option()),
-                    value_period: Ok(value.value_period.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    confidence: Ok(value.confidence),
+                    lead_id: Ok(value.lead_id),
+                    note_html: Ok(value.note_html),
+                    status_id: Ok(value.status_id),
+                    value: Ok(value.value),
+                    value_period: Ok(value.value_period),
+                    extra: Ok(value.extra),
                 }
             }
         }

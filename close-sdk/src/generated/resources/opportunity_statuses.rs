@@ -142,10 +142,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateOpportunityStatus {
             fn default() -> Self {
@@ -204,6 +201,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -220,7 +218,7 @@ pub mod types {
                     label: value.label?,
                     pipeline_id: value.pipeline_id?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -231,7 +229,7 @@ pub mod types {
                     label: Ok(value.label),
                     pipeline_id: Ok(value.pipeline_id),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -257,10 +255,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityStatus {
             fn default() -> Self {
@@ -345,6 +340,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -362,7 +358,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     pipeline_id: value.pipeline_id?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -374,7 +370,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     pipeline_id: Ok(value.pipeline_id),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -388,10 +384,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityStatusList {
             fn default() -> Self {
@@ -439,6 +432,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -454,7 +448,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -464,28 +458,25 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateOpportunityStatus {
             label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             pipeline_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateOpportunityStatus {
             fn default() -> Self {
@@ -503,11 +494,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = value
+                self.label = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn pipeline_id<T>(mut self, value: T) -> Self
@@ -515,11 +507,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pipeline_id = value
+                self.pipeline_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for pipeline_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -527,11 +520,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -544,6 +538,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -557,10 +552,10 @@ pub mod types {
                 value: UpdateOpportunityStatus,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    label: value.label?.into(),
-                    pipeline_id: value.pipeline_id?.into(),
-                    type_: value.type_?.into(),
-                    extra: value.extra?.into(),
+                    label: value.label?,
+                    pipeline_id: value.pipeline_id?,
+                    type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -568,10 +563,10 @@ pub mod types {
         for UpdateOpportunityStatus {
             fn from(value: super::UpdateOpportunityStatus) -> Self {
                 Self {
-                    label: Ok(value.label.into_option()),
-                    pipeline_id: Ok(value.pipeline_id.into_option()),
-                    type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    label: Ok(value.label),
+                    pipeline_id: Ok(value.pipeline_id),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -129,10 +129,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for InlineLeadStatusPayload {
             fn default() -> Self {
@@ -176,6 +173,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -191,7 +189,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     label: value.label?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -201,36 +199,33 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     label: Ok(value.label),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OrganizationUpdate {
             currency: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             enable_unsubscribe_link: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             lead_statuses: ::std::result::Result<
-                ::std::vec::Vec<super::InlineLeadStatusPayload>,
+                crate::Patch<::std::vec::Vec<super::InlineLeadStatusPayload>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::OrganizationName>,
+                crate::Patch<super::OrganizationName>,
                 ::std::string::String,
             >,
             require_unsubscribe_link: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OrganizationUpdate {
             fn default() -> Self {
@@ -250,11 +245,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.currency = value
+                self.currency = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn enable_unsubscribe_link<T>(mut self, value: T) -> Self
@@ -262,13 +258,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_unsubscribe_link = value
+                self.enable_unsubscribe_link = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for enable_unsubscribe_link: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_statuses<T>(mut self, value: T) -> Self
@@ -278,10 +275,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_statuses = value
+                self.lead_statuses = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_statuses: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -292,11 +296,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn require_unsubscribe_link<T>(mut self, value: T) -> Self
@@ -304,13 +309,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.require_unsubscribe_link = value
+                self.require_unsubscribe_link = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for require_unsubscribe_link: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -323,6 +329,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -335,37 +342,24 @@ pub mod types {
                 value: OrganizationUpdate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    currency: value.currency?.into(),
-                    enable_unsubscribe_link: value.enable_unsubscribe_link?.into(),
-                    lead_statuses: {
-                        let v = value.lead_statuses?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    name: value.name?.into(),
-                    require_unsubscribe_link: value.require_unsubscribe_link?.into(),
-                    extra: value.extra?.into(),
+                    currency: value.currency?,
+                    enable_unsubscribe_link: value.enable_unsubscribe_link?,
+                    lead_statuses: value.lead_statuses?,
+                    name: value.name?,
+                    require_unsubscribe_link: value.require_unsubscribe_link?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::OrganizationUpdate> for OrganizationUpdate {
             fn from(value: super::OrganizationUpdate) -> Self {
                 Self {
-                    currency: Ok(value.currency.into_option()),
-                    enable_unsubscribe_link: Ok(
-                        value.enable_unsubscribe_link.into_option(),
-                    ),
-                    lead_statuses: Ok(
-                        value.lead_statuses.into_option().unwrap_or_default(),
-                    ),
-                    name: Ok(value.name.into_option()),
-                    require_unsubscribe_link: Ok(
-                        value.require_unsubscribe_link.into_option(),
-                    ),
-                    extra: Ok(value.extra.into_map()),
+                    currency: Ok(value.currency),
+                    enable_unsubscribe_link: Ok(value.enable_unsubscribe_link),
+                    lead_statuses: Ok(value.lead_statuses),
+                    name: Ok(value.name),
+                    require_unsubscribe_link: Ok(value.require_unsubscribe_link),
+                    extra: Ok(value.extra),
                 }
             }
         }

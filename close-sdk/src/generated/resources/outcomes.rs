@@ -258,10 +258,7 @@ pub mod types {
                 ::std::option::Option<super::OutcomeType>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateOutcome {
             fn default() -> Self {
@@ -335,6 +332,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -351,7 +349,7 @@ pub mod types {
                     description: value.description?,
                     name: value.name?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -362,7 +360,7 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -408,10 +406,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Outcome {
             fn default() -> Self {
@@ -563,6 +558,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -585,7 +581,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -602,7 +598,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -616,10 +612,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OutcomeList {
             fn default() -> Self {
@@ -667,6 +660,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -681,7 +675,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -690,32 +684,29 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateOutcome {
             applies_to: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::OutcomeAppliesTo>>,
+                crate::Patch<::std::vec::Vec<super::OutcomeAppliesTo>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::OutcomeType>,
+                crate::Patch<super::OutcomeType>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateOutcome {
             fn default() -> Self {
@@ -736,11 +727,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.applies_to = value
+                self.applies_to = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for applies_to: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -748,11 +740,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -760,11 +753,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -772,11 +766,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::OutcomeType>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -789,6 +784,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -801,22 +797,22 @@ pub mod types {
                 value: UpdateOutcome,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    applies_to: value.applies_to?.into(),
-                    description: value.description?.into(),
-                    name: value.name?.into(),
-                    type_: value.type_?.into(),
-                    extra: value.extra?.into(),
+                    applies_to: value.applies_to?,
+                    description: value.description?,
+                    name: value.name?,
+                    type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateOutcome> for UpdateOutcome {
             fn from(value: super::UpdateOutcome) -> Self {
                 Self {
-                    applies_to: Ok(value.applies_to.into_option()),
-                    description: Ok(value.description.into_option()),
-                    name: Ok(value.name.into_option()),
-                    type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    applies_to: Ok(value.applies_to),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -374,10 +374,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BlockedPhoneNumber {
             fn default() -> Self {
@@ -501,6 +498,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -521,7 +519,7 @@ pub mod types {
                     phone: value.phone?,
                     reason: value.reason?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -536,7 +534,7 @@ pub mod types {
                     phone: Ok(value.phone),
                     reason: Ok(value.reason),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -550,10 +548,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BlockedPhoneNumberList {
             fn default() -> Self {
@@ -601,6 +596,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -616,7 +612,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -626,7 +622,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -636,10 +632,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BlockedPhoneNumberSettings {
             fn default() -> Self {
@@ -674,6 +667,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -689,7 +683,7 @@ pub mod types {
                 Ok(Self {
                     reject_anonymous_inbound_calls: value
                         .reject_anonymous_inbound_calls?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -700,7 +694,7 @@ pub mod types {
                     reject_anonymous_inbound_calls: Ok(
                         value.reject_anonymous_inbound_calls,
                     ),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -708,10 +702,7 @@ pub mod types {
         pub struct CreateBlockedPhoneNumber {
             phone: ::std::result::Result<::std::string::String, ::std::string::String>,
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateBlockedPhoneNumber {
             fn default() -> Self {
@@ -757,6 +748,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -772,7 +764,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     reason: value.reason?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -782,7 +774,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     reason: Ok(value.reason),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -813,10 +805,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatePhoneNumberRequest {
             fn default() -> Self {
@@ -929,6 +918,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -949,7 +939,7 @@ pub mod types {
                     sharing: value.sharing?,
                     with_mms: value.with_mms?,
                     with_sms: value.with_sms?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -964,7 +954,7 @@ pub mod types {
                     sharing: Ok(value.sharing),
                     with_mms: Ok(value.with_mms),
                     with_sms: Ok(value.with_sms),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -978,10 +968,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PhoneNumberList {
             fn default() -> Self {
@@ -1029,6 +1016,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1043,7 +1031,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1052,17 +1040,14 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateBlockedPhoneNumber {
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateBlockedPhoneNumber {
             fn default() -> Self {
@@ -1095,6 +1080,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1109,7 +1095,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     reason: value.reason?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1118,7 +1104,7 @@ pub mod types {
             fn from(value: super::UpdateBlockedPhoneNumber) -> Self {
                 Self {
                     reason: Ok(value.reason),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1128,10 +1114,7 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateBlockedPhoneNumberSettings {
             fn default() -> Self {
@@ -1169,6 +1152,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1184,7 +1168,7 @@ pub mod types {
                 Ok(Self {
                     reject_anonymous_inbound_calls: value
                         .reject_anonymous_inbound_calls?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1195,48 +1179,45 @@ pub mod types {
                     reject_anonymous_inbound_calls: Ok(
                         value.reject_anonymous_inbound_calls,
                     ),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdatePhoneNumber {
             forward_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             forward_to_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             inbound_ring_duration: ::std::result::Result<
-                ::std::option::Option<i64>,
+                crate::Patch<i64>,
                 ::std::string::String,
             >,
             label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             participants: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             phone_numbers: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             press_1_to_accept: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             voicemail_greeting_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdatePhoneNumber {
             fn default() -> Self {
@@ -1259,11 +1240,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.forward_to = value
+                self.forward_to = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for forward_to: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn forward_to_enabled<T>(mut self, value: T) -> Self
@@ -1271,13 +1253,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.forward_to_enabled = value
+                self.forward_to_enabled = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for forward_to_enabled: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn inbound_ring_duration<T>(mut self, value: T) -> Self
@@ -1285,13 +1268,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.inbound_ring_duration = value
+                self.inbound_ring_duration = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for inbound_ring_duration: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -1299,11 +1283,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = value
+                self.label = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn participants<T>(mut self, value: T) -> Self
@@ -1311,10 +1296,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.participants = value
+                self.participants = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for participants: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -1323,10 +1315,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.phone_numbers = value
+                self.phone_numbers = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone_numbers: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -1335,13 +1334,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.press_1_to_accept = value
+                self.press_1_to_accept = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for press_1_to_accept: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn voicemail_greeting_url<T>(mut self, value: T) -> Self
@@ -1349,13 +1349,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.voicemail_greeting_url = value
+                self.voicemail_greeting_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for voicemail_greeting_url: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -1368,6 +1369,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1380,50 +1382,30 @@ pub mod types {
                 value: UpdatePhoneNumber,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    forward_to: value.forward_to?.into(),
-                    forward_to_enabled: value.forward_to_enabled?.into(),
-                    inbound_ring_duration: value.inbound_ring_duration?.into(),
-                    label: value.label?.into(),
-                    participants: {
-                        let v = value.participants?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    phone_numbers: {
-                        let v = value.phone_numbers?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    press_1_to_accept: value.press_1_to_accept?.into(),
-                    voicemail_greeting_url: value.voicemail_greeting_url?.into(),
-                    extra: value.extra?.into(),
+                    forward_to: value.forward_to?,
+                    forward_to_enabled: value.forward_to_enabled?,
+                    inbound_ring_duration: value.inbound_ring_duration?,
+                    label: value.label?,
+                    participants: value.participants?,
+                    phone_numbers: value.phone_numbers?,
+                    press_1_to_accept: value.press_1_to_accept?,
+                    voicemail_greeting_url: value.voicemail_greeting_url?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdatePhoneNumber> for UpdatePhoneNumber {
             fn from(value: super::UpdatePhoneNumber) -> Self {
                 Self {
-                    forward_to: Ok(value.forward_to.into_option()),
-                    forward_to_enabled: Ok(value.forward_to_enabled.into_option()),
-                    inbound_ring_duration: Ok(value.inbound_ring_duration.into_option()),
-                    label: Ok(value.label.into_option()),
-                    participants: Ok(
-                        value.participants.into_option().unwrap_or_default(),
-                    ),
-                    phone_numbers: Ok(
-                        value.phone_numbers.into_option().unwrap_or_default(),
-                    ),
-                    press_1_to_accept: Ok(value.press_1_to_accept.into_option()),
-                    voicemail_greeting_url: Ok(
-                        value.voicemail_greeting_url.into_option(),
-                    ),
-                    extra: Ok(value.extra.into_map()),
+                    forward_to: Ok(value.forward_to),
+                    forward_to_enabled: Ok(value.forward_to_enabled),
+                    inbound_ring_duration: Ok(value.inbound_ring_duration),
+                    label: Ok(value.label),
+                    participants: Ok(value.participants),
+                    phone_numbers: Ok(value.phone_numbers),
+                    press_1_to_accept: Ok(value.press_1_to_accept),
+                    voicemail_greeting_url: Ok(value.voicemail_greeting_url),
+                    extra: Ok(value.extra),
                 }
             }
         }

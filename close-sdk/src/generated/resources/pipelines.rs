@@ -124,10 +124,7 @@ pub mod types {
                 ::std::vec::Vec<super::CreatePipelineStatusesItem>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatePipeline {
             fn default() -> Self {
@@ -175,6 +172,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -189,7 +187,7 @@ pub mod types {
                 Ok(Self {
                     name: value.name?,
                     statuses: value.statuses?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -198,7 +196,7 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     statuses: Ok(value.statuses),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -208,10 +206,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatePipelineStatusesItem {
             fn default() -> Self {
@@ -242,6 +237,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -256,7 +252,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -265,7 +261,7 @@ pub mod types {
             fn from(value: super::CreatePipelineStatusesItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -279,10 +275,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PipelineList {
             fn default() -> Self {
@@ -330,6 +323,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -344,7 +338,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -353,24 +347,21 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdatePipeline {
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             statuses: ::std::result::Result<
-                ::std::vec::Vec<super::UpdatePipelineStatusesItem>,
+                crate::Patch<::std::vec::Vec<super::UpdatePipelineStatusesItem>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdatePipeline {
             fn default() -> Self {
@@ -387,11 +378,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn statuses<T>(mut self, value: T) -> Self
@@ -401,10 +393,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.statuses = value
+                self.statuses = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for statuses: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -418,6 +417,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -430,25 +430,18 @@ pub mod types {
                 value: UpdatePipeline,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    name: value.name?.into(),
-                    statuses: {
-                        let v = value.statuses?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    extra: value.extra?.into(),
+                    name: value.name?,
+                    statuses: value.statuses?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdatePipeline> for UpdatePipeline {
             fn from(value: super::UpdatePipeline) -> Self {
                 Self {
-                    name: Ok(value.name.into_option()),
-                    statuses: Ok(value.statuses.into_option().unwrap_or_default()),
-                    extra: Ok(value.extra.into_map()),
+                    name: Ok(value.name),
+                    statuses: Ok(value.statuses),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -458,10 +451,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdatePipelineStatusesItem {
             fn default() -> Self {
@@ -492,6 +482,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -506,7 +497,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -515,7 +506,7 @@ pub mod types {
             fn from(value: super::UpdatePipelineStatusesItem) -> Self {
                 Self {
                     id: Ok(value.id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

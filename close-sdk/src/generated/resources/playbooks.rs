@@ -203,10 +203,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatePlaybook {
             fn default() -> Self {
@@ -295,6 +292,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -312,7 +310,7 @@ pub mod types {
                     name: value.name?,
                     outcome_ids: value.outcome_ids?,
                     summary_guidance: value.summary_guidance?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -324,7 +322,7 @@ pub mod types {
                     name: Ok(value.name),
                     outcome_ids: Ok(value.outcome_ids),
                     summary_guidance: Ok(value.summary_guidance),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -386,10 +384,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Playbook {
             fn default() -> Self {
@@ -601,6 +596,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -627,7 +623,7 @@ pub mod types {
                     summary_guidance: value.summary_guidance?,
                     updated_at: value.updated_at?,
                     updated_by_id: value.updated_by_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -648,7 +644,7 @@ pub mod types {
                     summary_guidance: Ok(value.summary_guidance),
                     updated_at: Ok(value.updated_at),
                     updated_by_id: Ok(value.updated_by_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -662,10 +658,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PlaybookList {
             fn default() -> Self {
@@ -713,6 +706,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -727,7 +721,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -736,36 +730,33 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdatePlaybook {
             custom_field_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             outcome_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             summary_guidance: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdatePlaybook {
             fn default() -> Self {
@@ -785,12 +776,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_field_ids = value
+                self.custom_field_ids = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for custom_field_ids: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -799,11 +797,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -811,11 +810,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn outcome_ids<T>(mut self, value: T) -> Self
@@ -823,10 +823,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.outcome_ids = value
+                self.outcome_ids = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_ids: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -835,13 +842,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.summary_guidance = value
+                self.summary_guidance = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for summary_guidance: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -854,6 +862,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -866,40 +875,24 @@ pub mod types {
                 value: UpdatePlaybook,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    custom_field_ids: {
-                        let v = value.custom_field_ids?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    description: value.description?.into(),
-                    name: value.name?.into(),
-                    outcome_ids: {
-                        let v = value.outcome_ids?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    summary_guidance: value.summary_guidance?.into(),
-                    extra: value.extra?.into(),
+                    custom_field_ids: value.custom_field_ids?,
+                    description: value.description?,
+                    name: value.name?,
+                    outcome_ids: value.outcome_ids?,
+                    summary_guidance: value.summary_guidance?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdatePlaybook> for UpdatePlaybook {
             fn from(value: super::UpdatePlaybook) -> Self {
                 Self {
-                    custom_field_ids: Ok(
-                        value.custom_field_ids.into_option().unwrap_or_default(),
-                    ),
-                    description: Ok(value.description.into_option()),
-                    name: Ok(value.name.into_option()),
-                    outcome_ids: Ok(value.outcome_ids.into_option().unwrap_or_default()),
-                    summary_guidance: Ok(value.summary_guidance.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    custom_field_ids: Ok(value.custom_field_ids),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    outcome_ids: Ok(value.outcome_ids),
+                    summary_guidance: Ok(value.summary_guidance),
+                    extra: Ok(value.extra),
                 }
             }
         }

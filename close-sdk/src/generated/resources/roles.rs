@@ -256,10 +256,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleCreate {
             fn default() -> Self {
@@ -339,6 +336,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -355,7 +353,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -366,7 +364,7 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -396,10 +394,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleDefinition {
             fn default() -> Self {
@@ -503,6 +498,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -521,7 +517,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -534,7 +530,7 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -548,10 +544,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleList {
             fn default() -> Self {
@@ -599,6 +592,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -613,7 +607,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -622,32 +616,29 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct RoleUpdate {
             name: ::std::result::Result<
-                ::std::option::Option<super::RoleName>,
+                crate::Patch<super::RoleName>,
                 ::std::string::String,
             >,
             permissions: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             visibility_user_lcf_behavior: ::std::result::Result<
-                ::std::option::Option<super::RoleVisibilityBehavior>,
+                crate::Patch<super::RoleVisibilityBehavior>,
                 ::std::string::String,
             >,
             visibility_user_lcf_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleUpdate {
             fn default() -> Self {
@@ -666,11 +657,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::RoleName>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn permissions<T>(mut self, value: T) -> Self
@@ -678,10 +670,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.permissions = value
+                self.permissions = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for permissions: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -692,13 +691,14 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.visibility_user_lcf_behavior = value
+                self.visibility_user_lcf_behavior = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for visibility_user_lcf_behavior: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
@@ -706,12 +706,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.visibility_user_lcf_ids = value
+                self.visibility_user_lcf_ids = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for visibility_user_lcf_ids: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -725,6 +732,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -737,42 +745,22 @@ pub mod types {
                 value: RoleUpdate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    name: value.name?.into(),
-                    permissions: {
-                        let v = value.permissions?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    visibility_user_lcf_behavior: value
-                        .visibility_user_lcf_behavior?
-                        .into(),
-                    visibility_user_lcf_ids: {
-                        let v = value.visibility_user_lcf_ids?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    extra: value.extra?.into(),
+                    name: value.name?,
+                    permissions: value.permissions?,
+                    visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
+                    visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::RoleUpdate> for RoleUpdate {
             fn from(value: super::RoleUpdate) -> Self {
                 Self {
-                    name: Ok(value.name.into_option()),
-                    permissions: Ok(value.permissions.into_option().unwrap_or_default()),
-                    visibility_user_lcf_behavior: Ok(
-                        value.visibility_user_lcf_behavior.into_option(),
-                    ),
-                    visibility_user_lcf_ids: Ok(
-                        value.visibility_user_lcf_ids.into_option().unwrap_or_default(),
-                    ),
-                    extra: Ok(value.extra.into_map()),
+                    name: Ok(value.name),
+                    permissions: Ok(value.permissions),
+                    visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
+                    visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                    extra: Ok(value.extra),
                 }
             }
         }

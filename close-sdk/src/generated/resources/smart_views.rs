@@ -606,10 +606,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartView {
             fn default() -> Self {
@@ -670,6 +667,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -685,7 +683,7 @@ pub mod types {
                     name: value.name?,
                     s_query: value.s_query?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -695,7 +693,7 @@ pub mod types {
                     name: Ok(value.name),
                     s_query: Ok(value.s_query),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -705,10 +703,7 @@ pub mod types {
                 ::std::option::Option<super::CreateSmartViewSQueryQuery>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQuery {
             fn default() -> Self {
@@ -743,6 +738,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -757,7 +753,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     query: value.query?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -766,7 +762,7 @@ pub mod types {
             fn from(value: super::CreateSmartViewSQuery) -> Self {
                 Self {
                     query: Ok(value.query),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -780,10 +776,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQuery {
             fn default() -> Self {
@@ -831,6 +824,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -846,7 +840,7 @@ pub mod types {
                 Ok(Self {
                     queries: value.queries?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -856,7 +850,7 @@ pub mod types {
                 Self {
                     queries: Ok(value.queries),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -880,10 +874,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItem {
             fn default() -> Self {
@@ -963,6 +954,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -980,7 +972,7 @@ pub mod types {
                     field: value.field?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -992,7 +984,7 @@ pub mod types {
                     field: Ok(value.field),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1010,10 +1002,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItemCondition {
             fn default() -> Self {
@@ -1072,6 +1061,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1088,7 +1078,7 @@ pub mod types {
                     mode: value.mode?,
                     type_: value.type_?,
                     value: value.value?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1101,7 +1091,7 @@ pub mod types {
                     mode: Ok(value.mode),
                     type_: Ok(value.type_),
                     value: Ok(value.value),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1119,10 +1109,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItemField {
             fn default() -> Self {
@@ -1181,6 +1168,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1197,7 +1185,7 @@ pub mod types {
                     field_name: value.field_name?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1208,7 +1196,7 @@ pub mod types {
                     field_name: Ok(value.field_name),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1284,10 +1272,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SavedSearch {
             fn default() -> Self {
@@ -1537,6 +1522,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1565,7 +1551,7 @@ pub mod types {
                     type_: value.type_?,
                     used_recently: value.used_recently?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1588,7 +1574,7 @@ pub mod types {
                     type_: Ok(value.type_),
                     used_recently: Ok(value.used_recently),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1602,10 +1588,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SavedSearchList {
             fn default() -> Self {
@@ -1653,6 +1636,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1667,7 +1651,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1676,7 +1660,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1710,10 +1694,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharingSettingsEmbeddedResponse {
             fn default() -> Self {
@@ -1828,6 +1809,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1848,7 +1830,7 @@ pub mod types {
                     updated_by_id: value.updated_by_id?,
                     user_ids: value.user_ids?,
                     whole_org: value.whole_org?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1863,28 +1845,25 @@ pub mod types {
                     updated_by_id: Ok(value.updated_by_id),
                     user_ids: Ok(value.user_ids),
                     whole_org: Ok(value.whole_org),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSmartView {
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::std::option::Option<super::UpdateSmartViewSQuery>,
+                crate::Patch<super::UpdateSmartViewSQuery>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartView {
             fn default() -> Self {
@@ -1902,11 +1881,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn s_query<T>(mut self, value: T) -> Self
@@ -1916,11 +1896,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.s_query = value
+                self.s_query = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for s_query: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -1928,11 +1909,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -1945,6 +1927,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1957,20 +1940,20 @@ pub mod types {
                 value: UpdateSmartView,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    name: value.name?.into(),
-                    s_query: value.s_query?.into(),
-                    type_: value.type_?.into(),
-                    extra: value.extra?.into(),
+                    name: value.name?,
+                    s_query: value.s_query?,
+                    type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateSmartView> for UpdateSmartView {
             fn from(value: super::UpdateSmartView) -> Self {
                 Self {
-                    name: Ok(value.name.into_option()),
-                    s_query: Ok(value.s_query.into_option()),
-                    type_: Ok(value.type_.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    name: Ok(value.name),
+                    s_query: Ok(value.s_query),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1980,10 +1963,7 @@ pub mod types {
                 ::std::option::Option<super::UpdateSmartViewSQueryQuery>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQuery {
             fn default() -> Self {
@@ -2018,6 +1998,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2032,7 +2013,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     query: value.query?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2041,7 +2022,7 @@ pub mod types {
             fn from(value: super::UpdateSmartViewSQuery) -> Self {
                 Self {
                     query: Ok(value.query),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2055,10 +2036,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQuery {
             fn default() -> Self {
@@ -2106,6 +2084,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2121,7 +2100,7 @@ pub mod types {
                 Ok(Self {
                     queries: value.queries?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2131,7 +2110,7 @@ pub mod types {
                 Self {
                     queries: Ok(value.queries),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2155,10 +2134,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItem {
             fn default() -> Self {
@@ -2238,6 +2214,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2255,7 +2232,7 @@ pub mod types {
                     field: value.field?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2267,7 +2244,7 @@ pub mod types {
                     field: Ok(value.field),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2285,10 +2262,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItemCondition {
             fn default() -> Self {
@@ -2347,6 +2321,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2363,7 +2338,7 @@ pub mod types {
                     mode: value.mode?,
                     type_: value.type_?,
                     value: value.value?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2376,7 +2351,7 @@ pub mod types {
                     mode: Ok(value.mode),
                     type_: Ok(value.type_),
                     value: Ok(value.value),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2394,10 +2369,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItemField {
             fn default() -> Self {
@@ -2456,6 +2428,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2472,7 +2445,7 @@ pub mod types {
                     field_name: value.field_name?,
                     object_type: value.object_type?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2483,7 +2456,7 @@ pub mod types {
                     field_name: Ok(value.field_name),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -549,37 +549,34 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BulkUpdateNotifications {
             assigned_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
+                crate::Patch<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             is_complete: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<super::TaskPriority>,
+                crate::Patch<super::TaskPriority>,
                 ::std::string::String,
             >,
             resolution: ::std::result::Result<
-                ::std::option::Option<super::NotificationResolution>,
+                crate::Patch<super::NotificationResolution>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkUpdateNotifications {
             fn default() -> Self {
@@ -601,11 +598,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assigned_to = value
+                self.assigned_to = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assigned_to: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn date<T>(mut self, value: T) -> Self
@@ -615,11 +613,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = value
+                self.date = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn is_complete<T>(mut self, value: T) -> Self
@@ -627,11 +626,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_complete = value
+                self.is_complete = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_complete: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
@@ -639,13 +639,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_id = value
+                self.organization_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for organization_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
@@ -653,11 +654,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::TaskPriority>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = value
+                self.priority = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for priority: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn resolution<T>(mut self, value: T) -> Self
@@ -667,11 +669,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.resolution = value
+                self.resolution = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for resolution: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
@@ -679,11 +682,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = value
+                self.text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -696,6 +700,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -709,14 +714,14 @@ pub mod types {
                 value: BulkUpdateNotifications,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    assigned_to: value.assigned_to?.into(),
-                    date: value.date?.into(),
-                    is_complete: value.is_complete?.into(),
-                    organization_id: value.organization_id?.into(),
-                    priority: value.priority?.into(),
-                    resolution: value.resolution?.into(),
-                    text: value.text?.into(),
-                    extra: value.extra?.into(),
+                    assigned_to: value.assigned_to?,
+                    date: value.date?,
+                    is_complete: value.is_complete?,
+                    organization_id: value.organization_id?,
+                    priority: value.priority?,
+                    resolution: value.resolution?,
+                    text: value.text?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -724,14 +729,14 @@ pub mod types {
         for BulkUpdateNotifications {
             fn from(value: super::BulkUpdateNotifications) -> Self {
                 Self {
-                    assigned_to: Ok(value.assigned_to.into_option()),
-                    date: Ok(value.date.into_option()),
-                    is_complete: Ok(value.is_complete.into_option()),
-                    organization_id: Ok(value.organization_id.into_option()),
-                    priority: Ok(value.priority.into_option()),
-                    resolution: Ok(value.resolution.into_option()),
-                    text: Ok(value.text.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    assigned_to: Ok(value.assigned_to),
+                    date: Ok(value.date),
+                    is_complete: Ok(value.is_complete),
+                    organization_id: Ok(value.organization_id),
+                    priority: Ok(value.priority),
+                    resolution: Ok(value.resolution),
+                    text: Ok(value.text),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -741,10 +746,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkUpdateTasksResult {
             fn default() -> Self {
@@ -775,6 +777,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -789,7 +792,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     ok: value.ok?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -798,7 +801,7 @@ pub mod types {
             fn from(value: super::BulkUpdateTasksResult) -> Self {
                 Self {
                     ok: Ok(value.ok),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -832,10 +835,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateTask {
             fn default() -> Self {
@@ -948,6 +948,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -967,7 +968,7 @@ pub mod types {
                     lead_id: value.lead_id?,
                     text: value.text?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -981,7 +982,7 @@ pub mod types {
                     lead_id: Ok(value.lead_id),
                     text: Ok(value.text),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1183,10 +1184,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Task {
             fn default() -> Self {
@@ -1883,6 +1881,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1944,7 +1943,7 @@ pub mod types {
                     view: value.view?,
                     voicemail_duration: value.voicemail_duration?,
                     voicemail_url: value.voicemail_url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2000,7 +1999,7 @@ pub mod types {
                     view: Ok(value.view),
                     voicemail_duration: Ok(value.voicemail_duration),
                     voicemail_url: Ok(value.voicemail_url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2030,10 +2029,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for TaskAttachmentsItem {
             fn default() -> Self {
@@ -2131,6 +2127,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2150,7 +2147,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2163,7 +2160,7 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2177,10 +2174,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for TaskList {
             fn default() -> Self {
@@ -2228,6 +2222,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2242,7 +2237,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2251,68 +2246,65 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateNotification {
             agent_config_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             assigned_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
+                crate::Patch<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             due_date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
+                crate::Patch<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             is_complete: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             is_dateless: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<super::TaskPriority>,
+                crate::Patch<super::TaskPriority>,
                 ::std::string::String,
             >,
             resolution: ::std::result::Result<
-                ::std::option::Option<super::NotificationResolution>,
+                crate::Patch<super::NotificationResolution>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateNotification {
             fn default() -> Self {
@@ -2340,13 +2332,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.agent_config_id = value
+                self.agent_config_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for agent_config_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn assigned_to<T>(mut self, value: T) -> Self
@@ -2354,11 +2347,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assigned_to = value
+                self.assigned_to = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assigned_to: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
@@ -2366,11 +2360,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn created_by<T>(mut self, value: T) -> Self
@@ -2378,11 +2373,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_by = value
+                self.created_by = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for created_by: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn date<T>(mut self, value: T) -> Self
@@ -2392,11 +2388,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = value
+                self.date = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn due_date<T>(mut self, value: T) -> Self
@@ -2406,11 +2403,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.due_date = value
+                self.due_date = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for due_date: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn is_complete<T>(mut self, value: T) -> Self
@@ -2418,11 +2416,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_complete = value
+                self.is_complete = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_complete: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn is_dateless<T>(mut self, value: T) -> Self
@@ -2430,11 +2429,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_dateless = value
+                self.is_dateless = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_dateless: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
@@ -2442,11 +2442,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = value
+                self.lead_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
@@ -2454,13 +2455,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_id = value
+                self.organization_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for organization_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
@@ -2468,11 +2470,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::TaskPriority>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = value
+                self.priority = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for priority: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn resolution<T>(mut self, value: T) -> Self
@@ -2482,11 +2485,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.resolution = value
+                self.resolution = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for resolution: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
@@ -2494,11 +2498,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = value
+                self.text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -2511,6 +2516,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2523,40 +2529,40 @@ pub mod types {
                 value: UpdateNotification,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    agent_config_id: value.agent_config_id?.into(),
-                    assigned_to: value.assigned_to?.into(),
-                    contact_id: value.contact_id?.into(),
-                    created_by: value.created_by?.into(),
-                    date: value.date?.into(),
-                    due_date: value.due_date?.into(),
-                    is_complete: value.is_complete?.into(),
-                    is_dateless: value.is_dateless?.into(),
-                    lead_id: value.lead_id?.into(),
-                    organization_id: value.organization_id?.into(),
-                    priority: value.priority?.into(),
-                    resolution: value.resolution?.into(),
-                    text: value.text?.into(),
-                    extra: value.extra?.into(),
+                    agent_config_id: value.agent_config_id?,
+                    assigned_to: value.assigned_to?,
+                    contact_id: value.contact_id?,
+                    created_by: value.created_by?,
+                    date: value.date?,
+                    due_date: value.due_date?,
+                    is_complete: value.is_complete?,
+                    is_dateless: value.is_dateless?,
+                    lead_id: value.lead_id?,
+                    organization_id: value.organization_id?,
+                    priority: value.priority?,
+                    resolution: value.resolution?,
+                    text: value.text?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateNotification> for UpdateNotification {
             fn from(value: super::UpdateNotification) -> Self {
                 Self {
-                    agent_config_id: Ok(value.agent_config_id.into_option()),
-                    assigned_to: Ok(value.assigned_to.into_option()),
-                    contact_id: Ok(value.contact_id.into_option()),
-                    created_by: Ok(value.created_by.into_option()),
-                    date: Ok(value.date.into_option()),
-                    due_date: Ok(value.due_date.into_option()),
-                    is_complete: Ok(value.is_complete.into_option()),
-                    is_dateless: Ok(value.is_dateless.into_option()),
-                    lead_id: Ok(value.lead_id.into_option()),
-                    organization_id: Ok(value.organization_id.into_option()),
-                    priority: Ok(value.priority.into_option()),
-                    resolution: Ok(value.resolution.into_option()),
-                    text: Ok(value.text.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    agent_config_id: Ok(value.agent_config_id),
+                    assigned_to: Ok(value.assigned_to),
+                    contact_id: Ok(value.contact_id),
+                    created_by: Ok(value.created_by),
+                    date: Ok(value.date),
+                    due_date: Ok(value.due_date),
+                    is_complete: Ok(value.is_complete),
+                    is_dateless: Ok(value.is_dateless),
+                    lead_id: Ok(value.lead_id),
+                    organization_id: Ok(value.organization_id),
+                    priority: Ok(value.priority),
+                    resolution: Ok(value.resolution),
+                    text: Ok(value.text),
+                    extra: Ok(value.extra),
                 }
             }
         }

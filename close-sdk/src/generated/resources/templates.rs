@@ -336,10 +336,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmsTemplate {
             fn default() -> Self {
@@ -413,6 +410,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -429,7 +427,7 @@ pub mod types {
                     is_shared: value.is_shared?,
                     name: value.name?,
                     text: value.text?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -440,7 +438,7 @@ pub mod types {
                     is_shared: Ok(value.is_shared),
                     name: Ok(value.name),
                     text: Ok(value.text),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -455,10 +453,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmsTemplateAttachment {
             fn default() -> Self {
@@ -517,6 +512,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -533,7 +529,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -544,7 +540,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -555,10 +551,7 @@ pub mod types {
                 ::std::string::String,
             >,
             field: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailTemplatesRenderSortItem {
             fn default() -> Self {
@@ -604,6 +597,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -619,7 +613,7 @@ pub mod types {
                 Ok(Self {
                     direction: value.direction?,
                     field: value.field?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -629,36 +623,30 @@ pub mod types {
                 Self {
                     direction: Ok(value.direction),
                     field: Ok(value.field),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSmsTemplate {
             attachments: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateSmsTemplateAttachment>,
+                crate::Patch<::std::vec::Vec<super::UpdateSmsTemplateAttachment>>,
                 ::std::string::String,
             >,
-            is_shared: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_shared: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::SmsTemplateStatus>,
+                crate::Patch<super::SmsTemplateStatus>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmsTemplate {
             fn default() -> Self {
@@ -680,10 +668,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
+                self.attachments = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -692,11 +687,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_shared = value
+                self.is_shared = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_shared: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -704,11 +700,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -718,11 +715,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
@@ -730,11 +728,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = value
+                self.text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -747,6 +746,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -759,31 +759,24 @@ pub mod types {
                 value: UpdateSmsTemplate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    attachments: {
-                        let v = value.attachments?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    is_shared: value.is_shared?.into(),
-                    name: value.name?.into(),
-                    status: value.status?.into(),
-                    text: value.text?.into(),
-                    extra: value.extra?.into(),
+                    attachments: value.attachments?,
+                    is_shared: value.is_shared?,
+                    name: value.name?,
+                    status: value.status?,
+                    text: value.text?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateSmsTemplate> for UpdateSmsTemplate {
             fn from(value: super::UpdateSmsTemplate) -> Self {
                 Self {
-                    attachments: Ok(value.attachments.into_option().unwrap_or_default()),
-                    is_shared: Ok(value.is_shared.into_option()),
-                    name: Ok(value.name.into_option()),
-                    status: Ok(value.status.into_option()),
-                    text: Ok(value.text.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    attachments: Ok(value.attachments),
+                    is_shared: Ok(value.is_shared),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
+                    text: Ok(value.text),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -798,10 +791,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmsTemplateAttachment {
             fn default() -> Self {
@@ -860,6 +850,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -876,7 +867,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -887,7 +878,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -33,10 +33,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateUnsubscribedEmail {
             email: ::std::result::Result<crate::EmailAddress, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateUnsubscribedEmail {
             fn default() -> Self {
@@ -69,6 +66,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -83,7 +81,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     email: value.email?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -92,7 +90,7 @@ pub mod types {
             fn from(value: super::CreateUnsubscribedEmail) -> Self {
                 Self {
                     email: Ok(value.email),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

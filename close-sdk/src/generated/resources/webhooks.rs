@@ -272,10 +272,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateWebhook {
             fn default() -> Self {
@@ -353,6 +350,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -369,7 +367,7 @@ pub mod types {
                     events: value.events?,
                     url: value.url?,
                     verify_ssl: value.verify_ssl?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -380,32 +378,26 @@ pub mod types {
                     events: Ok(value.events),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateWebhook {
             events: ::std::result::Result<
-                ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                crate::Patch<::std::vec::Vec<super::WebhookSubscriptionEvent>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::WebhookStatus>,
+                crate::Patch<super::WebhookStatus>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            verify_ssl: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            verify_ssl: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateWebhook {
             fn default() -> Self {
@@ -426,10 +418,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.events = value
+                self.events = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for events: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -438,11 +437,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::WebhookStatus>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -450,11 +450,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = value
+                self.url = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn verify_ssl<T>(mut self, value: T) -> Self
@@ -462,11 +463,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.verify_ssl = value
+                self.verify_ssl = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for verify_ssl: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -479,6 +481,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -491,29 +494,22 @@ pub mod types {
                 value: UpdateWebhook,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    events: {
-                        let v = value.events?;
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
-                    },
-                    status: value.status?.into(),
-                    url: value.url?.into(),
-                    verify_ssl: value.verify_ssl?.into(),
-                    extra: value.extra?.into(),
+                    events: value.events?,
+                    status: value.status?,
+                    url: value.url?,
+                    verify_ssl: value.verify_ssl?,
+                    extra: value.extra?,
                 })
             }
         }
         impl ::std::convert::From<super::UpdateWebhook> for UpdateWebhook {
             fn from(value: super::UpdateWebhook) -> Self {
                 Self {
-                    events: Ok(value.events.into_option().unwrap_or_default()),
-                    status: Ok(value.status.into_option()),
-                    url: Ok(value.url.into_option()),
-                    verify_ssl: Ok(value.verify_ssl.into_option()),
-                    extra: Ok(value.extra.into_map()),
+                    events: Ok(value.events),
+                    status: Ok(value.status),
+                    url: Ok(value.url),
+                    verify_ssl: Ok(value.verify_ssl),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -583,10 +579,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookSubscription {
             fn default() -> Self {
@@ -813,6 +806,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -842,7 +836,7 @@ pub mod types {
                     updated_by: value.updated_by?,
                     url: value.url?,
                     verify_ssl: value.verify_ssl?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -866,7 +860,7 @@ pub mod types {
                     updated_by: Ok(value.updated_by),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -883,10 +877,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookSubscriptionEvent {
             fn default() -> Self {
@@ -949,6 +940,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -965,7 +957,7 @@ pub mod types {
                     action: value.action?,
                     extra_filter: value.extra_filter?,
                     object_type: value.object_type?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -976,7 +968,7 @@ pub mod types {
                     action: Ok(value.action),
                     extra_filter: Ok(value.extra_filter),
                     object_type: Ok(value.object_type),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -990,10 +982,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookSubscriptionList {
             fn default() -> Self {
@@ -1041,6 +1030,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1056,7 +1046,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1066,7 +1056,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -640,10 +640,7 @@ pub mod types {
                 ::std::option::Option<super::StatusReason>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BasicSubscriptionInfoForContact {
             fn default() -> Self {
@@ -805,6 +802,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -828,7 +826,7 @@ pub mod types {
                     subscription_id: value.subscription_id?,
                     subscription_status: value.subscription_status?,
                     subscription_status_reason: value.subscription_status_reason?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -846,7 +844,7 @@ pub mod types {
                     subscription_id: Ok(value.subscription_id),
                     subscription_status: Ok(value.subscription_status),
                     subscription_status_reason: Ok(value.subscription_status_reason),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -932,10 +930,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::ContactUrl>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Contact {
             fn default() -> Self {
@@ -1223,6 +1218,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1254,7 +1250,7 @@ pub mod types {
                     title: value.title?,
                     updated_by: value.updated_by?,
                     urls: value.urls?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1282,7 +1278,7 @@ pub mod types {
                     title: Ok(value.title),
                     updated_by: Ok(value.updated_by),
                     urls: Ok(value.urls),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1308,10 +1304,7 @@ pub mod types {
                 ::std::option::Option<crate::types::CallStatus>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ContactRecentCall {
             fn default() -> Self {
@@ -1398,6 +1391,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1415,7 +1409,7 @@ pub mod types {
                     finish_timestamp: value.finish_timestamp?,
                     id: value.id?,
                     status: value.status?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1427,7 +1421,7 @@ pub mod types {
                     finish_timestamp: Ok(value.finish_timestamp),
                     id: Ok(value.id),
                     status: Ok(value.status),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1441,10 +1435,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ContactUrl {
             fn default() -> Self {
@@ -1490,6 +1481,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1504,7 +1496,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1513,7 +1505,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1543,10 +1535,7 @@ pub mod types {
                 ::std::vec::Vec<super::CreateContactUrlsItem>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContact {
             fn default() -> Self {
@@ -1649,6 +1638,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1667,7 +1657,7 @@ pub mod types {
                     phones: value.phones?,
                     title: value.title?,
                     urls: value.urls?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1680,7 +1670,7 @@ pub mod types {
                     phones: Ok(value.phones),
                     title: Ok(value.title),
                     urls: Ok(value.urls),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1694,10 +1684,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContactEmailsItem {
             fn default() -> Self {
@@ -1743,6 +1730,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1758,7 +1746,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1768,7 +1756,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1782,10 +1770,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContactPhonesItem {
             fn default() -> Self {
@@ -1831,6 +1816,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1846,7 +1832,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1856,7 +1842,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1870,10 +1856,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContactUrlsItem {
             fn default() -> Self {
@@ -1919,6 +1902,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1934,7 +1918,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1944,7 +1928,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -60,10 +60,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadStatus {
             fn default() -> Self {
@@ -122,6 +119,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -137,7 +135,7 @@ pub mod types {
                     id: value.id?,
                     label: value.label?,
                     organization_id: value.organization_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -147,7 +145,7 @@ pub mod types {
                     id: Ok(value.id),
                     label: Ok(value.label),
                     organization_id: Ok(value.organization_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -732,10 +732,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActionItem {
             fn default() -> Self {
@@ -783,6 +780,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -797,7 +795,7 @@ pub mod types {
                 Ok(Self {
                     action: value.action?,
                     justification: value.justification?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -806,7 +804,7 @@ pub mod types {
                 Self {
                     action: Ok(value.action),
                     justification: Ok(value.justification),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -820,10 +818,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CommentSummary {
             fn default() -> Self {
@@ -869,6 +864,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -883,7 +879,7 @@ pub mod types {
                 Ok(Self {
                     comment_count: value.comment_count?,
                     thread_id: value.thread_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -892,7 +888,7 @@ pub mod types {
                 Self {
                     comment_count: Ok(value.comment_count),
                     thread_id: Ok(value.thread_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1056,10 +1052,7 @@ pub mod types {
                 ::std::option::Option<super::OpportunityValuePeriod>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Opportunity {
             fn default() -> Self {
@@ -1629,6 +1622,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1680,7 +1674,7 @@ pub mod types {
                     value_currency: value.value_currency?,
                     value_formatted: value.value_formatted?,
                     value_period: value.value_period?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1726,7 +1720,7 @@ pub mod types {
                     value_currency: Ok(value.value_currency),
                     value_formatted: Ok(value.value_formatted),
                     value_period: Ok(value.value_period),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1736,10 +1730,7 @@ pub mod types {
                 ::std::option::Option<crate::Date>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityAdjustCloseDateActionDetails {
             fn default() -> Self {
@@ -1772,6 +1763,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1786,7 +1778,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     close_date: value.close_date?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1795,7 +1787,7 @@ pub mod types {
             fn from(value: super::OpportunityAdjustCloseDateActionDetails) -> Self {
                 Self {
                     close_date: Ok(value.close_date),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1805,10 +1797,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityChangeStatusActionDetails {
             fn default() -> Self {
@@ -1841,6 +1830,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1855,7 +1845,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     status_id: value.status_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1864,7 +1854,7 @@ pub mod types {
             fn from(value: super::OpportunityChangeStatusActionDetails) -> Self {
                 Self {
                     status_id: Ok(value.status_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1878,10 +1868,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityFollowUpCallActionDetails {
             fn default() -> Self {
@@ -1927,6 +1914,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1942,7 +1930,7 @@ pub mod types {
                 Ok(Self {
                     call_plan: value.call_plan?,
                     contact_id: value.contact_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1952,7 +1940,7 @@ pub mod types {
                 Self {
                     call_plan: Ok(value.call_plan),
                     contact_id: Ok(value.contact_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1970,10 +1958,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityFollowUpEmailActionDetails {
             fn default() -> Self {
@@ -2032,6 +2017,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2048,7 +2034,7 @@ pub mod types {
                     contact_id: value.contact_id?,
                     message_draft: value.message_draft?,
                     subject_draft: value.subject_draft?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2059,7 +2045,7 @@ pub mod types {
                     contact_id: Ok(value.contact_id),
                     message_draft: Ok(value.message_draft),
                     subject_draft: Ok(value.subject_draft),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2073,10 +2059,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityFollowUpSmsActionDetails {
             fn default() -> Self {
@@ -2122,6 +2105,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2137,7 +2121,7 @@ pub mod types {
                 Ok(Self {
                     contact_id: value.contact_id?,
                     message_draft: value.message_draft?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2147,7 +2131,7 @@ pub mod types {
                 Self {
                     contact_id: Ok(value.contact_id),
                     message_draft: Ok(value.message_draft),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2165,10 +2149,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunitySuggestedAction {
             fn default() -> Self {
@@ -2231,6 +2212,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2247,7 +2229,7 @@ pub mod types {
                     action: value.action?,
                     details: value.details?,
                     justification: value.justification?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2258,7 +2240,7 @@ pub mod types {
                     action: Ok(value.action),
                     details: Ok(value.details),
                     justification: Ok(value.justification),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2272,10 +2254,7 @@ pub mod types {
                 ::std::option::Option<super::ActionItem>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for StalledOpportunityActionItems {
             fn default() -> Self {
@@ -2325,6 +2304,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -2340,7 +2320,7 @@ pub mod types {
                 Ok(Self {
                     communication_issue: value.communication_issue?,
                     next_action: value.next_action?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -2350,7 +2330,7 @@ pub mod types {
                 Self {
                     communication_issue: Ok(value.communication_issue),
                     next_action: Ok(value.next_action),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -182,10 +182,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Membership {
             fn default() -> Self {
@@ -420,6 +417,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -447,7 +445,7 @@ pub mod types {
                     role_id: value.role_id?,
                     track_email_opens: value.track_email_opens?,
                     user_id: value.user_id?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -469,7 +467,7 @@ pub mod types {
                     role_id: Ok(value.role_id),
                     track_email_opens: Ok(value.track_email_opens),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

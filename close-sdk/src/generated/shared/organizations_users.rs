@@ -317,10 +317,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Organization {
             fn default() -> Self {
@@ -519,6 +516,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -544,7 +542,7 @@ pub mod types {
                     pipelines: value.pipelines?,
                     plan_type: value.plan_type?,
                     updated_by: value.updated_by?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -564,7 +562,7 @@ pub mod types {
                     pipelines: Ok(value.pipelines),
                     plan_type: Ok(value.plan_type),
                     updated_by: Ok(value.updated_by),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -622,10 +620,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OrganizationMembership {
             fn default() -> Self {
@@ -830,6 +825,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -856,7 +852,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_last_name: value.user_last_name?,
                     user_phone: value.user_phone?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -877,7 +873,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_last_name: Ok(value.user_last_name),
                     user_phone: Ok(value.user_phone),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -915,10 +911,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for User {
             fn default() -> Self {
@@ -1042,6 +1035,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1062,7 +1056,7 @@ pub mod types {
                     image: value.image?,
                     last_name: value.last_name?,
                     organizations: value.organizations?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1077,7 +1071,7 @@ pub mod types {
                     image: Ok(value.image),
                     last_name: Ok(value.last_name),
                     organizations: Ok(value.organizations),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -473,10 +473,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PhoneNumber {
             fn default() -> Self {
@@ -965,6 +962,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1010,7 +1008,7 @@ pub mod types {
                     user_id: value.user_id?,
                     voicemail_greeting_url: value.voicemail_greeting_url?,
                     was_ported: value.was_ported?,
-                    extra: value.extra?.into(),
+                    extra: value.extra?,
                 })
             }
         }
@@ -1050,7 +1048,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     voicemail_greeting_url: Ok(value.voicemail_greeting_url),
                     was_ported: Ok(value.was_ported),
-                    extra: Ok(value.extra.into_map()),
+                    extra: Ok(value.extra),
                 }
             }
         }
