@@ -979,12 +979,13 @@ fn patch_builders(
                                 continue;
                             };
                             let rhs = &a.right;
-                            a.right = Box::new(match empty {
+                            let patched: syn::Expr = match empty {
                                 None => syn::parse_quote!((#rhs).map(crate::Patch::from)),
                                 Some(pred) => syn::parse_quote!((#rhs).map(|v| {
                                     if #pred(&v) { crate::Patch::Unchanged } else { crate::Patch::Set(v) }
                                 })),
-                            });
+                            };
+                            *a.right = patched;
                         }
                     }
                     if added.contains(&self_ty) && !has_extra {
