@@ -925,8 +925,8 @@ mod tests {
         let raw: raw::Membership = serde_json::from_str(CREATED_MEMBERSHIP).unwrap();
         let plain: plain_client::types::Membership =
             serde_json::from_str(CREATED_MEMBERSHIP).unwrap();
-        assert_eq!(sdk.id, raw.id);
-        assert_eq!(plain.id, raw.id);
+        assert_eq!(sdk.id, Some(raw.id.clone()));
+        assert_eq!(plain.id, Some(raw.id));
         let fields = serde_json::from_str::<Value>(CREATED_MEMBERSHIP).unwrap();
         assert_eq!(fields.as_object().map(|o| o.len()), Some(14));
     }

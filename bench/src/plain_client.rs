@@ -102,7 +102,7 @@ pub mod types {
         }
     }
     ///A user's membership of an organization, as Close returns it. `role_id` is kept as a string so an unknown role never fails decoding (`Membership::role()` parses it).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Membership {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_record_calls: ::std::option::Option<AutoRecordCalls>,
@@ -113,7 +113,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hangup_recording_url: ::std::option::Option<::std::string::String>,
         ///Membership ID (`memb_…`).
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Whether the membership is free of charge.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_free: ::std::option::Option<bool>,
@@ -124,10 +125,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub onboarding_status: ::std::option::Option<::std::string::String>,
         ///ID of the organization (`orga_…`).
-        pub organization_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_id: ::std::option::Option<::std::string::String>,
         ///Permissions the role grants. Close publishes no closed list, so these are strings.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions_granted: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permissions_granted: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///The organization's plan (e.g. `enterprise`); legacy, kept open.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plan_type: ::std::option::Option<::std::string::String>,
@@ -138,12 +142,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<::std::string::String>,
         ///Predefined role slug (`admin`, `superuser`, `user`, `restricteduser`) or a custom role ID (`role_…`).
-        pub role_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role_id: ::std::option::Option<::std::string::String>,
         ///Whether email opens are tracked for emails this member sends.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub track_email_opens: ::std::option::Option<bool>,
         ///ID of the member (`user_…`).
-        pub user_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
     }
     impl Membership {
         pub fn builder() -> builder::Membership {
@@ -245,10 +251,11 @@ pub mod types {
         }
     }
     ///Result of a bulk membership update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct MembershipBulkUpdateResult {
         ///Number of memberships updated.
-        pub count: u64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<u64>,
     }
     impl MembershipBulkUpdateResult {
         pub fn builder() -> builder::MembershipBulkUpdateResult {
@@ -282,9 +289,12 @@ pub mod types {
         }
     }
     ///The ordered list of Smart View ids (`save_…`) pinned for a membership.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PinnedViews {
-        pub saved_view_ids: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub saved_view_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl PinnedViews {
         pub fn builder() -> builder::PinnedViews {
@@ -504,7 +514,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             is_free: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -518,11 +531,11 @@ pub mod types {
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             permissions_granted: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             plan_type: ::std::result::Result<
@@ -537,12 +550,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            role_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            role_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             track_email_opens: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Membership {
             fn default() -> Self {
@@ -550,20 +569,18 @@ pub mod types {
                     auto_record_calls: Ok(Default::default()),
                     default_caller_id: Ok(Default::default()),
                     hangup_recording_url: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     is_free: Ok(Default::default()),
                     may_workflows_impersonate: Ok(Default::default()),
                     onboarding_status: Ok(Default::default()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
+                    organization_id: Ok(Default::default()),
                     permissions_granted: Ok(Default::default()),
                     plan_type: Ok(Default::default()),
                     primary_personal_number: Ok(Default::default()),
                     role: Ok(Default::default()),
-                    role_id: Err("no value supplied for role_id".to_string()),
+                    role_id: Ok(Default::default()),
                     track_email_opens: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_id: Ok(Default::default()),
                 }
             }
         }
@@ -614,7 +631,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -664,7 +681,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -678,7 +695,9 @@ pub mod types {
             }
             pub fn permissions_granted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions_granted = value
@@ -730,7 +749,7 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role_id = value
@@ -756,7 +775,7 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -1029,19 +1048,22 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct MembershipBulkUpdateResult {
-            count: ::std::result::Result<u64, ::std::string::String>,
+            count: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for MembershipBulkUpdateResult {
             fn default() -> Self {
                 Self {
-                    count: Err("no value supplied for count".to_string()),
+                    count: Ok(Default::default()),
                 }
             }
         }
         impl MembershipBulkUpdateResult {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<u64>,
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -1222,23 +1244,23 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PinnedViews {
             saved_view_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for PinnedViews {
             fn default() -> Self {
                 Self {
-                    saved_view_ids: Err(
-                        "no value supplied for saved_view_ids".to_string(),
-                    ),
+                    saved_view_ids: Ok(Default::default()),
                 }
             }
         }
         impl PinnedViews {
             pub fn saved_view_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.saved_view_ids = value

@@ -122,6 +122,7 @@ pub fn run_progenitor(doc: &Value, settings: &GenerationSettings, what: &str) ->
     route_path_encoding(&mut file);
     lean_send(&mut file);
     mark_untagged_code_blocks_text(&mut file);
+    crate::wire::rewrite_file(&mut file);
     Ok(file)
 }
 
@@ -132,8 +133,10 @@ pub fn run_httpmock(doc: &Value, settings: &GenerationSettings, what: &str) -> R
     let mut generator = Generator::new(settings);
     let tokens = catch(|| generator.httpmock(&openapi, "crate"), what)?
         .map_err(|e| anyhow!("progenitor httpmock ({what}): {e}"))?;
-    syn::parse2(tokens)
-        .with_context(|| format!("progenitor produced mock code that does not parse ({what})"))
+    let mut file: syn::File = syn::parse2(tokens)
+        .with_context(|| format!("progenitor produced mock code that does not parse ({what})"))?;
+    crate::wire::strip_markers(&mut file);
+    Ok(file)
 }
 
 fn catch<T>(f: impl FnOnce() -> T, what: &str) -> Result<T> {

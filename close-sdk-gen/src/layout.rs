@@ -359,7 +359,8 @@ fn fix_array_query_mocks(items: &mut [Item]) {
 
 /// Generates every part.
 pub fn generate_parts(spec: &Value) -> Result<Vec<PartOutput>> {
-    let parts = split::split(spec)?;
+    // The serde pass reads what the syntax cannot say from markers (`wire::mark`).
+    let parts = split::split(&crate::wire::mark(spec))?;
     let mut out = Vec::new();
     for part in parts {
         let what = format!("part `{}`", part.module);

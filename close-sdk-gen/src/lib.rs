@@ -41,6 +41,8 @@ pub mod spec_update;
 pub mod split;
 pub mod structural_diff;
 pub mod upstream;
+pub mod wire;
+pub mod wire_tests;
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +99,10 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
     files.push(GeneratedFile {
         path: conformance::CONFORMANCE_TEST.into(),
         contents: conformance::conformance_source(&spec)?,
+    });
+    files.push(GeneratedFile {
+        path: wire_tests::WIRE_TEST.into(),
+        contents: wire_tests::wire_test_source(&spec)?.0,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

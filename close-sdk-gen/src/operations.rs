@@ -1,5 +1,5 @@
-//! The operation table: every operation's id, HTTP method, path template and whether repeating
-//! it is safe, generated into `close-sdk/src/generated/operations.rs` for the request path
+//! The operation table: every operation's id, HTTP method, path template, whether repeating
+//! it is safe and whether it documents `_fields`, generated into `close-sdk/src/generated/operations.rs` for the request path
 //! (rate-limit groups, retry safety, tracing, path safety), since progenitor's `OperationInfo`
 //! carries only the id. Each entry is compiled under its feature, so the table holds exactly the
 //! enabled operations, still sorted by id.
@@ -27,6 +27,8 @@ pub struct Row {
     pub idempotent: bool,
     /// The cargo feature that compiles it.
     pub feature: &'static str,
+    /// Whether it documents a `_fields` query parameter (partial objects).
+    pub fields: bool,
 }
 
 /// Every operation, sorted by id.
@@ -46,12 +48,22 @@ pub fn operations(spec: &Value) -> Result<Vec<Row>> {
             };
             let safe_method = matches!(method, "get" | "head" | "options" | "put" | "delete");
             let marked = op.get(IDEMPOTENT_EXTENSION).and_then(Value::as_bool) == Some(true);
+            let fields = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|ps| {
+                    ps.iter().any(|p| {
+                        p.get("in").and_then(Value::as_str) == Some("query")
+                            && p.get("name").and_then(Value::as_str) == Some("_fields")
+                    })
+                });
             rows.push(Row {
                 id: id.to_string(),
                 method: method.to_uppercase(),
                 path: path.clone(),
                 idempotent: safe_method || marked,
                 feature: features[&(path.clone(), method.to_string())].name,
+                fields,
             });
         }
     }
@@ -76,14 +88,17 @@ pub fn operations_source(spec: &Value) -> Result<String> {
          \x20   /// Whether repeating it is harmless (safe methods, and POSTs Close documents as\n\
          \x20   /// idempotent: `x-idempotent` in openapi/overlay.yaml).\n\
          \x20   pub(crate) idempotent: bool,\n\
+         \x20   /// Whether it documents `_fields` (so `ListOptions::fields` is accepted).\n\
+         \x20   #[allow(dead_code)]\n\
+         \x20   pub(crate) fields: bool,\n\
          }\n\n\
          /// Every operation of the enabled features, sorted by id.\n\
          pub(crate) const OPERATIONS: &[Operation] = &[\n",
     );
     for r in operations(spec)? {
         s.push_str(&format!(
-            "    #[cfg(feature = {:?})]\n    Operation {{ id: {:?}, method: {:?}, path: {:?}, idempotent: {} }},\n",
-            r.feature, r.id, r.method, r.path, r.idempotent
+            "    #[cfg(feature = {:?})]\n    Operation {{ id: {:?}, method: {:?}, path: {:?}, idempotent: {}, fields: {} }},\n",
+            r.feature, r.id, r.method, r.path, r.idempotent, r.fields
         ));
     }
     s.push_str("];\n");
@@ -104,12 +119,12 @@ mod tests {
         }});
         let src = operations_source(&spec).unwrap();
         let a = src
-            .find("id: \"groups_create\", method: \"POST\", path: \"/group/\", idempotent: false")
+            .find("id: \"groups_create\", method: \"POST\", path: \"/group/\", idempotent: false, fields: false")
             .unwrap();
         let b = src
-            .find("id: \"groups_list\", method: \"GET\", path: \"/group/\", idempotent: true")
+            .find("id: \"groups_list\", method: \"GET\", path: \"/group/\", idempotent: true, fields: false")
             .unwrap();
-        let c = src.find("#[cfg(feature = \"memberships\")]\n    Operation { id: \"memberships_create\", method: \"POST\", path: \"/membership/\", idempotent: true }").unwrap();
+        let c = src.find("#[cfg(feature = \"memberships\")]\n    Operation { id: \"memberships_create\", method: \"POST\", path: \"/membership/\", idempotent: true, fields: false }").unwrap();
         assert!(a < b && b < c, "{src}");
         assert!(src.starts_with("// @generated"));
     }

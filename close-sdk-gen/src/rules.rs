@@ -28,6 +28,13 @@
 //! 8. [`accept_any_2xx`]: a POST's, PATCH's or DELETE's success is accepted for any 2xx status
 //!    (Close's sources disagree on 200/201/204 for creates and deletes), whatever code the
 //!    document gives. A GET's or PUT's `200` stays `200`, so its typed mock keeps `then.ok(..)`.
+//! 10. [`tolerant_responses`]: in every schema reachable from a success response (closure over
+//!     `$ref`, properties, items, additionalProperties, allOf/anyOf/oneOf) no property is
+//!     required and every property that is not a `$ref` is `nullable`, so each is an `Option`
+//!     in Rust (lists and maps too: `Option<Vec<T>>`, never a `Vec` that invents `[]`). `_fields`
+//!     can remove any key ("specify which fields you require", Close's docs) and older accounts
+//!     omit keys; a key Close did not send must never read as a real `""`, `0` or `false`.
+//!     Request-only schemas keep `required` (strict sending).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,6 +65,7 @@ pub fn apply(doc: &mut Value) -> Result<()> {
     name_list_envelopes(doc);
     accept_any_2xx(doc);
     defaults_are_documentation(doc);
+    tolerant_responses(doc);
     Ok(())
 }
 
@@ -566,6 +574,187 @@ pub fn defaults_are_documentation(doc: &mut Value) {
     });
 }
 
+/// The component schemas reachable from a success response's schema (closure over `$ref`).
+pub fn response_schemas(doc: &Value) -> BTreeSet<String> {
+    let mut start = BTreeSet::new();
+    for s in success_response_schemas(doc) {
+        collect_refs(s, &mut start);
+    }
+    ref_closure(doc, start)
+}
+
+/// The component schemas reachable from a request body's schema (closure over `$ref`).
+pub fn request_schemas(doc: &Value) -> BTreeSet<String> {
+    let mut start = BTreeSet::new();
+    for s in request_body_schemas(doc, |_| true) {
+        collect_refs(s, &mut start);
+    }
+    ref_closure(doc, start)
+}
+
+/// The schema of every success response body of the document.
+pub fn success_response_schemas(doc: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for op in operations(doc) {
+        let Some(responses) = op.1.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
+        for (status, r) in responses {
+            if !is_success(status) {
+                continue;
+            }
+            if let Some(media) = r.get("content").and_then(Value::as_object) {
+                out.extend(media.values().filter_map(|m| m.get("schema")));
+            }
+        }
+    }
+    out
+}
+
+/// The request-body schema of every operation whose method `keep` accepts.
+pub fn request_body_schemas(doc: &Value, keep: impl Fn(&str) -> bool) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for (method, op) in operations(doc) {
+        if !keep(method) {
+            continue;
+        }
+        if let Some(media) = op
+            .get("requestBody")
+            .and_then(|b| b.get("content"))
+            .and_then(Value::as_object)
+        {
+            out.extend(media.values().filter_map(|m| m.get("schema")));
+        }
+    }
+    out
+}
+
+/// Every operation of the document with its method.
+fn operations(doc: &Value) -> Vec<(&'static str, &Map<String, Value>)> {
+    let mut out = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for item in paths.values() {
+        for m in METHODS {
+            if let Some(op) = item.get(m).and_then(Value::as_object) {
+                out.push((m, op));
+            }
+        }
+    }
+    out
+}
+
+fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(n) = ref_name(o) {
+                out.insert(n.to_string());
+            }
+            for (k, x) in o {
+                if k != "$ref" {
+                    collect_refs(x, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}
+
+/// The component schemas `name` reaches (itself included).
+pub fn ref_closure_of(doc: &Value, name: &str) -> BTreeSet<String> {
+    ref_closure(doc, BTreeSet::from([name.to_string()]))
+}
+
+fn ref_closure(doc: &Value, start: BTreeSet<String>) -> BTreeSet<String> {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = start.into_iter().collect();
+    while let Some(n) = todo.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        let mut next = BTreeSet::new();
+        if let Some(s) = schemas.and_then(|s| s.get(&n)) {
+            collect_refs(s, &mut next);
+        }
+        todo.extend(next.into_iter().filter(|x| !seen.contains(x)));
+    }
+    seen
+}
+
+/// Walks one schema and every schema inside it (not through `$ref`).
+fn walk_schema(s: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+    let Some(obj) = s.as_object_mut() else { return };
+    f(obj);
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        for p in props.values_mut() {
+            walk_schema(p, f);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(v) = obj.get_mut(key) {
+            walk_schema(v, f);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = obj.get_mut(key) {
+            for m in members {
+                walk_schema(m, f);
+            }
+        }
+    }
+}
+
+/// Makes every property of one object schema optional and (unless a `$ref`) nullable.
+fn relax(s: &mut Map<String, Value>) {
+    s.remove("required");
+    let Some(Value::Object(props)) = s.get_mut("properties") else {
+        return;
+    };
+    for p in props.values_mut() {
+        if let Some(p) = p.as_object_mut() {
+            if !p.contains_key("$ref") {
+                p.insert("nullable".into(), Value::Bool(true));
+            }
+        }
+    }
+}
+
+/// Rule 10: every schema reachable from a success response is relaxed (see the module list).
+/// Returns how many component schemas were.
+pub fn tolerant_responses(doc: &mut Value) -> usize {
+    let names = response_schemas(doc);
+    if let Some(schemas) = schemas_mut(doc) {
+        for n in &names {
+            if let Some(s) = schemas.get_mut(n) {
+                walk_schema(s, &mut relax);
+            }
+        }
+    }
+    for (_, _, op) in operations_mut(doc) {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        for (status, r) in responses.iter_mut() {
+            if !is_success(status) {
+                continue;
+            }
+            if let Some(Value::Object(media)) = r.get_mut("content") {
+                for m in media.values_mut() {
+                    if let Some(s) = m.get_mut("schema") {
+                        walk_schema(s, &mut relax);
+                    }
+                }
+            }
+        }
+    }
+    names.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -653,8 +842,49 @@ mod tests {
         assert_eq!(schemas["LeadList"]["title"], "LeadList");
         assert_eq!(
             schemas["Lead"]["properties"]["verify"],
-            json!({"type": "boolean", "description": "Close's default: `true`."})
+            json!({"type": "boolean", "description": "Close's default: `true`.", "nullable": true}),
+            "a response schema's property is optional and nullable"
         );
+    }
+
+    #[test]
+    fn response_schemas_lose_required_and_request_only_ones_keep_it() {
+        let mut d = json!({"openapi": "3.0.3", "paths": {
+            "/x/": {"post": {"operationId": "x", "tags": ["t"],
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/In"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Out"}}}}}}}
+        }, "components": {"schemas": {
+            "In": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+            "Out": {"type": "object", "required": ["id", "items"], "properties": {
+                "id": {"type": "string"},
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                "one": {"$ref": "#/components/schemas/Item"}}},
+            "Item": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"},
+                "inner": {"type": "object", "required": ["k"], "properties": {"k": {"type": "boolean"}}}}}
+        }}});
+        assert_eq!(tolerant_responses(&mut d), 2);
+        let s = &d["components"]["schemas"];
+        assert!(s["Out"].get("required").is_none());
+        assert_eq!(s["Out"]["properties"]["items"]["nullable"], true);
+        assert!(
+            s["Out"]["properties"]["one"].get("nullable").is_none(),
+            "a $ref stays a $ref"
+        );
+        assert!(s["Item"].get("required").is_none(), "reached through items");
+        assert!(
+            s["Item"]["properties"]["inner"].get("required").is_none(),
+            "nested inline"
+        );
+        assert_eq!(
+            s["Item"]["properties"]["inner"]["properties"]["k"]["nullable"],
+            true
+        );
+        assert_eq!(
+            s["In"]["required"],
+            json!(["a"]),
+            "request-only keeps required"
+        );
+        assert!(s["In"]["properties"]["a"].get("nullable").is_none());
     }
 
     #[test]

@@ -298,7 +298,7 @@ fn build_lead<'a>(
         name: cell("company").map(str::to_string),
         status_id: None,
         url: None,
-        extra: Map::new(),
+        extra: Default::default(),
     };
     if let Some(url) = cell("url") {
         let url: close_sdk::WebUrl = url
@@ -491,7 +491,14 @@ pub async fn run(
                 ok += 1;
                 match &bar {
                     Some(bar) => bar.inc(1),
-                    None => report(out, opts.json, line, &company, "ok", Ok(&id)),
+                    None => report(
+                        out,
+                        opts.json,
+                        line,
+                        &company,
+                        "ok",
+                        Ok(id.as_deref().unwrap_or("(no id in the answer)")),
+                    ),
                 }
             }
             Err(e) => {

@@ -250,7 +250,14 @@ pub async fn run(
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 } else {
-                    report(out, opts.json, *line, email, "ok", Ok(&m.id));
+                    report(
+                        out,
+                        opts.json,
+                        *line,
+                        email,
+                        "ok",
+                        Ok(m.id.as_deref().unwrap_or("(no id in the answer)")),
+                    );
                 }
             }
             Err(e) => {

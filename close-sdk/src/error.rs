@@ -428,13 +428,17 @@ impl Error {
             source = s.source();
         }
         if e.is_builder() {
-            // The request could not be built (e.g. a query value `transport::query` refuses):
-            // nothing was sent.
+            // The request could not be built (e.g. a query value `transport::query` refuses,
+            // or a body whose catch-all names a typed field): nothing was sent.
             let mut text = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
+                let message = s.to_string();
+                if let Some(refused) = message.strip_prefix(crate::wire::CLASH) {
+                    return Error::InvalidRequest(refused.to_string());
+                }
                 text.push_str(": ");
-                text.push_str(&s.to_string());
+                text.push_str(&message);
                 source = s.source();
             }
             return Error::InvalidRequest(text);

@@ -25,7 +25,7 @@
 //! # async fn run() -> Result<(), close_sdk::Error> {
 //! let client = Client::builder().api_key("api_XXXX").build()?;
 //! let membership = client.create_membership("john@salesteam.com", Role::User).await?;
-//! println!("{} is {}", membership.user_id, membership.role_id);
+//! println!("{:?} is {:?}", membership.user_id, membership.role_id);
 //! # Ok(()) }
 //! ```
 //!
@@ -74,6 +74,7 @@ mod transport;
 mod values;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
+mod wire;
 
 #[cfg(feature = "activities")]
 pub use api::activities::{ActivitiesExt, ActivityFilter};
@@ -128,6 +129,8 @@ pub use transport::retry::RetryPolicy;
 pub use values::auto_record_calls::{AutoRecordCalls, UnknownAutoRecordCalls};
 pub use values::date::{Date, DateOrTimestamp};
 pub use values::email::EmailAddress;
+pub use values::extra::Extra;
+pub use values::patch::Patch;
 pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};
 pub use values::timestamp::Timestamp;
@@ -171,7 +174,7 @@ pub mod prelude {
     pub use crate::WebhooksExt;
     #[cfg(feature = "activities")]
     pub use crate::{ActivitiesExt, ActivityFilter};
-    pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Role};
+    pub use crate::{AutoRecordCalls, Client, Error, ListOptions, Paginated, Patch, Role};
     #[cfg(feature = "contacts")]
     pub use crate::{ContactFilter, ContactsExt};
     #[cfg(feature = "leads")]

@@ -220,7 +220,7 @@ impl Case {
 
 /// The smallest value `schema` allows: objects with their required members only, the first
 /// enum value, and a valid placeholder for each string format the SDK checks. Bounded depth.
-fn minimal_value(schema: &Value, depth: usize) -> Value {
+pub fn minimal_value(schema: &Value, depth: usize) -> Value {
     let mut schema = schema;
     while let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let Some(name) = r.strip_prefix("#/components/schemas/") else {

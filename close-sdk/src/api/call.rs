@@ -14,6 +14,13 @@ pub(crate) async fn finish<T>(
     }
 }
 
+/// A member of an answer the SDK needs (an id for the next request, a list's items): absent
+/// (left out by Close, or by `_fields`) is [`Error::InvalidResponse`] naming it, never a panic
+/// or an invented value.
+pub(crate) fn needed<T>(value: Option<T>, what: &str) -> Result<T, Error> {
+    value.ok_or_else(|| Error::InvalidResponse(format!("the answer has no `{what}`")))
+}
+
 /// Checks an id that goes into a URL path (or an id list) of `operation_id` as `param`, with the
 /// request path's own rule and message ([`crate::transport::path_safety`]): not empty, not a
 /// dot segment in any spelling, no separator, whitespace or control character.
@@ -73,40 +80,37 @@ pub(crate) fn check_id(operation_id: &str, field: &str, id: Option<&str>) -> Res
     }
 }
 
-/// Refuses [`ListOptions::fields`](super::pagination::ListOptions::fields) on a list whose items
-/// the SDK decodes in full (a partial item would not decode).
-#[cfg_attr(
-    not(any(
-        feature = "leads",
-        feature = "contacts",
-        feature = "opportunities",
-        feature = "tasks",
-        feature = "activities"
-    )),
-    allow(dead_code)
-)]
-pub(crate) fn no_fields(options: &super::pagination::ListOptions) -> Result<(), Error> {
-    if options.get_fields().is_empty() {
-        Ok(())
-    } else {
-        Err(Error::InvalidRequest(
-            "this list does not take `_fields` (its items are decoded in full); use the \
-             generated builder for partial objects"
-                .into(),
-        ))
+/// The `_fields` value of `options` for the operation `operation_id`: `None` when no fields
+/// are asked for; the names checked and joined with commas when the operation documents
+/// `_fields` (the generated operation table says which); otherwise an
+/// [`Error::InvalidRequest`] naming the operation, before anything is sent. Every property of a
+/// response type is optional, so whatever subset Close sends decodes.
+pub(crate) fn fields_for(
+    operation_id: &str,
+    options: &super::pagination::ListOptions,
+) -> Result<Option<String>, Error> {
+    let fields = options.get_fields();
+    if fields.is_empty() {
+        return Ok(None);
     }
+    let documented = crate::generated::operations::OPERATIONS
+        .binary_search_by(|op| op.id.cmp(operation_id))
+        .ok()
+        .and_then(|i| crate::generated::operations::OPERATIONS.get(i))
+        .is_some_and(|op| op.fields);
+    if !documented {
+        return Err(Error::InvalidRequest(format!(
+            "`{operation_id}` does not document `_fields`; list without `ListOptions::fields`"
+        )));
+    }
+    fields_param(fields).map(Some)
 }
 
-/// The `_fields` value for `fields`: names checked, `required` added first (the typed result
-/// needs them to decode), duplicates dropped, joined with commas as Close expects.
-#[cfg_attr(not(feature = "groups"), allow(dead_code))]
-pub(crate) fn fields_param(fields: &[String], required: &[&str]) -> Result<String, Error> {
+/// The `_fields` value for `fields`: names checked, duplicates dropped, joined with commas as
+/// Close expects.
+pub(crate) fn fields_param(fields: &[String]) -> Result<String, Error> {
     let mut out: Vec<&str> = Vec::new();
-    for f in required
-        .iter()
-        .copied()
-        .chain(fields.iter().map(String::as_str))
-    {
+    for f in fields.iter().map(String::as_str) {
         if f.is_empty()
             || f.chars()
                 .any(|c| c == ',' || c.is_whitespace() || c.is_control())
@@ -141,11 +145,11 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_comma_separated_with_the_required_ones_first() {
-        let f = vec!["name".to_string(), "id".to_string(), "members".to_string()];
-        assert_eq!(fields_param(&f, &["id"]).unwrap(), "id,name,members");
-        assert!(fields_param(&["a,b".to_string()], &[]).is_err());
-        assert!(fields_param(&["".to_string()], &[]).is_err());
-        assert!(fields_param(&["a b".to_string()], &[]).is_err());
+    fn fields_are_comma_separated_without_duplicates() {
+        let f = vec!["name".to_string(), "id".to_string(), "name".to_string()];
+        assert_eq!(fields_param(&f).unwrap(), "name,id");
+        assert!(fields_param(&["a,b".to_string()]).is_err());
+        assert!(fields_param(&["".to_string()]).is_err());
+        assert!(fields_param(&["a b".to_string()]).is_err());
     }
 }

@@ -60,6 +60,7 @@ impl NewContact {
 
     fn push_email(mut self, email: String, type_: Option<String>) -> Self {
         self.0.emails.push(CreateContactEmailsItem {
+            extra: Default::default(),
             email: Some(email),
             type_,
         });
@@ -78,6 +79,7 @@ impl NewContact {
 
     fn push_phone(mut self, phone: String, type_: Option<String>) -> Self {
         self.0.phones.push(CreateContactPhonesItem {
+            extra: Default::default(),
             phone: Some(phone),
             type_,
         });
@@ -87,6 +89,7 @@ impl NewContact {
     /// Adds a web URL (`http`/`https`), sent without a `type`.
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.0.urls.push(CreateContactUrlsItem {
+            extra: Default::default(),
             url: Some(url.into()),
             type_: None,
         });
@@ -120,12 +123,12 @@ impl Default for CreateContact {
 impl Default for crate::types::UpdateContact {
     fn default() -> Self {
         crate::types::UpdateContact {
-            emails: Vec::new(),
-            lead_id: None,
-            name: None,
-            phones: Vec::new(),
-            title: None,
-            urls: Vec::new(),
+            emails: Default::default(),
+            lead_id: Default::default(),
+            name: Default::default(),
+            phones: Default::default(),
+            title: Default::default(),
+            urls: Default::default(),
             extra: Default::default(),
         }
     }
@@ -189,7 +192,7 @@ mod ext {
     use std::future::Future;
 
     use super::check_new_contact;
-    use crate::api::call::{check_id, finish, no_fields, path_id};
+    use crate::api::call::{check_id, fields_for, finish, path_id};
     use crate::api::pagination::{skip_limit, ListOptions, Page, Paginated};
     use crate::types::{Contact, CreateContact, UpdateContact};
     use crate::{Client, Error};
@@ -219,13 +222,14 @@ mod ext {
     /// # async fn run(client: Client) -> Result<(), Error> {
     /// let new = NewContact::named("Gob Bluth").lead_id("lead_x").email("gob@example.com");
     /// let contact = client.create_contact(new).await?;
-    /// let update = UpdateContact { title: Some("Magician".into()), ..Default::default() };
-    /// client.update_contact(&contact.id, update).await?;
+    /// let update = UpdateContact { title: Patch::Set("Magician".into()), ..Default::default() };
+    /// let id = contact.id.as_deref().unwrap_or_default();
+    /// client.update_contact(id, update).await?;
     /// let on_lead = client
     ///     .list_contacts(ContactFilter::default().lead_id("lead_x"), ListOptions::default())
     ///     .collect_all()
     ///     .await?;
-    /// client.delete_contact(&contact.id).await?;
+    /// client.delete_contact(id).await?;
     /// # Ok(()) }
     /// ```
     pub trait ContactsExt {
@@ -240,8 +244,8 @@ mod ext {
         fn get_contact(&self, id: &str) -> impl Future<Output = Result<Contact, Error>> + Send;
 
         /// `GET /contact/`: the contacts matching `filter`, fetched `options.page_size` at a
-        /// time. `_fields` is not offered here (refused without a request): use
-        /// `Client::contacts_list` for partial contacts.
+        /// time. [`ListOptions::fields`] is sent as `_fields`: the contacts decode with only
+        /// those members.
         fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact>;
 
         /// `PUT /contact/{id}/`: changes the members set in `update` (custom fields go in its
@@ -274,26 +278,28 @@ mod ext {
         }
 
         fn list_contacts(&self, filter: ContactFilter, options: ListOptions) -> Paginated<Contact> {
-            if let Err(e) = no_fields(&options)
-                .and_then(|()| check_id("contacts_list", "lead_id", filter.lead_id.as_deref()))
-            {
-                return Paginated::failed(e);
-            }
+            let fields = match fields_for("contacts_list", &options).and_then(|f| {
+                check_id("contacts_list", "lead_id", filter.lead_id.as_deref()).map(|()| f)
+            }) {
+                Ok(f) => f,
+                Err(e) => return Paginated::failed(e),
+            };
             let client = self.clone();
             Paginated::new(options.get_page_size(), move |page| {
                 let client = client.clone();
                 let filter = filter.clone();
+                let fields = fields.clone();
                 async move {
                     let (skip, limit) = skip_limit(page)?;
                     let mut call = client.contacts_list().skip(skip).limit(limit);
+                    if let Some(fields) = fields {
+                        call = call.fields(fields);
+                    }
                     if let Some(lead_id) = filter.lead_id {
                         call = call.lead_id(lead_id);
                     }
                     let list = finish(call.send().await).await?;
-                    Ok(Page {
-                        items: list.data,
-                        has_more: list.has_more,
-                    })
+                    Page::from_envelope(list.data, list.has_more)
                 }
             })
         }
@@ -303,9 +309,24 @@ mod ext {
             check_id("contacts_update", "lead_id", update.lead_id.as_deref())?;
             super::check_channels(
                 "",
-                update.emails.iter().map(|e| e.email.as_ref()),
-                update.phones.iter().map(|p| p.phone.as_ref()),
-                update.urls.iter().map(|u| u.url.as_ref()),
+                update
+                    .emails
+                    .as_set()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| e.email.as_ref()),
+                update
+                    .phones
+                    .as_set()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.phone.as_ref()),
+                update
+                    .urls
+                    .as_set()
+                    .into_iter()
+                    .flatten()
+                    .map(|u| u.url.as_ref()),
             )?;
             finish(self.contacts_update().id(id).body(update).send().await).await
         }

@@ -2,13 +2,10 @@
 
 use std::future::Future;
 
-use super::call::{fields_param, finish, path_id};
+use super::call::{fields_for, finish, needed, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{Group, GroupMember};
 use crate::{Client, Error};
-
-/// The fields [`Group`] needs to decode; always part of a `_fields` selection.
-const GROUP_REQUIRED_FIELDS: [&str; 3] = ["id", "name", "organization_id"];
 
 /// The Groups API as one call each, over the generated builders.
 ///
@@ -18,15 +15,16 @@ const GROUP_REQUIRED_FIELDS: [&str; 3] = ["id", "name", "organization_id"];
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let support = client.create_group("Support").await?;
 /// let me = client.me().await?;
-/// client.add_group_member(&support.id, &me.id).await?;
+/// let me_id = me.id.as_deref().unwrap_or_default();
+/// client.add_group_member(support.id.as_deref().unwrap_or_default(), me_id).await?;
 /// // Or by name, e.g. when provisioning from a spreadsheet:
-/// client.add_user_to_group_by_name("Support", &me.id).await?;
+/// client.add_user_to_group_by_name("Support", me_id).await?;
 /// # Ok(()) }
 /// ```
 pub trait GroupsExt {
     /// `GET /group/`: every group (without members), fetched `options.page_size` at a time as
-    /// the stream is consumed. [`ListOptions::fields`] is sent as `_fields`, with `id`, `name`
-    /// and `organization_id` always included.
+    /// the stream is consumed. [`ListOptions::fields`] is sent as `_fields`, as asked (the
+    /// groups decode with only those members).
     fn list_groups(&self, options: ListOptions) -> Paginated<Group>;
 
     /// `GET /group/`, every page.
@@ -90,13 +88,9 @@ fn group_name(name: &str) -> Result<&str, Error> {
 
 impl GroupsExt for Client {
     fn list_groups(&self, options: ListOptions) -> Paginated<Group> {
-        let fields = if options.get_fields().is_empty() {
-            None
-        } else {
-            match fields_param(options.get_fields(), &GROUP_REQUIRED_FIELDS) {
-                Ok(f) => Some(f),
-                Err(e) => return Paginated::failed(e),
-            }
+        let fields = match fields_for("groups_list", &options) {
+            Ok(f) => f,
+            Err(e) => return Paginated::failed(e),
         };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
@@ -109,10 +103,7 @@ impl GroupsExt for Client {
                     call = call.fields(fields);
                 }
                 let list = finish(call.send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -126,7 +117,7 @@ impl GroupsExt for Client {
         let mut groups = self.list_groups(ListOptions::default());
         while let Some(group) = groups.next().await {
             let group = group?;
-            if group.name == name {
+            if group.name.as_deref() == Some(name) {
                 return Ok(Some(group));
             }
         }
@@ -204,6 +195,7 @@ impl GroupsExt for Client {
                 "no group named {group_name:?} in this organization"
             )));
         };
-        self.add_group_member(&group.id, user_id).await
+        let group_id = needed(group.id, "id")?;
+        self.add_group_member(&group_id, user_id).await
     }
 }

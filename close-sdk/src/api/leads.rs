@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::call::{check_id, check_url, finish, no_fields, path_id};
+use super::call::{check_id, check_url, fields_for, finish, path_id};
 use super::contacts::{check_channels, check_new_contact, NewContact};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{CreateLead, CreateLeadAddressesItem, Lead, MergeLeads, UpdateLead};
@@ -97,12 +97,12 @@ impl Default for CreateLead {
 impl Default for UpdateLead {
     fn default() -> Self {
         UpdateLead {
-            addresses: Vec::new(),
-            contacts: Vec::new(),
-            description: None,
-            name: None,
-            status_id: None,
-            url: None,
+            addresses: Default::default(),
+            contacts: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
+            status_id: Default::default(),
+            url: Default::default(),
             extra: Default::default(),
         }
     }
@@ -119,9 +119,10 @@ impl Default for UpdateLead {
 /// let lead = client
 ///     .create_lead(NewLead::named("Bluth Company").contact(NewContact::named("Gob")))
 ///     .await?;
-/// let update = UpdateLead { description: Some("Frozen bananas".into()), ..Default::default() };
-/// client.update_lead(&lead.id, update).await?;
-/// client.delete_lead(&lead.id).await?;
+/// let update = UpdateLead { description: Patch::Set("Frozen bananas".into()), ..Default::default() };
+/// let id = lead.id.as_deref().unwrap_or_default();
+/// client.update_lead(id, update).await?;
+/// client.delete_lead(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait LeadsExt {
@@ -138,8 +139,8 @@ pub trait LeadsExt {
 
     /// `GET /lead/`: every lead, fetched `options.page_size` at a time. Close's current
     /// reference documents no filter here (its older `query` parameter is gone; Close points to
-    /// the Advanced Filtering API), so none is offered. `_fields` is refused without a request:
-    /// use `Client::leads_list` for partial leads.
+    /// the Advanced Filtering API), so none is offered. [`ListOptions::fields`] is sent as
+    /// `_fields`: the leads decode with only those members.
     fn list_leads(&self, options: ListOptions) -> Paginated<Lead>;
 
     /// `PUT /lead/{id}/`: changes the members set in `update` (custom fields go in its `extra`
@@ -177,11 +178,11 @@ fn check_new_lead(lead: &CreateLead) -> Result<(), Error> {
 
 /// Checks a lead update (see [`LeadsExt::update_lead`]).
 fn check_update(update: &UpdateLead) -> Result<(), Error> {
-    if let Some(url) = &update.url {
+    if let Some(url) = update.url.as_set() {
         check_url("url", url)?;
     }
     check_id("leads_update", "status_id", update.status_id.as_deref())?;
-    for (i, contact) in update.contacts.iter().enumerate() {
+    for (i, contact) in update.contacts.as_set().into_iter().flatten().enumerate() {
         check_channels(
             &format!("contacts[{i}]."),
             contact.emails.iter().map(|e| e.email.as_ref()),
@@ -210,19 +211,22 @@ impl LeadsExt for Client {
     }
 
     fn list_leads(&self, options: ListOptions) -> Paginated<Lead> {
-        if let Err(e) = no_fields(&options) {
-            return Paginated::failed(e);
-        }
+        let fields = match fields_for("leads_list", &options) {
+            Ok(f) => f,
+            Err(e) => return Paginated::failed(e),
+        };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
             let client = client.clone();
+            let fields = fields.clone();
             async move {
                 let (skip, limit) = skip_limit(page)?;
-                let list = finish(client.leads_list().skip(skip).limit(limit).send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                let mut call = client.leads_list().skip(skip).limit(limit);
+                if let Some(fields) = fields {
+                    call = call.fields(fields);
+                }
+                let list = finish(call.send().await).await?;
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -251,6 +255,7 @@ impl LeadsExt for Client {
             ));
         }
         let body = MergeLeads {
+            extra: Default::default(),
             source: Some(source.to_string()),
             destination: Some(destination.to_string()),
         };

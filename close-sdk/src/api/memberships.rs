@@ -24,10 +24,11 @@ use crate::{Client, EmailAddress, Error, Role};
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let m = client.create_membership("john@salesteam.com", Role::User).await?;
-/// let update = MembershipUpdate { role_id: Some(Role::Superuser), ..Default::default() };
-/// client.update_membership(&m.id, update).await?;
-/// client.set_pinned_views(&m.id, ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]).await?;
-/// client.delete_membership(&m.id).await?;
+/// let update = MembershipUpdate { role_id: Patch::Set(Role::Superuser), ..Default::default() };
+/// let id = m.id.as_deref().unwrap_or_default();
+/// client.update_membership(id, update).await?;
+/// client.set_pinned_views(id, ["save_LCt6QxYsDbdJfMiIkLjBFJBkJTwS9TufXu3nSkHopXM"]).await?;
+/// client.delete_membership(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait MembershipsExt {
@@ -127,6 +128,7 @@ impl MembershipsExt for Client {
         // same way.
         let email: EmailAddress = email.parse().map_err(Error::InvalidRequest)?;
         let body = CreateMembership {
+            extra: Default::default(),
             email,
             role_id: role,
         };
@@ -181,9 +183,13 @@ impl MembershipsExt for Client {
                 may_workflows_impersonate,
                 role_id,
                 track_email_opens,
+                extra,
             } = update;
+            // The update's catch-all goes along (the bulk body refuses a key naming a typed member).
             let body = MembershipBulkUpdate {
+                extra,
                 params: MembershipBulkUpdateParams {
+                    extra: Default::default(),
                     id_in: ids?
                         .parse()
                         .map_err(|e| Error::InvalidRequest(format!("{e}")))?,
@@ -196,7 +202,7 @@ impl MembershipsExt for Client {
                 track_email_opens,
             };
             let result = finish(self.memberships_bulk_update().body(body).send().await).await?;
-            Ok(result.count)
+            super::call::needed(result.count, "count")
         }
     }
 
@@ -208,7 +214,7 @@ impl MembershipsExt for Client {
     async fn pinned_views(&self, id: &str) -> Result<Vec<String>, Error> {
         let id = path_id("memberships_get_pinned_views", "id", id)?;
         let views = finish(self.memberships_get_pinned_views().id(id).send().await).await?;
-        Ok(views.saved_view_ids)
+        super::call::needed(views.saved_view_ids, "saved_view_ids")
     }
 
     fn set_pinned_views<I, S>(
@@ -233,7 +239,8 @@ impl MembershipsExt for Client {
                 )));
             }
             let body = PinnedViews {
-                saved_view_ids: ids,
+                extra: Default::default(),
+                saved_view_ids: Some(ids),
             };
             let views = finish(
                 self.memberships_update_pinned_views()
@@ -243,7 +250,7 @@ impl MembershipsExt for Client {
                     .await,
             )
             .await?;
-            Ok(views.saved_view_ids)
+            super::call::needed(views.saved_view_ids, "saved_view_ids")
         }
     }
 }

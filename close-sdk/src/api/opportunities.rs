@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::call::{check_id, finish, no_fields, path_id};
+use super::call::{check_id, fields_for, finish, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{CreateOpportunity, Opportunity, OpportunityStatusType, UpdateOpportunity};
 use crate::{Client, DateOrTimestamp, Error};
@@ -146,12 +146,12 @@ impl Default for CreateOpportunity {
 impl Default for UpdateOpportunity {
     fn default() -> Self {
         UpdateOpportunity {
-            confidence: None,
-            lead_id: None,
-            note_html: None,
-            status_id: None,
-            value: None,
-            value_period: None,
+            confidence: Default::default(),
+            lead_id: Default::default(),
+            note_html: Default::default(),
+            status_id: Default::default(),
+            value: Default::default(),
+            value_period: Default::default(),
             extra: Default::default(),
         }
     }
@@ -171,13 +171,14 @@ impl Default for UpdateOpportunity {
 ///     ..Default::default()
 /// };
 /// let opp = client.create_opportunity(new).await?;
-/// let update = UpdateOpportunity { confidence: Some(80), ..Default::default() };
-/// client.update_opportunity(&opp.id, update).await?;
+/// let update = UpdateOpportunity { confidence: Patch::Set(80), ..Default::default() };
+/// let id = opp.id.as_deref().unwrap_or_default();
+/// client.update_opportunity(id, update).await?;
 /// let on_lead = client
 ///     .list_opportunities(OpportunityFilter::default().lead_id("lead_x"), ListOptions::default())
 ///     .collect_all()
 ///     .await?;
-/// client.delete_opportunity(&opp.id).await?;
+/// client.delete_opportunity(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait OpportunitiesExt {
@@ -191,7 +192,7 @@ pub trait OpportunitiesExt {
     fn get_opportunity(&self, id: &str) -> impl Future<Output = Result<Opportunity, Error>> + Send;
 
     /// `GET /opportunity/`: the opportunities matching `filter`, fetched `options.page_size` at
-    /// a time, the filter sent with every page. `_fields` is refused without a request.
+    /// a time, the filter sent with every page. [`ListOptions::fields`] is sent as `_fields`.
     fn list_opportunities(
         &self,
         filter: OpportunityFilter,
@@ -234,16 +235,23 @@ impl OpportunitiesExt for Client {
         filter: OpportunityFilter,
         options: ListOptions,
     ) -> Paginated<Opportunity> {
-        if let Err(e) = no_fields(&options).and_then(|()| filter.check()) {
-            return Paginated::failed(e);
-        }
+        let fields = match fields_for("opportunities_list", &options)
+            .and_then(|f| filter.check().map(|()| f))
+        {
+            Ok(f) => f,
+            Err(e) => return Paginated::failed(e),
+        };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
             let client = client.clone();
             let f = filter.clone();
+            let fields = fields.clone();
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let mut call = client.opportunities_list().skip(skip).limit(limit);
+                if let Some(fields) = fields {
+                    call = call.fields(fields);
+                }
                 if let Some(v) = f.lead_id {
                     call = call.lead_id(v);
                 }
@@ -278,10 +286,7 @@ impl OpportunitiesExt for Client {
                     call = call.date_won_lte(v.to_string());
                 }
                 let list = finish(call.send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }

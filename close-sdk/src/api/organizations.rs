@@ -20,10 +20,10 @@ const MAX_LEAD_STATUSES: usize = 1000;
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let me = client.me().await?;
-/// for org in &me.organizations {
-///     let org = client.get_organization(&org.id).await?;
-///     for m in &org.memberships {
-///         println!("{} {:?} {}", m.user_id, m.user_email, m.role_id);
+/// for org in me.organizations.iter().flatten() {
+///     let org = client.get_organization(org.id.as_deref().unwrap_or_default()).await?;
+///     for m in org.memberships.iter().flatten() {
+///         println!("{:?} {:?} {:?}", m.user_id, m.user_email, m.role_id);
 ///     }
 /// }
 /// # Ok(()) }
@@ -55,20 +55,21 @@ pub trait OrganizationsExt {
 
 /// Checks what the spec says about an update's values and Close would refuse.
 fn check_update(update: &OrganizationUpdate) -> Result<(), Error> {
-    if let Some(currency) = &update.currency {
+    if let Some(currency) = update.currency.as_set() {
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(Error::InvalidRequest(format!(
                 "currency {currency:?} is not a three-letter ISO 4217 code (e.g. USD)"
             )));
         }
     }
-    if update.lead_statuses.len() > MAX_LEAD_STATUSES {
+    let lead_statuses = update.lead_statuses.as_set().map_or(&[][..], Vec::as_slice);
+    if lead_statuses.len() > MAX_LEAD_STATUSES {
         return Err(Error::InvalidRequest(format!(
             "{} lead statuses is more than Close accepts ({MAX_LEAD_STATUSES})",
-            update.lead_statuses.len()
+            lead_statuses.len()
         )));
     }
-    if let Some(bad) = update.lead_statuses.iter().find(|s| {
+    if let Some(bad) = lead_statuses.iter().find(|s| {
         s.id.as_deref()
             .is_none_or(|id| path_id("organizations_update", "lead_statuses[].id", id).is_err())
     }) {
@@ -117,7 +118,7 @@ impl OrganizationMembership {
     /// assert_eq!(m.role(), Some(close_sdk::Role::Superuser));
     /// ```
     pub fn role(&self) -> Option<Role> {
-        self.role_id.parse().ok()
+        self.role_id.as_deref()?.parse().ok()
     }
 }
 
@@ -129,13 +130,13 @@ mod tests {
     #[test]
     fn updates_are_checked_against_the_spec() {
         let ok = OrganizationUpdate {
-            currency: Some("USD".into()),
+            currency: crate::Patch::Set("USD".into()),
             ..Default::default()
         };
         assert!(check_update(&ok).is_ok());
         for bad in ["usd", "US", "USDX", "€€€"] {
             let u = OrganizationUpdate {
-                currency: Some(bad.into()),
+                currency: crate::Patch::Set(bad.into()),
                 ..Default::default()
             };
             assert!(check_update(&u).is_err(), "{bad}");
@@ -143,17 +144,19 @@ mod tests {
         let status = InlineLeadStatusPayload {
             id: Some("stat_1".into()),
             label: None,
+            extra: Default::default(),
         };
         let too_many = OrganizationUpdate {
-            lead_statuses: vec![status; 1001],
+            lead_statuses: crate::Patch::Set(vec![status; 1001]),
             ..Default::default()
         };
         assert!(check_update(&too_many).is_err());
         let no_id = OrganizationUpdate {
-            lead_statuses: vec![InlineLeadStatusPayload {
+            lead_statuses: crate::Patch::Set(vec![InlineLeadStatusPayload {
                 id: None,
                 label: Some("New".into()),
-            }],
+                extra: Default::default(),
+            }]),
             ..Default::default()
         };
         assert!(check_update(&no_id).is_err());

@@ -65,9 +65,11 @@ impl ListOptions {
         self
     }
 
-    /// Fields to return (`_fields`, sent comma-separated). The fields the SDK's type requires
-    /// (e.g. a group's `id`, `name` and `organization_id`) are always added. Only for lists whose
-    /// endpoint documents `_fields` (groups); others refuse the option without sending anything.
+    /// Fields to return (`_fields`, sent comma-separated, as asked: nothing is added). Every
+    /// member of the typed items is optional, so whatever subset Close sends decodes. Only for
+    /// lists whose endpoint documents `_fields` (leads, contacts, opportunities, tasks, the
+    /// generic activity list, groups, …: the operation table says which); the others refuse the
+    /// option with [`crate::Error::InvalidRequest`] without sending anything.
     pub fn fields<I, S>(mut self, fields: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -106,6 +108,20 @@ pub struct Page<T> {
     pub has_more: bool,
 }
 
+impl<T> Page<T> {
+    /// A page from a list envelope's `data` and `has_more`, both needed (an envelope without
+    /// them is [`Error::InvalidResponse`] naming the member).
+    pub(crate) fn from_envelope(
+        data: Option<Vec<T>>,
+        has_more: Option<bool>,
+    ) -> Result<Self, Error> {
+        Ok(Page {
+            items: super::call::needed(data, "data")?,
+            has_more: super::call::needed(has_more, "has_more")?,
+        })
+    }
+}
+
 /// The pages of a list, each the items of one response.
 type PageStream<T> = Pin<Box<dyn Stream<Item = Result<Vec<T>, Error>> + Send>>;
 
@@ -120,7 +136,7 @@ type PageStream<T> = Pin<Box<dyn Stream<Item = Result<Vec<T>, Error>> + Send>>;
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let mut users = client.list_users(ListOptions::default().page_size(50));
 /// while let Some(user) = users.next().await {
-///     println!("{}", user?.id);
+///     println!("{:?}", user?.id);
 /// }
 /// # Ok(()) }
 /// ```

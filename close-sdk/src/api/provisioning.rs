@@ -51,7 +51,7 @@ pub struct ChunkOutcome {
 /// let mut outcomes = client.provision_memberships(team, 8);
 /// while let Some(row) = outcomes.next().await {
 ///     match row.result {
-///         Ok(m) => println!("row {}: {}", row.index, m.id),
+///         Ok(m) => println!("row {}: {:?}", row.index, m.id),
 ///         Err(e) => eprintln!("row {}: {e}", row.index),
 ///     }
 /// }
@@ -183,7 +183,7 @@ impl ProvisioningExt for Client {
             let mut outcomes = Vec::with_capacity(chunks.len());
             for ids in chunks {
                 let update = MembershipUpdate {
-                    role_id: Some(role.clone()),
+                    role_id: crate::Patch::Set(role.clone()),
                     ..Default::default()
                 };
                 let result = self.bulk_update_memberships(&ids, update).await;

@@ -27,7 +27,7 @@ pub struct RoleCatalog {
 ///
 /// # async fn run(client: Client, membership_id: &str) -> Result<(), Error> {
 /// if let Some(rep) = client.role_by_name("Sales Rep").await? {
-///     let update = MembershipUpdate { role_id: rep.role(), ..Default::default() };
+///     let update = MembershipUpdate { role_id: rep.role().into(), ..Default::default() };
 ///     client.update_membership(membership_id, update).await?;
 /// }
 /// # Ok(()) }
@@ -97,10 +97,8 @@ fn check_permissions(permissions: &[String]) -> Result<(), Error> {
 
 impl RolesExt for Client {
     fn list_roles(&self, options: ListOptions) -> Paginated<RoleDefinition> {
-        if !options.get_fields().is_empty() {
-            return Paginated::failed(Error::InvalidRequest(
-                "GET /role/ does not take `_fields`".into(),
-            ));
+        if let Err(e) = super::call::fields_for("roles_list", &options) {
+            return Paginated::failed(e);
         }
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
@@ -108,10 +106,7 @@ impl RolesExt for Client {
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let list = finish(client.roles_list().skip(skip).limit(limit).send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -137,7 +132,7 @@ impl RolesExt for Client {
             .all_roles()
             .await?
             .into_iter()
-            .filter(|r| r.name == name)
+            .filter(|r| r.name.as_deref() == Some(name))
             .collect();
         match found.len() {
             0 | 1 => Ok(found.pop()),
@@ -167,10 +162,11 @@ impl RolesExt for Client {
         async move {
             let name = name.map_err(|e| Error::InvalidRequest(format!("role name: {e}")))?;
             let role = RoleCreate {
+                extra: Default::default(),
                 name,
                 permissions,
                 visibility_user_lcf_behavior: None,
-                visibility_user_lcf_ids: Vec::new(),
+                visibility_user_lcf_ids: None,
             };
             self.create_role_with(role).await
         }
@@ -186,7 +182,7 @@ impl RolesExt for Client {
 
     async fn update_role(&self, id: &str, update: RoleUpdate) -> Result<RoleDefinition, Error> {
         let id = path_id("roles_update", "id", id)?;
-        check_permissions(&update.permissions)?;
+        check_permissions(update.permissions.as_set().map_or(&[], Vec::as_slice))?;
         finish(self.roles_update().id(id).body(update).send().await).await
     }
 
@@ -206,7 +202,7 @@ impl RoleDefinition {
     /// assert_eq!(r.role().unwrap().to_string(), "role_abc");
     /// ```
     pub fn role(&self) -> Option<Role> {
-        self.id.parse().ok()
+        self.id.as_deref()?.parse().ok()
     }
 
     /// Whether the system maintains the role (`editable: false`, e.g. Admin).

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::call::{check_id, finish, no_fields, path_id};
+use super::call::{check_id, fields_for, finish, path_id};
 use super::pagination::{skip_limit, ListOptions, Page, Paginated};
 use crate::types::{CreateTask, Task, UpdateNotification};
 use crate::{Client, DateOrTimestamp, Error};
@@ -84,13 +84,14 @@ impl TaskFilter {
 ///     ..Default::default()
 /// };
 /// let task = client.create_task(new).await?;
-/// let done = UpdateNotification { is_complete: Some(true), ..Default::default() };
-/// client.update_task(&task.id, done).await?;
+/// let done = UpdateNotification { is_complete: Patch::Set(true), ..Default::default() };
+/// let id = task.id.as_deref().unwrap_or_default();
+/// client.update_task(id, done).await?;
 /// let open = client
 ///     .list_tasks(TaskFilter::default().is_complete(false), ListOptions::default())
 ///     .collect_all()
 ///     .await?;
-/// client.delete_task(&task.id).await?;
+/// client.delete_task(id).await?;
 /// # Ok(()) }
 /// ```
 pub trait TasksExt {
@@ -101,7 +102,7 @@ pub trait TasksExt {
     fn get_task(&self, id: &str) -> impl Future<Output = Result<Task, Error>> + Send;
 
     /// `GET /task/`: the tasks matching `filter`, fetched `options.page_size` at a time, the
-    /// filter sent with every page. `_fields` is refused without a request.
+    /// filter sent with every page. [`ListOptions::fields`] is sent as `_fields`.
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task>;
 
     /// `PUT /task/{id}/`: changes the members set in `update` (Close's document names the
@@ -130,16 +131,22 @@ impl TasksExt for Client {
     }
 
     fn list_tasks(&self, filter: TaskFilter, options: ListOptions) -> Paginated<Task> {
-        if let Err(e) = no_fields(&options).and_then(|()| filter.check()) {
-            return Paginated::failed(e);
-        }
+        let fields =
+            match fields_for("tasks_list", &options).and_then(|f| filter.check().map(|()| f)) {
+                Ok(f) => f,
+                Err(e) => return Paginated::failed(e),
+            };
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
             let client = client.clone();
             let f = filter.clone();
+            let fields = fields.clone();
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let mut call = client.tasks_list().skip(skip).limit(limit);
+                if let Some(fields) = fields {
+                    call = call.fields(fields);
+                }
                 if let Some(v) = f.lead_id {
                     call = call.lead_id(v);
                 }
@@ -160,7 +167,7 @@ impl TasksExt for Client {
                 }
                 let list = finish(call.send().await).await?;
                 Ok(Page {
-                    items: list.data,
+                    items: crate::api::call::needed(list.data, "data")?,
                     // Close's document leaves `has_more` optional on this list: absent means
                     // this is the last page.
                     has_more: list.has_more.unwrap_or(false),

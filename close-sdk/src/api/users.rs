@@ -17,9 +17,9 @@ use crate::{Client, Error};
 ///
 /// # async fn run(client: Client) -> Result<(), Error> {
 /// let me = client.me().await?;
-/// println!("I am {} in {} organization(s)", me.id, me.organizations.len());
+/// println!("I am {:?} in {} organization(s)", me.id, me.organizations.map_or(0, |o| o.len()));
 /// for user in client.all_users().await? {
-///     println!("{} {}", user.id, user.email.unwrap_or_default());
+///     println!("{:?} {}", user.id, user.email.unwrap_or_default());
 /// }
 /// # Ok(()) }
 /// ```
@@ -57,10 +57,8 @@ impl UsersExt for Client {
     }
 
     fn list_users(&self, options: ListOptions) -> Paginated<User> {
-        if !options.get_fields().is_empty() {
-            return Paginated::failed(Error::InvalidRequest(
-                "GET /user/ does not take `_fields`".into(),
-            ));
+        if let Err(e) = super::call::fields_for("users_list", &options) {
+            return Paginated::failed(e);
         }
         let client = self.clone();
         Paginated::new(options.get_page_size(), move |page| {
@@ -68,10 +66,7 @@ impl UsersExt for Client {
             async move {
                 let (skip, limit) = skip_limit(page)?;
                 let list = finish(client.users_list().skip(skip).limit(limit).send().await).await?;
-                Ok(Page {
-                    items: list.data,
-                    has_more: list.has_more,
-                })
+                Page::from_envelope(list.data, list.has_more)
             }
         })
     }
@@ -92,6 +87,6 @@ impl UsersExt for Client {
                 org,
             )?);
         }
-        Ok(finish(call.send().await).await?.data)
+        super::call::needed(finish(call.send().await).await?.data, "data")
     }
 }

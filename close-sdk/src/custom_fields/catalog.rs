@@ -50,7 +50,7 @@ impl CustomFieldDefinition {
     /// Reads a generated definition; `None` when its id is not a custom field id.
     fn from_generated(field: CustomField) -> Option<Self> {
         Some(CustomFieldDefinition {
-            id: field.id.parse().ok()?,
+            id: field.id?.parse().ok()?,
             name: field.name.unwrap_or_default(),
             field_type: field.type_.unwrap_or_default(),
             accepts_multiple_values: field.accepts_multiple_values.unwrap_or(false),
@@ -143,7 +143,7 @@ impl CustomFieldCatalog {
                 };
                 let list = finish(result).await?;
                 Ok(Page {
-                    items: list.data,
+                    items: crate::api::call::needed(list.data, "data")?,
                     has_more: list.has_more.unwrap_or(false),
                 })
             }
@@ -164,7 +164,9 @@ impl CustomFieldCatalog {
         let object_type = path_id("custom_field_schemas_get", "object_type", object_type)?;
         let get = client.custom_field_schemas_get().object_type(object_type);
         let schema = finish(get.send().await).await?;
-        let fields = schema.fields.into_iter().filter_map(from_schema_item);
+        let fields = crate::api::call::needed(schema.fields, "fields")?
+            .into_iter()
+            .filter_map(from_schema_item);
         Ok(CustomFieldCatalog {
             fields: fields.collect(),
         })

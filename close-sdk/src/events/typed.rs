@@ -65,8 +65,8 @@ impl Event {
         typed(&self.object_type, &self.data)
     }
 
-    /// `previous_data` as the SDK's type. For an update it holds only the changed fields, so it
-    /// is usually [`EventData::Json`]; for a delete it holds the whole object.
+    /// `previous_data` as the SDK's type. For an update it holds only the changed fields (a
+    /// partial object: the other members are `None`); for a delete it holds the whole object.
     pub fn typed_previous_data(&self) -> EventData {
         typed(&self.object_type, &self.previous_data)
             .unwrap_or_else(|_| EventData::Json(self.previous_data.clone()))

@@ -49,7 +49,7 @@ impl MockCloseBuilder {
     ///     .await;
     /// let client = close_sdk::Client::builder().api_key("test").base_url(close.base_url()).build()?;
     /// let fields = client.custom_fields_lead_list().send().await?.into_inner();
-    /// assert_eq!(fields.data[0].name.as_deref(), Some("Industry"));
+    /// assert_eq!(fields.data.unwrap()[0].name.as_deref(), Some("Industry"));
     /// # Ok(()) }
     /// ```
     pub fn lead_custom_field(self, name: &str, type_: &str, choices: &[&str]) -> Self {

@@ -11,7 +11,7 @@
 //! # async fn main() -> Result<(), close_sdk::Error> {
 //! // A typed mock for one operation…
 //! let server = httpmock::MockServer::start_async().await;
-//! let views = close_sdk::types::PinnedViews { saved_view_ids: vec!["save_1".into()] };
+//! let views = close_sdk::types::PinnedViews { saved_view_ids: Some(vec!["save_1".into()]), ..Default::default() };
 //! let mock = server.memberships_get_pinned_views(|when, then| {
 //!     when.id("memb_1");
 //!     then.ok(&views);
@@ -24,7 +24,7 @@
 //! let close = MockClose::start().await;
 //! let client = Client::builder().api_key("test").base_url(close.base_url()).build()?;
 //! let m = client.create_membership("ann@salesteam.com", Role::User).await?;
-//! assert!(m.id.starts_with("memb_"));
+//! assert!(m.id.unwrap_or_default().starts_with("memb_"));
 //! # Ok(()) }
 //! ```
 //!

@@ -4,6 +4,8 @@
 pub(crate) mod auto_record_calls;
 pub(crate) mod date;
 pub(crate) mod email;
+pub(crate) mod extra;
+pub(crate) mod patch;
 pub(crate) mod phone;
 pub(crate) mod role;
 pub(crate) mod timestamp;

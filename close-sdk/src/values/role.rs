@@ -201,7 +201,7 @@ impl crate::types::Membership {
     /// assert_eq!(m.role(), Some(close_sdk::Role::User));
     /// ```
     pub fn role(&self) -> Option<Role> {
-        self.role_id.parse().ok()
+        self.role_id.as_deref()?.parse().ok()
     }
 }
 

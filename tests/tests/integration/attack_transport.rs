@@ -139,7 +139,7 @@ async fn attack_a_redirect_cannot_move_an_update_to_the_bulk_endpoint() {
         RetryPolicy::none(),
     );
     let update = MembershipUpdate {
-        role_id: Some(Role::RestrictedUser),
+        role_id: Some(Role::RestrictedUser).into(),
         ..Default::default()
     };
     let _ = c.update_membership("memb_1", update).await;

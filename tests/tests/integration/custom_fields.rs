@@ -27,7 +27,7 @@ async fn documented_lead(server: &MockServer) -> close_sdk::leads::Lead {
     let mock = expect_call(server, GET, "/lead/", None, 200, &example).await;
     let list = api_key_client(server).leads_list().send().await.unwrap();
     mock.assert_async().await;
-    list.into_inner().data.remove(0)
+    list.into_inner().data.unwrap().remove(0)
 }
 
 #[tokio::test]
@@ -46,7 +46,7 @@ async fn documented_lead_and_its_contact_expose_their_custom_fields() {
         vec!["Choice 1".into(), "Choice 2".into()] as Vec<CustomFieldValue>
     );
     // The nested contact carries its own.
-    let contact = &lead.contacts[0];
+    let contact = &lead.contacts.as_ref().unwrap()[0];
     assert_eq!(
         contact
             .custom_fields()
@@ -117,12 +117,12 @@ async fn decode_modify_encode_sends_exactly_closes_keys() {
         format!("custom.{CHOICES}.add"): "Choice 3",
         format!("custom.{TITLE}"): null,
     });
-    let path = format!("/lead/{}/", lead.id);
+    let path = format!("/lead/{}/", lead.id.as_deref().unwrap());
     let response = response_example("get", "/lead/")["data"][0].clone();
     let mock = expect_call(&server, PUT, &path, Some(&expected), 200, &response).await;
     api_key_client(&server)
         .leads_update()
-        .id(lead.id.clone())
+        .id(lead.id.clone().unwrap())
         .body(update)
         .send()
         .await

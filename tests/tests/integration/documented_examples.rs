@@ -270,14 +270,12 @@ fn every_documented_core_crm_example_decodes_without_loss() {
 
 #[test]
 fn a_lossy_decode_names_the_field() {
-    // The check itself: an example with a member the type does not have is reported by name.
+    // Members a type does not name are kept (its `extra`), so nothing is lost to report; a
+    // member of the wrong type fails, naming it.
     let example = serde_json::json!({"id": "stat_1", "label": "Potential", "colour": "red"});
-    let err = check::<t::CreateLeadStatus>(&example)
-        .err()
-        .unwrap_or_default();
-    assert!(err.contains("`.id`") || err.contains("`.colour`"), "{err}");
+    assert!(check::<t::CreateLeadStatus>(&example).is_ok());
     let err = check::<t::Task>(&serde_json::json!({"id": 5}))
         .err()
         .unwrap_or_default();
-    assert!(err.contains("field `id`"), "{err}");
+    assert!(err.contains("`id`"), "{err}");
 }

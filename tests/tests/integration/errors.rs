@@ -157,7 +157,7 @@ async fn unknown_fields_and_enum_values_are_tolerated() {
         m.auto_record_calls,
         Some(AutoRecordCalls::Unknown(_))
     ));
-    assert_eq!(m.role_id, "owner");
+    assert_eq!(m.role_id.as_deref().unwrap(), "owner");
     assert_eq!(m.role(), None);
 }
 

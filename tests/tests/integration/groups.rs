@@ -20,7 +20,7 @@ async fn list_groups_decodes_the_example_and_sends_fields_comma_separated() {
                 .path("/group/")
                 .query_param("_skip", "0")
                 .query_param("_limit", "100")
-                .query_param("_fields", "id,name,organization_id")
+                .query_param("_fields", "name")
                 .query_param_count("_fields", ".*", 1);
             then.status(200).json_body(example.clone());
         })
@@ -32,12 +32,10 @@ async fn list_groups_decodes_the_example_and_sends_fields_comma_separated() {
         .unwrap();
     mock.assert_async().await;
     assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0].name, "Support");
+    assert_eq!(groups[0].name.as_deref().unwrap(), "Support");
     assert_eq!(groups[0].members, None);
-    assert_eq!(
-        normalized(&serde_json::to_value(&groups).unwrap()),
-        normalized(&example["data"])
-    );
+    // `_fields` is sent as asked (nothing added) and the items decode losslessly.
+    assert_eq!(serde_json::to_value(&groups).unwrap(), example["data"]);
 }
 
 #[tokio::test]
@@ -74,7 +72,7 @@ async fn create_group_sends_the_documented_body_and_accepts_the_201() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(group.id, GROUP);
+    assert_eq!(group.id.as_deref().unwrap(), GROUP);
     assert_eq!(group.members, Some(vec![]));
     assert_eq!(
         normalized(&serde_json::to_value(&group).unwrap()),
@@ -110,9 +108,9 @@ async fn get_rename_and_delete_a_group() {
     let client = api_key_client(&server);
 
     let group = client.get_group(GROUP).await.unwrap();
-    assert_eq!(group.members.unwrap()[0].user_id, USER);
+    assert_eq!(group.members.unwrap()[0].user_id.as_deref().unwrap(), USER);
     let renamed = client.rename_group(GROUP, "Sales").await.unwrap();
-    assert_eq!(renamed.name, "Sales");
+    assert_eq!(renamed.name.as_deref().unwrap(), "Sales");
     client.delete_group(GROUP).await.unwrap();
     get.assert_async().await;
     put.assert_async().await;
@@ -135,7 +133,7 @@ async fn add_member_accepts_the_201_and_remove_member_accepts_204_and_200() {
     let client = api_key_client(&server);
     let member = client.add_group_member(GROUP, USER).await.unwrap();
     add.assert_async().await;
-    assert_eq!(member.user_id, USER);
+    assert_eq!(member.user_id.as_deref().unwrap(), USER);
 
     for status in [204, 200] {
         let server = MockServer::start_async().await;
@@ -179,7 +177,7 @@ async fn add_user_to_group_by_name_finds_the_group_then_adds() {
         .add_user_to_group_by_name("Support", USER)
         .await
         .unwrap();
-    assert_eq!(member.user_id, USER);
+    assert_eq!(member.user_id.as_deref().unwrap(), USER);
     list.assert_async().await;
     add.assert_async().await;
 

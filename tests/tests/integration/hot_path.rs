@@ -317,7 +317,7 @@ async fn a_lean_builder_retries_a_cut_off_body_with_the_same_request() {
     let views = bounded(c.memberships_get_pinned_views().id("memb_1").send())
         .await
         .expect("get after one retry");
-    assert_eq!(views.into_inner().saved_view_ids, ["save_1"]);
+    assert_eq!(views.into_inner().saved_view_ids.unwrap(), ["save_1"]);
     let seen = seen.lock().expect("lock");
     assert_eq!(seen.len(), 4, "one retry each");
     let sorted = |r: &Request| {

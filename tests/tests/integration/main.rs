@@ -23,6 +23,8 @@ mod event_log;
 mod follower_position;
 #[rustfmt::skip]
 mod generated_operations;
+#[rustfmt::skip]
+mod generated_wire;
 mod groups;
 mod hot_path;
 mod import_leads;
@@ -78,3 +80,4 @@ mod stream_cancellation;
 mod users;
 mod validation;
 mod webhooks;
+mod wire_props;

@@ -41,9 +41,10 @@ async fn lead_field_id(client: &Client, name: &str) -> String {
         .into_inner();
     fields
         .data
+        .unwrap()
         .into_iter()
         .find(|f| f.name.as_deref() == Some(name))
-        .map(|f| f.id)
+        .and_then(|f| f.id)
         .expect("the field is defined")
 }
 
@@ -57,13 +58,20 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    let names: Vec<_> = all.data.iter().filter_map(|f| f.name.as_deref()).collect();
+    let names: Vec<_> = all
+        .data
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.name.as_deref())
+        .collect();
     assert_eq!(names, ["Industry", "Seats", "Renewal"]);
     assert_eq!(all.has_more, Some(false));
-    let industry = &all.data[0];
+    let industry = &all.data.as_ref().unwrap()[0];
     assert!(
-        industry.id.starts_with("cf_") && industry.id.len() == 46,
-        "{}",
+        industry.id.as_deref().unwrap().starts_with("cf_")
+            && industry.id.as_deref().unwrap().len() == 46,
+        "{:?}",
         industry.id
     );
     assert_eq!(industry.type_.as_deref(), Some("choices"));
@@ -79,7 +87,10 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!((first.data.len(), first.has_more), (2, Some(true)));
+    assert_eq!(
+        (first.data.as_ref().unwrap().len(), first.has_more),
+        (2, Some(true))
+    );
     let rest = client
         .custom_fields_lead_list()
         .limit(2)
@@ -88,12 +99,18 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!((rest.data.len(), rest.has_more), (1, Some(false)));
-    assert_eq!(rest.data[0].name.as_deref(), Some("Renewal"));
+    assert_eq!(
+        (rest.data.as_ref().unwrap().len(), rest.has_more),
+        (1, Some(false))
+    );
+    assert_eq!(
+        rest.data.as_ref().unwrap()[0].name.as_deref(),
+        Some("Renewal")
+    );
 
     let got = client
         .custom_fields_lead_get()
-        .id(&industry.id)
+        .id(industry.id.as_deref().unwrap())
         .send()
         .await
         .unwrap()
@@ -105,10 +122,13 @@ async fn custom_field_definitions_are_listed_paginated_and_fetched_by_id() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(contact_fields.data.len(), 1);
+    assert_eq!(contact_fields.data.as_ref().unwrap().len(), 1);
     let missing = client
         .custom_fields_lead_get()
-        .id(&contact_fields.data[0].id)
+        .id(contact_fields.data.as_ref().unwrap()[0]
+            .id
+            .as_deref()
+            .unwrap())
         .send()
         .await
         .unwrap_err();
@@ -145,24 +165,49 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
         .unwrap()
         .into_inner();
     assert!(
-        lead.id.starts_with("lead_") && lead.id.len() == 48,
-        "{}",
+        lead.id.as_deref().unwrap().starts_with("lead_") && lead.id.as_deref().unwrap().len() == 48,
+        "{:?}",
         lead.id
     );
     assert_eq!(lead.name.as_deref(), Some("Bluth Company"));
-    assert_eq!(lead.contacts.len(), 1);
-    assert_eq!(lead.contact_ids, [lead.contacts[0].id.clone()]);
-    let contact = &lead.contacts[0];
-    assert!(contact.id.starts_with("cont_"), "{}", contact.id);
-    assert_eq!(contact.lead_id.as_deref(), Some(lead.id.as_str()));
-    assert_eq!(contact.emails[0].email, "gob@bluth.example.com");
-    assert_eq!(contact.phones[0].phone, "+18004445555");
+    assert_eq!(lead.contacts.as_ref().unwrap().len(), 1);
+    assert_eq!(
+        lead.contact_ids.clone().unwrap(),
+        [lead.contacts.as_ref().unwrap()[0].id.clone().unwrap()]
+    );
+    let contact = &lead.contacts.as_ref().unwrap()[0];
+    assert!(
+        contact.id.as_deref().unwrap().starts_with("cont_"),
+        "{:?}",
+        contact.id
+    );
+    assert_eq!(
+        contact.lead_id.as_deref(),
+        Some(lead.id.as_deref().unwrap())
+    );
+    assert_eq!(
+        contact.emails.as_ref().unwrap()[0]
+            .email
+            .as_deref()
+            .unwrap(),
+        "gob@bluth.example.com"
+    );
+    assert_eq!(
+        contact.phones.as_ref().unwrap()[0]
+            .phone
+            .as_deref()
+            .unwrap(),
+        "+18004445555"
+    );
     assert_eq!(lead.extra[&format!("custom.{industry}")], "SaaS");
-    assert_eq!(lead.addresses[0].city.as_deref(), Some("Newport Beach"));
+    assert_eq!(
+        lead.addresses.as_ref().unwrap()[0].city.as_deref(),
+        Some("Newport Beach")
+    );
 
     let got = client
         .leads_get()
-        .id(&lead.id)
+        .id(lead.id.as_deref().unwrap())
         .send()
         .await
         .unwrap()
@@ -176,7 +221,7 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
     .unwrap();
     let updated = client
         .leads_update()
-        .id(&lead.id)
+        .id(lead.id.as_deref().unwrap())
         .body(update)
         .send()
         .await
@@ -199,18 +244,18 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(second.display_name, "Lindsay Bluth");
+    assert_eq!(second.display_name.as_deref().unwrap(), "Lindsay Bluth");
     let on_lead = client
         .contacts_list()
-        .lead_id(lead.id.as_str())
+        .lead_id(lead.id.as_deref().unwrap())
         .send()
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(on_lead.data.len(), 2);
+    assert_eq!(on_lead.data.as_ref().unwrap().len(), 2);
     let fetched = client
         .contacts_get()
-        .id(&second.id)
+        .id(second.id.as_deref().unwrap())
         .send()
         .await
         .unwrap()
@@ -227,13 +272,34 @@ async fn a_lead_with_contacts_is_created_read_listed_updated_and_deleted() {
         .unwrap()
         .into_inner();
     assert_eq!(
-        (page.data.len(), page.has_more, page.total_results),
-        (1, true, Some(2))
+        (
+            page.data.as_ref().unwrap().len(),
+            page.has_more,
+            page.total_results
+        ),
+        (1, Some(true), Some(2))
     );
-    assert_eq!(page.data[0].contacts.len(), 2);
+    assert_eq!(
+        page.data.as_ref().unwrap()[0]
+            .contacts
+            .as_ref()
+            .unwrap()
+            .len(),
+        2
+    );
 
-    client.leads_delete().id(&lead.id).send().await.unwrap();
-    let gone = client.leads_get().id(&lead.id).send().await.unwrap_err();
+    client
+        .leads_delete()
+        .id(lead.id.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .leads_get()
+        .id(lead.id.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         close_sdk::Error::from(gone).status().map(|s| s.as_u16()),
         Some(404)

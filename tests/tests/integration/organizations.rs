@@ -26,19 +26,26 @@ async fn get_organization_decodes_the_documented_example() {
     let org = api_key_client(&server).get_organization(ORG).await.unwrap();
 
     mock.assert_async().await;
-    assert_eq!(org.id, ORG);
+    assert_eq!(org.id.as_deref().unwrap(), ORG);
     assert_eq!(org.name.as_deref(), Some("Sample Data"));
     assert_eq!(org.plan_type.as_deref(), Some("lite"));
-    assert_eq!(org.memberships.len(), 3);
-    assert!(org.inactive_memberships.is_empty());
-    let m = &org.memberships[1];
+    assert_eq!(org.memberships.as_ref().unwrap().len(), 3);
+    assert!(org.inactive_memberships.as_ref().unwrap().is_empty());
+    let m = &org.memberships.as_ref().unwrap()[1];
     assert_eq!(m.user_email.as_deref(), Some("phil@close.com"));
     assert_eq!(m.user_full_name.as_deref(), Some("Phil Freo"));
     assert_eq!(m.auto_record_calls, Some(AutoRecordCalls::Unset));
     assert!(matches!(m.role(), Some(Role::Custom(_))));
     assert_eq!(m.organization_id, None);
-    assert_eq!(org.lead_statuses[1].label.as_deref(), Some("Bad Fit"));
-    assert!(org.pipelines[0].date_updated.as_ref().unwrap().is_naive());
+    assert_eq!(
+        org.lead_statuses.as_ref().unwrap()[1].label.as_deref(),
+        Some("Bad Fit")
+    );
+    assert!(org.pipelines.as_ref().unwrap()[0]
+        .date_updated
+        .as_ref()
+        .unwrap()
+        .is_naive());
     assert_eq!(
         normalized(&serde_json::to_value(&org).unwrap()),
         normalized(&example)
@@ -68,9 +75,12 @@ async fn get_organization_with_users_sends_the_documented_expand() {
         .await
         .unwrap();
     mock.assert_async().await;
-    let user = org.memberships[0].user.as_ref().unwrap();
+    let user = org.memberships.as_ref().unwrap()[0].user.as_ref().unwrap();
     assert_eq!(user.email.as_deref(), Some("a@example.com"));
-    assert_eq!(org.memberships[0].role(), Some(Role::User));
+    assert_eq!(
+        org.memberships.as_ref().unwrap()[0].role(),
+        Some(Role::User)
+    );
 }
 
 #[tokio::test]
@@ -95,15 +105,17 @@ async fn update_organization_sends_the_documented_body_and_decodes_the_example()
         "stat_1ZdiZqcSIkoGVnNOyxiEY58eTGQmFNG3LPlEVQ4V7Nk",
     ];
     let update = OrganizationUpdate {
-        currency: Some("USD".into()),
-        name: Some("New Name".parse().unwrap()),
+        currency: close_sdk::Patch::Set("USD".into()),
+        name: Some("New Name".parse().unwrap()).into(),
         lead_statuses: ids
             .iter()
             .map(|id| InlineLeadStatusPayload {
                 id: Some(id.to_string()),
                 label: None,
+                extra: Default::default(),
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         ..Default::default()
     };
     let org = api_key_client(&server)
@@ -114,7 +126,10 @@ async fn update_organization_sends_the_documented_body_and_decodes_the_example()
     mock.assert_async().await;
     assert_eq!(org.currency.as_deref(), Some("USD"));
     assert_eq!(org.currency_symbol.as_deref(), Some("$"));
-    assert_eq!(org.lead_statuses[0].label.as_deref(), Some("Not Serious"));
+    assert_eq!(
+        org.lead_statuses.as_ref().unwrap()[0].label.as_deref(),
+        Some("Not Serious")
+    );
     assert_eq!(
         normalized(&serde_json::to_value(&org).unwrap()),
         normalized(&example)
@@ -132,7 +147,7 @@ async fn update_organization_refuses_what_the_spec_forbids_without_sending() {
         .await;
     let client = api_key_client(&server);
     let bad_currency = OrganizationUpdate {
-        currency: Some("dollars".into()),
+        currency: close_sdk::Patch::Set("dollars".into()),
         ..Default::default()
     };
     assert!(matches!(

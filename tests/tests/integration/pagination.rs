@@ -23,7 +23,7 @@ async fn three_pages_are_fetched_with_the_exact_skip_and_limit_sequence() {
     let mut names = Vec::new();
     tokio::time::timeout(LIMIT, async {
         while let Some(group) = stream.next().await {
-            names.push(group.unwrap().name);
+            names.push(group.unwrap().name.unwrap());
         }
     })
     .await
@@ -60,7 +60,7 @@ async fn dropping_the_stream_early_sends_no_further_request() {
             .unwrap()
             .unwrap()
             .unwrap();
-        assert_eq!(user.id, expected);
+        assert_eq!(user.id.as_deref().unwrap(), expected);
     }
     drop(stream);
     first.assert_calls_async(1).await;
@@ -196,7 +196,7 @@ async fn drain_bounded(mut stream: Paginated<Group>, max: usize) -> (Vec<String>
     let _ = tokio::time::timeout(LIMIT, async {
         while ids.len() + errors.len() < max {
             match stream.next().await {
-                Some(Ok(g)) => ids.push(g.id),
+                Some(Ok(g)) => ids.push(g.id.unwrap()),
                 Some(Err(e)) => errors.push(e),
                 None => break,
             }

@@ -270,7 +270,8 @@ async fn via_builder(client: &Client, op: &str, v: &[String]) -> Result<(), Erro
             .memberships_update_pinned_views()
             .id(first)
             .body(PinnedViews {
-                saved_view_ids: vec!["save_1".into()],
+                extra: Default::default(),
+                saved_view_ids: Some(vec!["save_1".into()]),
             })
             .send()
             .await

@@ -101,12 +101,12 @@ async fn a_mix_of_400s_and_successes_keeps_the_row_tags_right() {
             (3, Err(Error::InvalidRequest(m))) => assert!(m.contains(email.as_str()), "{m}"),
             (_, Ok(Membership { id, role_id, .. })) => {
                 assert_eq!(
-                    id,
-                    &format!("memb_{}", email.split('@').next().unwrap()),
+                    id.as_deref().unwrap(),
+                    format!("memb_{}", email.split('@').next().unwrap()),
                     "row {}",
                     o.index
                 );
-                assert_eq!(role_id, "superuser");
+                assert_eq!(role_id.as_deref().unwrap(), "superuser");
             }
             (k, r) => panic!("row {} (kind {k}): unexpected {r:?}", o.index),
         }

@@ -57,7 +57,7 @@ async fn a_raw_get_sends_method_path_query_and_auth_and_decodes_typed_or_as_valu
     };
     let typed: close_sdk::types::Group = bounded(request().send()).await.unwrap();
     assert_eq!(
-        (typed.id.as_str(), typed.name.as_str()),
+        (typed.id.as_deref().unwrap(), typed.name.as_deref().unwrap()),
         ("group_1", "Sales")
     );
     let value: Value = bounded(request().send()).await.unwrap();

@@ -51,7 +51,7 @@ async fn a_429_with_a_decimal_reset_is_retried_after_that_reset() {
         .await
         .unwrap();
     let elapsed = started.elapsed();
-    assert_eq!(m.role_id, "user");
+    assert_eq!(m.role_id.as_deref().unwrap(), "user");
     assert_eq!(
         (limited.calls_async().await, ok.calls_async().await),
         (1, 1)
@@ -138,7 +138,7 @@ async fn a_503_is_retried_then_succeeds() {
         })
         .await;
     let update = close_sdk::types::MembershipUpdate {
-        track_email_opens: Some(true),
+        track_email_opens: Some(true).into(),
         ..Default::default()
     };
     bounded(client_for(&server.base_url()).update_membership("memb_1", update))
@@ -544,7 +544,7 @@ async fn a_429_is_retried_even_for_non_idempotent_calls() {
     let group = bounded(client_for(&server.base_url()).create_group("Sales"))
         .await
         .unwrap();
-    assert_eq!(group.id, "group_1");
+    assert_eq!(group.id.as_deref().unwrap(), "group_1");
     assert_eq!(
         (limited.calls_async().await, created.calls_async().await),
         (1, 1)
@@ -597,7 +597,7 @@ async fn the_request_span_records_the_operation_but_never_secrets_or_bodies() {
         .build()
         .unwrap();
     let update = close_sdk::types::MembershipUpdate {
-        hangup_recording_url: Some("https://x.example/secret-body".into()),
+        hangup_recording_url: close_sdk::Patch::Set("https://x.example/secret-body".into()),
         ..Default::default()
     };
     bounded(client.update_membership("memb_1", update))
@@ -701,7 +701,7 @@ async fn a_429_asking_for_more_than_a_day_is_refused_at_once() {
             .id("memb_1")
             .send()
             .await?;
-        Ok(views.into_inner().saved_view_ids)
+        Ok(views.into_inner().saved_view_ids.unwrap())
     }
     let e = bounded(raw(&client)).await.unwrap_err();
     assert_eq!(server.requests(), 2);

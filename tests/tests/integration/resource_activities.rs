@@ -32,7 +32,7 @@ async fn activities_notes_create_sends_the_request_and_decodes_the_documented_ex
         .unwrap();
     mock.assert_async().await;
     let activity_base: close_sdk::activities::ActivityBase = response.into_inner();
-    assert_eq!(activity_base.id, example["id"]);
+    assert_eq!(activity_base.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&activity_base).unwrap()),
         without_empty(&example)

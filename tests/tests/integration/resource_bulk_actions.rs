@@ -29,7 +29,7 @@ async fn bulk_actions_edit_create_sends_the_request_and_decodes_the_documented_e
         .unwrap();
     mock.assert_async().await;
     let bulk_edit_action: close_sdk::bulk_actions::BulkEditAction = response.into_inner();
-    assert_eq!(bulk_edit_action.id, example["id"]);
+    assert_eq!(bulk_edit_action.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&bulk_edit_action).unwrap()),
         without_empty(&example)

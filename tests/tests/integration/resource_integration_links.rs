@@ -34,7 +34,7 @@ async fn integration_links_create_sends_the_request_and_decodes_the_documented_e
         .unwrap();
     mock.assert_async().await;
     let integration_link: close_sdk::integration_links::IntegrationLink = response.into_inner();
-    assert_eq!(integration_link.id, example["id"]);
+    assert_eq!(integration_link.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&integration_link).unwrap()),
         without_empty(&example)

@@ -32,7 +32,7 @@ async fn opportunities_create_sends_the_request_and_decodes_the_documented_examp
         .unwrap();
     mock.assert_async().await;
     let opportunity: close_sdk::opportunities::Opportunity = response.into_inner();
-    assert_eq!(opportunity.id, example["id"]);
+    assert_eq!(opportunity.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&opportunity).unwrap()),
         without_empty(&example)

@@ -45,7 +45,7 @@ async fn outcomes_create_sends_the_request_and_decodes_the_response() {
         .unwrap();
     mock.assert_async().await;
     let outcome: close_sdk::outcomes::Outcome = response.into_inner();
-    assert_eq!(outcome.id, example["id"]);
+    assert_eq!(outcome.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&outcome).unwrap()),
         without_empty(&example)

@@ -46,7 +46,7 @@ async fn playbooks_archive_sends_the_request_and_decodes_the_response() {
         .unwrap();
     mock.assert_async().await;
     let playbook: close_sdk::playbooks::Playbook = response.into_inner();
-    assert_eq!(playbook.id, example["id"]);
+    assert_eq!(playbook.id.as_deref(), example["id"].as_str());
     assert_eq!(
         without_empty(&serde_json::to_value(&playbook).unwrap()),
         without_empty(&example)

@@ -28,7 +28,7 @@ async fn list_roles_decodes_the_documented_example() {
     let roles = api_key_client(&server).all_roles().await.unwrap();
     mock.assert_async().await;
     assert_eq!(roles.len(), 2);
-    assert_eq!(roles[0].name, "Admin");
+    assert_eq!(roles[0].name.as_deref().unwrap(), "Admin");
     assert_eq!(roles[0].editable, Some(false));
     assert_eq!(roles[0].visibility_user_lcf_ids, None);
     assert_eq!(
@@ -63,7 +63,7 @@ async fn role_by_name_and_the_catalog_use_the_role_list() {
 
     let catalog = client.role_catalog().await.unwrap();
     let names = |v: &[close_sdk::types::RoleDefinition]| -> Vec<String> {
-        v.iter().map(|r| r.name.clone()).collect()
+        v.iter().map(|r| r.name.clone().unwrap()).collect()
     };
     assert_eq!(names(&catalog.predefined), ["Admin"]);
     assert_eq!(names(&catalog.custom), ["Account Manager"]);
@@ -110,8 +110,11 @@ async fn create_role_sends_name_and_permissions_and_decodes_the_201() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(role.id, CUSTOM_ROLE);
-    assert_eq!(role.permissions, ["bulk_edit", "export"]);
+    assert_eq!(role.id.as_deref().unwrap(), CUSTOM_ROLE);
+    assert_eq!(
+        role.permissions.as_deref().unwrap(),
+        ["bulk_edit", "export"]
+    );
     assert_eq!(
         normalized(&serde_json::to_value(&role).unwrap()),
         normalized(&example)
@@ -134,17 +137,18 @@ async fn create_role_with_visibility_and_a_200_is_accepted_too() {
         })
         .await;
     let body = RoleCreate {
+        extra: Default::default(),
         name: "Territory".parse().unwrap(),
         permissions: vec!["export".into()],
         visibility_user_lcf_behavior: Some(RoleVisibilityBehavior::AllowUnassigned),
-        visibility_user_lcf_ids: vec!["cf_1".into()],
+        visibility_user_lcf_ids: Some(vec!["cf_1".into()]),
     };
     let role = api_key_client(&server)
         .create_role_with(body)
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(role.id, "role_t");
+    assert_eq!(role.id.as_deref().unwrap(), "role_t");
 }
 
 #[tokio::test]
@@ -195,13 +199,19 @@ async fn get_and_update_role_use_the_documented_shapes() {
     let client = api_key_client(&server);
 
     let role = client.get_role(CUSTOM_ROLE).await.unwrap();
-    assert_eq!(role.permissions, ["bulk_edit", "export", "view_all_leads"]);
+    assert_eq!(
+        role.permissions.as_deref().unwrap(),
+        ["bulk_edit", "export", "view_all_leads"]
+    );
     let update = RoleUpdate {
-        permissions: vec!["bulk_edit".into(), "view_all_leads".into()],
+        permissions: close_sdk::Patch::Set(vec!["bulk_edit".into(), "view_all_leads".into()]),
         ..Default::default()
     };
     let role = client.update_role(CUSTOM_ROLE, update).await.unwrap();
-    assert_eq!(role.permissions, ["bulk_edit", "view_all_leads"]);
+    assert_eq!(
+        role.permissions.as_deref().unwrap(),
+        ["bulk_edit", "view_all_leads"]
+    );
     get.assert_async().await;
     put.assert_async().await;
 }

@@ -46,13 +46,9 @@ fn role_schema_matches_the_spec_role_id() {
 #[test]
 fn generated_types_emit_json_schemas() {
     let s = serde_json::to_value(schemars::schema_for!(close_sdk::types::Membership)).unwrap();
-    let required: Vec<&str> = s["required"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    assert_eq!(required, ["id", "organization_id", "role_id", "user_id"]);
+    // A response type: every member optional (`_fields` may leave any out), unknown members
+    // kept (`extra`, flattened: additional properties).
+    assert!(s.get("required").is_none(), "{s}");
     assert_eq!(s["properties"].as_object().unwrap().len(), 15);
     let create =
         serde_json::to_value(schemars::schema_for!(close_sdk::types::CreateMembership)).unwrap();

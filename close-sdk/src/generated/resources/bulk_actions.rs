@@ -15,41 +15,23 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`BulkActionObjectType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BulkActionObjectType {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        #[serde(rename = "call")]
+        #[cfg_attr(feature = "schemars", serde(rename = "call"))]
         Call,
-        #[serde(rename = "custom_activity")]
+        #[cfg_attr(feature = "schemars", serde(rename = "custom_activity"))]
         CustomActivity,
-        #[serde(rename = "form_submission")]
+        #[cfg_attr(feature = "schemars", serde(rename = "form_submission"))]
         FormSubmission,
-    }
-    impl ::std::fmt::Display for BulkActionObjectType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-                Self::Call => f.write_str("call"),
-                Self::CustomActivity => f.write_str("custom_activity"),
-                Self::FormSubmission => f.write_str("form_submission"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for BulkActionObjectType {
         type Err = self::error::ConversionError;
@@ -83,47 +65,27 @@ pub mod types {
         }
     }
     ///`BulkActionStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BulkActionStatus {
-        #[serde(rename = "created")]
+        #[cfg_attr(feature = "schemars", serde(rename = "created"))]
         Created,
-        #[serde(rename = "loading")]
+        #[cfg_attr(feature = "schemars", serde(rename = "loading"))]
         Loading,
-        #[serde(rename = "processing")]
+        #[cfg_attr(feature = "schemars", serde(rename = "processing"))]
         Processing,
-        #[serde(rename = "done")]
+        #[cfg_attr(feature = "schemars", serde(rename = "done"))]
         Done,
-        #[serde(rename = "paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
-        #[serde(rename = "resuming")]
+        #[cfg_attr(feature = "schemars", serde(rename = "resuming"))]
         Resuming,
-        #[serde(rename = "error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-    }
-    impl ::std::fmt::Display for BulkActionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Created => f.write_str("created"),
-                Self::Loading => f.write_str("loading"),
-                Self::Processing => f.write_str("processing"),
-                Self::Done => f.write_str("done"),
-                Self::Paused => f.write_str("paused"),
-                Self::Resuming => f.write_str("resuming"),
-                Self::Error => f.write_str("error"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for BulkActionStatus {
         type Err = self::error::ConversionError;
@@ -159,37 +121,103 @@ pub mod types {
         }
     }
     ///`BulkDeleteAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkDeleteAction {
-        pub bulk_object_type: BulkActionObjectType,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub bulk_object_type: ::std::option::Option<BulkActionObjectType>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        pub id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_leads: ::std::option::Option<i64>,
-        pub n_leads_processed: i64,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_leads_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_objects: ::std::option::Option<i64>,
-        pub n_objects_processed: i64,
-        pub organization_id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_objects_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub query: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub results_limit: ::std::option::Option<i64>,
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        pub send_done_email: bool,
-        pub sort: ::std::vec::Vec<
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub s_query: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sort: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<BulkActionStatus>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkDeleteAction {
         pub fn builder() -> builder::BulkDeleteAction {
@@ -197,11 +225,22 @@ pub mod types {
         }
     }
     ///`BulkDeleteActionList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkDeleteActionList {
-        pub data: ::std::vec::Vec<BulkDeleteAction>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<BulkDeleteAction>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkDeleteActionList {
         pub fn builder() -> builder::BulkDeleteActionList {
@@ -209,44 +248,121 @@ pub mod types {
         }
     }
     ///`BulkEditAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkEditAction {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_field_name: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_field_value: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        pub id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_status_id: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_leads: ::std::option::Option<i64>,
-        pub n_leads_processed: i64,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_leads_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_objects: ::std::option::Option<i64>,
-        pub n_objects_processed: i64,
-        pub organization_id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_objects_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub query: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub results_limit: ::std::option::Option<i64>,
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        pub send_done_email: bool,
-        pub sort: ::std::vec::Vec<
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub s_query: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sort: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<BulkActionStatus>,
-        #[serde(rename = "type")]
-        pub type_: BulkEditActionType,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<BulkEditActionType>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkEditAction {
         pub fn builder() -> builder::BulkEditAction {
@@ -254,11 +370,22 @@ pub mod types {
         }
     }
     ///`BulkEditActionList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkEditActionList {
-        pub data: ::std::vec::Vec<BulkEditAction>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<BulkEditAction>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkEditActionList {
         pub fn builder() -> builder::BulkEditActionList {
@@ -266,77 +393,48 @@ pub mod types {
         }
     }
     ///`BulkEditActionType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BulkEditActionType {
-        #[serde(rename = "set_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "set_custom_field"))]
         SetCustomField,
-        #[serde(rename = "clear_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "clear_custom_field"))]
         ClearCustomField,
-        #[serde(rename = "set_lead_status")]
+        #[cfg_attr(feature = "schemars", serde(rename = "set_lead_status"))]
         SetLeadStatus,
-        #[serde(rename = "set_contact_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "set_contact_custom_field"))]
         SetContactCustomField,
-        #[serde(rename = "clear_contact_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "clear_contact_custom_field"))]
         ClearContactCustomField,
-        #[serde(rename = "set_activity_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "set_activity_custom_field"))]
         SetActivityCustomField,
-        #[serde(rename = "clear_activity_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "clear_activity_custom_field"))]
         ClearActivityCustomField,
-        #[serde(rename = "set_global_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "set_global_custom_field"))]
         SetGlobalCustomField,
-        #[serde(rename = "clear_global_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "clear_global_custom_field"))]
         ClearGlobalCustomField,
-        #[serde(rename = "set_opportunity_custom_field")]
+        #[cfg_attr(feature = "schemars", serde(rename = "set_opportunity_custom_field"))]
         SetOpportunityCustomField,
-        #[serde(rename = "clear_opportunity_custom_field")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(rename = "clear_opportunity_custom_field")
+        )]
         ClearOpportunityCustomField,
-        #[serde(rename = "set_custom_object_custom_field")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(rename = "set_custom_object_custom_field")
+        )]
         SetCustomObjectCustomField,
-        #[serde(rename = "clear_custom_object_custom_field")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(rename = "clear_custom_object_custom_field")
+        )]
         ClearCustomObjectCustomField,
-    }
-    impl ::std::fmt::Display for BulkEditActionType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SetCustomField => f.write_str("set_custom_field"),
-                Self::ClearCustomField => f.write_str("clear_custom_field"),
-                Self::SetLeadStatus => f.write_str("set_lead_status"),
-                Self::SetContactCustomField => f.write_str("set_contact_custom_field"),
-                Self::ClearContactCustomField => {
-                    f.write_str("clear_contact_custom_field")
-                }
-                Self::SetActivityCustomField => f.write_str("set_activity_custom_field"),
-                Self::ClearActivityCustomField => {
-                    f.write_str("clear_activity_custom_field")
-                }
-                Self::SetGlobalCustomField => f.write_str("set_global_custom_field"),
-                Self::ClearGlobalCustomField => f.write_str("clear_global_custom_field"),
-                Self::SetOpportunityCustomField => {
-                    f.write_str("set_opportunity_custom_field")
-                }
-                Self::ClearOpportunityCustomField => {
-                    f.write_str("clear_opportunity_custom_field")
-                }
-                Self::SetCustomObjectCustomField => {
-                    f.write_str("set_custom_object_custom_field")
-                }
-                Self::ClearCustomObjectCustomField => {
-                    f.write_str("clear_custom_object_custom_field")
-                }
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for BulkEditActionType {
         type Err = self::error::ConversionError;
@@ -380,44 +478,118 @@ pub mod types {
         }
     }
     ///`BulkEmailAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkEmailAction {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_preference: ::std::option::Option<BulkEmailContactPreference>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email_account_id: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_leads: ::std::option::Option<i64>,
-        pub n_leads_processed: i64,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_leads_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_objects: ::std::option::Option<i64>,
-        pub n_objects_processed: i64,
-        pub organization_id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_objects_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub query: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub results_limit: ::std::option::Option<i64>,
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        pub send_done_email: bool,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub sender: ::std::option::Option<::std::string::String>,
-        pub sort: ::std::vec::Vec<
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub s_query: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sort: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<BulkActionStatus>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub template_id: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkEmailAction {
         pub fn builder() -> builder::BulkEmailAction {
@@ -425,11 +597,22 @@ pub mod types {
         }
     }
     ///`BulkEmailActionList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkEmailActionList {
-        pub data: ::std::vec::Vec<BulkEmailAction>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<BulkEmailAction>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkEmailActionList {
         pub fn builder() -> builder::BulkEmailActionList {
@@ -437,35 +620,19 @@ pub mod types {
         }
     }
     ///`BulkEmailContactPreference`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BulkEmailContactPreference {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        #[serde(rename = "all")]
+        #[cfg_attr(feature = "schemars", serde(rename = "all"))]
         All,
-    }
-    impl ::std::fmt::Display for BulkEmailContactPreference {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-                Self::All => f.write_str("all"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for BulkEmailContactPreference {
         type Err = self::error::ConversionError;
@@ -497,55 +664,142 @@ pub mod types {
         }
     }
     ///`BulkSequenceSubscriptionAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkSequenceSubscriptionAction {
-        pub action_type: BulkSequenceSubscriptionActionType,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub action_type: ::std::option::Option<BulkSequenceSubscriptionActionType>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub calls_assigned_to: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_preference: ::std::option::Option<
             BulkSequenceSubscriptionContactPreference,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub from_phone_number_id: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_leads: ::std::option::Option<i64>,
-        pub n_leads_processed: i64,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_leads_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub n_objects: ::std::option::Option<i64>,
-        pub n_objects_processed: i64,
-        pub organization_id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub n_objects_processed: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub query: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub results_limit: ::std::option::Option<i64>,
-        pub s_query: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        pub send_done_email: bool,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub sender_account_id: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub sender_email: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub sender_name: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub sequence_id: ::std::option::Option<::std::string::String>,
-        pub sort: ::std::vec::Vec<
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub s_query: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub send_done_email: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_account_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sender_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sort: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<BulkActionStatus>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkSequenceSubscriptionAction {
         pub fn builder() -> builder::BulkSequenceSubscriptionAction {
@@ -553,11 +807,22 @@ pub mod types {
         }
     }
     ///`BulkSequenceSubscriptionActionList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkSequenceSubscriptionActionList {
-        pub data: ::std::vec::Vec<BulkSequenceSubscriptionAction>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<BulkSequenceSubscriptionAction>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkSequenceSubscriptionActionList {
         pub fn builder() -> builder::BulkSequenceSubscriptionActionList {
@@ -565,41 +830,23 @@ pub mod types {
         }
     }
     ///`BulkSequenceSubscriptionActionType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BulkSequenceSubscriptionActionType {
-        #[serde(rename = "subscribe")]
+        #[cfg_attr(feature = "schemars", serde(rename = "subscribe"))]
         Subscribe,
-        #[serde(rename = "resume")]
+        #[cfg_attr(feature = "schemars", serde(rename = "resume"))]
         Resume,
-        #[serde(rename = "resume_finished")]
+        #[cfg_attr(feature = "schemars", serde(rename = "resume_finished"))]
         ResumeFinished,
-        #[serde(rename = "pause")]
+        #[cfg_attr(feature = "schemars", serde(rename = "pause"))]
         Pause,
-        #[serde(rename = "reassign")]
+        #[cfg_attr(feature = "schemars", serde(rename = "reassign"))]
         Reassign,
-    }
-    impl ::std::fmt::Display for BulkSequenceSubscriptionActionType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Subscribe => f.write_str("subscribe"),
-                Self::Resume => f.write_str("resume"),
-                Self::ResumeFinished => f.write_str("resume_finished"),
-                Self::Pause => f.write_str("pause"),
-                Self::Reassign => f.write_str("reassign"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for BulkSequenceSubscriptionActionType {
         type Err = self::error::ConversionError;
@@ -634,32 +881,17 @@ pub mod types {
         }
     }
     ///`BulkSequenceSubscriptionContactPreference`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum BulkSequenceSubscriptionContactPreference {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-    }
-    impl ::std::fmt::Display for BulkSequenceSubscriptionContactPreference {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for BulkSequenceSubscriptionContactPreference {
         type Err = self::error::ConversionError;
@@ -695,7 +927,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BulkDeleteAction {
             bulk_object_type: ::std::result::Result<
-                super::BulkActionObjectType,
+                ::std::option::Option<super::BulkActionObjectType>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
@@ -710,19 +942,28 @@ pub mod types {
                 ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             n_leads: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_leads_processed: ::std::result::Result<i64, ::std::string::String>,
+            n_leads_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             n_objects: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_objects_processed: ::std::result::Result<i64, ::std::string::String>,
-            organization_id: ::std::result::Result<
+            n_objects_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             query: ::std::result::Result<
@@ -734,13 +975,20 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
-            send_done_email: ::std::result::Result<bool, ::std::string::String>,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             sort: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -752,46 +1000,38 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkDeleteAction {
             fn default() -> Self {
                 Self {
-                    bulk_object_type: Err(
-                        "no value supplied for bulk_object_type".to_string(),
-                    ),
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    n_leads: Err("no value supplied for n_leads".to_string()),
-                    n_leads_processed: Err(
-                        "no value supplied for n_leads_processed".to_string(),
-                    ),
-                    n_objects: Err("no value supplied for n_objects".to_string()),
-                    n_objects_processed: Err(
-                        "no value supplied for n_objects_processed".to_string(),
-                    ),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    query: Err("no value supplied for query".to_string()),
-                    results_limit: Err(
-                        "no value supplied for results_limit".to_string(),
-                    ),
-                    s_query: Err("no value supplied for s_query".to_string()),
-                    send_done_email: Err(
-                        "no value supplied for send_done_email".to_string(),
-                    ),
-                    sort: Err("no value supplied for sort".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    bulk_object_type: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    n_leads: Ok(Default::default()),
+                    n_leads_processed: Ok(Default::default()),
+                    n_objects: Ok(Default::default()),
+                    n_objects_processed: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BulkDeleteAction {
             pub fn bulk_object_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::BulkActionObjectType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BulkActionObjectType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.bulk_object_type = value
@@ -841,7 +1081,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -863,7 +1103,7 @@ pub mod types {
             }
             pub fn n_leads_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_leads_processed = value
@@ -889,7 +1129,7 @@ pub mod types {
             }
             pub fn n_objects_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_objects_processed = value
@@ -903,7 +1143,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -942,7 +1182,9 @@ pub mod types {
             pub fn s_query<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -955,7 +1197,7 @@ pub mod types {
             }
             pub fn send_done_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_done_email = value
@@ -970,8 +1212,10 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1009,6 +1253,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BulkDeleteAction> for super::BulkDeleteAction {
             type Error = super::error::ConversionError;
@@ -1033,6 +1293,7 @@ pub mod types {
                     sort: value.sort?,
                     status: value.status?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1056,29 +1317,37 @@ pub mod types {
                     sort: Ok(value.sort),
                     status: Ok(value.status),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BulkDeleteActionList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::BulkDeleteAction>,
+                ::std::option::Option<::std::vec::Vec<super::BulkDeleteAction>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkDeleteActionList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BulkDeleteActionList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::BulkDeleteAction>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::BulkDeleteAction>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1090,13 +1359,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1110,6 +1395,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1118,6 +1404,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1143,7 +1430,10 @@ pub mod types {
                 ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             lead_status_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1152,14 +1442,20 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_leads_processed: ::std::result::Result<i64, ::std::string::String>,
+            n_leads_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             n_objects: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_objects_processed: ::std::result::Result<i64, ::std::string::String>,
-            organization_id: ::std::result::Result<
+            n_objects_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             query: ::std::result::Result<
@@ -1171,13 +1467,20 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
-            send_done_email: ::std::result::Result<bool, ::std::string::String>,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             sort: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -1186,53 +1489,39 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                super::BulkEditActionType,
+                ::std::option::Option<super::BulkEditActionType>,
                 ::std::string::String,
             >,
             updated_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkEditAction {
             fn default() -> Self {
                 Self {
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    custom_field_name: Err(
-                        "no value supplied for custom_field_name".to_string(),
-                    ),
-                    custom_field_value: Err(
-                        "no value supplied for custom_field_value".to_string(),
-                    ),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    lead_status_id: Err(
-                        "no value supplied for lead_status_id".to_string(),
-                    ),
-                    n_leads: Err("no value supplied for n_leads".to_string()),
-                    n_leads_processed: Err(
-                        "no value supplied for n_leads_processed".to_string(),
-                    ),
-                    n_objects: Err("no value supplied for n_objects".to_string()),
-                    n_objects_processed: Err(
-                        "no value supplied for n_objects_processed".to_string(),
-                    ),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    query: Err("no value supplied for query".to_string()),
-                    results_limit: Err(
-                        "no value supplied for results_limit".to_string(),
-                    ),
-                    s_query: Err("no value supplied for s_query".to_string()),
-                    send_done_email: Err(
-                        "no value supplied for send_done_email".to_string(),
-                    ),
-                    sort: Err("no value supplied for sort".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    created_by: Ok(Default::default()),
+                    custom_field_name: Ok(Default::default()),
+                    custom_field_value: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    lead_status_id: Ok(Default::default()),
+                    n_leads: Ok(Default::default()),
+                    n_leads_processed: Ok(Default::default()),
+                    n_objects: Ok(Default::default()),
+                    n_objects_processed: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1303,7 +1592,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1339,7 +1628,7 @@ pub mod types {
             }
             pub fn n_leads_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_leads_processed = value
@@ -1365,7 +1654,7 @@ pub mod types {
             }
             pub fn n_objects_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_objects_processed = value
@@ -1379,7 +1668,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -1418,7 +1707,9 @@ pub mod types {
             pub fn s_query<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1431,7 +1722,7 @@ pub mod types {
             }
             pub fn send_done_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_done_email = value
@@ -1446,8 +1737,10 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1475,7 +1768,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::BulkEditActionType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BulkEditActionType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1494,6 +1789,22 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1524,6 +1835,7 @@ pub mod types {
                     status: value.status?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1550,29 +1862,37 @@ pub mod types {
                     status: Ok(value.status),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BulkEditActionList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::BulkEditAction>,
+                ::std::option::Option<::std::vec::Vec<super::BulkEditAction>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkEditActionList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BulkEditActionList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::BulkEditAction>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::BulkEditAction>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1584,13 +1904,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1603,6 +1939,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1611,6 +1948,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1636,19 +1974,28 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             n_leads: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_leads_processed: ::std::result::Result<i64, ::std::string::String>,
+            n_leads_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             n_objects: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_objects_processed: ::std::result::Result<i64, ::std::string::String>,
-            organization_id: ::std::result::Result<
+            n_objects_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             query: ::std::result::Result<
@@ -1660,17 +2007,24 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
-            send_done_email: ::std::result::Result<bool, ::std::string::String>,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             sender: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -1686,44 +2040,32 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkEmailAction {
             fn default() -> Self {
                 Self {
-                    contact_preference: Err(
-                        "no value supplied for contact_preference".to_string(),
-                    ),
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    email_account_id: Err(
-                        "no value supplied for email_account_id".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
-                    n_leads: Err("no value supplied for n_leads".to_string()),
-                    n_leads_processed: Err(
-                        "no value supplied for n_leads_processed".to_string(),
-                    ),
-                    n_objects: Err("no value supplied for n_objects".to_string()),
-                    n_objects_processed: Err(
-                        "no value supplied for n_objects_processed".to_string(),
-                    ),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    query: Err("no value supplied for query".to_string()),
-                    results_limit: Err(
-                        "no value supplied for results_limit".to_string(),
-                    ),
-                    s_query: Err("no value supplied for s_query".to_string()),
-                    send_done_email: Err(
-                        "no value supplied for send_done_email".to_string(),
-                    ),
-                    sender: Err("no value supplied for sender".to_string()),
-                    sort: Err("no value supplied for sort".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    template_id: Err("no value supplied for template_id".to_string()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    contact_preference: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    email_account_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    n_leads: Ok(Default::default()),
+                    n_leads_processed: Ok(Default::default()),
+                    n_objects: Ok(Default::default()),
+                    n_objects_processed: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sender: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    template_id: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1796,7 +2138,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1818,7 +2160,7 @@ pub mod types {
             }
             pub fn n_leads_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_leads_processed = value
@@ -1844,7 +2186,7 @@ pub mod types {
             }
             pub fn n_objects_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_objects_processed = value
@@ -1858,7 +2200,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -1897,7 +2239,9 @@ pub mod types {
             pub fn s_query<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1910,7 +2254,7 @@ pub mod types {
             }
             pub fn send_done_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_done_email = value
@@ -1937,8 +2281,10 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1988,6 +2334,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BulkEmailAction> for super::BulkEmailAction {
             type Error = super::error::ConversionError;
@@ -2015,6 +2377,7 @@ pub mod types {
                     status: value.status?,
                     template_id: value.template_id?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2041,29 +2404,37 @@ pub mod types {
                     status: Ok(value.status),
                     template_id: Ok(value.template_id),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BulkEmailActionList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::BulkEmailAction>,
+                ::std::option::Option<::std::vec::Vec<super::BulkEmailAction>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkEmailActionList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BulkEmailActionList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::BulkEmailAction>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::BulkEmailAction>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -2075,13 +2446,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -2095,6 +2482,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2103,13 +2491,14 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BulkSequenceSubscriptionAction {
             action_type: ::std::result::Result<
-                super::BulkSequenceSubscriptionActionType,
+                ::std::option::Option<super::BulkSequenceSubscriptionActionType>,
                 ::std::string::String,
             >,
             calls_assigned_to: ::std::result::Result<
@@ -2136,19 +2525,28 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             n_leads: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_leads_processed: ::std::result::Result<i64, ::std::string::String>,
+            n_leads_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             n_objects: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            n_objects_processed: ::std::result::Result<i64, ::std::string::String>,
-            organization_id: ::std::result::Result<
+            n_objects_processed: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             query: ::std::result::Result<
@@ -2160,10 +2558,15 @@ pub mod types {
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
-            send_done_email: ::std::result::Result<bool, ::std::string::String>,
+            send_done_email: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             sender_account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2181,8 +2584,10 @@ pub mod types {
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -2194,59 +2599,45 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkSequenceSubscriptionAction {
             fn default() -> Self {
                 Self {
-                    action_type: Err("no value supplied for action_type".to_string()),
-                    calls_assigned_to: Err(
-                        "no value supplied for calls_assigned_to".to_string(),
-                    ),
-                    contact_preference: Err(
-                        "no value supplied for contact_preference".to_string(),
-                    ),
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    from_phone_number_id: Err(
-                        "no value supplied for from_phone_number_id".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
-                    n_leads: Err("no value supplied for n_leads".to_string()),
-                    n_leads_processed: Err(
-                        "no value supplied for n_leads_processed".to_string(),
-                    ),
-                    n_objects: Err("no value supplied for n_objects".to_string()),
-                    n_objects_processed: Err(
-                        "no value supplied for n_objects_processed".to_string(),
-                    ),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    query: Err("no value supplied for query".to_string()),
-                    results_limit: Err(
-                        "no value supplied for results_limit".to_string(),
-                    ),
-                    s_query: Err("no value supplied for s_query".to_string()),
-                    send_done_email: Err(
-                        "no value supplied for send_done_email".to_string(),
-                    ),
-                    sender_account_id: Err(
-                        "no value supplied for sender_account_id".to_string(),
-                    ),
-                    sender_email: Err("no value supplied for sender_email".to_string()),
-                    sender_name: Err("no value supplied for sender_name".to_string()),
-                    sequence_id: Err("no value supplied for sequence_id".to_string()),
-                    sort: Err("no value supplied for sort".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    action_type: Ok(Default::default()),
+                    calls_assigned_to: Ok(Default::default()),
+                    contact_preference: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    from_phone_number_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    n_leads: Ok(Default::default()),
+                    n_leads_processed: Ok(Default::default()),
+                    n_objects: Ok(Default::default()),
+                    n_objects_processed: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    results_limit: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
+                    send_done_email: Ok(Default::default()),
+                    sender_account_id: Ok(Default::default()),
+                    sender_email: Ok(Default::default()),
+                    sender_name: Ok(Default::default()),
+                    sequence_id: Ok(Default::default()),
+                    sort: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BulkSequenceSubscriptionAction {
             pub fn action_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::BulkSequenceSubscriptionActionType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::BulkSequenceSubscriptionActionType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.action_type = value
@@ -2342,7 +2733,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2364,7 +2755,7 @@ pub mod types {
             }
             pub fn n_leads_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_leads_processed = value
@@ -2390,7 +2781,7 @@ pub mod types {
             }
             pub fn n_objects_processed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.n_objects_processed = value
@@ -2404,7 +2795,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -2443,7 +2834,9 @@ pub mod types {
             pub fn s_query<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2456,7 +2849,7 @@ pub mod types {
             }
             pub fn send_done_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_done_email = value
@@ -2521,8 +2914,10 @@ pub mod types {
             pub fn sort<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -2560,6 +2955,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BulkSequenceSubscriptionAction>
         for super::BulkSequenceSubscriptionAction {
@@ -2592,6 +3003,7 @@ pub mod types {
                     sort: value.sort?,
                     status: value.status?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2623,22 +3035,30 @@ pub mod types {
                     sort: Ok(value.sort),
                     status: Ok(value.status),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BulkSequenceSubscriptionActionList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::BulkSequenceSubscriptionAction>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::BulkSequenceSubscriptionAction>,
+                >,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkSequenceSubscriptionActionList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2646,7 +3066,9 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BulkSequenceSubscriptionAction>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::BulkSequenceSubscriptionAction>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2659,13 +3081,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -2679,6 +3117,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2688,8 +3127,2815 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    impl BulkActionObjectType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::Call => "call",
+                Self::CustomActivity => "custom_activity",
+                Self::FormSubmission => "form_submission",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkActionObjectType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkActionObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkActionObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkActionObjectType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    "call" => Self::Call,
+                    "custom_activity" => Self::CustomActivity,
+                    "form_submission" => Self::FormSubmission,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl BulkActionStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Created => "created",
+                Self::Loading => "loading",
+                Self::Processing => "processing",
+                Self::Done => "done",
+                Self::Paused => "paused",
+                Self::Resuming => "resuming",
+                Self::Error => "error",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkActionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkActionStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkActionStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkActionStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "created" => Self::Created,
+                    "loading" => Self::Loading,
+                    "processing" => Self::Processing,
+                    "done" => Self::Done,
+                    "paused" => Self::Paused,
+                    "resuming" => Self::Resuming,
+                    "error" => Self::Error,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKDELETEACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "bulk_object_type",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "status",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for BulkDeleteAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "bulk_object_type" => {
+                        !(v.is_null() && self.bulk_object_type.is_none())
+                    }
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "n_leads" => !(v.is_null() && self.n_leads.is_none()),
+                    "n_leads_processed" => {
+                        !(v.is_null() && self.n_leads_processed.is_none())
+                    }
+                    "n_objects" => !(v.is_null() && self.n_objects.is_none()),
+                    "n_objects_processed" => {
+                        !(v.is_null() && self.n_objects_processed.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "query" => !(v.is_null() && self.query.is_none()),
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => !(v.is_null() && self.s_query.is_none()),
+                    "send_done_email" => !(v.is_null() && self.send_done_email.is_none()),
+                    "sort" => !(v.is_null() && self.sort.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkDeleteAction", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.bulk_object_type {
+                map.serialize_entry("bulk_object_type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "bulk_object_type", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("bulk_object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_created", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_updated", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(4usize, "id", &BULKDELETEACTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads {
+                map.serialize_entry("n_leads", v)?;
+            } else if self.extra.null_at(5usize, "n_leads", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads_processed {
+                map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "n_leads_processed", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects {
+                map.serialize_entry("n_objects", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "n_objects", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects_processed {
+                map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "n_objects_processed", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "organization_id", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(10usize, "query", &BULKDELETEACTION_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "results_limit", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(12usize, "s_query", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "send_done_email", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sort {
+                map.serialize_entry("sort", v)?;
+            } else if self.extra.null_at(14usize, "sort", &BULKDELETEACTION_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(15usize, "status", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "updated_by", &BULKDELETEACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkDeleteAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkDeleteAction;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkDeleteAction` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkDeleteAction, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<BulkActionObjectType> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "bulk_object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &BULKDELETEACTION_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkDeleteAction {
+                        bulk_object_type: f0,
+                        created_by: f1,
+                        date_created: f2,
+                        date_updated: f3,
+                        id: f4,
+                        n_leads: f5,
+                        n_leads_processed: f6,
+                        n_objects: f7,
+                        n_objects_processed: f8,
+                        organization_id: f9,
+                        query: f10,
+                        results_limit: f11,
+                        s_query: f12,
+                        send_done_email: f13,
+                        sort: f14,
+                        status: f15,
+                        updated_by: f16,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKDELETEACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for BulkDeleteActionList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkDeleteActionList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &BULKDELETEACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BULKDELETEACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkDeleteActionList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkDeleteActionList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkDeleteActionList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkDeleteActionList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<BulkDeleteAction>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKDELETEACTIONLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKDELETEACTIONLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkDeleteActionList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEDITACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "custom_field_name",
+            "custom_field_value",
+            "date_created",
+            "date_updated",
+            "id",
+            "lead_status_id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sort",
+            "status",
+            "type",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for BulkEditAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "custom_field_name" => {
+                        !(v.is_null() && self.custom_field_name.is_none())
+                    }
+                    "custom_field_value" => {
+                        !(v.is_null() && self.custom_field_value.is_none())
+                    }
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "lead_status_id" => !(v.is_null() && self.lead_status_id.is_none()),
+                    "n_leads" => !(v.is_null() && self.n_leads.is_none()),
+                    "n_leads_processed" => {
+                        !(v.is_null() && self.n_leads_processed.is_none())
+                    }
+                    "n_objects" => !(v.is_null() && self.n_objects.is_none()),
+                    "n_objects_processed" => {
+                        !(v.is_null() && self.n_objects_processed.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "query" => !(v.is_null() && self.query.is_none()),
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => !(v.is_null() && self.s_query.is_none()),
+                    "send_done_email" => !(v.is_null() && self.send_done_email.is_none()),
+                    "sort" => !(v.is_null() && self.sort.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkEditAction", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(0usize, "created_by", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_name {
+                map.serialize_entry("custom_field_name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "custom_field_name", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_value {
+                map.serialize_entry("custom_field_value", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "custom_field_value", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_created", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_updated", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_status_id {
+                map.serialize_entry("lead_status_id", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "lead_status_id", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads {
+                map.serialize_entry("n_leads", v)?;
+            } else if self.extra.null_at(7usize, "n_leads", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("n_leads", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads_processed {
+                map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "n_leads_processed", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects {
+                map.serialize_entry("n_objects", v)?;
+            } else if self.extra.null_at(9usize, "n_objects", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects_processed {
+                map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "n_objects_processed", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "organization_id", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(12usize, "query", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "results_limit", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(14usize, "s_query", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "send_done_email", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sort {
+                map.serialize_entry("sort", v)?;
+            } else if self.extra.null_at(16usize, "sort", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(17usize, "status", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(18usize, "type", &BULKEDITACTION_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "updated_by", &BULKEDITACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEditAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkEditAction;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkEditAction` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkEditAction, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<BulkEditActionType> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "lead_status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &BULKEDITACTION_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkEditAction {
+                        created_by: f0,
+                        custom_field_name: f1,
+                        custom_field_value: f2,
+                        date_created: f3,
+                        date_updated: f4,
+                        id: f5,
+                        lead_status_id: f6,
+                        n_leads: f7,
+                        n_leads_processed: f8,
+                        n_objects: f9,
+                        n_objects_processed: f10,
+                        organization_id: f11,
+                        query: f12,
+                        results_limit: f13,
+                        s_query: f14,
+                        send_done_email: f15,
+                        sort: f16,
+                        status: f17,
+                        type_: f18,
+                        updated_by: f19,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEDITACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for BulkEditActionList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkEditActionList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &BULKEDITACTIONLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BULKEDITACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEditActionList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkEditActionList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkEditActionList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkEditActionList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<BulkEditAction>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKEDITACTIONLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKEDITACTIONLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkEditActionList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl BulkEditActionType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::SetCustomField => "set_custom_field",
+                Self::ClearCustomField => "clear_custom_field",
+                Self::SetLeadStatus => "set_lead_status",
+                Self::SetContactCustomField => "set_contact_custom_field",
+                Self::ClearContactCustomField => "clear_contact_custom_field",
+                Self::SetActivityCustomField => "set_activity_custom_field",
+                Self::ClearActivityCustomField => "clear_activity_custom_field",
+                Self::SetGlobalCustomField => "set_global_custom_field",
+                Self::ClearGlobalCustomField => "clear_global_custom_field",
+                Self::SetOpportunityCustomField => "set_opportunity_custom_field",
+                Self::ClearOpportunityCustomField => "clear_opportunity_custom_field",
+                Self::SetCustomObjectCustomField => "set_custom_object_custom_field",
+                Self::ClearCustomObjectCustomField => "clear_custom_object_custom_field",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkEditActionType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkEditActionType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEditActionType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkEditActionType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "set_custom_field" => Self::SetCustomField,
+                    "clear_custom_field" => Self::ClearCustomField,
+                    "set_lead_status" => Self::SetLeadStatus,
+                    "set_contact_custom_field" => Self::SetContactCustomField,
+                    "clear_contact_custom_field" => Self::ClearContactCustomField,
+                    "set_activity_custom_field" => Self::SetActivityCustomField,
+                    "clear_activity_custom_field" => Self::ClearActivityCustomField,
+                    "set_global_custom_field" => Self::SetGlobalCustomField,
+                    "clear_global_custom_field" => Self::ClearGlobalCustomField,
+                    "set_opportunity_custom_field" => Self::SetOpportunityCustomField,
+                    "clear_opportunity_custom_field" => Self::ClearOpportunityCustomField,
+                    "set_custom_object_custom_field" => Self::SetCustomObjectCustomField,
+                    "clear_custom_object_custom_field" => {
+                        Self::ClearCustomObjectCustomField
+                    }
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEMAILACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "contact_preference",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "email_account_id",
+            "id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sender",
+            "sort",
+            "status",
+            "template_id",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for BulkEmailAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "contact_preference" => {
+                        !(v.is_null() && self.contact_preference.is_none())
+                    }
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "email_account_id" => {
+                        !(v.is_null() && self.email_account_id.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "n_leads" => !(v.is_null() && self.n_leads.is_none()),
+                    "n_leads_processed" => {
+                        !(v.is_null() && self.n_leads_processed.is_none())
+                    }
+                    "n_objects" => !(v.is_null() && self.n_objects.is_none()),
+                    "n_objects_processed" => {
+                        !(v.is_null() && self.n_objects_processed.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "query" => !(v.is_null() && self.query.is_none()),
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => !(v.is_null() && self.s_query.is_none()),
+                    "send_done_email" => !(v.is_null() && self.send_done_email.is_none()),
+                    "sender" => !(v.is_null() && self.sender.is_none()),
+                    "sort" => !(v.is_null() && self.sort.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "template_id" => !(v.is_null() && self.template_id.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkEmailAction", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.contact_preference {
+                map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "contact_preference", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_preference", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_created", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_updated", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_account_id {
+                map.serialize_entry("email_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "email_account_id", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("email_account_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads {
+                map.serialize_entry("n_leads", v)?;
+            } else if self.extra.null_at(6usize, "n_leads", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("n_leads", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads_processed {
+                map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "n_leads_processed", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects {
+                map.serialize_entry("n_objects", v)?;
+            } else if self.extra.null_at(8usize, "n_objects", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects_processed {
+                map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "n_objects_processed", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "organization_id", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(11usize, "query", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "results_limit", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(13usize, "s_query", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "send_done_email", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender {
+                map.serialize_entry("sender", v)?;
+            } else if self.extra.null_at(15usize, "sender", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("sender", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sort {
+                map.serialize_entry("sort", v)?;
+            } else if self.extra.null_at(16usize, "sort", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("sort", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(17usize, "status", &BULKEMAILACTION_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.template_id {
+                map.serialize_entry("template_id", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "template_id", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("template_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "updated_by", &BULKEMAILACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEmailAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkEmailAction;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkEmailAction` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkEmailAction, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<BulkEmailContactPreference> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "contact_preference" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "email_account_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "sender" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "template_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &BULKEMAILACTION_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkEmailAction {
+                        contact_preference: f0,
+                        created_by: f1,
+                        date_created: f2,
+                        date_updated: f3,
+                        email_account_id: f4,
+                        id: f5,
+                        n_leads: f6,
+                        n_leads_processed: f7,
+                        n_objects: f8,
+                        n_objects_processed: f9,
+                        organization_id: f10,
+                        query: f11,
+                        results_limit: f12,
+                        s_query: f13,
+                        send_done_email: f14,
+                        sender: f15,
+                        sort: f16,
+                        status: f17,
+                        template_id: f18,
+                        updated_by: f19,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKEMAILACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for BulkEmailActionList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkEmailActionList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &BULKEMAILACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BULKEMAILACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEmailActionList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkEmailActionList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkEmailActionList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkEmailActionList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<BulkEmailAction>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKEMAILACTIONLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKEMAILACTIONLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkEmailActionList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl BulkEmailContactPreference {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::All => "all",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkEmailContactPreference {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkEmailContactPreference {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkEmailContactPreference {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkEmailContactPreference` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    "all" => Self::All,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "action_type",
+            "calls_assigned_to",
+            "contact_preference",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "from_phone_number_id",
+            "id",
+            "n_leads",
+            "n_leads_processed",
+            "n_objects",
+            "n_objects_processed",
+            "organization_id",
+            "query",
+            "results_limit",
+            "s_query",
+            "send_done_email",
+            "sender_account_id",
+            "sender_email",
+            "sender_name",
+            "sequence_id",
+            "sort",
+            "status",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for BulkSequenceSubscriptionAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "action_type" => !(v.is_null() && self.action_type.is_none()),
+                    "calls_assigned_to" => {
+                        !(v.is_null() && self.calls_assigned_to.is_none())
+                    }
+                    "contact_preference" => {
+                        !(v.is_null() && self.contact_preference.is_none())
+                    }
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "from_phone_number_id" => {
+                        !(v.is_null() && self.from_phone_number_id.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "n_leads" => !(v.is_null() && self.n_leads.is_none()),
+                    "n_leads_processed" => {
+                        !(v.is_null() && self.n_leads_processed.is_none())
+                    }
+                    "n_objects" => !(v.is_null() && self.n_objects.is_none()),
+                    "n_objects_processed" => {
+                        !(v.is_null() && self.n_objects_processed.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "query" => !(v.is_null() && self.query.is_none()),
+                    "results_limit" => !(v.is_null() && self.results_limit.is_none()),
+                    "s_query" => !(v.is_null() && self.s_query.is_none()),
+                    "send_done_email" => !(v.is_null() && self.send_done_email.is_none()),
+                    "sender_account_id" => {
+                        !(v.is_null() && self.sender_account_id.is_none())
+                    }
+                    "sender_email" => !(v.is_null() && self.sender_email.is_none()),
+                    "sender_name" => !(v.is_null() && self.sender_name.is_none()),
+                    "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
+                    "sort" => !(v.is_null() && self.sort.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("BulkSequenceSubscriptionAction", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.action_type {
+                map.serialize_entry("action_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "action_type",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("action_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.calls_assigned_to {
+                map.serialize_entry("calls_assigned_to", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "calls_assigned_to",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("calls_assigned_to", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_preference {
+                map.serialize_entry("contact_preference", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "contact_preference",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_preference", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "date_created",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "date_updated",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.from_phone_number_id {
+                map.serialize_entry("from_phone_number_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "from_phone_number_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("from_phone_number_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "id", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads {
+                map.serialize_entry("n_leads", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "n_leads", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_leads", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_leads_processed {
+                map.serialize_entry("n_leads_processed", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "n_leads_processed",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("n_leads_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects {
+                map.serialize_entry("n_objects", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "n_objects", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("n_objects", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.n_objects_processed {
+                map.serialize_entry("n_objects_processed", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    11usize,
+                    "n_objects_processed",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("n_objects_processed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    12usize,
+                    "organization_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "query", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.results_limit {
+                map.serialize_entry("results_limit", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    14usize,
+                    "results_limit",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("results_limit", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "s_query", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.send_done_email {
+                map.serialize_entry("send_done_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    16usize,
+                    "send_done_email",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("send_done_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_account_id {
+                map.serialize_entry("sender_account_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    17usize,
+                    "sender_account_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_account_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_email {
+                map.serialize_entry("sender_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    18usize,
+                    "sender_email",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sender_name {
+                map.serialize_entry("sender_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    19usize,
+                    "sender_name",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sender_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    20usize,
+                    "sequence_id",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sort {
+                map.serialize_entry("sort", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "sort", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("sort", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "status", &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    23usize,
+                    "updated_by",
+                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkSequenceSubscriptionAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkSequenceSubscriptionAction;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkSequenceSubscriptionAction` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkSequenceSubscriptionAction, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        BulkSequenceSubscriptionActionType,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        BulkSequenceSubscriptionContactPreference,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<BulkActionStatus> = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "action_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "calls_assigned_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "contact_preference" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "from_phone_number_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "n_leads_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "n_objects_processed" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "results_limit" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "send_done_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "sender_account_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "sender_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "sender_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    20usize,
+                                    true,
+                                )?
+                            }
+                            "sort" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    21usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    22usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTION_WIRE_KEYS,
+                                    23usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkSequenceSubscriptionAction {
+                        action_type: f0,
+                        calls_assigned_to: f1,
+                        contact_preference: f2,
+                        created_by: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        from_phone_number_id: f6,
+                        id: f7,
+                        n_leads: f8,
+                        n_leads_processed: f9,
+                        n_objects: f10,
+                        n_objects_processed: f11,
+                        organization_id: f12,
+                        query: f13,
+                        results_limit: f14,
+                        s_query: f15,
+                        send_done_email: f16,
+                        sender_account_id: f17,
+                        sender_email: f18,
+                        sender_name: f19,
+                        sequence_id: f20,
+                        sort: f21,
+                        status: f22,
+                        updated_by: f23,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for BulkSequenceSubscriptionActionList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("BulkSequenceSubscriptionActionList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "has_more",
+                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkSequenceSubscriptionActionList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkSequenceSubscriptionActionList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkSequenceSubscriptionActionList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    BulkSequenceSubscriptionActionList,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<BulkSequenceSubscriptionAction>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BULKSEQUENCESUBSCRIPTIONACTIONLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkSequenceSubscriptionActionList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl BulkSequenceSubscriptionActionType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Subscribe => "subscribe",
+                Self::Resume => "resume",
+                Self::ResumeFinished => "resume_finished",
+                Self::Pause => "pause",
+                Self::Reassign => "reassign",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkSequenceSubscriptionActionType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkSequenceSubscriptionActionType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkSequenceSubscriptionActionType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkSequenceSubscriptionActionType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "subscribe" => Self::Subscribe,
+                    "resume" => Self::Resume,
+                    "resume_finished" => Self::ResumeFinished,
+                    "pause" => Self::Pause,
+                    "reassign" => Self::Reassign,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl BulkSequenceSubscriptionContactPreference {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for BulkSequenceSubscriptionContactPreference {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for BulkSequenceSubscriptionContactPreference {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkSequenceSubscriptionContactPreference {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `BulkSequenceSubscriptionContactPreference` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

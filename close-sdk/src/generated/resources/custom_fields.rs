@@ -15,27 +15,60 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A custom field to create (`custom_activity_type_id` for activity fields, `custom_object_type_id` for custom object fields).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateCustomField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub accepts_multiple_values: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub choices: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_object_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub required: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateCustomField {
         pub fn builder() -> builder::CreateCustomField {
@@ -43,15 +76,30 @@ pub mod types {
         }
     }
     ///A shared custom field to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSharedCustomField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSharedCustomField {
         pub fn builder() -> builder::CreateSharedCustomField {
@@ -59,15 +107,27 @@ pub mod types {
         }
     }
     ///Associates a shared custom field with an object type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSharedCustomFieldAssociation {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub required: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSharedCustomFieldAssociation {
         pub fn builder() -> builder::CreateSharedCustomFieldAssociation {
@@ -75,44 +135,102 @@ pub mod types {
         }
     }
     ///A custom field definition of one object type (lead, contact, opportunity, activity or custom object); `type` is `text`, `number`, `date`, `datetime`, `choices`, `user`, `contact`, `hidden`, … (documented values, kept open: an unknown value still decodes).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub accepts_multiple_values: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub back_reference_is_visible: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub choices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_object_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub referenced_custom_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub required: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CustomField {
         pub fn builder() -> builder::CustomField {
@@ -120,13 +238,23 @@ pub mod types {
         }
     }
     ///A page of `CustomField` objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomFieldList {
-        pub data: ::std::vec::Vec<CustomField>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<CustomField>>,
         ///Whether another page follows (absent where Close returns every item at once).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CustomFieldList {
         pub fn builder() -> builder::CustomFieldList {
@@ -134,17 +262,32 @@ pub mod types {
         }
     }
     ///The ordered custom fields of one object type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomFieldSchema {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub fields: ::std::vec::Vec<CustomFieldSchemaFieldsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub fields: ::std::option::Option<::std::vec::Vec<CustomFieldSchemaFieldsItem>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CustomFieldSchema {
         pub fn builder() -> builder::CustomFieldSchema {
@@ -152,36 +295,85 @@ pub mod types {
         }
     }
     ///`CustomFieldSchemaFieldsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomFieldSchemaFieldsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub accepts_multiple_values: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub associations: ::std::vec::Vec<CustomFieldSchemaFieldsItemAssociationsItem>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub associations: ::std::option::Option<
+            ::std::vec::Vec<CustomFieldSchemaFieldsItemAssociationsItem>,
+        >,
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub choices: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::serde_json::Value>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CustomFieldSchemaFieldsItem {
         pub fn builder() -> builder::CustomFieldSchemaFieldsItem {
@@ -189,17 +381,34 @@ pub mod types {
         }
     }
     ///`CustomFieldSchemaFieldsItemAssociationsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomFieldSchemaFieldsItemAssociationsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::serde_json::Value>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub required: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CustomFieldSchemaFieldsItemAssociationsItem {
         pub fn builder() -> builder::CustomFieldSchemaFieldsItemAssociationsItem {
@@ -207,32 +416,77 @@ pub mod types {
         }
     }
     ///A shared custom field, usable by several object types through its `associations`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SharedCustomField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub accepts_multiple_values: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub associations: ::std::vec::Vec<SharedCustomFieldAssociationsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub associations: ::std::option::Option<
+            ::std::vec::Vec<SharedCustomFieldAssociationsItem>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub choices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl SharedCustomField {
         pub fn builder() -> builder::SharedCustomField {
@@ -240,15 +494,29 @@ pub mod types {
         }
     }
     ///How a shared custom field applies to one object type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SharedCustomFieldAssociation {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub required: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl SharedCustomFieldAssociation {
         pub fn builder() -> builder::SharedCustomFieldAssociation {
@@ -256,17 +524,34 @@ pub mod types {
         }
     }
     ///`SharedCustomFieldAssociationsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SharedCustomFieldAssociationsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub editable_with_roles: ::std::option::Option<
+            ::std::vec::Vec<::serde_json::Value>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub required: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl SharedCustomFieldAssociationsItem {
         pub fn builder() -> builder::SharedCustomFieldAssociationsItem {
@@ -274,13 +559,23 @@ pub mod types {
         }
     }
     ///A page of `SharedCustomField` objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SharedCustomFieldList {
-        pub data: ::std::vec::Vec<SharedCustomField>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<SharedCustomField>>,
         ///Whether another page follows (absent where Close returns every item at once).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl SharedCustomFieldList {
         pub fn builder() -> builder::SharedCustomFieldList {
@@ -288,27 +583,21 @@ pub mod types {
         }
     }
     ///Members of a custom field to change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateCustomField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub accepts_multiple_values: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub choices: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_activity_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub custom_object_type_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub editable_with_roles: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub required: ::std::option::Option<bool>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub accepts_multiple_values: crate::Patch<bool>,
+        pub choices: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub custom_activity_type_id: crate::Patch<::std::string::String>,
+        pub custom_object_type_id: crate::Patch<::std::string::String>,
+        pub description: crate::Patch<::std::string::String>,
+        pub editable_with_roles: crate::Patch<::std::vec::Vec<::serde_json::Value>>,
+        pub name: crate::Patch<::std::string::String>,
+        pub required: crate::Patch<bool>,
+        pub type_: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateCustomField {
         pub fn builder() -> builder::UpdateCustomField {
@@ -316,11 +605,13 @@ pub mod types {
         }
     }
     ///The new order of an object type's custom fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateCustomFieldSchema {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub fields: ::std::vec::Vec<UpdateCustomFieldSchemaFieldsItem>,
+        pub fields: crate::Patch<::std::vec::Vec<UpdateCustomFieldSchemaFieldsItem>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateCustomFieldSchema {
         pub fn builder() -> builder::UpdateCustomFieldSchema {
@@ -328,11 +619,17 @@ pub mod types {
         }
     }
     ///`UpdateCustomFieldSchemaFieldsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateCustomFieldSchemaFieldsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateCustomFieldSchemaFieldsItem {
         pub fn builder() -> builder::UpdateCustomFieldSchemaFieldsItem {
@@ -340,15 +637,15 @@ pub mod types {
         }
     }
     ///Members of a shared custom field to change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSharedCustomField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        pub type_: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSharedCustomField {
         pub fn builder() -> builder::UpdateSharedCustomField {
@@ -356,15 +653,15 @@ pub mod types {
         }
     }
     ///Members of a shared custom field association to change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSharedCustomFieldAssociation {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub editable_with_roles: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub required: ::std::option::Option<bool>,
+        pub editable_with_roles: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub object_type: crate::Patch<::std::string::String>,
+        pub required: crate::Patch<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSharedCustomFieldAssociation {
         pub fn builder() -> builder::UpdateSharedCustomFieldAssociation {
@@ -411,6 +708,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateCustomField {
             fn default() -> Self {
@@ -424,6 +722,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     required: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -544,6 +843,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateCustomField> for super::CreateCustomField {
             type Error = super::error::ConversionError;
@@ -560,6 +875,7 @@ pub mod types {
                     name: value.name?,
                     required: value.required?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -575,6 +891,7 @@ pub mod types {
                     name: Ok(value.name),
                     required: Ok(value.required),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -592,6 +909,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSharedCustomField {
             fn default() -> Self {
@@ -599,6 +917,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     name: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -639,6 +958,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSharedCustomField>
         for super::CreateSharedCustomField {
@@ -650,6 +985,7 @@ pub mod types {
                     description: value.description?,
                     name: value.name?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -660,6 +996,7 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -677,6 +1014,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSharedCustomFieldAssociation {
             fn default() -> Self {
@@ -684,6 +1022,7 @@ pub mod types {
                     editable_with_roles: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     required: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -726,6 +1065,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSharedCustomFieldAssociation>
         for super::CreateSharedCustomFieldAssociation {
@@ -737,6 +1092,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -747,6 +1103,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -789,10 +1146,13 @@ pub mod types {
                 ::std::string::String,
             >,
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -817,10 +1177,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomField {
             fn default() -> Self {
@@ -835,14 +1192,14 @@ pub mod types {
                     date_updated: Ok(Default::default()),
                     description: Ok(Default::default()),
                     editable_with_roles: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     name: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
                     referenced_custom_type_id: Ok(Default::default()),
                     required: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -967,7 +1324,9 @@ pub mod types {
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.editable_with_roles = value
@@ -981,7 +1340,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1074,6 +1433,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1134,26 +1494,30 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CustomFieldList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::CustomField>,
+                ::std::option::Option<::std::vec::Vec<super::CustomField>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl CustomFieldList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomField>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CustomField>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1175,6 +1539,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CustomFieldList> for super::CustomFieldList {
             type Error = super::error::ConversionError;
@@ -1184,6 +1564,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1192,13 +1573,16 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CustomFieldSchema {
             fields: ::std::result::Result<
-                ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
+                >,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -1213,6 +1597,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldSchema {
             fn default() -> Self {
@@ -1221,6 +1606,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1228,7 +1614,9 @@ pub mod types {
             pub fn fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CustomFieldSchemaFieldsItem>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1277,6 +1665,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CustomFieldSchema> for super::CustomFieldSchema {
             type Error = super::error::ConversionError;
@@ -1288,6 +1692,7 @@ pub mod types {
                     name: value.name?,
                     object_type: value.object_type?,
                     organization_id: value.organization_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1298,6 +1703,7 @@ pub mod types {
                     name: Ok(value.name),
                     object_type: Ok(value.object_type),
                     organization_id: Ok(value.organization_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1308,7 +1714,9 @@ pub mod types {
                 ::std::string::String,
             >,
             associations: ::std::result::Result<
-                ::std::vec::Vec<super::CustomFieldSchemaFieldsItemAssociationsItem>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItemAssociationsItem>,
+                >,
                 ::std::string::String,
             >,
             choices: ::std::result::Result<
@@ -1332,7 +1740,7 @@ pub mod types {
                 ::std::string::String,
             >,
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -1355,6 +1763,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldSchemaFieldsItem {
             fn default() -> Self {
@@ -1372,6 +1781,7 @@ pub mod types {
                     organization_id: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1393,7 +1803,11 @@ pub mod types {
             pub fn associations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CustomFieldSchemaFieldsItemAssociationsItem>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            super::CustomFieldSchemaFieldsItemAssociationsItem,
+                        >,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1466,7 +1880,9 @@ pub mod types {
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.editable_with_roles = value
@@ -1538,6 +1954,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CustomFieldSchemaFieldsItem>
         for super::CustomFieldSchemaFieldsItem {
@@ -1559,6 +1991,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1579,6 +2012,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1589,7 +2023,7 @@ pub mod types {
                 ::std::string::String,
             >,
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             object_type: ::std::result::Result<
@@ -1600,6 +2034,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldSchemaFieldsItemAssociationsItem {
             fn default() -> Self {
@@ -1608,6 +2043,7 @@ pub mod types {
                     editable_with_roles: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     required: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1628,7 +2064,9 @@ pub mod types {
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.editable_with_roles = value
@@ -1664,6 +2102,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CustomFieldSchemaFieldsItemAssociationsItem>
         for super::CustomFieldSchemaFieldsItemAssociationsItem {
@@ -1676,6 +2130,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1687,6 +2142,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1697,7 +2153,9 @@ pub mod types {
                 ::std::string::String,
             >,
             associations: ::std::result::Result<
-                ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
+                >,
                 ::std::string::String,
             >,
             choices: ::std::result::Result<
@@ -1720,7 +2178,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1737,6 +2198,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomField {
             fn default() -> Self {
@@ -1748,11 +2210,12 @@ pub mod types {
                     date_created: Ok(Default::default()),
                     date_updated: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     name: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1774,7 +2237,9 @@ pub mod types {
             pub fn associations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::SharedCustomFieldAssociationsItem>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1849,7 +2314,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1907,6 +2372,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SharedCustomField> for super::SharedCustomField {
             type Error = super::error::ConversionError;
@@ -1926,6 +2407,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1944,13 +2426,14 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct SharedCustomFieldAssociation {
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             object_type: ::std::result::Result<
@@ -1961,6 +2444,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomFieldAssociation {
             fn default() -> Self {
@@ -1968,13 +2452,16 @@ pub mod types {
                     editable_with_roles: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     required: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl SharedCustomFieldAssociation {
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.editable_with_roles = value
@@ -2010,6 +2497,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SharedCustomFieldAssociation>
         for super::SharedCustomFieldAssociation {
@@ -2021,6 +2524,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2031,6 +2535,7 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2041,7 +2546,7 @@ pub mod types {
                 ::std::string::String,
             >,
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             object_type: ::std::result::Result<
@@ -2052,6 +2557,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomFieldAssociationsItem {
             fn default() -> Self {
@@ -2060,6 +2566,7 @@ pub mod types {
                     editable_with_roles: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     required: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2080,7 +2587,9 @@ pub mod types {
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.editable_with_roles = value
@@ -2116,6 +2625,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SharedCustomFieldAssociationsItem>
         for super::SharedCustomFieldAssociationsItem {
@@ -2128,6 +2653,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2139,32 +2665,37 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct SharedCustomFieldList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::SharedCustomField>,
+                ::std::option::Option<::std::vec::Vec<super::SharedCustomField>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharedCustomFieldList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl SharedCustomFieldList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SharedCustomField>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SharedCustomField>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -2186,6 +2717,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SharedCustomFieldList>
         for super::SharedCustomFieldList {
@@ -2196,6 +2743,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2205,47 +2753,46 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCustomField {
             accepts_multiple_values: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             choices: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             custom_activity_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             custom_object_type_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                crate::Patch<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            required: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomField {
             fn default() -> Self {
@@ -2259,6 +2806,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     required: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2268,13 +2816,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.accepts_multiple_values = value
+                self.accepts_multiple_values = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for accepts_multiple_values: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn choices<T>(mut self, value: T) -> Self
@@ -2282,10 +2831,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.choices = value
+                self.choices = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for choices: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -2294,13 +2850,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_activity_type_id = value
+                self.custom_activity_type_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for custom_activity_type_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn custom_object_type_id<T>(mut self, value: T) -> Self
@@ -2308,13 +2865,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_object_type_id = value
+                self.custom_object_type_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for custom_object_type_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -2322,11 +2880,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
@@ -2334,12 +2893,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.editable_with_roles = value
+                self.editable_with_roles = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for editable_with_roles: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -2348,11 +2914,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn required<T>(mut self, value: T) -> Self
@@ -2360,11 +2927,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.required = value
+                self.required = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for required: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2372,10 +2940,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -2395,6 +2980,7 @@ pub mod types {
                     name: value.name?,
                     required: value.required?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2410,20 +2996,23 @@ pub mod types {
                     name: Ok(value.name),
                     required: Ok(value.required),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateCustomFieldSchema {
             fields: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateCustomFieldSchemaFieldsItem>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomFieldSchema {
             fn default() -> Self {
                 Self {
                     fields: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2435,10 +3024,33 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.fields = value
+                self.fields = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for fields: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -2449,13 +3061,19 @@ pub mod types {
             fn try_from(
                 value: UpdateCustomFieldSchema,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { fields: value.fields? })
+                Ok(Self {
+                    fields: value.fields?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::UpdateCustomFieldSchema>
         for UpdateCustomFieldSchema {
             fn from(value: super::UpdateCustomFieldSchema) -> Self {
-                Self { fields: Ok(value.fields) }
+                Self {
+                    fields: Ok(value.fields),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -2464,10 +3082,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateCustomFieldSchemaFieldsItem {
             fn default() -> Self {
-                Self { id: Ok(Default::default()) }
+                Self {
+                    id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
             }
         }
         impl UpdateCustomFieldSchemaFieldsItem {
@@ -2481,6 +3103,22 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateCustomFieldSchemaFieldsItem>
         for super::UpdateCustomFieldSchemaFieldsItem {
@@ -2488,29 +3126,36 @@ pub mod types {
             fn try_from(
                 value: UpdateCustomFieldSchemaFieldsItem,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { id: value.id? })
+                Ok(Self {
+                    id: value.id?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::UpdateCustomFieldSchemaFieldsItem>
         for UpdateCustomFieldSchemaFieldsItem {
             fn from(value: super::UpdateCustomFieldSchemaFieldsItem) -> Self {
-                Self { id: Ok(value.id) }
+                Self {
+                    id: Ok(value.id),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSharedCustomField {
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSharedCustomField {
             fn default() -> Self {
@@ -2518,6 +3163,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     name: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2527,11 +3173,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -2539,11 +3186,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2551,10 +3199,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -2569,6 +3234,7 @@ pub mod types {
                     description: value.description?,
                     name: value.name?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2579,23 +3245,22 @@ pub mod types {
                     description: Ok(value.description),
                     name: Ok(value.name),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSharedCustomFieldAssociation {
             editable_with_roles: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             object_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            required: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSharedCustomFieldAssociation {
             fn default() -> Self {
@@ -2603,6 +3268,7 @@ pub mod types {
                     editable_with_roles: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     required: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2612,12 +3278,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.editable_with_roles = value
+                self.editable_with_roles = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for editable_with_roles: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -2626,11 +3299,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.object_type = value
+                self.object_type = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for object_type: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn required<T>(mut self, value: T) -> Self
@@ -2638,10 +3312,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.required = value
+                self.required = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for required: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -2656,6 +3347,7 @@ pub mod types {
                     editable_with_roles: value.editable_with_roles?,
                     object_type: value.object_type?,
                     required: value.required?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2666,8 +3358,2906 @@ pub mod types {
                     editable_with_roles: Ok(value.editable_with_roles),
                     object_type: Ok(value.object_type),
                     required: Ok(value.required),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "choices",
+            "custom_activity_type_id",
+            "custom_object_type_id",
+            "description",
+            "editable_with_roles",
+            "name",
+            "required",
+            "type",
+        ],
+    );
+    impl ::serde::Serialize for CreateCustomField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => true,
+                    "choices" => true,
+                    "custom_activity_type_id" => true,
+                    "custom_object_type_id" => true,
+                    "description" => true,
+                    "editable_with_roles" => true,
+                    "name" => true,
+                    "required" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateCustomField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
+                map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "accepts_multiple_values", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.choices) {
+                map.serialize_entry("choices", &self.choices)?;
+            } else if self.extra.null_at(1usize, "choices", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("choices", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
+                map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "custom_activity_type_id", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_object_type_id {
+                map.serialize_entry("custom_object_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "custom_object_type_id", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_object_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "description", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.editable_with_roles) {
+                map.serialize_entry("editable_with_roles", &self.editable_with_roles)?;
+            } else if self
+                .extra
+                .null_at(5usize, "editable_with_roles", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(6usize, "name", &CREATECUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "required", &CREATECUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(8usize, "type", &CREATECUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCustomField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateCustomField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateCustomField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateCustomField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "choices" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "custom_activity_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "custom_object_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CREATECUSTOMFIELD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateCustomField {
+                        accepts_multiple_values: f0,
+                        choices: f1.unwrap_or_default(),
+                        custom_activity_type_id: f2,
+                        custom_object_type_id: f3,
+                        description: f4,
+                        editable_with_roles: f5.unwrap_or_default(),
+                        name: f6,
+                        required: f7,
+                        type_: f8,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESHAREDCUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "type"],
+    );
+    impl ::serde::Serialize for CreateSharedCustomField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSharedCustomField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "description", &CREATESHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &CREATESHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "type", &CREATESHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSharedCustomField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSharedCustomField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSharedCustomField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSharedCustomField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSharedCustomField {
+                        description: f0,
+                        name: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["editable_with_roles", "object_type", "required"],
+    );
+    impl ::serde::Serialize for CreateSharedCustomFieldAssociation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "editable_with_roles" => true,
+                    "object_type" => true,
+                    "required" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("CreateSharedCustomFieldAssociation", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.editable_with_roles) {
+                map.serialize_entry("editable_with_roles", &self.editable_with_roles)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "editable_with_roles",
+                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "object_type",
+                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "required",
+                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("required", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSharedCustomFieldAssociation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSharedCustomFieldAssociation;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSharedCustomFieldAssociation` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    CreateSharedCustomFieldAssociation,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSharedCustomFieldAssociation {
+                        editable_with_roles: f0.unwrap_or_default(),
+                        object_type: f1,
+                        required: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "back_reference_is_visible",
+            "choices",
+            "created_by",
+            "custom_activity_type_id",
+            "custom_object_type_id",
+            "date_created",
+            "date_updated",
+            "description",
+            "editable_with_roles",
+            "id",
+            "name",
+            "organization_id",
+            "referenced_custom_type_id",
+            "required",
+            "type",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for CustomField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => {
+                        !(v.is_null() && self.accepts_multiple_values.is_none())
+                    }
+                    "back_reference_is_visible" => {
+                        !(v.is_null() && self.back_reference_is_visible.is_none())
+                    }
+                    "choices" => !(v.is_null() && self.choices.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "custom_activity_type_id" => {
+                        !(v.is_null() && self.custom_activity_type_id.is_none())
+                    }
+                    "custom_object_type_id" => {
+                        !(v.is_null() && self.custom_object_type_id.is_none())
+                    }
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "referenced_custom_type_id" => {
+                        !(v.is_null() && self.referenced_custom_type_id.is_none())
+                    }
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CustomField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
+                map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "accepts_multiple_values", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.back_reference_is_visible {
+                map.serialize_entry("back_reference_is_visible", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "back_reference_is_visible", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("back_reference_is_visible", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.choices {
+                map.serialize_entry("choices", v)?;
+            } else if self.extra.null_at(2usize, "choices", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("choices", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(3usize, "created_by", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
+                map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_activity_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_object_type_id {
+                map.serialize_entry("custom_object_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "custom_object_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_object_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(6usize, "date_created", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(7usize, "date_updated", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(8usize, "description", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "editable_with_roles", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(10usize, "id", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(11usize, "name", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "organization_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.referenced_custom_type_id {
+                map.serialize_entry("referenced_custom_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "referenced_custom_type_id", &CUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("referenced_custom_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self.extra.null_at(14usize, "required", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("required", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(15usize, "type", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(16usize, "updated_by", &CUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CustomField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "back_reference_is_visible" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "choices" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "custom_activity_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "custom_object_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "referenced_custom_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &CUSTOMFIELD_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomField {
+                        accepts_multiple_values: f0,
+                        back_reference_is_visible: f1,
+                        choices: f2,
+                        created_by: f3,
+                        custom_activity_type_id: f4,
+                        custom_object_type_id: f5,
+                        date_created: f6,
+                        date_updated: f7,
+                        description: f8,
+                        editable_with_roles: f9,
+                        id: f10,
+                        name: f11,
+                        organization_id: f12,
+                        referenced_custom_type_id: f13,
+                        required: f14,
+                        type_: f15,
+                        updated_by: f16,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for CustomFieldList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CustomFieldList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &CUSTOMFIELDLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &CUSTOMFIELDLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomFieldList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomFieldList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomFieldList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CustomFieldList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<CustomField>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMFIELDLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMFIELDLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomFieldList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDSCHEMA_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["fields", "name", "object_type", "organization_id"],
+    );
+    impl ::serde::Serialize for CustomFieldSchema {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "fields" => !(v.is_null() && self.fields.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CustomFieldSchema", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.fields {
+                map.serialize_entry("fields", v)?;
+            } else if self.extra.null_at(0usize, "fields", &CUSTOMFIELDSCHEMA_WIRE_KEYS)
+            {
+                map.serialize_entry("fields", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &CUSTOMFIELDSCHEMA_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "object_type", &CUSTOMFIELDSCHEMA_WIRE_KEYS)
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "organization_id", &CUSTOMFIELDSCHEMA_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomFieldSchema {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomFieldSchema;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomFieldSchema` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CustomFieldSchema, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<CustomFieldSchemaFieldsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMA_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomFieldSchema {
+                        fields: f0,
+                        name: f1,
+                        object_type: f2,
+                        organization_id: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "associations",
+            "choices",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "description",
+            "editable_with_roles",
+            "id",
+            "name",
+            "organization_id",
+            "type",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for CustomFieldSchemaFieldsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => {
+                        !(v.is_null() && self.accepts_multiple_values.is_none())
+                    }
+                    "associations" => !(v.is_null() && self.associations.is_none()),
+                    "choices" => !(v.is_null() && self.choices.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CustomFieldSchemaFieldsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
+                map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "accepts_multiple_values",
+                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.associations {
+                map.serialize_entry("associations", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "associations", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("associations", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.choices {
+                map.serialize_entry("choices", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "choices", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("choices", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "description", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "editable_with_roles",
+                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "id", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "name", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    10usize,
+                    "organization_id",
+                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "type", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "updated_by", &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomFieldSchemaFieldsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomFieldSchemaFieldsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomFieldSchemaFieldsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CustomFieldSchemaFieldsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<CustomFieldSchemaFieldsItemAssociationsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "associations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "choices" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomFieldSchemaFieldsItem {
+                        accepts_multiple_values: f0,
+                        associations: f1,
+                        choices: f2,
+                        created_by: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        description: f6,
+                        editable_with_roles: f7,
+                        id: f8,
+                        name: f9,
+                        organization_id: f10,
+                        type_: f11,
+                        updated_by: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_activity_type_id", "editable_with_roles", "object_type", "required"],
+    );
+    impl ::serde::Serialize for CustomFieldSchemaFieldsItemAssociationsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_activity_type_id" => {
+                        !(v.is_null() && self.custom_activity_type_id.is_none())
+                    }
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("CustomFieldSchemaFieldsItemAssociationsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
+                map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "custom_activity_type_id",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "editable_with_roles",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "required",
+                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("required", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CustomFieldSchemaFieldsItemAssociationsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CustomFieldSchemaFieldsItemAssociationsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CustomFieldSchemaFieldsItemAssociationsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    CustomFieldSchemaFieldsItemAssociationsItem,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_activity_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CUSTOMFIELDSCHEMAFIELDSITEMASSOCIATIONSITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CustomFieldSchemaFieldsItemAssociationsItem {
+                        custom_activity_type_id: f0,
+                        editable_with_roles: f1,
+                        object_type: f2,
+                        required: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "associations",
+            "choices",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "description",
+            "id",
+            "name",
+            "organization_id",
+            "type",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for SharedCustomField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => {
+                        !(v.is_null() && self.accepts_multiple_values.is_none())
+                    }
+                    "associations" => !(v.is_null() && self.associations.is_none()),
+                    "choices" => !(v.is_null() && self.choices.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SharedCustomField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.accepts_multiple_values {
+                map.serialize_entry("accepts_multiple_values", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "accepts_multiple_values", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("accepts_multiple_values", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.associations {
+                map.serialize_entry("associations", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "associations", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("associations", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.choices {
+                map.serialize_entry("choices", v)?;
+            } else if self.extra.null_at(2usize, "choices", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("choices", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "date_created", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_updated", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "description", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(7usize, "id", &SHAREDCUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(8usize, "name", &SHAREDCUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "organization_id", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(10usize, "type", &SHAREDCUSTOMFIELD_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "updated_by", &SHAREDCUSTOMFIELD_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedCustomField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedCustomField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedCustomField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedCustomField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<SharedCustomFieldAssociationsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "associations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "choices" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELD_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedCustomField {
+                        accepts_multiple_values: f0,
+                        associations: f1,
+                        choices: f2,
+                        created_by: f3,
+                        date_created: f4,
+                        date_updated: f5,
+                        description: f6,
+                        id: f7,
+                        name: f8,
+                        organization_id: f9,
+                        type_: f10,
+                        updated_by: f11,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["editable_with_roles", "object_type", "required"],
+    );
+    impl ::serde::Serialize for SharedCustomFieldAssociation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SharedCustomFieldAssociation", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "editable_with_roles",
+                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "object_type", &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "required", &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS)
+            {
+                map.serialize_entry("required", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedCustomFieldAssociation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedCustomFieldAssociation;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedCustomFieldAssociation` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedCustomFieldAssociation, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedCustomFieldAssociation {
+                        editable_with_roles: f0,
+                        object_type: f1,
+                        required: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_activity_type_id", "editable_with_roles", "object_type", "required"],
+    );
+    impl ::serde::Serialize for SharedCustomFieldAssociationsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_activity_type_id" => {
+                        !(v.is_null() && self.custom_activity_type_id.is_none())
+                    }
+                    "editable_with_roles" => {
+                        !(v.is_null() && self.editable_with_roles.is_none())
+                    }
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "required" => !(v.is_null() && self.required.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SharedCustomFieldAssociationsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.custom_activity_type_id {
+                map.serialize_entry("custom_activity_type_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "custom_activity_type_id",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("custom_activity_type_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.editable_with_roles {
+                map.serialize_entry("editable_with_roles", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "editable_with_roles",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("editable_with_roles", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.required {
+                map.serialize_entry("required", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "required",
+                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("required", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedCustomFieldAssociationsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedCustomFieldAssociationsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedCustomFieldAssociationsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedCustomFieldAssociationsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_activity_type_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "editable_with_roles" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "required" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDASSOCIATIONSITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedCustomFieldAssociationsItem {
+                        custom_activity_type_id: f0,
+                        editable_with_roles: f1,
+                        object_type: f2,
+                        required: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHAREDCUSTOMFIELDLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for SharedCustomFieldList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SharedCustomFieldList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &SHAREDCUSTOMFIELDLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &SHAREDCUSTOMFIELDLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharedCustomFieldList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharedCustomFieldList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharedCustomFieldList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharedCustomFieldList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<SharedCustomField>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHAREDCUSTOMFIELDLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharedCustomFieldList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "accepts_multiple_values",
+            "choices",
+            "custom_activity_type_id",
+            "custom_object_type_id",
+            "description",
+            "editable_with_roles",
+            "name",
+            "required",
+            "type",
+        ],
+    );
+    impl ::serde::Serialize for UpdateCustomField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "accepts_multiple_values" => true,
+                    "choices" => true,
+                    "custom_activity_type_id" => true,
+                    "custom_object_type_id" => true,
+                    "description" => true,
+                    "editable_with_roles" => true,
+                    "name" => true,
+                    "required" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateCustomField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "accepts_multiple_values",
+                &self.accepts_multiple_values,
+            )?;
+            crate::wire::write_patch(&mut map, "choices", &self.choices)?;
+            crate::wire::write_patch(
+                &mut map,
+                "custom_activity_type_id",
+                &self.custom_activity_type_id,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "custom_object_type_id",
+                &self.custom_object_type_id,
+            )?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(
+                &mut map,
+                "editable_with_roles",
+                &self.editable_with_roles,
+            )?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "required", &self.required)?;
+            crate::wire::write_patch(&mut map, "type", &self.type_)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateCustomField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateCustomField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateCustomField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    let mut f7 = crate::Patch::Unchanged;
+                    let mut f8 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "accepts_multiple_values" => f0 = map.next_value()?,
+                            "choices" => f1 = map.next_value()?,
+                            "custom_activity_type_id" => f2 = map.next_value()?,
+                            "custom_object_type_id" => f3 = map.next_value()?,
+                            "description" => f4 = map.next_value()?,
+                            "editable_with_roles" => f5 = map.next_value()?,
+                            "name" => f6 = map.next_value()?,
+                            "required" => f7 = map.next_value()?,
+                            "type" => f8 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateCustomField {
+                        accepts_multiple_values: f0,
+                        choices: f1,
+                        custom_activity_type_id: f2,
+                        custom_object_type_id: f3,
+                        description: f4,
+                        editable_with_roles: f5,
+                        name: f6,
+                        required: f7,
+                        type_: f8,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMFIELDSCHEMA_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["fields"],
+    );
+    impl ::serde::Serialize for UpdateCustomFieldSchema {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "fields" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateCustomFieldSchema", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "fields", &self.fields)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomFieldSchema {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateCustomFieldSchema;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateCustomFieldSchema` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateCustomFieldSchema, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "fields" => f0 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateCustomFieldSchema {
+                        fields: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATECUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id"],
+    );
+    impl ::serde::Serialize for UpdateCustomFieldSchemaFieldsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateCustomFieldSchemaFieldsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "id", &UPDATECUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomFieldSchemaFieldsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateCustomFieldSchemaFieldsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateCustomFieldSchemaFieldsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateCustomFieldSchemaFieldsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATECUSTOMFIELDSCHEMAFIELDSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateCustomFieldSchemaFieldsItem {
+                        id: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESHAREDCUSTOMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["description", "name", "type"],
+    );
+    impl ::serde::Serialize for UpdateSharedCustomField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "description" => true,
+                    "name" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSharedCustomField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "type", &self.type_)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSharedCustomField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSharedCustomField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSharedCustomField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSharedCustomField, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "description" => f0 = map.next_value()?,
+                            "name" => f1 = map.next_value()?,
+                            "type" => f2 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSharedCustomField {
+                        description: f0,
+                        name: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESHAREDCUSTOMFIELDASSOCIATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["editable_with_roles", "object_type", "required"],
+    );
+    impl ::serde::Serialize for UpdateSharedCustomFieldAssociation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "editable_with_roles" => true,
+                    "object_type" => true,
+                    "required" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateSharedCustomFieldAssociation", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "editable_with_roles",
+                &self.editable_with_roles,
+            )?;
+            crate::wire::write_patch(&mut map, "object_type", &self.object_type)?;
+            crate::wire::write_patch(&mut map, "required", &self.required)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSharedCustomFieldAssociation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSharedCustomFieldAssociation;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSharedCustomFieldAssociation` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    UpdateSharedCustomFieldAssociation,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "editable_with_roles" => f0 = map.next_value()?,
+                            "object_type" => f1 = map.next_value()?,
+                            "required" => f2 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSharedCustomFieldAssociation {
+                        editable_with_roles: f0,
+                        object_type: f1,
+                        required: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

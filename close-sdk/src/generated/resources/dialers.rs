@@ -15,32 +15,17 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`DialersListSourceType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum DialersListSourceType {
-        #[serde(rename = "saved-search")]
+        #[cfg_attr(feature = "schemars", serde(rename = "saved-search"))]
         SavedSearch,
-        #[serde(rename = "shared-entry")]
+        #[cfg_attr(feature = "schemars", serde(rename = "shared-entry"))]
         SharedEntry,
-    }
-    impl ::std::fmt::Display for DialersListSourceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SavedSearch => f.write_str("saved-search"),
-                Self::SharedEntry => f.write_str("shared-entry"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for DialersListSourceType {
         type Err = self::error::ConversionError;
@@ -68,6 +53,46 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl DialersListSourceType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::SavedSearch => "saved-search",
+                Self::SharedEntry => "shared-entry",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for DialersListSourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DialersListSourceType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DialersListSourceType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `DialersListSourceType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "saved-search" => Self::SavedSearch,
+                    "shared-entry" => Self::SharedEntry,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

@@ -15,7 +15,7 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`RunFieldEnrichment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RunFieldEnrichment {
         pub field_id: ::std::string::String,
@@ -23,11 +23,20 @@ pub mod types {
         pub object_type: RunFieldEnrichmentObjectType,
         pub organization_id: ::std::string::String,
         ///Close's default: `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub overwrite_existing_value: ::std::option::Option<bool>,
         ///Close's default: `true`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub set_new_value: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl RunFieldEnrichment {
         pub fn builder() -> builder::RunFieldEnrichment {
@@ -35,32 +44,17 @@ pub mod types {
         }
     }
     ///`RunFieldEnrichmentObjectType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RunFieldEnrichmentObjectType {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-    }
-    impl ::std::fmt::Display for RunFieldEnrichmentObjectType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for RunFieldEnrichmentObjectType {
         type Err = self::error::ConversionError;
@@ -119,6 +113,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RunFieldEnrichment {
             fn default() -> Self {
@@ -131,6 +126,7 @@ pub mod types {
                     ),
                     overwrite_existing_value: Ok(Default::default()),
                     set_new_value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -211,6 +207,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RunFieldEnrichment> for super::RunFieldEnrichment {
             type Error = super::error::ConversionError;
@@ -224,6 +236,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     overwrite_existing_value: value.overwrite_existing_value?,
                     set_new_value: value.set_new_value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -236,8 +249,251 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     overwrite_existing_value: Ok(value.overwrite_existing_value),
                     set_new_value: Ok(value.set_new_value),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static RUNFIELDENRICHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "field_id",
+            "object_id",
+            "object_type",
+            "organization_id",
+            "overwrite_existing_value",
+            "set_new_value",
+        ],
+    );
+    impl ::serde::Serialize for RunFieldEnrichment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "field_id" => true,
+                    "object_id" => true,
+                    "object_type" => true,
+                    "organization_id" => true,
+                    "overwrite_existing_value" => true,
+                    "set_new_value" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RunFieldEnrichment", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("field_id", &self.field_id)?;
+            map.serialize_entry("object_id", &self.object_id)?;
+            map.serialize_entry("object_type", &self.object_type)?;
+            map.serialize_entry("organization_id", &self.organization_id)?;
+            if let ::std::option::Option::Some(v) = &self.overwrite_existing_value {
+                map.serialize_entry("overwrite_existing_value", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "overwrite_existing_value",
+                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("overwrite_existing_value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.set_new_value {
+                map.serialize_entry("set_new_value", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "set_new_value", &RUNFIELDENRICHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("set_new_value", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RunFieldEnrichment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RunFieldEnrichment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RunFieldEnrichment` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RunFieldEnrichment, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<RunFieldEnrichmentObjectType> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "field_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "object_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "overwrite_existing_value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "set_new_value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &RUNFIELDENRICHMENT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RunFieldEnrichment {
+                        field_id: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("field_id"),
+                                );
+                            }
+                        },
+                        object_id: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("object_id"),
+                                );
+                            }
+                        },
+                        object_type: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "object_type",
+                                    ),
+                                );
+                            }
+                        },
+                        organization_id: match f3 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "organization_id",
+                                    ),
+                                );
+                            }
+                        },
+                        overwrite_existing_value: f4,
+                        set_new_value: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl RunFieldEnrichmentObjectType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for RunFieldEnrichmentObjectType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for RunFieldEnrichmentObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RunFieldEnrichmentObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `RunFieldEnrichmentObjectType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

@@ -15,11 +15,17 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A lead status to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateLeadStatus {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateLeadStatus {
         pub fn builder() -> builder::CreateLeadStatus {
@@ -27,13 +33,23 @@ pub mod types {
         }
     }
     ///A page of `LeadStatus` objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LeadStatusList {
-        pub data: ::std::vec::Vec<crate::types::LeadStatus>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<crate::types::LeadStatus>>,
         ///Whether another page follows (absent where Close returns every item at once).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl LeadStatusList {
         pub fn builder() -> builder::LeadStatusList {
@@ -41,11 +57,13 @@ pub mod types {
         }
     }
     ///Members of a lead status to change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateLeadStatus {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
+        pub label: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateLeadStatus {
         pub fn builder() -> builder::UpdateLeadStatus {
@@ -60,11 +78,13 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateLeadStatus {
             fn default() -> Self {
                 Self {
                     label: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -81,43 +101,69 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateLeadStatus> for super::CreateLeadStatus {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateLeadStatus,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { label: value.label? })
+                Ok(Self {
+                    label: value.label?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::CreateLeadStatus> for CreateLeadStatus {
             fn from(value: super::CreateLeadStatus) -> Self {
-                Self { label: Ok(value.label) }
+                Self {
+                    label: Ok(value.label),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct LeadStatusList {
             data: ::std::result::Result<
-                ::std::vec::Vec<crate::types::LeadStatus>,
+                ::std::option::Option<::std::vec::Vec<crate::types::LeadStatus>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadStatusList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl LeadStatusList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::LeadStatus>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::LeadStatus>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -139,6 +185,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<LeadStatusList> for super::LeadStatusList {
             type Error = super::error::ConversionError;
@@ -148,6 +210,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -156,20 +219,23 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateLeadStatus {
             label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadStatus {
             fn default() -> Self {
                 Self {
                     label: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -179,10 +245,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = value
+                self.label = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -192,13 +275,263 @@ pub mod types {
             fn try_from(
                 value: UpdateLeadStatus,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { label: value.label? })
+                Ok(Self {
+                    label: value.label?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::UpdateLeadStatus> for UpdateLeadStatus {
             fn from(value: super::UpdateLeadStatus) -> Self {
-                Self { label: Ok(value.label) }
+                Self {
+                    label: Ok(value.label),
+                    extra: Ok(value.extra),
+                }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEADSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["label"],
+    );
+    impl ::serde::Serialize for CreateLeadStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "label" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateLeadStatus", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(0usize, "label", &CREATELEADSTATUS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateLeadStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateLeadStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateLeadStatus` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateLeadStatus, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATELEADSTATUS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateLeadStatus {
+                        label: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADSTATUSLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for LeadStatusList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("LeadStatusList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &LEADSTATUSLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &LEADSTATUSLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LeadStatusList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = LeadStatusList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `LeadStatusList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<LeadStatusList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::LeadStatus>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &LEADSTATUSLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &LEADSTATUSLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(LeadStatusList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADSTATUS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["label"],
+    );
+    impl ::serde::Serialize for UpdateLeadStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "label" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateLeadStatus", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "label", &self.label)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateLeadStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateLeadStatus;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateLeadStatus` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateLeadStatus, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "label" => f0 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateLeadStatus {
+                        label: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

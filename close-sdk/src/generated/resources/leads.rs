@@ -15,24 +15,43 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A lead to create, optionally with nested `contacts` and `addresses`; custom fields as `custom.cf_…` members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateLead {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub addresses: ::std::vec::Vec<CreateLeadAddressesItem>,
         ///Contacts to create with the lead (each as `CreateContact`, custom fields included).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub contacts: ::std::vec::Vec<crate::types::CreateContact>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub url: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateLead {
         pub fn builder() -> builder::CreateLead {
@@ -40,23 +59,47 @@ pub mod types {
         }
     }
     ///`CreateLeadAddressesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateLeadAddressesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_1: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_2: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub city: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub country: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub state: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub zipcode: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateLeadAddressesItem {
         pub fn builder() -> builder::CreateLeadAddressesItem {
@@ -64,68 +107,173 @@ pub mod types {
         }
     }
     ///`Lead`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Lead {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub addresses: ::std::vec::Vec<LeadAddress>,
-        pub contact_ids: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contacts: ::std::vec::Vec<crate::types::Contact>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub addresses: ::std::option::Option<::std::vec::Vec<LeadAddress>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contacts: ::std::option::Option<::std::vec::Vec<crate::types::Contact>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contacts_summary: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by_name: ::std::option::Option<::std::string::String>,
-        pub date_created: crate::Timestamp,
-        pub date_updated: crate::Timestamp,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        pub html_url: ::std::string::String,
-        pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub integration_links: ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub html_url: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub integration_links: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub localtime: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub opportunities: ::std::vec::Vec<crate::types::Opportunity>,
-        pub organization_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub opportunities: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Opportunity>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub primary_address_summary: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub primary_email: ::std::option::Option<crate::types::ContactEmail>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub primary_phone: ::std::option::Option<crate::types::ContactPhone>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub recent_calls: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub recent_calls: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub source: ::std::option::Option<::std::string::String>,
-        pub status_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status_label: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub summaries: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub summaries: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tasks: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub tasks: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by_name: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub url: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Lead {
         pub fn builder() -> builder::Lead {
@@ -133,25 +281,52 @@ pub mod types {
         }
     }
     ///`LeadAddress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LeadAddress {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_1: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_2: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub city: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub country: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub state: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tz_ids: ::std::vec::Vec<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub tz_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub zipcode: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl LeadAddress {
         pub fn builder() -> builder::LeadAddress {
@@ -159,13 +334,27 @@ pub mod types {
         }
     }
     ///`LeadList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LeadList {
-        pub data: ::std::vec::Vec<Lead>,
-        pub has_more: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<Lead>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_results: ::std::option::Option<i64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl LeadList {
         pub fn builder() -> builder::LeadList {
@@ -173,13 +362,22 @@ pub mod types {
         }
     }
     ///Which lead is merged (`source`) into which (`destination`), by id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MergeLeads {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub destination: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub source: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl MergeLeads {
         pub fn builder() -> builder::MergeLeads {
@@ -187,23 +385,18 @@ pub mod types {
         }
     }
     ///Members of a lead to change (a partial update); custom fields as `custom.cf_…` members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateLead {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub addresses: ::std::vec::Vec<UpdateLeadAddressesItem>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contacts: ::std::vec::Vec<UpdateLeadContactsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub addresses: crate::Patch<::std::vec::Vec<UpdateLeadAddressesItem>>,
+        pub contacts: crate::Patch<::std::vec::Vec<UpdateLeadContactsItem>>,
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        pub status_id: crate::Patch<::std::string::String>,
+        pub url: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateLead {
         pub fn builder() -> builder::UpdateLead {
@@ -211,23 +404,47 @@ pub mod types {
         }
     }
     ///`UpdateLeadAddressesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateLeadAddressesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_1: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_2: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub city: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub country: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub state: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub zipcode: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateLeadAddressesItem {
         pub fn builder() -> builder::UpdateLeadAddressesItem {
@@ -235,17 +452,32 @@ pub mod types {
         }
     }
     ///`UpdateLeadContactsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateLeadContactsItem {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub emails: ::std::vec::Vec<UpdateLeadContactsItemEmailsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub phones: ::std::vec::Vec<UpdateLeadContactsItemPhonesItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub title: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateLeadContactsItem {
         pub fn builder() -> builder::UpdateLeadContactsItem {
@@ -253,13 +485,25 @@ pub mod types {
         }
     }
     ///`UpdateLeadContactsItemEmailsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateLeadContactsItemEmailsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateLeadContactsItemEmailsItem {
         pub fn builder() -> builder::UpdateLeadContactsItemEmailsItem {
@@ -267,13 +511,25 @@ pub mod types {
         }
     }
     ///`UpdateLeadContactsItemPhonesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateLeadContactsItemPhonesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateLeadContactsItemPhonesItem {
         pub fn builder() -> builder::UpdateLeadContactsItemPhonesItem {
@@ -308,10 +564,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateLead {
             fn default() -> Self {
@@ -322,7 +575,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     status_id: Ok(Default::default()),
                     url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -410,6 +663,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -475,6 +729,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateLeadAddressesItem {
             fn default() -> Self {
@@ -486,6 +741,7 @@ pub mod types {
                     label: Ok(Default::default()),
                     state: Ok(Default::default()),
                     zipcode: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -574,6 +830,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateLeadAddressesItem>
         for super::CreateLeadAddressesItem {
@@ -589,6 +861,7 @@ pub mod types {
                     label: value.label?,
                     state: value.state?,
                     zipcode: value.zipcode?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -603,21 +876,22 @@ pub mod types {
                     label: Ok(value.label),
                     state: Ok(value.state),
                     zipcode: Ok(value.zipcode),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct Lead {
             addresses: ::std::result::Result<
-                ::std::vec::Vec<super::LeadAddress>,
+                ::std::option::Option<::std::vec::Vec<super::LeadAddress>>,
                 ::std::string::String,
             >,
             contact_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             contacts: ::std::result::Result<
-                ::std::vec::Vec<crate::types::Contact>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Contact>>,
                 ::std::string::String,
             >,
             contacts_summary: ::std::result::Result<
@@ -632,8 +906,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -643,12 +923,17 @@ pub mod types {
                 ::std::string::String,
             >,
             html_url: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             integration_links: ::std::result::Result<
-                ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                >,
                 ::std::string::String,
             >,
             localtime: ::std::result::Result<
@@ -660,11 +945,11 @@ pub mod types {
                 ::std::string::String,
             >,
             opportunities: ::std::result::Result<
-                ::std::vec::Vec<crate::types::Opportunity>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Opportunity>>,
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             primary_address_summary: ::std::result::Result<
@@ -680,8 +965,10 @@ pub mod types {
                 ::std::string::String,
             >,
             recent_calls: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -690,7 +977,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             status_label: ::std::result::Result<
@@ -698,14 +985,18 @@ pub mod types {
                 ::std::string::String,
             >,
             summaries: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 ::std::string::String,
             >,
             tasks: ::std::result::Result<
-                ::std::vec::Vec<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -721,53 +1012,50 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Lead {
             fn default() -> Self {
                 Self {
                     addresses: Ok(Default::default()),
-                    contact_ids: Err("no value supplied for contact_ids".to_string()),
+                    contact_ids: Ok(Default::default()),
                     contacts: Ok(Default::default()),
                     contacts_summary: Ok(Default::default()),
-                    created_by: Err("no value supplied for created_by".to_string()),
+                    created_by: Ok(Default::default()),
                     created_by_name: Ok(Default::default()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    description: Err("no value supplied for description".to_string()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    description: Ok(Default::default()),
                     display_name: Ok(Default::default()),
-                    html_url: Err("no value supplied for html_url".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    html_url: Ok(Default::default()),
+                    id: Ok(Default::default()),
                     integration_links: Ok(Default::default()),
                     localtime: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(Default::default()),
                     opportunities: Ok(Default::default()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
+                    organization_id: Ok(Default::default()),
                     primary_address_summary: Ok(Default::default()),
                     primary_email: Ok(Default::default()),
                     primary_phone: Ok(Default::default()),
                     recent_calls: Ok(Default::default()),
                     source: Ok(Default::default()),
-                    status_id: Err("no value supplied for status_id".to_string()),
+                    status_id: Ok(Default::default()),
                     status_label: Ok(Default::default()),
                     summaries: Ok(Default::default()),
                     tasks: Ok(Default::default()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    updated_by: Ok(Default::default()),
                     updated_by_name: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl Lead {
             pub fn addresses<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::LeadAddress>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::LeadAddress>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.addresses = value
@@ -779,7 +1067,9 @@ pub mod types {
             }
             pub fn contact_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_ids = value
@@ -791,7 +1081,9 @@ pub mod types {
             }
             pub fn contacts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Contact>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::Contact>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.contacts = value
@@ -843,7 +1135,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -855,7 +1147,7 @@ pub mod types {
             }
             pub fn date_updated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_updated = value
@@ -891,7 +1183,7 @@ pub mod types {
             }
             pub fn html_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.html_url = value
@@ -903,7 +1195,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -914,7 +1206,9 @@ pub mod types {
             pub fn integration_links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -953,7 +1247,9 @@ pub mod types {
             }
             pub fn opportunities<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Opportunity>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::Opportunity>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.opportunities = value
@@ -965,7 +1261,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -1022,8 +1318,10 @@ pub mod types {
             pub fn recent_calls<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1049,7 +1347,7 @@ pub mod types {
             }
             pub fn status_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_id = value
@@ -1074,8 +1372,10 @@ pub mod types {
             pub fn summaries<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1090,8 +1390,10 @@ pub mod types {
             pub fn tasks<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1150,6 +1452,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1258,25 +1561,27 @@ pub mod types {
                 ::std::string::String,
             >,
             tz_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             zipcode: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadAddress {
             fn default() -> Self {
                 Self {
-                    address_1: Err("no value supplied for address_1".to_string()),
-                    address_2: Err("no value supplied for address_2".to_string()),
-                    city: Err("no value supplied for city".to_string()),
-                    country: Err("no value supplied for country".to_string()),
-                    label: Err("no value supplied for label".to_string()),
-                    state: Err("no value supplied for state".to_string()),
+                    address_1: Ok(Default::default()),
+                    address_2: Ok(Default::default()),
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    state: Ok(Default::default()),
                     tz_ids: Ok(Default::default()),
-                    zipcode: Err("no value supplied for zipcode".to_string()),
+                    zipcode: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1355,7 +1660,9 @@ pub mod types {
             }
             pub fn tz_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tz_ids = value
@@ -1377,6 +1684,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<LeadAddress> for super::LeadAddress {
             type Error = super::error::ConversionError;
@@ -1392,6 +1715,7 @@ pub mod types {
                     state: value.state?,
                     tz_ids: value.tz_ids?,
                     zipcode: value.zipcode?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1406,34 +1730,42 @@ pub mod types {
                     state: Ok(value.state),
                     tz_ids: Ok(value.tz_ids),
                     zipcode: Ok(value.zipcode),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct LeadList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::Lead>,
+                ::std::option::Option<::std::vec::Vec<super::Lead>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             total_results: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for LeadList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
                     total_results: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl LeadList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Lead>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Lead>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1445,7 +1777,7 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
@@ -1467,6 +1799,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<LeadList> for super::LeadList {
             type Error = super::error::ConversionError;
@@ -1477,6 +1825,7 @@ pub mod types {
                     data: value.data?,
                     has_more: value.has_more?,
                     total_results: value.total_results?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1486,6 +1835,7 @@ pub mod types {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
                     total_results: Ok(value.total_results),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1499,12 +1849,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MergeLeads {
             fn default() -> Self {
                 Self {
                     destination: Ok(Default::default()),
                     source: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1533,6 +1885,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<MergeLeads> for super::MergeLeads {
             type Error = super::error::ConversionError;
@@ -1542,6 +1910,7 @@ pub mod types {
                 Ok(Self {
                     destination: value.destination?,
                     source: value.source?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1550,39 +1919,37 @@ pub mod types {
                 Self {
                     destination: Ok(value.destination),
                     source: Ok(value.source),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateLead {
             addresses: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateLeadAddressesItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateLeadAddressesItem>>,
                 ::std::string::String,
             >,
             contacts: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateLeadContactsItem>,
+                crate::Patch<::std::vec::Vec<super::UpdateLeadContactsItem>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLead {
             fn default() -> Self {
@@ -1593,7 +1960,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     status_id: Ok(Default::default()),
                     url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1605,10 +1972,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.addresses = value
+                self.addresses = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for addresses: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -1619,10 +1993,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.contacts = value
+                self.contacts = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contacts: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -1631,11 +2012,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -1643,11 +2025,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status_id<T>(mut self, value: T) -> Self
@@ -1655,11 +2038,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_id = value
+                self.status_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -1667,11 +2051,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = value
+                self.url = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1683,6 +2068,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1748,6 +2134,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadAddressesItem {
             fn default() -> Self {
@@ -1759,6 +2146,7 @@ pub mod types {
                     label: Ok(Default::default()),
                     state: Ok(Default::default()),
                     zipcode: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1847,6 +2235,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateLeadAddressesItem>
         for super::UpdateLeadAddressesItem {
@@ -1862,6 +2266,7 @@ pub mod types {
                     label: value.label?,
                     state: value.state?,
                     zipcode: value.zipcode?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1876,6 +2281,7 @@ pub mod types {
                     label: Ok(value.label),
                     state: Ok(value.state),
                     zipcode: Ok(value.zipcode),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1897,6 +2303,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadContactsItem {
             fn default() -> Self {
@@ -1905,6 +2312,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     phones: Ok(Default::default()),
                     title: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1961,6 +2369,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateLeadContactsItem>
         for super::UpdateLeadContactsItem {
@@ -1973,6 +2397,7 @@ pub mod types {
                     name: value.name?,
                     phones: value.phones?,
                     title: value.title?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1984,6 +2409,7 @@ pub mod types {
                     name: Ok(value.name),
                     phones: Ok(value.phones),
                     title: Ok(value.title),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1997,12 +2423,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadContactsItemEmailsItem {
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2031,6 +2459,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateLeadContactsItemEmailsItem>
         for super::UpdateLeadContactsItemEmailsItem {
@@ -2041,6 +2485,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2050,6 +2495,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2063,12 +2509,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateLeadContactsItemPhonesItem {
             fn default() -> Self {
                 Self {
                     phone: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2097,6 +2545,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateLeadContactsItemPhonesItem>
         for super::UpdateLeadContactsItemPhonesItem {
@@ -2107,6 +2571,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2116,8 +2581,2118 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["addresses", "contacts", "description", "name", "status_id", "url"],
+    );
+    impl ::serde::Serialize for CreateLead {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "addresses" => true,
+                    "contacts" => true,
+                    "description" => true,
+                    "name" => true,
+                    "status_id" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateLead", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.addresses) {
+                map.serialize_entry("addresses", &self.addresses)?;
+            } else if self.extra.null_at(0usize, "addresses", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("addresses", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.contacts) {
+                map.serialize_entry("contacts", &self.contacts)?;
+            } else if self.extra.null_at(1usize, "contacts", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("contacts", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(2usize, "description", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(3usize, "name", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_id {
+                map.serialize_entry("status_id", v)?;
+            } else if self.extra.null_at(4usize, "status_id", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(5usize, "url", &CREATELEAD_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateLead {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateLead;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateLead` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateLead, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<CreateLeadAddressesItem>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::CreateContact>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "addresses" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATELEAD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contacts" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATELEAD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATELEAD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATELEAD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATELEAD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATELEAD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateLead {
+                        addresses: f0.unwrap_or_default(),
+                        contacts: f1.unwrap_or_default(),
+                        description: f2,
+                        name: f3,
+                        status_id: f4,
+                        url: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATELEADADDRESSESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["address_1", "address_2", "city", "country", "label", "state", "zipcode"],
+    );
+    impl ::serde::Serialize for CreateLeadAddressesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "address_1" => true,
+                    "address_2" => true,
+                    "city" => true,
+                    "country" => true,
+                    "label" => true,
+                    "state" => true,
+                    "zipcode" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateLeadAddressesItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.address_1 {
+                map.serialize_entry("address_1", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "address_1", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_1", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.address_2 {
+                map.serialize_entry("address_2", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "address_2", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_2", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.city {
+                map.serialize_entry("city", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "city", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("city", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.country {
+                map.serialize_entry("country", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "country", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("country", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "label", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.state {
+                map.serialize_entry("state", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "state", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("state", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.zipcode {
+                map.serialize_entry("zipcode", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "zipcode", &CREATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("zipcode", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateLeadAddressesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateLeadAddressesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateLeadAddressesItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateLeadAddressesItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "address_1" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "address_2" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "city" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "country" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "state" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "zipcode" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATELEADADDRESSESITEM_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateLeadAddressesItem {
+                        address_1: f0,
+                        address_2: f1,
+                        city: f2,
+                        country: f3,
+                        label: f4,
+                        state: f5,
+                        zipcode: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "addresses",
+            "contact_ids",
+            "contacts",
+            "contacts_summary",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_updated",
+            "description",
+            "display_name",
+            "html_url",
+            "id",
+            "integration_links",
+            "localtime",
+            "name",
+            "opportunities",
+            "organization_id",
+            "primary_address_summary",
+            "primary_email",
+            "primary_phone",
+            "recent_calls",
+            "source",
+            "status_id",
+            "status_label",
+            "summaries",
+            "tasks",
+            "updated_by",
+            "updated_by_name",
+            "url",
+        ],
+    );
+    impl ::serde::Serialize for Lead {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "addresses" => !(v.is_null() && self.addresses.is_none()),
+                    "contact_ids" => !(v.is_null() && self.contact_ids.is_none()),
+                    "contacts" => !(v.is_null() && self.contacts.is_none()),
+                    "contacts_summary" => {
+                        !(v.is_null() && self.contacts_summary.is_none())
+                    }
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "display_name" => !(v.is_null() && self.display_name.is_none()),
+                    "html_url" => !(v.is_null() && self.html_url.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "integration_links" => {
+                        !(v.is_null() && self.integration_links.is_none())
+                    }
+                    "localtime" => !(v.is_null() && self.localtime.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "opportunities" => !(v.is_null() && self.opportunities.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "primary_address_summary" => {
+                        !(v.is_null() && self.primary_address_summary.is_none())
+                    }
+                    "primary_email" => !(v.is_null() && self.primary_email.is_none()),
+                    "primary_phone" => !(v.is_null() && self.primary_phone.is_none()),
+                    "recent_calls" => !(v.is_null() && self.recent_calls.is_none()),
+                    "source" => !(v.is_null() && self.source.is_none()),
+                    "status_id" => !(v.is_null() && self.status_id.is_none()),
+                    "status_label" => !(v.is_null() && self.status_label.is_none()),
+                    "summaries" => !(v.is_null() && self.summaries.is_none()),
+                    "tasks" => !(v.is_null() && self.tasks.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Lead", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.addresses {
+                map.serialize_entry("addresses", v)?;
+            } else if self.extra.null_at(0usize, "addresses", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("addresses", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_ids {
+                map.serialize_entry("contact_ids", v)?;
+            } else if self.extra.null_at(1usize, "contact_ids", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("contact_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contacts {
+                map.serialize_entry("contacts", v)?;
+            } else if self.extra.null_at(2usize, "contacts", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("contacts", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contacts_summary {
+                map.serialize_entry("contacts_summary", v)?;
+            } else if self.extra.null_at(3usize, "contacts_summary", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("contacts_summary", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(4usize, "created_by", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_name {
+                map.serialize_entry("created_by_name", v)?;
+            } else if self.extra.null_at(5usize, "created_by_name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("created_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(6usize, "date_created", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(7usize, "date_updated", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(8usize, "description", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.display_name {
+                map.serialize_entry("display_name", v)?;
+            } else if self.extra.null_at(9usize, "display_name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.html_url {
+                map.serialize_entry("html_url", v)?;
+            } else if self.extra.null_at(10usize, "html_url", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("html_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(11usize, "id", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.integration_links {
+                map.serialize_entry("integration_links", v)?;
+            } else if self.extra.null_at(12usize, "integration_links", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("integration_links", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.localtime {
+                map.serialize_entry("localtime", v)?;
+            } else if self.extra.null_at(13usize, "localtime", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("localtime", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(14usize, "name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunities {
+                map.serialize_entry("opportunities", v)?;
+            } else if self.extra.null_at(15usize, "opportunities", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("opportunities", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(16usize, "organization_id", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.primary_address_summary {
+                map.serialize_entry("primary_address_summary", v)?;
+            } else if self
+                .extra
+                .null_at(17usize, "primary_address_summary", &LEAD_WIRE_KEYS)
+            {
+                map.serialize_entry("primary_address_summary", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.primary_email {
+                map.serialize_entry("primary_email", v)?;
+            } else if self.extra.null_at(18usize, "primary_email", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("primary_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.primary_phone {
+                map.serialize_entry("primary_phone", v)?;
+            } else if self.extra.null_at(19usize, "primary_phone", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("primary_phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.recent_calls {
+                map.serialize_entry("recent_calls", v)?;
+            } else if self.extra.null_at(20usize, "recent_calls", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("recent_calls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source {
+                map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(21usize, "source", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_id {
+                map.serialize_entry("status_id", v)?;
+            } else if self.extra.null_at(22usize, "status_id", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_label {
+                map.serialize_entry("status_label", v)?;
+            } else if self.extra.null_at(23usize, "status_label", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("status_label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.summaries {
+                map.serialize_entry("summaries", v)?;
+            } else if self.extra.null_at(24usize, "summaries", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("summaries", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.tasks {
+                map.serialize_entry("tasks", v)?;
+            } else if self.extra.null_at(25usize, "tasks", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("tasks", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(26usize, "updated_by", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_name {
+                map.serialize_entry("updated_by_name", v)?;
+            } else if self.extra.null_at(27usize, "updated_by_name", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("updated_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(28usize, "url", &LEAD_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Lead {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Lead;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Lead` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Lead, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<LeadAddress>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Contact>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Opportunity>,
+                    > = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<crate::types::ContactEmail> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<crate::types::ContactPhone> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f24: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f25: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "addresses" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "contacts" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "contacts_summary" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "html_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "integration_links" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "localtime" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "opportunities" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "primary_address_summary" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "primary_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "primary_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            "recent_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    20usize,
+                                    true,
+                                )?
+                            }
+                            "source" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    21usize,
+                                    true,
+                                )?
+                            }
+                            "status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    22usize,
+                                    true,
+                                )?
+                            }
+                            "status_label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    23usize,
+                                    true,
+                                )?
+                            }
+                            "summaries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f24,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    24usize,
+                                    true,
+                                )?
+                            }
+                            "tasks" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f25,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    25usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f26,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    26usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f27,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    27usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f28,
+                                    &mut extra,
+                                    &LEAD_WIRE_KEYS,
+                                    28usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Lead {
+                        addresses: f0,
+                        contact_ids: f1,
+                        contacts: f2,
+                        contacts_summary: f3,
+                        created_by: f4,
+                        created_by_name: f5,
+                        date_created: f6,
+                        date_updated: f7,
+                        description: f8,
+                        display_name: f9,
+                        html_url: f10,
+                        id: f11,
+                        integration_links: f12,
+                        localtime: f13,
+                        name: f14,
+                        opportunities: f15,
+                        organization_id: f16,
+                        primary_address_summary: f17,
+                        primary_email: f18,
+                        primary_phone: f19,
+                        recent_calls: f20,
+                        source: f21,
+                        status_id: f22,
+                        status_label: f23,
+                        summaries: f24,
+                        tasks: f25,
+                        updated_by: f26,
+                        updated_by_name: f27,
+                        url: f28,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADADDRESS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "address_1",
+            "address_2",
+            "city",
+            "country",
+            "label",
+            "state",
+            "tz_ids",
+            "zipcode",
+        ],
+    );
+    impl ::serde::Serialize for LeadAddress {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "address_1" => !(v.is_null() && self.address_1.is_none()),
+                    "address_2" => !(v.is_null() && self.address_2.is_none()),
+                    "city" => !(v.is_null() && self.city.is_none()),
+                    "country" => !(v.is_null() && self.country.is_none()),
+                    "label" => !(v.is_null() && self.label.is_none()),
+                    "state" => !(v.is_null() && self.state.is_none()),
+                    "tz_ids" => !(v.is_null() && self.tz_ids.is_none()),
+                    "zipcode" => !(v.is_null() && self.zipcode.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("LeadAddress", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.address_1 {
+                map.serialize_entry("address_1", v)?;
+            } else if self.extra.null_at(0usize, "address_1", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("address_1", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.address_2 {
+                map.serialize_entry("address_2", v)?;
+            } else if self.extra.null_at(1usize, "address_2", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("address_2", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.city {
+                map.serialize_entry("city", v)?;
+            } else if self.extra.null_at(2usize, "city", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("city", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.country {
+                map.serialize_entry("country", v)?;
+            } else if self.extra.null_at(3usize, "country", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("country", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(4usize, "label", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.state {
+                map.serialize_entry("state", v)?;
+            } else if self.extra.null_at(5usize, "state", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("state", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.tz_ids {
+                map.serialize_entry("tz_ids", v)?;
+            } else if self.extra.null_at(6usize, "tz_ids", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("tz_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.zipcode {
+                map.serialize_entry("zipcode", v)?;
+            } else if self.extra.null_at(7usize, "zipcode", &LEADADDRESS_WIRE_KEYS) {
+                map.serialize_entry("zipcode", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LeadAddress {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = LeadAddress;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `LeadAddress` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<LeadAddress, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "address_1" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "address_2" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "city" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "country" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "state" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "tz_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "zipcode" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &LEADADDRESS_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(LeadAddress {
+                        address_1: f0,
+                        address_2: f1,
+                        city: f2,
+                        country: f3,
+                        label: f4,
+                        state: f5,
+                        tz_ids: f6,
+                        zipcode: f7,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static LEADLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more", "total_results"],
+    );
+    impl ::serde::Serialize for LeadList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    "total_results" => !(v.is_null() && self.total_results.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("LeadList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &LEADLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &LEADLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_results {
+                map.serialize_entry("total_results", v)?;
+            } else if self.extra.null_at(2usize, "total_results", &LEADLIST_WIRE_KEYS) {
+                map.serialize_entry("total_results", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LeadList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = LeadList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `LeadList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<LeadList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<Lead>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &LEADLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &LEADLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "total_results" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &LEADLIST_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(LeadList {
+                        data: f0,
+                        has_more: f1,
+                        total_results: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MERGELEADS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["destination", "source"],
+    );
+    impl ::serde::Serialize for MergeLeads {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "destination" => true,
+                    "source" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("MergeLeads", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.destination {
+                map.serialize_entry("destination", v)?;
+            } else if self.extra.null_at(0usize, "destination", &MERGELEADS_WIRE_KEYS) {
+                map.serialize_entry("destination", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.source {
+                map.serialize_entry("source", v)?;
+            } else if self.extra.null_at(1usize, "source", &MERGELEADS_WIRE_KEYS) {
+                map.serialize_entry("source", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MergeLeads {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = MergeLeads;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `MergeLeads` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MergeLeads, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "destination" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &MERGELEADS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "source" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &MERGELEADS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(MergeLeads {
+                        destination: f0,
+                        source: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["addresses", "contacts", "description", "name", "status_id", "url"],
+    );
+    impl ::serde::Serialize for UpdateLead {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "addresses" => true,
+                    "contacts" => true,
+                    "description" => true,
+                    "name" => true,
+                    "status_id" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateLead", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "addresses", &self.addresses)?;
+            crate::wire::write_patch(&mut map, "contacts", &self.contacts)?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "status_id", &self.status_id)?;
+            crate::wire::write_patch(&mut map, "url", &self.url)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateLead {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateLead;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateLead` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateLead, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "addresses" => f0 = map.next_value()?,
+                            "contacts" => f1 = map.next_value()?,
+                            "description" => f2 = map.next_value()?,
+                            "name" => f3 = map.next_value()?,
+                            "status_id" => f4 = map.next_value()?,
+                            "url" => f5 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateLead {
+                        addresses: f0,
+                        contacts: f1,
+                        description: f2,
+                        name: f3,
+                        status_id: f4,
+                        url: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADADDRESSESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["address_1", "address_2", "city", "country", "label", "state", "zipcode"],
+    );
+    impl ::serde::Serialize for UpdateLeadAddressesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "address_1" => true,
+                    "address_2" => true,
+                    "city" => true,
+                    "country" => true,
+                    "label" => true,
+                    "state" => true,
+                    "zipcode" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateLeadAddressesItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.address_1 {
+                map.serialize_entry("address_1", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "address_1", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_1", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.address_2 {
+                map.serialize_entry("address_2", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "address_2", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("address_2", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.city {
+                map.serialize_entry("city", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "city", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("city", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.country {
+                map.serialize_entry("country", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "country", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("country", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "label", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.state {
+                map.serialize_entry("state", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "state", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("state", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.zipcode {
+                map.serialize_entry("zipcode", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "zipcode", &UPDATELEADADDRESSESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("zipcode", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateLeadAddressesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateLeadAddressesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateLeadAddressesItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateLeadAddressesItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "address_1" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "address_2" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "city" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "country" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "state" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "zipcode" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &UPDATELEADADDRESSESITEM_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateLeadAddressesItem {
+                        address_1: f0,
+                        address_2: f1,
+                        city: f2,
+                        country: f3,
+                        label: f4,
+                        state: f5,
+                        zipcode: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADCONTACTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["emails", "name", "phones", "title"],
+    );
+    impl ::serde::Serialize for UpdateLeadContactsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "emails" => true,
+                    "name" => true,
+                    "phones" => true,
+                    "title" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateLeadContactsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.emails) {
+                map.serialize_entry("emails", &self.emails)?;
+            } else if self
+                .extra
+                .null_at(0usize, "emails", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("emails", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "name", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.phones) {
+                map.serialize_entry("phones", &self.phones)?;
+            } else if self
+                .extra
+                .null_at(2usize, "phones", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("phones", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.title {
+                map.serialize_entry("title", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "title", &UPDATELEADCONTACTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("title", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateLeadContactsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateLeadContactsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateLeadContactsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateLeadContactsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<UpdateLeadContactsItemEmailsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<UpdateLeadContactsItemPhonesItem>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "emails" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "phones" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "title" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateLeadContactsItem {
+                        emails: f0.unwrap_or_default(),
+                        name: f1,
+                        phones: f2.unwrap_or_default(),
+                        title: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "type"],
+    );
+    impl ::serde::Serialize for UpdateLeadContactsItemEmailsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "email" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateLeadContactsItemEmailsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateLeadContactsItemEmailsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateLeadContactsItemEmailsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateLeadContactsItemEmailsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateLeadContactsItemEmailsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEMEMAILSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateLeadContactsItemEmailsItem {
+                        email: f0,
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["phone", "type"],
+    );
+    impl ::serde::Serialize for UpdateLeadContactsItemPhonesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "phone" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateLeadContactsItemPhonesItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.phone {
+                map.serialize_entry("phone", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "phone", &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateLeadContactsItemPhonesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateLeadContactsItemPhonesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateLeadContactsItemPhonesItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateLeadContactsItemPhonesItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATELEADCONTACTSITEMPHONESITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateLeadContactsItemPhonesItem {
+                        phone: f0,
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

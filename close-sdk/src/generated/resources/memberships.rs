@@ -15,11 +15,14 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`CreateMembership`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateMembership {
         pub email: crate::EmailAddress,
         pub role_id: crate::Role,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateMembership {
         pub fn builder() -> builder::CreateMembership {
@@ -27,27 +30,24 @@ pub mod types {
         }
     }
     ///Settings to apply to every membership whose id is listed in `_params.id__in`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipBulkUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
+        pub auto_record_calls: crate::Patch<crate::AutoRecordCalls>,
         ///ID of the phone number to use as the members' default outbound caller ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_caller_id: ::std::option::Option<::std::string::String>,
+        pub default_caller_id: crate::Patch<::std::string::String>,
         ///URL of the audio file used as the members' voicemail drop recording.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hangup_recording_url: ::std::option::Option<::std::string::String>,
+        pub hangup_recording_url: crate::Patch<::std::string::String>,
         ///Whether Workflows may send emails on the members' behalf.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub may_workflows_impersonate: ::std::option::Option<bool>,
-        #[serde(rename = "_params")]
+        pub may_workflows_impersonate: crate::Patch<bool>,
+        #[cfg_attr(feature = "schemars", serde(rename = "_params"))]
         pub params: MembershipBulkUpdateParams,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub role_id: ::std::option::Option<crate::Role>,
+        pub role_id: crate::Patch<crate::Role>,
         ///Whether email opens are tracked for emails the members send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub track_email_opens: ::std::option::Option<bool>,
+        pub track_email_opens: crate::Patch<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl MembershipBulkUpdate {
         pub fn builder() -> builder::MembershipBulkUpdate {
@@ -55,12 +55,15 @@ pub mod types {
         }
     }
     ///Which memberships a bulk update applies to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipBulkUpdateParams {
         ///Comma-separated membership ids, e.g. `memb_A,memb_B`.
-        #[serde(rename = "id__in")]
+        #[cfg_attr(feature = "schemars", serde(rename = "id__in"))]
         pub id_in: MembershipBulkUpdateParamsIdIn,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl MembershipBulkUpdateParams {
         pub fn builder() -> builder::MembershipBulkUpdateParams {
@@ -124,11 +127,18 @@ pub mod types {
         }
     }
     ///Result of a bulk membership update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipBulkUpdateResult {
         ///Number of memberships updated.
-        pub count: u64,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub count: ::std::option::Option<u64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl MembershipBulkUpdateResult {
         pub fn builder() -> builder::MembershipBulkUpdateResult {
@@ -136,26 +146,22 @@ pub mod types {
         }
     }
     ///Editable settings for an organization membership. Close treats every PUT as a partial update: only the fields present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MembershipUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
+        pub auto_record_calls: crate::Patch<crate::AutoRecordCalls>,
         ///ID of the phone number to use as this member's default outbound caller ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub default_caller_id: ::std::option::Option<::std::string::String>,
+        pub default_caller_id: crate::Patch<::std::string::String>,
         ///URL of the audio file used as this member's voicemail drop recording.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub hangup_recording_url: ::std::option::Option<::std::string::String>,
+        pub hangup_recording_url: crate::Patch<::std::string::String>,
         ///Whether Workflows may send emails on this member's behalf.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub may_workflows_impersonate: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub role_id: ::std::option::Option<crate::Role>,
+        pub may_workflows_impersonate: crate::Patch<bool>,
+        pub role_id: crate::Patch<crate::Role>,
         ///Whether email opens are tracked for emails this member sends.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub track_email_opens: ::std::option::Option<bool>,
+        pub track_email_opens: crate::Patch<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl MembershipUpdate {
         pub fn builder() -> builder::MembershipUpdate {
@@ -163,10 +169,19 @@ pub mod types {
         }
     }
     ///The ordered list of Smart View ids (`save_…`) pinned for a membership.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PinnedViews {
-        pub saved_view_ids: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub saved_view_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl PinnedViews {
         pub fn builder() -> builder::PinnedViews {
@@ -179,12 +194,14 @@ pub mod types {
         pub struct CreateMembership {
             email: ::std::result::Result<crate::EmailAddress, ::std::string::String>,
             role_id: ::std::result::Result<crate::Role, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateMembership {
             fn default() -> Self {
                 Self {
                     email: Err("no value supplied for email".to_string()),
                     role_id: Err("no value supplied for role_id".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -213,6 +230,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateMembership> for super::CreateMembership {
             type Error = super::error::ConversionError;
@@ -222,6 +255,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     role_id: value.role_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -230,25 +264,26 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     role_id: Ok(value.role_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct MembershipBulkUpdate {
             auto_record_calls: ::std::result::Result<
-                ::std::option::Option<crate::AutoRecordCalls>,
+                crate::Patch<crate::AutoRecordCalls>,
                 ::std::string::String,
             >,
             default_caller_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             hangup_recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             may_workflows_impersonate: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             params: ::std::result::Result<
@@ -256,13 +291,14 @@ pub mod types {
                 ::std::string::String,
             >,
             role_id: ::std::result::Result<
-                ::std::option::Option<crate::Role>,
+                crate::Patch<crate::Role>,
                 ::std::string::String,
             >,
             track_email_opens: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipBulkUpdate {
             fn default() -> Self {
@@ -274,6 +310,7 @@ pub mod types {
                     params: Err("no value supplied for params".to_string()),
                     role_id: Ok(Default::default()),
                     track_email_opens: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -285,13 +322,14 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auto_record_calls = value
+                self.auto_record_calls = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_record_calls: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn default_caller_id<T>(mut self, value: T) -> Self
@@ -299,13 +337,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.default_caller_id = value
+                self.default_caller_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for default_caller_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn hangup_recording_url<T>(mut self, value: T) -> Self
@@ -313,13 +352,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hangup_recording_url = value
+                self.hangup_recording_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for hangup_recording_url: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
@@ -327,13 +367,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.may_workflows_impersonate = value
+                self.may_workflows_impersonate = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for may_workflows_impersonate: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn params<T>(mut self, value: T) -> Self
@@ -353,11 +394,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Role>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.role_id = value
+                self.role_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for role_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn track_email_opens<T>(mut self, value: T) -> Self
@@ -365,12 +407,29 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.track_email_opens = value
+                self.track_email_opens = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for track_email_opens: {e}"
                         )
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -389,6 +448,7 @@ pub mod types {
                     params: value.params?,
                     role_id: value.role_id?,
                     track_email_opens: value.track_email_opens?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -402,6 +462,7 @@ pub mod types {
                     params: Ok(value.params),
                     role_id: Ok(value.role_id),
                     track_email_opens: Ok(value.track_email_opens),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -411,11 +472,13 @@ pub mod types {
                 super::MembershipBulkUpdateParamsIdIn,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipBulkUpdateParams {
             fn default() -> Self {
                 Self {
                     id_in: Err("no value supplied for id_in".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -432,6 +495,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<MembershipBulkUpdateParams>
         for super::MembershipBulkUpdateParams {
@@ -439,36 +518,63 @@ pub mod types {
             fn try_from(
                 value: MembershipBulkUpdateParams,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { id_in: value.id_in? })
+                Ok(Self {
+                    id_in: value.id_in?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::MembershipBulkUpdateParams>
         for MembershipBulkUpdateParams {
             fn from(value: super::MembershipBulkUpdateParams) -> Self {
-                Self { id_in: Ok(value.id_in) }
+                Self {
+                    id_in: Ok(value.id_in),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct MembershipBulkUpdateResult {
-            count: ::std::result::Result<u64, ::std::string::String>,
+            count: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipBulkUpdateResult {
             fn default() -> Self {
                 Self {
-                    count: Err("no value supplied for count".to_string()),
+                    count: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl MembershipBulkUpdateResult {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<u64>,
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -479,41 +585,48 @@ pub mod types {
             fn try_from(
                 value: MembershipBulkUpdateResult,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { count: value.count? })
+                Ok(Self {
+                    count: value.count?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::MembershipBulkUpdateResult>
         for MembershipBulkUpdateResult {
             fn from(value: super::MembershipBulkUpdateResult) -> Self {
-                Self { count: Ok(value.count) }
+                Self {
+                    count: Ok(value.count),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct MembershipUpdate {
             auto_record_calls: ::std::result::Result<
-                ::std::option::Option<crate::AutoRecordCalls>,
+                crate::Patch<crate::AutoRecordCalls>,
                 ::std::string::String,
             >,
             default_caller_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             hangup_recording_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             may_workflows_impersonate: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             role_id: ::std::result::Result<
-                ::std::option::Option<crate::Role>,
+                crate::Patch<crate::Role>,
                 ::std::string::String,
             >,
             track_email_opens: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for MembershipUpdate {
             fn default() -> Self {
@@ -524,6 +637,7 @@ pub mod types {
                     may_workflows_impersonate: Ok(Default::default()),
                     role_id: Ok(Default::default()),
                     track_email_opens: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -535,13 +649,14 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.auto_record_calls = value
+                self.auto_record_calls = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_record_calls: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn default_caller_id<T>(mut self, value: T) -> Self
@@ -549,13 +664,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.default_caller_id = value
+                self.default_caller_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for default_caller_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn hangup_recording_url<T>(mut self, value: T) -> Self
@@ -563,13 +679,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hangup_recording_url = value
+                self.hangup_recording_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for hangup_recording_url: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
@@ -577,13 +694,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.may_workflows_impersonate = value
+                self.may_workflows_impersonate = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for may_workflows_impersonate: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn role_id<T>(mut self, value: T) -> Self
@@ -591,11 +709,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<crate::Role>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.role_id = value
+                self.role_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for role_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn track_email_opens<T>(mut self, value: T) -> Self
@@ -603,12 +722,29 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.track_email_opens = value
+                self.track_email_opens = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for track_email_opens: {e}"
                         )
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -625,6 +761,7 @@ pub mod types {
                     may_workflows_impersonate: value.may_workflows_impersonate?,
                     role_id: value.role_id?,
                     track_email_opens: value.track_email_opens?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -637,29 +774,32 @@ pub mod types {
                     may_workflows_impersonate: Ok(value.may_workflows_impersonate),
                     role_id: Ok(value.role_id),
                     track_email_opens: Ok(value.track_email_opens),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct PinnedViews {
             saved_view_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PinnedViews {
             fn default() -> Self {
                 Self {
-                    saved_view_ids: Err(
-                        "no value supplied for saved_view_ids".to_string(),
-                    ),
+                    saved_view_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl PinnedViews {
             pub fn saved_view_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.saved_view_ids = value
@@ -671,6 +811,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<PinnedViews> for super::PinnedViews {
             type Error = super::error::ConversionError;
@@ -679,6 +835,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     saved_view_ids: value.saved_view_ids?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -686,8 +843,618 @@ pub mod types {
             fn from(value: super::PinnedViews) -> Self {
                 Self {
                     saved_view_ids: Ok(value.saved_view_ids),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEMEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "role_id"],
+    );
+    impl ::serde::Serialize for CreateMembership {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "email" => true,
+                    "role_id" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateMembership", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("email", &self.email)?;
+            map.serialize_entry("role_id", &self.role_id)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateMembership {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateMembership;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateMembership` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateMembership, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::EmailAddress> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Role> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEMEMBERSHIP_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "role_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEMEMBERSHIP_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateMembership {
+                        email: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("email"),
+                                );
+                            }
+                        },
+                        role_id: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("role_id"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPBULKUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "may_workflows_impersonate",
+            "_params",
+            "role_id",
+            "track_email_opens",
+        ],
+    );
+    impl ::serde::Serialize for MembershipBulkUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "auto_record_calls" => true,
+                    "default_caller_id" => true,
+                    "hangup_recording_url" => true,
+                    "may_workflows_impersonate" => true,
+                    "_params" => true,
+                    "role_id" => true,
+                    "track_email_opens" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("MembershipBulkUpdate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "auto_record_calls",
+                &self.auto_record_calls,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "default_caller_id",
+                &self.default_caller_id,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "hangup_recording_url",
+                &self.hangup_recording_url,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "may_workflows_impersonate",
+                &self.may_workflows_impersonate,
+            )?;
+            map.serialize_entry("_params", &self.params)?;
+            crate::wire::write_patch(&mut map, "role_id", &self.role_id)?;
+            crate::wire::write_patch(
+                &mut map,
+                "track_email_opens",
+                &self.track_email_opens,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = MembershipBulkUpdate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `MembershipBulkUpdate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MembershipBulkUpdate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4: ::std::option::Option<MembershipBulkUpdateParams> = ::std::option::Option::None;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "auto_record_calls" => f0 = map.next_value()?,
+                            "default_caller_id" => f1 = map.next_value()?,
+                            "hangup_recording_url" => f2 = map.next_value()?,
+                            "may_workflows_impersonate" => f3 = map.next_value()?,
+                            "_params" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &MEMBERSHIPBULKUPDATE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "role_id" => f5 = map.next_value()?,
+                            "track_email_opens" => f6 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(MembershipBulkUpdate {
+                        auto_record_calls: f0,
+                        default_caller_id: f1,
+                        hangup_recording_url: f2,
+                        may_workflows_impersonate: f3,
+                        params: match f4 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("_params"),
+                                );
+                            }
+                        },
+                        role_id: f5,
+                        track_email_opens: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPBULKUPDATEPARAMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id__in"],
+    );
+    impl ::serde::Serialize for MembershipBulkUpdateParams {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id__in" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("MembershipBulkUpdateParams", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id__in", &self.id_in)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdateParams {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = MembershipBulkUpdateParams;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `MembershipBulkUpdateParams` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MembershipBulkUpdateParams, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<MembershipBulkUpdateParamsIdIn> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id__in" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &MEMBERSHIPBULKUPDATEPARAMS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(MembershipBulkUpdateParams {
+                        id_in: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("id__in"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["count"],
+    );
+    impl ::serde::Serialize for MembershipBulkUpdateResult {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "count" => !(v.is_null() && self.count.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("MembershipBulkUpdateResult", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.count {
+                map.serialize_entry("count", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "count", &MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS)
+            {
+                map.serialize_entry("count", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MembershipBulkUpdateResult {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = MembershipBulkUpdateResult;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `MembershipBulkUpdateResult` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MembershipBulkUpdateResult, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<u64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "count" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &MEMBERSHIPBULKUPDATERESULT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(MembershipBulkUpdateResult {
+                        count: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIPUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "may_workflows_impersonate",
+            "role_id",
+            "track_email_opens",
+        ],
+    );
+    impl ::serde::Serialize for MembershipUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "auto_record_calls" => true,
+                    "default_caller_id" => true,
+                    "hangup_recording_url" => true,
+                    "may_workflows_impersonate" => true,
+                    "role_id" => true,
+                    "track_email_opens" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("MembershipUpdate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "auto_record_calls",
+                &self.auto_record_calls,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "default_caller_id",
+                &self.default_caller_id,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "hangup_recording_url",
+                &self.hangup_recording_url,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "may_workflows_impersonate",
+                &self.may_workflows_impersonate,
+            )?;
+            crate::wire::write_patch(&mut map, "role_id", &self.role_id)?;
+            crate::wire::write_patch(
+                &mut map,
+                "track_email_opens",
+                &self.track_email_opens,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MembershipUpdate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = MembershipUpdate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `MembershipUpdate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<MembershipUpdate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "auto_record_calls" => f0 = map.next_value()?,
+                            "default_caller_id" => f1 = map.next_value()?,
+                            "hangup_recording_url" => f2 = map.next_value()?,
+                            "may_workflows_impersonate" => f3 = map.next_value()?,
+                            "role_id" => f4 = map.next_value()?,
+                            "track_email_opens" => f5 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(MembershipUpdate {
+                        auto_record_calls: f0,
+                        default_caller_id: f1,
+                        hangup_recording_url: f2,
+                        may_workflows_impersonate: f3,
+                        role_id: f4,
+                        track_email_opens: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PINNEDVIEWS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["saved_view_ids"],
+    );
+    impl ::serde::Serialize for PinnedViews {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "saved_view_ids" => !(v.is_null() && self.saved_view_ids.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("PinnedViews", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.saved_view_ids {
+                map.serialize_entry("saved_view_ids", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "saved_view_ids", &PINNEDVIEWS_WIRE_KEYS)
+            {
+                map.serialize_entry("saved_view_ids", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PinnedViews {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = PinnedViews;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `PinnedViews` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<PinnedViews, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "saved_view_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &PINNEDVIEWS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(PinnedViews {
+                        saved_view_ids: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

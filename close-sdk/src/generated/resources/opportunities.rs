@@ -15,14 +15,20 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`AttachmentIn`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AttachmentIn {
         ///Close's default: `""`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub content_type: ::std::option::Option<::std::string::String>,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl AttachmentIn {
         pub fn builder() -> builder::AttachmentIn {
@@ -30,43 +36,86 @@ pub mod types {
         }
     }
     ///`CreateOpportunity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateOpportunity {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub attachments: ::std::option::Option<::std::vec::Vec<AttachmentIn>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub confidence: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub custom_fields: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_won: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub note: ::std::option::Option<::std::string::String>,
         ///Specify which pipeline this opportunity should belong to. When supplied without `status_id`, the opportunity will be created with the first available status of that pipeline. When supplied with `status_id`, the status must belong to the specified pipeline or a 400 error will be returned. If the pipeline does not exist, a 400 error will be returned. See the [Pipelines API](https://developer.close.com/api/resources/pipelines).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub pipeline_id: ::std::option::Option<::std::string::String>,
         ///Post a `status_id` to create an opportunity with a specific status. If omitted, the organization's default (first) status will be used (or the first status of the `pipeline_id` if provided). See the [Opportunity Status API](https://developer.close.com/api/resources/opportunity-statuses).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub value: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub value_period: ::std::option::Option<crate::types::OpportunityValuePeriod>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateOpportunity {
         pub fn builder() -> builder::CreateOpportunity {
@@ -74,59 +123,124 @@ pub mod types {
         }
     }
     ///`OpportunityList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityList {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub count_by_value_period: ::std::option::Option<
             OpportunityListCountByValuePeriod,
         >,
-        pub data: ::std::vec::Vec<crate::types::Opportunity>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<crate::types::Opportunity>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_annual: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_annual_formatted: ::std::option::Option<
             ::std::string::String,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_annualized: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_annualized_formatted: ::std::option::Option<
             ::std::string::String,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_monthly: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_monthly_formatted: ::std::option::Option<
             ::std::string::String,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_one_time: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value_one_time_formatted: ::std::option::Option<
             ::std::string::String,
         >,
-        pub has_more: bool,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_results: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_annual: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_annual_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_annualized: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_annualized_formatted: ::std::option::Option<
             ::std::string::String,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_monthly: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_monthly_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_one_time: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub total_value_one_time_formatted: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunityList {
         pub fn builder() -> builder::OpportunityList {
@@ -134,15 +248,27 @@ pub mod types {
         }
     }
     ///`OpportunityListCountByValuePeriod`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityListCountByValuePeriod {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub annual: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub monthly: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub one_time: ::std::option::Option<i64>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunityListCountByValuePeriod {
         pub fn builder() -> builder::OpportunityListCountByValuePeriod {
@@ -150,23 +276,18 @@ pub mod types {
         }
     }
     ///Members of an opportunity to change (a partial update); custom fields as `custom.cf_…` members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateOpportunity {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub confidence: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note_html: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value_period: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub confidence: crate::Patch<i64>,
+        pub lead_id: crate::Patch<::std::string::String>,
+        pub note_html: crate::Patch<::std::string::String>,
+        pub status_id: crate::Patch<::std::string::String>,
+        pub value: crate::Patch<i64>,
+        pub value_period: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateOpportunity {
         pub fn builder() -> builder::UpdateOpportunity {
@@ -186,6 +307,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for AttachmentIn {
             fn default() -> Self {
@@ -193,6 +315,7 @@ pub mod types {
                     content_type: Ok(Default::default()),
                     filename: Err("no value supplied for filename".to_string()),
                     url: Err("no value supplied for url".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -233,6 +356,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<AttachmentIn> for super::AttachmentIn {
             type Error = super::error::ConversionError;
@@ -243,6 +382,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -252,6 +392,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -315,10 +456,7 @@ pub mod types {
                 ::std::option::Option<crate::types::OpportunityValuePeriod>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateOpportunity {
             fn default() -> Self {
@@ -337,7 +475,7 @@ pub mod types {
                     user_id: Ok(Default::default()),
                     value: Ok(Default::default()),
                     value_period: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -527,6 +665,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -585,7 +724,7 @@ pub mod types {
                 ::std::string::String,
             >,
             data: ::std::result::Result<
-                ::std::vec::Vec<crate::types::Opportunity>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Opportunity>>,
                 ::std::string::String,
             >,
             expected_value_annual: ::std::result::Result<
@@ -620,7 +759,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             total_results: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -657,12 +799,13 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityList {
             fn default() -> Self {
                 Self {
                     count_by_value_period: Ok(Default::default()),
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     expected_value_annual: Ok(Default::default()),
                     expected_value_annual_formatted: Ok(Default::default()),
                     expected_value_annualized: Ok(Default::default()),
@@ -671,7 +814,7 @@ pub mod types {
                     expected_value_monthly_formatted: Ok(Default::default()),
                     expected_value_one_time: Ok(Default::default()),
                     expected_value_one_time_formatted: Ok(Default::default()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    has_more: Ok(Default::default()),
                     total_results: Ok(Default::default()),
                     total_value_annual: Ok(Default::default()),
                     total_value_annual_formatted: Ok(Default::default()),
@@ -681,6 +824,7 @@ pub mod types {
                     total_value_monthly_formatted: Ok(Default::default()),
                     total_value_one_time: Ok(Default::default()),
                     total_value_one_time_formatted: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -703,7 +847,9 @@ pub mod types {
             }
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Opportunity>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::Opportunity>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -827,7 +973,7 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
@@ -961,6 +1107,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<OpportunityList> for super::OpportunityList {
             type Error = super::error::ConversionError;
@@ -992,7 +1154,9 @@ pub mod types {
                     total_value_monthly: value.total_value_monthly?,
                     total_value_monthly_formatted: value.total_value_monthly_formatted?,
                     total_value_one_time: value.total_value_one_time?,
-                    total_value_one_time_formatted: value.total_value_one_time_formatted?,
+                    total_value_one_time_formatted: value
+                        .total_value_one_time_formatted?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1033,6 +1197,7 @@ pub mod types {
                     total_value_one_time_formatted: Ok(
                         value.total_value_one_time_formatted,
                     ),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1050,6 +1215,7 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityListCountByValuePeriod {
             fn default() -> Self {
@@ -1057,6 +1223,7 @@ pub mod types {
                     annual: Ok(Default::default()),
                     monthly: Ok(Default::default()),
                     one_time: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1097,6 +1264,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<OpportunityListCountByValuePeriod>
         for super::OpportunityListCountByValuePeriod {
@@ -1108,6 +1291,7 @@ pub mod types {
                     annual: value.annual?,
                     monthly: value.monthly?,
                     one_time: value.one_time?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1118,39 +1302,31 @@ pub mod types {
                     annual: Ok(value.annual),
                     monthly: Ok(value.monthly),
                     one_time: Ok(value.one_time),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateOpportunity {
-            confidence: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            confidence: ::std::result::Result<crate::Patch<i64>, ::std::string::String>,
             lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             note_html: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            value: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            value: ::std::result::Result<crate::Patch<i64>, ::std::string::String>,
             value_period: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateOpportunity {
             fn default() -> Self {
@@ -1161,7 +1337,7 @@ pub mod types {
                     status_id: Ok(Default::default()),
                     value: Ok(Default::default()),
                     value_period: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1171,11 +1347,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.confidence = value
+                self.confidence = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for confidence: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
@@ -1183,11 +1360,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = value
+                self.lead_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn note_html<T>(mut self, value: T) -> Self
@@ -1195,11 +1373,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note_html = value
+                self.note_html = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note_html: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status_id<T>(mut self, value: T) -> Self
@@ -1207,11 +1386,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_id = value
+                self.status_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -1219,11 +1399,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.value = value
+                self.value = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn value_period<T>(mut self, value: T) -> Self
@@ -1231,11 +1412,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.value_period = value
+                self.value_period = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for value_period: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1247,6 +1429,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1281,6 +1464,1295 @@ pub mod types {
                     extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ATTACHMENTIN_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
+    impl ::serde::Serialize for AttachmentIn {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_type" => true,
+                    "filename" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("AttachmentIn", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            } else if self.extra.null_at(0usize, "content_type", &ATTACHMENTIN_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
+            }
+            map.serialize_entry("filename", &self.filename)?;
+            map.serialize_entry("url", &self.url)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentIn {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AttachmentIn;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `AttachmentIn` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AttachmentIn, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ATTACHMENTIN_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ATTACHMENTIN_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ATTACHMENTIN_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(AttachmentIn {
+                        content_type: f0,
+                        filename: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("filename"),
+                                );
+                            }
+                        },
+                        url: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("url"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEOPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "attachments",
+            "confidence",
+            "contact_id",
+            "created_by",
+            "custom_fields",
+            "date_created",
+            "date_won",
+            "lead_id",
+            "note",
+            "pipeline_id",
+            "status_id",
+            "user_id",
+            "value",
+            "value_period",
+        ],
+    );
+    impl ::serde::Serialize for CreateOpportunity {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "attachments" => !(v.is_null() && self.attachments.is_none()),
+                    "confidence" => !(v.is_null() && self.confidence.is_none()),
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "custom_fields" => !(v.is_null() && self.custom_fields.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_won" => !(v.is_null() && self.date_won.is_none()),
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "note" => !(v.is_null() && self.note.is_none()),
+                    "pipeline_id" => !(v.is_null() && self.pipeline_id.is_none()),
+                    "status_id" => !(v.is_null() && self.status_id.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "value" => !(v.is_null() && self.value.is_none()),
+                    "value_period" => !(v.is_null() && self.value_period.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateOpportunity", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.attachments {
+                map.serialize_entry("attachments", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "attachments", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.confidence {
+                map.serialize_entry("confidence", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "confidence", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("confidence", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "contact_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "created_by", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_fields {
+                map.serialize_entry("custom_fields", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "custom_fields", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_fields", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "date_created", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_won {
+                map.serialize_entry("date_won", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "date_won", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_won", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(7usize, "lead_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.note {
+                map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(8usize, "note", &CREATEOPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.pipeline_id {
+                map.serialize_entry("pipeline_id", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "pipeline_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_id {
+                map.serialize_entry("status_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "status_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_id", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value {
+                map.serialize_entry("value", v)?;
+            } else if self.extra.null_at(12usize, "value", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_period {
+                map.serialize_entry("value_period", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "value_period", &CREATEOPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_period", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateOpportunity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateOpportunity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateOpportunity` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateOpportunity, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<AttachmentIn>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<
+                        crate::types::OpportunityValuePeriod,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "attachments" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "confidence" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "custom_fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "date_won" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "note" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "pipeline_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "value_period" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &CREATEOPPORTUNITY_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateOpportunity {
+                        attachments: f0,
+                        confidence: f1,
+                        contact_id: f2,
+                        created_by: f3,
+                        custom_fields: f4,
+                        date_created: f5,
+                        date_won: f6,
+                        lead_id: f7,
+                        note: f8,
+                        pipeline_id: f9,
+                        status_id: f10,
+                        user_id: f11,
+                        value: f12,
+                        value_period: f13,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "count_by_value_period",
+            "data",
+            "expected_value_annual",
+            "expected_value_annual_formatted",
+            "expected_value_annualized",
+            "expected_value_annualized_formatted",
+            "expected_value_monthly",
+            "expected_value_monthly_formatted",
+            "expected_value_one_time",
+            "expected_value_one_time_formatted",
+            "has_more",
+            "total_results",
+            "total_value_annual",
+            "total_value_annual_formatted",
+            "total_value_annualized",
+            "total_value_annualized_formatted",
+            "total_value_monthly",
+            "total_value_monthly_formatted",
+            "total_value_one_time",
+            "total_value_one_time_formatted",
+        ],
+    );
+    impl ::serde::Serialize for OpportunityList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "count_by_value_period" => {
+                        !(v.is_null() && self.count_by_value_period.is_none())
+                    }
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "expected_value_annual" => {
+                        !(v.is_null() && self.expected_value_annual.is_none())
+                    }
+                    "expected_value_annual_formatted" => {
+                        !(v.is_null() && self.expected_value_annual_formatted.is_none())
+                    }
+                    "expected_value_annualized" => {
+                        !(v.is_null() && self.expected_value_annualized.is_none())
+                    }
+                    "expected_value_annualized_formatted" => {
+                        !(v.is_null()
+                            && self.expected_value_annualized_formatted.is_none())
+                    }
+                    "expected_value_monthly" => {
+                        !(v.is_null() && self.expected_value_monthly.is_none())
+                    }
+                    "expected_value_monthly_formatted" => {
+                        !(v.is_null() && self.expected_value_monthly_formatted.is_none())
+                    }
+                    "expected_value_one_time" => {
+                        !(v.is_null() && self.expected_value_one_time.is_none())
+                    }
+                    "expected_value_one_time_formatted" => {
+                        !(v.is_null()
+                            && self.expected_value_one_time_formatted.is_none())
+                    }
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    "total_results" => !(v.is_null() && self.total_results.is_none()),
+                    "total_value_annual" => {
+                        !(v.is_null() && self.total_value_annual.is_none())
+                    }
+                    "total_value_annual_formatted" => {
+                        !(v.is_null() && self.total_value_annual_formatted.is_none())
+                    }
+                    "total_value_annualized" => {
+                        !(v.is_null() && self.total_value_annualized.is_none())
+                    }
+                    "total_value_annualized_formatted" => {
+                        !(v.is_null() && self.total_value_annualized_formatted.is_none())
+                    }
+                    "total_value_monthly" => {
+                        !(v.is_null() && self.total_value_monthly.is_none())
+                    }
+                    "total_value_monthly_formatted" => {
+                        !(v.is_null() && self.total_value_monthly_formatted.is_none())
+                    }
+                    "total_value_one_time" => {
+                        !(v.is_null() && self.total_value_one_time.is_none())
+                    }
+                    "total_value_one_time_formatted" => {
+                        !(v.is_null() && self.total_value_one_time_formatted.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("OpportunityList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.count_by_value_period {
+                map.serialize_entry("count_by_value_period", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "count_by_value_period", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("count_by_value_period", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(1usize, "data", &OPPORTUNITYLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.expected_value_annual {
+                map.serialize_entry("expected_value_annual", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "expected_value_annual", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_annual", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.expected_value_annual_formatted
+            {
+                map.serialize_entry("expected_value_annual_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "expected_value_annual_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_annual_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.expected_value_annualized {
+                map.serialize_entry("expected_value_annualized", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "expected_value_annualized", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_annualized", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self
+                .expected_value_annualized_formatted
+            {
+                map.serialize_entry("expected_value_annualized_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "expected_value_annualized_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_annualized_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.expected_value_monthly {
+                map.serialize_entry("expected_value_monthly", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "expected_value_monthly", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_monthly", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self
+                .expected_value_monthly_formatted
+            {
+                map.serialize_entry("expected_value_monthly_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "expected_value_monthly_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_monthly_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.expected_value_one_time {
+                map.serialize_entry("expected_value_one_time", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "expected_value_one_time", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value_one_time", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self
+                .expected_value_one_time_formatted
+            {
+                map.serialize_entry("expected_value_one_time_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "expected_value_one_time_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("expected_value_one_time_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(10usize, "has_more", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_results {
+                map.serialize_entry("total_results", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "total_results", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_results", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_value_annual {
+                map.serialize_entry("total_value_annual", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "total_value_annual", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_annual", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_value_annual_formatted {
+                map.serialize_entry("total_value_annual_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    13usize,
+                    "total_value_annual_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_annual_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_value_annualized {
+                map.serialize_entry("total_value_annualized", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "total_value_annualized", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_annualized", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self
+                .total_value_annualized_formatted
+            {
+                map.serialize_entry("total_value_annualized_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    15usize,
+                    "total_value_annualized_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_annualized_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_value_monthly {
+                map.serialize_entry("total_value_monthly", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "total_value_monthly", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_monthly", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_value_monthly_formatted {
+                map.serialize_entry("total_value_monthly_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    17usize,
+                    "total_value_monthly_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_monthly_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_value_one_time {
+                map.serialize_entry("total_value_one_time", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "total_value_one_time", &OPPORTUNITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("total_value_one_time", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.total_value_one_time_formatted
+            {
+                map.serialize_entry("total_value_one_time_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    19usize,
+                    "total_value_one_time_formatted",
+                    &OPPORTUNITYLIST_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("total_value_one_time_formatted", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OpportunityList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        OpportunityListCountByValuePeriod,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Opportunity>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "count_by_value_period" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_annual" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_annual_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_annualized" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_annualized_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_monthly" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_monthly_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_one_time" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value_one_time_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "total_results" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_annual" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_annual_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_annualized" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_annualized_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_monthly" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_monthly_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_one_time" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "total_value_one_time_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &OPPORTUNITYLIST_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityList {
+                        count_by_value_period: f0,
+                        data: f1,
+                        expected_value_annual: f2,
+                        expected_value_annual_formatted: f3,
+                        expected_value_annualized: f4,
+                        expected_value_annualized_formatted: f5,
+                        expected_value_monthly: f6,
+                        expected_value_monthly_formatted: f7,
+                        expected_value_one_time: f8,
+                        expected_value_one_time_formatted: f9,
+                        has_more: f10,
+                        total_results: f11,
+                        total_value_annual: f12,
+                        total_value_annual_formatted: f13,
+                        total_value_annualized: f14,
+                        total_value_annualized_formatted: f15,
+                        total_value_monthly: f16,
+                        total_value_monthly_formatted: f17,
+                        total_value_one_time: f18,
+                        total_value_one_time_formatted: f19,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["annual", "monthly", "one_time"],
+    );
+    impl ::serde::Serialize for OpportunityListCountByValuePeriod {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "annual" => !(v.is_null() && self.annual.is_none()),
+                    "monthly" => !(v.is_null() && self.monthly.is_none()),
+                    "one_time" => !(v.is_null() && self.one_time.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("OpportunityListCountByValuePeriod", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.annual {
+                map.serialize_entry("annual", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "annual", &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS)
+            {
+                map.serialize_entry("annual", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.monthly {
+                map.serialize_entry("monthly", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "monthly", &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS)
+            {
+                map.serialize_entry("monthly", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.one_time {
+                map.serialize_entry("one_time", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "one_time",
+                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("one_time", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityListCountByValuePeriod {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityListCountByValuePeriod;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityListCountByValuePeriod` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OpportunityListCountByValuePeriod, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<i64> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "annual" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "monthly" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "one_time" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &OPPORTUNITYLISTCOUNTBYVALUEPERIOD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityListCountByValuePeriod {
+                        annual: f0,
+                        monthly: f1,
+                        one_time: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEOPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["confidence", "lead_id", "note_html", "status_id", "value", "value_period"],
+    );
+    impl ::serde::Serialize for UpdateOpportunity {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "confidence" => true,
+                    "lead_id" => true,
+                    "note_html" => true,
+                    "status_id" => true,
+                    "value" => true,
+                    "value_period" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateOpportunity", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "confidence", &self.confidence)?;
+            crate::wire::write_patch(&mut map, "lead_id", &self.lead_id)?;
+            crate::wire::write_patch(&mut map, "note_html", &self.note_html)?;
+            crate::wire::write_patch(&mut map, "status_id", &self.status_id)?;
+            crate::wire::write_patch(&mut map, "value", &self.value)?;
+            crate::wire::write_patch(&mut map, "value_period", &self.value_period)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateOpportunity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateOpportunity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateOpportunity` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateOpportunity, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "confidence" => f0 = map.next_value()?,
+                            "lead_id" => f1 = map.next_value()?,
+                            "note_html" => f2 = map.next_value()?,
+                            "status_id" => f3 = map.next_value()?,
+                            "value" => f4 = map.next_value()?,
+                            "value_period" => f5 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateOpportunity {
+                        confidence: f0,
+                        lead_id: f1,
+                        note_html: f2,
+                        status_id: f3,
+                        value: f4,
+                        value_period: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,15 +15,24 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///Reference to an existing lead status by `id`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct InlineLeadStatusPayload {
         ///ID of an existing lead status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         ///Label of the lead status.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl InlineLeadStatusPayload {
         pub fn builder() -> builder::InlineLeadStatusPayload {
@@ -86,25 +95,22 @@ pub mod types {
         }
     }
     ///Editable organization settings. Close treats every PUT as a partial update: only the fields present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrganizationUpdate {
         ///Default currency as a three-letter [ISO 4217](https://en.wikipedia.org/wiki/ISO_4217) currency code.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub currency: ::std::option::Option<::std::string::String>,
+        pub currency: crate::Patch<::std::string::String>,
         ///Enable the unsubscribe link by default in new email templates.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub enable_unsubscribe_link: ::std::option::Option<bool>,
+        pub enable_unsubscribe_link: crate::Patch<bool>,
         ///The organization's lead statuses. Provide the full list in the desired order to reorder them.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub lead_statuses: ::std::vec::Vec<InlineLeadStatusPayload>,
+        pub lead_statuses: crate::Patch<::std::vec::Vec<InlineLeadStatusPayload>>,
         ///The organization's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<OrganizationName>,
+        pub name: crate::Patch<OrganizationName>,
         ///Require an unsubscribe link in Bulk Emails and Workflows.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub require_unsubscribe_link: ::std::option::Option<bool>,
+        pub require_unsubscribe_link: crate::Patch<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OrganizationUpdate {
         pub fn builder() -> builder::OrganizationUpdate {
@@ -123,12 +129,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for InlineLeadStatusPayload {
             fn default() -> Self {
                 Self {
                     id: Ok(Default::default()),
                     label: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -155,6 +163,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<InlineLeadStatusPayload>
         for super::InlineLeadStatusPayload {
@@ -165,6 +189,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     label: value.label?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -174,31 +199,33 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     label: Ok(value.label),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OrganizationUpdate {
             currency: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             enable_unsubscribe_link: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             lead_statuses: ::std::result::Result<
-                ::std::vec::Vec<super::InlineLeadStatusPayload>,
+                crate::Patch<::std::vec::Vec<super::InlineLeadStatusPayload>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<super::OrganizationName>,
+                crate::Patch<super::OrganizationName>,
                 ::std::string::String,
             >,
             require_unsubscribe_link: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OrganizationUpdate {
             fn default() -> Self {
@@ -208,6 +235,7 @@ pub mod types {
                     lead_statuses: Ok(Default::default()),
                     name: Ok(Default::default()),
                     require_unsubscribe_link: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -217,11 +245,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.currency = value
+                self.currency = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn enable_unsubscribe_link<T>(mut self, value: T) -> Self
@@ -229,13 +258,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_unsubscribe_link = value
+                self.enable_unsubscribe_link = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for enable_unsubscribe_link: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_statuses<T>(mut self, value: T) -> Self
@@ -245,10 +275,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_statuses = value
+                self.lead_statuses = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_statuses: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -259,11 +296,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn require_unsubscribe_link<T>(mut self, value: T) -> Self
@@ -271,12 +309,29 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.require_unsubscribe_link = value
+                self.require_unsubscribe_link = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for require_unsubscribe_link: {e}"
                         )
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -292,6 +347,7 @@ pub mod types {
                     lead_statuses: value.lead_statuses?,
                     name: value.name?,
                     require_unsubscribe_link: value.require_unsubscribe_link?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -303,8 +359,212 @@ pub mod types {
                     lead_statuses: Ok(value.lead_statuses),
                     name: Ok(value.name),
                     require_unsubscribe_link: Ok(value.require_unsubscribe_link),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static INLINELEADSTATUSPAYLOAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "label"],
+    );
+    impl ::serde::Serialize for InlineLeadStatusPayload {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => true,
+                    "label" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("InlineLeadStatusPayload", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "id", &INLINELEADSTATUSPAYLOAD_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "label", &INLINELEADSTATUSPAYLOAD_WIRE_KEYS)
+            {
+                map.serialize_entry("label", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InlineLeadStatusPayload {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = InlineLeadStatusPayload;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `InlineLeadStatusPayload` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<InlineLeadStatusPayload, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &INLINELEADSTATUSPAYLOAD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &INLINELEADSTATUSPAYLOAD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(InlineLeadStatusPayload {
+                        id: f0,
+                        label: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ORGANIZATIONUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "currency",
+            "enable_unsubscribe_link",
+            "lead_statuses",
+            "name",
+            "require_unsubscribe_link",
+        ],
+    );
+    impl ::serde::Serialize for OrganizationUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "currency" => true,
+                    "enable_unsubscribe_link" => true,
+                    "lead_statuses" => true,
+                    "name" => true,
+                    "require_unsubscribe_link" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("OrganizationUpdate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "currency", &self.currency)?;
+            crate::wire::write_patch(
+                &mut map,
+                "enable_unsubscribe_link",
+                &self.enable_unsubscribe_link,
+            )?;
+            crate::wire::write_patch(&mut map, "lead_statuses", &self.lead_statuses)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(
+                &mut map,
+                "require_unsubscribe_link",
+                &self.require_unsubscribe_link,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OrganizationUpdate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OrganizationUpdate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OrganizationUpdate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "currency" => f0 = map.next_value()?,
+                            "enable_unsubscribe_link" => f1 = map.next_value()?,
+                            "lead_statuses" => f2 = map.next_value()?,
+                            "name" => f3 = map.next_value()?,
+                            "require_unsubscribe_link" => f4 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OrganizationUpdate {
+                        currency: f0,
+                        enable_unsubscribe_link: f1,
+                        lead_statuses: f2,
+                        name: f3,
+                        require_unsubscribe_link: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,23 +15,58 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`BlockedPhoneNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BlockedPhoneNumber {
         ///User who created this Blocked Number initially.
-        pub created_by: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
         ///When this Blocked Number was created.
-        pub date_created: crate::Timestamp,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
         ///When this Blocked Number was last updated.
-        pub date_updated: crate::Timestamp,
-        pub id: ::std::string::String,
-        pub organization_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
         ///The phone number (in E.164 format) to block.
-        pub phone: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phone: ::std::option::Option<::std::string::String>,
         ///The reason for blocking the given phone number.
-        pub reason: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub reason: ::std::option::Option<::std::string::String>,
         ///User who most recently updated this Blocked Number.
-        pub updated_by: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BlockedPhoneNumber {
         pub fn builder() -> builder::BlockedPhoneNumber {
@@ -39,11 +74,22 @@ pub mod types {
         }
     }
     ///`BlockedPhoneNumberList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BlockedPhoneNumberList {
-        pub data: ::std::vec::Vec<BlockedPhoneNumber>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<BlockedPhoneNumber>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BlockedPhoneNumberList {
         pub fn builder() -> builder::BlockedPhoneNumberList {
@@ -51,10 +97,17 @@ pub mod types {
         }
     }
     ///`BlockedPhoneNumberSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BlockedPhoneNumberSettings {
-        pub reject_anonymous_inbound_calls: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub reject_anonymous_inbound_calls: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BlockedPhoneNumberSettings {
         pub fn builder() -> builder::BlockedPhoneNumberSettings {
@@ -62,13 +115,16 @@ pub mod types {
         }
     }
     ///`CreateBlockedPhoneNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateBlockedPhoneNumber {
         ///The phone number (in E.164 format) that you wish to block.
         pub phone: ::std::string::String,
         ///The reason why you wish to block a given phone number.
         pub reason: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateBlockedPhoneNumber {
         pub fn builder() -> builder::CreateBlockedPhoneNumber {
@@ -76,25 +132,43 @@ pub mod types {
         }
     }
     ///`CreatePhoneNumberRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreatePhoneNumberRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub bundle_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub carrier_type: ::std::option::Option<CreatePhoneNumberRequestCarrierType>,
         ///A two letter ISO country code (e.g. `US` for United States).
         pub country: ::std::string::String,
         ///A string with the phone number prefix or area code, not including the country code. Close's default: `""`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub prefix: ::std::option::Option<::std::string::String>,
         pub sharing: PhoneNumberSharing,
         ///By default, MMS-capable numbers are rented if Close supports MMS for the given country. Renting an MMS-capable number can be forced by setting this flag to `true`. If set to `false`, certain prefixes that don't support MMS can be rented in countries where Close supports MMS. In most scenarios, this flag should not be passed. When you request an MMS number, you must set `with_sms` to `true` as well.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub with_mms: ::std::option::Option<bool>,
         ///By default, SMS-capable numbers are rented if Close supports SMS for the given country. Renting an SMS-capable number can be forced by setting this flag to `true`. If set to `false`, certain prefixes that don't support SMS can be rented in countries where Close supports SMS. In most scenarios, this flag should not be passed unless a `has-voice-only` error status is received.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub with_sms: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreatePhoneNumberRequest {
         pub fn builder() -> builder::CreatePhoneNumberRequest {
@@ -102,38 +176,21 @@ pub mod types {
         }
     }
     ///`CreatePhoneNumberRequestCarrierType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CreatePhoneNumberRequestCarrierType {
-        #[serde(rename = "local")]
+        #[cfg_attr(feature = "schemars", serde(rename = "local"))]
         Local,
-        #[serde(rename = "national")]
+        #[cfg_attr(feature = "schemars", serde(rename = "national"))]
         National,
-        #[serde(rename = "mobile")]
+        #[cfg_attr(feature = "schemars", serde(rename = "mobile"))]
         Mobile,
-        #[serde(rename = "tollfree")]
+        #[cfg_attr(feature = "schemars", serde(rename = "tollfree"))]
         Tollfree,
-    }
-    impl ::std::fmt::Display for CreatePhoneNumberRequestCarrierType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Local => f.write_str("local"),
-                Self::National => f.write_str("national"),
-                Self::Mobile => f.write_str("mobile"),
-                Self::Tollfree => f.write_str("tollfree"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for CreatePhoneNumberRequestCarrierType {
         type Err = self::error::ConversionError;
@@ -167,11 +224,22 @@ pub mod types {
         }
     }
     ///`PhoneNumberList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PhoneNumberList {
-        pub data: ::std::vec::Vec<crate::types::PhoneNumber>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<crate::types::PhoneNumber>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl PhoneNumberList {
         pub fn builder() -> builder::PhoneNumberList {
@@ -179,32 +247,17 @@ pub mod types {
         }
     }
     ///`PhoneNumberSharing`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum PhoneNumberSharing {
-        #[serde(rename = "personal")]
+        #[cfg_attr(feature = "schemars", serde(rename = "personal"))]
         Personal,
-        #[serde(rename = "group")]
+        #[cfg_attr(feature = "schemars", serde(rename = "group"))]
         Group,
-    }
-    impl ::std::fmt::Display for PhoneNumberSharing {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Personal => f.write_str("personal"),
-                Self::Group => f.write_str("group"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for PhoneNumberSharing {
         type Err = self::error::ConversionError;
@@ -235,11 +288,14 @@ pub mod types {
         }
     }
     ///`UpdateBlockedPhoneNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateBlockedPhoneNumber {
         ///The updated reason for blocking the given phone number.
         pub reason: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateBlockedPhoneNumber {
         pub fn builder() -> builder::UpdateBlockedPhoneNumber {
@@ -247,10 +303,13 @@ pub mod types {
         }
     }
     ///`UpdateBlockedPhoneNumberSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateBlockedPhoneNumberSettings {
         pub reject_anonymous_inbound_calls: bool,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateBlockedPhoneNumberSettings {
         pub fn builder() -> builder::UpdateBlockedPhoneNumberSettings {
@@ -258,26 +317,21 @@ pub mod types {
         }
     }
     ///`UpdatePhoneNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdatePhoneNumber {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub forward_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub forward_to_enabled: ::std::option::Option<bool>,
+        pub forward_to: crate::Patch<::std::string::String>,
+        pub forward_to_enabled: crate::Patch<bool>,
         ///How long an inbound call rings before it is forwarded or sent to voicemail, in seconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inbound_ring_duration: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub label: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub participants: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub press_1_to_accept: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub voicemail_greeting_url: ::std::option::Option<::std::string::String>,
+        pub inbound_ring_duration: crate::Patch<i64>,
+        pub label: crate::Patch<::std::string::String>,
+        pub participants: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub phone_numbers: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub press_1_to_accept: crate::Patch<bool>,
+        pub voicemail_greeting_url: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdatePhoneNumber {
         pub fn builder() -> builder::UpdatePhoneNumber {
@@ -289,43 +343,58 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BlockedPhoneNumber {
             created_by: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             organization_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            phone: ::std::result::Result<::std::string::String, ::std::string::String>,
-            reason: ::std::result::Result<::std::string::String, ::std::string::String>,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             updated_by: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BlockedPhoneNumber {
             fn default() -> Self {
                 Self {
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    phone: Err("no value supplied for phone".to_string()),
-                    reason: Err("no value supplied for reason".to_string()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    reason: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BlockedPhoneNumber {
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -337,7 +406,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -349,7 +418,7 @@ pub mod types {
             }
             pub fn date_updated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_updated = value
@@ -361,7 +430,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -371,7 +440,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -385,7 +454,7 @@ pub mod types {
             }
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone = value
@@ -397,7 +466,7 @@ pub mod types {
             }
             pub fn reason<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reason = value
@@ -409,13 +478,29 @@ pub mod types {
             }
             pub fn updated_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_by = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -434,6 +519,7 @@ pub mod types {
                     phone: value.phone?,
                     reason: value.reason?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -448,29 +534,37 @@ pub mod types {
                     phone: Ok(value.phone),
                     reason: Ok(value.reason),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BlockedPhoneNumberList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::BlockedPhoneNumber>,
+                ::std::option::Option<::std::vec::Vec<super::BlockedPhoneNumber>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BlockedPhoneNumberList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BlockedPhoneNumberList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::BlockedPhoneNumber>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::BlockedPhoneNumber>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -482,13 +576,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -502,6 +612,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -511,30 +622,30 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct BlockedPhoneNumberSettings {
             reject_anonymous_inbound_calls: ::std::result::Result<
-                bool,
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BlockedPhoneNumberSettings {
             fn default() -> Self {
                 Self {
-                    reject_anonymous_inbound_calls: Err(
-                        "no value supplied for reject_anonymous_inbound_calls"
-                            .to_string(),
-                    ),
+                    reject_anonymous_inbound_calls: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl BlockedPhoneNumberSettings {
             pub fn reject_anonymous_inbound_calls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reject_anonymous_inbound_calls = value
@@ -546,6 +657,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BlockedPhoneNumberSettings>
         for super::BlockedPhoneNumberSettings {
@@ -554,7 +681,9 @@ pub mod types {
                 value: BlockedPhoneNumberSettings,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    reject_anonymous_inbound_calls: value.reject_anonymous_inbound_calls?,
+                    reject_anonymous_inbound_calls: value
+                        .reject_anonymous_inbound_calls?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -565,6 +694,7 @@ pub mod types {
                     reject_anonymous_inbound_calls: Ok(
                         value.reject_anonymous_inbound_calls,
                     ),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -572,12 +702,14 @@ pub mod types {
         pub struct CreateBlockedPhoneNumber {
             phone: ::std::result::Result<::std::string::String, ::std::string::String>,
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateBlockedPhoneNumber {
             fn default() -> Self {
                 Self {
                     phone: Err("no value supplied for phone".to_string()),
                     reason: Err("no value supplied for reason".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -606,6 +738,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateBlockedPhoneNumber>
         for super::CreateBlockedPhoneNumber {
@@ -616,6 +764,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     reason: value.reason?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -625,6 +774,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     reason: Ok(value.reason),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -655,6 +805,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatePhoneNumberRequest {
             fn default() -> Self {
@@ -666,6 +817,7 @@ pub mod types {
                     sharing: Err("no value supplied for sharing".to_string()),
                     with_mms: Ok(Default::default()),
                     with_sms: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -756,6 +908,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreatePhoneNumberRequest>
         for super::CreatePhoneNumberRequest {
@@ -771,6 +939,7 @@ pub mod types {
                     sharing: value.sharing?,
                     with_mms: value.with_mms?,
                     with_sms: value.with_sms?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -785,29 +954,37 @@ pub mod types {
                     sharing: Ok(value.sharing),
                     with_mms: Ok(value.with_mms),
                     with_sms: Ok(value.with_sms),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct PhoneNumberList {
             data: ::std::result::Result<
-                ::std::vec::Vec<crate::types::PhoneNumber>,
+                ::std::option::Option<::std::vec::Vec<crate::types::PhoneNumber>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PhoneNumberList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl PhoneNumberList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::PhoneNumber>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::PhoneNumber>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -819,13 +996,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -838,6 +1031,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -846,17 +1040,20 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateBlockedPhoneNumber {
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateBlockedPhoneNumber {
             fn default() -> Self {
                 Self {
                     reason: Err("no value supplied for reason".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -873,6 +1070,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateBlockedPhoneNumber>
         for super::UpdateBlockedPhoneNumber {
@@ -880,13 +1093,19 @@ pub mod types {
             fn try_from(
                 value: UpdateBlockedPhoneNumber,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { reason: value.reason? })
+                Ok(Self {
+                    reason: value.reason?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::UpdateBlockedPhoneNumber>
         for UpdateBlockedPhoneNumber {
             fn from(value: super::UpdateBlockedPhoneNumber) -> Self {
-                Self { reason: Ok(value.reason) }
+                Self {
+                    reason: Ok(value.reason),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -895,6 +1114,7 @@ pub mod types {
                 bool,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateBlockedPhoneNumberSettings {
             fn default() -> Self {
@@ -903,6 +1123,7 @@ pub mod types {
                         "no value supplied for reject_anonymous_inbound_calls"
                             .to_string(),
                     ),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -921,6 +1142,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateBlockedPhoneNumberSettings>
         for super::UpdateBlockedPhoneNumberSettings {
@@ -929,7 +1166,9 @@ pub mod types {
                 value: UpdateBlockedPhoneNumberSettings,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    reject_anonymous_inbound_calls: value.reject_anonymous_inbound_calls?,
+                    reject_anonymous_inbound_calls: value
+                        .reject_anonymous_inbound_calls?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -940,43 +1179,45 @@ pub mod types {
                     reject_anonymous_inbound_calls: Ok(
                         value.reject_anonymous_inbound_calls,
                     ),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdatePhoneNumber {
             forward_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             forward_to_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             inbound_ring_duration: ::std::result::Result<
-                ::std::option::Option<i64>,
+                crate::Patch<i64>,
                 ::std::string::String,
             >,
             label: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             participants: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             phone_numbers: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             press_1_to_accept: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             voicemail_greeting_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdatePhoneNumber {
             fn default() -> Self {
@@ -989,6 +1230,7 @@ pub mod types {
                     phone_numbers: Ok(Default::default()),
                     press_1_to_accept: Ok(Default::default()),
                     voicemail_greeting_url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -998,11 +1240,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.forward_to = value
+                self.forward_to = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for forward_to: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn forward_to_enabled<T>(mut self, value: T) -> Self
@@ -1010,13 +1253,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.forward_to_enabled = value
+                self.forward_to_enabled = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for forward_to_enabled: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn inbound_ring_duration<T>(mut self, value: T) -> Self
@@ -1024,13 +1268,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.inbound_ring_duration = value
+                self.inbound_ring_duration = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for inbound_ring_duration: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -1038,11 +1283,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = value
+                self.label = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn participants<T>(mut self, value: T) -> Self
@@ -1050,10 +1296,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.participants = value
+                self.participants = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for participants: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -1062,10 +1315,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.phone_numbers = value
+                self.phone_numbers = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone_numbers: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -1074,13 +1334,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.press_1_to_accept = value
+                self.press_1_to_accept = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for press_1_to_accept: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn voicemail_greeting_url<T>(mut self, value: T) -> Self
@@ -1088,12 +1349,29 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.voicemail_greeting_url = value
+                self.voicemail_greeting_url = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for voicemail_greeting_url: {e}"
                         )
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1112,6 +1390,7 @@ pub mod types {
                     phone_numbers: value.phone_numbers?,
                     press_1_to_accept: value.press_1_to_accept?,
                     voicemail_greeting_url: value.voicemail_greeting_url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1126,8 +1405,1236 @@ pub mod types {
                     phone_numbers: Ok(value.phone_numbers),
                     press_1_to_accept: Ok(value.press_1_to_accept),
                     voicemail_greeting_url: Ok(value.voicemail_greeting_url),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BLOCKEDPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "date_created",
+            "date_updated",
+            "id",
+            "organization_id",
+            "phone",
+            "reason",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for BlockedPhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "phone" => !(v.is_null() && self.phone.is_none()),
+                    "reason" => !(v.is_null() && self.reason.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BlockedPhoneNumber", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "created_by", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "date_created", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_updated", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &BLOCKEDPHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "organization_id", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone {
+                map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(5usize, "phone", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.reason {
+                map.serialize_entry("reason", v)?;
+            } else if self.extra.null_at(6usize, "reason", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("reason", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "updated_by", &BLOCKEDPHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BlockedPhoneNumber {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BlockedPhoneNumber;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BlockedPhoneNumber` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BlockedPhoneNumber, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BlockedPhoneNumber {
+                        created_by: f0,
+                        date_created: f1,
+                        date_updated: f2,
+                        id: f3,
+                        organization_id: f4,
+                        phone: f5,
+                        reason: f6,
+                        updated_by: f7,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BLOCKEDPHONENUMBERLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for BlockedPhoneNumberList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BlockedPhoneNumberList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &BLOCKEDPHONENUMBERLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &BLOCKEDPHONENUMBERLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BlockedPhoneNumberList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BlockedPhoneNumberList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BlockedPhoneNumberList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BlockedPhoneNumberList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<BlockedPhoneNumber>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBERLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBERLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BlockedPhoneNumberList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["reject_anonymous_inbound_calls"],
+    );
+    impl ::serde::Serialize for BlockedPhoneNumberSettings {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "reject_anonymous_inbound_calls" => {
+                        !(v.is_null() && self.reject_anonymous_inbound_calls.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BlockedPhoneNumberSettings", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.reject_anonymous_inbound_calls
+            {
+                map.serialize_entry("reject_anonymous_inbound_calls", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "reject_anonymous_inbound_calls",
+                    &BLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("reject_anonymous_inbound_calls", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BlockedPhoneNumberSettings {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BlockedPhoneNumberSettings;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BlockedPhoneNumberSettings` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BlockedPhoneNumberSettings, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "reject_anonymous_inbound_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BlockedPhoneNumberSettings {
+                        reject_anonymous_inbound_calls: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEBLOCKEDPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["phone", "reason"],
+    );
+    impl ::serde::Serialize for CreateBlockedPhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "phone" => true,
+                    "reason" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateBlockedPhoneNumber", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("phone", &self.phone)?;
+            map.serialize_entry("reason", &self.reason)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateBlockedPhoneNumber {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateBlockedPhoneNumber;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateBlockedPhoneNumber` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateBlockedPhoneNumber, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEBLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEBLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateBlockedPhoneNumber {
+                        phone: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("phone"),
+                                );
+                            }
+                        },
+                        reason: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("reason"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEPHONENUMBERREQUEST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "bundle_id",
+            "carrier_type",
+            "country",
+            "prefix",
+            "sharing",
+            "with_mms",
+            "with_sms",
+        ],
+    );
+    impl ::serde::Serialize for CreatePhoneNumberRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "bundle_id" => !(v.is_null() && self.bundle_id.is_none()),
+                    "carrier_type" => !(v.is_null() && self.carrier_type.is_none()),
+                    "country" => true,
+                    "prefix" => true,
+                    "sharing" => true,
+                    "with_mms" => !(v.is_null() && self.with_mms.is_none()),
+                    "with_sms" => !(v.is_null() && self.with_sms.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreatePhoneNumberRequest", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.bundle_id {
+                map.serialize_entry("bundle_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "bundle_id", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("bundle_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.carrier_type {
+                map.serialize_entry("carrier_type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "carrier_type", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("carrier_type", &())?;
+            }
+            map.serialize_entry("country", &self.country)?;
+            if let ::std::option::Option::Some(v) = &self.prefix {
+                map.serialize_entry("prefix", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "prefix", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("prefix", &())?;
+            }
+            map.serialize_entry("sharing", &self.sharing)?;
+            if let ::std::option::Option::Some(v) = &self.with_mms {
+                map.serialize_entry("with_mms", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "with_mms", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("with_mms", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.with_sms {
+                map.serialize_entry("with_sms", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "with_sms", &CREATEPHONENUMBERREQUEST_WIRE_KEYS)
+            {
+                map.serialize_entry("with_sms", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumberRequest {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreatePhoneNumberRequest;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreatePhoneNumberRequest` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreatePhoneNumberRequest, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        CreatePhoneNumberRequestCarrierType,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<PhoneNumberSharing> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "bundle_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "carrier_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "country" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "prefix" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "sharing" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "with_mms" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "with_sms" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATEPHONENUMBERREQUEST_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreatePhoneNumberRequest {
+                        bundle_id: f0,
+                        carrier_type: f1,
+                        country: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("country"),
+                                );
+                            }
+                        },
+                        prefix: f3,
+                        sharing: match f4 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("sharing"),
+                                );
+                            }
+                        },
+                        with_mms: f5,
+                        with_sms: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl CreatePhoneNumberRequestCarrierType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Local => "local",
+                Self::National => "national",
+                Self::Mobile => "mobile",
+                Self::Tollfree => "tollfree",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CreatePhoneNumberRequestCarrierType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for CreatePhoneNumberRequestCarrierType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumberRequestCarrierType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `CreatePhoneNumberRequestCarrierType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "local" => Self::Local,
+                    "national" => Self::National,
+                    "mobile" => Self::Mobile,
+                    "tollfree" => Self::Tollfree,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PHONENUMBERLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for PhoneNumberList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("PhoneNumberList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &PHONENUMBERLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &PHONENUMBERLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PhoneNumberList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = PhoneNumberList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `PhoneNumberList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<PhoneNumberList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::PhoneNumber>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &PHONENUMBERLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &PHONENUMBERLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(PhoneNumberList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl PhoneNumberSharing {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Personal => "personal",
+                Self::Group => "group",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for PhoneNumberSharing {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for PhoneNumberSharing {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PhoneNumberSharing {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `PhoneNumberSharing` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "personal" => Self::Personal,
+                    "group" => Self::Group,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEBLOCKEDPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["reason"],
+    );
+    impl ::serde::Serialize for UpdateBlockedPhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "reason" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateBlockedPhoneNumber", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("reason", &self.reason)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateBlockedPhoneNumber {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateBlockedPhoneNumber;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateBlockedPhoneNumber` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateBlockedPhoneNumber, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATEBLOCKEDPHONENUMBER_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateBlockedPhoneNumber {
+                        reason: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("reason"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEBLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["reject_anonymous_inbound_calls"],
+    );
+    impl ::serde::Serialize for UpdateBlockedPhoneNumberSettings {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "reject_anonymous_inbound_calls" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateBlockedPhoneNumberSettings", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry(
+                "reject_anonymous_inbound_calls",
+                &self.reject_anonymous_inbound_calls,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateBlockedPhoneNumberSettings {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateBlockedPhoneNumberSettings;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateBlockedPhoneNumberSettings` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateBlockedPhoneNumberSettings, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "reject_anonymous_inbound_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATEBLOCKEDPHONENUMBERSETTINGS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateBlockedPhoneNumberSettings {
+                        reject_anonymous_inbound_calls: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "reject_anonymous_inbound_calls",
+                                    ),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEPHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "forward_to",
+            "forward_to_enabled",
+            "inbound_ring_duration",
+            "label",
+            "participants",
+            "phone_numbers",
+            "press_1_to_accept",
+            "voicemail_greeting_url",
+        ],
+    );
+    impl ::serde::Serialize for UpdatePhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "forward_to" => true,
+                    "forward_to_enabled" => true,
+                    "inbound_ring_duration" => true,
+                    "label" => true,
+                    "participants" => true,
+                    "phone_numbers" => true,
+                    "press_1_to_accept" => true,
+                    "voicemail_greeting_url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdatePhoneNumber", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "forward_to", &self.forward_to)?;
+            crate::wire::write_patch(
+                &mut map,
+                "forward_to_enabled",
+                &self.forward_to_enabled,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "inbound_ring_duration",
+                &self.inbound_ring_duration,
+            )?;
+            crate::wire::write_patch(&mut map, "label", &self.label)?;
+            crate::wire::write_patch(&mut map, "participants", &self.participants)?;
+            crate::wire::write_patch(&mut map, "phone_numbers", &self.phone_numbers)?;
+            crate::wire::write_patch(
+                &mut map,
+                "press_1_to_accept",
+                &self.press_1_to_accept,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "voicemail_greeting_url",
+                &self.voicemail_greeting_url,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdatePhoneNumber {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdatePhoneNumber;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdatePhoneNumber` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdatePhoneNumber, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    let mut f7 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "forward_to" => f0 = map.next_value()?,
+                            "forward_to_enabled" => f1 = map.next_value()?,
+                            "inbound_ring_duration" => f2 = map.next_value()?,
+                            "label" => f3 = map.next_value()?,
+                            "participants" => f4 = map.next_value()?,
+                            "phone_numbers" => f5 = map.next_value()?,
+                            "press_1_to_accept" => f6 = map.next_value()?,
+                            "voicemail_greeting_url" => f7 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdatePhoneNumber {
+                        forward_to: f0,
+                        forward_to_enabled: f1,
+                        inbound_ring_duration: f2,
+                        label: f3,
+                        participants: f4,
+                        phone_numbers: f5,
+                        press_1_to_accept: f6,
+                        voicemail_greeting_url: f7,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

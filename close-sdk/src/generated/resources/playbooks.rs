@@ -15,22 +15,37 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`CreatePlaybook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreatePlaybook {
         ///IDs of [Shared Custom Fields](/api/resources/custom-fields/custom-fields-shared) to associate with this Playbook.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub custom_field_ids: ::std::vec::Vec<::std::string::String>,
         ///Description of the playbook.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         pub name: ::std::string::String,
         ///IDs of [Outcomes](/api/resources/outcomes/) that should be associated with this Playbook.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub outcome_ids: ::std::vec::Vec<::std::string::String>,
         ///Guidance for AI summaries of calls and meetings associated with this Playbook.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub summary_guidance: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreatePlaybook {
         pub fn builder() -> builder::CreatePlaybook {
@@ -38,28 +53,84 @@ pub mod types {
         }
     }
     ///`Playbook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Playbook {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub archived_at: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub archived_by_id: ::std::option::Option<::std::string::String>,
-        pub created_at: crate::Timestamp,
-        pub created_by_id: ::std::string::String,
-        pub custom_field_ids: ::std::vec::Vec<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_at: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub created_by_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub custom_field_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
-        pub name: ::std::string::String,
-        pub organization_id: ::std::string::String,
-        pub outcome_ids: ::std::vec::Vec<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub outcome_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub position: ::std::option::Option<i64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub summary_guidance: ::std::option::Option<::std::string::String>,
-        pub updated_at: crate::Timestamp,
-        pub updated_by_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_at: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub updated_by_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Playbook {
         pub fn builder() -> builder::Playbook {
@@ -67,11 +138,22 @@ pub mod types {
         }
     }
     ///`PlaybookList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PlaybookList {
-        pub data: ::std::vec::Vec<Playbook>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<Playbook>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl PlaybookList {
         pub fn builder() -> builder::PlaybookList {
@@ -79,23 +161,21 @@ pub mod types {
         }
     }
     ///`UpdatePlaybook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdatePlaybook {
         ///IDs of [Shared Custom Fields](/api/resources/custom-fields/custom-fields-shared) to associate with this Playbook.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub custom_field_ids: ::std::vec::Vec<::std::string::String>,
+        pub custom_field_ids: crate::Patch<::std::vec::Vec<::std::string::String>>,
         ///Description of the playbook.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub description: crate::Patch<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
         ///IDs of [Outcomes](/api/resources/outcomes/) that should be associated with this Playbook.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub outcome_ids: ::std::vec::Vec<::std::string::String>,
+        pub outcome_ids: crate::Patch<::std::vec::Vec<::std::string::String>>,
         ///Guidance for AI summaries of calls and meetings associated with this Playbook.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub summary_guidance: ::std::option::Option<::std::string::String>,
+        pub summary_guidance: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdatePlaybook {
         pub fn builder() -> builder::UpdatePlaybook {
@@ -123,6 +203,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreatePlaybook {
             fn default() -> Self {
@@ -132,6 +213,7 @@ pub mod types {
                     name: Err("no value supplied for name".to_string()),
                     outcome_ids: Ok(Default::default()),
                     summary_guidance: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -200,6 +282,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreatePlaybook> for super::CreatePlaybook {
             type Error = super::error::ConversionError;
@@ -212,6 +310,7 @@ pub mod types {
                     name: value.name?,
                     outcome_ids: value.outcome_ids?,
                     summary_guidance: value.summary_guidance?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -223,6 +322,7 @@ pub mod types {
                     name: Ok(value.name),
                     outcome_ids: Ok(value.outcome_ids),
                     summary_guidance: Ok(value.summary_guidance),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -236,27 +336,36 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            created_by_id: ::std::result::Result<
+            created_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
+            >,
+            created_by_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             custom_field_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            organization_id: ::std::result::Result<
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             outcome_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             position: ::std::result::Result<
@@ -267,39 +376,34 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            updated_by_id: ::std::result::Result<
-                ::std::string::String,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
+            updated_by_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Playbook {
             fn default() -> Self {
                 Self {
-                    archived_at: Err("no value supplied for archived_at".to_string()),
-                    archived_by_id: Err(
-                        "no value supplied for archived_by_id".to_string(),
-                    ),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    created_by_id: Err(
-                        "no value supplied for created_by_id".to_string(),
-                    ),
-                    custom_field_ids: Err(
-                        "no value supplied for custom_field_ids".to_string(),
-                    ),
-                    description: Err("no value supplied for description".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    outcome_ids: Err("no value supplied for outcome_ids".to_string()),
-                    position: Err("no value supplied for position".to_string()),
-                    summary_guidance: Err(
-                        "no value supplied for summary_guidance".to_string(),
-                    ),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
-                    updated_by_id: Err("no value supplied for updated_by_id".to_string()),
+                    archived_at: Ok(Default::default()),
+                    archived_by_id: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    created_by_id: Ok(Default::default()),
+                    custom_field_ids: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    outcome_ids: Ok(Default::default()),
+                    position: Ok(Default::default()),
+                    summary_guidance: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    updated_by_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -332,7 +436,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -344,7 +448,7 @@ pub mod types {
             }
             pub fn created_by_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by_id = value
@@ -356,7 +460,9 @@ pub mod types {
             }
             pub fn custom_field_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_field_ids = value
@@ -382,7 +488,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -392,7 +498,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -404,7 +510,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -418,7 +524,9 @@ pub mod types {
             }
             pub fn outcome_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.outcome_ids = value
@@ -456,7 +564,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -468,13 +576,29 @@ pub mod types {
             }
             pub fn updated_by_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_by_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_by_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -499,6 +623,7 @@ pub mod types {
                     summary_guidance: value.summary_guidance?,
                     updated_at: value.updated_at?,
                     updated_by_id: value.updated_by_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -519,29 +644,37 @@ pub mod types {
                     summary_guidance: Ok(value.summary_guidance),
                     updated_at: Ok(value.updated_at),
                     updated_by_id: Ok(value.updated_by_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct PlaybookList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::Playbook>,
+                ::std::option::Option<::std::vec::Vec<super::Playbook>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PlaybookList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl PlaybookList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Playbook>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Playbook>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -553,13 +686,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -572,6 +721,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -580,31 +730,33 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdatePlaybook {
             custom_field_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             outcome_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             summary_guidance: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdatePlaybook {
             fn default() -> Self {
@@ -614,6 +766,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     outcome_ids: Ok(Default::default()),
                     summary_guidance: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -623,12 +776,19 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_field_ids = value
+                self.custom_field_ids = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for custom_field_ids: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -637,11 +797,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = value
+                self.description = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -649,11 +810,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn outcome_ids<T>(mut self, value: T) -> Self
@@ -661,10 +823,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.outcome_ids = value
+                self.outcome_ids = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_ids: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -673,12 +842,29 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.summary_guidance = value
+                self.summary_guidance = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for summary_guidance: {e}"
                         )
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -694,6 +880,7 @@ pub mod types {
                     name: value.name?,
                     outcome_ids: value.outcome_ids?,
                     summary_guidance: value.summary_guidance?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -705,8 +892,713 @@ pub mod types {
                     name: Ok(value.name),
                     outcome_ids: Ok(value.outcome_ids),
                     summary_guidance: Ok(value.summary_guidance),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEPLAYBOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"],
+    );
+    impl ::serde::Serialize for CreatePlaybook {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_field_ids" => true,
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "name" => true,
+                    "outcome_ids" => true,
+                    "summary_guidance" => {
+                        !(v.is_null() && self.summary_guidance.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreatePlaybook", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.custom_field_ids) {
+                map.serialize_entry("custom_field_ids", &self.custom_field_ids)?;
+            } else if self
+                .extra
+                .null_at(0usize, "custom_field_ids", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "description", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("description", &())?;
+            }
+            map.serialize_entry("name", &self.name)?;
+            if !::std::vec::Vec::is_empty(&self.outcome_ids) {
+                map.serialize_entry("outcome_ids", &self.outcome_ids)?;
+            } else if self
+                .extra
+                .null_at(3usize, "outcome_ids", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("outcome_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.summary_guidance {
+                map.serialize_entry("summary_guidance", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "summary_guidance", &CREATEPLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("summary_guidance", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePlaybook {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreatePlaybook;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreatePlaybook` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreatePlaybook, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_field_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "outcome_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "summary_guidance" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATEPLAYBOOK_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreatePlaybook {
+                        custom_field_ids: f0.unwrap_or_default(),
+                        description: f1,
+                        name: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        outcome_ids: f3.unwrap_or_default(),
+                        summary_guidance: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PLAYBOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "archived_at",
+            "archived_by_id",
+            "created_at",
+            "created_by_id",
+            "custom_field_ids",
+            "description",
+            "id",
+            "name",
+            "organization_id",
+            "outcome_ids",
+            "position",
+            "summary_guidance",
+            "updated_at",
+            "updated_by_id",
+        ],
+    );
+    impl ::serde::Serialize for Playbook {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "archived_at" => !(v.is_null() && self.archived_at.is_none()),
+                    "archived_by_id" => !(v.is_null() && self.archived_by_id.is_none()),
+                    "created_at" => !(v.is_null() && self.created_at.is_none()),
+                    "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
+                    "custom_field_ids" => {
+                        !(v.is_null() && self.custom_field_ids.is_none())
+                    }
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "outcome_ids" => !(v.is_null() && self.outcome_ids.is_none()),
+                    "position" => !(v.is_null() && self.position.is_none()),
+                    "summary_guidance" => {
+                        !(v.is_null() && self.summary_guidance.is_none())
+                    }
+                    "updated_at" => !(v.is_null() && self.updated_at.is_none()),
+                    "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Playbook", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.archived_at {
+                map.serialize_entry("archived_at", v)?;
+            } else if self.extra.null_at(0usize, "archived_at", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("archived_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.archived_by_id {
+                map.serialize_entry("archived_by_id", v)?;
+            } else if self.extra.null_at(1usize, "archived_by_id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("archived_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_at {
+                map.serialize_entry("created_at", v)?;
+            } else if self.extra.null_at(2usize, "created_at", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("created_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_id {
+                map.serialize_entry("created_by_id", v)?;
+            } else if self.extra.null_at(3usize, "created_by_id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("created_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.custom_field_ids {
+                map.serialize_entry("custom_field_ids", v)?;
+            } else if self.extra.null_at(4usize, "custom_field_ids", &PLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("custom_field_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(5usize, "description", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(7usize, "name", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(8usize, "organization_id", &PLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.outcome_ids {
+                map.serialize_entry("outcome_ids", v)?;
+            } else if self.extra.null_at(9usize, "outcome_ids", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("outcome_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.position {
+                map.serialize_entry("position", v)?;
+            } else if self.extra.null_at(10usize, "position", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("position", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.summary_guidance {
+                map.serialize_entry("summary_guidance", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "summary_guidance", &PLAYBOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("summary_guidance", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_at {
+                map.serialize_entry("updated_at", v)?;
+            } else if self.extra.null_at(12usize, "updated_at", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("updated_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_id {
+                map.serialize_entry("updated_by_id", v)?;
+            } else if self.extra.null_at(13usize, "updated_by_id", &PLAYBOOK_WIRE_KEYS) {
+                map.serialize_entry("updated_by_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Playbook {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Playbook;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Playbook` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Playbook, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "archived_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "archived_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "created_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "custom_field_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "outcome_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "position" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "summary_guidance" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "updated_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &PLAYBOOK_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Playbook {
+                        archived_at: f0,
+                        archived_by_id: f1,
+                        created_at: f2,
+                        created_by_id: f3,
+                        custom_field_ids: f4,
+                        description: f5,
+                        id: f6,
+                        name: f7,
+                        organization_id: f8,
+                        outcome_ids: f9,
+                        position: f10,
+                        summary_guidance: f11,
+                        updated_at: f12,
+                        updated_by_id: f13,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PLAYBOOKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for PlaybookList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("PlaybookList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &PLAYBOOKLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &PLAYBOOKLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PlaybookList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = PlaybookList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `PlaybookList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<PlaybookList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<Playbook>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &PLAYBOOKLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &PLAYBOOKLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(PlaybookList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEPLAYBOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["custom_field_ids", "description", "name", "outcome_ids", "summary_guidance"],
+    );
+    impl ::serde::Serialize for UpdatePlaybook {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "custom_field_ids" => true,
+                    "description" => true,
+                    "name" => true,
+                    "outcome_ids" => true,
+                    "summary_guidance" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdatePlaybook", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "custom_field_ids",
+                &self.custom_field_ids,
+            )?;
+            crate::wire::write_patch(&mut map, "description", &self.description)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "outcome_ids", &self.outcome_ids)?;
+            crate::wire::write_patch(
+                &mut map,
+                "summary_guidance",
+                &self.summary_guidance,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdatePlaybook {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdatePlaybook;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdatePlaybook` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdatePlaybook, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "custom_field_ids" => f0 = map.next_value()?,
+                            "description" => f1 = map.next_value()?,
+                            "name" => f2 = map.next_value()?,
+                            "outcome_ids" => f3 = map.next_value()?,
+                            "summary_guidance" => f4 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdatePlaybook {
+                        custom_field_ids: f0,
+                        description: f1,
+                        name: f2,
+                        outcome_ids: f3,
+                        summary_guidance: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,38 +15,21 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`ReportingGetCustomTransformY`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ReportingGetCustomTransformY {
-        #[serde(rename = "sum")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sum"))]
         Sum,
-        #[serde(rename = "avg")]
+        #[cfg_attr(feature = "schemars", serde(rename = "avg"))]
         Avg,
-        #[serde(rename = "min")]
+        #[cfg_attr(feature = "schemars", serde(rename = "min"))]
         Min,
-        #[serde(rename = "max")]
+        #[cfg_attr(feature = "schemars", serde(rename = "max"))]
         Max,
-    }
-    impl ::std::fmt::Display for ReportingGetCustomTransformY {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sum => f.write_str("sum"),
-                Self::Avg => f.write_str("avg"),
-                Self::Min => f.write_str("min"),
-                Self::Max => f.write_str("max"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for ReportingGetCustomTransformY {
         type Err = self::error::ConversionError;
@@ -77,6 +60,50 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ReportingGetCustomTransformY {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Sum => "sum",
+                Self::Avg => "avg",
+                Self::Min => "min",
+                Self::Max => "max",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ReportingGetCustomTransformY {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportingGetCustomTransformY {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportingGetCustomTransformY {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `ReportingGetCustomTransformY` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "sum" => Self::Sum,
+                    "avg" => Self::Avg,
+                    "min" => Self::Min,
+                    "max" => Self::Max,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

@@ -15,18 +15,32 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A new custom role. Leave the visibility fields out if it grants `view_all_leads`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleCreate {
         pub name: RoleName,
         ///Permissions to grant, e.g. `bulk_edit`, `export`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub permissions: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub visibility_user_lcf_behavior: ::std::option::Option<RoleVisibilityBehavior>,
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub visibility_user_lcf_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl RoleCreate {
         pub fn builder() -> builder::RoleCreate {
@@ -34,27 +48,50 @@ pub mod types {
         }
     }
     ///A role of your organization: its name and permissions. System roles (such as Admin) have `editable: false`. Assign it with `Role::Custom(id)` in a membership.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleDefinition {
         ///False for roles the system maintains (e.g. Admin).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub editable: ::std::option::Option<bool>,
         ///Role ID (`role_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///The role's name.
-        pub name: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
         ///Permissions the role grants. Close publishes no closed list, so these are strings.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///`require_assignment` or `allow_unassigned`: whether leads without assigned users are visible.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub visibility_user_lcf_behavior: ::std::option::Option<::std::string::String>,
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see; empty with `view_all_leads`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub visibility_user_lcf_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl RoleDefinition {
         pub fn builder() -> builder::RoleDefinition {
@@ -62,12 +99,23 @@ pub mod types {
         }
     }
     ///One page of roles (`_skip`/`_limit` pagination).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleList {
-        pub data: ::std::vec::Vec<RoleDefinition>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<RoleDefinition>>,
         ///Whether there are more roles after this page.
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl RoleList {
         pub fn builder() -> builder::RoleList {
@@ -130,19 +178,20 @@ pub mod types {
         }
     }
     ///Changes to a role; only the fields present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RoleUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<RoleName>,
+        pub name: crate::Patch<RoleName>,
         ///The complete new list of permissions.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub visibility_user_lcf_behavior: ::std::option::Option<RoleVisibilityBehavior>,
+        pub permissions: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        pub visibility_user_lcf_behavior: crate::Patch<RoleVisibilityBehavior>,
         ///Lead custom field IDs (`cf_…`) deciding which leads the role can see.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub visibility_user_lcf_ids: ::std::vec::Vec<::std::string::String>,
+        pub visibility_user_lcf_ids: crate::Patch<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl RoleUpdate {
         pub fn builder() -> builder::RoleUpdate {
@@ -150,32 +199,17 @@ pub mod types {
         }
     }
     ///How leads without assigned users are treated: `require_assignment` (not visible to the role) or `allow_unassigned` (visible).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum RoleVisibilityBehavior {
-        #[serde(rename = "require_assignment")]
+        #[cfg_attr(feature = "schemars", serde(rename = "require_assignment"))]
         RequireAssignment,
-        #[serde(rename = "allow_unassigned")]
+        #[cfg_attr(feature = "schemars", serde(rename = "allow_unassigned"))]
         AllowUnassigned,
-    }
-    impl ::std::fmt::Display for RoleVisibilityBehavior {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::RequireAssignment => f.write_str("require_assignment"),
-                Self::AllowUnassigned => f.write_str("allow_unassigned"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for RoleVisibilityBehavior {
         type Err = self::error::ConversionError;
@@ -219,9 +253,10 @@ pub mod types {
                 ::std::string::String,
             >,
             visibility_user_lcf_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleCreate {
             fn default() -> Self {
@@ -230,6 +265,7 @@ pub mod types {
                     permissions: Ok(Default::default()),
                     visibility_user_lcf_behavior: Ok(Default::default()),
                     visibility_user_lcf_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -276,7 +312,9 @@ pub mod types {
             }
             pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.visibility_user_lcf_ids = value
@@ -285,6 +323,22 @@ pub mod types {
                         format!(
                             "error converting supplied value for visibility_user_lcf_ids: {e}"
                         )
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -299,6 +353,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -309,6 +364,7 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -318,10 +374,16 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             permissions: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             visibility_user_lcf_behavior: ::std::result::Result<
@@ -332,16 +394,18 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleDefinition {
             fn default() -> Self {
                 Self {
                     editable: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
                     permissions: Ok(Default::default()),
                     visibility_user_lcf_behavior: Ok(Default::default()),
                     visibility_user_lcf_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -360,7 +424,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -370,7 +434,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -382,7 +446,9 @@ pub mod types {
             }
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions = value
@@ -422,6 +488,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RoleDefinition> for super::RoleDefinition {
             type Error = super::error::ConversionError;
@@ -435,6 +517,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -447,29 +530,37 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct RoleList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::RoleDefinition>,
+                ::std::option::Option<::std::vec::Vec<super::RoleDefinition>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl RoleList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RoleDefinition>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::RoleDefinition>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -481,13 +572,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -500,6 +607,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -508,27 +616,29 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct RoleUpdate {
             name: ::std::result::Result<
-                ::std::option::Option<super::RoleName>,
+                crate::Patch<super::RoleName>,
                 ::std::string::String,
             >,
             permissions: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             visibility_user_lcf_behavior: ::std::result::Result<
-                ::std::option::Option<super::RoleVisibilityBehavior>,
+                crate::Patch<super::RoleVisibilityBehavior>,
                 ::std::string::String,
             >,
             visibility_user_lcf_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                crate::Patch<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RoleUpdate {
             fn default() -> Self {
@@ -537,6 +647,7 @@ pub mod types {
                     permissions: Ok(Default::default()),
                     visibility_user_lcf_behavior: Ok(Default::default()),
                     visibility_user_lcf_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -546,11 +657,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::RoleName>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn permissions<T>(mut self, value: T) -> Self
@@ -558,10 +670,17 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.permissions = value
+                self.permissions = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for permissions: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -572,13 +691,14 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.visibility_user_lcf_behavior = value
+                self.visibility_user_lcf_behavior = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for visibility_user_lcf_behavior: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
@@ -586,12 +706,35 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.visibility_user_lcf_ids = value
+                self.visibility_user_lcf_ids = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for visibility_user_lcf_ids: {e}"
                         )
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -606,6 +749,7 @@ pub mod types {
                     permissions: value.permissions?,
                     visibility_user_lcf_behavior: value.visibility_user_lcf_behavior?,
                     visibility_user_lcf_ids: value.visibility_user_lcf_ids?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -616,8 +760,592 @@ pub mod types {
                     permissions: Ok(value.permissions),
                     visibility_user_lcf_behavior: Ok(value.visibility_user_lcf_behavior),
                     visibility_user_lcf_ids: Ok(value.visibility_user_lcf_ids),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLECREATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "name",
+            "permissions",
+            "visibility_user_lcf_behavior",
+            "visibility_user_lcf_ids",
+        ],
+    );
+    impl ::serde::Serialize for RoleCreate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "permissions" => true,
+                    "visibility_user_lcf_behavior" => {
+                        !(v.is_null() && self.visibility_user_lcf_behavior.is_none())
+                    }
+                    "visibility_user_lcf_ids" => {
+                        !(v.is_null() && self.visibility_user_lcf_ids.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleCreate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            if !::std::vec::Vec::is_empty(&self.permissions) {
+                map.serialize_entry("permissions", &self.permissions)?;
+            } else if self.extra.null_at(1usize, "permissions", &ROLECREATE_WIRE_KEYS) {
+                map.serialize_entry("permissions", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
+                map.serialize_entry("visibility_user_lcf_behavior", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "visibility_user_lcf_behavior", &ROLECREATE_WIRE_KEYS)
+            {
+                map.serialize_entry("visibility_user_lcf_behavior", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_ids {
+                map.serialize_entry("visibility_user_lcf_ids", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "visibility_user_lcf_ids", &ROLECREATE_WIRE_KEYS)
+            {
+                map.serialize_entry("visibility_user_lcf_ids", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleCreate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleCreate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleCreate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleCreate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<RoleName> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<RoleVisibilityBehavior> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ROLECREATE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "permissions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ROLECREATE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_behavior" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ROLECREATE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &ROLECREATE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleCreate {
+                        name: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        permissions: f1.unwrap_or_default(),
+                        visibility_user_lcf_behavior: f2,
+                        visibility_user_lcf_ids: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLEDEFINITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "editable",
+            "id",
+            "name",
+            "permissions",
+            "visibility_user_lcf_behavior",
+            "visibility_user_lcf_ids",
+        ],
+    );
+    impl ::serde::Serialize for RoleDefinition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "editable" => !(v.is_null() && self.editable.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "permissions" => !(v.is_null() && self.permissions.is_none()),
+                    "visibility_user_lcf_behavior" => {
+                        !(v.is_null() && self.visibility_user_lcf_behavior.is_none())
+                    }
+                    "visibility_user_lcf_ids" => {
+                        !(v.is_null() && self.visibility_user_lcf_ids.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleDefinition", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.editable {
+                map.serialize_entry("editable", v)?;
+            } else if self.extra.null_at(0usize, "editable", &ROLEDEFINITION_WIRE_KEYS) {
+                map.serialize_entry("editable", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(1usize, "id", &ROLEDEFINITION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(2usize, "name", &ROLEDEFINITION_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.permissions {
+                map.serialize_entry("permissions", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "permissions", &ROLEDEFINITION_WIRE_KEYS)
+            {
+                map.serialize_entry("permissions", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_behavior {
+                map.serialize_entry("visibility_user_lcf_behavior", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "visibility_user_lcf_behavior",
+                    &ROLEDEFINITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("visibility_user_lcf_behavior", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.visibility_user_lcf_ids {
+                map.serialize_entry("visibility_user_lcf_ids", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "visibility_user_lcf_ids", &ROLEDEFINITION_WIRE_KEYS)
+            {
+                map.serialize_entry("visibility_user_lcf_ids", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleDefinition {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleDefinition;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleDefinition` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleDefinition, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "editable" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "permissions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_behavior" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "visibility_user_lcf_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &ROLEDEFINITION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleDefinition {
+                        editable: f0,
+                        id: f1,
+                        name: f2,
+                        permissions: f3,
+                        visibility_user_lcf_behavior: f4,
+                        visibility_user_lcf_ids: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLELIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for RoleList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &ROLELIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &ROLELIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<RoleDefinition>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ROLELIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ROLELIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ROLEUPDATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "name",
+            "permissions",
+            "visibility_user_lcf_behavior",
+            "visibility_user_lcf_ids",
+        ],
+    );
+    impl ::serde::Serialize for RoleUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "permissions" => true,
+                    "visibility_user_lcf_behavior" => true,
+                    "visibility_user_lcf_ids" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RoleUpdate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "permissions", &self.permissions)?;
+            crate::wire::write_patch(
+                &mut map,
+                "visibility_user_lcf_behavior",
+                &self.visibility_user_lcf_behavior,
+            )?;
+            crate::wire::write_patch(
+                &mut map,
+                "visibility_user_lcf_ids",
+                &self.visibility_user_lcf_ids,
+            )?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleUpdate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RoleUpdate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RoleUpdate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RoleUpdate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            "permissions" => f1 = map.next_value()?,
+                            "visibility_user_lcf_behavior" => f2 = map.next_value()?,
+                            "visibility_user_lcf_ids" => f3 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RoleUpdate {
+                        name: f0,
+                        permissions: f1,
+                        visibility_user_lcf_behavior: f2,
+                        visibility_user_lcf_ids: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl RoleVisibilityBehavior {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::RequireAssignment => "require_assignment",
+                Self::AllowUnassigned => "allow_unassigned",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for RoleVisibilityBehavior {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for RoleVisibilityBehavior {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RoleVisibilityBehavior {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `RoleVisibilityBehavior` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "require_assignment" => Self::RequireAssignment,
+                    "allow_unassigned" => Self::AllowUnassigned,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

@@ -15,15 +15,30 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A Smart View (saved search) to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmartView {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub s_query: ::std::option::Option<CreateSmartViewSQuery>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmartView {
         pub fn builder() -> builder::CreateSmartView {
@@ -31,11 +46,17 @@ pub mod types {
         }
     }
     ///`CreateSmartViewSQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmartViewSQuery {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub query: ::std::option::Option<CreateSmartViewSQueryQuery>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQuery {
         pub fn builder() -> builder::CreateSmartViewSQuery {
@@ -43,13 +64,25 @@ pub mod types {
         }
     }
     ///`CreateSmartViewSQueryQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmartViewSQueryQuery {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub queries: ::std::vec::Vec<CreateSmartViewSQueryQueryQueriesItem>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQuery {
         pub fn builder() -> builder::CreateSmartViewSQueryQuery {
@@ -57,19 +90,37 @@ pub mod types {
         }
     }
     ///`CreateSmartViewSQueryQueryQueriesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmartViewSQueryQueryQueriesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub condition: ::std::option::Option<
             CreateSmartViewSQueryQueryQueriesItemCondition,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub field: ::std::option::Option<CreateSmartViewSQueryQueryQueriesItemField>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQueryQueriesItem {
         pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItem {
@@ -77,15 +128,30 @@ pub mod types {
         }
     }
     ///`CreateSmartViewSQueryQueryQueriesItemCondition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmartViewSQueryQueryQueriesItemCondition {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub mode: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub value: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQueryQueriesItemCondition {
         pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItemCondition {
@@ -93,15 +159,30 @@ pub mod types {
         }
     }
     ///`CreateSmartViewSQueryQueryQueriesItemField`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmartViewSQueryQueryQueriesItemField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub field_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmartViewSQueryQueryQueriesItemField {
         pub fn builder() -> builder::CreateSmartViewSQueryQueryQueriesItemField {
@@ -109,41 +190,101 @@ pub mod types {
         }
     }
     ///`SavedSearch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SavedSearch {
-        pub date_created: crate::Timestamp,
-        pub date_updated: crate::Timestamp,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
-        pub is_shared: bool,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_shared: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_user_dependent: ::std::option::Option<bool>,
-        pub name: ::std::string::String,
-        pub organization_id: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub query: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub s_query: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub selected_fields: ::std::option::Option<
             ::std::vec::Vec<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub shared_with: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub sharing_settings: ::std::option::Option<SharingSettingsEmbeddedResponse>,
-        #[serde(rename = "type")]
-        pub type_: SavedSearchType,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<SavedSearchType>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub used_recently: ::std::option::Option<bool>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl SavedSearch {
         pub fn builder() -> builder::SavedSearch {
@@ -151,11 +292,22 @@ pub mod types {
         }
     }
     ///`SavedSearchList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SavedSearchList {
-        pub data: ::std::vec::Vec<SavedSearch>,
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<SavedSearch>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl SavedSearchList {
         pub fn builder() -> builder::SavedSearchList {
@@ -163,59 +315,35 @@ pub mod types {
         }
     }
     ///`SavedSearchType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SavedSearchType {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        #[serde(rename = "opportunity")]
+        #[cfg_attr(feature = "schemars", serde(rename = "opportunity"))]
         Opportunity,
-        #[serde(rename = "call")]
+        #[cfg_attr(feature = "schemars", serde(rename = "call"))]
         Call,
-        #[serde(rename = "email")]
+        #[cfg_attr(feature = "schemars", serde(rename = "email"))]
         Email,
-        #[serde(rename = "sms")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sms"))]
         Sms,
-        #[serde(rename = "meeting")]
+        #[cfg_attr(feature = "schemars", serde(rename = "meeting"))]
         Meeting,
-        #[serde(rename = "note")]
+        #[cfg_attr(feature = "schemars", serde(rename = "note"))]
         Note,
-        #[serde(rename = "whatsapp_message")]
+        #[cfg_attr(feature = "schemars", serde(rename = "whatsapp_message"))]
         WhatsappMessage,
-        #[serde(rename = "custom_activity")]
+        #[cfg_attr(feature = "schemars", serde(rename = "custom_activity"))]
         CustomActivity,
-        #[serde(rename = "form_submission")]
+        #[cfg_attr(feature = "schemars", serde(rename = "form_submission"))]
         FormSubmission,
-    }
-    impl ::std::fmt::Display for SavedSearchType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-                Self::Opportunity => f.write_str("opportunity"),
-                Self::Call => f.write_str("call"),
-                Self::Email => f.write_str("email"),
-                Self::Sms => f.write_str("sms"),
-                Self::Meeting => f.write_str("meeting"),
-                Self::Note => f.write_str("note"),
-                Self::WhatsappMessage => f.write_str("whatsapp_message"),
-                Self::CustomActivity => f.write_str("custom_activity"),
-                Self::FormSubmission => f.write_str("form_submission"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for SavedSearchType {
         type Err = self::error::ConversionError;
@@ -255,20 +383,47 @@ pub mod types {
         }
     }
     ///`SharingSettingsEmbeddedResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SharingSettingsEmbeddedResponse {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_at: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by_id: ::std::option::Option<::std::string::String>,
-        pub group_ids: ::std::vec::Vec<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_at: ::std::option::Option<crate::Timestamp>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by_id: ::std::option::Option<::std::string::String>,
-        pub user_ids: ::std::vec::Vec<::std::string::String>,
-        pub whole_org: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub whole_org: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl SharingSettingsEmbeddedResponse {
         pub fn builder() -> builder::SharingSettingsEmbeddedResponse {
@@ -276,15 +431,15 @@ pub mod types {
         }
     }
     ///Members of a Smart View to change (a partial update).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmartView {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub s_query: ::std::option::Option<UpdateSmartViewSQuery>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub name: crate::Patch<::std::string::String>,
+        pub s_query: crate::Patch<UpdateSmartViewSQuery>,
+        pub type_: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmartView {
         pub fn builder() -> builder::UpdateSmartView {
@@ -292,11 +447,17 @@ pub mod types {
         }
     }
     ///`UpdateSmartViewSQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmartViewSQuery {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub query: ::std::option::Option<UpdateSmartViewSQueryQuery>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQuery {
         pub fn builder() -> builder::UpdateSmartViewSQuery {
@@ -304,13 +465,25 @@ pub mod types {
         }
     }
     ///`UpdateSmartViewSQueryQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmartViewSQueryQuery {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub queries: ::std::vec::Vec<UpdateSmartViewSQueryQueryQueriesItem>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQuery {
         pub fn builder() -> builder::UpdateSmartViewSQueryQuery {
@@ -318,19 +491,37 @@ pub mod types {
         }
     }
     ///`UpdateSmartViewSQueryQueryQueriesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmartViewSQueryQueryQueriesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub condition: ::std::option::Option<
             UpdateSmartViewSQueryQueryQueriesItemCondition,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub field: ::std::option::Option<UpdateSmartViewSQueryQueryQueriesItemField>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQueryQueriesItem {
         pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItem {
@@ -338,15 +529,30 @@ pub mod types {
         }
     }
     ///`UpdateSmartViewSQueryQueryQueriesItemCondition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmartViewSQueryQueryQueriesItemCondition {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub mode: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub value: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQueryQueriesItemCondition {
         pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItemCondition {
@@ -354,15 +560,30 @@ pub mod types {
         }
     }
     ///`UpdateSmartViewSQueryQueryQueriesItemField`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmartViewSQueryQueryQueriesItemField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub field_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmartViewSQueryQueryQueriesItemField {
         pub fn builder() -> builder::UpdateSmartViewSQueryQueryQueriesItemField {
@@ -385,6 +606,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartView {
             fn default() -> Self {
@@ -392,6 +614,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     s_query: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -434,6 +657,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmartView> for super::CreateSmartView {
             type Error = super::error::ConversionError;
@@ -444,6 +683,7 @@ pub mod types {
                     name: value.name?,
                     s_query: value.s_query?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -453,6 +693,7 @@ pub mod types {
                     name: Ok(value.name),
                     s_query: Ok(value.s_query),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -462,11 +703,13 @@ pub mod types {
                 ::std::option::Option<super::CreateSmartViewSQueryQuery>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQuery {
             fn default() -> Self {
                 Self {
                     query: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -485,6 +728,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmartViewSQuery>
         for super::CreateSmartViewSQuery {
@@ -492,13 +751,19 @@ pub mod types {
             fn try_from(
                 value: CreateSmartViewSQuery,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { query: value.query? })
+                Ok(Self {
+                    query: value.query?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::CreateSmartViewSQuery>
         for CreateSmartViewSQuery {
             fn from(value: super::CreateSmartViewSQuery) -> Self {
-                Self { query: Ok(value.query) }
+                Self {
+                    query: Ok(value.query),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -511,12 +776,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQuery {
             fn default() -> Self {
                 Self {
                     queries: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -547,6 +814,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmartViewSQueryQuery>
         for super::CreateSmartViewSQueryQuery {
@@ -557,6 +840,7 @@ pub mod types {
                 Ok(Self {
                     queries: value.queries?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -566,6 +850,7 @@ pub mod types {
                 Self {
                     queries: Ok(value.queries),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -589,6 +874,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItem {
             fn default() -> Self {
@@ -597,6 +883,7 @@ pub mod types {
                     field: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -657,6 +944,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmartViewSQueryQueryQueriesItem>
         for super::CreateSmartViewSQueryQueryQueriesItem {
@@ -669,6 +972,7 @@ pub mod types {
                     field: value.field?,
                     object_type: value.object_type?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -680,6 +984,7 @@ pub mod types {
                     field: Ok(value.field),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -697,6 +1002,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItemCondition {
             fn default() -> Self {
@@ -704,6 +1010,7 @@ pub mod types {
                     mode: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -744,6 +1051,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmartViewSQueryQueryQueriesItemCondition>
         for super::CreateSmartViewSQueryQueryQueriesItemCondition {
@@ -755,6 +1078,7 @@ pub mod types {
                     mode: value.mode?,
                     type_: value.type_?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -767,6 +1091,7 @@ pub mod types {
                     mode: Ok(value.mode),
                     type_: Ok(value.type_),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -784,6 +1109,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmartViewSQueryQueryQueriesItemField {
             fn default() -> Self {
@@ -791,6 +1117,7 @@ pub mod types {
                     field_name: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -831,6 +1158,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmartViewSQueryQueryQueriesItemField>
         for super::CreateSmartViewSQueryQueryQueriesItemField {
@@ -842,6 +1185,7 @@ pub mod types {
                     field_name: value.field_name?,
                     object_type: value.object_type?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -852,26 +1196,42 @@ pub mod types {
                     field_name: Ok(value.field_name),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct SavedSearch {
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            is_shared: ::std::result::Result<bool, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_shared: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             is_user_dependent: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            organization_id: ::std::result::Result<
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             query: ::std::result::Result<
@@ -900,7 +1260,10 @@ pub mod types {
                 ::std::option::Option<super::SharingSettingsEmbeddedResponse>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<super::SavedSearchType, ::std::string::String>,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::SavedSearchType>,
+                ::std::string::String,
+            >,
             used_recently: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -909,37 +1272,35 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SavedSearch {
             fn default() -> Self {
                 Self {
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    is_shared: Err("no value supplied for is_shared".to_string()),
-                    is_user_dependent: Err(
-                        "no value supplied for is_user_dependent".to_string(),
-                    ),
-                    name: Err("no value supplied for name".to_string()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
-                    query: Err("no value supplied for query".to_string()),
-                    s_query: Err("no value supplied for s_query".to_string()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_shared: Ok(Default::default()),
+                    is_user_dependent: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
+                    query: Ok(Default::default()),
+                    s_query: Ok(Default::default()),
                     selected_fields: Ok(Default::default()),
                     shared_with: Ok(Default::default()),
                     sharing_settings: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(Default::default()),
                     used_recently: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl SavedSearch {
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -951,7 +1312,7 @@ pub mod types {
             }
             pub fn date_updated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_updated = value
@@ -975,7 +1336,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -985,7 +1346,7 @@ pub mod types {
             }
             pub fn is_shared<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_shared = value
@@ -1011,7 +1372,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1023,7 +1384,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -1115,7 +1476,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::SavedSearchType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SavedSearchType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1149,6 +1512,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SavedSearch> for super::SavedSearch {
             type Error = super::error::ConversionError;
@@ -1172,6 +1551,7 @@ pub mod types {
                     type_: value.type_?,
                     used_recently: value.used_recently?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1194,29 +1574,37 @@ pub mod types {
                     type_: Ok(value.type_),
                     used_recently: Ok(value.used_recently),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct SavedSearchList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::SavedSearch>,
+                ::std::option::Option<::std::vec::Vec<super::SavedSearch>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SavedSearchList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl SavedSearchList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SavedSearch>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SavedSearch>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1228,13 +1616,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1247,6 +1651,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1255,6 +1660,7 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1269,7 +1675,7 @@ pub mod types {
                 ::std::string::String,
             >,
             group_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -1281,25 +1687,26 @@ pub mod types {
                 ::std::string::String,
             >,
             user_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            whole_org: ::std::result::Result<bool, ::std::string::String>,
+            whole_org: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for SharingSettingsEmbeddedResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    created_by_id: Err(
-                        "no value supplied for created_by_id".to_string(),
-                    ),
-                    group_ids: Err("no value supplied for group_ids".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
-                    updated_by_id: Err(
-                        "no value supplied for updated_by_id".to_string(),
-                    ),
-                    user_ids: Err("no value supplied for user_ids".to_string()),
-                    whole_org: Err("no value supplied for whole_org".to_string()),
+                    created_at: Ok(Default::default()),
+                    created_by_id: Ok(Default::default()),
+                    group_ids: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    updated_by_id: Ok(Default::default()),
+                    user_ids: Ok(Default::default()),
+                    whole_org: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1330,7 +1737,9 @@ pub mod types {
             }
             pub fn group_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.group_ids = value
@@ -1366,7 +1775,9 @@ pub mod types {
             }
             pub fn user_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_ids = value
@@ -1378,13 +1789,29 @@ pub mod types {
             }
             pub fn whole_org<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.whole_org = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for whole_org: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1403,6 +1830,7 @@ pub mod types {
                     updated_by_id: value.updated_by_id?,
                     user_ids: value.user_ids?,
                     whole_org: value.whole_org?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1417,23 +1845,25 @@ pub mod types {
                     updated_by_id: Ok(value.updated_by_id),
                     user_ids: Ok(value.user_ids),
                     whole_org: Ok(value.whole_org),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSmartView {
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             s_query: ::std::result::Result<
-                ::std::option::Option<super::UpdateSmartViewSQuery>,
+                crate::Patch<super::UpdateSmartViewSQuery>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartView {
             fn default() -> Self {
@@ -1441,6 +1871,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     s_query: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1450,11 +1881,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn s_query<T>(mut self, value: T) -> Self
@@ -1464,11 +1896,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.s_query = value
+                self.s_query = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for s_query: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -1476,10 +1909,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
+                self.type_ = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1493,6 +1943,7 @@ pub mod types {
                     name: value.name?,
                     s_query: value.s_query?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1502,6 +1953,7 @@ pub mod types {
                     name: Ok(value.name),
                     s_query: Ok(value.s_query),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1511,11 +1963,13 @@ pub mod types {
                 ::std::option::Option<super::UpdateSmartViewSQueryQuery>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQuery {
             fn default() -> Self {
                 Self {
                     query: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1534,6 +1988,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateSmartViewSQuery>
         for super::UpdateSmartViewSQuery {
@@ -1541,13 +2011,19 @@ pub mod types {
             fn try_from(
                 value: UpdateSmartViewSQuery,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { query: value.query? })
+                Ok(Self {
+                    query: value.query?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::UpdateSmartViewSQuery>
         for UpdateSmartViewSQuery {
             fn from(value: super::UpdateSmartViewSQuery) -> Self {
-                Self { query: Ok(value.query) }
+                Self {
+                    query: Ok(value.query),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -1560,12 +2036,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQuery {
             fn default() -> Self {
                 Self {
                     queries: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1596,6 +2074,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateSmartViewSQueryQuery>
         for super::UpdateSmartViewSQueryQuery {
@@ -1606,6 +2100,7 @@ pub mod types {
                 Ok(Self {
                     queries: value.queries?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1615,6 +2110,7 @@ pub mod types {
                 Self {
                     queries: Ok(value.queries),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1638,6 +2134,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItem {
             fn default() -> Self {
@@ -1646,6 +2143,7 @@ pub mod types {
                     field: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1706,6 +2204,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateSmartViewSQueryQueryQueriesItem>
         for super::UpdateSmartViewSQueryQueryQueriesItem {
@@ -1718,6 +2232,7 @@ pub mod types {
                     field: value.field?,
                     object_type: value.object_type?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1729,6 +2244,7 @@ pub mod types {
                     field: Ok(value.field),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1746,6 +2262,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItemCondition {
             fn default() -> Self {
@@ -1753,6 +2270,7 @@ pub mod types {
                     mode: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1793,6 +2311,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateSmartViewSQueryQueryQueriesItemCondition>
         for super::UpdateSmartViewSQueryQueryQueriesItemCondition {
@@ -1804,6 +2338,7 @@ pub mod types {
                     mode: value.mode?,
                     type_: value.type_?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1816,6 +2351,7 @@ pub mod types {
                     mode: Ok(value.mode),
                     type_: Ok(value.type_),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1833,6 +2369,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmartViewSQueryQueryQueriesItemField {
             fn default() -> Self {
@@ -1840,6 +2377,7 @@ pub mod types {
                     field_name: Ok(Default::default()),
                     object_type: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1880,6 +2418,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateSmartViewSQueryQueryQueriesItemField>
         for super::UpdateSmartViewSQueryQueryQueriesItemField {
@@ -1891,6 +2445,7 @@ pub mod types {
                     field_name: value.field_name?,
                     object_type: value.object_type?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1901,8 +2456,2276 @@ pub mod types {
                     field_name: Ok(value.field_name),
                     object_type: Ok(value.object_type),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEW_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "s_query", "type"],
+    );
+    impl ::serde::Serialize for CreateSmartView {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "s_query" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSmartView", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(0usize, "name", &CREATESMARTVIEW_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(1usize, "s_query", &CREATESMARTVIEW_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &CREATESMARTVIEW_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSmartView {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmartView;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSmartView` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSmartView, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<CreateSmartViewSQuery> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMARTVIEW_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESMARTVIEW_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESMARTVIEW_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmartView {
+                        name: f0,
+                        s_query: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["query"],
+    );
+    impl ::serde::Serialize for CreateSmartViewSQuery {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "query" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSmartViewSQuery", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "query", &CREATESMARTVIEWSQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSmartViewSQuery {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmartViewSQuery;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSmartViewSQuery` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSmartViewSQuery, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<CreateSmartViewSQueryQuery> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmartViewSQuery {
+                        query: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["queries", "type"],
+    );
+    impl ::serde::Serialize for CreateSmartViewSQueryQuery {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "queries" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSmartViewSQueryQuery", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.queries) {
+                map.serialize_entry("queries", &self.queries)?;
+            } else if self
+                .extra
+                .null_at(0usize, "queries", &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("queries", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSmartViewSQueryQuery {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmartViewSQueryQuery;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSmartViewSQueryQuery` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSmartViewSQueryQuery, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<CreateSmartViewSQueryQueryQueriesItem>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "queries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmartViewSQueryQuery {
+                        queries: f0.unwrap_or_default(),
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["condition", "field", "object_type", "type"],
+    );
+    impl ::serde::Serialize for CreateSmartViewSQueryQueryQueriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "condition" => true,
+                    "field" => true,
+                    "object_type" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("CreateSmartViewSQueryQueryQueriesItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.condition {
+                map.serialize_entry("condition", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "condition",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("condition", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.field {
+                map.serialize_entry("field", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "field",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSmartViewSQueryQueryQueriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmartViewSQueryQueryQueriesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSmartViewSQueryQueryQueriesItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    CreateSmartViewSQueryQueryQueriesItem,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        CreateSmartViewSQueryQueryQueriesItemCondition,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        CreateSmartViewSQueryQueryQueriesItemField,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "condition" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "field" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmartViewSQueryQueryQueriesItem {
+                        condition: f0,
+                        field: f1,
+                        object_type: f2,
+                        type_: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["mode", "type", "value"],
+    );
+    impl ::serde::Serialize for CreateSmartViewSQueryQueryQueriesItemCondition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "mode" => true,
+                    "type" => true,
+                    "value" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("CreateSmartViewSQueryQueryQueriesItemCondition", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.mode {
+                map.serialize_entry("mode", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "mode",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("mode", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value {
+                map.serialize_entry("value", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "value",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("value", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for CreateSmartViewSQueryQueryQueriesItemCondition {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmartViewSQueryQueryQueriesItemCondition;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a `CreateSmartViewSQueryQueryQueriesItemCondition` object",
+                    )
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    CreateSmartViewSQueryQueryQueriesItemCondition,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "mode" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmartViewSQueryQueryQueriesItemCondition {
+                        mode: f0,
+                        type_: f1,
+                        value: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["field_name", "object_type", "type"],
+    );
+    impl ::serde::Serialize for CreateSmartViewSQueryQueryQueriesItemField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "field_name" => true,
+                    "object_type" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("CreateSmartViewSQueryQueryQueriesItemField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.field_name {
+                map.serialize_entry("field_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "field_name",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "object_type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "type",
+                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSmartViewSQueryQueryQueriesItemField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmartViewSQueryQueryQueriesItemField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSmartViewSQueryQueryQueriesItemField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    CreateSmartViewSQueryQueryQueriesItemField,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "field_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmartViewSQueryQueryQueriesItemField {
+                        field_name: f0,
+                        object_type: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SAVEDSEARCH_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "date_created",
+            "date_updated",
+            "description",
+            "id",
+            "is_shared",
+            "is_user_dependent",
+            "name",
+            "organization_id",
+            "query",
+            "s_query",
+            "selected_fields",
+            "shared_with",
+            "sharing_settings",
+            "type",
+            "used_recently",
+            "user_id",
+        ],
+    );
+    impl ::serde::Serialize for SavedSearch {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "description" => !(v.is_null() && self.description.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "is_shared" => !(v.is_null() && self.is_shared.is_none()),
+                    "is_user_dependent" => {
+                        !(v.is_null() && self.is_user_dependent.is_none())
+                    }
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "query" => !(v.is_null() && self.query.is_none()),
+                    "s_query" => !(v.is_null() && self.s_query.is_none()),
+                    "selected_fields" => !(v.is_null() && self.selected_fields.is_none()),
+                    "shared_with" => !(v.is_null() && self.shared_with.is_none()),
+                    "sharing_settings" => {
+                        !(v.is_null() && self.sharing_settings.is_none())
+                    }
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "used_recently" => !(v.is_null() && self.used_recently.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SavedSearch", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(0usize, "date_created", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(1usize, "date_updated", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.description {
+                map.serialize_entry("description", v)?;
+            } else if self.extra.null_at(2usize, "description", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_shared {
+                map.serialize_entry("is_shared", v)?;
+            } else if self.extra.null_at(4usize, "is_shared", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("is_shared", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_user_dependent {
+                map.serialize_entry("is_user_dependent", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "is_user_dependent", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("is_user_dependent", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(6usize, "name", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "organization_id", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self.extra.null_at(8usize, "query", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.s_query {
+                map.serialize_entry("s_query", v)?;
+            } else if self.extra.null_at(9usize, "s_query", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("s_query", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.selected_fields {
+                map.serialize_entry("selected_fields", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "selected_fields", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("selected_fields", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.shared_with {
+                map.serialize_entry("shared_with", v)?;
+            } else if self.extra.null_at(11usize, "shared_with", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("shared_with", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sharing_settings {
+                map.serialize_entry("sharing_settings", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "sharing_settings", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("sharing_settings", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(13usize, "type", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.used_recently {
+                map.serialize_entry("used_recently", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "used_recently", &SAVEDSEARCH_WIRE_KEYS)
+            {
+                map.serialize_entry("used_recently", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(15usize, "user_id", &SAVEDSEARCH_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SavedSearch {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SavedSearch;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SavedSearch` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SavedSearch, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    > = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<
+                        SharingSettingsEmbeddedResponse,
+                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<SavedSearchType> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "is_shared" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "is_user_dependent" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "s_query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "selected_fields" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "shared_with" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "sharing_settings" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "used_recently" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &SAVEDSEARCH_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SavedSearch {
+                        date_created: f0,
+                        date_updated: f1,
+                        description: f2,
+                        id: f3,
+                        is_shared: f4,
+                        is_user_dependent: f5,
+                        name: f6,
+                        organization_id: f7,
+                        query: f8,
+                        s_query: f9,
+                        selected_fields: f10,
+                        shared_with: f11,
+                        sharing_settings: f12,
+                        type_: f13,
+                        used_recently: f14,
+                        user_id: f15,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SAVEDSEARCHLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for SavedSearchList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("SavedSearchList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &SAVEDSEARCHLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &SAVEDSEARCHLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SavedSearchList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SavedSearchList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SavedSearchList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SavedSearchList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<SavedSearch>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SAVEDSEARCHLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SAVEDSEARCHLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SavedSearchList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl SavedSearchType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::Opportunity => "opportunity",
+                Self::Call => "call",
+                Self::Email => "email",
+                Self::Sms => "sms",
+                Self::Meeting => "meeting",
+                Self::Note => "note",
+                Self::WhatsappMessage => "whatsapp_message",
+                Self::CustomActivity => "custom_activity",
+                Self::FormSubmission => "form_submission",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SavedSearchType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SavedSearchType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SavedSearchType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `SavedSearchType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    "opportunity" => Self::Opportunity,
+                    "call" => Self::Call,
+                    "email" => Self::Email,
+                    "sms" => Self::Sms,
+                    "meeting" => Self::Meeting,
+                    "note" => Self::Note,
+                    "whatsapp_message" => Self::WhatsappMessage,
+                    "custom_activity" => Self::CustomActivity,
+                    "form_submission" => Self::FormSubmission,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_at",
+            "created_by_id",
+            "group_ids",
+            "updated_at",
+            "updated_by_id",
+            "user_ids",
+            "whole_org",
+        ],
+    );
+    impl ::serde::Serialize for SharingSettingsEmbeddedResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_at" => !(v.is_null() && self.created_at.is_none()),
+                    "created_by_id" => !(v.is_null() && self.created_by_id.is_none()),
+                    "group_ids" => !(v.is_null() && self.group_ids.is_none()),
+                    "updated_at" => !(v.is_null() && self.updated_at.is_none()),
+                    "updated_by_id" => !(v.is_null() && self.updated_by_id.is_none()),
+                    "user_ids" => !(v.is_null() && self.user_ids.is_none()),
+                    "whole_org" => !(v.is_null() && self.whole_org.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("SharingSettingsEmbeddedResponse", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_at {
+                map.serialize_entry("created_at", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "created_at",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("created_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_id {
+                map.serialize_entry("created_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "created_by_id",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("created_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.group_ids {
+                map.serialize_entry("group_ids", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "group_ids", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
+            {
+                map.serialize_entry("group_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_at {
+                map.serialize_entry("updated_at", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "updated_at",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_at", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_id {
+                map.serialize_entry("updated_by_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "updated_by_id",
+                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("updated_by_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_ids {
+                map.serialize_entry("user_ids", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "user_ids", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
+            {
+                map.serialize_entry("user_ids", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.whole_org {
+                map.serialize_entry("whole_org", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "whole_org", &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS)
+            {
+                map.serialize_entry("whole_org", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SharingSettingsEmbeddedResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = SharingSettingsEmbeddedResponse;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `SharingSettingsEmbeddedResponse` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<SharingSettingsEmbeddedResponse, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "group_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "updated_at" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "user_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "whole_org" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &SHARINGSETTINGSEMBEDDEDRESPONSE_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(SharingSettingsEmbeddedResponse {
+                        created_at: f0,
+                        created_by_id: f1,
+                        group_ids: f2,
+                        updated_at: f3,
+                        updated_by_id: f4,
+                        user_ids: f5,
+                        whole_org: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEW_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "s_query", "type"],
+    );
+    impl ::serde::Serialize for UpdateSmartView {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => true,
+                    "s_query" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSmartView", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "s_query", &self.s_query)?;
+            crate::wire::write_patch(&mut map, "type", &self.type_)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmartView {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmartView;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSmartView` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSmartView, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => f0 = map.next_value()?,
+                            "s_query" => f1 = map.next_value()?,
+                            "type" => f2 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmartView {
+                        name: f0,
+                        s_query: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["query"],
+    );
+    impl ::serde::Serialize for UpdateSmartViewSQuery {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "query" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSmartViewSQuery", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.query {
+                map.serialize_entry("query", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "query", &UPDATESMARTVIEWSQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("query", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmartViewSQuery {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmartViewSQuery;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSmartViewSQuery` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSmartViewSQuery, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<UpdateSmartViewSQueryQuery> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "query" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmartViewSQuery {
+                        query: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["queries", "type"],
+    );
+    impl ::serde::Serialize for UpdateSmartViewSQueryQuery {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "queries" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSmartViewSQueryQuery", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.queries) {
+                map.serialize_entry("queries", &self.queries)?;
+            } else if self
+                .extra
+                .null_at(0usize, "queries", &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("queries", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmartViewSQueryQuery {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmartViewSQueryQuery;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSmartViewSQueryQuery` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSmartViewSQueryQuery, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<UpdateSmartViewSQueryQueryQueriesItem>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "queries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmartViewSQueryQuery {
+                        queries: f0.unwrap_or_default(),
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["condition", "field", "object_type", "type"],
+    );
+    impl ::serde::Serialize for UpdateSmartViewSQueryQueryQueriesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "condition" => true,
+                    "field" => true,
+                    "object_type" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateSmartViewSQueryQueryQueriesItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.condition {
+                map.serialize_entry("condition", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "condition",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("condition", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.field {
+                map.serialize_entry("field", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "field",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "object_type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmartViewSQueryQueryQueriesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmartViewSQueryQueryQueriesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSmartViewSQueryQueryQueriesItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    UpdateSmartViewSQueryQueryQueriesItem,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        UpdateSmartViewSQueryQueryQueriesItemCondition,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        UpdateSmartViewSQueryQueryQueriesItemField,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "condition" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "field" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmartViewSQueryQueryQueriesItem {
+                        condition: f0,
+                        field: f1,
+                        object_type: f2,
+                        type_: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["mode", "type", "value"],
+    );
+    impl ::serde::Serialize for UpdateSmartViewSQueryQueryQueriesItemCondition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "mode" => true,
+                    "type" => true,
+                    "value" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateSmartViewSQueryQueryQueriesItemCondition", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.mode {
+                map.serialize_entry("mode", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "mode",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("mode", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value {
+                map.serialize_entry("value", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "value",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("value", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for UpdateSmartViewSQueryQueryQueriesItemCondition {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmartViewSQueryQueryQueriesItemCondition;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str(
+                        "a `UpdateSmartViewSQueryQueryQueriesItemCondition` object",
+                    )
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    UpdateSmartViewSQueryQueryQueriesItemCondition,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "mode" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "value" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMCONDITION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmartViewSQueryQueryQueriesItemCondition {
+                        mode: f0,
+                        type_: f1,
+                        value: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["field_name", "object_type", "type"],
+    );
+    impl ::serde::Serialize for UpdateSmartViewSQueryQueryQueriesItemField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "field_name" => true,
+                    "object_type" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("UpdateSmartViewSQueryQueryQueriesItemField", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.field_name {
+                map.serialize_entry("field_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "field_name",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("field_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "object_type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "type",
+                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmartViewSQueryQueryQueriesItemField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmartViewSQueryQueryQueriesItemField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSmartViewSQueryQueryQueriesItemField` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    UpdateSmartViewSQueryQueryQueriesItemField,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "field_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &UPDATESMARTVIEWSQUERYQUERYQUERIESITEMFIELD_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmartViewSQueryQueryQueriesItemField {
+                        field_name: f0,
+                        object_type: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,23 +15,19 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`BulkUpdateNotifications`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkUpdateNotifications {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<TaskPriority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolution: ::std::option::Option<NotificationResolution>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub assigned_to: crate::Patch<::std::string::String>,
+        pub date: crate::Patch<crate::DateOrTimestamp>,
+        pub is_complete: crate::Patch<bool>,
+        pub organization_id: crate::Patch<::std::string::String>,
+        pub priority: crate::Patch<TaskPriority>,
+        pub resolution: crate::Patch<NotificationResolution>,
+        pub text: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkUpdateNotifications {
         pub fn builder() -> builder::BulkUpdateNotifications {
@@ -39,11 +35,17 @@ pub mod types {
         }
     }
     ///The outcome of a bulk task update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BulkUpdateTasksResult {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub ok: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BulkUpdateTasksResult {
         pub fn builder() -> builder::BulkUpdateTasksResult {
@@ -51,28 +53,52 @@ pub mod types {
         }
     }
     ///A task to create on a lead. `text` and `is_complete` are not in the example; they are members of the document's task update body (`UpdateNotification`) and of the `Task` Close returns.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateTask {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date: ::std::option::Option<crate::DateOrTimestamp>,
         ///Whether the task is already done.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
         ///What the task is about.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub text: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "_type",
-            skip_serializing_if = "::std::option::Option::is_none"
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateTask {
         pub fn builder() -> builder::CreateTask {
@@ -80,32 +106,17 @@ pub mod types {
         }
     }
     ///`NotificationResolution`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum NotificationResolution {
-        #[serde(rename = "abandoned")]
+        #[cfg_attr(feature = "schemars", serde(rename = "abandoned"))]
         Abandoned,
-        #[serde(rename = "skipped")]
+        #[cfg_attr(feature = "schemars", serde(rename = "skipped"))]
         Skipped,
-    }
-    impl ::std::fmt::Display for NotificationResolution {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Abandoned => f.write_str("abandoned"),
-                Self::Skipped => f.write_str("skipped"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for NotificationResolution {
         type Err = self::error::ConversionError;
@@ -136,112 +147,263 @@ pub mod types {
         }
     }
     ///A task. `_type` is `lead`, `incoming_email`, `missed_call`, … (documented values, kept open: an unknown value still decodes).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Task {
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub agent_config_id: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub assigned_to_name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<TaskAttachmentsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub attachments: ::std::option::Option<::std::vec::Vec<TaskAttachmentsItem>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub body_preview: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub deduplication_key: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub emails: ::std::vec::Vec<::std::string::String>,
-        pub id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_dateless: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_primary_lead_notification: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub local_phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub object_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_note: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value_currency: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub opportunity_value_period: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone_number_description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub recording_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub remote_phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub remote_phone_description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub remote_phone_formatted: ::std::option::Option<::std::string::String>,
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub resolution: ::std::option::Option<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub sequence_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub sequence_subscription_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub step_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub subject: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub text: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "_type",
-            skip_serializing_if = "::std::option::Option::is_none"
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub view: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub voicemail_duration: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub voicemail_url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Task {
         pub fn builder() -> builder::Task {
@@ -249,21 +411,42 @@ pub mod types {
         }
     }
     ///`TaskAttachmentsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskAttachmentsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub content_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub filename: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub media_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub size: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub thumbnail_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl TaskAttachmentsItem {
         pub fn builder() -> builder::TaskAttachmentsItem {
@@ -271,13 +454,23 @@ pub mod types {
         }
     }
     ///A page of `Task` objects.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskList {
-        pub data: ::std::vec::Vec<Task>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<Task>>,
         ///Whether another page follows (absent where Close returns every item at once).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl TaskList {
         pub fn builder() -> builder::TaskList {
@@ -285,32 +478,17 @@ pub mod types {
         }
     }
     ///`TaskPriority`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum TaskPriority {
-        #[serde(rename = "high")]
+        #[cfg_attr(feature = "schemars", serde(rename = "high"))]
         High,
-        #[serde(rename = "medium")]
+        #[cfg_attr(feature = "schemars", serde(rename = "medium"))]
         Medium,
-    }
-    impl ::std::fmt::Display for TaskPriority {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::High => f.write_str("high"),
-                Self::Medium => f.write_str("medium"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for TaskPriority {
         type Err = self::error::ConversionError;
@@ -341,35 +519,25 @@ pub mod types {
         }
     }
     ///`UpdateNotification`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateNotification {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub agent_config_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub assigned_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub due_date: ::std::option::Option<crate::DateOrTimestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_complete: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_dateless: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<TaskPriority>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolution: ::std::option::Option<NotificationResolution>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub agent_config_id: crate::Patch<::std::string::String>,
+        pub assigned_to: crate::Patch<::std::string::String>,
+        pub contact_id: crate::Patch<::std::string::String>,
+        pub created_by: crate::Patch<::std::string::String>,
+        pub date: crate::Patch<crate::DateOrTimestamp>,
+        pub due_date: crate::Patch<crate::DateOrTimestamp>,
+        pub is_complete: crate::Patch<bool>,
+        pub is_dateless: crate::Patch<bool>,
+        pub lead_id: crate::Patch<::std::string::String>,
+        pub organization_id: crate::Patch<::std::string::String>,
+        pub priority: crate::Patch<TaskPriority>,
+        pub resolution: crate::Patch<NotificationResolution>,
+        pub text: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateNotification {
         pub fn builder() -> builder::UpdateNotification {
@@ -381,33 +549,34 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BulkUpdateNotifications {
             assigned_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
+                crate::Patch<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             is_complete: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<super::TaskPriority>,
+                crate::Patch<super::TaskPriority>,
                 ::std::string::String,
             >,
             resolution: ::std::result::Result<
-                ::std::option::Option<super::NotificationResolution>,
+                crate::Patch<super::NotificationResolution>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkUpdateNotifications {
             fn default() -> Self {
@@ -419,6 +588,7 @@ pub mod types {
                     priority: Ok(Default::default()),
                     resolution: Ok(Default::default()),
                     text: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -428,11 +598,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assigned_to = value
+                self.assigned_to = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assigned_to: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn date<T>(mut self, value: T) -> Self
@@ -442,11 +613,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = value
+                self.date = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn is_complete<T>(mut self, value: T) -> Self
@@ -454,11 +626,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_complete = value
+                self.is_complete = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_complete: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
@@ -466,13 +639,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_id = value
+                self.organization_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for organization_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
@@ -480,11 +654,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::TaskPriority>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = value
+                self.priority = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for priority: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn resolution<T>(mut self, value: T) -> Self
@@ -494,11 +669,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.resolution = value
+                self.resolution = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for resolution: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
@@ -506,10 +682,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = value
+                self.text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -528,6 +721,7 @@ pub mod types {
                     priority: value.priority?,
                     resolution: value.resolution?,
                     text: value.text?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -542,6 +736,7 @@ pub mod types {
                     priority: Ok(value.priority),
                     resolution: Ok(value.resolution),
                     text: Ok(value.text),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -551,10 +746,14 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BulkUpdateTasksResult {
             fn default() -> Self {
-                Self { ok: Ok(Default::default()) }
+                Self {
+                    ok: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
             }
         }
         impl BulkUpdateTasksResult {
@@ -568,6 +767,22 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for ok: {e}"));
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BulkUpdateTasksResult>
         for super::BulkUpdateTasksResult {
@@ -575,13 +790,19 @@ pub mod types {
             fn try_from(
                 value: BulkUpdateTasksResult,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { ok: value.ok? })
+                Ok(Self {
+                    ok: value.ok?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::BulkUpdateTasksResult>
         for BulkUpdateTasksResult {
             fn from(value: super::BulkUpdateTasksResult) -> Self {
-                Self { ok: Ok(value.ok) }
+                Self {
+                    ok: Ok(value.ok),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -614,6 +835,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateTask {
             fn default() -> Self {
@@ -625,6 +847,7 @@ pub mod types {
                     lead_id: Ok(Default::default()),
                     text: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -715,6 +938,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateTask> for super::CreateTask {
             type Error = super::error::ConversionError;
@@ -729,6 +968,7 @@ pub mod types {
                     lead_id: value.lead_id?,
                     text: value.text?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -742,6 +982,7 @@ pub mod types {
                     lead_id: Ok(value.lead_id),
                     text: Ok(value.text),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -760,7 +1001,7 @@ pub mod types {
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::vec::Vec<super::TaskAttachmentsItem>,
+                ::std::option::Option<::std::vec::Vec<super::TaskAttachmentsItem>>,
                 ::std::string::String,
             >,
             body_preview: ::std::result::Result<
@@ -804,10 +1045,13 @@ pub mod types {
                 ::std::string::String,
             >,
             emails: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             is_complete: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -940,6 +1184,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Task {
             fn default() -> Self {
@@ -959,7 +1204,7 @@ pub mod types {
                     deduplication_key: Ok(Default::default()),
                     email_id: Ok(Default::default()),
                     emails: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     is_complete: Ok(Default::default()),
                     is_dateless: Ok(Default::default()),
                     is_primary_lead_notification: Ok(Default::default()),
@@ -993,6 +1238,7 @@ pub mod types {
                     view: Ok(Default::default()),
                     voicemail_duration: Ok(Default::default()),
                     voicemail_url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1039,7 +1285,9 @@ pub mod types {
             }
             pub fn attachments<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TaskAttachmentsItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TaskAttachmentsItem>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachments = value
@@ -1177,7 +1425,9 @@ pub mod types {
             }
             pub fn emails<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.emails = value
@@ -1189,7 +1439,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1621,6 +1871,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Task> for super::Task {
             type Error = super::error::ConversionError;
@@ -1677,6 +1943,7 @@ pub mod types {
                     view: value.view?,
                     voicemail_duration: value.voicemail_duration?,
                     voicemail_url: value.voicemail_url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1732,6 +1999,7 @@ pub mod types {
                     view: Ok(value.view),
                     voicemail_duration: Ok(value.voicemail_duration),
                     voicemail_url: Ok(value.voicemail_url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1761,6 +2029,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for TaskAttachmentsItem {
             fn default() -> Self {
@@ -1771,6 +2040,7 @@ pub mod types {
                     size: Ok(Default::default()),
                     thumbnail_url: Ok(Default::default()),
                     url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1847,6 +2117,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<TaskAttachmentsItem>
         for super::TaskAttachmentsItem {
@@ -1861,6 +2147,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1873,32 +2160,37 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct TaskList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::Task>,
+                ::std::option::Option<::std::vec::Vec<super::Task>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for TaskList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl TaskList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Task>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Task>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1920,6 +2212,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<TaskList> for super::TaskList {
             type Error = super::error::ConversionError;
@@ -1929,6 +2237,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1937,63 +2246,65 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateNotification {
             agent_config_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             assigned_to: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
+                crate::Patch<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             due_date: ::std::result::Result<
-                ::std::option::Option<crate::DateOrTimestamp>,
+                crate::Patch<crate::DateOrTimestamp>,
                 ::std::string::String,
             >,
             is_complete: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             is_dateless: ::std::result::Result<
-                ::std::option::Option<bool>,
+                crate::Patch<bool>,
                 ::std::string::String,
             >,
             lead_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             priority: ::std::result::Result<
-                ::std::option::Option<super::TaskPriority>,
+                crate::Patch<super::TaskPriority>,
                 ::std::string::String,
             >,
             resolution: ::std::result::Result<
-                ::std::option::Option<super::NotificationResolution>,
+                crate::Patch<super::NotificationResolution>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateNotification {
             fn default() -> Self {
@@ -2011,6 +2322,7 @@ pub mod types {
                     priority: Ok(Default::default()),
                     resolution: Ok(Default::default()),
                     text: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2020,13 +2332,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.agent_config_id = value
+                self.agent_config_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for agent_config_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn assigned_to<T>(mut self, value: T) -> Self
@@ -2034,11 +2347,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assigned_to = value
+                self.assigned_to = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assigned_to: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
@@ -2046,11 +2360,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = value
+                self.contact_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn created_by<T>(mut self, value: T) -> Self
@@ -2058,11 +2373,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_by = value
+                self.created_by = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for created_by: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn date<T>(mut self, value: T) -> Self
@@ -2072,11 +2388,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = value
+                self.date = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn due_date<T>(mut self, value: T) -> Self
@@ -2086,11 +2403,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.due_date = value
+                self.due_date = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for due_date: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn is_complete<T>(mut self, value: T) -> Self
@@ -2098,11 +2416,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_complete = value
+                self.is_complete = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_complete: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn is_dateless<T>(mut self, value: T) -> Self
@@ -2110,11 +2429,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_dateless = value
+                self.is_dateless = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_dateless: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
@@ -2122,11 +2442,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = value
+                self.lead_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
@@ -2134,13 +2455,14 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_id = value
+                self.organization_id = (value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for organization_id: {e}"
                         )
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
@@ -2148,11 +2470,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::TaskPriority>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = value
+                self.priority = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for priority: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn resolution<T>(mut self, value: T) -> Self
@@ -2162,11 +2485,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.resolution = value
+                self.resolution = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for resolution: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
@@ -2174,10 +2498,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = value
+                self.text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -2201,6 +2542,7 @@ pub mod types {
                     priority: value.priority?,
                     resolution: value.resolution?,
                     text: value.text?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2220,8 +2562,1939 @@ pub mod types {
                     priority: Ok(value.priority),
                     resolution: Ok(value.resolution),
                     text: Ok(value.text),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKUPDATENOTIFICATIONS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "assigned_to",
+            "date",
+            "is_complete",
+            "organization_id",
+            "priority",
+            "resolution",
+            "text",
+        ],
+    );
+    impl ::serde::Serialize for BulkUpdateNotifications {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "assigned_to" => true,
+                    "date" => true,
+                    "is_complete" => true,
+                    "organization_id" => true,
+                    "priority" => true,
+                    "resolution" => true,
+                    "text" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkUpdateNotifications", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "assigned_to", &self.assigned_to)?;
+            crate::wire::write_patch(&mut map, "date", &self.date)?;
+            crate::wire::write_patch(&mut map, "is_complete", &self.is_complete)?;
+            crate::wire::write_patch(
+                &mut map,
+                "organization_id",
+                &self.organization_id,
+            )?;
+            crate::wire::write_patch(&mut map, "priority", &self.priority)?;
+            crate::wire::write_patch(&mut map, "resolution", &self.resolution)?;
+            crate::wire::write_patch(&mut map, "text", &self.text)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateNotifications {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkUpdateNotifications;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkUpdateNotifications` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkUpdateNotifications, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "assigned_to" => f0 = map.next_value()?,
+                            "date" => f1 = map.next_value()?,
+                            "is_complete" => f2 = map.next_value()?,
+                            "organization_id" => f3 = map.next_value()?,
+                            "priority" => f4 = map.next_value()?,
+                            "resolution" => f5 = map.next_value()?,
+                            "text" => f6 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkUpdateNotifications {
+                        assigned_to: f0,
+                        date: f1,
+                        is_complete: f2,
+                        organization_id: f3,
+                        priority: f4,
+                        resolution: f5,
+                        text: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BULKUPDATETASKSRESULT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["ok"],
+    );
+    impl ::serde::Serialize for BulkUpdateTasksResult {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "ok" => !(v.is_null() && self.ok.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("BulkUpdateTasksResult", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.ok {
+                map.serialize_entry("ok", v)?;
+            } else if self.extra.null_at(0usize, "ok", &BULKUPDATETASKSRESULT_WIRE_KEYS)
+            {
+                map.serialize_entry("ok", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulkUpdateTasksResult {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BulkUpdateTasksResult;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BulkUpdateTasksResult` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BulkUpdateTasksResult, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "ok" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BULKUPDATETASKSRESULT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BulkUpdateTasksResult {
+                        ok: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATETASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["assigned_to", "contact_id", "date", "is_complete", "lead_id", "text", "_type"],
+    );
+    impl ::serde::Serialize for CreateTask {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "assigned_to" => true,
+                    "contact_id" => true,
+                    "date" => true,
+                    "is_complete" => true,
+                    "lead_id" => true,
+                    "text" => true,
+                    "_type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateTask", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.assigned_to {
+                map.serialize_entry("assigned_to", v)?;
+            } else if self.extra.null_at(0usize, "assigned_to", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("assigned_to", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(1usize, "contact_id", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date {
+                map.serialize_entry("date", v)?;
+            } else if self.extra.null_at(2usize, "date", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("date", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_complete {
+                map.serialize_entry("is_complete", v)?;
+            } else if self.extra.null_at(3usize, "is_complete", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("is_complete", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(4usize, "lead_id", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.text {
+                map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(5usize, "text", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(6usize, "_type", &CREATETASK_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateTask {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateTask;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateTask` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateTask, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::DateOrTimestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "assigned_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATETASK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATETASK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATETASK_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "is_complete" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATETASK_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATETASK_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "text" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATETASK_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CREATETASK_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateTask {
+                        assigned_to: f0,
+                        contact_id: f1,
+                        date: f2,
+                        is_complete: f3,
+                        lead_id: f4,
+                        text: f5,
+                        type_: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl NotificationResolution {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Abandoned => "abandoned",
+                Self::Skipped => "skipped",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for NotificationResolution {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for NotificationResolution {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for NotificationResolution {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `NotificationResolution` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "abandoned" => Self::Abandoned,
+                    "skipped" => Self::Skipped,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "agent_config_id",
+            "assigned_to",
+            "assigned_to_name",
+            "attachments",
+            "body_preview",
+            "contact_id",
+            "contact_name",
+            "created_by",
+            "created_by_name",
+            "date",
+            "date_created",
+            "date_updated",
+            "deduplication_key",
+            "email_id",
+            "emails",
+            "id",
+            "is_complete",
+            "is_dateless",
+            "is_primary_lead_notification",
+            "lead_id",
+            "lead_name",
+            "local_phone",
+            "object_id",
+            "object_type",
+            "opportunity_note",
+            "opportunity_value",
+            "opportunity_value_currency",
+            "opportunity_value_formatted",
+            "opportunity_value_period",
+            "organization_id",
+            "phone",
+            "phone_formatted",
+            "phone_number_description",
+            "recording_url",
+            "remote_phone",
+            "remote_phone_description",
+            "remote_phone_formatted",
+            "resolution",
+            "sequence_id",
+            "sequence_subscription_id",
+            "step_id",
+            "subject",
+            "text",
+            "_type",
+            "updated_by",
+            "updated_by_name",
+            "view",
+            "voicemail_duration",
+            "voicemail_url",
+        ],
+    );
+    impl ::serde::Serialize for Task {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "agent_config_id" => !(v.is_null() && self.agent_config_id.is_none()),
+                    "assigned_to" => !(v.is_null() && self.assigned_to.is_none()),
+                    "assigned_to_name" => {
+                        !(v.is_null() && self.assigned_to_name.is_none())
+                    }
+                    "attachments" => !(v.is_null() && self.attachments.is_none()),
+                    "body_preview" => !(v.is_null() && self.body_preview.is_none()),
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "contact_name" => !(v.is_null() && self.contact_name.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
+                    "date" => !(v.is_null() && self.date.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "deduplication_key" => {
+                        !(v.is_null() && self.deduplication_key.is_none())
+                    }
+                    "email_id" => !(v.is_null() && self.email_id.is_none()),
+                    "emails" => !(v.is_null() && self.emails.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "is_complete" => !(v.is_null() && self.is_complete.is_none()),
+                    "is_dateless" => !(v.is_null() && self.is_dateless.is_none()),
+                    "is_primary_lead_notification" => {
+                        !(v.is_null() && self.is_primary_lead_notification.is_none())
+                    }
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "lead_name" => !(v.is_null() && self.lead_name.is_none()),
+                    "local_phone" => !(v.is_null() && self.local_phone.is_none()),
+                    "object_id" => !(v.is_null() && self.object_id.is_none()),
+                    "object_type" => !(v.is_null() && self.object_type.is_none()),
+                    "opportunity_note" => {
+                        !(v.is_null() && self.opportunity_note.is_none())
+                    }
+                    "opportunity_value" => {
+                        !(v.is_null() && self.opportunity_value.is_none())
+                    }
+                    "opportunity_value_currency" => {
+                        !(v.is_null() && self.opportunity_value_currency.is_none())
+                    }
+                    "opportunity_value_formatted" => {
+                        !(v.is_null() && self.opportunity_value_formatted.is_none())
+                    }
+                    "opportunity_value_period" => {
+                        !(v.is_null() && self.opportunity_value_period.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "phone" => !(v.is_null() && self.phone.is_none()),
+                    "phone_formatted" => !(v.is_null() && self.phone_formatted.is_none()),
+                    "phone_number_description" => {
+                        !(v.is_null() && self.phone_number_description.is_none())
+                    }
+                    "recording_url" => !(v.is_null() && self.recording_url.is_none()),
+                    "remote_phone" => !(v.is_null() && self.remote_phone.is_none()),
+                    "remote_phone_description" => {
+                        !(v.is_null() && self.remote_phone_description.is_none())
+                    }
+                    "remote_phone_formatted" => {
+                        !(v.is_null() && self.remote_phone_formatted.is_none())
+                    }
+                    "resolution" => !(v.is_null() && self.resolution.is_none()),
+                    "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
+                    "sequence_subscription_id" => {
+                        !(v.is_null() && self.sequence_subscription_id.is_none())
+                    }
+                    "step_id" => !(v.is_null() && self.step_id.is_none()),
+                    "subject" => !(v.is_null() && self.subject.is_none()),
+                    "text" => !(v.is_null() && self.text.is_none()),
+                    "_type" => !(v.is_null() && self.type_.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
+                    "view" => !(v.is_null() && self.view.is_none()),
+                    "voicemail_duration" => {
+                        !(v.is_null() && self.voicemail_duration.is_none())
+                    }
+                    "voicemail_url" => !(v.is_null() && self.voicemail_url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Task", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.agent_config_id {
+                map.serialize_entry("agent_config_id", v)?;
+            } else if self.extra.null_at(0usize, "agent_config_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("agent_config_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.assigned_to {
+                map.serialize_entry("assigned_to", v)?;
+            } else if self.extra.null_at(1usize, "assigned_to", &TASK_WIRE_KEYS) {
+                map.serialize_entry("assigned_to", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.assigned_to_name {
+                map.serialize_entry("assigned_to_name", v)?;
+            } else if self.extra.null_at(2usize, "assigned_to_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("assigned_to_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.attachments {
+                map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(3usize, "attachments", &TASK_WIRE_KEYS) {
+                map.serialize_entry("attachments", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.body_preview {
+                map.serialize_entry("body_preview", v)?;
+            } else if self.extra.null_at(4usize, "body_preview", &TASK_WIRE_KEYS) {
+                map.serialize_entry("body_preview", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(5usize, "contact_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_name {
+                map.serialize_entry("contact_name", v)?;
+            } else if self.extra.null_at(6usize, "contact_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("contact_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(7usize, "created_by", &TASK_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_name {
+                map.serialize_entry("created_by_name", v)?;
+            } else if self.extra.null_at(8usize, "created_by_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("created_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date {
+                map.serialize_entry("date", v)?;
+            } else if self.extra.null_at(9usize, "date", &TASK_WIRE_KEYS) {
+                map.serialize_entry("date", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(10usize, "date_created", &TASK_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(11usize, "date_updated", &TASK_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.deduplication_key {
+                map.serialize_entry("deduplication_key", v)?;
+            } else if self.extra.null_at(12usize, "deduplication_key", &TASK_WIRE_KEYS) {
+                map.serialize_entry("deduplication_key", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_id {
+                map.serialize_entry("email_id", v)?;
+            } else if self.extra.null_at(13usize, "email_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("email_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.emails {
+                map.serialize_entry("emails", v)?;
+            } else if self.extra.null_at(14usize, "emails", &TASK_WIRE_KEYS) {
+                map.serialize_entry("emails", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(15usize, "id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_complete {
+                map.serialize_entry("is_complete", v)?;
+            } else if self.extra.null_at(16usize, "is_complete", &TASK_WIRE_KEYS) {
+                map.serialize_entry("is_complete", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_dateless {
+                map.serialize_entry("is_dateless", v)?;
+            } else if self.extra.null_at(17usize, "is_dateless", &TASK_WIRE_KEYS) {
+                map.serialize_entry("is_dateless", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_primary_lead_notification {
+                map.serialize_entry("is_primary_lead_notification", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "is_primary_lead_notification", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("is_primary_lead_notification", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(19usize, "lead_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_name {
+                map.serialize_entry("lead_name", v)?;
+            } else if self.extra.null_at(20usize, "lead_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("lead_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.local_phone {
+                map.serialize_entry("local_phone", v)?;
+            } else if self.extra.null_at(21usize, "local_phone", &TASK_WIRE_KEYS) {
+                map.serialize_entry("local_phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_id {
+                map.serialize_entry("object_id", v)?;
+            } else if self.extra.null_at(22usize, "object_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("object_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.object_type {
+                map.serialize_entry("object_type", v)?;
+            } else if self.extra.null_at(23usize, "object_type", &TASK_WIRE_KEYS) {
+                map.serialize_entry("object_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_note {
+                map.serialize_entry("opportunity_note", v)?;
+            } else if self.extra.null_at(24usize, "opportunity_note", &TASK_WIRE_KEYS) {
+                map.serialize_entry("opportunity_note", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value {
+                map.serialize_entry("opportunity_value", v)?;
+            } else if self.extra.null_at(25usize, "opportunity_value", &TASK_WIRE_KEYS) {
+                map.serialize_entry("opportunity_value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value_currency {
+                map.serialize_entry("opportunity_value_currency", v)?;
+            } else if self
+                .extra
+                .null_at(26usize, "opportunity_value_currency", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("opportunity_value_currency", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value_formatted {
+                map.serialize_entry("opportunity_value_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "opportunity_value_formatted", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("opportunity_value_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.opportunity_value_period {
+                map.serialize_entry("opportunity_value_period", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "opportunity_value_period", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("opportunity_value_period", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(29usize, "organization_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone {
+                map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(30usize, "phone", &TASK_WIRE_KEYS) {
+                map.serialize_entry("phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_formatted {
+                map.serialize_entry("phone_formatted", v)?;
+            } else if self.extra.null_at(31usize, "phone_formatted", &TASK_WIRE_KEYS) {
+                map.serialize_entry("phone_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_number_description {
+                map.serialize_entry("phone_number_description", v)?;
+            } else if self
+                .extra
+                .null_at(32usize, "phone_number_description", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_number_description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.recording_url {
+                map.serialize_entry("recording_url", v)?;
+            } else if self.extra.null_at(33usize, "recording_url", &TASK_WIRE_KEYS) {
+                map.serialize_entry("recording_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.remote_phone {
+                map.serialize_entry("remote_phone", v)?;
+            } else if self.extra.null_at(34usize, "remote_phone", &TASK_WIRE_KEYS) {
+                map.serialize_entry("remote_phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.remote_phone_description {
+                map.serialize_entry("remote_phone_description", v)?;
+            } else if self
+                .extra
+                .null_at(35usize, "remote_phone_description", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone_description", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.remote_phone_formatted {
+                map.serialize_entry("remote_phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(36usize, "remote_phone_formatted", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("remote_phone_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.resolution {
+                map.serialize_entry("resolution", v)?;
+            } else if self.extra.null_at(37usize, "resolution", &TASK_WIRE_KEYS) {
+                map.serialize_entry("resolution", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            } else if self.extra.null_at(38usize, "sequence_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("sequence_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_subscription_id {
+                map.serialize_entry("sequence_subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(39usize, "sequence_subscription_id", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("sequence_subscription_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.step_id {
+                map.serialize_entry("step_id", v)?;
+            } else if self.extra.null_at(40usize, "step_id", &TASK_WIRE_KEYS) {
+                map.serialize_entry("step_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subject {
+                map.serialize_entry("subject", v)?;
+            } else if self.extra.null_at(41usize, "subject", &TASK_WIRE_KEYS) {
+                map.serialize_entry("subject", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.text {
+                map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(42usize, "text", &TASK_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(43usize, "_type", &TASK_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(44usize, "updated_by", &TASK_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_name {
+                map.serialize_entry("updated_by_name", v)?;
+            } else if self.extra.null_at(45usize, "updated_by_name", &TASK_WIRE_KEYS) {
+                map.serialize_entry("updated_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.view {
+                map.serialize_entry("view", v)?;
+            } else if self.extra.null_at(46usize, "view", &TASK_WIRE_KEYS) {
+                map.serialize_entry("view", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.voicemail_duration {
+                map.serialize_entry("voicemail_duration", v)?;
+            } else if self.extra.null_at(47usize, "voicemail_duration", &TASK_WIRE_KEYS)
+            {
+                map.serialize_entry("voicemail_duration", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.voicemail_url {
+                map.serialize_entry("voicemail_url", v)?;
+            } else if self.extra.null_at(48usize, "voicemail_url", &TASK_WIRE_KEYS) {
+                map.serialize_entry("voicemail_url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Task {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Task;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Task` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Task, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<TaskAttachmentsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<crate::DateOrTimestamp> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f25: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f29: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f34: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f35: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f36: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f37: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f38: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f39: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f40: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f41: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f42: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f43: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f44: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f45: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f46: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f47: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f48: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "agent_config_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "assigned_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "assigned_to_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "attachments" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "body_preview" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "contact_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "date" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "deduplication_key" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "email_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "emails" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "is_complete" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "is_dateless" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "is_primary_lead_notification" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            "lead_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    20usize,
+                                    true,
+                                )?
+                            }
+                            "local_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    21usize,
+                                    true,
+                                )?
+                            }
+                            "object_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    22usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    23usize,
+                                    true,
+                                )?
+                            }
+                            "opportunity_note" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f24,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    24usize,
+                                    true,
+                                )?
+                            }
+                            "opportunity_value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f25,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    25usize,
+                                    true,
+                                )?
+                            }
+                            "opportunity_value_currency" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f26,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    26usize,
+                                    true,
+                                )?
+                            }
+                            "opportunity_value_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f27,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    27usize,
+                                    true,
+                                )?
+                            }
+                            "opportunity_value_period" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f28,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    28usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f29,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    29usize,
+                                    true,
+                                )?
+                            }
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f30,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    30usize,
+                                    true,
+                                )?
+                            }
+                            "phone_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f31,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    31usize,
+                                    true,
+                                )?
+                            }
+                            "phone_number_description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f32,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    32usize,
+                                    true,
+                                )?
+                            }
+                            "recording_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f33,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    33usize,
+                                    true,
+                                )?
+                            }
+                            "remote_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f34,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    34usize,
+                                    true,
+                                )?
+                            }
+                            "remote_phone_description" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f35,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    35usize,
+                                    true,
+                                )?
+                            }
+                            "remote_phone_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f36,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    36usize,
+                                    true,
+                                )?
+                            }
+                            "resolution" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f37,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    37usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f38,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    38usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_subscription_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f39,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    39usize,
+                                    true,
+                                )?
+                            }
+                            "step_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f40,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    40usize,
+                                    true,
+                                )?
+                            }
+                            "subject" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f41,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    41usize,
+                                    true,
+                                )?
+                            }
+                            "text" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f42,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    42usize,
+                                    true,
+                                )?
+                            }
+                            "_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f43,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    43usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f44,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    44usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f45,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    45usize,
+                                    true,
+                                )?
+                            }
+                            "view" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f46,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    46usize,
+                                    true,
+                                )?
+                            }
+                            "voicemail_duration" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f47,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    47usize,
+                                    true,
+                                )?
+                            }
+                            "voicemail_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f48,
+                                    &mut extra,
+                                    &TASK_WIRE_KEYS,
+                                    48usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Task {
+                        agent_config_id: f0,
+                        assigned_to: f1,
+                        assigned_to_name: f2,
+                        attachments: f3,
+                        body_preview: f4,
+                        contact_id: f5,
+                        contact_name: f6,
+                        created_by: f7,
+                        created_by_name: f8,
+                        date: f9,
+                        date_created: f10,
+                        date_updated: f11,
+                        deduplication_key: f12,
+                        email_id: f13,
+                        emails: f14,
+                        id: f15,
+                        is_complete: f16,
+                        is_dateless: f17,
+                        is_primary_lead_notification: f18,
+                        lead_id: f19,
+                        lead_name: f20,
+                        local_phone: f21,
+                        object_id: f22,
+                        object_type: f23,
+                        opportunity_note: f24,
+                        opportunity_value: f25,
+                        opportunity_value_currency: f26,
+                        opportunity_value_formatted: f27,
+                        opportunity_value_period: f28,
+                        organization_id: f29,
+                        phone: f30,
+                        phone_formatted: f31,
+                        phone_number_description: f32,
+                        recording_url: f33,
+                        remote_phone: f34,
+                        remote_phone_description: f35,
+                        remote_phone_formatted: f36,
+                        resolution: f37,
+                        sequence_id: f38,
+                        sequence_subscription_id: f39,
+                        step_id: f40,
+                        subject: f41,
+                        text: f42,
+                        type_: f43,
+                        updated_by: f44,
+                        updated_by_name: f45,
+                        view: f46,
+                        voicemail_duration: f47,
+                        voicemail_url: f48,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASKATTACHMENTSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "media_id", "size", "thumbnail_url", "url"],
+    );
+    impl ::serde::Serialize for TaskAttachmentsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_type" => !(v.is_null() && self.content_type.is_none()),
+                    "filename" => !(v.is_null() && self.filename.is_none()),
+                    "media_id" => !(v.is_null() && self.media_id.is_none()),
+                    "size" => !(v.is_null() && self.size.is_none()),
+                    "thumbnail_url" => !(v.is_null() && self.thumbnail_url.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("TaskAttachmentsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "content_type", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("content_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.filename {
+                map.serialize_entry("filename", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "filename", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("filename", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.media_id {
+                map.serialize_entry("media_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "media_id", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("media_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.size {
+                map.serialize_entry("size", v)?;
+            } else if self.extra.null_at(3usize, "size", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("size", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.thumbnail_url {
+                map.serialize_entry("thumbnail_url", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "thumbnail_url", &TASKATTACHMENTSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("thumbnail_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(5usize, "url", &TASKATTACHMENTSITEM_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskAttachmentsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = TaskAttachmentsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `TaskAttachmentsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<TaskAttachmentsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "media_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "size" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "thumbnail_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &TASKATTACHMENTSITEM_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(TaskAttachmentsItem {
+                        content_type: f0,
+                        filename: f1,
+                        media_id: f2,
+                        size: f3,
+                        thumbnail_url: f4,
+                        url: f5,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static TASKLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for TaskList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("TaskList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &TASKLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &TASKLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = TaskList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `TaskList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<TaskList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<Task>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &TASKLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &TASKLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(TaskList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl TaskPriority {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::High => "high",
+                Self::Medium => "medium",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TaskPriority {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TaskPriority {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TaskPriority {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `TaskPriority` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "high" => Self::High,
+                    "medium" => Self::Medium,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATENOTIFICATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "agent_config_id",
+            "assigned_to",
+            "contact_id",
+            "created_by",
+            "date",
+            "due_date",
+            "is_complete",
+            "is_dateless",
+            "lead_id",
+            "organization_id",
+            "priority",
+            "resolution",
+            "text",
+        ],
+    );
+    impl ::serde::Serialize for UpdateNotification {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "agent_config_id" => true,
+                    "assigned_to" => true,
+                    "contact_id" => true,
+                    "created_by" => true,
+                    "date" => true,
+                    "due_date" => true,
+                    "is_complete" => true,
+                    "is_dateless" => true,
+                    "lead_id" => true,
+                    "organization_id" => true,
+                    "priority" => true,
+                    "resolution" => true,
+                    "text" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateNotification", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(
+                &mut map,
+                "agent_config_id",
+                &self.agent_config_id,
+            )?;
+            crate::wire::write_patch(&mut map, "assigned_to", &self.assigned_to)?;
+            crate::wire::write_patch(&mut map, "contact_id", &self.contact_id)?;
+            crate::wire::write_patch(&mut map, "created_by", &self.created_by)?;
+            crate::wire::write_patch(&mut map, "date", &self.date)?;
+            crate::wire::write_patch(&mut map, "due_date", &self.due_date)?;
+            crate::wire::write_patch(&mut map, "is_complete", &self.is_complete)?;
+            crate::wire::write_patch(&mut map, "is_dateless", &self.is_dateless)?;
+            crate::wire::write_patch(&mut map, "lead_id", &self.lead_id)?;
+            crate::wire::write_patch(
+                &mut map,
+                "organization_id",
+                &self.organization_id,
+            )?;
+            crate::wire::write_patch(&mut map, "priority", &self.priority)?;
+            crate::wire::write_patch(&mut map, "resolution", &self.resolution)?;
+            crate::wire::write_patch(&mut map, "text", &self.text)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateNotification {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateNotification;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateNotification` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateNotification, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    let mut f5 = crate::Patch::Unchanged;
+                    let mut f6 = crate::Patch::Unchanged;
+                    let mut f7 = crate::Patch::Unchanged;
+                    let mut f8 = crate::Patch::Unchanged;
+                    let mut f9 = crate::Patch::Unchanged;
+                    let mut f10 = crate::Patch::Unchanged;
+                    let mut f11 = crate::Patch::Unchanged;
+                    let mut f12 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "agent_config_id" => f0 = map.next_value()?,
+                            "assigned_to" => f1 = map.next_value()?,
+                            "contact_id" => f2 = map.next_value()?,
+                            "created_by" => f3 = map.next_value()?,
+                            "date" => f4 = map.next_value()?,
+                            "due_date" => f5 = map.next_value()?,
+                            "is_complete" => f6 = map.next_value()?,
+                            "is_dateless" => f7 = map.next_value()?,
+                            "lead_id" => f8 = map.next_value()?,
+                            "organization_id" => f9 = map.next_value()?,
+                            "priority" => f10 = map.next_value()?,
+                            "resolution" => f11 = map.next_value()?,
+                            "text" => f12 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateNotification {
+                        agent_config_id: f0,
+                        assigned_to: f1,
+                        contact_id: f2,
+                        created_by: f3,
+                        date: f4,
+                        due_date: f5,
+                        is_complete: f6,
+                        is_dateless: f7,
+                        lead_id: f8,
+                        organization_id: f9,
+                        priority: f10,
+                        resolution: f11,
+                        text: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

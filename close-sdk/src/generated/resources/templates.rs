@@ -15,16 +15,28 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`CreateSmsTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmsTemplate {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub attachments: ::std::vec::Vec<CreateSmsTemplateAttachment>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_shared: ::std::option::Option<bool>,
         pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub text: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmsTemplate {
         pub fn builder() -> builder::CreateSmsTemplate {
@@ -32,12 +44,15 @@ pub mod types {
         }
     }
     ///`CreateSmsTemplateAttachment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateSmsTemplateAttachment {
         pub content_type: ::std::string::String,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateSmsTemplateAttachment {
         pub fn builder() -> builder::CreateSmsTemplateAttachment {
@@ -45,32 +60,17 @@ pub mod types {
         }
     }
     ///`EmailTemplatesRenderBulkObjectType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EmailTemplatesRenderBulkObjectType {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-    }
-    impl ::std::fmt::Display for EmailTemplatesRenderBulkObjectType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderBulkObjectType {
         type Err = self::error::ConversionError;
@@ -102,35 +102,19 @@ pub mod types {
         }
     }
     ///`EmailTemplatesRenderContactPreference`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EmailTemplatesRenderContactPreference {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-        #[serde(rename = "all")]
+        #[cfg_attr(feature = "schemars", serde(rename = "all"))]
         All,
-    }
-    impl ::std::fmt::Display for EmailTemplatesRenderContactPreference {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-                Self::All => f.write_str("all"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderContactPreference {
         type Err = self::error::ConversionError;
@@ -163,32 +147,17 @@ pub mod types {
         }
     }
     ///`EmailTemplatesRenderMode`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EmailTemplatesRenderMode {
-        #[serde(rename = "lead")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead"))]
         Lead,
-        #[serde(rename = "contact")]
+        #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
-    }
-    impl ::std::fmt::Display for EmailTemplatesRenderMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Lead => f.write_str("lead"),
-                Self::Contact => f.write_str("contact"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderMode {
         type Err = self::error::ConversionError;
@@ -219,11 +188,14 @@ pub mod types {
         }
     }
     ///`EmailTemplatesRenderSortItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailTemplatesRenderSortItem {
         pub direction: EmailTemplatesRenderSortItemDirection,
         pub field: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl EmailTemplatesRenderSortItem {
         pub fn builder() -> builder::EmailTemplatesRenderSortItem {
@@ -231,32 +203,17 @@ pub mod types {
         }
     }
     ///`EmailTemplatesRenderSortItemDirection`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum EmailTemplatesRenderSortItemDirection {
-        #[serde(rename = "asc")]
+        #[cfg_attr(feature = "schemars", serde(rename = "asc"))]
         Asc,
-        #[serde(rename = "desc")]
+        #[cfg_attr(feature = "schemars", serde(rename = "desc"))]
         Desc,
-    }
-    impl ::std::fmt::Display for EmailTemplatesRenderSortItemDirection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Asc => f.write_str("asc"),
-                Self::Desc => f.write_str("desc"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderSortItemDirection {
         type Err = self::error::ConversionError;
@@ -288,32 +245,17 @@ pub mod types {
         }
     }
     ///`SmsTemplateStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SmsTemplateStatus {
-        #[serde(rename = "active")]
+        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-        #[serde(rename = "archived")]
+        #[cfg_attr(feature = "schemars", serde(rename = "archived"))]
         Archived,
-    }
-    impl ::std::fmt::Display for SmsTemplateStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Archived => f.write_str("archived"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for SmsTemplateStatus {
         type Err = self::error::ConversionError;
@@ -344,19 +286,17 @@ pub mod types {
         }
     }
     ///`UpdateSmsTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmsTemplate {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<UpdateSmsTemplateAttachment>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_shared: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<SmsTemplateStatus>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
+        pub attachments: crate::Patch<::std::vec::Vec<UpdateSmsTemplateAttachment>>,
+        pub is_shared: crate::Patch<bool>,
+        pub name: crate::Patch<::std::string::String>,
+        pub status: crate::Patch<SmsTemplateStatus>,
+        pub text: crate::Patch<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmsTemplate {
         pub fn builder() -> builder::UpdateSmsTemplate {
@@ -364,12 +304,15 @@ pub mod types {
         }
     }
     ///`UpdateSmsTemplateAttachment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateSmsTemplateAttachment {
         pub content_type: ::std::string::String,
         pub filename: ::std::string::String,
         pub url: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateSmsTemplateAttachment {
         pub fn builder() -> builder::UpdateSmsTemplateAttachment {
@@ -393,6 +336,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmsTemplate {
             fn default() -> Self {
@@ -401,6 +345,7 @@ pub mod types {
                     is_shared: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     text: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -455,6 +400,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmsTemplate> for super::CreateSmsTemplate {
             type Error = super::error::ConversionError;
@@ -466,6 +427,7 @@ pub mod types {
                     is_shared: value.is_shared?,
                     name: value.name?,
                     text: value.text?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -476,6 +438,7 @@ pub mod types {
                     is_shared: Ok(value.is_shared),
                     name: Ok(value.name),
                     text: Ok(value.text),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -490,6 +453,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSmsTemplateAttachment {
             fn default() -> Self {
@@ -497,6 +461,7 @@ pub mod types {
                     content_type: Err("no value supplied for content_type".to_string()),
                     filename: Err("no value supplied for filename".to_string()),
                     url: Err("no value supplied for url".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -537,6 +502,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSmsTemplateAttachment>
         for super::CreateSmsTemplateAttachment {
@@ -548,6 +529,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -558,6 +540,7 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -568,12 +551,14 @@ pub mod types {
                 ::std::string::String,
             >,
             field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailTemplatesRenderSortItem {
             fn default() -> Self {
                 Self {
                     direction: Err("no value supplied for direction".to_string()),
                     field: Err("no value supplied for field".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -602,6 +587,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<EmailTemplatesRenderSortItem>
         for super::EmailTemplatesRenderSortItem {
@@ -612,6 +613,7 @@ pub mod types {
                 Ok(Self {
                     direction: value.direction?,
                     field: value.field?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -621,31 +623,30 @@ pub mod types {
                 Self {
                     direction: Ok(value.direction),
                     field: Ok(value.field),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateSmsTemplate {
             attachments: ::std::result::Result<
-                ::std::vec::Vec<super::UpdateSmsTemplateAttachment>,
+                crate::Patch<::std::vec::Vec<super::UpdateSmsTemplateAttachment>>,
                 ::std::string::String,
             >,
-            is_shared: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_shared: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
             name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::SmsTemplateStatus>,
+                crate::Patch<super::SmsTemplateStatus>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmsTemplate {
             fn default() -> Self {
@@ -655,6 +656,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     status: Ok(Default::default()),
                     text: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -666,10 +668,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
+                self.attachments = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -678,11 +687,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_shared = value
+                self.is_shared = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_shared: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -690,11 +700,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = value
+                self.name = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -704,11 +715,12 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
@@ -716,10 +728,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = value
+                self.text = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -735,6 +764,7 @@ pub mod types {
                     name: value.name?,
                     status: value.status?,
                     text: value.text?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -746,6 +776,7 @@ pub mod types {
                     name: Ok(value.name),
                     status: Ok(value.status),
                     text: Ok(value.text),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -760,6 +791,7 @@ pub mod types {
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateSmsTemplateAttachment {
             fn default() -> Self {
@@ -767,6 +799,7 @@ pub mod types {
                     content_type: Err("no value supplied for content_type".to_string()),
                     filename: Err("no value supplied for filename".to_string()),
                     url: Err("no value supplied for url".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -807,6 +840,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UpdateSmsTemplateAttachment>
         for super::UpdateSmsTemplateAttachment {
@@ -818,6 +867,7 @@ pub mod types {
                     content_type: value.content_type?,
                     filename: value.filename?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -828,8 +878,798 @@ pub mod types {
                     content_type: Ok(value.content_type),
                     filename: Ok(value.filename),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMSTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "is_shared", "name", "text"],
+    );
+    impl ::serde::Serialize for CreateSmsTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "attachments" => true,
+                    "is_shared" => true,
+                    "name" => true,
+                    "text" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSmsTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.attachments) {
+                map.serialize_entry("attachments", &self.attachments)?;
+            } else if self
+                .extra
+                .null_at(0usize, "attachments", &CREATESMSTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("attachments", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_shared {
+                map.serialize_entry("is_shared", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "is_shared", &CREATESMSTEMPLATE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_shared", &())?;
+            }
+            map.serialize_entry("name", &self.name)?;
+            if let ::std::option::Option::Some(v) = &self.text {
+                map.serialize_entry("text", v)?;
+            } else if self.extra.null_at(3usize, "text", &CREATESMSTEMPLATE_WIRE_KEYS) {
+                map.serialize_entry("text", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSmsTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmsTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSmsTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSmsTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<CreateSmsTemplateAttachment>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "attachments" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "is_shared" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "text" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATESMSTEMPLATE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmsTemplate {
+                        attachments: f0.unwrap_or_default(),
+                        is_shared: f1,
+                        name: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("name"),
+                                );
+                            }
+                        },
+                        text: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
+    impl ::serde::Serialize for CreateSmsTemplateAttachment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_type" => true,
+                    "filename" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateSmsTemplateAttachment", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("content_type", &self.content_type)?;
+            map.serialize_entry("filename", &self.filename)?;
+            map.serialize_entry("url", &self.url)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateSmsTemplateAttachment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateSmsTemplateAttachment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateSmsTemplateAttachment` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateSmsTemplateAttachment, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateSmsTemplateAttachment {
+                        content_type: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "content_type",
+                                    ),
+                                );
+                            }
+                        },
+                        filename: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("filename"),
+                                );
+                            }
+                        },
+                        url: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("url"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl EmailTemplatesRenderBulkObjectType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for EmailTemplatesRenderBulkObjectType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EmailTemplatesRenderBulkObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplatesRenderBulkObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `EmailTemplatesRenderBulkObjectType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl EmailTemplatesRenderContactPreference {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::All => "all",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for EmailTemplatesRenderContactPreference {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EmailTemplatesRenderContactPreference {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplatesRenderContactPreference {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `EmailTemplatesRenderContactPreference` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    "all" => Self::All,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl EmailTemplatesRenderMode {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Lead => "lead",
+                Self::Contact => "contact",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for EmailTemplatesRenderMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EmailTemplatesRenderMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplatesRenderMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `EmailTemplatesRenderMode` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "lead" => Self::Lead,
+                    "contact" => Self::Contact,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILTEMPLATESRENDERSORTITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["direction", "field"],
+    );
+    impl ::serde::Serialize for EmailTemplatesRenderSortItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "direction" => true,
+                    "field" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EmailTemplatesRenderSortItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("direction", &self.direction)?;
+            map.serialize_entry("field", &self.field)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplatesRenderSortItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EmailTemplatesRenderSortItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EmailTemplatesRenderSortItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EmailTemplatesRenderSortItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        EmailTemplatesRenderSortItemDirection,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "direction" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EMAILTEMPLATESRENDERSORTITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "field" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EMAILTEMPLATESRENDERSORTITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EmailTemplatesRenderSortItem {
+                        direction: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("direction"),
+                                );
+                            }
+                        },
+                        field: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("field"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl EmailTemplatesRenderSortItemDirection {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Asc => "asc",
+                Self::Desc => "desc",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for EmailTemplatesRenderSortItemDirection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EmailTemplatesRenderSortItemDirection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplatesRenderSortItemDirection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `EmailTemplatesRenderSortItemDirection` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "asc" => Self::Asc,
+                    "desc" => Self::Desc,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl SmsTemplateStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Archived => "archived",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for SmsTemplateStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for SmsTemplateStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SmsTemplateStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `SmsTemplateStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "active" => Self::Active,
+                    "archived" => Self::Archived,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMSTEMPLATE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["attachments", "is_shared", "name", "status", "text"],
+    );
+    impl ::serde::Serialize for UpdateSmsTemplate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "attachments" => true,
+                    "is_shared" => true,
+                    "name" => true,
+                    "status" => true,
+                    "text" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSmsTemplate", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "attachments", &self.attachments)?;
+            crate::wire::write_patch(&mut map, "is_shared", &self.is_shared)?;
+            crate::wire::write_patch(&mut map, "name", &self.name)?;
+            crate::wire::write_patch(&mut map, "status", &self.status)?;
+            crate::wire::write_patch(&mut map, "text", &self.text)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmsTemplate {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmsTemplate;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSmsTemplate` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSmsTemplate, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    let mut f4 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "attachments" => f0 = map.next_value()?,
+                            "is_shared" => f1 = map.next_value()?,
+                            "name" => f2 = map.next_value()?,
+                            "status" => f3 = map.next_value()?,
+                            "text" => f4 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmsTemplate {
+                        attachments: f0,
+                        is_shared: f1,
+                        name: f2,
+                        status: f3,
+                        text: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["content_type", "filename", "url"],
+    );
+    impl ::serde::Serialize for UpdateSmsTemplateAttachment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_type" => true,
+                    "filename" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateSmsTemplateAttachment", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("content_type", &self.content_type)?;
+            map.serialize_entry("filename", &self.filename)?;
+            map.serialize_entry("url", &self.url)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateSmsTemplateAttachment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateSmsTemplateAttachment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateSmsTemplateAttachment` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateSmsTemplateAttachment, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &UPDATESMSTEMPLATEATTACHMENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateSmsTemplateAttachment {
+                        content_type: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "content_type",
+                                    ),
+                                );
+                            }
+                        },
+                        filename: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("filename"),
+                                );
+                            }
+                        },
+                        url: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("url"),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

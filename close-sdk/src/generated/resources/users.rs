@@ -15,17 +15,29 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A call the user is currently on.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ActiveCall {
         ///Call activity ID (`acti_…`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead: ::std::option::Option<ActiveCallLead>,
         ///Call method, e.g. `regular`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub method: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl ActiveCall {
         pub fn builder() -> builder::ActiveCall {
@@ -33,15 +45,24 @@ pub mod types {
         }
     }
     ///The lead a call is with.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ActiveCallLead {
         ///The lead's display name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub display_name: ::std::option::Option<::std::string::String>,
         ///Lead ID (`lead_…`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl ActiveCallLead {
         pub fn builder() -> builder::ActiveCallLead {
@@ -49,18 +70,33 @@ pub mod types {
         }
     }
     ///A user's status on one kind of Close app, and the calls they are on there.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AppAvailability {
         ///Calls the user is currently participating in.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub active_calls: ::std::vec::Vec<ActiveCall>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub active_calls: ::std::option::Option<::std::vec::Vec<ActiveCall>>,
         ///e.g. `online`, `offline`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<::std::string::String>,
         ///Kind of app, e.g. `mobile`, `native`, `web`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl AppAvailability {
         pub fn builder() -> builder::AppAvailability {
@@ -68,26 +104,45 @@ pub mod types {
         }
     }
     ///A connected email account of the current user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailAccount {
         ///Email account ID (`emailacct_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Sender identities of the account.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub identities: ::std::vec::Vec<EmailIdentity>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub identities: ::std::option::Option<::std::vec::Vec<EmailIdentity>>,
         ///Organization ID (`orga_…`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
         ///Kind of account, e.g. `google`. Close publishes no closed list.
-        #[serde(
-            rename = "_type",
-            skip_serializing_if = "::std::option::Option::is_none"
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "_type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
         )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///User ID (`user_…`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl EmailAccount {
         pub fn builder() -> builder::EmailAccount {
@@ -95,15 +150,24 @@ pub mod types {
         }
     }
     ///A sender identity (address and display name) of an email account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct EmailIdentity {
         ///Sender address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email: ::std::option::Option<::std::string::String>,
         ///Sender display name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl EmailIdentity {
         pub fn builder() -> builder::EmailIdentity {
@@ -111,44 +175,90 @@ pub mod types {
         }
     }
     ///The current user, as `GET /me/` returns it: the user plus what they can access.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Me {
         ///When the user was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
         ///When the user was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///The user's email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email: ::std::option::Option<::std::string::String>,
         ///The user's connected email accounts.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub email_accounts: ::std::vec::Vec<EmailAccount>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email_accounts: ::std::option::Option<::std::vec::Vec<EmailAccount>>,
         ///First name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub first_name: ::std::option::Option<::std::string::String>,
         ///User ID (`user_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///URL of the avatar image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub image: ::std::option::Option<::std::string::String>,
         ///Last name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub last_name: ::std::option::Option<::std::string::String>,
         ///IANA timezone last used, e.g. `America/Denver`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub last_used_timezone: ::std::option::Option<::std::string::String>,
         ///The user's memberships, one per organization.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub memberships: ::std::vec::Vec<crate::types::Membership>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub memberships: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Membership>,
+        >,
         ///The organizations the user is a member of (full objects).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub organizations: ::std::vec::Vec<crate::types::Organization>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organizations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Organization>,
+        >,
         ///The user's phone numbers.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phone_numbers: ::std::vec::Vec<crate::types::PhoneNumber>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phone_numbers: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PhoneNumber>,
+        >,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Me {
         pub fn builder() -> builder::Me {
@@ -156,14 +266,24 @@ pub mod types {
         }
     }
     ///One user's availability, per kind of Close app.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserAvailability {
         ///One entry per kind of app (`mobile`, `native`, `web`).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub availability: ::std::vec::Vec<AppAvailability>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub availability: ::std::option::Option<::std::vec::Vec<AppAvailability>>,
         ///User ID (`user_…`).
-        pub user_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UserAvailability {
         pub fn builder() -> builder::UserAvailability {
@@ -171,10 +291,17 @@ pub mod types {
         }
     }
     ///The availability of every user in the organization.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserAvailabilityList {
-        pub data: ::std::vec::Vec<UserAvailability>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<UserAvailability>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UserAvailabilityList {
         pub fn builder() -> builder::UserAvailabilityList {
@@ -182,12 +309,23 @@ pub mod types {
         }
     }
     ///One page of users (`_skip`/`_limit` pagination).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UserList {
-        pub data: ::std::vec::Vec<crate::types::User>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<crate::types::User>>,
         ///Whether there are more users after this page.
-        pub has_more: bool,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UserList {
         pub fn builder() -> builder::UserList {
@@ -195,32 +333,17 @@ pub mod types {
         }
     }
     ///`UsersListOrderBy`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum UsersListOrderBy {
-        #[serde(rename = "last_name,first_name")]
+        #[cfg_attr(feature = "schemars", serde(rename = "last_name,first_name"))]
         LastNameFirstName,
-        #[serde(rename = "first_name,last_name")]
+        #[cfg_attr(feature = "schemars", serde(rename = "first_name,last_name"))]
         FirstNameLastName,
-    }
-    impl ::std::fmt::Display for UsersListOrderBy {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::LastNameFirstName => f.write_str("last_name,first_name"),
-                Self::FirstNameLastName => f.write_str("first_name,last_name"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsersListOrderBy {
         type Err = self::error::ConversionError;
@@ -266,6 +389,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActiveCall {
             fn default() -> Self {
@@ -273,6 +397,7 @@ pub mod types {
                     id: Ok(Default::default()),
                     lead: Ok(Default::default()),
                     method: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -311,6 +436,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ActiveCall> for super::ActiveCall {
             type Error = super::error::ConversionError;
@@ -321,6 +462,7 @@ pub mod types {
                     id: value.id?,
                     lead: value.lead?,
                     method: value.method?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -330,6 +472,7 @@ pub mod types {
                     id: Ok(value.id),
                     lead: Ok(value.lead),
                     method: Ok(value.method),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -343,12 +486,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActiveCallLead {
             fn default() -> Self {
                 Self {
                     display_name: Ok(Default::default()),
                     id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -375,6 +520,22 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ActiveCallLead> for super::ActiveCallLead {
             type Error = super::error::ConversionError;
@@ -384,6 +545,7 @@ pub mod types {
                 Ok(Self {
                     display_name: value.display_name?,
                     id: value.id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -392,13 +554,14 @@ pub mod types {
                 Self {
                     display_name: Ok(value.display_name),
                     id: Ok(value.id),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct AppAvailability {
             active_calls: ::std::result::Result<
-                ::std::vec::Vec<super::ActiveCall>,
+                ::std::option::Option<::std::vec::Vec<super::ActiveCall>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -409,6 +572,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for AppAvailability {
             fn default() -> Self {
@@ -416,13 +580,16 @@ pub mod types {
                     active_calls: Ok(Default::default()),
                     status: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl AppAvailability {
             pub fn active_calls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ActiveCall>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ActiveCall>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.active_calls = value
@@ -456,6 +623,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<AppAvailability> for super::AppAvailability {
             type Error = super::error::ConversionError;
@@ -466,6 +649,7 @@ pub mod types {
                     active_calls: value.active_calls?,
                     status: value.status?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -475,14 +659,18 @@ pub mod types {
                     active_calls: Ok(value.active_calls),
                     status: Ok(value.status),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct EmailAccount {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             identities: ::std::result::Result<
-                ::std::vec::Vec<super::EmailIdentity>,
+                ::std::option::Option<::std::vec::Vec<super::EmailIdentity>>,
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
@@ -497,22 +685,24 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailAccount {
             fn default() -> Self {
                 Self {
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     identities: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl EmailAccount {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -522,7 +712,9 @@ pub mod types {
             }
             pub fn identities<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::EmailIdentity>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EmailIdentity>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.identities = value
@@ -570,6 +762,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<EmailAccount> for super::EmailAccount {
             type Error = super::error::ConversionError;
@@ -582,6 +790,7 @@ pub mod types {
                     organization_id: value.organization_id?,
                     type_: value.type_?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -593,6 +802,7 @@ pub mod types {
                     organization_id: Ok(value.organization_id),
                     type_: Ok(value.type_),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -606,12 +816,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for EmailIdentity {
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -640,6 +852,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<EmailIdentity> for super::EmailIdentity {
             type Error = super::error::ConversionError;
@@ -649,6 +877,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -657,6 +886,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -675,14 +905,17 @@ pub mod types {
                 ::std::string::String,
             >,
             email_accounts: ::std::result::Result<
-                ::std::vec::Vec<super::EmailAccount>,
+                ::std::option::Option<::std::vec::Vec<super::EmailAccount>>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             image: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -696,17 +929,18 @@ pub mod types {
                 ::std::string::String,
             >,
             memberships: ::std::result::Result<
-                ::std::vec::Vec<crate::types::Membership>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Membership>>,
                 ::std::string::String,
             >,
             organizations: ::std::result::Result<
-                ::std::vec::Vec<crate::types::Organization>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Organization>>,
                 ::std::string::String,
             >,
             phone_numbers: ::std::result::Result<
-                ::std::vec::Vec<crate::types::PhoneNumber>,
+                ::std::option::Option<::std::vec::Vec<crate::types::PhoneNumber>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Me {
             fn default() -> Self {
@@ -716,13 +950,14 @@ pub mod types {
                     email: Ok(Default::default()),
                     email_accounts: Ok(Default::default()),
                     first_name: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     image: Ok(Default::default()),
                     last_name: Ok(Default::default()),
                     last_used_timezone: Ok(Default::default()),
                     memberships: Ok(Default::default()),
                     organizations: Ok(Default::default()),
                     phone_numbers: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -765,7 +1000,9 @@ pub mod types {
             }
             pub fn email_accounts<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::EmailAccount>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::EmailAccount>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.email_accounts = value
@@ -791,7 +1028,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -839,7 +1076,9 @@ pub mod types {
             }
             pub fn memberships<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Membership>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::Membership>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memberships = value
@@ -851,7 +1090,9 @@ pub mod types {
             }
             pub fn organizations<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Organization>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::Organization>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.organizations = value
@@ -863,13 +1104,31 @@ pub mod types {
             }
             pub fn phone_numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::PhoneNumber>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::PhoneNumber>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_numbers = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone_numbers: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -892,6 +1151,7 @@ pub mod types {
                     memberships: value.memberships?,
                     organizations: value.organizations?,
                     phone_numbers: value.phone_numbers?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -910,29 +1170,37 @@ pub mod types {
                     memberships: Ok(value.memberships),
                     organizations: Ok(value.organizations),
                     phone_numbers: Ok(value.phone_numbers),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UserAvailability {
             availability: ::std::result::Result<
-                ::std::vec::Vec<super::AppAvailability>,
+                ::std::option::Option<::std::vec::Vec<super::AppAvailability>>,
                 ::std::string::String,
             >,
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UserAvailability {
             fn default() -> Self {
                 Self {
                     availability: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl UserAvailability {
             pub fn availability<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::AppAvailability>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AppAvailability>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.availability = value
@@ -944,13 +1212,29 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -963,6 +1247,7 @@ pub mod types {
                 Ok(Self {
                     availability: value.availability?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -971,33 +1256,54 @@ pub mod types {
                 Self {
                     availability: Ok(value.availability),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UserAvailabilityList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::UserAvailability>,
+                ::std::option::Option<::std::vec::Vec<super::UserAvailability>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UserAvailabilityList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl UserAvailabilityList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UserAvailability>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::UserAvailability>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1008,34 +1314,47 @@ pub mod types {
             fn try_from(
                 value: UserAvailabilityList,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { data: value.data? })
+                Ok(Self {
+                    data: value.data?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::UserAvailabilityList> for UserAvailabilityList {
             fn from(value: super::UserAvailabilityList) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UserList {
             data: ::std::result::Result<
-                ::std::vec::Vec<crate::types::User>,
+                ::std::option::Option<::std::vec::Vec<crate::types::User>>,
                 ::std::string::String,
             >,
-            has_more: ::std::result::Result<bool, ::std::string::String>,
+            has_more: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UserList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
-                    has_more: Err("no value supplied for has_more".to_string()),
+                    data: Ok(Default::default()),
+                    has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl UserList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::User>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::User>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -1047,13 +1366,29 @@ pub mod types {
             }
             pub fn has_more<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.has_more = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for has_more: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1066,6 +1401,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1074,8 +1410,1215 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVECALL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "lead", "method"],
+    );
+    impl ::serde::Serialize for ActiveCall {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "lead" => !(v.is_null() && self.lead.is_none()),
+                    "method" => !(v.is_null() && self.method.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActiveCall", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &ACTIVECALL_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead {
+                map.serialize_entry("lead", v)?;
+            } else if self.extra.null_at(1usize, "lead", &ACTIVECALL_WIRE_KEYS) {
+                map.serialize_entry("lead", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.method {
+                map.serialize_entry("method", v)?;
+            } else if self.extra.null_at(2usize, "method", &ACTIVECALL_WIRE_KEYS) {
+                map.serialize_entry("method", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActiveCall {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActiveCall;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActiveCall` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActiveCall, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<ActiveCallLead> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIVECALL_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "lead" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ACTIVECALL_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "method" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ACTIVECALL_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActiveCall {
+                        id: f0,
+                        lead: f1,
+                        method: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIVECALLLEAD_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["display_name", "id"],
+    );
+    impl ::serde::Serialize for ActiveCallLead {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "display_name" => !(v.is_null() && self.display_name.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActiveCallLead", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.display_name {
+                map.serialize_entry("display_name", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "display_name", &ACTIVECALLLEAD_WIRE_KEYS)
+            {
+                map.serialize_entry("display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(1usize, "id", &ACTIVECALLLEAD_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActiveCallLead {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActiveCallLead;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActiveCallLead` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActiveCallLead, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIVECALLLEAD_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ACTIVECALLLEAD_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActiveCallLead {
+                        display_name: f0,
+                        id: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static APPAVAILABILITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["active_calls", "status", "type"],
+    );
+    impl ::serde::Serialize for AppAvailability {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "active_calls" => !(v.is_null() && self.active_calls.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("AppAvailability", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.active_calls {
+                map.serialize_entry("active_calls", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "active_calls", &APPAVAILABILITY_WIRE_KEYS)
+            {
+                map.serialize_entry("active_calls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(1usize, "status", &APPAVAILABILITY_WIRE_KEYS) {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &APPAVAILABILITY_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AppAvailability {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = AppAvailability;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `AppAvailability` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<AppAvailability, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::vec::Vec<ActiveCall>> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "active_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &APPAVAILABILITY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &APPAVAILABILITY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &APPAVAILABILITY_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(AppAvailability {
+                        active_calls: f0,
+                        status: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILACCOUNT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["id", "identities", "organization_id", "_type", "user_id"],
+    );
+    impl ::serde::Serialize for EmailAccount {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "identities" => !(v.is_null() && self.identities.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "_type" => !(v.is_null() && self.type_.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EmailAccount", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(0usize, "id", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.identities {
+                map.serialize_entry("identities", v)?;
+            } else if self.extra.null_at(1usize, "identities", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("identities", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "organization_id", &EMAILACCOUNT_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("_type", v)?;
+            } else if self.extra.null_at(3usize, "_type", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(4usize, "user_id", &EMAILACCOUNT_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailAccount {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EmailAccount;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EmailAccount` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EmailAccount, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::vec::Vec<EmailIdentity>> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "identities" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &EMAILACCOUNT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EmailAccount {
+                        id: f0,
+                        identities: f1,
+                        organization_id: f2,
+                        type_: f3,
+                        user_id: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static EMAILIDENTITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "name"],
+    );
+    impl ::serde::Serialize for EmailIdentity {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "email" => !(v.is_null() && self.email.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("EmailIdentity", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(0usize, "email", &EMAILIDENTITY_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(1usize, "name", &EMAILIDENTITY_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailIdentity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = EmailIdentity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `EmailIdentity` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<EmailIdentity, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &EMAILIDENTITY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &EMAILIDENTITY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(EmailIdentity {
+                        email: f0,
+                        name: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ME_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "date_created",
+            "date_updated",
+            "email",
+            "email_accounts",
+            "first_name",
+            "id",
+            "image",
+            "last_name",
+            "last_used_timezone",
+            "memberships",
+            "organizations",
+            "phone_numbers",
+        ],
+    );
+    impl ::serde::Serialize for Me {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "email" => !(v.is_null() && self.email.is_none()),
+                    "email_accounts" => !(v.is_null() && self.email_accounts.is_none()),
+                    "first_name" => !(v.is_null() && self.first_name.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "image" => !(v.is_null() && self.image.is_none()),
+                    "last_name" => !(v.is_null() && self.last_name.is_none()),
+                    "last_used_timezone" => {
+                        !(v.is_null() && self.last_used_timezone.is_none())
+                    }
+                    "memberships" => !(v.is_null() && self.memberships.is_none()),
+                    "organizations" => !(v.is_null() && self.organizations.is_none()),
+                    "phone_numbers" => !(v.is_null() && self.phone_numbers.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Me", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(0usize, "date_created", &ME_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(1usize, "date_updated", &ME_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(2usize, "email", &ME_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email_accounts {
+                map.serialize_entry("email_accounts", v)?;
+            } else if self.extra.null_at(3usize, "email_accounts", &ME_WIRE_KEYS) {
+                map.serialize_entry("email_accounts", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.first_name {
+                map.serialize_entry("first_name", v)?;
+            } else if self.extra.null_at(4usize, "first_name", &ME_WIRE_KEYS) {
+                map.serialize_entry("first_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &ME_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.image {
+                map.serialize_entry("image", v)?;
+            } else if self.extra.null_at(6usize, "image", &ME_WIRE_KEYS) {
+                map.serialize_entry("image", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.last_name {
+                map.serialize_entry("last_name", v)?;
+            } else if self.extra.null_at(7usize, "last_name", &ME_WIRE_KEYS) {
+                map.serialize_entry("last_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.last_used_timezone {
+                map.serialize_entry("last_used_timezone", v)?;
+            } else if self.extra.null_at(8usize, "last_used_timezone", &ME_WIRE_KEYS) {
+                map.serialize_entry("last_used_timezone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.memberships {
+                map.serialize_entry("memberships", v)?;
+            } else if self.extra.null_at(9usize, "memberships", &ME_WIRE_KEYS) {
+                map.serialize_entry("memberships", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organizations {
+                map.serialize_entry("organizations", v)?;
+            } else if self.extra.null_at(10usize, "organizations", &ME_WIRE_KEYS) {
+                map.serialize_entry("organizations", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_numbers {
+                map.serialize_entry("phone_numbers", v)?;
+            } else if self.extra.null_at(11usize, "phone_numbers", &ME_WIRE_KEYS) {
+                map.serialize_entry("phone_numbers", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Me {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Me;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Me` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Me, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::vec::Vec<EmailAccount>> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Membership>,
+                    > = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Organization>,
+                    > = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::PhoneNumber>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "email_accounts" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "first_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "image" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "last_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "last_used_timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "memberships" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "organizations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "phone_numbers" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &ME_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Me {
+                        date_created: f0,
+                        date_updated: f1,
+                        email: f2,
+                        email_accounts: f3,
+                        first_name: f4,
+                        id: f5,
+                        image: f6,
+                        last_name: f7,
+                        last_used_timezone: f8,
+                        memberships: f9,
+                        organizations: f10,
+                        phone_numbers: f11,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USERAVAILABILITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["availability", "user_id"],
+    );
+    impl ::serde::Serialize for UserAvailability {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "availability" => !(v.is_null() && self.availability.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UserAvailability", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.availability {
+                map.serialize_entry("availability", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "availability", &USERAVAILABILITY_WIRE_KEYS)
+            {
+                map.serialize_entry("availability", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(1usize, "user_id", &USERAVAILABILITY_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserAvailability {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UserAvailability;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UserAvailability` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UserAvailability, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<AppAvailability>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "availability" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &USERAVAILABILITY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &USERAVAILABILITY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UserAvailability {
+                        availability: f0,
+                        user_id: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USERAVAILABILITYLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data"],
+    );
+    impl ::serde::Serialize for UserAvailabilityList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UserAvailabilityList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &USERAVAILABILITYLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserAvailabilityList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UserAvailabilityList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UserAvailabilityList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UserAvailabilityList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<UserAvailability>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &USERAVAILABILITYLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UserAvailabilityList {
+                        data: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USERLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for UserList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UserList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self.extra.null_at(0usize, "data", &USERLIST_WIRE_KEYS) {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self.extra.null_at(1usize, "has_more", &USERLIST_WIRE_KEYS) {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UserList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UserList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UserList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::User>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &USERLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &USERLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UserList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl UsersListOrderBy {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::LastNameFirstName => "last_name,first_name",
+                Self::FirstNameLastName => "first_name,last_name",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for UsersListOrderBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for UsersListOrderBy {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsersListOrderBy {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `UsersListOrderBy` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "last_name,first_name" => Self::LastNameFirstName,
+                    "first_name,last_name" => Self::FirstNameLastName,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

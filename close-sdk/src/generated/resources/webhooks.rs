@@ -15,18 +15,27 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`CreateWebhook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateWebhook {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub event_filter: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         pub events: ::std::vec::Vec<WebhookSubscriptionEvent>,
         pub url: ::std::string::String,
         ///Close's default: `true`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub verify_ssl: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateWebhook {
         pub fn builder() -> builder::CreateWebhook {
@@ -34,20 +43,19 @@ pub mod types {
         }
     }
     ///Changes to a webhook subscription; only the fields present are changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateWebhook {
         ///The events to subscribe to (`object_type` and `action` from the event log).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<WebhookSubscriptionEvent>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<WebhookStatus>,
+        pub events: crate::Patch<::std::vec::Vec<WebhookSubscriptionEvent>>,
+        pub status: crate::Patch<WebhookStatus>,
         ///Destination URL for the webhook subscription.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: crate::Patch<::std::string::String>,
         ///Verify the SSL certificate of the destination URL.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub verify_ssl: ::std::option::Option<bool>,
+        pub verify_ssl: crate::Patch<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl UpdateWebhook {
         pub fn builder() -> builder::UpdateWebhook {
@@ -55,32 +63,17 @@ pub mod types {
         }
     }
     ///`WebhookStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum WebhookStatus {
-        #[serde(rename = "active")]
+        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-        #[serde(rename = "paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
-    }
-    impl ::std::fmt::Display for WebhookStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Paused => f.write_str("paused"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for WebhookStatus {
         type Err = self::error::ConversionError;
@@ -111,50 +104,104 @@ pub mod types {
         }
     }
     ///A webhook subscription: where Close sends which events.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct WebhookSubscription {
         ///Delivery counters.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub counters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub counters: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///ID of the user who created it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
         ///When it was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
         ///When it was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///The events subscribed to.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub events: ::std::option::Option<
+            ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
+        >,
         ///e.g. `healthy`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub health_status: ::std::option::Option<::std::string::String>,
         ///Subscription ID (`whsub_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///The latest delivery error, if any (shape undocumented).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub latest_error: ::std::option::Option<::serde_json::Value>,
         ///Why the subscription is paused, e.g. `api`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub pause_reason: ::std::option::Option<::std::string::String>,
         ///Recent consecutive failed delivery buckets.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub recent_consecutive_fail_buckets_cnt: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub signature_key: ::std::option::Option<crate::webhooks::SignatureKey>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status: ::std::option::Option<crate::webhooks::SubscriptionStatus>,
         ///ID of the user who last updated it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
         ///Destination URL.
-        pub url: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
         ///Whether the destination's SSL certificate is verified.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub verify_ssl: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl WebhookSubscription {
         pub fn builder() -> builder::WebhookSubscription {
@@ -162,15 +209,21 @@ pub mod types {
         }
     }
     ///`WebhookSubscriptionEvent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct WebhookSubscriptionEvent {
         pub action: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub extra_filter: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         pub object_type: ::std::string::String,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl WebhookSubscriptionEvent {
         pub fn builder() -> builder::WebhookSubscriptionEvent {
@@ -178,12 +231,22 @@ pub mod types {
         }
     }
     ///A page of webhook subscriptions, in Close's list envelope (`data`, `has_more`; the document leaves this answer undescribed). Typed so that every `signature_key` is a `SignatureKey`, never shown by `Debug`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct WebhookSubscriptionList {
-        pub data: ::std::vec::Vec<WebhookSubscription>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub data: ::std::option::Option<::std::vec::Vec<WebhookSubscription>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub has_more: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl WebhookSubscriptionList {
         pub fn builder() -> builder::WebhookSubscriptionList {
@@ -209,6 +272,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateWebhook {
             fn default() -> Self {
@@ -217,6 +281,7 @@ pub mod types {
                     events: Err("no value supplied for events".to_string()),
                     url: Err("no value supplied for url".to_string()),
                     verify_ssl: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -275,6 +340,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateWebhook> for super::CreateWebhook {
             type Error = super::error::ConversionError;
@@ -286,6 +367,7 @@ pub mod types {
                     events: value.events?,
                     url: value.url?,
                     verify_ssl: value.verify_ssl?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -296,27 +378,26 @@ pub mod types {
                     events: Ok(value.events),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct UpdateWebhook {
             events: ::std::result::Result<
-                ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                crate::Patch<::std::vec::Vec<super::WebhookSubscriptionEvent>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::WebhookStatus>,
+                crate::Patch<super::WebhookStatus>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                crate::Patch<::std::string::String>,
                 ::std::string::String,
             >,
-            verify_ssl: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            verify_ssl: ::std::result::Result<crate::Patch<bool>, ::std::string::String>,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateWebhook {
             fn default() -> Self {
@@ -325,6 +406,7 @@ pub mod types {
                     status: Ok(Default::default()),
                     url: Ok(Default::default()),
                     verify_ssl: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -336,10 +418,17 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.events = value
+                self.events = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for events: {e}")
+                    }))
+                    .map(|v| {
+                        if ::std::vec::Vec::is_empty(&v) {
+                            crate::Patch::Unchanged
+                        } else {
+                            crate::Patch::Set(v)
+                        }
                     });
                 self
             }
@@ -348,11 +437,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::WebhookStatus>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.status = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -360,11 +450,12 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = value
+                self.url = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    });
+                    }))
+                    .map(crate::Patch::from);
                 self
             }
             pub fn verify_ssl<T>(mut self, value: T) -> Self
@@ -372,10 +463,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.verify_ssl = value
+                self.verify_ssl = (value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for verify_ssl: {e}")
+                    }))
+                    .map(crate::Patch::from);
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -390,6 +498,7 @@ pub mod types {
                     status: value.status?,
                     url: value.url?,
                     verify_ssl: value.verify_ssl?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -400,13 +509,16 @@ pub mod types {
                     status: Ok(value.status),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct WebhookSubscription {
             counters: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             created_by: ::std::result::Result<
@@ -422,14 +534,19 @@ pub mod types {
                 ::std::string::String,
             >,
             events: ::std::result::Result<
-                ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
+                >,
                 ::std::string::String,
             >,
             health_status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             latest_error: ::std::result::Result<
                 ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
@@ -454,11 +571,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             verify_ssl: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookSubscription {
             fn default() -> Self {
@@ -469,15 +590,16 @@ pub mod types {
                     date_updated: Ok(Default::default()),
                     events: Ok(Default::default()),
                     health_status: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     latest_error: Ok(Default::default()),
                     pause_reason: Ok(Default::default()),
                     recent_consecutive_fail_buckets_cnt: Ok(Default::default()),
                     signature_key: Ok(Default::default()),
                     status: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
+                    url: Ok(Default::default()),
                     verify_ssl: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -485,7 +607,9 @@ pub mod types {
             pub fn counters<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -535,7 +659,9 @@ pub mod types {
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -560,7 +686,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -648,7 +774,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -667,6 +793,22 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for verify_ssl: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -694,6 +836,7 @@ pub mod types {
                     updated_by: value.updated_by?,
                     url: value.url?,
                     verify_ssl: value.verify_ssl?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -717,6 +860,7 @@ pub mod types {
                     updated_by: Ok(value.updated_by),
                     url: Ok(value.url),
                     verify_ssl: Ok(value.verify_ssl),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -733,6 +877,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookSubscriptionEvent {
             fn default() -> Self {
@@ -740,6 +885,7 @@ pub mod types {
                     action: Err("no value supplied for action".to_string()),
                     extra_filter: Ok(Default::default()),
                     object_type: Err("no value supplied for object_type".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -784,6 +930,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<WebhookSubscriptionEvent>
         for super::WebhookSubscriptionEvent {
@@ -795,6 +957,7 @@ pub mod types {
                     action: value.action?,
                     extra_filter: value.extra_filter?,
                     object_type: value.object_type?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -805,32 +968,37 @@ pub mod types {
                     action: Ok(value.action),
                     extra_filter: Ok(value.extra_filter),
                     object_type: Ok(value.object_type),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct WebhookSubscriptionList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::WebhookSubscription>,
+                ::std::option::Option<::std::vec::Vec<super::WebhookSubscription>>,
                 ::std::string::String,
             >,
             has_more: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookSubscriptionList {
             fn default() -> Self {
                 Self {
-                    data: Err("no value supplied for data".to_string()),
+                    data: Ok(Default::default()),
                     has_more: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl WebhookSubscriptionList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::WebhookSubscription>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::WebhookSubscription>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -852,6 +1020,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<WebhookSubscriptionList>
         for super::WebhookSubscriptionList {
@@ -862,6 +1046,7 @@ pub mod types {
                 Ok(Self {
                     data: value.data?,
                     has_more: value.has_more?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -871,8 +1056,912 @@ pub mod types {
                 Self {
                     data: Ok(value.data),
                     has_more: Ok(value.has_more),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATEWEBHOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["event_filter", "events", "url", "verify_ssl"],
+    );
+    impl ::serde::Serialize for CreateWebhook {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "event_filter" => !(v.is_null() && self.event_filter.is_none()),
+                    "events" => true,
+                    "url" => true,
+                    "verify_ssl" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateWebhook", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.event_filter {
+                map.serialize_entry("event_filter", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "event_filter", &CREATEWEBHOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("event_filter", &())?;
+            }
+            map.serialize_entry("events", &self.events)?;
+            map.serialize_entry("url", &self.url)?;
+            if let ::std::option::Option::Some(v) = &self.verify_ssl {
+                map.serialize_entry("verify_ssl", v)?;
+            } else if self.extra.null_at(3usize, "verify_ssl", &CREATEWEBHOOK_WIRE_KEYS)
+            {
+                map.serialize_entry("verify_ssl", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWebhook {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateWebhook;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateWebhook` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateWebhook, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::std::vec::Vec<WebhookSubscriptionEvent>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "event_filter" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "events" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "verify_ssl" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATEWEBHOOK_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateWebhook {
+                        event_filter: f0,
+                        events: match f1 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("events"),
+                                );
+                            }
+                        },
+                        url: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("url"),
+                                );
+                            }
+                        },
+                        verify_ssl: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static UPDATEWEBHOOK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["events", "status", "url", "verify_ssl"],
+    );
+    impl ::serde::Serialize for UpdateWebhook {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "events" => true,
+                    "status" => true,
+                    "url" => true,
+                    "verify_ssl" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("UpdateWebhook", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            crate::wire::write_patch(&mut map, "events", &self.events)?;
+            crate::wire::write_patch(&mut map, "status", &self.status)?;
+            crate::wire::write_patch(&mut map, "url", &self.url)?;
+            crate::wire::write_patch(&mut map, "verify_ssl", &self.verify_ssl)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateWebhook {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = UpdateWebhook;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `UpdateWebhook` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UpdateWebhook, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0 = crate::Patch::Unchanged;
+                    let mut f1 = crate::Patch::Unchanged;
+                    let mut f2 = crate::Patch::Unchanged;
+                    let mut f3 = crate::Patch::Unchanged;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "events" => f0 = map.next_value()?,
+                            "status" => f1 = map.next_value()?,
+                            "url" => f2 = map.next_value()?,
+                            "verify_ssl" => f3 = map.next_value()?,
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(UpdateWebhook {
+                        events: f0,
+                        status: f1,
+                        url: f2,
+                        verify_ssl: f3,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl WebhookStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Paused => "paused",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for WebhookStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for WebhookStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `WebhookStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "active" => Self::Active,
+                    "paused" => Self::Paused,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WEBHOOKSUBSCRIPTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "counters",
+            "created_by",
+            "date_created",
+            "date_updated",
+            "events",
+            "health_status",
+            "id",
+            "latest_error",
+            "pause_reason",
+            "recent_consecutive_fail_buckets_cnt",
+            "signature_key",
+            "status",
+            "updated_by",
+            "url",
+            "verify_ssl",
+        ],
+    );
+    impl ::serde::Serialize for WebhookSubscription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "counters" => !(v.is_null() && self.counters.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "events" => !(v.is_null() && self.events.is_none()),
+                    "health_status" => !(v.is_null() && self.health_status.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "latest_error" => !(v.is_null() && self.latest_error.is_none()),
+                    "pause_reason" => !(v.is_null() && self.pause_reason.is_none()),
+                    "recent_consecutive_fail_buckets_cnt" => {
+                        !(v.is_null()
+                            && self.recent_consecutive_fail_buckets_cnt.is_none())
+                    }
+                    "signature_key" => !(v.is_null() && self.signature_key.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    "verify_ssl" => !(v.is_null() && self.verify_ssl.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("WebhookSubscription", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.counters {
+                map.serialize_entry("counters", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "counters", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("counters", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "created_by", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "date_created", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "date_updated", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.events {
+                map.serialize_entry("events", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "events", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("events", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.health_status {
+                map.serialize_entry("health_status", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "health_status", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("health_status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(6usize, "id", &WEBHOOKSUBSCRIPTION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.latest_error {
+                map.serialize_entry("latest_error", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "latest_error", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("latest_error", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.pause_reason {
+                map.serialize_entry("pause_reason", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "pause_reason", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("pause_reason", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self
+                .recent_consecutive_fail_buckets_cnt
+            {
+                map.serialize_entry("recent_consecutive_fail_buckets_cnt", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "recent_consecutive_fail_buckets_cnt",
+                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("recent_consecutive_fail_buckets_cnt", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.signature_key {
+                map.serialize_entry("signature_key", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "signature_key", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("signature_key", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "status", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "updated_by", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(13usize, "url", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.verify_ssl {
+                map.serialize_entry("verify_ssl", v)?;
+            } else if self
+                .extra
+                .null_at(14usize, "verify_ssl", &WEBHOOKSUBSCRIPTION_WIRE_KEYS)
+            {
+                map.serialize_entry("verify_ssl", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookSubscription {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = WebhookSubscription;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `WebhookSubscription` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<WebhookSubscription, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<crate::webhooks::SubscriptionEvent>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<crate::webhooks::SignatureKey> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<
+                        crate::webhooks::SubscriptionStatus,
+                    > = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "counters" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "events" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "health_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "latest_error" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "pause_reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "recent_consecutive_fail_buckets_cnt" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "signature_key" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "verify_ssl" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTION_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(WebhookSubscription {
+                        counters: f0,
+                        created_by: f1,
+                        date_created: f2,
+                        date_updated: f3,
+                        events: f4,
+                        health_status: f5,
+                        id: f6,
+                        latest_error: f7,
+                        pause_reason: f8,
+                        recent_consecutive_fail_buckets_cnt: f9,
+                        signature_key: f10,
+                        status: f11,
+                        updated_by: f12,
+                        url: f13,
+                        verify_ssl: f14,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["action", "extra_filter", "object_type"],
+    );
+    impl ::serde::Serialize for WebhookSubscriptionEvent {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "action" => true,
+                    "extra_filter" => !(v.is_null() && self.extra_filter.is_none()),
+                    "object_type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("WebhookSubscriptionEvent", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("action", &self.action)?;
+            if let ::std::option::Option::Some(v) = &self.extra_filter {
+                map.serialize_entry("extra_filter", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "extra_filter", &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS)
+            {
+                map.serialize_entry("extra_filter", &())?;
+            }
+            map.serialize_entry("object_type", &self.object_type)?;
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionEvent {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = WebhookSubscriptionEvent;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `WebhookSubscriptionEvent` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<WebhookSubscriptionEvent, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "action" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "extra_filter" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "object_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTIONEVENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(WebhookSubscriptionEvent {
+                        action: match f0 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field("action"),
+                                );
+                            }
+                        },
+                        extra_filter: f1,
+                        object_type: match f2 {
+                            ::std::option::Option::Some(v) => v,
+                            ::std::option::Option::None => {
+                                return ::std::result::Result::Err(
+                                    <A::Error as ::serde::de::Error>::missing_field(
+                                        "object_type",
+                                    ),
+                                );
+                            }
+                        },
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["data", "has_more"],
+    );
+    impl ::serde::Serialize for WebhookSubscriptionList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "data" => !(v.is_null() && self.data.is_none()),
+                    "has_more" => !(v.is_null() && self.has_more.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("WebhookSubscriptionList", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.data {
+                map.serialize_entry("data", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "data", &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("data", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.has_more {
+                map.serialize_entry("has_more", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "has_more", &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS)
+            {
+                map.serialize_entry("has_more", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionList {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = WebhookSubscriptionList;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `WebhookSubscriptionList` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<WebhookSubscriptionList, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<WebhookSubscription>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "data" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "has_more" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &WEBHOOKSUBSCRIPTIONLIST_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(WebhookSubscriptionList {
+                        data: f0,
+                        has_more: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,50 +15,29 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///Current status of the call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CallStatus {
-        #[serde(rename = "created")]
+        #[cfg_attr(feature = "schemars", serde(rename = "created"))]
         Created,
-        #[serde(rename = "in-progress")]
+        #[cfg_attr(feature = "schemars", serde(rename = "in-progress"))]
         InProgress,
-        #[serde(rename = "completed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "completed"))]
         Completed,
-        #[serde(rename = "cancel")]
+        #[cfg_attr(feature = "schemars", serde(rename = "cancel"))]
         Cancel,
-        #[serde(rename = "no-answer")]
+        #[cfg_attr(feature = "schemars", serde(rename = "no-answer"))]
         NoAnswer,
-        #[serde(rename = "busy")]
+        #[cfg_attr(feature = "schemars", serde(rename = "busy"))]
         Busy,
-        #[serde(rename = "failed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "failed"))]
         Failed,
-        #[serde(rename = "timeout")]
+        #[cfg_attr(feature = "schemars", serde(rename = "timeout"))]
         Timeout,
-    }
-    impl ::std::fmt::Display for CallStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Created => f.write_str("created"),
-                Self::InProgress => f.write_str("in-progress"),
-                Self::Completed => f.write_str("completed"),
-                Self::Cancel => f.write_str("cancel"),
-                Self::NoAnswer => f.write_str("no-answer"),
-                Self::Busy => f.write_str("busy"),
-                Self::Failed => f.write_str("failed"),
-                Self::Timeout => f.write_str("timeout"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for CallStatus {
         type Err = self::error::ConversionError;
@@ -92,6 +71,58 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl CallStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Created => "created",
+                Self::InProgress => "in-progress",
+                Self::Completed => "completed",
+                Self::Cancel => "cancel",
+                Self::NoAnswer => "no-answer",
+                Self::Busy => "busy",
+                Self::Failed => "failed",
+                Self::Timeout => "timeout",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CallStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for CallStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CallStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `CallStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "created" => Self::Created,
+                    "in-progress" => Self::InProgress,
+                    "completed" => Self::Completed,
+                    "cancel" => Self::Cancel,
+                    "no-answer" => Self::NoAnswer,
+                    "busy" => Self::Busy,
+                    "failed" => Self::Failed,
+                    "timeout" => Self::Timeout,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

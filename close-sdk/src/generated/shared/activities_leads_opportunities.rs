@@ -15,23 +15,48 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`Attachment`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Attachment {
         ///Any value (the examples show only null).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub content_id: ::std::option::Option<::serde_json::Value>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub content_type: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub filename: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub inline_only: ::std::option::Option<bool>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub size: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub thumbnail_url: ::std::option::Option<::std::string::String>,
-        pub url: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Attachment {
         pub fn builder() -> builder::Attachment {
@@ -66,18 +91,23 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Attachment {
             fn default() -> Self {
                 Self {
                     content_id: Ok(Default::default()),
-                    content_type: Err("no value supplied for content_type".to_string()),
-                    filename: Err("no value supplied for filename".to_string()),
+                    content_type: Ok(Default::default()),
+                    filename: Ok(Default::default()),
                     inline_only: Ok(Default::default()),
-                    size: Err("no value supplied for size".to_string()),
+                    size: Ok(Default::default()),
                     thumbnail_url: Ok(Default::default()),
-                    url: Err("no value supplied for url".to_string()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -156,13 +186,29 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -180,6 +226,7 @@ pub mod types {
                     size: value.size?,
                     thumbnail_url: value.thumbnail_url?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -193,8 +240,205 @@ pub mod types {
                     size: Ok(value.size),
                     thumbnail_url: Ok(value.thumbnail_url),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ATTACHMENT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "content_id",
+            "content_type",
+            "filename",
+            "inline_only",
+            "size",
+            "thumbnail_url",
+            "url",
+        ],
+    );
+    impl ::serde::Serialize for Attachment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "content_id" => !(v.is_null() && self.content_id.is_none()),
+                    "content_type" => !(v.is_null() && self.content_type.is_none()),
+                    "filename" => !(v.is_null() && self.filename.is_none()),
+                    "inline_only" => !(v.is_null() && self.inline_only.is_none()),
+                    "size" => !(v.is_null() && self.size.is_none()),
+                    "thumbnail_url" => !(v.is_null() && self.thumbnail_url.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Attachment", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.content_id {
+                map.serialize_entry("content_id", v)?;
+            } else if self.extra.null_at(0usize, "content_id", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("content_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.content_type {
+                map.serialize_entry("content_type", v)?;
+            } else if self.extra.null_at(1usize, "content_type", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("content_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.filename {
+                map.serialize_entry("filename", v)?;
+            } else if self.extra.null_at(2usize, "filename", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("filename", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.inline_only {
+                map.serialize_entry("inline_only", v)?;
+            } else if self.extra.null_at(3usize, "inline_only", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("inline_only", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.size {
+                map.serialize_entry("size", v)?;
+            } else if self.extra.null_at(4usize, "size", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("size", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.thumbnail_url {
+                map.serialize_entry("thumbnail_url", v)?;
+            } else if self.extra.null_at(5usize, "thumbnail_url", &ATTACHMENT_WIRE_KEYS)
+            {
+                map.serialize_entry("thumbnail_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(6usize, "url", &ATTACHMENT_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Attachment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Attachment;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Attachment` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Attachment, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "content_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "content_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "filename" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "inline_only" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "size" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "thumbnail_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &ATTACHMENT_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Attachment {
+                        content_id: f0,
+                        content_type: f1,
+                        filename: f2,
+                        inline_only: f3,
+                        size: f4,
+                        thumbnail_url: f5,
+                        url: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,23 +15,62 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`BasicSubscriptionInfoForContact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BasicSubscriptionInfoForContact {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_email: ::std::option::Option<::std::string::String>,
-        pub date_created: crate::Timestamp,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub initial_email_id: ::std::option::Option<::std::string::String>,
-        pub sequence_id: ::std::string::String,
-        pub sequence_name: ::std::string::String,
-        pub sequence_status: WorkflowStatus,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub sequence_status: ::std::option::Option<WorkflowStatus>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub start_date: ::std::option::Option<crate::Timestamp>,
-        pub subscription_id: ::std::string::String,
-        pub subscription_status: WorkflowRunStatus,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscription_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscription_status: ::std::option::Option<WorkflowRunStatus>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub subscription_status_reason: ::std::option::Option<StatusReason>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl BasicSubscriptionInfoForContact {
         pub fn builder() -> builder::BasicSubscriptionInfoForContact {
@@ -39,44 +78,111 @@ pub mod types {
         }
     }
     ///`Contact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Contact {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        pub date_created: crate::Timestamp,
-        pub date_updated: crate::Timestamp,
-        pub display_name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub emails: ::std::vec::Vec<crate::types::ContactEmail>,
-        pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub integration_links: ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub emails: ::std::option::Option<::std::vec::Vec<crate::types::ContactEmail>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub integration_links: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_suggestions_operation_id: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        pub organization_id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phones: ::std::vec::Vec<crate::types::ContactPhone>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub recent_calls: ::std::vec::Vec<ContactRecentCall>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub subscriptions: ::std::vec::Vec<BasicSubscriptionInfoForContact>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phones: ::std::option::Option<::std::vec::Vec<crate::types::ContactPhone>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub recent_calls: ::std::option::Option<::std::vec::Vec<ContactRecentCall>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subscriptions: ::std::option::Option<
+            ::std::vec::Vec<BasicSubscriptionInfoForContact>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub timezone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub timezone_source: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub urls: ::std::vec::Vec<ContactUrl>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub urls: ::std::option::Option<::std::vec::Vec<ContactUrl>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Contact {
         pub fn builder() -> builder::Contact {
@@ -84,15 +190,37 @@ pub mod types {
         }
     }
     ///`ContactRecentCall`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContactRecentCall {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub dialer_id: ::std::option::Option<::std::string::String>,
-        pub duration: i64,
-        pub finish_timestamp: crate::Timestamp,
-        pub id: ::std::string::String,
-        pub status: crate::types::CallStatus,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub duration: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub finish_timestamp: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status: ::std::option::Option<crate::types::CallStatus>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl ContactRecentCall {
         pub fn builder() -> builder::ContactRecentCall {
@@ -100,12 +228,25 @@ pub mod types {
         }
     }
     ///`ContactUrl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContactUrl {
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        pub url: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl ContactUrl {
         pub fn builder() -> builder::ContactUrl {
@@ -113,23 +254,42 @@ pub mod types {
         }
     }
     ///A contact to create on a lead; custom fields as `custom.cf_…` members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContact {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub emails: ::std::vec::Vec<CreateContactEmailsItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub phones: ::std::vec::Vec<CreateContactPhonesItem>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub title: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")
+        )]
         pub urls: ::std::vec::Vec<CreateContactUrlsItem>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateContact {
         pub fn builder() -> builder::CreateContact {
@@ -137,13 +297,25 @@ pub mod types {
         }
     }
     ///`CreateContactEmailsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContactEmailsItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateContactEmailsItem {
         pub fn builder() -> builder::CreateContactEmailsItem {
@@ -151,13 +323,25 @@ pub mod types {
         }
     }
     ///`CreateContactPhonesItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContactPhonesItem {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateContactPhonesItem {
         pub fn builder() -> builder::CreateContactPhonesItem {
@@ -165,13 +349,25 @@ pub mod types {
         }
     }
     ///`CreateContactUrlsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateContactUrlsItem {
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CreateContactUrlsItem {
         pub fn builder() -> builder::CreateContactUrlsItem {
@@ -179,123 +375,75 @@ pub mod types {
         }
     }
     ///Reason for each higher level status on a Workflow run.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum StatusReason {
-        #[serde(rename = "manual")]
+        #[cfg_attr(feature = "schemars", serde(rename = "manual"))]
         Manual,
-        #[serde(rename = "pending-call-timed-out")]
+        #[cfg_attr(feature = "schemars", serde(rename = "pending-call-timed-out"))]
         PendingCallTimedOut,
-        #[serde(rename = "bulk-action")]
+        #[cfg_attr(feature = "schemars", serde(rename = "bulk-action"))]
         BulkAction,
-        #[serde(rename = "rate-limited")]
+        #[cfg_attr(feature = "schemars", serde(rename = "rate-limited"))]
         RateLimited,
-        #[serde(rename = "sequence-deleted")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sequence-deleted"))]
         SequenceDeleted,
-        #[serde(rename = "workflow-paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "workflow-paused"))]
         WorkflowPaused,
-        #[serde(rename = "filter-not-matched")]
+        #[cfg_attr(feature = "schemars", serde(rename = "filter-not-matched"))]
         FilterNotMatched,
-        #[serde(rename = "reply-received")]
+        #[cfg_attr(feature = "schemars", serde(rename = "reply-received"))]
         ReplyReceived,
-        #[serde(rename = "call-answered")]
+        #[cfg_attr(feature = "schemars", serde(rename = "call-answered"))]
         CallAnswered,
-        #[serde(rename = "meeting-booked")]
+        #[cfg_attr(feature = "schemars", serde(rename = "meeting-booked"))]
         MeetingBooked,
-        #[serde(rename = "lead-status-changed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead-status-changed"))]
         LeadStatusChanged,
-        #[serde(rename = "outcome-met")]
+        #[cfg_attr(feature = "schemars", serde(rename = "outcome-met"))]
         OutcomeMet,
-        #[serde(rename = "account-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "account-invalid"))]
         AccountInvalid,
-        #[serde(rename = "account-failures")]
+        #[cfg_attr(feature = "schemars", serde(rename = "account-failures"))]
         AccountFailures,
-        #[serde(rename = "sending-throttled-too-long")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sending-throttled-too-long"))]
         SendingThrottledTooLong,
-        #[serde(rename = "membership-inactive")]
+        #[cfg_attr(feature = "schemars", serde(rename = "membership-inactive"))]
         MembershipInactive,
-        #[serde(rename = "send-as-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "send-as-error"))]
         SendAsError,
-        #[serde(rename = "email-bounced")]
+        #[cfg_attr(feature = "schemars", serde(rename = "email-bounced"))]
         EmailBounced,
-        #[serde(rename = "call-failed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "call-failed"))]
         CallFailed,
-        #[serde(rename = "sms-failed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "sms-failed"))]
         SmsFailed,
-        #[serde(rename = "no-user-phone")]
+        #[cfg_attr(feature = "schemars", serde(rename = "no-user-phone"))]
         NoUserPhone,
-        #[serde(rename = "billing-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "billing-error"))]
         BillingError,
-        #[serde(rename = "assignment-field-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "assignment-field-invalid"))]
         AssignmentFieldInvalid,
-        #[serde(rename = "lead-status-field-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead-status-field-invalid"))]
         LeadStatusFieldInvalid,
-        #[serde(rename = "assignees-missing")]
+        #[cfg_attr(feature = "schemars", serde(rename = "assignees-missing"))]
         AssigneesMissing,
-        #[serde(rename = "run-as-disabled")]
+        #[cfg_attr(feature = "schemars", serde(rename = "run-as-disabled"))]
         RunAsDisabled,
-        #[serde(rename = "lead-not-visible")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lead-not-visible"))]
         LeadNotVisible,
-        #[serde(rename = "internal-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "internal-error"))]
         InternalError,
-        #[serde(rename = "field-mapping-error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "field-mapping-error"))]
         FieldMappingError,
-        #[serde(rename = "filter-config-invalid")]
+        #[cfg_attr(feature = "schemars", serde(rename = "filter-config-invalid"))]
         FilterConfigInvalid,
-        #[serde(rename = "email-ai-generation-failed")]
+        #[cfg_attr(feature = "schemars", serde(rename = "email-ai-generation-failed"))]
         EmailAiGenerationFailed,
-    }
-    impl ::std::fmt::Display for StatusReason {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Manual => f.write_str("manual"),
-                Self::PendingCallTimedOut => f.write_str("pending-call-timed-out"),
-                Self::BulkAction => f.write_str("bulk-action"),
-                Self::RateLimited => f.write_str("rate-limited"),
-                Self::SequenceDeleted => f.write_str("sequence-deleted"),
-                Self::WorkflowPaused => f.write_str("workflow-paused"),
-                Self::FilterNotMatched => f.write_str("filter-not-matched"),
-                Self::ReplyReceived => f.write_str("reply-received"),
-                Self::CallAnswered => f.write_str("call-answered"),
-                Self::MeetingBooked => f.write_str("meeting-booked"),
-                Self::LeadStatusChanged => f.write_str("lead-status-changed"),
-                Self::OutcomeMet => f.write_str("outcome-met"),
-                Self::AccountInvalid => f.write_str("account-invalid"),
-                Self::AccountFailures => f.write_str("account-failures"),
-                Self::SendingThrottledTooLong => {
-                    f.write_str("sending-throttled-too-long")
-                }
-                Self::MembershipInactive => f.write_str("membership-inactive"),
-                Self::SendAsError => f.write_str("send-as-error"),
-                Self::EmailBounced => f.write_str("email-bounced"),
-                Self::CallFailed => f.write_str("call-failed"),
-                Self::SmsFailed => f.write_str("sms-failed"),
-                Self::NoUserPhone => f.write_str("no-user-phone"),
-                Self::BillingError => f.write_str("billing-error"),
-                Self::AssignmentFieldInvalid => f.write_str("assignment-field-invalid"),
-                Self::LeadStatusFieldInvalid => f.write_str("lead-status-field-invalid"),
-                Self::AssigneesMissing => f.write_str("assignees-missing"),
-                Self::RunAsDisabled => f.write_str("run-as-disabled"),
-                Self::LeadNotVisible => f.write_str("lead-not-visible"),
-                Self::InternalError => f.write_str("internal-error"),
-                Self::FieldMappingError => f.write_str("field-mapping-error"),
-                Self::FilterConfigInvalid => f.write_str("filter-config-invalid"),
-                Self::EmailAiGenerationFailed => {
-                    f.write_str("email-ai-generation-failed")
-                }
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for StatusReason {
         type Err = self::error::ConversionError;
@@ -355,41 +503,23 @@ pub mod types {
         }
     }
     ///`WorkflowRunStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum WorkflowRunStatus {
-        #[serde(rename = "active")]
+        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-        #[serde(rename = "paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
-        #[serde(rename = "finished")]
+        #[cfg_attr(feature = "schemars", serde(rename = "finished"))]
         Finished,
-        #[serde(rename = "goal")]
+        #[cfg_attr(feature = "schemars", serde(rename = "goal"))]
         Goal,
-        #[serde(rename = "error")]
+        #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
-    }
-    impl ::std::fmt::Display for WorkflowRunStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Paused => f.write_str("paused"),
-                Self::Finished => f.write_str("finished"),
-                Self::Goal => f.write_str("goal"),
-                Self::Error => f.write_str("error"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for WorkflowRunStatus {
         type Err = self::error::ConversionError;
@@ -423,35 +553,19 @@ pub mod types {
         }
     }
     ///`WorkflowStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum WorkflowStatus {
-        #[serde(rename = "active")]
+        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-        #[serde(rename = "paused")]
+        #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
-        #[serde(rename = "draft")]
+        #[cfg_attr(feature = "schemars", serde(rename = "draft"))]
         Draft,
-    }
-    impl ::std::fmt::Display for WorkflowStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Paused => f.write_str("paused"),
-                Self::Draft => f.write_str("draft"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for WorkflowStatus {
         type Err = self::error::ConversionError;
@@ -490,21 +604,24 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             initial_email_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sequence_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sequence_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sequence_status: ::std::result::Result<
-                super::WorkflowStatus,
+                ::std::option::Option<super::WorkflowStatus>,
                 ::std::string::String,
             >,
             start_date: ::std::result::Result<
@@ -512,45 +629,33 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             subscription_status: ::std::result::Result<
-                super::WorkflowRunStatus,
+                ::std::option::Option<super::WorkflowRunStatus>,
                 ::std::string::String,
             >,
             subscription_status_reason: ::std::result::Result<
                 ::std::option::Option<super::StatusReason>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for BasicSubscriptionInfoForContact {
             fn default() -> Self {
                 Self {
-                    contact_email: Err(
-                        "no value supplied for contact_email".to_string(),
-                    ),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    initial_email_id: Err(
-                        "no value supplied for initial_email_id".to_string(),
-                    ),
-                    sequence_id: Err("no value supplied for sequence_id".to_string()),
-                    sequence_name: Err(
-                        "no value supplied for sequence_name".to_string(),
-                    ),
-                    sequence_status: Err(
-                        "no value supplied for sequence_status".to_string(),
-                    ),
-                    start_date: Err("no value supplied for start_date".to_string()),
-                    subscription_id: Err(
-                        "no value supplied for subscription_id".to_string(),
-                    ),
-                    subscription_status: Err(
-                        "no value supplied for subscription_status".to_string(),
-                    ),
-                    subscription_status_reason: Err(
-                        "no value supplied for subscription_status_reason".to_string(),
-                    ),
+                    contact_email: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    initial_email_id: Ok(Default::default()),
+                    sequence_id: Ok(Default::default()),
+                    sequence_name: Ok(Default::default()),
+                    sequence_status: Ok(Default::default()),
+                    start_date: Ok(Default::default()),
+                    subscription_id: Ok(Default::default()),
+                    subscription_status: Ok(Default::default()),
+                    subscription_status_reason: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -569,7 +674,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -595,7 +700,7 @@ pub mod types {
             }
             pub fn sequence_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence_id = value
@@ -607,7 +712,7 @@ pub mod types {
             }
             pub fn sequence_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence_name = value
@@ -619,7 +724,7 @@ pub mod types {
             }
             pub fn sequence_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::WorkflowStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<super::WorkflowStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence_status = value
@@ -645,7 +750,7 @@ pub mod types {
             }
             pub fn subscription_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_id = value
@@ -659,7 +764,9 @@ pub mod types {
             }
             pub fn subscription_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::WorkflowRunStatus>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkflowRunStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_status = value
@@ -685,6 +792,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<BasicSubscriptionInfoForContact>
         for super::BasicSubscriptionInfoForContact {
@@ -703,6 +826,7 @@ pub mod types {
                     subscription_id: value.subscription_id?,
                     subscription_status: value.subscription_status?,
                     subscription_status_reason: value.subscription_status_reason?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -720,6 +844,7 @@ pub mod types {
                     subscription_id: Ok(value.subscription_id),
                     subscription_status: Ok(value.subscription_status),
                     subscription_status_reason: Ok(value.subscription_status_reason),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -729,19 +854,30 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            display_name: ::std::result::Result<
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
+            >,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             emails: ::std::result::Result<
-                ::std::vec::Vec<crate::types::ContactEmail>,
+                ::std::option::Option<::std::vec::Vec<crate::types::ContactEmail>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             integration_links: ::std::result::Result<
-                ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                >,
                 ::std::string::String,
             >,
             lead_id: ::std::result::Result<
@@ -757,19 +893,21 @@ pub mod types {
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             phones: ::std::result::Result<
-                ::std::vec::Vec<crate::types::ContactPhone>,
+                ::std::option::Option<::std::vec::Vec<crate::types::ContactPhone>>,
                 ::std::string::String,
             >,
             recent_calls: ::std::result::Result<
-                ::std::vec::Vec<super::ContactRecentCall>,
+                ::std::option::Option<::std::vec::Vec<super::ContactRecentCall>>,
                 ::std::string::String,
             >,
             subscriptions: ::std::result::Result<
-                ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                >,
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
@@ -789,39 +927,34 @@ pub mod types {
                 ::std::string::String,
             >,
             urls: ::std::result::Result<
-                ::std::vec::Vec<super::ContactUrl>,
+                ::std::option::Option<::std::vec::Vec<super::ContactUrl>>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Contact {
             fn default() -> Self {
                 Self {
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
+                    created_by: Ok(Default::default()),
+                    date_created: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    display_name: Ok(Default::default()),
                     emails: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     integration_links: Ok(Default::default()),
                     lead_id: Ok(Default::default()),
                     lead_suggestions_operation_id: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
+                    name: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
                     phones: Ok(Default::default()),
                     recent_calls: Ok(Default::default()),
                     subscriptions: Ok(Default::default()),
                     timezone: Ok(Default::default()),
                     timezone_source: Ok(Default::default()),
-                    title: Err("no value supplied for title".to_string()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    title: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
                     urls: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -840,7 +973,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -852,7 +985,7 @@ pub mod types {
             }
             pub fn date_updated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_updated = value
@@ -864,7 +997,7 @@ pub mod types {
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.display_name = value
@@ -876,7 +1009,9 @@ pub mod types {
             }
             pub fn emails<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::ContactEmail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::ContactEmail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.emails = value
@@ -888,7 +1023,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -899,7 +1034,9 @@ pub mod types {
             pub fn integration_links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -952,7 +1089,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -966,7 +1103,9 @@ pub mod types {
             }
             pub fn phones<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::ContactPhone>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::ContactPhone>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phones = value
@@ -978,7 +1117,9 @@ pub mod types {
             }
             pub fn recent_calls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ContactRecentCall>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ContactRecentCall>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.recent_calls = value
@@ -991,7 +1132,9 @@ pub mod types {
             pub fn subscriptions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::BasicSubscriptionInfoForContact>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1054,7 +1197,9 @@ pub mod types {
             }
             pub fn urls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ContactUrl>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ContactUrl>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.urls = value
@@ -1073,6 +1218,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1142,27 +1288,33 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            duration: ::std::result::Result<i64, ::std::string::String>,
+            duration: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             finish_timestamp: ::std::result::Result<
-                crate::Timestamp,
+                ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
-                crate::types::CallStatus,
+                ::std::option::Option<crate::types::CallStatus>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ContactRecentCall {
             fn default() -> Self {
                 Self {
-                    dialer_id: Err("no value supplied for dialer_id".to_string()),
-                    duration: Err("no value supplied for duration".to_string()),
-                    finish_timestamp: Err(
-                        "no value supplied for finish_timestamp".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    dialer_id: Ok(Default::default()),
+                    duration: Ok(Default::default()),
+                    finish_timestamp: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1181,7 +1333,7 @@ pub mod types {
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.duration = value
@@ -1193,7 +1345,7 @@ pub mod types {
             }
             pub fn finish_timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.finish_timestamp = value
@@ -1207,7 +1359,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1217,13 +1369,31 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::CallStatus>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::CallStatus>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1239,6 +1409,7 @@ pub mod types {
                     finish_timestamp: value.finish_timestamp?,
                     id: value.id?,
                     status: value.status?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1250,26 +1421,35 @@ pub mod types {
                     finish_timestamp: Ok(value.finish_timestamp),
                     id: Ok(value.id),
                     status: Ok(value.status),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ContactUrl {
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ContactUrl {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ContactUrl {
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1281,13 +1461,29 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1300,6 +1496,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1308,6 +1505,7 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1337,10 +1535,7 @@ pub mod types {
                 ::std::vec::Vec<super::CreateContactUrlsItem>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContact {
             fn default() -> Self {
@@ -1351,7 +1546,7 @@ pub mod types {
                     phones: Ok(Default::default()),
                     title: Ok(Default::default()),
                     urls: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1443,6 +1638,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1488,12 +1684,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContactEmailsItem {
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1522,6 +1720,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateContactEmailsItem>
         for super::CreateContactEmailsItem {
@@ -1532,6 +1746,7 @@ pub mod types {
                 Ok(Self {
                     email: value.email?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1541,6 +1756,7 @@ pub mod types {
                 Self {
                     email: Ok(value.email),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1554,12 +1770,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContactPhonesItem {
             fn default() -> Self {
                 Self {
                     phone: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1588,6 +1806,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateContactPhonesItem>
         for super::CreateContactPhonesItem {
@@ -1598,6 +1832,7 @@ pub mod types {
                 Ok(Self {
                     phone: value.phone?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1607,6 +1842,7 @@ pub mod types {
                 Self {
                     phone: Ok(value.phone),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1620,12 +1856,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CreateContactUrlsItem {
             fn default() -> Self {
                 Self {
                     type_: Ok(Default::default()),
                     url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1654,6 +1892,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateContactUrlsItem>
         for super::CreateContactUrlsItem {
@@ -1664,6 +1918,7 @@ pub mod types {
                 Ok(Self {
                     type_: value.type_?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1673,8 +1928,1710 @@ pub mod types {
                 Self {
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "contact_email",
+            "date_created",
+            "initial_email_id",
+            "sequence_id",
+            "sequence_name",
+            "sequence_status",
+            "start_date",
+            "subscription_id",
+            "subscription_status",
+            "subscription_status_reason",
+        ],
+    );
+    impl ::serde::Serialize for BasicSubscriptionInfoForContact {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "contact_email" => !(v.is_null() && self.contact_email.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "initial_email_id" => {
+                        !(v.is_null() && self.initial_email_id.is_none())
+                    }
+                    "sequence_id" => !(v.is_null() && self.sequence_id.is_none()),
+                    "sequence_name" => !(v.is_null() && self.sequence_name.is_none()),
+                    "sequence_status" => !(v.is_null() && self.sequence_status.is_none()),
+                    "start_date" => !(v.is_null() && self.start_date.is_none()),
+                    "subscription_id" => !(v.is_null() && self.subscription_id.is_none()),
+                    "subscription_status" => {
+                        !(v.is_null() && self.subscription_status.is_none())
+                    }
+                    "subscription_status_reason" => {
+                        !(v.is_null() && self.subscription_status_reason.is_none())
+                    }
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("BasicSubscriptionInfoForContact", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.contact_email {
+                map.serialize_entry("contact_email", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "contact_email",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "date_created",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.initial_email_id {
+                map.serialize_entry("initial_email_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "initial_email_id",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("initial_email_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_id {
+                map.serialize_entry("sequence_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "sequence_id",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_name {
+                map.serialize_entry("sequence_name", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    4usize,
+                    "sequence_name",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sequence_status {
+                map.serialize_entry("sequence_status", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    5usize,
+                    "sequence_status",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("sequence_status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.start_date {
+                map.serialize_entry("start_date", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    6usize,
+                    "start_date",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("start_date", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_id {
+                map.serialize_entry("subscription_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    7usize,
+                    "subscription_id",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subscription_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_status {
+                map.serialize_entry("subscription_status", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    8usize,
+                    "subscription_status",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subscription_status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscription_status_reason {
+                map.serialize_entry("subscription_status_reason", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    9usize,
+                    "subscription_status_reason",
+                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subscription_status_reason", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BasicSubscriptionInfoForContact {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = BasicSubscriptionInfoForContact;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `BasicSubscriptionInfoForContact` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<BasicSubscriptionInfoForContact, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<WorkflowStatus> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<WorkflowRunStatus> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<StatusReason> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "contact_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "initial_email_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "sequence_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "start_date" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "subscription_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "subscription_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "subscription_status_reason" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &BASICSUBSCRIPTIONINFOFORCONTACT_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(BasicSubscriptionInfoForContact {
+                        contact_email: f0,
+                        date_created: f1,
+                        initial_email_id: f2,
+                        sequence_id: f3,
+                        sequence_name: f4,
+                        sequence_status: f5,
+                        start_date: f6,
+                        subscription_id: f7,
+                        subscription_status: f8,
+                        subscription_status_reason: f9,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "date_created",
+            "date_updated",
+            "display_name",
+            "emails",
+            "id",
+            "integration_links",
+            "lead_id",
+            "lead_suggestions_operation_id",
+            "name",
+            "organization_id",
+            "phones",
+            "recent_calls",
+            "subscriptions",
+            "timezone",
+            "timezone_source",
+            "title",
+            "updated_by",
+            "urls",
+        ],
+    );
+    impl ::serde::Serialize for Contact {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "display_name" => !(v.is_null() && self.display_name.is_none()),
+                    "emails" => !(v.is_null() && self.emails.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "integration_links" => {
+                        !(v.is_null() && self.integration_links.is_none())
+                    }
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "lead_suggestions_operation_id" => {
+                        !(v.is_null() && self.lead_suggestions_operation_id.is_none())
+                    }
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "phones" => !(v.is_null() && self.phones.is_none()),
+                    "recent_calls" => !(v.is_null() && self.recent_calls.is_none()),
+                    "subscriptions" => !(v.is_null() && self.subscriptions.is_none()),
+                    "timezone" => !(v.is_null() && self.timezone.is_none()),
+                    "timezone_source" => !(v.is_null() && self.timezone_source.is_none()),
+                    "title" => !(v.is_null() && self.title.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "urls" => !(v.is_null() && self.urls.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Contact", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(0usize, "created_by", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(1usize, "date_created", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(2usize, "date_updated", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.display_name {
+                map.serialize_entry("display_name", v)?;
+            } else if self.extra.null_at(3usize, "display_name", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.emails {
+                map.serialize_entry("emails", v)?;
+            } else if self.extra.null_at(4usize, "emails", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("emails", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.integration_links {
+                map.serialize_entry("integration_links", v)?;
+            } else if self.extra.null_at(6usize, "integration_links", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_links", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(7usize, "lead_id", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_suggestions_operation_id {
+                map.serialize_entry("lead_suggestions_operation_id", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "lead_suggestions_operation_id", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_suggestions_operation_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(9usize, "name", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self.extra.null_at(10usize, "organization_id", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phones {
+                map.serialize_entry("phones", v)?;
+            } else if self.extra.null_at(11usize, "phones", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("phones", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.recent_calls {
+                map.serialize_entry("recent_calls", v)?;
+            } else if self.extra.null_at(12usize, "recent_calls", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("recent_calls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subscriptions {
+                map.serialize_entry("subscriptions", v)?;
+            } else if self.extra.null_at(13usize, "subscriptions", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("subscriptions", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.timezone {
+                map.serialize_entry("timezone", v)?;
+            } else if self.extra.null_at(14usize, "timezone", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("timezone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.timezone_source {
+                map.serialize_entry("timezone_source", v)?;
+            } else if self.extra.null_at(15usize, "timezone_source", &CONTACT_WIRE_KEYS)
+            {
+                map.serialize_entry("timezone_source", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.title {
+                map.serialize_entry("title", v)?;
+            } else if self.extra.null_at(16usize, "title", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("title", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(17usize, "updated_by", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.urls {
+                map.serialize_entry("urls", v)?;
+            } else if self.extra.null_at(18usize, "urls", &CONTACT_WIRE_KEYS) {
+                map.serialize_entry("urls", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Contact {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Contact;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Contact` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Contact, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::ContactEmail>,
+                    > = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::ContactPhone>,
+                    > = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<
+                        ::std::vec::Vec<ContactRecentCall>,
+                    > = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<
+                        ::std::vec::Vec<BasicSubscriptionInfoForContact>,
+                    > = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::vec::Vec<ContactUrl>> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "emails" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "integration_links" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "lead_suggestions_operation_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "phones" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "recent_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "subscriptions" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "timezone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "timezone_source" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "title" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "urls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &CONTACT_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Contact {
+                        created_by: f0,
+                        date_created: f1,
+                        date_updated: f2,
+                        display_name: f3,
+                        emails: f4,
+                        id: f5,
+                        integration_links: f6,
+                        lead_id: f7,
+                        lead_suggestions_operation_id: f8,
+                        name: f9,
+                        organization_id: f10,
+                        phones: f11,
+                        recent_calls: f12,
+                        subscriptions: f13,
+                        timezone: f14,
+                        timezone_source: f15,
+                        title: f16,
+                        updated_by: f17,
+                        urls: f18,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTRECENTCALL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["dialer_id", "duration", "finish_timestamp", "id", "status"],
+    );
+    impl ::serde::Serialize for ContactRecentCall {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "dialer_id" => !(v.is_null() && self.dialer_id.is_none()),
+                    "duration" => !(v.is_null() && self.duration.is_none()),
+                    "finish_timestamp" => {
+                        !(v.is_null() && self.finish_timestamp.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "status" => !(v.is_null() && self.status.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ContactRecentCall", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.dialer_id {
+                map.serialize_entry("dialer_id", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "dialer_id", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("dialer_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.duration {
+                map.serialize_entry("duration", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "duration", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("duration", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.finish_timestamp {
+                map.serialize_entry("finish_timestamp", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "finish_timestamp", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("finish_timestamp", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &CONTACTRECENTCALL_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status {
+                map.serialize_entry("status", v)?;
+            } else if self.extra.null_at(4usize, "status", &CONTACTRECENTCALL_WIRE_KEYS)
+            {
+                map.serialize_entry("status", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactRecentCall {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ContactRecentCall;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ContactRecentCall` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ContactRecentCall, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::types::CallStatus> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "dialer_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "duration" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "finish_timestamp" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CONTACTRECENTCALL_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ContactRecentCall {
+                        dialer_id: f0,
+                        duration: f1,
+                        finish_timestamp: f2,
+                        id: f3,
+                        status: f4,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTURL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["type", "url"],
+    );
+    impl ::serde::Serialize for ContactUrl {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ContactUrl", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(0usize, "type", &CONTACTURL_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(1usize, "url", &CONTACTURL_WIRE_KEYS) {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactUrl {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ContactUrl;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ContactUrl` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ContactUrl, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CONTACTURL_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CONTACTURL_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ContactUrl {
+                        type_: f0,
+                        url: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACT_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["emails", "lead_id", "name", "phones", "title", "urls"],
+    );
+    impl ::serde::Serialize for CreateContact {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "emails" => true,
+                    "lead_id" => true,
+                    "name" => true,
+                    "phones" => true,
+                    "title" => true,
+                    "urls" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContact", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if !::std::vec::Vec::is_empty(&self.emails) {
+                map.serialize_entry("emails", &self.emails)?;
+            } else if self.extra.null_at(0usize, "emails", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("emails", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(1usize, "lead_id", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(2usize, "name", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.phones) {
+                map.serialize_entry("phones", &self.phones)?;
+            } else if self.extra.null_at(3usize, "phones", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("phones", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.title {
+                map.serialize_entry("title", v)?;
+            } else if self.extra.null_at(4usize, "title", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("title", &())?;
+            }
+            if !::std::vec::Vec::is_empty(&self.urls) {
+                map.serialize_entry("urls", &self.urls)?;
+            } else if self.extra.null_at(5usize, "urls", &CREATECONTACT_WIRE_KEYS) {
+                map.serialize_entry("urls", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContact {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContact;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContact` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContact, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        ::std::vec::Vec<CreateContactEmailsItem>,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<CreateContactPhonesItem>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<
+                        ::std::vec::Vec<CreateContactUrlsItem>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "emails" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "phones" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "title" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "urls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CREATECONTACT_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContact {
+                        emails: f0.unwrap_or_default(),
+                        lead_id: f1,
+                        name: f2,
+                        phones: f3.unwrap_or_default(),
+                        title: f4,
+                        urls: f5.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACTEMAILSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "type"],
+    );
+    impl ::serde::Serialize for CreateContactEmailsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "email" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContactEmailsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "email", &CREATECONTACTEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &CREATECONTACTEMAILSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContactEmailsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContactEmailsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContactEmailsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContactEmailsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECONTACTEMAILSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECONTACTEMAILSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContactEmailsItem {
+                        email: f0,
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACTPHONESITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["phone", "type"],
+    );
+    impl ::serde::Serialize for CreateContactPhonesItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "phone" => true,
+                    "type" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContactPhonesItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.phone {
+                map.serialize_entry("phone", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "phone", &CREATECONTACTPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "type", &CREATECONTACTPHONESITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContactPhonesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContactPhonesItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContactPhonesItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContactPhonesItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECONTACTPHONESITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECONTACTPHONESITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContactPhonesItem {
+                        phone: f0,
+                        type_: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CREATECONTACTURLSITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["type", "url"],
+    );
+    impl ::serde::Serialize for CreateContactUrlsItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "type" => true,
+                    "url" => true,
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CreateContactUrlsItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "type", &CREATECONTACTURLSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self.extra.null_at(1usize, "url", &CREATECONTACTURLSITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateContactUrlsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CreateContactUrlsItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CreateContactUrlsItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CreateContactUrlsItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CREATECONTACTURLSITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CREATECONTACTURLSITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CreateContactUrlsItem {
+                        type_: f0,
+                        url: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl StatusReason {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Manual => "manual",
+                Self::PendingCallTimedOut => "pending-call-timed-out",
+                Self::BulkAction => "bulk-action",
+                Self::RateLimited => "rate-limited",
+                Self::SequenceDeleted => "sequence-deleted",
+                Self::WorkflowPaused => "workflow-paused",
+                Self::FilterNotMatched => "filter-not-matched",
+                Self::ReplyReceived => "reply-received",
+                Self::CallAnswered => "call-answered",
+                Self::MeetingBooked => "meeting-booked",
+                Self::LeadStatusChanged => "lead-status-changed",
+                Self::OutcomeMet => "outcome-met",
+                Self::AccountInvalid => "account-invalid",
+                Self::AccountFailures => "account-failures",
+                Self::SendingThrottledTooLong => "sending-throttled-too-long",
+                Self::MembershipInactive => "membership-inactive",
+                Self::SendAsError => "send-as-error",
+                Self::EmailBounced => "email-bounced",
+                Self::CallFailed => "call-failed",
+                Self::SmsFailed => "sms-failed",
+                Self::NoUserPhone => "no-user-phone",
+                Self::BillingError => "billing-error",
+                Self::AssignmentFieldInvalid => "assignment-field-invalid",
+                Self::LeadStatusFieldInvalid => "lead-status-field-invalid",
+                Self::AssigneesMissing => "assignees-missing",
+                Self::RunAsDisabled => "run-as-disabled",
+                Self::LeadNotVisible => "lead-not-visible",
+                Self::InternalError => "internal-error",
+                Self::FieldMappingError => "field-mapping-error",
+                Self::FilterConfigInvalid => "filter-config-invalid",
+                Self::EmailAiGenerationFailed => "email-ai-generation-failed",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StatusReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for StatusReason {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StatusReason {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `StatusReason` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "manual" => Self::Manual,
+                    "pending-call-timed-out" => Self::PendingCallTimedOut,
+                    "bulk-action" => Self::BulkAction,
+                    "rate-limited" => Self::RateLimited,
+                    "sequence-deleted" => Self::SequenceDeleted,
+                    "workflow-paused" => Self::WorkflowPaused,
+                    "filter-not-matched" => Self::FilterNotMatched,
+                    "reply-received" => Self::ReplyReceived,
+                    "call-answered" => Self::CallAnswered,
+                    "meeting-booked" => Self::MeetingBooked,
+                    "lead-status-changed" => Self::LeadStatusChanged,
+                    "outcome-met" => Self::OutcomeMet,
+                    "account-invalid" => Self::AccountInvalid,
+                    "account-failures" => Self::AccountFailures,
+                    "sending-throttled-too-long" => Self::SendingThrottledTooLong,
+                    "membership-inactive" => Self::MembershipInactive,
+                    "send-as-error" => Self::SendAsError,
+                    "email-bounced" => Self::EmailBounced,
+                    "call-failed" => Self::CallFailed,
+                    "sms-failed" => Self::SmsFailed,
+                    "no-user-phone" => Self::NoUserPhone,
+                    "billing-error" => Self::BillingError,
+                    "assignment-field-invalid" => Self::AssignmentFieldInvalid,
+                    "lead-status-field-invalid" => Self::LeadStatusFieldInvalid,
+                    "assignees-missing" => Self::AssigneesMissing,
+                    "run-as-disabled" => Self::RunAsDisabled,
+                    "lead-not-visible" => Self::LeadNotVisible,
+                    "internal-error" => Self::InternalError,
+                    "field-mapping-error" => Self::FieldMappingError,
+                    "filter-config-invalid" => Self::FilterConfigInvalid,
+                    "email-ai-generation-failed" => Self::EmailAiGenerationFailed,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl WorkflowRunStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Paused => "paused",
+                Self::Finished => "finished",
+                Self::Goal => "goal",
+                Self::Error => "error",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for WorkflowRunStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for WorkflowRunStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowRunStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `WorkflowRunStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "active" => Self::Active,
+                    "paused" => Self::Paused,
+                    "finished" => Self::Finished,
+                    "goal" => Self::Goal,
+                    "error" => Self::Error,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl WorkflowStatus {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "active",
+                Self::Paused => "paused",
+                Self::Draft => "draft",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for WorkflowStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for WorkflowStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `WorkflowStatus` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "active" => Self::Active,
+                    "paused" => Self::Paused,
+                    "draft" => Self::Draft,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

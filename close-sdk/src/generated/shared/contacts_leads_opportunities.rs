@@ -15,13 +15,30 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`ContactEmail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContactEmail {
-        pub email: ::std::string::String,
-        pub is_unsubscribed: bool,
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub is_unsubscribed: ::std::option::Option<bool>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl ContactEmail {
         pub fn builder() -> builder::ContactEmail {
@@ -29,22 +46,50 @@ pub mod types {
         }
     }
     ///`ContactPhone`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContactPhone {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub country: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_unsubscribed: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub outbound_sms_blocked: ::std::option::Option<bool>,
-        pub phone: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phone: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub phone_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tz_ids: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub tz_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl ContactPhone {
         pub fn builder() -> builder::ContactPhone {
@@ -52,11 +97,22 @@ pub mod types {
         }
     }
     ///`RenderedIntegrationLink`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RenderedIntegrationLink {
-        pub name: ::std::string::String,
-        pub url: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl RenderedIntegrationLink {
         pub fn builder() -> builder::RenderedIntegrationLink {
@@ -67,25 +123,34 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct ContactEmail {
-            email: ::std::result::Result<::std::string::String, ::std::string::String>,
-            is_unsubscribed: ::std::result::Result<bool, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_unsubscribed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ContactEmail {
             fn default() -> Self {
                 Self {
-                    email: Err("no value supplied for email".to_string()),
-                    is_unsubscribed: Err(
-                        "no value supplied for is_unsubscribed".to_string(),
-                    ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    email: Ok(Default::default()),
+                    is_unsubscribed: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ContactEmail {
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -97,7 +162,7 @@ pub mod types {
             }
             pub fn is_unsubscribed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_unsubscribed = value
@@ -111,13 +176,29 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -131,6 +212,7 @@ pub mod types {
                     email: value.email?,
                     is_unsubscribed: value.is_unsubscribed?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -140,6 +222,7 @@ pub mod types {
                     email: Ok(value.email),
                     is_unsubscribed: Ok(value.is_unsubscribed),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -157,16 +240,23 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            phone: ::std::result::Result<::std::string::String, ::std::string::String>,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             phone_formatted: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
-            tz_ids: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            tz_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ContactPhone {
             fn default() -> Self {
@@ -174,10 +264,11 @@ pub mod types {
                     country: Ok(Default::default()),
                     is_unsubscribed: Ok(Default::default()),
                     outbound_sms_blocked: Ok(Default::default()),
-                    phone: Err("no value supplied for phone".to_string()),
+                    phone: Ok(Default::default()),
                     phone_formatted: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(Default::default()),
                     tz_ids: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -224,7 +315,7 @@ pub mod types {
             }
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone = value
@@ -250,7 +341,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -262,13 +353,31 @@ pub mod types {
             }
             pub fn tz_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tz_ids = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for tz_ids: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -286,6 +395,7 @@ pub mod types {
                     phone_formatted: value.phone_formatted?,
                     type_: value.type_?,
                     tz_ids: value.tz_ids?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -299,26 +409,35 @@ pub mod types {
                     phone_formatted: Ok(value.phone_formatted),
                     type_: Ok(value.type_),
                     tz_ids: Ok(value.tz_ids),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct RenderedIntegrationLink {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for RenderedIntegrationLink {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    name: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl RenderedIntegrationLink {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -330,13 +449,29 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -350,6 +485,7 @@ pub mod types {
                 Ok(Self {
                     name: value.name?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -359,8 +495,438 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTEMAIL_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["email", "is_unsubscribed", "type"],
+    );
+    impl ::serde::Serialize for ContactEmail {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "email" => !(v.is_null() && self.email.is_none()),
+                    "is_unsubscribed" => !(v.is_null() && self.is_unsubscribed.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ContactEmail", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(0usize, "email", &CONTACTEMAIL_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_unsubscribed {
+                map.serialize_entry("is_unsubscribed", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "is_unsubscribed", &CONTACTEMAIL_WIRE_KEYS)
+            {
+                map.serialize_entry("is_unsubscribed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(2usize, "type", &CONTACTEMAIL_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactEmail {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ContactEmail;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ContactEmail` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ContactEmail, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CONTACTEMAIL_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "is_unsubscribed" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CONTACTEMAIL_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CONTACTEMAIL_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ContactEmail {
+                        email: f0,
+                        is_unsubscribed: f1,
+                        type_: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static CONTACTPHONE_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "country",
+            "is_unsubscribed",
+            "outbound_sms_blocked",
+            "phone",
+            "phone_formatted",
+            "type",
+            "tz_ids",
+        ],
+    );
+    impl ::serde::Serialize for ContactPhone {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "country" => !(v.is_null() && self.country.is_none()),
+                    "is_unsubscribed" => !(v.is_null() && self.is_unsubscribed.is_none()),
+                    "outbound_sms_blocked" => {
+                        !(v.is_null() && self.outbound_sms_blocked.is_none())
+                    }
+                    "phone" => !(v.is_null() && self.phone.is_none()),
+                    "phone_formatted" => !(v.is_null() && self.phone_formatted.is_none()),
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "tz_ids" => !(v.is_null() && self.tz_ids.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ContactPhone", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.country {
+                map.serialize_entry("country", v)?;
+            } else if self.extra.null_at(0usize, "country", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("country", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_unsubscribed {
+                map.serialize_entry("is_unsubscribed", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "is_unsubscribed", &CONTACTPHONE_WIRE_KEYS)
+            {
+                map.serialize_entry("is_unsubscribed", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.outbound_sms_blocked {
+                map.serialize_entry("outbound_sms_blocked", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "outbound_sms_blocked", &CONTACTPHONE_WIRE_KEYS)
+            {
+                map.serialize_entry("outbound_sms_blocked", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone {
+                map.serialize_entry("phone", v)?;
+            } else if self.extra.null_at(3usize, "phone", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_formatted {
+                map.serialize_entry("phone_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "phone_formatted", &CONTACTPHONE_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(5usize, "type", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.tz_ids {
+                map.serialize_entry("tz_ids", v)?;
+            } else if self.extra.null_at(6usize, "tz_ids", &CONTACTPHONE_WIRE_KEYS) {
+                map.serialize_entry("tz_ids", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContactPhone {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ContactPhone;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ContactPhone` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ContactPhone, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "country" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "is_unsubscribed" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "outbound_sms_blocked" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "phone_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "tz_ids" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &CONTACTPHONE_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ContactPhone {
+                        country: f0,
+                        is_unsubscribed: f1,
+                        outbound_sms_blocked: f2,
+                        phone: f3,
+                        phone_formatted: f4,
+                        type_: f5,
+                        tz_ids: f6,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static RENDEREDINTEGRATIONLINK_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["name", "url"],
+    );
+    impl ::serde::Serialize for RenderedIntegrationLink {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "url" => !(v.is_null() && self.url.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("RenderedIntegrationLink", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "name", &RENDEREDINTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.url {
+                map.serialize_entry("url", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "url", &RENDEREDINTEGRATIONLINK_WIRE_KEYS)
+            {
+                map.serialize_entry("url", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for RenderedIntegrationLink {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = RenderedIntegrationLink;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `RenderedIntegrationLink` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<RenderedIntegrationLink, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &RENDEREDINTEGRATIONLINK_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &RENDEREDINTEGRATIONLINK_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(RenderedIntegrationLink {
+                        name: f0,
+                        url: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

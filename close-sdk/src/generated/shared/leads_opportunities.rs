@@ -15,12 +15,23 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`ActionItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ActionItem {
-        pub action: StalledOpportunityActionTypeV1,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub action: ::std::option::Option<StalledOpportunityActionTypeV1>,
         ///A short justification for the recommended action in the sales pipeline. Maximum 2 sentences.
-        pub justification: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub justification: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl ActionItem {
         pub fn builder() -> builder::ActionItem {
@@ -28,11 +39,22 @@ pub mod types {
         }
     }
     ///`CommentSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CommentSummary {
-        pub comment_count: i64,
-        pub thread_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub comment_count: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub thread_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl CommentSummary {
         pub fn builder() -> builder::CommentSummary {
@@ -40,82 +62,213 @@ pub mod types {
         }
     }
     ///`Opportunity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Opportunity {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub annualized_expected_value: ::std::option::Option<i64>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub annualized_value: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<crate::types::Attachment>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub attachments: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Attachment>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub comment_summary: ::std::option::Option<CommentSummary>,
-        pub confidence: i64,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub confidence: ::std::option::Option<i64>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub contact_name: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by_name: ::std::option::Option<::std::string::String>,
-        pub date_created: crate::Timestamp,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_created: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_lost: ::std::option::Option<crate::Timestamp>,
-        pub date_updated: crate::Timestamp,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub date_updated: ::std::option::Option<crate::Timestamp>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_won: ::std::option::Option<crate::Date>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub expected_value: ::std::option::Option<i64>,
-        pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub integration_links: ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub integration_links: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_stalled: ::std::option::Option<bool>,
-        pub lead_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_primary_email: ::std::option::Option<crate::types::ContactEmail>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub lead_primary_phone: ::std::option::Option<
             ::std::vec::Vec<crate::types::ContactPhone>,
         >,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub note: ::std::option::Option<::std::string::String>,
-        pub organization_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub pipeline_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub pipeline_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub stall_status: ::std::option::Option<StalledOpportunityActionItems>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status_display_name: ::std::option::Option<::std::string::String>,
-        pub status_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status_label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub status_type: ::std::option::Option<OpportunityStatusType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub suggested_action: ::std::option::Option<OpportunitySuggestedAction>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by_name: ::std::option::Option<::std::string::String>,
-        pub user_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_name: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub value: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub value_currency: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub value_formatted: ::std::option::Option<::std::string::String>,
-        pub value_period: OpportunityValuePeriod,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub value_period: ::std::option::Option<OpportunityValuePeriod>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Opportunity {
         pub fn builder() -> builder::Opportunity {
@@ -123,10 +276,17 @@ pub mod types {
         }
     }
     ///`OpportunityAdjustCloseDateActionDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityAdjustCloseDateActionDetails {
-        pub close_date: crate::Date,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub close_date: ::std::option::Option<crate::Date>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunityAdjustCloseDateActionDetails {
         pub fn builder() -> builder::OpportunityAdjustCloseDateActionDetails {
@@ -134,10 +294,17 @@ pub mod types {
         }
     }
     ///`OpportunityChangeStatusActionDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityChangeStatusActionDetails {
-        pub status_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub status_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunityChangeStatusActionDetails {
         pub fn builder() -> builder::OpportunityChangeStatusActionDetails {
@@ -145,11 +312,22 @@ pub mod types {
         }
     }
     ///`OpportunityFollowUpCallActionDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityFollowUpCallActionDetails {
-        pub call_plan: ::std::string::String,
-        pub contact_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub call_plan: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunityFollowUpCallActionDetails {
         pub fn builder() -> builder::OpportunityFollowUpCallActionDetails {
@@ -157,12 +335,27 @@ pub mod types {
         }
     }
     ///`OpportunityFollowUpEmailActionDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityFollowUpEmailActionDetails {
-        pub contact_id: ::std::string::String,
-        pub message_draft: ::std::string::String,
-        pub subject_draft: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub message_draft: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub subject_draft: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunityFollowUpEmailActionDetails {
         pub fn builder() -> builder::OpportunityFollowUpEmailActionDetails {
@@ -170,11 +363,22 @@ pub mod types {
         }
     }
     ///`OpportunityFollowUpSmsActionDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunityFollowUpSmsActionDetails {
-        pub contact_id: ::std::string::String,
-        pub message_draft: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub contact_id: ::std::option::Option<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub message_draft: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunityFollowUpSmsActionDetails {
         pub fn builder() -> builder::OpportunityFollowUpSmsActionDetails {
@@ -182,35 +386,19 @@ pub mod types {
         }
     }
     ///`OpportunityStatusType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum OpportunityStatusType {
-        #[serde(rename = "won")]
+        #[cfg_attr(feature = "schemars", serde(rename = "won"))]
         Won,
-        #[serde(rename = "lost")]
+        #[cfg_attr(feature = "schemars", serde(rename = "lost"))]
         Lost,
-        #[serde(rename = "active")]
+        #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
-    }
-    impl ::std::fmt::Display for OpportunityStatusType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Won => f.write_str("won"),
-                Self::Lost => f.write_str("lost"),
-                Self::Active => f.write_str("active"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for OpportunityStatusType {
         type Err = self::error::ConversionError;
@@ -242,13 +430,27 @@ pub mod types {
         }
     }
     ///`OpportunitySuggestedAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OpportunitySuggestedAction {
-        pub action: StalledOpportunityActionTypeV2,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub action: ::std::option::Option<StalledOpportunityActionTypeV2>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub details: ::std::option::Option<OpportunitySuggestedActionDetails>,
-        pub justification: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub justification: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OpportunitySuggestedAction {
         pub fn builder() -> builder::OpportunitySuggestedAction {
@@ -297,35 +499,19 @@ pub mod types {
         }
     }
     ///`OpportunityValuePeriod`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum OpportunityValuePeriod {
-        #[serde(rename = "one_time")]
+        #[cfg_attr(feature = "schemars", serde(rename = "one_time"))]
         OneTime,
-        #[serde(rename = "monthly")]
+        #[cfg_attr(feature = "schemars", serde(rename = "monthly"))]
         Monthly,
-        #[serde(rename = "annual")]
+        #[cfg_attr(feature = "schemars", serde(rename = "annual"))]
         Annual,
-    }
-    impl ::std::fmt::Display for OpportunityValuePeriod {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OneTime => f.write_str("one_time"),
-                Self::Monthly => f.write_str("monthly"),
-                Self::Annual => f.write_str("annual"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for OpportunityValuePeriod {
         type Err = self::error::ConversionError;
@@ -357,11 +543,24 @@ pub mod types {
         }
     }
     ///`StalledOpportunityActionItems`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StalledOpportunityActionItems {
-        pub communication_issue: StalledOpportunityCommunicationIssue,
-        pub next_action: ActionItem,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub communication_issue: ::std::option::Option<
+            StalledOpportunityCommunicationIssue,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub next_action: ::std::option::Option<ActionItem>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl StalledOpportunityActionItems {
         pub fn builder() -> builder::StalledOpportunityActionItems {
@@ -369,48 +568,28 @@ pub mod types {
         }
     }
     ///`StalledOpportunityActionTypeV1`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum StalledOpportunityActionTypeV1 {
-        #[serde(rename = "mark_as_lost")]
+        #[cfg_attr(feature = "schemars", serde(rename = "mark_as_lost"))]
         MarkAsLost,
-        #[serde(rename = "change_status")]
+        #[cfg_attr(feature = "schemars", serde(rename = "change_status"))]
         ChangeStatus,
-        #[serde(rename = "follow_up")]
+        #[cfg_attr(feature = "schemars", serde(rename = "follow_up"))]
         FollowUp,
-        #[serde(rename = "adjust_close_date")]
+        #[cfg_attr(feature = "schemars", serde(rename = "adjust_close_date"))]
         AdjustCloseDate,
-        #[serde(rename = "ask_someone_else_to_reach_out")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(rename = "ask_someone_else_to_reach_out")
+        )]
         AskSomeoneElseToReachOut,
-        #[serde(rename = "change_communication_method")]
+        #[cfg_attr(feature = "schemars", serde(rename = "change_communication_method"))]
         ChangeCommunicationMethod,
-    }
-    impl ::std::fmt::Display for StalledOpportunityActionTypeV1 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MarkAsLost => f.write_str("mark_as_lost"),
-                Self::ChangeStatus => f.write_str("change_status"),
-                Self::FollowUp => f.write_str("follow_up"),
-                Self::AdjustCloseDate => f.write_str("adjust_close_date"),
-                Self::AskSomeoneElseToReachOut => {
-                    f.write_str("ask_someone_else_to_reach_out")
-                }
-                Self::ChangeCommunicationMethod => {
-                    f.write_str("change_communication_method")
-                }
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for StalledOpportunityActionTypeV1 {
         type Err = self::error::ConversionError;
@@ -446,41 +625,23 @@ pub mod types {
         }
     }
     ///`StalledOpportunityActionTypeV2`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum StalledOpportunityActionTypeV2 {
-        #[serde(rename = "change_status")]
+        #[cfg_attr(feature = "schemars", serde(rename = "change_status"))]
         ChangeStatus,
-        #[serde(rename = "adjust_close_date")]
+        #[cfg_attr(feature = "schemars", serde(rename = "adjust_close_date"))]
         AdjustCloseDate,
-        #[serde(rename = "follow_up_email")]
+        #[cfg_attr(feature = "schemars", serde(rename = "follow_up_email"))]
         FollowUpEmail,
-        #[serde(rename = "follow_up_call")]
+        #[cfg_attr(feature = "schemars", serde(rename = "follow_up_call"))]
         FollowUpCall,
-        #[serde(rename = "follow_up_sms")]
+        #[cfg_attr(feature = "schemars", serde(rename = "follow_up_sms"))]
         FollowUpSms,
-    }
-    impl ::std::fmt::Display for StalledOpportunityActionTypeV2 {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ChangeStatus => f.write_str("change_status"),
-                Self::AdjustCloseDate => f.write_str("adjust_close_date"),
-                Self::FollowUpEmail => f.write_str("follow_up_email"),
-                Self::FollowUpCall => f.write_str("follow_up_call"),
-                Self::FollowUpSms => f.write_str("follow_up_sms"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for StalledOpportunityActionTypeV2 {
         type Err = self::error::ConversionError;
@@ -515,35 +676,19 @@ pub mod types {
         }
     }
     ///`StalledOpportunityCommunicationIssue`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum StalledOpportunityCommunicationIssue {
-        #[serde(rename = "no_issue")]
+        #[cfg_attr(feature = "schemars", serde(rename = "no_issue"))]
         NoIssue,
-        #[serde(rename = "cant_get_in_touch")]
+        #[cfg_attr(feature = "schemars", serde(rename = "cant_get_in_touch"))]
         CantGetInTouch,
-        #[serde(rename = "no_communication_attempts")]
+        #[cfg_attr(feature = "schemars", serde(rename = "no_communication_attempts"))]
         NoCommunicationAttempts,
-    }
-    impl ::std::fmt::Display for StalledOpportunityCommunicationIssue {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::NoIssue => f.write_str("no_issue"),
-                Self::CantGetInTouch => f.write_str("cant_get_in_touch"),
-                Self::NoCommunicationAttempts => f.write_str("no_communication_attempts"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for StalledOpportunityCommunicationIssue {
         type Err = self::error::ConversionError;
@@ -580,26 +725,30 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ActionItem {
             action: ::std::result::Result<
-                super::StalledOpportunityActionTypeV1,
+                ::std::option::Option<super::StalledOpportunityActionTypeV1>,
                 ::std::string::String,
             >,
             justification: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for ActionItem {
             fn default() -> Self {
                 Self {
-                    action: Err("no value supplied for action".to_string()),
-                    justification: Err("no value supplied for justification".to_string()),
+                    action: Ok(Default::default()),
+                    justification: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl ActionItem {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::StalledOpportunityActionTypeV1>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StalledOpportunityActionTypeV1>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -611,13 +760,29 @@ pub mod types {
             }
             pub fn justification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.justification = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for justification: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -630,6 +795,7 @@ pub mod types {
                 Ok(Self {
                     action: value.action?,
                     justification: value.justification?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -638,31 +804,35 @@ pub mod types {
                 Self {
                     action: Ok(value.action),
                     justification: Ok(value.justification),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CommentSummary {
-            comment_count: ::std::result::Result<i64, ::std::string::String>,
-            thread_id: ::std::result::Result<
-                ::std::string::String,
+            comment_count: ::std::result::Result<
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            thread_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for CommentSummary {
             fn default() -> Self {
                 Self {
-                    comment_count: Err(
-                        "no value supplied for comment_count".to_string(),
-                    ),
-                    thread_id: Err("no value supplied for thread_id".to_string()),
+                    comment_count: Ok(Default::default()),
+                    thread_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl CommentSummary {
             pub fn comment_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.comment_count = value
@@ -674,13 +844,29 @@ pub mod types {
             }
             pub fn thread_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.thread_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for thread_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -693,6 +879,7 @@ pub mod types {
                 Ok(Self {
                     comment_count: value.comment_count?,
                     thread_id: value.thread_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -701,6 +888,7 @@ pub mod types {
                 Self {
                     comment_count: Ok(value.comment_count),
                     thread_id: Ok(value.thread_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -715,14 +903,17 @@ pub mod types {
                 ::std::string::String,
             >,
             attachments: ::std::result::Result<
-                ::std::vec::Vec<crate::types::Attachment>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Attachment>>,
                 ::std::string::String,
             >,
             comment_summary: ::std::result::Result<
                 ::std::option::Option<super::CommentSummary>,
                 ::std::string::String,
             >,
-            confidence: ::std::result::Result<i64, ::std::string::String>,
+            confidence: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             contact_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -739,12 +930,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            date_created: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            date_created: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             date_lost: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
-            date_updated: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            date_updated: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
             date_won: ::std::result::Result<
                 ::std::option::Option<crate::Date>,
                 ::std::string::String,
@@ -753,16 +950,24 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             integration_links: ::std::result::Result<
-                ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                >,
                 ::std::string::String,
             >,
             is_stalled: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            lead_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            lead_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             lead_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -780,7 +985,7 @@ pub mod types {
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             pipeline_id: ::std::result::Result<
@@ -800,7 +1005,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             status_label: ::std::result::Result<
@@ -823,7 +1028,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             user_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -841,65 +1049,54 @@ pub mod types {
                 ::std::string::String,
             >,
             value_period: ::std::result::Result<
-                super::OpportunityValuePeriod,
+                ::std::option::Option<super::OpportunityValuePeriod>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Opportunity {
             fn default() -> Self {
                 Self {
-                    annualized_expected_value: Err(
-                        "no value supplied for annualized_expected_value".to_string(),
-                    ),
-                    annualized_value: Err(
-                        "no value supplied for annualized_value".to_string(),
-                    ),
+                    annualized_expected_value: Ok(Default::default()),
+                    annualized_value: Ok(Default::default()),
                     attachments: Ok(Default::default()),
                     comment_summary: Ok(Default::default()),
-                    confidence: Err("no value supplied for confidence".to_string()),
-                    contact_id: Err("no value supplied for contact_id".to_string()),
+                    confidence: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
                     contact_name: Ok(Default::default()),
-                    created_by: Err("no value supplied for created_by".to_string()),
+                    created_by: Ok(Default::default()),
                     created_by_name: Ok(Default::default()),
-                    date_created: Err("no value supplied for date_created".to_string()),
-                    date_lost: Err("no value supplied for date_lost".to_string()),
-                    date_updated: Err("no value supplied for date_updated".to_string()),
-                    date_won: Err("no value supplied for date_won".to_string()),
-                    expected_value: Err(
-                        "no value supplied for expected_value".to_string(),
-                    ),
-                    id: Err("no value supplied for id".to_string()),
+                    date_created: Ok(Default::default()),
+                    date_lost: Ok(Default::default()),
+                    date_updated: Ok(Default::default()),
+                    date_won: Ok(Default::default()),
+                    expected_value: Ok(Default::default()),
+                    id: Ok(Default::default()),
                     integration_links: Ok(Default::default()),
                     is_stalled: Ok(Default::default()),
-                    lead_id: Err("no value supplied for lead_id".to_string()),
+                    lead_id: Ok(Default::default()),
                     lead_name: Ok(Default::default()),
                     lead_primary_email: Ok(Default::default()),
                     lead_primary_phone: Ok(Default::default()),
-                    note: Err("no value supplied for note".to_string()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
+                    note: Ok(Default::default()),
+                    organization_id: Ok(Default::default()),
                     pipeline_id: Ok(Default::default()),
                     pipeline_name: Ok(Default::default()),
                     stall_status: Ok(Default::default()),
                     status_display_name: Ok(Default::default()),
-                    status_id: Err("no value supplied for status_id".to_string()),
+                    status_id: Ok(Default::default()),
                     status_label: Ok(Default::default()),
                     status_type: Ok(Default::default()),
                     suggested_action: Ok(Default::default()),
-                    updated_by: Err("no value supplied for updated_by".to_string()),
+                    updated_by: Ok(Default::default()),
                     updated_by_name: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_id: Ok(Default::default()),
                     user_name: Ok(Default::default()),
-                    value: Err("no value supplied for value".to_string()),
+                    value: Ok(Default::default()),
                     value_currency: Ok(Default::default()),
                     value_formatted: Ok(Default::default()),
-                    value_period: Err("no value supplied for value_period".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    value_period: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -934,7 +1131,9 @@ pub mod types {
             }
             pub fn attachments<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Attachment>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::Attachment>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachments = value
@@ -960,7 +1159,7 @@ pub mod types {
             }
             pub fn confidence<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.confidence = value
@@ -1022,7 +1221,7 @@ pub mod types {
             }
             pub fn date_created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_created = value
@@ -1046,7 +1245,7 @@ pub mod types {
             }
             pub fn date_updated<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_updated = value
@@ -1084,7 +1283,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1095,7 +1294,9 @@ pub mod types {
             pub fn integration_links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1122,7 +1323,7 @@ pub mod types {
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_id = value
@@ -1190,7 +1391,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -1256,7 +1457,7 @@ pub mod types {
             }
             pub fn status_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_id = value
@@ -1336,7 +1537,7 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -1400,7 +1601,9 @@ pub mod types {
             }
             pub fn value_period<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::OpportunityValuePeriod>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OpportunityValuePeriod>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value_period = value
@@ -1419,6 +1622,7 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
+                    .map(crate::Extra::from)
                     .map_err(|e| {
                         format!("error converting supplied value for extra: {e}")
                     });
@@ -1522,25 +1726,46 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OpportunityAdjustCloseDateActionDetails {
-            close_date: ::std::result::Result<crate::Date, ::std::string::String>,
+            close_date: ::std::result::Result<
+                ::std::option::Option<crate::Date>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityAdjustCloseDateActionDetails {
             fn default() -> Self {
                 Self {
-                    close_date: Err("no value supplied for close_date".to_string()),
+                    close_date: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl OpportunityAdjustCloseDateActionDetails {
             pub fn close_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Date>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Date>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.close_date = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for close_date: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1553,6 +1778,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     close_date: value.close_date?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1561,33 +1787,52 @@ pub mod types {
             fn from(value: super::OpportunityAdjustCloseDateActionDetails) -> Self {
                 Self {
                     close_date: Ok(value.close_date),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OpportunityChangeStatusActionDetails {
             status_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityChangeStatusActionDetails {
             fn default() -> Self {
                 Self {
-                    status_id: Err("no value supplied for status_id".to_string()),
+                    status_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl OpportunityChangeStatusActionDetails {
             pub fn status_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1600,6 +1845,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     status_id: value.status_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1608,32 +1854,35 @@ pub mod types {
             fn from(value: super::OpportunityChangeStatusActionDetails) -> Self {
                 Self {
                     status_id: Ok(value.status_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OpportunityFollowUpCallActionDetails {
             call_plan: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             contact_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityFollowUpCallActionDetails {
             fn default() -> Self {
                 Self {
-                    call_plan: Err("no value supplied for call_plan".to_string()),
-                    contact_id: Err("no value supplied for contact_id".to_string()),
+                    call_plan: Ok(Default::default()),
+                    contact_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl OpportunityFollowUpCallActionDetails {
             pub fn call_plan<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.call_plan = value
@@ -1645,13 +1894,29 @@ pub mod types {
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1665,6 +1930,7 @@ pub mod types {
                 Ok(Self {
                     call_plan: value.call_plan?,
                     contact_id: value.contact_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1674,39 +1940,40 @@ pub mod types {
                 Self {
                     call_plan: Ok(value.call_plan),
                     contact_id: Ok(value.contact_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OpportunityFollowUpEmailActionDetails {
             contact_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             message_draft: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             subject_draft: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityFollowUpEmailActionDetails {
             fn default() -> Self {
                 Self {
-                    contact_id: Err("no value supplied for contact_id".to_string()),
-                    message_draft: Err(
-                        "no value supplied for message_draft".to_string(),
-                    ),
-                    subject_draft: Err("no value supplied for subject_draft".to_string()),
+                    contact_id: Ok(Default::default()),
+                    message_draft: Ok(Default::default()),
+                    subject_draft: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl OpportunityFollowUpEmailActionDetails {
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_id = value
@@ -1718,7 +1985,7 @@ pub mod types {
             }
             pub fn message_draft<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message_draft = value
@@ -1730,13 +1997,29 @@ pub mod types {
             }
             pub fn subject_draft<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.subject_draft = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for subject_draft: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1751,6 +2034,7 @@ pub mod types {
                     contact_id: value.contact_id?,
                     message_draft: value.message_draft?,
                     subject_draft: value.subject_draft?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1761,32 +2045,35 @@ pub mod types {
                     contact_id: Ok(value.contact_id),
                     message_draft: Ok(value.message_draft),
                     subject_draft: Ok(value.subject_draft),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OpportunityFollowUpSmsActionDetails {
             contact_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             message_draft: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunityFollowUpSmsActionDetails {
             fn default() -> Self {
                 Self {
-                    contact_id: Err("no value supplied for contact_id".to_string()),
-                    message_draft: Err("no value supplied for message_draft".to_string()),
+                    contact_id: Ok(Default::default()),
+                    message_draft: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl OpportunityFollowUpSmsActionDetails {
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contact_id = value
@@ -1798,13 +2085,29 @@ pub mod types {
             }
             pub fn message_draft<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message_draft = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for message_draft: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1818,6 +2121,7 @@ pub mod types {
                 Ok(Self {
                     contact_id: value.contact_id?,
                     message_draft: value.message_draft?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1827,13 +2131,14 @@ pub mod types {
                 Self {
                     contact_id: Ok(value.contact_id),
                     message_draft: Ok(value.message_draft),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OpportunitySuggestedAction {
             action: ::std::result::Result<
-                super::StalledOpportunityActionTypeV2,
+                ::std::option::Option<super::StalledOpportunityActionTypeV2>,
                 ::std::string::String,
             >,
             details: ::std::result::Result<
@@ -1841,23 +2146,27 @@ pub mod types {
                 ::std::string::String,
             >,
             justification: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OpportunitySuggestedAction {
             fn default() -> Self {
                 Self {
-                    action: Err("no value supplied for action".to_string()),
-                    details: Err("no value supplied for details".to_string()),
-                    justification: Err("no value supplied for justification".to_string()),
+                    action: Ok(Default::default()),
+                    details: Ok(Default::default()),
+                    justification: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl OpportunitySuggestedAction {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::StalledOpportunityActionTypeV2>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StalledOpportunityActionTypeV2>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -1883,13 +2192,29 @@ pub mod types {
             }
             pub fn justification<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.justification = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for justification: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1904,6 +2229,7 @@ pub mod types {
                     action: value.action?,
                     details: value.details?,
                     justification: value.justification?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1914,31 +2240,37 @@ pub mod types {
                     action: Ok(value.action),
                     details: Ok(value.details),
                     justification: Ok(value.justification),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct StalledOpportunityActionItems {
             communication_issue: ::std::result::Result<
-                super::StalledOpportunityCommunicationIssue,
+                ::std::option::Option<super::StalledOpportunityCommunicationIssue>,
                 ::std::string::String,
             >,
-            next_action: ::std::result::Result<super::ActionItem, ::std::string::String>,
+            next_action: ::std::result::Result<
+                ::std::option::Option<super::ActionItem>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for StalledOpportunityActionItems {
             fn default() -> Self {
                 Self {
-                    communication_issue: Err(
-                        "no value supplied for communication_issue".to_string(),
-                    ),
-                    next_action: Err("no value supplied for next_action".to_string()),
+                    communication_issue: Ok(Default::default()),
+                    next_action: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
         impl StalledOpportunityActionItems {
             pub fn communication_issue<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::StalledOpportunityCommunicationIssue>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::StalledOpportunityCommunicationIssue>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.communication_issue = value
@@ -1952,13 +2284,29 @@ pub mod types {
             }
             pub fn next_action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ActionItem>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ActionItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.next_action = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for next_action: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1972,6 +2320,7 @@ pub mod types {
                 Ok(Self {
                     communication_issue: value.communication_issue?,
                     next_action: value.next_action?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1981,8 +2330,2098 @@ pub mod types {
                 Self {
                     communication_issue: Ok(value.communication_issue),
                     next_action: Ok(value.next_action),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ACTIONITEM_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["action", "justification"],
+    );
+    impl ::serde::Serialize for ActionItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "action" => !(v.is_null() && self.action.is_none()),
+                    "justification" => !(v.is_null() && self.justification.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("ActionItem", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.action {
+                map.serialize_entry("action", v)?;
+            } else if self.extra.null_at(0usize, "action", &ACTIONITEM_WIRE_KEYS) {
+                map.serialize_entry("action", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.justification {
+                map.serialize_entry("justification", v)?;
+            } else if self.extra.null_at(1usize, "justification", &ACTIONITEM_WIRE_KEYS)
+            {
+                map.serialize_entry("justification", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ActionItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = ActionItem;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `ActionItem` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<ActionItem, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<StalledOpportunityActionTypeV1> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "action" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ACTIONITEM_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "justification" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ACTIONITEM_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(ActionItem {
+                        action: f0,
+                        justification: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static COMMENTSUMMARY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["comment_count", "thread_id"],
+    );
+    impl ::serde::Serialize for CommentSummary {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "comment_count" => !(v.is_null() && self.comment_count.is_none()),
+                    "thread_id" => !(v.is_null() && self.thread_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("CommentSummary", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.comment_count {
+                map.serialize_entry("comment_count", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "comment_count", &COMMENTSUMMARY_WIRE_KEYS)
+            {
+                map.serialize_entry("comment_count", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.thread_id {
+                map.serialize_entry("thread_id", v)?;
+            } else if self.extra.null_at(1usize, "thread_id", &COMMENTSUMMARY_WIRE_KEYS)
+            {
+                map.serialize_entry("thread_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CommentSummary {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = CommentSummary;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `CommentSummary` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<CommentSummary, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "comment_count" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &COMMENTSUMMARY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "thread_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &COMMENTSUMMARY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(CommentSummary {
+                        comment_count: f0,
+                        thread_id: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITY_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "annualized_expected_value",
+            "annualized_value",
+            "attachments",
+            "comment_summary",
+            "confidence",
+            "contact_id",
+            "contact_name",
+            "created_by",
+            "created_by_name",
+            "date_created",
+            "date_lost",
+            "date_updated",
+            "date_won",
+            "expected_value",
+            "id",
+            "integration_links",
+            "is_stalled",
+            "lead_id",
+            "lead_name",
+            "lead_primary_email",
+            "lead_primary_phone",
+            "note",
+            "organization_id",
+            "pipeline_id",
+            "pipeline_name",
+            "stall_status",
+            "status_display_name",
+            "status_id",
+            "status_label",
+            "status_type",
+            "suggested_action",
+            "updated_by",
+            "updated_by_name",
+            "user_id",
+            "user_name",
+            "value",
+            "value_currency",
+            "value_formatted",
+            "value_period",
+        ],
+    );
+    impl ::serde::Serialize for Opportunity {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "annualized_expected_value" => {
+                        !(v.is_null() && self.annualized_expected_value.is_none())
+                    }
+                    "annualized_value" => {
+                        !(v.is_null() && self.annualized_value.is_none())
+                    }
+                    "attachments" => !(v.is_null() && self.attachments.is_none()),
+                    "comment_summary" => !(v.is_null() && self.comment_summary.is_none()),
+                    "confidence" => !(v.is_null() && self.confidence.is_none()),
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "contact_name" => !(v.is_null() && self.contact_name.is_none()),
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "created_by_name" => !(v.is_null() && self.created_by_name.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_lost" => !(v.is_null() && self.date_lost.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "date_won" => !(v.is_null() && self.date_won.is_none()),
+                    "expected_value" => !(v.is_null() && self.expected_value.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "integration_links" => {
+                        !(v.is_null() && self.integration_links.is_none())
+                    }
+                    "is_stalled" => !(v.is_null() && self.is_stalled.is_none()),
+                    "lead_id" => !(v.is_null() && self.lead_id.is_none()),
+                    "lead_name" => !(v.is_null() && self.lead_name.is_none()),
+                    "lead_primary_email" => {
+                        !(v.is_null() && self.lead_primary_email.is_none())
+                    }
+                    "lead_primary_phone" => {
+                        !(v.is_null() && self.lead_primary_phone.is_none())
+                    }
+                    "note" => !(v.is_null() && self.note.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "pipeline_id" => !(v.is_null() && self.pipeline_id.is_none()),
+                    "pipeline_name" => !(v.is_null() && self.pipeline_name.is_none()),
+                    "stall_status" => !(v.is_null() && self.stall_status.is_none()),
+                    "status_display_name" => {
+                        !(v.is_null() && self.status_display_name.is_none())
+                    }
+                    "status_id" => !(v.is_null() && self.status_id.is_none()),
+                    "status_label" => !(v.is_null() && self.status_label.is_none()),
+                    "status_type" => !(v.is_null() && self.status_type.is_none()),
+                    "suggested_action" => {
+                        !(v.is_null() && self.suggested_action.is_none())
+                    }
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    "updated_by_name" => !(v.is_null() && self.updated_by_name.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "user_name" => !(v.is_null() && self.user_name.is_none()),
+                    "value" => !(v.is_null() && self.value.is_none()),
+                    "value_currency" => !(v.is_null() && self.value_currency.is_none()),
+                    "value_formatted" => !(v.is_null() && self.value_formatted.is_none()),
+                    "value_period" => !(v.is_null() && self.value_period.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Opportunity", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.annualized_expected_value {
+                map.serialize_entry("annualized_expected_value", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "annualized_expected_value", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("annualized_expected_value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.annualized_value {
+                map.serialize_entry("annualized_value", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "annualized_value", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("annualized_value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.attachments {
+                map.serialize_entry("attachments", v)?;
+            } else if self.extra.null_at(2usize, "attachments", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("attachments", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.comment_summary {
+                map.serialize_entry("comment_summary", v)?;
+            } else if self
+                .extra
+                .null_at(3usize, "comment_summary", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("comment_summary", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.confidence {
+                map.serialize_entry("confidence", v)?;
+            } else if self.extra.null_at(4usize, "confidence", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("confidence", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self.extra.null_at(5usize, "contact_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_name {
+                map.serialize_entry("contact_name", v)?;
+            } else if self.extra.null_at(6usize, "contact_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("contact_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(7usize, "created_by", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.created_by_name {
+                map.serialize_entry("created_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "created_by_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("created_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(9usize, "date_created", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_lost {
+                map.serialize_entry("date_lost", v)?;
+            } else if self.extra.null_at(10usize, "date_lost", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("date_lost", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(11usize, "date_updated", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_won {
+                map.serialize_entry("date_won", v)?;
+            } else if self.extra.null_at(12usize, "date_won", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("date_won", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.expected_value {
+                map.serialize_entry("expected_value", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "expected_value", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("expected_value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(14usize, "id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.integration_links {
+                map.serialize_entry("integration_links", v)?;
+            } else if self
+                .extra
+                .null_at(15usize, "integration_links", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("integration_links", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_stalled {
+                map.serialize_entry("is_stalled", v)?;
+            } else if self.extra.null_at(16usize, "is_stalled", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("is_stalled", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_id {
+                map.serialize_entry("lead_id", v)?;
+            } else if self.extra.null_at(17usize, "lead_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("lead_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_name {
+                map.serialize_entry("lead_name", v)?;
+            } else if self.extra.null_at(18usize, "lead_name", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("lead_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_primary_email {
+                map.serialize_entry("lead_primary_email", v)?;
+            } else if self
+                .extra
+                .null_at(19usize, "lead_primary_email", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_primary_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_primary_phone {
+                map.serialize_entry("lead_primary_phone", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "lead_primary_phone", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_primary_phone", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.note {
+                map.serialize_entry("note", v)?;
+            } else if self.extra.null_at(21usize, "note", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("note", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(22usize, "organization_id", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.pipeline_id {
+                map.serialize_entry("pipeline_id", v)?;
+            } else if self.extra.null_at(23usize, "pipeline_id", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.pipeline_name {
+                map.serialize_entry("pipeline_name", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "pipeline_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("pipeline_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.stall_status {
+                map.serialize_entry("stall_status", v)?;
+            } else if self.extra.null_at(25usize, "stall_status", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("stall_status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_display_name {
+                map.serialize_entry("status_display_name", v)?;
+            } else if self
+                .extra
+                .null_at(26usize, "status_display_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_display_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_id {
+                map.serialize_entry("status_id", v)?;
+            } else if self.extra.null_at(27usize, "status_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("status_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_label {
+                map.serialize_entry("status_label", v)?;
+            } else if self.extra.null_at(28usize, "status_label", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.status_type {
+                map.serialize_entry("status_type", v)?;
+            } else if self.extra.null_at(29usize, "status_type", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("status_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.suggested_action {
+                map.serialize_entry("suggested_action", v)?;
+            } else if self
+                .extra
+                .null_at(30usize, "suggested_action", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("suggested_action", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(31usize, "updated_by", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("updated_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by_name {
+                map.serialize_entry("updated_by_name", v)?;
+            } else if self
+                .extra
+                .null_at(32usize, "updated_by_name", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(33usize, "user_id", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_name {
+                map.serialize_entry("user_name", v)?;
+            } else if self.extra.null_at(34usize, "user_name", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("user_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value {
+                map.serialize_entry("value", v)?;
+            } else if self.extra.null_at(35usize, "value", &OPPORTUNITY_WIRE_KEYS) {
+                map.serialize_entry("value", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_currency {
+                map.serialize_entry("value_currency", v)?;
+            } else if self
+                .extra
+                .null_at(36usize, "value_currency", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_currency", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_formatted {
+                map.serialize_entry("value_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(37usize, "value_formatted", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.value_period {
+                map.serialize_entry("value_period", v)?;
+            } else if self.extra.null_at(38usize, "value_period", &OPPORTUNITY_WIRE_KEYS)
+            {
+                map.serialize_entry("value_period", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Opportunity {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Opportunity;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Opportunity` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Opportunity, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Attachment>,
+                    > = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<CommentSummary> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<crate::Date> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::RenderedIntegrationLink>,
+                    > = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<crate::types::ContactEmail> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::ContactPhone>,
+                    > = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f24: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f25: ::std::option::Option<StalledOpportunityActionItems> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f27: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f28: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f29: ::std::option::Option<OpportunityStatusType> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<OpportunitySuggestedAction> = ::std::option::Option::None;
+                    let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f32: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f33: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f34: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f35: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f36: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f37: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f38: ::std::option::Option<OpportunityValuePeriod> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "annualized_expected_value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "annualized_value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "attachments" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "comment_summary" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "confidence" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "contact_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "created_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "date_lost" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "date_won" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "expected_value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "integration_links" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "is_stalled" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "lead_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "lead_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "lead_primary_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            "lead_primary_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    20usize,
+                                    true,
+                                )?
+                            }
+                            "note" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    21usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    22usize,
+                                    true,
+                                )?
+                            }
+                            "pipeline_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    23usize,
+                                    true,
+                                )?
+                            }
+                            "pipeline_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f24,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    24usize,
+                                    true,
+                                )?
+                            }
+                            "stall_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f25,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    25usize,
+                                    true,
+                                )?
+                            }
+                            "status_display_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f26,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    26usize,
+                                    true,
+                                )?
+                            }
+                            "status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f27,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    27usize,
+                                    true,
+                                )?
+                            }
+                            "status_label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f28,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    28usize,
+                                    true,
+                                )?
+                            }
+                            "status_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f29,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    29usize,
+                                    true,
+                                )?
+                            }
+                            "suggested_action" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f30,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    30usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f31,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    31usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f32,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    32usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f33,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    33usize,
+                                    true,
+                                )?
+                            }
+                            "user_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f34,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    34usize,
+                                    true,
+                                )?
+                            }
+                            "value" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f35,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    35usize,
+                                    true,
+                                )?
+                            }
+                            "value_currency" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f36,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    36usize,
+                                    true,
+                                )?
+                            }
+                            "value_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f37,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    37usize,
+                                    true,
+                                )?
+                            }
+                            "value_period" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f38,
+                                    &mut extra,
+                                    &OPPORTUNITY_WIRE_KEYS,
+                                    38usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Opportunity {
+                        annualized_expected_value: f0,
+                        annualized_value: f1,
+                        attachments: f2,
+                        comment_summary: f3,
+                        confidence: f4,
+                        contact_id: f5,
+                        contact_name: f6,
+                        created_by: f7,
+                        created_by_name: f8,
+                        date_created: f9,
+                        date_lost: f10,
+                        date_updated: f11,
+                        date_won: f12,
+                        expected_value: f13,
+                        id: f14,
+                        integration_links: f15,
+                        is_stalled: f16,
+                        lead_id: f17,
+                        lead_name: f18,
+                        lead_primary_email: f19,
+                        lead_primary_phone: f20,
+                        note: f21,
+                        organization_id: f22,
+                        pipeline_id: f23,
+                        pipeline_name: f24,
+                        stall_status: f25,
+                        status_display_name: f26,
+                        status_id: f27,
+                        status_label: f28,
+                        status_type: f29,
+                        suggested_action: f30,
+                        updated_by: f31,
+                        updated_by_name: f32,
+                        user_id: f33,
+                        user_name: f34,
+                        value: f35,
+                        value_currency: f36,
+                        value_formatted: f37,
+                        value_period: f38,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYADJUSTCLOSEDATEACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["close_date"],
+    );
+    impl ::serde::Serialize for OpportunityAdjustCloseDateActionDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "close_date" => !(v.is_null() && self.close_date.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("OpportunityAdjustCloseDateActionDetails", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.close_date {
+                map.serialize_entry("close_date", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "close_date",
+                    &OPPORTUNITYADJUSTCLOSEDATEACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("close_date", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityAdjustCloseDateActionDetails {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityAdjustCloseDateActionDetails;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityAdjustCloseDateActionDetails` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    OpportunityAdjustCloseDateActionDetails,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Date> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "close_date" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYADJUSTCLOSEDATEACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityAdjustCloseDateActionDetails {
+                        close_date: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYCHANGESTATUSACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["status_id"],
+    );
+    impl ::serde::Serialize for OpportunityChangeStatusActionDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "status_id" => !(v.is_null() && self.status_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("OpportunityChangeStatusActionDetails", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.status_id {
+                map.serialize_entry("status_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "status_id",
+                    &OPPORTUNITYCHANGESTATUSACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("status_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityChangeStatusActionDetails {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityChangeStatusActionDetails;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityChangeStatusActionDetails` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    OpportunityChangeStatusActionDetails,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "status_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYCHANGESTATUSACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityChangeStatusActionDetails {
+                        status_id: f0,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["call_plan", "contact_id"],
+    );
+    impl ::serde::Serialize for OpportunityFollowUpCallActionDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "call_plan" => !(v.is_null() && self.call_plan.is_none()),
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("OpportunityFollowUpCallActionDetails", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.call_plan {
+                map.serialize_entry("call_plan", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "call_plan",
+                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("call_plan", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "contact_id",
+                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityFollowUpCallActionDetails {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityFollowUpCallActionDetails;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityFollowUpCallActionDetails` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    OpportunityFollowUpCallActionDetails,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "call_plan" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITYFOLLOWUPCALLACTIONDETAILS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityFollowUpCallActionDetails {
+                        call_plan: f0,
+                        contact_id: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["contact_id", "message_draft", "subject_draft"],
+    );
+    impl ::serde::Serialize for OpportunityFollowUpEmailActionDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "message_draft" => !(v.is_null() && self.message_draft.is_none()),
+                    "subject_draft" => !(v.is_null() && self.subject_draft.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("OpportunityFollowUpEmailActionDetails", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "contact_id",
+                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.message_draft {
+                map.serialize_entry("message_draft", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "message_draft",
+                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("message_draft", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.subject_draft {
+                map.serialize_entry("subject_draft", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    2usize,
+                    "subject_draft",
+                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("subject_draft", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityFollowUpEmailActionDetails {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityFollowUpEmailActionDetails;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityFollowUpEmailActionDetails` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    OpportunityFollowUpEmailActionDetails,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "message_draft" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "subject_draft" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &OPPORTUNITYFOLLOWUPEMAILACTIONDETAILS_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityFollowUpEmailActionDetails {
+                        contact_id: f0,
+                        message_draft: f1,
+                        subject_draft: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["contact_id", "message_draft"],
+    );
+    impl ::serde::Serialize for OpportunityFollowUpSmsActionDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "contact_id" => !(v.is_null() && self.contact_id.is_none()),
+                    "message_draft" => !(v.is_null() && self.message_draft.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("OpportunityFollowUpSmsActionDetails", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.contact_id {
+                map.serialize_entry("contact_id", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "contact_id",
+                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("contact_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.message_draft {
+                map.serialize_entry("message_draft", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    1usize,
+                    "message_draft",
+                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("message_draft", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityFollowUpSmsActionDetails {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunityFollowUpSmsActionDetails;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunityFollowUpSmsActionDetails` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<
+                    OpportunityFollowUpSmsActionDetails,
+                    A::Error,
+                > {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "contact_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "message_draft" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITYFOLLOWUPSMSACTIONDETAILS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunityFollowUpSmsActionDetails {
+                        contact_id: f0,
+                        message_draft: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl OpportunityStatusType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Won => "won",
+                Self::Lost => "lost",
+                Self::Active => "active",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for OpportunityStatusType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for OpportunityStatusType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityStatusType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `OpportunityStatusType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "won" => Self::Won,
+                    "lost" => Self::Lost,
+                    "active" => Self::Active,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["action", "details", "justification"],
+    );
+    impl ::serde::Serialize for OpportunitySuggestedAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "action" => !(v.is_null() && self.action.is_none()),
+                    "details" => !(v.is_null() && self.details.is_none()),
+                    "justification" => !(v.is_null() && self.justification.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("OpportunitySuggestedAction", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.action {
+                map.serialize_entry("action", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "action", &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("action", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.details {
+                map.serialize_entry("details", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "details", &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("details", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.justification {
+                map.serialize_entry("justification", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "justification", &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS)
+            {
+                map.serialize_entry("justification", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunitySuggestedAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OpportunitySuggestedAction;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OpportunitySuggestedAction` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OpportunitySuggestedAction, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<StalledOpportunityActionTypeV2> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<
+                        OpportunitySuggestedActionDetails,
+                    > = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "action" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "details" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "justification" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &OPPORTUNITYSUGGESTEDACTION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OpportunitySuggestedAction {
+                        action: f0,
+                        details: f1,
+                        justification: f2,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl OpportunityValuePeriod {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::OneTime => "one_time",
+                Self::Monthly => "monthly",
+                Self::Annual => "annual",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for OpportunityValuePeriod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for OpportunityValuePeriod {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OpportunityValuePeriod {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `OpportunityValuePeriod` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "one_time" => Self::OneTime,
+                    "monthly" => Self::Monthly,
+                    "annual" => Self::Annual,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &["communication_issue", "next_action"],
+    );
+    impl ::serde::Serialize for StalledOpportunityActionItems {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "communication_issue" => {
+                        !(v.is_null() && self.communication_issue.is_none())
+                    }
+                    "next_action" => !(v.is_null() && self.next_action.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<
+                            S::Error,
+                        >("StalledOpportunityActionItems", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.communication_issue {
+                map.serialize_entry("communication_issue", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    0usize,
+                    "communication_issue",
+                    &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("communication_issue", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.next_action {
+                map.serialize_entry("next_action", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "next_action", &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS)
+            {
+                map.serialize_entry("next_action", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StalledOpportunityActionItems {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = StalledOpportunityActionItems;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `StalledOpportunityActionItems` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<StalledOpportunityActionItems, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<
+                        StalledOpportunityCommunicationIssue,
+                    > = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<ActionItem> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "communication_issue" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "next_action" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &STALLEDOPPORTUNITYACTIONITEMS_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(StalledOpportunityActionItems {
+                        communication_issue: f0,
+                        next_action: f1,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl StalledOpportunityActionTypeV1 {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::MarkAsLost => "mark_as_lost",
+                Self::ChangeStatus => "change_status",
+                Self::FollowUp => "follow_up",
+                Self::AdjustCloseDate => "adjust_close_date",
+                Self::AskSomeoneElseToReachOut => "ask_someone_else_to_reach_out",
+                Self::ChangeCommunicationMethod => "change_communication_method",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StalledOpportunityActionTypeV1 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for StalledOpportunityActionTypeV1 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StalledOpportunityActionTypeV1 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `StalledOpportunityActionTypeV1` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "mark_as_lost" => Self::MarkAsLost,
+                    "change_status" => Self::ChangeStatus,
+                    "follow_up" => Self::FollowUp,
+                    "adjust_close_date" => Self::AdjustCloseDate,
+                    "ask_someone_else_to_reach_out" => Self::AskSomeoneElseToReachOut,
+                    "change_communication_method" => Self::ChangeCommunicationMethod,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl StalledOpportunityActionTypeV2 {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ChangeStatus => "change_status",
+                Self::AdjustCloseDate => "adjust_close_date",
+                Self::FollowUpEmail => "follow_up_email",
+                Self::FollowUpCall => "follow_up_call",
+                Self::FollowUpSms => "follow_up_sms",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StalledOpportunityActionTypeV2 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for StalledOpportunityActionTypeV2 {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StalledOpportunityActionTypeV2 {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `StalledOpportunityActionTypeV2` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "change_status" => Self::ChangeStatus,
+                    "adjust_close_date" => Self::AdjustCloseDate,
+                    "follow_up_email" => Self::FollowUpEmail,
+                    "follow_up_call" => Self::FollowUpCall,
+                    "follow_up_sms" => Self::FollowUpSms,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl StalledOpportunityCommunicationIssue {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::NoIssue => "no_issue",
+                Self::CantGetInTouch => "cant_get_in_touch",
+                Self::NoCommunicationAttempts => "no_communication_attempts",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for StalledOpportunityCommunicationIssue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for StalledOpportunityCommunicationIssue {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StalledOpportunityCommunicationIssue {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `StalledOpportunityCommunicationIssue` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "no_issue" => Self::NoIssue,
+                    "cant_get_in_touch" => Self::CantGetInTouch,
+                    "no_communication_attempts" => Self::NoCommunicationAttempts,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

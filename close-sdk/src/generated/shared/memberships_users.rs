@@ -15,49 +15,103 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///A user's membership of an organization, as Close returns it. `role_id` is kept as a string so an unknown role never fails decoding (`Membership::role()` parses it).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Membership {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
         ///ID of the phone number to use as this member's default outbound caller ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub default_caller_id: ::std::option::Option<::std::string::String>,
         ///URL of the audio file used as this member's voicemail drop recording.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub hangup_recording_url: ::std::option::Option<::std::string::String>,
         ///Membership ID (`memb_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Whether the membership is free of charge.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_free: ::std::option::Option<bool>,
         ///Whether Workflows may send emails on this member's behalf.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub may_workflows_impersonate: ::std::option::Option<bool>,
         ///Onboarding state, e.g. `in-progress`. Close publishes no closed list.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub onboarding_status: ::std::option::Option<::std::string::String>,
         ///ID of the organization (`orga_…`).
-        pub organization_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organization_id: ::std::option::Option<::std::string::String>,
         ///Permissions the role grants. Close publishes no closed list, so these are strings.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions_granted: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub permissions_granted: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///The organization's plan (e.g. `enterprise`); legacy, kept open.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub plan_type: ::std::option::Option<::std::string::String>,
         ///ID of the member's primary personal phone number (`phon_…`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub primary_personal_number: ::std::option::Option<::std::string::String>,
         ///Predefined role slug, as returned by Close.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub role: ::std::option::Option<::std::string::String>,
         ///Predefined role slug (`admin`, `superuser`, `user`, `restricteduser`) or a custom role ID (`role_…`).
-        pub role_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub role_id: ::std::option::Option<::std::string::String>,
         ///Whether email opens are tracked for emails this member sends.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub track_email_opens: ::std::option::Option<bool>,
         ///ID of the member (`user_…`).
-        pub user_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Membership {
         pub fn builder() -> builder::Membership {
@@ -80,7 +134,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             is_free: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -94,11 +151,11 @@ pub mod types {
                 ::std::string::String,
             >,
             organization_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             permissions_granted: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             plan_type: ::std::result::Result<
@@ -113,12 +170,19 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            role_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            role_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             track_email_opens: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Membership {
             fn default() -> Self {
@@ -126,20 +190,19 @@ pub mod types {
                     auto_record_calls: Ok(Default::default()),
                     default_caller_id: Ok(Default::default()),
                     hangup_recording_url: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     is_free: Ok(Default::default()),
                     may_workflows_impersonate: Ok(Default::default()),
                     onboarding_status: Ok(Default::default()),
-                    organization_id: Err(
-                        "no value supplied for organization_id".to_string(),
-                    ),
+                    organization_id: Ok(Default::default()),
                     permissions_granted: Ok(Default::default()),
                     plan_type: Ok(Default::default()),
                     primary_personal_number: Ok(Default::default()),
                     role: Ok(Default::default()),
-                    role_id: Err("no value supplied for role_id".to_string()),
+                    role_id: Ok(Default::default()),
                     track_email_opens: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -190,7 +253,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -240,7 +303,7 @@ pub mod types {
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.organization_id = value
@@ -254,7 +317,9 @@ pub mod types {
             }
             pub fn permissions_granted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions_granted = value
@@ -306,7 +371,7 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role_id = value
@@ -332,13 +397,29 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -364,6 +445,7 @@ pub mod types {
                     role_id: value.role_id?,
                     track_email_opens: value.track_email_opens?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -385,8 +467,401 @@ pub mod types {
                     role_id: Ok(value.role_id),
                     track_email_opens: Ok(value.track_email_opens),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static MEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "default_caller_id",
+            "hangup_recording_url",
+            "id",
+            "is_free",
+            "may_workflows_impersonate",
+            "onboarding_status",
+            "organization_id",
+            "permissions_granted",
+            "plan_type",
+            "primary_personal_number",
+            "role",
+            "role_id",
+            "track_email_opens",
+            "user_id",
+        ],
+    );
+    impl ::serde::Serialize for Membership {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "auto_record_calls" => {
+                        !(v.is_null() && self.auto_record_calls.is_none())
+                    }
+                    "default_caller_id" => {
+                        !(v.is_null() && self.default_caller_id.is_none())
+                    }
+                    "hangup_recording_url" => {
+                        !(v.is_null() && self.hangup_recording_url.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "is_free" => !(v.is_null() && self.is_free.is_none()),
+                    "may_workflows_impersonate" => {
+                        !(v.is_null() && self.may_workflows_impersonate.is_none())
+                    }
+                    "onboarding_status" => {
+                        !(v.is_null() && self.onboarding_status.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "permissions_granted" => {
+                        !(v.is_null() && self.permissions_granted.is_none())
+                    }
+                    "plan_type" => !(v.is_null() && self.plan_type.is_none()),
+                    "primary_personal_number" => {
+                        !(v.is_null() && self.primary_personal_number.is_none())
+                    }
+                    "role" => !(v.is_null() && self.role.is_none()),
+                    "role_id" => !(v.is_null() && self.role_id.is_none()),
+                    "track_email_opens" => {
+                        !(v.is_null() && self.track_email_opens.is_none())
+                    }
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Membership", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.auto_record_calls {
+                map.serialize_entry("auto_record_calls", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "auto_record_calls", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("auto_record_calls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.default_caller_id {
+                map.serialize_entry("default_caller_id", v)?;
+            } else if self
+                .extra
+                .null_at(1usize, "default_caller_id", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("default_caller_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.hangup_recording_url {
+                map.serialize_entry("hangup_recording_url", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "hangup_recording_url", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("hangup_recording_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(3usize, "id", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_free {
+                map.serialize_entry("is_free", v)?;
+            } else if self.extra.null_at(4usize, "is_free", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("is_free", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.may_workflows_impersonate {
+                map.serialize_entry("may_workflows_impersonate", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "may_workflows_impersonate", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("may_workflows_impersonate", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.onboarding_status {
+                map.serialize_entry("onboarding_status", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "onboarding_status", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("onboarding_status", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "organization_id", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.permissions_granted {
+                map.serialize_entry("permissions_granted", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "permissions_granted", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("permissions_granted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.plan_type {
+                map.serialize_entry("plan_type", v)?;
+            } else if self.extra.null_at(9usize, "plan_type", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("plan_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.primary_personal_number {
+                map.serialize_entry("primary_personal_number", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "primary_personal_number", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("primary_personal_number", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.role {
+                map.serialize_entry("role", v)?;
+            } else if self.extra.null_at(11usize, "role", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("role", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.role_id {
+                map.serialize_entry("role_id", v)?;
+            } else if self.extra.null_at(12usize, "role_id", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("role_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.track_email_opens {
+                map.serialize_entry("track_email_opens", v)?;
+            } else if self
+                .extra
+                .null_at(13usize, "track_email_opens", &MEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("track_email_opens", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(14usize, "user_id", &MEMBERSHIP_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Membership {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Membership;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Membership` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Membership, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::AutoRecordCalls> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "auto_record_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "default_caller_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "hangup_recording_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "is_free" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "may_workflows_impersonate" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "onboarding_status" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "permissions_granted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "plan_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "primary_personal_number" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "role" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "role_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "track_email_opens" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &MEMBERSHIP_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Membership {
+                        auto_record_calls: f0,
+                        default_caller_id: f1,
+                        hangup_recording_url: f2,
+                        id: f3,
+                        is_free: f4,
+                        may_workflows_impersonate: f5,
+                        onboarding_status: f6,
+                        organization_id: f7,
+                        permissions_granted: f8,
+                        plan_type: f9,
+                        primary_personal_number: f10,
+                        role: f11,
+                        role_id: f12,
+                        track_email_opens: f13,
+                        user_id: f14,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

@@ -15,47 +15,94 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///An organization, as Close returns it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Organization {
         ///ID of the user who created it, if known.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
         ///Default currency, ISO 4217 (`USD`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub currency: ::std::option::Option<::std::string::String>,
         ///Symbol of the default currency (`$`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub currency_symbol: ::std::option::Option<::std::string::String>,
         ///When it was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
         ///When it was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///Organization ID (`orga_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Deactivated memberships.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub inactive_memberships: ::std::vec::Vec<OrganizationMembership>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub inactive_memberships: ::std::option::Option<
+            ::std::vec::Vec<OrganizationMembership>,
+        >,
         ///Lead statuses, in order.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub lead_statuses: ::std::vec::Vec<crate::types::LeadStatus>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub lead_statuses: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LeadStatus>,
+        >,
         ///Active memberships.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub memberships: ::std::vec::Vec<OrganizationMembership>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub memberships: ::std::option::Option<::std::vec::Vec<OrganizationMembership>>,
         ///The organization's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub name: ::std::option::Option<::std::string::String>,
         ///Opportunity pipelines.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub pipelines: ::std::vec::Vec<crate::types::Pipeline>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub pipelines: ::std::option::Option<::std::vec::Vec<crate::types::Pipeline>>,
         ///Plan, e.g. `lite`. Close publishes no closed list.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub plan_type: ::std::option::Option<::std::string::String>,
         ///ID of the user who last updated it, if known.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl Organization {
         pub fn builder() -> builder::Organization {
@@ -63,43 +110,90 @@ pub mod types {
         }
     }
     ///A membership as listed in an organization. By default the user's data comes as `user_…` fields; with `_expand=memberships__user` it comes as a nested `user`. `role_id` is a string so an unknown role never fails decoding.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct OrganizationMembership {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub auto_record_calls: ::std::option::Option<crate::AutoRecordCalls>,
         ///Membership ID (`memb_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///ID of the organization (`orga_…`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
         ///Permissions the role grants. Close publishes no closed list, so these are strings.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions_granted: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub permissions_granted: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Predefined role slug (`admin`, `superuser`, `user`, `restricteduser`) or a custom role ID (`role_…`).
-        pub role_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub role_id: ::std::option::Option<::std::string::String>,
         ///Whether email opens are tracked for emails this member sends.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub track_email_opens: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user: ::std::option::Option<User>,
         ///The member's email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_email: ::std::option::Option<::std::string::String>,
         ///The member's first name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_first_name: ::std::option::Option<::std::string::String>,
         ///The member's full name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_full_name: ::std::option::Option<::std::string::String>,
         ///ID of the member (`user_…`).
-        pub user_id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub user_id: ::std::option::Option<::std::string::String>,
         ///The member's last name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_last_name: ::std::option::Option<::std::string::String>,
         ///The member's phone number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_phone: ::std::option::Option<::std::string::String>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl OrganizationMembership {
         pub fn builder() -> builder::OrganizationMembership {
@@ -107,32 +201,60 @@ pub mod types {
         }
     }
     ///A user of your organization, as `GET /user/` and `GET /user/{id}/` return it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct User {
         ///When the user was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
         ///When the user was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
         ///The user's email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub email: ::std::option::Option<::std::string::String>,
         ///First name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub first_name: ::std::option::Option<::std::string::String>,
         ///User ID (`user_…`).
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///URL of the avatar image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub image: ::std::option::Option<::std::string::String>,
         ///Last name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub last_name: ::std::option::Option<::std::string::String>,
         ///IDs of the organizations the user is a member of (`orga_…`).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub organizations: ::std::vec::Vec<::std::string::String>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub organizations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl User {
         pub fn builder() -> builder::User {
@@ -163,17 +285,20 @@ pub mod types {
                 ::std::option::Option<crate::Timestamp>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             inactive_memberships: ::std::result::Result<
-                ::std::vec::Vec<super::OrganizationMembership>,
+                ::std::option::Option<::std::vec::Vec<super::OrganizationMembership>>,
                 ::std::string::String,
             >,
             lead_statuses: ::std::result::Result<
-                ::std::vec::Vec<crate::types::LeadStatus>,
+                ::std::option::Option<::std::vec::Vec<crate::types::LeadStatus>>,
                 ::std::string::String,
             >,
             memberships: ::std::result::Result<
-                ::std::vec::Vec<super::OrganizationMembership>,
+                ::std::option::Option<::std::vec::Vec<super::OrganizationMembership>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -181,7 +306,7 @@ pub mod types {
                 ::std::string::String,
             >,
             pipelines: ::std::result::Result<
-                ::std::vec::Vec<crate::types::Pipeline>,
+                ::std::option::Option<::std::vec::Vec<crate::types::Pipeline>>,
                 ::std::string::String,
             >,
             plan_type: ::std::result::Result<
@@ -192,6 +317,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for Organization {
             fn default() -> Self {
@@ -201,7 +327,7 @@ pub mod types {
                     currency_symbol: Ok(Default::default()),
                     date_created: Ok(Default::default()),
                     date_updated: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     inactive_memberships: Ok(Default::default()),
                     lead_statuses: Ok(Default::default()),
                     memberships: Ok(Default::default()),
@@ -209,6 +335,7 @@ pub mod types {
                     pipelines: Ok(Default::default()),
                     plan_type: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -277,7 +404,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -288,7 +415,7 @@ pub mod types {
             pub fn inactive_memberships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::OrganizationMembership>,
+                    ::std::option::Option<::std::vec::Vec<super::OrganizationMembership>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -303,7 +430,9 @@ pub mod types {
             }
             pub fn lead_statuses<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::LeadStatus>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::LeadStatus>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.lead_statuses = value
@@ -316,7 +445,7 @@ pub mod types {
             pub fn memberships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::OrganizationMembership>,
+                    ::std::option::Option<::std::vec::Vec<super::OrganizationMembership>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -341,7 +470,9 @@ pub mod types {
             }
             pub fn pipelines<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<crate::types::Pipeline>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<crate::types::Pipeline>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.pipelines = value
@@ -375,6 +506,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Organization> for super::Organization {
             type Error = super::error::ConversionError;
@@ -395,6 +542,7 @@ pub mod types {
                     pipelines: value.pipelines?,
                     plan_type: value.plan_type?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -414,6 +562,7 @@ pub mod types {
                     pipelines: Ok(value.pipelines),
                     plan_type: Ok(value.plan_type),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -423,16 +572,22 @@ pub mod types {
                 ::std::option::Option<crate::AutoRecordCalls>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             organization_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             permissions_granted: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
-            role_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            role_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             track_email_opens: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -453,7 +608,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             user_last_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -462,23 +620,25 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for OrganizationMembership {
             fn default() -> Self {
                 Self {
                     auto_record_calls: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     organization_id: Ok(Default::default()),
                     permissions_granted: Ok(Default::default()),
-                    role_id: Err("no value supplied for role_id".to_string()),
+                    role_id: Ok(Default::default()),
                     track_email_opens: Ok(Default::default()),
                     user: Ok(Default::default()),
                     user_email: Ok(Default::default()),
                     user_first_name: Ok(Default::default()),
                     user_full_name: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
+                    user_id: Ok(Default::default()),
                     user_last_name: Ok(Default::default()),
                     user_phone: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -501,7 +661,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -525,7 +685,9 @@ pub mod types {
             }
             pub fn permissions_granted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions_granted = value
@@ -539,7 +701,7 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role_id = value
@@ -617,7 +779,7 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -653,6 +815,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<OrganizationMembership>
         for super::OrganizationMembership {
@@ -674,6 +852,7 @@ pub mod types {
                     user_id: value.user_id?,
                     user_last_name: value.user_last_name?,
                     user_phone: value.user_phone?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -694,6 +873,7 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     user_last_name: Ok(value.user_last_name),
                     user_phone: Ok(value.user_phone),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -715,7 +895,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             image: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -725,9 +908,10 @@ pub mod types {
                 ::std::string::String,
             >,
             organizations: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for User {
             fn default() -> Self {
@@ -736,10 +920,11 @@ pub mod types {
                     date_updated: Ok(Default::default()),
                     email: Ok(Default::default()),
                     first_name: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     image: Ok(Default::default()),
                     last_name: Ok(Default::default()),
                     organizations: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -794,7 +979,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -828,13 +1013,31 @@ pub mod types {
             }
             pub fn organizations<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.organizations = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for organizations: {e}")
+                    });
+                self
+            }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -853,6 +1056,7 @@ pub mod types {
                     image: value.image?,
                     last_name: value.last_name?,
                     organizations: value.organizations?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -867,8 +1071,915 @@ pub mod types {
                     image: Ok(value.image),
                     last_name: Ok(value.last_name),
                     organizations: Ok(value.organizations),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ORGANIZATION_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "created_by",
+            "currency",
+            "currency_symbol",
+            "date_created",
+            "date_updated",
+            "id",
+            "inactive_memberships",
+            "lead_statuses",
+            "memberships",
+            "name",
+            "pipelines",
+            "plan_type",
+            "updated_by",
+        ],
+    );
+    impl ::serde::Serialize for Organization {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "created_by" => !(v.is_null() && self.created_by.is_none()),
+                    "currency" => !(v.is_null() && self.currency.is_none()),
+                    "currency_symbol" => !(v.is_null() && self.currency_symbol.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "inactive_memberships" => {
+                        !(v.is_null() && self.inactive_memberships.is_none())
+                    }
+                    "lead_statuses" => !(v.is_null() && self.lead_statuses.is_none()),
+                    "memberships" => !(v.is_null() && self.memberships.is_none()),
+                    "name" => !(v.is_null() && self.name.is_none()),
+                    "pipelines" => !(v.is_null() && self.pipelines.is_none()),
+                    "plan_type" => !(v.is_null() && self.plan_type.is_none()),
+                    "updated_by" => !(v.is_null() && self.updated_by.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("Organization", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.created_by {
+                map.serialize_entry("created_by", v)?;
+            } else if self.extra.null_at(0usize, "created_by", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("created_by", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.currency {
+                map.serialize_entry("currency", v)?;
+            } else if self.extra.null_at(1usize, "currency", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("currency", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.currency_symbol {
+                map.serialize_entry("currency_symbol", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "currency_symbol", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("currency_symbol", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(3usize, "date_created", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(4usize, "date_updated", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(5usize, "id", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.inactive_memberships {
+                map.serialize_entry("inactive_memberships", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "inactive_memberships", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("inactive_memberships", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.lead_statuses {
+                map.serialize_entry("lead_statuses", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "lead_statuses", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("lead_statuses", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.memberships {
+                map.serialize_entry("memberships", v)?;
+            } else if self.extra.null_at(8usize, "memberships", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("memberships", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.name {
+                map.serialize_entry("name", v)?;
+            } else if self.extra.null_at(9usize, "name", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.pipelines {
+                map.serialize_entry("pipelines", v)?;
+            } else if self.extra.null_at(10usize, "pipelines", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("pipelines", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.plan_type {
+                map.serialize_entry("plan_type", v)?;
+            } else if self.extra.null_at(11usize, "plan_type", &ORGANIZATION_WIRE_KEYS) {
+                map.serialize_entry("plan_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.updated_by {
+                map.serialize_entry("updated_by", v)?;
+            } else if self.extra.null_at(12usize, "updated_by", &ORGANIZATION_WIRE_KEYS)
+            {
+                map.serialize_entry("updated_by", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Organization {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = Organization;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `Organization` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Organization, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<
+                        ::std::vec::Vec<OrganizationMembership>,
+                    > = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::LeadStatus>,
+                    > = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<
+                        ::std::vec::Vec<OrganizationMembership>,
+                    > = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<
+                        ::std::vec::Vec<crate::types::Pipeline>,
+                    > = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "created_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "currency" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "currency_symbol" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "inactive_memberships" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "lead_statuses" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "memberships" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "pipelines" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "plan_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "updated_by" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &ORGANIZATION_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(Organization {
+                        created_by: f0,
+                        currency: f1,
+                        currency_symbol: f2,
+                        date_created: f3,
+                        date_updated: f4,
+                        id: f5,
+                        inactive_memberships: f6,
+                        lead_statuses: f7,
+                        memberships: f8,
+                        name: f9,
+                        pipelines: f10,
+                        plan_type: f11,
+                        updated_by: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static ORGANIZATIONMEMBERSHIP_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "auto_record_calls",
+            "id",
+            "organization_id",
+            "permissions_granted",
+            "role_id",
+            "track_email_opens",
+            "user",
+            "user_email",
+            "user_first_name",
+            "user_full_name",
+            "user_id",
+            "user_last_name",
+            "user_phone",
+        ],
+    );
+    impl ::serde::Serialize for OrganizationMembership {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "auto_record_calls" => {
+                        !(v.is_null() && self.auto_record_calls.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "permissions_granted" => {
+                        !(v.is_null() && self.permissions_granted.is_none())
+                    }
+                    "role_id" => !(v.is_null() && self.role_id.is_none()),
+                    "track_email_opens" => {
+                        !(v.is_null() && self.track_email_opens.is_none())
+                    }
+                    "user" => !(v.is_null() && self.user.is_none()),
+                    "user_email" => !(v.is_null() && self.user_email.is_none()),
+                    "user_first_name" => !(v.is_null() && self.user_first_name.is_none()),
+                    "user_full_name" => !(v.is_null() && self.user_full_name.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "user_last_name" => !(v.is_null() && self.user_last_name.is_none()),
+                    "user_phone" => !(v.is_null() && self.user_phone.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("OrganizationMembership", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.auto_record_calls {
+                map.serialize_entry("auto_record_calls", v)?;
+            } else if self
+                .extra
+                .null_at(0usize, "auto_record_calls", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("auto_record_calls", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(1usize, "id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(2usize, "organization_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.permissions_granted {
+                map.serialize_entry("permissions_granted", v)?;
+            } else if self
+                .extra
+                .null_at(
+                    3usize,
+                    "permissions_granted",
+                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                )
+            {
+                map.serialize_entry("permissions_granted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.role_id {
+                map.serialize_entry("role_id", v)?;
+            } else if self
+                .extra
+                .null_at(4usize, "role_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("role_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.track_email_opens {
+                map.serialize_entry("track_email_opens", v)?;
+            } else if self
+                .extra
+                .null_at(5usize, "track_email_opens", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("track_email_opens", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user {
+                map.serialize_entry("user", v)?;
+            } else if self
+                .extra
+                .null_at(6usize, "user", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_email {
+                map.serialize_entry("user_email", v)?;
+            } else if self
+                .extra
+                .null_at(7usize, "user_email", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_first_name {
+                map.serialize_entry("user_first_name", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "user_first_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_first_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_full_name {
+                map.serialize_entry("user_full_name", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "user_full_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_full_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self
+                .extra
+                .null_at(10usize, "user_id", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_last_name {
+                map.serialize_entry("user_last_name", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "user_last_name", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_last_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_phone {
+                map.serialize_entry("user_phone", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "user_phone", &ORGANIZATIONMEMBERSHIP_WIRE_KEYS)
+            {
+                map.serialize_entry("user_phone", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrganizationMembership {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = OrganizationMembership;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `OrganizationMembership` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<OrganizationMembership, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::AutoRecordCalls> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<User> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "auto_record_calls" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "permissions_granted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "role_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "track_email_opens" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "user" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "user_email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "user_first_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "user_full_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "user_last_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "user_phone" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &ORGANIZATIONMEMBERSHIP_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(OrganizationMembership {
+                        auto_record_calls: f0,
+                        id: f1,
+                        organization_id: f2,
+                        permissions_granted: f3,
+                        role_id: f4,
+                        track_email_opens: f5,
+                        user: f6,
+                        user_email: f7,
+                        user_first_name: f8,
+                        user_full_name: f9,
+                        user_id: f10,
+                        user_last_name: f11,
+                        user_phone: f12,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static USER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "date_created",
+            "date_updated",
+            "email",
+            "first_name",
+            "id",
+            "image",
+            "last_name",
+            "organizations",
+        ],
+    );
+    impl ::serde::Serialize for User {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "email" => !(v.is_null() && self.email.is_none()),
+                    "first_name" => !(v.is_null() && self.first_name.is_none()),
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "image" => !(v.is_null() && self.image.is_none()),
+                    "last_name" => !(v.is_null() && self.last_name.is_none()),
+                    "organizations" => !(v.is_null() && self.organizations.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("User", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(0usize, "date_created", &USER_WIRE_KEYS) {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(1usize, "date_updated", &USER_WIRE_KEYS) {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.email {
+                map.serialize_entry("email", v)?;
+            } else if self.extra.null_at(2usize, "email", &USER_WIRE_KEYS) {
+                map.serialize_entry("email", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.first_name {
+                map.serialize_entry("first_name", v)?;
+            } else if self.extra.null_at(3usize, "first_name", &USER_WIRE_KEYS) {
+                map.serialize_entry("first_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(4usize, "id", &USER_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.image {
+                map.serialize_entry("image", v)?;
+            } else if self.extra.null_at(5usize, "image", &USER_WIRE_KEYS) {
+                map.serialize_entry("image", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.last_name {
+                map.serialize_entry("last_name", v)?;
+            } else if self.extra.null_at(6usize, "last_name", &USER_WIRE_KEYS) {
+                map.serialize_entry("last_name", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organizations {
+                map.serialize_entry("organizations", v)?;
+            } else if self.extra.null_at(7usize, "organizations", &USER_WIRE_KEYS) {
+                map.serialize_entry("organizations", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for User {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = User;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `User` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<User, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "email" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "first_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "image" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "last_name" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "organizations" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &USER_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(User {
+                        date_created: f0,
+                        date_updated: f1,
+                        email: f2,
+                        first_name: f3,
+                        id: f4,
+                        image: f5,
+                        last_name: f6,
+                        organizations: f7,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
         }
     }
 }

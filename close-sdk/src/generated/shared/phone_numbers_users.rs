@@ -15,41 +15,23 @@ pub mod types {
     #[allow(unused_imports)]
     use crate::generated::client::types::error;
     ///`CarrierNumberType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CarrierNumberType {
-        #[serde(rename = "local")]
+        #[cfg_attr(feature = "schemars", serde(rename = "local"))]
         Local,
-        #[serde(rename = "national")]
+        #[cfg_attr(feature = "schemars", serde(rename = "national"))]
         National,
-        #[serde(rename = "mobile")]
+        #[cfg_attr(feature = "schemars", serde(rename = "mobile"))]
         Mobile,
-        #[serde(rename = "tollfree")]
+        #[cfg_attr(feature = "schemars", serde(rename = "tollfree"))]
         Tollfree,
-        #[serde(rename = "shortcode")]
+        #[cfg_attr(feature = "schemars", serde(rename = "shortcode"))]
         Shortcode,
-    }
-    impl ::std::fmt::Display for CarrierNumberType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Local => f.write_str("local"),
-                Self::National => f.write_str("national"),
-                Self::Mobile => f.write_str("mobile"),
-                Self::Tollfree => f.write_str("tollfree"),
-                Self::Shortcode => f.write_str("shortcode"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for CarrierNumberType {
         type Err = self::error::ConversionError;
@@ -83,75 +65,187 @@ pub mod types {
         }
     }
     ///`PhoneNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PhoneNumber {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub address_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub bundle_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub carrier: ::std::option::Option<UnderlyingCarrier>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub carrier_type: ::std::option::Option<CarrierNumberType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub country: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_created: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub date_updated: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub forward_to: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub forward_to_enabled: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub forward_to_formatted: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub id: ::std::option::Option<::std::string::String>,
         ///How long an inbound call rings before it is forwarded or sent to voicemail, in seconds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub inbound_ring_duration: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_group_number: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_premium: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub is_verified: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub label: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub last_billed_price: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub mms_enabled: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub next_billing_on: ::std::option::Option<crate::Timestamp>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub number: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub number_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub organization_id: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub participants: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phone_numbers: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub phone_numbers_formatted: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub participants: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phone_numbers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub phone_numbers_formatted: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub press_1_to_accept: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub sms_enabled: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub supports_mms_to_countries: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub supports_sms_to_countries: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub supports_mms_to_countries: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
+        pub supports_sms_to_countries: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[cfg_attr(
+            feature = "schemars",
+            serde(
+                rename = "type",
+                skip_serializing_if = "::std::option::Option::is_none"
+            )
+        )]
         pub type_: ::std::option::Option<PhoneNumberType>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub voicemail_greeting_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            serde(skip_serializing_if = "::std::option::Option::is_none")
+        )]
         pub was_ported: ::std::option::Option<bool>,
+        ///Keys this type does not name (a map), and which named keys Close sent as `null`; both are written back as they came (see [`crate::Extra`]).
+        #[cfg_attr(feature = "schemars", serde(flatten))]
+        pub extra: crate::Extra,
     }
     impl PhoneNumber {
         pub fn builder() -> builder::PhoneNumber {
@@ -159,35 +253,19 @@ pub mod types {
         }
     }
     ///`PhoneNumberType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum PhoneNumberType {
-        #[serde(rename = "internal")]
+        #[cfg_attr(feature = "schemars", serde(rename = "internal"))]
         Internal,
-        #[serde(rename = "external")]
+        #[cfg_attr(feature = "schemars", serde(rename = "external"))]
         External,
-        #[serde(rename = "virtual")]
+        #[cfg_attr(feature = "schemars", serde(rename = "virtual"))]
         Virtual,
-    }
-    impl ::std::fmt::Display for PhoneNumberType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Internal => f.write_str("internal"),
-                Self::External => f.write_str("external"),
-                Self::Virtual => f.write_str("virtual"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for PhoneNumberType {
         type Err = self::error::ConversionError;
@@ -219,32 +297,17 @@ pub mod types {
         }
     }
     ///`UnderlyingCarrier`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum UnderlyingCarrier {
-        #[serde(rename = "twilio")]
+        #[cfg_attr(feature = "schemars", serde(rename = "twilio"))]
         Twilio,
-        #[serde(rename = "plivo")]
+        #[cfg_attr(feature = "schemars", serde(rename = "plivo"))]
         Plivo,
-    }
-    impl ::std::fmt::Display for UnderlyingCarrier {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Twilio => f.write_str("twilio"),
-                Self::Plivo => f.write_str("plivo"),
-            }
-        }
+        /// A value this version of the SDK does not know, as Close sent it (decoded, and written
+        /// back as it came; `FromStr` never makes one).
+        #[cfg_attr(feature = "schemars", schemars(skip))]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UnderlyingCarrier {
         type Err = self::error::ConversionError;
@@ -318,7 +381,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             inbound_ring_duration: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -364,15 +430,15 @@ pub mod types {
                 ::std::string::String,
             >,
             participants: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             phone_numbers: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             phone_numbers_formatted: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             press_1_to_accept: ::std::result::Result<
@@ -384,11 +450,11 @@ pub mod types {
                 ::std::string::String,
             >,
             supports_mms_to_countries: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             supports_sms_to_countries: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -407,6 +473,7 @@ pub mod types {
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::Extra, ::std::string::String>,
         }
         impl ::std::default::Default for PhoneNumber {
             fn default() -> Self {
@@ -421,7 +488,7 @@ pub mod types {
                     forward_to: Ok(Default::default()),
                     forward_to_enabled: Ok(Default::default()),
                     forward_to_formatted: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Ok(Default::default()),
                     inbound_ring_duration: Ok(Default::default()),
                     is_group_number: Ok(Default::default()),
                     is_premium: Ok(Default::default()),
@@ -444,6 +511,7 @@ pub mod types {
                     user_id: Ok(Default::default()),
                     voicemail_greeting_url: Ok(Default::default()),
                     was_ported: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -578,7 +646,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -732,7 +800,9 @@ pub mod types {
             }
             pub fn participants<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.participants = value
@@ -744,7 +814,9 @@ pub mod types {
             }
             pub fn phone_numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_numbers = value
@@ -756,7 +828,9 @@ pub mod types {
             }
             pub fn phone_numbers_formatted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_numbers_formatted = value
@@ -796,7 +870,9 @@ pub mod types {
             }
             pub fn supports_mms_to_countries<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.supports_mms_to_countries = value
@@ -810,7 +886,9 @@ pub mod types {
             }
             pub fn supports_sms_to_countries<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.supports_sms_to_countries = value
@@ -874,6 +952,22 @@ pub mod types {
                     });
                 self
             }
+            /// Keys the type does not name (see the type's `extra`).
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map(crate::Extra::from)
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<PhoneNumber> for super::PhoneNumber {
             type Error = super::error::ConversionError;
@@ -914,6 +1008,7 @@ pub mod types {
                     user_id: value.user_id?,
                     voicemail_greeting_url: value.voicemail_greeting_url?,
                     was_ported: value.was_ported?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -953,8 +1048,905 @@ pub mod types {
                     user_id: Ok(value.user_id),
                     voicemail_greeting_url: Ok(value.voicemail_greeting_url),
                     was_ported: Ok(value.was_ported),
+                    extra: Ok(value.extra),
                 }
             }
+        }
+    }
+    impl CarrierNumberType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Local => "local",
+                Self::National => "national",
+                Self::Mobile => "mobile",
+                Self::Tollfree => "tollfree",
+                Self::Shortcode => "shortcode",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for CarrierNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for CarrierNumberType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CarrierNumberType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `CarrierNumberType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "local" => Self::Local,
+                    "national" => Self::National,
+                    "mobile" => Self::Mobile,
+                    "tollfree" => Self::Tollfree,
+                    "shortcode" => Self::Shortcode,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    /// The typed keys of the struct, in declaration order (remembered `null`s are indices).
+    #[allow(non_upper_case_globals)]
+    static PHONENUMBER_WIRE_KEYS: crate::values::extra::Names = crate::values::extra::Names(
+        &[
+            "address_id",
+            "bundle_id",
+            "carrier",
+            "carrier_type",
+            "country",
+            "date_created",
+            "date_updated",
+            "forward_to",
+            "forward_to_enabled",
+            "forward_to_formatted",
+            "id",
+            "inbound_ring_duration",
+            "is_group_number",
+            "is_premium",
+            "is_verified",
+            "label",
+            "last_billed_price",
+            "mms_enabled",
+            "next_billing_on",
+            "number",
+            "number_formatted",
+            "organization_id",
+            "participants",
+            "phone_numbers",
+            "phone_numbers_formatted",
+            "press_1_to_accept",
+            "sms_enabled",
+            "supports_mms_to_countries",
+            "supports_sms_to_countries",
+            "type",
+            "user_id",
+            "voicemail_greeting_url",
+            "was_ported",
+        ],
+    );
+    impl ::serde::Serialize for PhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap as _;
+            for (k, v) in self.extra.iter() {
+                let clash = match k.as_str() {
+                    "address_id" => !(v.is_null() && self.address_id.is_none()),
+                    "bundle_id" => !(v.is_null() && self.bundle_id.is_none()),
+                    "carrier" => !(v.is_null() && self.carrier.is_none()),
+                    "carrier_type" => !(v.is_null() && self.carrier_type.is_none()),
+                    "country" => !(v.is_null() && self.country.is_none()),
+                    "date_created" => !(v.is_null() && self.date_created.is_none()),
+                    "date_updated" => !(v.is_null() && self.date_updated.is_none()),
+                    "forward_to" => !(v.is_null() && self.forward_to.is_none()),
+                    "forward_to_enabled" => {
+                        !(v.is_null() && self.forward_to_enabled.is_none())
+                    }
+                    "forward_to_formatted" => {
+                        !(v.is_null() && self.forward_to_formatted.is_none())
+                    }
+                    "id" => !(v.is_null() && self.id.is_none()),
+                    "inbound_ring_duration" => {
+                        !(v.is_null() && self.inbound_ring_duration.is_none())
+                    }
+                    "is_group_number" => !(v.is_null() && self.is_group_number.is_none()),
+                    "is_premium" => !(v.is_null() && self.is_premium.is_none()),
+                    "is_verified" => !(v.is_null() && self.is_verified.is_none()),
+                    "label" => !(v.is_null() && self.label.is_none()),
+                    "last_billed_price" => {
+                        !(v.is_null() && self.last_billed_price.is_none())
+                    }
+                    "mms_enabled" => !(v.is_null() && self.mms_enabled.is_none()),
+                    "next_billing_on" => !(v.is_null() && self.next_billing_on.is_none()),
+                    "number" => !(v.is_null() && self.number.is_none()),
+                    "number_formatted" => {
+                        !(v.is_null() && self.number_formatted.is_none())
+                    }
+                    "organization_id" => !(v.is_null() && self.organization_id.is_none()),
+                    "participants" => !(v.is_null() && self.participants.is_none()),
+                    "phone_numbers" => !(v.is_null() && self.phone_numbers.is_none()),
+                    "phone_numbers_formatted" => {
+                        !(v.is_null() && self.phone_numbers_formatted.is_none())
+                    }
+                    "press_1_to_accept" => {
+                        !(v.is_null() && self.press_1_to_accept.is_none())
+                    }
+                    "sms_enabled" => !(v.is_null() && self.sms_enabled.is_none()),
+                    "supports_mms_to_countries" => {
+                        !(v.is_null() && self.supports_mms_to_countries.is_none())
+                    }
+                    "supports_sms_to_countries" => {
+                        !(v.is_null() && self.supports_sms_to_countries.is_none())
+                    }
+                    "type" => !(v.is_null() && self.type_.is_none()),
+                    "user_id" => !(v.is_null() && self.user_id.is_none()),
+                    "voicemail_greeting_url" => {
+                        !(v.is_null() && self.voicemail_greeting_url.is_none())
+                    }
+                    "was_ported" => !(v.is_null() && self.was_ported.is_none()),
+                    _ => false,
+                };
+                if clash {
+                    return ::std::result::Result::Err(
+                        crate::wire::clash::<S::Error>("PhoneNumber", k),
+                    );
+                }
+            }
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(v) = &self.address_id {
+                map.serialize_entry("address_id", v)?;
+            } else if self.extra.null_at(0usize, "address_id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("address_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.bundle_id {
+                map.serialize_entry("bundle_id", v)?;
+            } else if self.extra.null_at(1usize, "bundle_id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("bundle_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.carrier {
+                map.serialize_entry("carrier", v)?;
+            } else if self.extra.null_at(2usize, "carrier", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("carrier", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.carrier_type {
+                map.serialize_entry("carrier_type", v)?;
+            } else if self.extra.null_at(3usize, "carrier_type", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("carrier_type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.country {
+                map.serialize_entry("country", v)?;
+            } else if self.extra.null_at(4usize, "country", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("country", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_created {
+                map.serialize_entry("date_created", v)?;
+            } else if self.extra.null_at(5usize, "date_created", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_created", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.date_updated {
+                map.serialize_entry("date_updated", v)?;
+            } else if self.extra.null_at(6usize, "date_updated", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("date_updated", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.forward_to {
+                map.serialize_entry("forward_to", v)?;
+            } else if self.extra.null_at(7usize, "forward_to", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("forward_to", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.forward_to_enabled {
+                map.serialize_entry("forward_to_enabled", v)?;
+            } else if self
+                .extra
+                .null_at(8usize, "forward_to_enabled", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("forward_to_enabled", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.forward_to_formatted {
+                map.serialize_entry("forward_to_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(9usize, "forward_to_formatted", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("forward_to_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.id {
+                map.serialize_entry("id", v)?;
+            } else if self.extra.null_at(10usize, "id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.inbound_ring_duration {
+                map.serialize_entry("inbound_ring_duration", v)?;
+            } else if self
+                .extra
+                .null_at(11usize, "inbound_ring_duration", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("inbound_ring_duration", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_group_number {
+                map.serialize_entry("is_group_number", v)?;
+            } else if self
+                .extra
+                .null_at(12usize, "is_group_number", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("is_group_number", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_premium {
+                map.serialize_entry("is_premium", v)?;
+            } else if self.extra.null_at(13usize, "is_premium", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("is_premium", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.is_verified {
+                map.serialize_entry("is_verified", v)?;
+            } else if self.extra.null_at(14usize, "is_verified", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("is_verified", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.label {
+                map.serialize_entry("label", v)?;
+            } else if self.extra.null_at(15usize, "label", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("label", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.last_billed_price {
+                map.serialize_entry("last_billed_price", v)?;
+            } else if self
+                .extra
+                .null_at(16usize, "last_billed_price", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("last_billed_price", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.mms_enabled {
+                map.serialize_entry("mms_enabled", v)?;
+            } else if self.extra.null_at(17usize, "mms_enabled", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("mms_enabled", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.next_billing_on {
+                map.serialize_entry("next_billing_on", v)?;
+            } else if self
+                .extra
+                .null_at(18usize, "next_billing_on", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("next_billing_on", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.number {
+                map.serialize_entry("number", v)?;
+            } else if self.extra.null_at(19usize, "number", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("number", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.number_formatted {
+                map.serialize_entry("number_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(20usize, "number_formatted", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("number_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.organization_id {
+                map.serialize_entry("organization_id", v)?;
+            } else if self
+                .extra
+                .null_at(21usize, "organization_id", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("organization_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.participants {
+                map.serialize_entry("participants", v)?;
+            } else if self.extra.null_at(22usize, "participants", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("participants", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_numbers {
+                map.serialize_entry("phone_numbers", v)?;
+            } else if self
+                .extra
+                .null_at(23usize, "phone_numbers", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_numbers", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.phone_numbers_formatted {
+                map.serialize_entry("phone_numbers_formatted", v)?;
+            } else if self
+                .extra
+                .null_at(24usize, "phone_numbers_formatted", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("phone_numbers_formatted", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.press_1_to_accept {
+                map.serialize_entry("press_1_to_accept", v)?;
+            } else if self
+                .extra
+                .null_at(25usize, "press_1_to_accept", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("press_1_to_accept", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.sms_enabled {
+                map.serialize_entry("sms_enabled", v)?;
+            } else if self.extra.null_at(26usize, "sms_enabled", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("sms_enabled", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.supports_mms_to_countries {
+                map.serialize_entry("supports_mms_to_countries", v)?;
+            } else if self
+                .extra
+                .null_at(27usize, "supports_mms_to_countries", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("supports_mms_to_countries", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.supports_sms_to_countries {
+                map.serialize_entry("supports_sms_to_countries", v)?;
+            } else if self
+                .extra
+                .null_at(28usize, "supports_sms_to_countries", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("supports_sms_to_countries", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.type_ {
+                map.serialize_entry("type", v)?;
+            } else if self.extra.null_at(29usize, "type", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("type", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.user_id {
+                map.serialize_entry("user_id", v)?;
+            } else if self.extra.null_at(30usize, "user_id", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("user_id", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.voicemail_greeting_url {
+                map.serialize_entry("voicemail_greeting_url", v)?;
+            } else if self
+                .extra
+                .null_at(31usize, "voicemail_greeting_url", &PHONENUMBER_WIRE_KEYS)
+            {
+                map.serialize_entry("voicemail_greeting_url", &())?;
+            }
+            if let ::std::option::Option::Some(v) = &self.was_ported {
+                map.serialize_entry("was_ported", v)?;
+            } else if self.extra.null_at(32usize, "was_ported", &PHONENUMBER_WIRE_KEYS) {
+                map.serialize_entry("was_ported", &())?;
+            }
+            for (k, v) in self.extra.iter() {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> ::serde::de::Visitor<'de> for Visit {
+                type Value = PhoneNumber;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a `PhoneNumber` object")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<PhoneNumber, A::Error> {
+                    let mut extra = crate::Extra::default();
+                    let mut f0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f2: ::std::option::Option<UnderlyingCarrier> = ::std::option::Option::None;
+                    let mut f3: ::std::option::Option<CarrierNumberType> = ::std::option::Option::None;
+                    let mut f4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f5: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f6: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f8: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f9: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f10: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f11: ::std::option::Option<i64> = ::std::option::Option::None;
+                    let mut f12: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f13: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f14: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f15: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f16: ::std::option::Option<f64> = ::std::option::Option::None;
+                    let mut f17: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f18: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                    let mut f19: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f20: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f21: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f22: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f23: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f24: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f25: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f26: ::std::option::Option<bool> = ::std::option::Option::None;
+                    let mut f27: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f28: ::std::option::Option<
+                        ::std::vec::Vec<::std::string::String>,
+                    > = ::std::option::Option::None;
+                    let mut f29: ::std::option::Option<PhoneNumberType> = ::std::option::Option::None;
+                    let mut f30: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f31: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                    let mut f32: ::std::option::Option<bool> = ::std::option::Option::None;
+                    while let ::std::option::Option::Some(key) = map
+                        .next_key::<crate::wire::Key<'de>>()?
+                    {
+                        match key.as_str() {
+                            "address_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f0,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    0usize,
+                                    true,
+                                )?
+                            }
+                            "bundle_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f1,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    1usize,
+                                    true,
+                                )?
+                            }
+                            "carrier" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f2,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    2usize,
+                                    true,
+                                )?
+                            }
+                            "carrier_type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f3,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    3usize,
+                                    true,
+                                )?
+                            }
+                            "country" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f4,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    4usize,
+                                    true,
+                                )?
+                            }
+                            "date_created" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f5,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    5usize,
+                                    true,
+                                )?
+                            }
+                            "date_updated" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f6,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    6usize,
+                                    true,
+                                )?
+                            }
+                            "forward_to" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f7,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    7usize,
+                                    true,
+                                )?
+                            }
+                            "forward_to_enabled" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f8,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    8usize,
+                                    true,
+                                )?
+                            }
+                            "forward_to_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f9,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    9usize,
+                                    true,
+                                )?
+                            }
+                            "id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f10,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    10usize,
+                                    true,
+                                )?
+                            }
+                            "inbound_ring_duration" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f11,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    11usize,
+                                    true,
+                                )?
+                            }
+                            "is_group_number" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f12,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    12usize,
+                                    true,
+                                )?
+                            }
+                            "is_premium" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f13,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    13usize,
+                                    true,
+                                )?
+                            }
+                            "is_verified" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f14,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    14usize,
+                                    true,
+                                )?
+                            }
+                            "label" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f15,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    15usize,
+                                    true,
+                                )?
+                            }
+                            "last_billed_price" => {
+                                crate::wire::number(
+                                    &mut map,
+                                    &mut f16,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    16usize,
+                                    true,
+                                )?
+                            }
+                            "mms_enabled" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f17,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    17usize,
+                                    true,
+                                )?
+                            }
+                            "next_billing_on" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f18,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    18usize,
+                                    true,
+                                )?
+                            }
+                            "number" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f19,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    19usize,
+                                    true,
+                                )?
+                            }
+                            "number_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f20,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    20usize,
+                                    true,
+                                )?
+                            }
+                            "organization_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f21,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    21usize,
+                                    true,
+                                )?
+                            }
+                            "participants" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f22,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    22usize,
+                                    true,
+                                )?
+                            }
+                            "phone_numbers" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f23,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    23usize,
+                                    true,
+                                )?
+                            }
+                            "phone_numbers_formatted" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f24,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    24usize,
+                                    true,
+                                )?
+                            }
+                            "press_1_to_accept" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f25,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    25usize,
+                                    true,
+                                )?
+                            }
+                            "sms_enabled" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f26,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    26usize,
+                                    true,
+                                )?
+                            }
+                            "supports_mms_to_countries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f27,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    27usize,
+                                    true,
+                                )?
+                            }
+                            "supports_sms_to_countries" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f28,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    28usize,
+                                    true,
+                                )?
+                            }
+                            "type" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f29,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    29usize,
+                                    true,
+                                )?
+                            }
+                            "user_id" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f30,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    30usize,
+                                    true,
+                                )?
+                            }
+                            "voicemail_greeting_url" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f31,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    31usize,
+                                    true,
+                                )?
+                            }
+                            "was_ported" => {
+                                crate::wire::field(
+                                    &mut map,
+                                    &mut f32,
+                                    &mut extra,
+                                    &PHONENUMBER_WIRE_KEYS,
+                                    32usize,
+                                    true,
+                                )?
+                            }
+                            _ => crate::wire::other(&mut map, key, &mut extra)?,
+                        }
+                    }
+                    ::std::result::Result::Ok(PhoneNumber {
+                        address_id: f0,
+                        bundle_id: f1,
+                        carrier: f2,
+                        carrier_type: f3,
+                        country: f4,
+                        date_created: f5,
+                        date_updated: f6,
+                        forward_to: f7,
+                        forward_to_enabled: f8,
+                        forward_to_formatted: f9,
+                        id: f10,
+                        inbound_ring_duration: f11,
+                        is_group_number: f12,
+                        is_premium: f13,
+                        is_verified: f14,
+                        label: f15,
+                        last_billed_price: f16,
+                        mms_enabled: f17,
+                        next_billing_on: f18,
+                        number: f19,
+                        number_formatted: f20,
+                        organization_id: f21,
+                        participants: f22,
+                        phone_numbers: f23,
+                        phone_numbers_formatted: f24,
+                        press_1_to_accept: f25,
+                        sms_enabled: f26,
+                        supports_mms_to_countries: f27,
+                        supports_sms_to_countries: f28,
+                        type_: f29,
+                        user_id: f30,
+                        voicemail_greeting_url: f31,
+                        was_ported: f32,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Visit)
+        }
+    }
+    impl PhoneNumberType {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Internal => "internal",
+                Self::External => "external",
+                Self::Virtual => "virtual",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for PhoneNumberType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for PhoneNumberType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PhoneNumberType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `PhoneNumberType` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "internal" => Self::Internal,
+                    "external" => Self::External,
+                    "virtual" => Self::Virtual,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
+        }
+    }
+    impl UnderlyingCarrier {
+        /// The wire value.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Twilio => "twilio",
+                Self::Plivo => "plivo",
+                Self::Unknown(s) => s.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for UnderlyingCarrier {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for UnderlyingCarrier {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UnderlyingCarrier {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let key = crate::wire::Key::deserialize_str(
+                deserializer,
+                "a `UnderlyingCarrier` string",
+            )?;
+            ::std::result::Result::Ok(
+                match key.as_str() {
+                    "twilio" => Self::Twilio,
+                    "plivo" => Self::Plivo,
+                    _ => Self::Unknown(key.into_string()),
+                },
+            )
         }
     }
 }

@@ -1,0 +1,140 @@
+//! `Extra`: the catch-all every generated type has.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+use serde_json::{Map, Value};
+
+/// What a generated type holds beyond its typed members: the keys it does not name (a
+/// `serde_json::Map`, which `Extra` derefs to), and which of its named keys Close sent as
+/// `null` ([`Extra::nulls`]). Both are written back when the value is encoded, so decoding and
+/// encoding loses nothing.
+///
+/// When sending, a key of the map that names a typed member is refused
+/// ([`crate::Error::InvalidRequest`], before anything is sent), except a `null` for a member
+/// that is not set and may be null: the only way to send a value for a typed key is its field.
+///
+/// ```
+/// let lead: close_sdk::types::Lead =
+///     serde_json::from_str(r#"{"id":"lead_1","url":null,"custom.cf_1":"x"}"#).unwrap();
+/// assert_eq!(lead.url, None);
+/// assert_eq!(lead.extra.nulls().collect::<Vec<_>>(), ["url"]);
+/// assert_eq!(lead.extra["custom.cf_1"], "x");
+/// assert_eq!(
+///     serde_json::to_string(&lead).unwrap(),
+///     r#"{"id":"lead_1","url":null,"custom.cf_1":"x"}"#
+/// );
+/// ```
+#[derive(Clone, Default)]
+pub struct Extra {
+    map: Map<String, Value>,
+    /// Bit `i`: the `i`-th of `names` arrived as `null`.
+    nulls: u64,
+    /// The named keys of the type that decoded this (set with the first `null`).
+    names: Option<&'static Names>,
+}
+
+/// The named keys of a generated type, in declaration order (a remembered `null` is an index).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Names(pub &'static [&'static str]);
+
+impl Extra {
+    /// The named keys Close sent as `null` (their fields are `None`), in declaration order.
+    pub fn nulls(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.names
+            .map_or(&[][..], |n| n.0)
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && self.nulls & (1 << i) != 0)
+            .map(|(_, n)| *n)
+    }
+
+    /// Whether Close sent the named key `key` as `null`.
+    pub fn sent_null(&self, key: &str) -> bool {
+        self.nulls().any(|n| n == key)
+    }
+
+    /// The keys the type does not name.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.map
+    }
+
+    /// Remembers that the `index`-th of `names` arrived as `null` (one bit; a type with more
+    /// than 64 named keys keeps the rest in the map).
+    #[inline]
+    pub(crate) fn remember_null(&mut self, index: usize, key: &'static str, names: &'static Names) {
+        if index < 64 {
+            self.names = Some(names);
+            self.nulls |= 1 << index;
+        } else {
+            self.map.insert(key.to_owned(), Value::Null);
+        }
+    }
+
+    /// Whether the `index`-th of `names` arrived as `null` (and is not also a key of the map).
+    #[inline]
+    pub(crate) fn null_at(&self, index: usize, key: &str, names: &'static Names) -> bool {
+        index < 64
+            && self.nulls & (1 << index) != 0
+            && self.names.is_some_and(|n| std::ptr::eq(n, names))
+            && !self.map.contains_key(key)
+    }
+}
+
+impl Deref for Extra {
+    type Target = Map<String, Value>;
+
+    fn deref(&self) -> &Map<String, Value> {
+        &self.map
+    }
+}
+
+impl DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Map<String, Value> {
+        &mut self.map
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    /// Unnamed keys, no remembered `null`s.
+    fn from(map: Map<String, Value>) -> Self {
+        Extra {
+            map,
+            ..Extra::default()
+        }
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other && self.nulls().eq(other.nulls())
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.nulls().next().is_none() {
+            return (**self).fmt(f);
+        }
+        f.debug_struct("Extra")
+            .field("map", &**self)
+            .field("nulls", &self.nulls().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Extra {
+    fn schema_name() -> String {
+        <Map<String, Value>>::schema_name()
+    }
+
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        <Map<String, Value>>::json_schema(gen)
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+}

@@ -1,0 +1,356 @@
+//! The runtime of the generated serde impls (close-sdk-gen's `wire` pass writes the impls;
+//! its module docs hold the rules): map keys borrowed from the input, one field read with
+//! `null` remembered, lenient numbers, the catch-all, and the refusal of a catch-all key that
+//! names a typed field.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::values::extra::Names;
+use crate::Extra;
+
+/// What a refused serialisation's message starts with (the request path turns it into
+/// [`crate::Error::InvalidRequest`]).
+pub(crate) const CLASH: &str = "close-sdk refused the body: ";
+
+/// A map key or string value, borrowed from the input when it can be.
+pub(crate) enum Key<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Copied (escaped, or from a source that does not lend).
+    Owned(String),
+}
+
+impl<'de> Key<'de> {
+    /// The text.
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+
+    /// The text, owned.
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_owned(),
+            Key::Owned(s) => s,
+        }
+    }
+
+    /// Reads a string (a string enum's value), `expecting` naming it in the error.
+    pub(crate) fn deserialize_str<D: Deserializer<'de>>(
+        d: D,
+        expecting: &'static str,
+    ) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor(expecting))
+    }
+}
+
+struct KeyVisitor(&'static str);
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    #[inline]
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor("a map key"))
+    }
+}
+
+/// Names the key in a value's error.
+fn at<E: de::Error>(key: &str, e: E) -> E {
+    E::custom(format_args!("`{key}`: {e}"))
+}
+
+/// Reads the value of the named key `names[index]` into `slot`. `null` leaves `slot` empty and,
+/// with `remember`, is remembered in `extra` (one bit) so that re-encoding writes it back. A key
+/// sent twice keeps its last value (a remembered `null` is not written over a value).
+#[inline]
+pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    extra: &mut Extra,
+    names: &'static Names,
+    index: usize,
+    remember: bool,
+) -> Result<(), A::Error> {
+    match map.next_value::<Option<T>>() {
+        Ok(Some(v)) => *slot = Some(v),
+        Ok(None) => null(slot, extra, names, index, remember),
+        Err(e) => return Err(at(names.0.get(index).copied().unwrap_or("?"), e)),
+    }
+    Ok(())
+}
+
+/// A `null` for the named key `names[index]`.
+#[inline]
+fn null<T>(
+    slot: &mut Option<T>,
+    extra: &mut Extra,
+    names: &'static Names,
+    index: usize,
+    remember: bool,
+) {
+    *slot = None;
+    if remember {
+        if let Some(key) = names.0.get(index) {
+            extra.remember_null(index, key, names);
+        }
+    }
+}
+
+/// [`field`] for a number: also a numeric string, and (for an integer) an integral float.
+#[inline]
+pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    extra: &mut Extra,
+    names: &'static Names,
+    index: usize,
+    remember: bool,
+) -> Result<(), A::Error> {
+    match map.next_value_seed(NumberSeed::<T>(PhantomData)) {
+        Ok(Some(v)) => *slot = Some(v),
+        Ok(None) => null(slot, extra, names, index, remember),
+        Err(e) => return Err(at(names.0.get(index).copied().unwrap_or("?"), e)),
+    }
+    Ok(())
+}
+
+/// A key the type does not name: kept in `extra` as it came.
+#[inline]
+pub(crate) fn other<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    extra: &mut Extra,
+) -> Result<(), A::Error> {
+    let v: Value = map.next_value()?;
+    extra.insert(key.into_string(), v);
+    Ok(())
+}
+
+/// The error of a catch-all key that names a typed field (or, for an update body, any such
+/// key): the body is refused before it is sent.
+pub(crate) fn clash<E: serde::ser::Error>(type_name: &str, key: &str) -> E {
+    E::custom(format_args!(
+        "{CLASH}`extra[\"{key}\"]` names the field `{type_name}::{key}`; set the typed field \
+         instead (a catch-all key may only repeat a typed one as `null` while that field is unset \
+         and may be null)"
+    ))
+}
+
+/// Writes one `Patch` field of an update body: nothing, `null` (or the type's clearing value)
+/// or the value.
+pub(crate) fn write_patch<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    patch: &crate::Patch<T>,
+) -> Result<(), M::Error> {
+    match patch {
+        crate::Patch::Unchanged => Ok(()),
+        crate::Patch::Clear => map.serialize_entry(key, &Value::Null),
+        crate::Patch::Set(v) => map.serialize_entry(key, v),
+    }
+}
+
+/// A number type a generated field may have.
+pub(crate) trait Number: Sized {
+    /// From a JSON integer.
+    fn from_i64(v: i64) -> Option<Self>;
+    /// From a JSON unsigned integer.
+    fn from_u64(v: u64) -> Option<Self>;
+    /// From a JSON float.
+    fn from_f64(v: f64) -> Option<Self>;
+    /// What the field is, for errors.
+    const WHAT: &'static str;
+
+    /// From a numeric string.
+    fn from_text(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if let Ok(v) = s.parse::<i64>() {
+            return Self::from_i64(v);
+        }
+        if let Ok(v) = s.parse::<u64>() {
+            return Self::from_u64(v);
+        }
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() => Self::from_f64(v),
+            _ => None,
+        }
+    }
+}
+
+/// `v` as an integer when it is integral and in range.
+fn integral(v: f64) -> Option<i128> {
+    // Every f64 in this range converts to i128 exactly; the casts are range-checked.
+    (v.is_finite() && v.fract() == 0.0 && v.abs() < 1.7e38).then_some(v as i128)
+}
+
+macro_rules! int_number {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            const WHAT: &'static str = concat!("an integer (", stringify!($t), ")");
+            fn from_i64(v: i64) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+            fn from_u64(v: u64) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+            fn from_f64(v: f64) -> Option<Self> {
+                integral(v).and_then(|i| <$t>::try_from(i).ok())
+            }
+        }
+    )*};
+}
+int_number!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl Number for f64 {
+    const WHAT: &'static str = "a number";
+    #[allow(clippy::cast_precision_loss)]
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v as f64)
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl Number for f32 {
+    const WHAT: &'static str = "a number";
+    #[allow(clippy::cast_precision_loss)]
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v as f32)
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v as f32)
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    fn from_f64(v: f64) -> Option<Self> {
+        Some(v as f32)
+    }
+}
+
+impl Number for std::num::NonZeroU64 {
+    const WHAT: &'static str = "a positive integer";
+    fn from_i64(v: i64) -> Option<Self> {
+        u64::try_from(v).ok().and_then(Self::new)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        Self::new(v)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        integral(v)
+            .and_then(|i| u64::try_from(i).ok())
+            .and_then(Self::new)
+    }
+}
+
+/// Reads a number leniently; `null` is `None`.
+struct NumberSeed<T>(PhantomData<T>);
+
+impl<'de, T: Number> DeserializeSeed<'de> for NumberSeed<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Number> Visitor<'de> for NumberSeed<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (or a string of one)", T::WHAT)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<T>, E> {
+        T::from_i64(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<T>, E> {
+        T::from_u64(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<T>, E> {
+        T::from_f64(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
+        T::from_text(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num<T: Number>(json: &str) -> Result<Option<T>, serde_json::Error> {
+        let mut d = serde_json::Deserializer::from_str(json);
+        NumberSeed::<T>(PhantomData).deserialize(&mut d)
+    }
+
+    #[test]
+    fn numbers_are_lenient_but_not_lossy() {
+        assert_eq!(num::<i64>("180").unwrap(), Some(180));
+        assert_eq!(num::<i64>("180.0").unwrap(), Some(180));
+        assert_eq!(num::<i64>("\"180\"").unwrap(), Some(180));
+        assert_eq!(num::<i64>("null").unwrap(), None);
+        assert!(num::<i64>("180.5").is_err());
+        assert!(num::<i64>("\"x\"").is_err());
+        assert!(num::<i64>("true").is_err());
+        assert!(num::<u64>("-1").is_err());
+        assert_eq!(num::<f64>("\"1.15\"").unwrap(), Some(1.15));
+        assert_eq!(num::<f64>("2").unwrap(), Some(2.0));
+        assert!(num::<f64>("\"NaN\"").is_err());
+    }
+}
