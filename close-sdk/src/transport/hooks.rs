@@ -18,8 +18,14 @@
 //!   on drop; nothing else is held across an await.
 //!   A non-2xx body is kept bounded and always reaches the error as JSON (a JSON object as is,
 //!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
+//! - Long GETs ([`super::long_get`]): each attempt's request, just before it is sent, goes
+//!   through [`super::long_get::apply`]: a GET whose URL is longer than Close's recommended
+//!   maximum is sent as a `POST` with `x-http-method-override: GET` and its query as `_params` in
+//!   a JSON body. The path check, the throttle group and idempotency were settled before, from
+//!   the GET operation, so it is throttled and retried as the GET it is.
 //! - A `tracing` span per operation records the operation id, method, path template, status,
-//!   attempts and time spent waiting; headers and bodies are never recorded.
+//!   attempts, time spent waiting and, when a long GET's query went in the body,
+//!   `params_in_body = true`; headers and bodies are never recorded.
 //! - Secrets ([`crate::redact`]): a non-2xx answer's body and headers are redacted as they are
 //!   read, before anything (the retry decision aside) sees them, so every error made from them
 //!   is; credential headers of every answer are marked sensitive; a 2xx body that does not
@@ -131,6 +137,7 @@ fn request_span(operation_id: &'static str, method: &Method) -> tracing::Span {
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
         wait_ms = tracing::field::Empty,
+        params_in_body = tracing::field::Empty,
     )
 }
 
@@ -604,6 +611,10 @@ impl<'a> Call<'a> {
         let (permit, waited) = self.group.acquire(limit, self.deadline).await;
         self.waited = self.waited.saturating_add(waited);
         let request = self.bounded_by_deadline(request);
+        let (request, params_in_body) = super::long_get::apply(request);
+        if params_in_body {
+            self.span.record("params_in_body", true);
+        }
         let keep_url = matches!(self.source, Source::Built(_));
         let outcome = send_once(http, request, keep_url, self.ctx.user_http_client).await;
         if let Ok(answer) = &outcome {
