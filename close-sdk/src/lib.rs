@@ -107,6 +107,7 @@ pub use values::email::EmailAddress;
 pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};
 pub use values::timestamp::Timestamp;
+pub use values::tz_offset::TzOffset;
 pub use values::web_url::WebUrl;
 
 /// Close's rate-limit headers: parsing `RateLimit`, `Retry-After` and `RateLimit-Reset`.

@@ -4,7 +4,7 @@
 //! `send()` so); any other (an empty or streamed success) calls `pre`, then `exec`, then `post`.
 //!
 //! - `pre`: `Authorization` (marked sensitive; an OAuth token is refreshed first when it is about
-//!   to expire), `User-Agent`, a per-call timeout; removes any `api-version`
+//!   to expire), `User-Agent`, `x-tz-offset` when the client or call has one, a per-call timeout; removes any `api-version`
 //!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
 //!   code, Close defines none).
 //! - `exec`: the only loop and the only sleeps in the crate ([`send_with_retries`]). Per attempt:
@@ -65,6 +65,8 @@ use crate::{Client, Error};
 /// The header progenitor adds to every request (prepared once: a `&str` name is parsed on every
 /// lookup).
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+/// Close's timezone header (developer.close.com/api/overview/timezone-offsets).
+const TZ_OFFSET: HeaderName = HeaderName::from_static("x-tz-offset");
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// At most this much of a success body is read; a longer one is refused
@@ -116,12 +118,15 @@ impl ClientHooks<ClientContext> for Client {
     }
 }
 
-/// What `pre` adds to every request: the `Authorization`, the `User-Agent` and the per-call
-/// timeout.
+/// What `pre` adds to every request: the `Authorization`, the `User-Agent`, the `x-tz-offset`
+/// when one is set and the per-call timeout.
 fn prepare(ctx: &ClientContext, request: &mut reqwest::Request, authorization: HeaderValue) {
     let headers = request.headers_mut();
     headers.insert(AUTHORIZATION, authorization);
     headers.insert(USER_AGENT, ctx.user_agent.clone());
+    if let Some(offset) = ctx.tz_offset {
+        headers.insert(TZ_OFFSET, offset.header_value());
+    }
     if let Some(timeout) = ctx.timeout {
         *request.timeout_mut() = Some(timeout);
     }
