@@ -26,6 +26,7 @@ mod generated_operations;
 mod groups;
 mod hot_path;
 mod import_leads;
+mod long_filters;
 mod memberships;
 mod mock_crm;
 mod oauth;
