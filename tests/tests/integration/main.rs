@@ -76,6 +76,7 @@ mod schema;
 mod search;
 mod secrets;
 mod stream_cancellation;
+mod tz_offset;
 mod users;
 mod validation;
 mod webhooks;
