@@ -7,7 +7,9 @@
 //!   refresh themselves with the `oauth` feature), base URL, timeouts, user agent, your own
 //!   `reqwest::Client`.
 //! - One request path for every call (`transport/`): rate-limit-aware throttling per endpoint
-//!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans.
+//!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans,
+//!   a GET too long for a URL sent the way Close documents (its query as `_params` in a body),
+//!   and Close's `x-tz-offset` header when a [`TzOffset`] is set.
 //! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
 //!   `client.create_membership("john@salesteam.com", Role::User)`.
 //! - [`UsersExt`], [`OrganizationsExt`], [`RolesExt`], [`GroupsExt`]: the rest of Users &
