@@ -224,7 +224,10 @@ mod tests {
             Send::KeptLong(_)
         ));
         let url = url_of_len(MAX_URL_LEN + 1);
-        assert!(matches!(decide(&Method::GET, &url, true), Send::KeptLong(_)));
+        assert!(matches!(
+            decide(&Method::GET, &url, true),
+            Send::KeptLong(_)
+        ));
         let repeated = Url::parse(&format!("{BASE}?a=1&b={long}&a=2")).unwrap();
         let Send::KeptLong(why) = decide(&Method::GET, &repeated, false) else {
             panic!("switched")

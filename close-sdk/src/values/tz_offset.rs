@@ -48,7 +48,10 @@ impl TzOffset {
     pub fn from_hours(hours: f64) -> Result<TzOffset, Error> {
         let quarters = hours * 4.0;
         if !quarters.is_finite() || quarters.fract() != 0.0 {
-            return Err(refused(&format!("{hours} hours"), "a multiple of 0.25 hours"));
+            return Err(refused(
+                &format!("{hours} hours"),
+                "a multiple of 0.25 hours",
+            ));
         }
         if !(f64::from(MIN_QUARTERS)..=f64::from(MAX_QUARTERS)).contains(&quarters) {
             return Err(refused(&format!("{hours} hours"), RANGE));
@@ -62,7 +65,10 @@ impl TzOffset {
     /// An offset of `minutes` (`-240`, `-150`, `345`): a multiple of 15, from −720 to +840.
     pub fn from_minutes(minutes: i32) -> Result<TzOffset, Error> {
         if minutes % 15 != 0 {
-            return Err(refused(&format!("{minutes} minutes"), "a multiple of 15 minutes"));
+            return Err(refused(
+                &format!("{minutes} minutes"),
+                "a multiple of 15 minutes",
+            ));
         }
         match i16::try_from(minutes / 15) {
             Ok(quarters) if (MIN_QUARTERS..=MAX_QUARTERS).contains(&quarters) => {
@@ -188,7 +194,9 @@ mod tests {
                 "{minutes}"
             );
         }
-        for text in ["", "-", "abc", "NaN", "inf", "1e1", "4:30", "-4.1", "15", " - 4"] {
+        for text in [
+            "", "-", "abc", "NaN", "inf", "1e1", "4:30", "-4.1", "15", " - 4",
+        ] {
             assert!(
                 matches!(text.parse::<TzOffset>(), Err(Error::InvalidRequest(_))),
                 "{text:?}"
