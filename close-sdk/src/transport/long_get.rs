@@ -57,7 +57,7 @@ const METHOD_OVERRIDE: HeaderName = HeaderName::from_static("x-http-method-overr
 
 /// How a request is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Send {
+pub(crate) enum Plan {
     /// As built.
     AsBuilt,
     /// As built, although its URL is longer than [`MAX_URL_LEN`]: its query cannot be moved.
@@ -73,21 +73,21 @@ pub(crate) enum Send {
 
 /// The decision for a request with `method` and `url`, and a body or not (see the module
 /// documentation for the rules).
-pub(crate) fn decide(method: &Method, url: &Url, has_body: bool) -> Send {
+pub(crate) fn decide(method: &Method, url: &Url, has_body: bool) -> Plan {
     if *method != Method::GET || url.as_str().len() <= MAX_URL_LEN {
-        return Send::AsBuilt;
+        return Plan::AsBuilt;
     }
     if url.query().is_none_or(str::is_empty) {
-        return Send::KeptLong("it has no query to move");
+        return Plan::KeptLong("it has no query to move");
     }
     if has_body {
-        return Send::KeptLong("it already has a body");
+        return Plan::KeptLong("it already has a body");
     }
     let mut names: Vec<String> = Vec::new();
     let mut body = String::from("{\"_params\":{");
     for (name, value) in url.query_pairs() {
         if names.iter().any(|n| *n == name) {
-            return Send::KeptLong(
+            return Plan::KeptLong(
                 "a query parameter name is repeated, which `_params` (one value per name) cannot \
                  carry",
             );
@@ -104,14 +104,14 @@ pub(crate) fn decide(method: &Method, url: &Url, has_body: bool) -> Send {
     body.push_str("}}");
     let mut url = url.clone();
     url.set_query(None);
-    Send::InBody { url, body }
+    Plan::InBody { url, body }
 }
 
 /// `request` as [`decide`] says to send it, and whether its query moved into the body.
 pub(crate) fn apply(mut request: reqwest::Request) -> (reqwest::Request, bool) {
     match decide(request.method(), request.url(), request.body().is_some()) {
-        Send::AsBuilt => (request, false),
-        Send::KeptLong(why) => {
+        Plan::AsBuilt => (request, false),
+        Plan::KeptLong(why) => {
             tracing::debug!(
                 url_len = request.url().as_str().len(),
                 why,
@@ -119,7 +119,7 @@ pub(crate) fn apply(mut request: reqwest::Request) -> (reqwest::Request, bool) {
             );
             (request, false)
         }
-        Send::InBody { url, body } => {
+        Plan::InBody { url, body } => {
             *request.method_mut() = Method::POST;
             *request.url_mut() = url;
             let headers = request.headers_mut();
@@ -150,12 +150,12 @@ mod tests {
         for len in [MAX_URL_LEN - 1, MAX_URL_LEN] {
             assert_eq!(
                 decide(&Method::GET, &url_of_len(len), false),
-                Send::AsBuilt,
+                Plan::AsBuilt,
                 "{len}"
             );
         }
         let url = url_of_len(MAX_URL_LEN + 1);
-        let Send::InBody { url: to, body } = decide(&Method::GET, &url, false) else {
+        let Plan::InBody { url: to, body } = decide(&Method::GET, &url, false) else {
             panic!("not switched")
         };
         assert_eq!(to.as_str(), BASE);
@@ -173,7 +173,7 @@ mod tests {
             Method::DELETE,
             Method::HEAD,
         ] {
-            assert_eq!(decide(&m, &url, false), Send::AsBuilt, "{m}");
+            assert_eq!(decide(&m, &url, false), Plan::AsBuilt, "{m}");
         }
     }
 
@@ -192,7 +192,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let Send::InBody { url: to, body } = decide(&Method::GET, &url, false) else {
+        let Plan::InBody { url: to, body } = decide(&Method::GET, &url, false) else {
             panic!("not switched")
         };
         // Same path, byte for byte; no query.
@@ -216,20 +216,20 @@ mod tests {
         let no_query = Url::parse(&format!("{BASE}{long}/")).unwrap();
         assert!(matches!(
             decide(&Method::GET, &no_query, false),
-            Send::KeptLong(_)
+            Plan::KeptLong(_)
         ));
         let empty_query = Url::parse(&format!("{BASE}{long}/?")).unwrap();
         assert!(matches!(
             decide(&Method::GET, &empty_query, false),
-            Send::KeptLong(_)
+            Plan::KeptLong(_)
         ));
         let url = url_of_len(MAX_URL_LEN + 1);
         assert!(matches!(
             decide(&Method::GET, &url, true),
-            Send::KeptLong(_)
+            Plan::KeptLong(_)
         ));
         let repeated = Url::parse(&format!("{BASE}?a=1&b={long}&a=2")).unwrap();
-        let Send::KeptLong(why) = decide(&Method::GET, &repeated, false) else {
+        let Plan::KeptLong(why) = decide(&Method::GET, &repeated, false) else {
             panic!("switched")
         };
         assert!(why.contains("repeated"), "{why}");
