@@ -21,6 +21,12 @@
 //!    found nothing is kept, as [`ChangeKind::Unclassified`], so nothing drift sees is lost.
 //! 6. **Overlay** ([`crate::overlay_check`]): corrections that no longer apply to the new
 //!    document, or that it now covers itself.
+//! 7. **Extracts** ([`extract_only`]): operations the pinned per-tag extracts (role
+//!    `examples`) describe that neither the pinned whole document nor the new one has. Close
+//!    publishes some endpoints in its per-tag pages before its whole document (Forms, ImportUpdate
+//!    activities); they are listed so that the gap stays visible, and disappear from the list
+//!    (to show up as [`NotCovered`]) once a new whole document has them. They are not a change
+//!    between the two documents, so they never make `spec diff` fail.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,6 +66,27 @@ pub struct NotCovered {
     pub message: String,
 }
 
+/// An operation a pinned per-tag extract describes that no whole document has (see
+/// [`extract_only`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtractOnly {
+    /// The pinned extract, as named in `provenance.json` (e.g.
+    /// `examples/close-forms-api-openapi.yml`).
+    pub extract: String,
+    /// The operationId in the extract (empty when it gives none).
+    pub operation: String,
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The route, e.g. `/form/{id}/`.
+    pub path: String,
+    /// JSON pointer to the operation in the extract.
+    pub pointer: String,
+    /// One line for people.
+    pub message: String,
+    /// `openapi/overlay.yaml` adds this operation to the effective spec (so the SDK has it).
+    pub in_overlay: bool,
+}
+
 /// The whole result of a comparison.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -69,6 +96,9 @@ pub struct Report {
     pub not_covered: Vec<NotCovered>,
     /// Overlay corrections to revisit.
     pub overlay: Vec<OverlayFinding>,
+    /// Operations in a pinned extract, not in the whole document (pinned or new): not a change,
+    /// never a failure, but not covered by the SDK either.
+    pub extract_only: Vec<ExtractOnly>,
     /// Remarks about the comparison itself (e.g. drift could not run); not part of `--format json`.
     #[serde(skip)]
     pub notes: Vec<String>,
@@ -94,7 +124,8 @@ impl FailOn {
 }
 
 impl Report {
-    /// True when nothing at all changed (docs included).
+    /// True when nothing at all changed (docs included). [`Report::extract_only`] is not a
+    /// change and does not count.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty() && self.not_covered.is_empty() && self.overlay.is_empty()
     }
@@ -113,7 +144,8 @@ impl Report {
         self.severities().any(|s| s >= fail_on.threshold())
     }
 
-    /// `{"changes": [...], "not_covered": [...], "overlay": [...]}`, pretty-printed.
+    /// `{"changes": [...], "not_covered": [...], "overlay": [...], "extract_only": [...]}`,
+    /// pretty-printed.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
@@ -127,14 +159,16 @@ impl Report {
         let count = |s| counts.get(&s).copied().unwrap_or(0);
         let mut out = format!(
             "spec diff: {} change(s) to covered operations ({} breaking, {} review, {} additive, {} docs); \
-             {} new operation(s) not covered; {} overlay correction(s) to revisit\n",
+             {} new operation(s) not covered; {} overlay correction(s) to revisit; \
+             {} operation(s) in a pinned extract, not in the whole document\n",
             self.changes.len(),
             count(Severity::Breaking),
             count(Severity::Review),
             count(Severity::Additive),
             count(Severity::Docs),
             self.not_covered.len(),
-            self.overlay.len()
+            self.overlay.len(),
+            self.extract_only.len()
         );
         if !self.changes.is_empty() {
             out.push_str("\nchanges:\n");
@@ -180,6 +214,26 @@ impl Report {
                 o.message
             ));
         }
+        if !self.extract_only.is_empty() {
+            out.push_str(
+                "\nin a pinned extract, not in the whole document (not covered by the SDK; not a change):\n",
+            );
+        }
+        for e in &self.extract_only {
+            out.push_str(&format!(
+                "  {:<6} {} {} ({}): {}{}\n",
+                e.method,
+                e.path,
+                e.operation,
+                e.extract,
+                e.message,
+                if e.in_overlay {
+                    " (openapi/overlay.yaml adds it)"
+                } else {
+                    ""
+                }
+            ));
+        }
         for n in &self.notes {
             out.push_str(&format!("\nnote: {n}\n"));
         }
@@ -210,10 +264,71 @@ pub fn parse_upstream(text: &str, what: &str) -> Result<Value> {
 /// When the pinned copy is several extracts and `new` holds none of the operations of one of
 /// them, that extract is merged into the new side unchanged (so a per-tag extract is compared
 /// with its own tag only).
+///
+/// The operations of the pinned extracts (role `examples`) that neither the pinned document nor
+/// `new` has are listed in [`Report::extract_only`].
 pub fn diff(pinned: &Pinned, new: &Value, overlay: &Overlay) -> Result<Report> {
     let old = pinned.merged()?;
     let new = new_side(pinned, new);
-    diff_documents(&old, &new, overlay)
+    let mut report = diff_documents(&old, &new, overlay)?;
+    report.extract_only = extract_only(&pinned.examples, &[&old, &new]);
+    // What the overlay adds to the pinned document (a correction that no longer applies is
+    // reported above, and adds nothing here).
+    let mut effective = old;
+    for c in &overlay.corrections {
+        let _ = json_patch::patch(&mut effective, &c.patch);
+    }
+    let added: BTreeSet<(String, String)> = operations(&effective)
+        .into_iter()
+        .map(|o| (route_key(&o.path), o.method.to_uppercase()))
+        .collect();
+    for e in &mut report.extract_only {
+        e.in_overlay = added.contains(&(route_key(&e.path), e.method.clone()));
+    }
+    Ok(report)
+}
+
+/// The operations of `extracts` (name, document) whose method and route (parameter names
+/// aside) none of `wholes` has, sorted by route then method; a route two extracts describe is
+/// listed once, for the first.
+pub fn extract_only(extracts: &[(String, Value)], wholes: &[&Value]) -> Vec<ExtractOnly> {
+    let known: BTreeSet<(String, String)> = wholes
+        .iter()
+        .flat_map(|w| operations(w))
+        .map(|o| (route_key(&o.path), o.method))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (name, doc) in extracts {
+        for o in operations(doc) {
+            let key = (route_key(&o.path), o.method.clone());
+            if known.contains(&key) || !seen.insert(key) {
+                continue;
+            }
+            out.push(ExtractOnly {
+                extract: name.clone(),
+                pointer: o.pointer(),
+                message: format!(
+                    "in an extract, not in the whole document{}",
+                    o.summary
+                        .as_deref()
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default()
+                ),
+                operation: o.id,
+                method: o.method.to_uppercase(),
+                path: o.path,
+                in_overlay: false,
+            });
+        }
+    }
+    let rank = |m: &str| METHODS.iter().position(|x| x.eq_ignore_ascii_case(m));
+    out.sort_by(|a, b| {
+        route_key(&a.path)
+            .cmp(&route_key(&b.path))
+            .then_with(|| rank(&a.method).cmp(&rank(&b.method)))
+    });
+    out
 }
 
 fn new_side(pinned: &Pinned, new: &Value) -> Value {
@@ -867,7 +982,7 @@ mod tests {
     }
 
     #[test]
-    fn json_has_the_three_lists_and_each_change_the_required_fields() {
+    fn json_has_the_four_lists_and_each_change_the_required_fields() {
         let r = Report {
             changes: vec![Change::own(
                 Severity::Review,
@@ -880,13 +995,89 @@ mod tests {
         };
         let v: Value = serde_json::from_str(&r.to_json()).unwrap();
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["changes", "not_covered", "overlay"]);
+        // (Parsed into a sorted map.)
+        assert_eq!(keys, ["changes", "extract_only", "not_covered", "overlay"]);
         let c = &v["changes"][0];
         assert_eq!(c["severity"], "review");
         assert_eq!(c["kind"], "enum-value-added");
         assert_eq!(c["pointer"], "/components/schemas/S/enum");
         assert_eq!(c["schema"], "S");
         assert_eq!(c["message"], "m");
+    }
+
+    #[test]
+    fn extract_operations_no_whole_document_has_are_listed_once_by_route() {
+        let whole = serde_json::json!({"paths": {
+            "/membership/{id}/": {"get": {"operationId": "get"}}}});
+        let new = serde_json::json!({"paths": {"/form/": {"get": {"operationId": "list"}}}});
+        let extracts = vec![
+            (
+                "examples/m.yml".to_string(),
+                serde_json::json!({"paths": {"/membership/{membership_id}/": {
+                    "get": {"operationId": "memberships_get"},
+                    "delete": {"operationId": "memberships_delete", "summary": "Delete"}}}}),
+            ),
+            (
+                "examples/f.yml".to_string(),
+                serde_json::json!({"paths": {
+                    "/form/{id}/": {"get": {"operationId": "forms_fetch"}},
+                    "/form/": {"get": {"operationId": "forms_list"}}}}),
+            ),
+            (
+                "examples/again.yml".to_string(),
+                serde_json::json!({"paths": {"/membership/{x}/": {"delete": {}}}}),
+            ),
+        ];
+        // The pinned whole document has the GET; the new one has `GET /form/`.
+        let got = extract_only(&extracts, &[&whole, &new]);
+        let lines: Vec<(&str, &str, &str, &str)> = got
+            .iter()
+            .map(|e| {
+                (
+                    e.method.as_str(),
+                    e.path.as_str(),
+                    e.operation.as_str(),
+                    e.extract.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("GET", "/form/{id}/", "forms_fetch", "examples/f.yml"),
+                (
+                    "DELETE",
+                    "/membership/{membership_id}/",
+                    "memberships_delete",
+                    "examples/m.yml"
+                ),
+            ]
+        );
+        assert_eq!(
+            got[1].pointer,
+            "/paths/~1membership~1{membership_id}~1/delete"
+        );
+        assert_eq!(
+            got[1].message,
+            "in an extract, not in the whole document: Delete"
+        );
+        // Listed in the text and the JSON, but not a change: nothing fails.
+        let r = Report {
+            extract_only: got,
+            ..Report::default()
+        };
+        assert!(r.is_empty() && !r.fails(FailOn::Any));
+        let text = r.to_text();
+        assert!(
+            text.contains("2 operation(s) in a pinned extract, not in the whole document"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  GET    /form/{id}/ forms_fetch (examples/f.yml): in an extract"),
+            "{text}"
+        );
+        let v: Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(v["extract_only"][0]["operation"], "forms_fetch");
     }
 
     #[test]

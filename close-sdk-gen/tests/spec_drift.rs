@@ -293,6 +293,60 @@ fn each_pinned_copy_against_the_pinned_copy_gives_no_changes() {
     }
 }
 
+/// The operations Close's per-tag extracts describe and its whole document lacks: listed by
+/// every `spec diff` against the whole document (here, itself), never as a failure.
+#[test]
+fn operations_only_in_the_pinned_extracts_are_listed() {
+    let root = repo_root();
+    let pinned = Pinned::load(&root.join("openapi/upstream")).unwrap();
+    let overlay = Overlay::load(&root.join("openapi/overlay.yaml")).unwrap();
+    let doc = pinned.merged().unwrap();
+    let r = spec_diff::diff(&pinned, &doc, &overlay).unwrap();
+    assert!(r.is_empty() && !r.fails(spec_diff::FailOn::Any));
+    let got: Vec<String> = r
+        .extract_only
+        .iter()
+        .map(|e| format!("{} {} {} {}", e.method, e.path, e.operation, e.extract))
+        .collect();
+    let want = [
+        "GET /activity/import_update/ activities.import_updates_list examples/close-activities-import-updates-api-openapi.yml",
+        "GET /activity/import_update/{id}/ activities.import_updates_get examples/close-activities-import-updates-api-openapi.yml",
+        "DELETE /activity/import_update/{id}/ activities.import_updates_delete examples/close-activities-import-updates-api-openapi.yml",
+        "GET /export/lead/ exports_list_lead examples/close-exports-api-openapi.yml",
+        "GET /export/lead/{id}/ exports_get_lead examples/close-exports-api-openapi.yml",
+        "GET /export/opportunity/ exports_list_opportunity examples/close-exports-api-openapi.yml",
+        "GET /export/opportunity/{id}/ exports_get_opportunity examples/close-exports-api-openapi.yml",
+        "GET /form/ forms_list examples/close-forms-api-openapi.yml",
+        "GET /form/{id}/ forms_fetch examples/close-forms-api-openapi.yml",
+        "DELETE /membership/{id}/ memberships_delete examples/close-memberships-api-openapi.yml",
+        "GET /pipeline/{id}/ pipelines_get examples/close-pipelines-api-openapi.yml",
+        "DELETE /sequence_subscription/{id}/ sequences_delete_subscription examples/close-sequences-api-openapi.yml",
+        "GET /status/lead/{id}/ lead_statuses_get examples/close-lead-statuses-api-openapi.yml",
+        "GET /status/opportunity/{id}/ opportunity_statuses_get examples/close-opportunity-statuses-api-openapi.yml",
+    ];
+    assert_eq!(got, want, "{}", r.to_text());
+    // The one the overlay adds (so the SDK has it) says so.
+    let overlaid: Vec<&str> = r
+        .extract_only
+        .iter()
+        .filter(|e| e.in_overlay)
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(overlaid, ["/membership/{id}/"]);
+    assert!(r
+        .to_text()
+        .contains("Delete a membership (openapi/overlay.yaml adds it)"));
+    // Once Close's whole document has an operation, it is "not covered" instead.
+    let mut live = doc.clone();
+    live["paths"]["/form/"] = json!({"get": {"operationId": "list", "summary": "List forms",
+        "tags": ["subpackage_forms"], "responses": {"200": {"description": "ok"}}}});
+    let r = spec_diff::diff(&pinned, &live, &overlay).unwrap();
+    assert_eq!(r.not_covered.len(), 1, "{}", r.to_text());
+    assert_eq!(r.not_covered[0].path, "/form/");
+    assert_eq!(r.extract_only.len(), want.len() - 1);
+    assert!(r.extract_only.iter().all(|e| e.path != "/form/"));
+}
+
 /// A live document with an operation the pinned one lacks lists it as not covered, and every
 /// covered operation (all of the pinned document's) stays clean.
 #[test]

@@ -7,7 +7,7 @@ use reqwest::header::HeaderValue;
 
 use crate::auth::Authorizer;
 use crate::transport::http_client::http_client;
-use crate::{Client, ClientContext, Credentials, Error, RetryPolicy};
+use crate::{Client, ClientContext, Credentials, Error, RetryPolicy, TzOffset};
 
 /// Close's API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.close.com/api/v1";
@@ -41,6 +41,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     retry: RetryPolicy,
+    tz_offset: Option<TzOffset>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -52,6 +53,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("tz_offset", &self.tz_offset)
             .finish_non_exhaustive()
     }
 }
@@ -70,6 +72,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             http_client: None,
             retry: RetryPolicy::default(),
+            tz_offset: None,
         }
     }
 }
@@ -133,6 +136,24 @@ impl ClientBuilder {
     /// retries off).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Send `offset` as Close's `x-tz-offset` header with every request (none by default), so
+    /// that date filters, reports and relative dates ("today") are read in that timezone; see
+    /// [`TzOffset`]. [`Client::with_tz_offset`] overrides it for some calls.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), close_sdk::Error> {
+    /// use close_sdk::{Client, TzOffset};
+    /// let client = Client::builder()
+    ///     .api_key("api_XXXX")
+    ///     .tz_offset(TzOffset::from_hours(-4.0)?) // sent as `x-tz-offset: -4`
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn tz_offset(mut self, offset: TzOffset) -> Self {
+        self.tz_offset = Some(offset);
         self
     }
 
@@ -234,6 +255,7 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             timeout: None,
+            tz_offset: self.tz_offset,
             client_timeout: (!user_http_client).then_some(self.timeout),
             user_http_client,
             throttle: Arc::default(),
@@ -301,6 +323,22 @@ impl Client {
     pub fn with_timeout(&self, timeout: Duration) -> Client {
         let mut c = self.clone();
         c.inner.timeout = Some(timeout);
+        c
+    }
+
+    /// A handle whose calls send `offset` as `x-tz-offset` instead of the client's ([`None`]:
+    /// send none). It shares credentials and rate-limit state with `self`.
+    ///
+    /// ```no_run
+    /// # use close_sdk::prelude::*;
+    /// # async fn run(client: Client) -> Result<(), Error> {
+    /// let nst = client.with_tz_offset(close_sdk::TzOffset::from_hours(-2.5)?);
+    /// let me = nst.me().await?; // sent with `x-tz-offset: -2.5`
+    /// # Ok(()) }
+    /// ```
+    pub fn with_tz_offset(&self, offset: impl Into<Option<TzOffset>>) -> Client {
+        let mut c = self.clone();
+        c.inner.tz_offset = offset.into();
         c
     }
 

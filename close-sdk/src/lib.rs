@@ -7,7 +7,9 @@
 //!   refresh themselves with the `oauth` feature), base URL, timeouts, user agent, your own
 //!   `reqwest::Client`.
 //! - One request path for every call (`transport/`): rate-limit-aware throttling per endpoint
-//!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans.
+//!   group, retries with full-jitter backoff ([`RetryPolicy`]), token refresh, `tracing` spans,
+//!   a GET too long for a URL sent the way Close documents (its query as `_params` in a body),
+//!   and Close's `x-tz-offset` header when a [`TzOffset`] is set.
 //! - [`prelude::MembershipsExt`]: the calls you reach for first, e.g.
 //!   `client.create_membership("john@salesteam.com", Role::User)`.
 //! - [`UsersExt`], [`OrganizationsExt`], [`RolesExt`], [`GroupsExt`]: the rest of Users &
@@ -134,6 +136,7 @@ pub use values::patch::Patch;
 pub use values::phone::PhoneNumber;
 pub use values::role::{Role, RoleId};
 pub use values::timestamp::Timestamp;
+pub use values::tz_offset::TzOffset;
 pub use values::web_url::WebUrl;
 
 /// Close's rate-limit headers: parsing `RateLimit`, `Retry-After` and `RateLimit-Reset`.

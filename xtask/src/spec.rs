@@ -37,7 +37,7 @@ pub enum SpecCommand {
 pub enum Format {
     /// One line per change, grouped by severity.
     Text,
-    /// One JSON object: changes, not_covered, overlay.
+    /// One JSON object: changes, not_covered, overlay, extract_only.
     Json,
 }
 

@@ -117,7 +117,9 @@ impl<'a> RawRequest<'a> {
 
     /// A query parameter `name=value` (form-encoded). Giving the same name twice sends it
     /// twice; for a list, Close expects one comma-separated value: use
-    /// [`query_list`](Self::query_list).
+    /// [`query_list`](Self::query_list). A GET whose URL would pass Close's 2,000 characters
+    /// sends its query as `_params` in a body instead, like every call, unless a name is given
+    /// twice (`_params` holds one value per name): then it is sent as a long URL.
     pub fn query(mut self, name: impl Into<String>, value: impl fmt::Display) -> Self {
         let name = name.into();
         if name.is_empty() {

@@ -18,6 +18,12 @@ pub struct ClientContext {
     pub(crate) retry: RetryPolicy,
     /// A per-call timeout that overrides the HTTP client's (see [`Client::with_timeout`]).
     pub(crate) timeout: Option<Duration>,
+    /// Sent as `x-tz-offset` with every request (see [`ClientBuilder::tz_offset`] and
+    /// [`Client::with_tz_offset`]).
+    ///
+    /// [`ClientBuilder::tz_offset`]: crate::ClientBuilder::tz_offset
+    /// [`Client::with_tz_offset`]: crate::Client::with_tz_offset
+    pub(crate) tz_offset: Option<crate::TzOffset>,
     /// The per-attempt timeout of the HTTP client the SDK built (`None` for one given with
     /// [`ClientBuilder::http_client`], whose settings the SDK cannot read).
     pub(crate) client_timeout: Option<Duration>,

@@ -4,7 +4,7 @@
 //! `send()` so); any other (an empty or streamed success) calls `pre`, then `exec`, then `post`.
 //!
 //! - `pre`: `Authorization` (marked sensitive; an OAuth token is refreshed first when it is about
-//!   to expire), `User-Agent`, a per-call timeout; removes any `api-version`
+//!   to expire), `User-Agent`, `x-tz-offset` when the client or call has one, a per-call timeout; removes any `api-version`
 //!   header (progenitor adds one to every request; close-sdk-gen strips it from the generated
 //!   code, Close defines none).
 //! - `exec`: the only loop and the only sleeps in the crate ([`send_with_retries`]). Per attempt:
@@ -18,8 +18,14 @@
 //!   on drop; nothing else is held across an await.
 //!   A non-2xx body is kept bounded and always reaches the error as JSON (a JSON object as is,
 //!   anything else as a JSON string that [`crate::ErrorBody`] decodes as raw text).
+//! - Long GETs ([`super::long_get`]): each attempt's request, just before it is sent, goes
+//!   through [`super::long_get::apply`]: a GET whose URL is longer than Close's recommended
+//!   maximum is sent as a `POST` with `x-http-method-override: GET` and its query as `_params` in
+//!   a JSON body. The path check, the throttle group and idempotency were settled before, from
+//!   the GET operation, so it is throttled and retried as the GET it is.
 //! - A `tracing` span per operation records the operation id, method, path template, status,
-//!   attempts and time spent waiting; headers and bodies are never recorded.
+//!   attempts, time spent waiting and, when a long GET's query went in the body,
+//!   `params_in_body = true`; headers and bodies are never recorded.
 //! - Secrets ([`crate::redact`]): a non-2xx answer's body and headers are redacted as they are
 //!   read, before anything (the retry decision aside) sees them, so every error made from them
 //!   is; credential headers of every answer are marked sensitive; a 2xx body that does not
@@ -59,6 +65,8 @@ use crate::{Client, Error};
 /// The header progenitor adds to every request (prepared once: a `&str` name is parsed on every
 /// lookup).
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+/// Close's timezone header (developer.close.com/api/overview/timezone-offsets).
+const TZ_OFFSET: HeaderName = HeaderName::from_static("x-tz-offset");
 /// At most this much of an error response body is read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// At most this much of a success body is read; a longer one is refused
@@ -110,12 +118,15 @@ impl ClientHooks<ClientContext> for Client {
     }
 }
 
-/// What `pre` adds to every request: the `Authorization`, the `User-Agent` and the per-call
-/// timeout.
+/// What `pre` adds to every request: the `Authorization`, the `User-Agent`, the `x-tz-offset`
+/// when one is set and the per-call timeout.
 fn prepare(ctx: &ClientContext, request: &mut reqwest::Request, authorization: HeaderValue) {
     let headers = request.headers_mut();
     headers.insert(AUTHORIZATION, authorization);
     headers.insert(USER_AGENT, ctx.user_agent.clone());
+    if let Some(offset) = ctx.tz_offset {
+        headers.insert(TZ_OFFSET, offset.header_value());
+    }
     if let Some(timeout) = ctx.timeout {
         *request.timeout_mut() = Some(timeout);
     }
@@ -131,6 +142,7 @@ fn request_span(operation_id: &'static str, method: &Method) -> tracing::Span {
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
         wait_ms = tracing::field::Empty,
+        params_in_body = tracing::field::Empty,
     )
 }
 
@@ -604,6 +616,10 @@ impl<'a> Call<'a> {
         let (permit, waited) = self.group.acquire(limit, self.deadline).await;
         self.waited = self.waited.saturating_add(waited);
         let request = self.bounded_by_deadline(request);
+        let (request, params_in_body) = super::long_get::apply(request);
+        if params_in_body {
+            self.span.record("params_in_body", true);
+        }
         let keep_url = matches!(self.source, Source::Built(_));
         let outcome = send_once(http, request, keep_url, self.ctx.user_http_client).await;
         if let Ok(answer) = &outcome {

@@ -9,4 +9,5 @@ pub(crate) mod patch;
 pub(crate) mod phone;
 pub(crate) mod role;
 pub(crate) mod timestamp;
+pub(crate) mod tz_offset;
 pub(crate) mod web_url;
