@@ -27,7 +27,7 @@ pub(crate) enum Key<'de> {
 
 impl<'de> Key<'de> {
     /// The text.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(s) => s,
@@ -61,7 +61,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
         f.write_str(self.0)
     }
 
-    #[inline]
+    #[inline(always)]
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
         Ok(Key::Borrowed(v))
     }
@@ -76,7 +76,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 impl<'de> Deserialize<'de> for Key<'de> {
-    #[inline]
+    #[inline(always)]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_str(KeyVisitor("a map key"))
     }
@@ -90,7 +90,7 @@ fn at<E: de::Error>(key: &str, e: E) -> E {
 /// Reads the value of the named key `names[index]` into `slot`. `null` leaves `slot` empty and,
 /// with `remember`, is remembered in `extra` (one bit) so that re-encoding writes it back. A key
 /// sent twice keeps its last value (a remembered `null` is not written over a value).
-#[inline]
+#[inline(always)]
 pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -108,7 +108,7 @@ pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 }
 
 /// A `null` for the named key `names[index]`.
-#[inline]
+#[inline(always)]
 fn null<T>(
     slot: &mut Option<T>,
     extra: &mut Extra,
@@ -125,7 +125,7 @@ fn null<T>(
 }
 
 /// [`field`] for a number: also a numeric string, and (for an integer) an integral float.
-#[inline]
+#[inline(always)]
 pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -143,7 +143,7 @@ pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
 }
 
 /// A key the type does not name: kept in `extra` as it came.
-#[inline]
+#[inline(always)]
 pub(crate) fn other<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: Key<'de>,

@@ -62,7 +62,7 @@ impl Extra {
 
     /// Remembers that the `index`-th of `names` arrived as `null` (one bit; a type with more
     /// than 64 named keys keeps the rest in the map).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn remember_null(&mut self, index: usize, key: &'static str, names: &'static Names) {
         if index < 64 {
             self.names = Some(names);
@@ -73,7 +73,7 @@ impl Extra {
     }
 
     /// Whether the `index`-th of `names` arrived as `null` (and is not also a key of the map).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn null_at(&self, index: usize, key: &str, names: &'static Names) -> bool {
         index < 64
             && self.nulls & (1 << index) != 0
