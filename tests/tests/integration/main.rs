@@ -31,6 +31,7 @@ mod import_leads;
 mod long_filters;
 mod memberships;
 mod mock_crm;
+mod newcomer_tolerant;
 mod oauth;
 mod oauth_cancellation;
 mod organizations;
