@@ -14,6 +14,15 @@ use serde_json::{Map, Value};
 /// ([`crate::Error::InvalidRequest`], before anything is sent), except a `null` for a member
 /// that is not set and may be null: the only way to send a value for a typed key is its field.
 ///
+/// [`Extra::remove`], [`Extra::clear`] and [`Extra::is_empty`] see the remembered `null`s too:
+/// removing a key, or clearing, forgets its `null`, so it is not written back.
+///
+/// Limitation: a value in the map is a `serde_json::Value` as serde_json builds it without its
+/// `arbitrary_precision` feature (which this SDK does not enable: it would change `Number` for
+/// every crate that shares serde_json). An integer beyond the `u64`/`i64` range under an unknown
+/// key is therefore kept as an `f64` and written back rounded (`1.2345678901234568e29`). Floats
+/// are parsed exactly (`float_roundtrip`), so they are written back as they came.
+///
 /// ```
 /// let lead: close_sdk::types::Lead =
 ///     serde_json::from_str(r#"{"id":"lead_1","url":null,"custom.cf_1":"x"}"#).unwrap();
@@ -55,6 +64,28 @@ impl Extra {
         self.nulls().any(|n| n == key)
     }
 
+    /// Removes the key `key`: from the map, and a remembered `null` for it (so it is no longer
+    /// written back). Returns the map's value; a remembered `null` alone returns `None`.
+    /// (`Extra` derefs to its map; this shadows the map's `remove` so that a remembered `null`
+    /// can be forgotten.)
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        if let Some(i) = self.names.and_then(|n| n.0.iter().position(|k| *k == key)) {
+            self.forget_null_at(i);
+        }
+        self.map.remove(key)
+    }
+
+    /// Empties the map and forgets every remembered `null`: an empty `Extra` writes nothing.
+    pub fn clear(&mut self) {
+        self.map.clear();
+        self.nulls = 0;
+    }
+
+    /// Whether there is nothing to write back: no key in the map and no remembered `null`.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty() && self.nulls == 0
+    }
+
     /// The keys the type does not name.
     pub fn into_map(self) -> Map<String, Value> {
         self.map
@@ -69,6 +100,14 @@ impl Extra {
             self.nulls |= 1 << index;
         } else {
             self.map.insert(key.to_owned(), Value::Null);
+        }
+    }
+
+    /// Forgets a remembered `null` for the `index`-th named key (a value arrived after it).
+    #[inline(always)]
+    pub(crate) fn forget_null_at(&mut self, index: usize) {
+        if index < 64 {
+            self.nulls &= !(1 << index);
         }
     }
 
