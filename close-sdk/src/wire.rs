@@ -89,7 +89,8 @@ fn at<E: de::Error>(key: &str, e: E) -> E {
 
 /// Reads the value of the named key `names[index]` into `slot`. `null` leaves `slot` empty and,
 /// with `remember`, is remembered in `extra` (one bit) so that re-encoding writes it back. A key
-/// sent twice keeps its last value (a remembered `null` is not written over a value).
+/// sent twice keeps its last word: a value forgets an earlier remembered `null`, a `null` empties
+/// an earlier value.
 #[inline(always)]
 pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
@@ -100,11 +101,19 @@ pub(crate) fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     remember: bool,
 ) -> Result<(), A::Error> {
     match map.next_value::<Option<T>>() {
-        Ok(Some(v)) => *slot = Some(v),
+        Ok(Some(v)) => value(slot, v, extra, index),
         Ok(None) => null(slot, extra, names, index, remember),
         Err(e) => return Err(at(names.0.get(index).copied().unwrap_or("?"), e)),
     }
     Ok(())
+}
+
+/// A value for the `index`-th named key: it is set, and a `null` remembered for the same key
+/// (sent earlier in the same object) is forgotten.
+#[inline(always)]
+fn value<T>(slot: &mut Option<T>, v: T, extra: &mut Extra, index: usize) {
+    *slot = Some(v);
+    extra.forget_null_at(index);
 }
 
 /// A `null` for the named key `names[index]`.
@@ -135,7 +144,7 @@ pub(crate) fn number<'de, A: MapAccess<'de>, T: Number>(
     remember: bool,
 ) -> Result<(), A::Error> {
     match map.next_value_seed(NumberSeed::<T>(PhantomData)) {
-        Ok(Some(v)) => *slot = Some(v),
+        Ok(Some(v)) => value(slot, v, extra, index),
         Ok(None) => null(slot, extra, names, index, remember),
         Err(e) => return Err(at(names.0.get(index).copied().unwrap_or("?"), e)),
     }
@@ -189,7 +198,11 @@ pub(crate) trait Number: Sized {
     /// What the field is, for errors.
     const WHAT: &'static str;
 
-    /// From a numeric string.
+    /// Whether the type is an integer (a numeric string must then be exactly integral).
+    const INTEGER: bool = true;
+
+    /// From a numeric string. For an integer type the text must be exactly integral (digits,
+    /// then optionally `.` and zeros): it is never rounded through an `f64`.
     fn from_text(s: &str) -> Option<Self> {
         let s = s.trim();
         if let Ok(v) = s.parse::<i64>() {
@@ -198,6 +211,16 @@ pub(crate) trait Number: Sized {
         if let Ok(v) = s.parse::<u64>() {
             return Self::from_u64(v);
         }
+        if Self::INTEGER {
+            let (int, frac) = s.split_once('.')?;
+            if frac.is_empty() || !frac.bytes().all(|b| b == b'0') {
+                return None;
+            }
+            if let Ok(v) = int.parse::<i64>() {
+                return Self::from_i64(v);
+            }
+            return int.parse::<u64>().ok().and_then(Self::from_u64);
+        }
         match s.parse::<f64>() {
             Ok(v) if v.is_finite() => Self::from_f64(v),
             _ => None,
@@ -205,10 +228,15 @@ pub(crate) trait Number: Sized {
     }
 }
 
-/// `v` as an integer when it is integral and in range.
+/// 2^53: from here on not every integer is an `f64`, so a JSON float this large may have been
+/// rounded from a non-integral text, and whether it was integral cannot be known.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// `v` as an integer when it is integral and below 2^53 in magnitude (a larger float is refused:
+/// its integrality cannot be known).
 fn integral(v: f64) -> Option<i128> {
     // Every f64 in this range converts to i128 exactly; the casts are range-checked.
-    (v.is_finite() && v.fract() == 0.0 && v.abs() < 1.7e38).then_some(v as i128)
+    (v.is_finite() && v.fract() == 0.0 && v.abs() < EXACT).then_some(v as i128)
 }
 
 macro_rules! int_number {
@@ -231,6 +259,7 @@ int_number!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 impl Number for f64 {
     const WHAT: &'static str = "a number";
+    const INTEGER: bool = false;
     #[allow(clippy::cast_precision_loss)]
     fn from_i64(v: i64) -> Option<Self> {
         Some(v as f64)
@@ -246,6 +275,7 @@ impl Number for f64 {
 
 impl Number for f32 {
     const WHAT: &'static str = "a number";
+    const INTEGER: bool = false;
     #[allow(clippy::cast_precision_loss)]
     fn from_i64(v: i64) -> Option<Self> {
         Some(v as f32)
@@ -352,5 +382,22 @@ mod tests {
         assert_eq!(num::<f64>("\"1.15\"").unwrap(), Some(1.15));
         assert_eq!(num::<f64>("2").unwrap(), Some(2.0));
         assert!(num::<f64>("\"NaN\"").is_err());
+    }
+
+    #[test]
+    fn integers_refuse_what_only_rounding_makes_integral() {
+        assert_eq!(num::<i64>("\"180.00\"").unwrap(), Some(180));
+        assert_eq!(num::<i64>("9007199254740991.0").unwrap(), Some(9_007_199_254_740_991));
+        assert!(num::<i64>("9007199254740993.5").is_err());
+        assert!(num::<i64>("9007199254740992.0").is_err());
+        assert!(num::<i64>("\"9007199254740993.5\"").is_err());
+        assert_eq!(
+            num::<i64>("\"9007199254740993.0\"").unwrap(),
+            Some(9_007_199_254_740_993)
+        );
+        assert!(num::<i64>("\"1e3\"").is_err());
+        assert!(num::<i64>("\"1.\"").is_err());
+        assert!(num::<u64>("\"-1.0\"").is_err());
+        assert_eq!(num::<f64>("\"1e3\"").unwrap(), Some(1000.0));
     }
 }
