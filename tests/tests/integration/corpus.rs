@@ -222,7 +222,6 @@ fn payload_files(dir: &Path, base: &Path, out: &mut BTreeSet<String>) {
 }
 
 #[test]
-#[ignore = "issue 19: tolerant responses land with the fidelity work"]
 fn every_corpus_payload_decodes_with_its_type_and_round_trips_losslessly() {
     let dir = corpus_dir();
     let manifest: Value =
