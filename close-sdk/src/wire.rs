@@ -187,6 +187,28 @@ pub(crate) fn write_patch<M: serde::ser::SerializeMap, T: serde::Serialize>(
     }
 }
 
+/// For a body that failed to decode as `T` (the error path only: a good decode never comes
+/// here): `error` again, its message prefixed with the path of the bad value
+/// (`contacts[1].emails: …`), found by decoding once more with `serde_path_to_error`. The
+/// caller redacts the result as it did `error`.
+#[cold]
+pub(crate) fn with_path<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+    error: serde_json::Error,
+) -> serde_json::Error {
+    let mut d = serde_json::Deserializer::from_slice(json);
+    match serde_path_to_error::deserialize::<_, T>(&mut d) {
+        Err(e) => {
+            let path = e.path().to_string();
+            if path.is_empty() || path == "." {
+                return error;
+            }
+            de::Error::custom(format_args!("{path}: {}", e.into_inner()))
+        }
+        Ok(_) => error,
+    }
+}
+
 /// A number type a generated field may have.
 pub(crate) trait Number: Sized {
     /// From a JSON integer.
@@ -387,7 +409,10 @@ mod tests {
     #[test]
     fn integers_refuse_what_only_rounding_makes_integral() {
         assert_eq!(num::<i64>("\"180.00\"").unwrap(), Some(180));
-        assert_eq!(num::<i64>("9007199254740991.0").unwrap(), Some(9_007_199_254_740_991));
+        assert_eq!(
+            num::<i64>("9007199254740991.0").unwrap(),
+            Some(9_007_199_254_740_991)
+        );
         assert!(num::<i64>("9007199254740993.5").is_err());
         assert!(num::<i64>("9007199254740992.0").is_err());
         assert!(num::<i64>("\"9007199254740993.5\"").is_err());

@@ -58,7 +58,8 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     } else {
         bytes
     };
-    serde_json::from_slice(json).map_err(|source| Error::decode(bytes, source))
+    serde_json::from_slice(json)
+        .map_err(|source| Error::decode(bytes, crate::wire::with_path::<T>(json, source)))
 }
 
 /// Sends `method {base URL}{path}?{query}` with an optional JSON `body` through `pre`, `exec`

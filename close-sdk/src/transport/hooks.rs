@@ -237,7 +237,8 @@ pub(crate) async fn send_json<T: DeserializeOwned>(
         return Err(Error::InvalidResponse(reason.into()));
     }
     if success.contains(&answer.status.as_u16()) {
-        serde_json::from_slice(&answer.body).map_err(|e| Error::decode(&answer.body, e))
+        serde_json::from_slice(&answer.body)
+            .map_err(|e| Error::decode(&answer.body, crate::wire::with_path::<T>(&answer.body, e)))
     } else {
         Err(Error::unexpected(
             answer.status,
@@ -278,6 +279,7 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
             Ok(inner) => Ok(ResponseValue::new(inner, answer.status, answer.headers)),
             Err(e) => {
                 // The one error that holds a success body: redacted, and the decoder's message.
+                let e = crate::wire::with_path::<T>(&answer.body, e);
                 let (body, e) = crate::redact::undecodable_bytes(answer.body, e);
                 Err(G::InvalidResponsePayload(body, e))
             }
