@@ -8,9 +8,10 @@
 //!   schemas with `additionalProperties`, or added): keys the type does not name, and named
 //!   keys Close sent as `null`. Decoding is one map visitor dispatching on the key; no
 //!   `#[serde(flatten)]` (which buffers every value into serde's `Content`).
-//! - **Null.** A named key that arrives as `null` leaves its field `None` and is remembered as
-//!   `key: null` in `extra`, so re-encoding writes it back (a field that is always written, a
-//!   required nullable one, writes its own `null` instead).
+//! - **Null.** A named key that arrives as `null` leaves its field `None` and is remembered in
+//!   `extra` (one bit per named key, `close_sdk::Extra::nulls`; not a key of its map),
+//!   so re-encoding writes it back (a field that is always written, a required nullable one,
+//!   writes its own `null` instead). A value sent after a `null` for the same key forgets it.
 //! - **Leniency.** Integer and float fields accept numeric strings and (integers) integral
 //!   floats; every field accepts `null`. A value of the wrong type still fails, naming the key.
 //! - **Encoding.** The written typed fields in declaration order, then `extra`. An `extra` key
@@ -21,8 +22,9 @@
 //!   reports as `Error::InvalidRequest` before anything is sent. So a body never carries a
 //!   key twice, and the only way to send a value for a typed key is the typed field.
 //!
-//! For every string enum: an `Unknown(String)` variant decodes a value this SDK does not know
-//! and encodes it back; `as_str`, `Display` and `Serialize` write it; `FromStr` and
+//! For every string enum: an `Unknown(Unknown{Enum})` variant decodes a value this SDK does not
+//! know and encodes it back (`Unknown{Enum}` is opaque: only decoding builds one, so a known value
+//! is never held as unknown); `as_str`, `Display` and `Serialize` write it; `FromStr` and
 //! `TryFrom<&str>` stay strict (they take caller input).
 //!
 //! What the document says that the Rust syntax cannot (which structs are response types,
@@ -558,7 +560,7 @@ fn rewrite_struct(s: &mut ItemStruct) -> (Vec<Item>, bool, PatchedFields) {
         if update {
             if let Some(pred) = &skip_if {
                 // `Option<T>` → `Patch<T>`; a list or map that typify left out when empty →
-                // `Patch<Vec<T>>` (the builder's empty list stays `Unchanged`).
+                // `Patch<Vec<T>>` (an empty list given to the builder is `Set([])`).
                 let inner = option_of.clone().unwrap_or_else(|| f.ty.clone());
                 let empty = option_of.is_none().then(|| pred.clone());
                 patches.push((ident.clone(), empty));
@@ -811,17 +813,43 @@ fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
     for v in e.variants.iter_mut() {
         serde_to_schemars(&mut v.attrs);
     }
+    // The unknown value is an opaque newtype only decoding builds (like
+    // `crate::UnknownAutoRecordCalls`): a known value can never be held as unknown, so equality
+    // agrees with the wire.
+    let opaque = format_ident!("Unknown{}", name);
+    let opaque_derives: Vec<&syn::Attribute> = e
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .collect();
+    let opaque_doc = format!(
+        "A value of [`{name}`] that Close sent and this SDK does not know (only decoding makes \
+         one; [`{opaque}::as_str`] reads it)."
+    );
     let variant: syn::Variant = syn::parse_quote! {
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        #unknown(::std::string::String)
+        #unknown(#opaque)
     };
     e.variants.push(variant);
     let idents: Vec<&syn::Ident> = variants.iter().map(|(i, _)| i).collect();
     let wires: Vec<&String> = variants.iter().map(|(_, w)| w).collect();
     let expecting = format!("a `{name}` string");
     let items: Vec<Item> = vec![
+        syn::parse_quote! {
+            #[doc = #opaque_doc]
+            #(#opaque_derives)*
+            pub struct #opaque(::std::string::String);
+        },
+        syn::parse_quote! {
+            impl #opaque {
+                /// The value as Close sent it.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+            }
+        },
         syn::parse_quote! {
             impl #name {
                 /// The wire value.
@@ -853,7 +881,7 @@ fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
                     let key = crate::wire::Key::deserialize_str(deserializer, #expecting)?;
                     ::std::result::Result::Ok(match key.as_str() {
                         #(#wires => Self::#idents,)*
-                        _ => Self::#unknown(key.into_string()),
+                        _ => Self::#unknown(#opaque(key.into_string())),
                     })
                 }
             }
@@ -865,8 +893,9 @@ fn rewrite_enum(e: &mut ItemEnum) -> Option<Vec<Item>> {
 /// Fits the builders (typify's `builder` module) to the rewritten structs: every builder holds
 /// its `extra` as a `crate::Extra` (added where the struct got one; remembered `null`s survive
 /// the trip through a builder, which every generated `.body(..)` makes) and each `Patch` member
-/// as a `crate::Patch` (a setter's `Option` is `Set` or `Unchanged`; a list setter's empty list is
-/// `Unchanged`), so `struct → builder → struct` loses nothing.
+/// as a `crate::Patch`, its setter taking anything that converts to one (a value is `Set`, an
+/// empty list too; an `Option` is `Set` or `Unchanged`; `Patch::Clear` clears), so
+/// `struct → builder → struct` loses nothing and a builder can clear.
 fn patch_builders(
     items: &mut [Item],
     added: &BTreeSet<String>,
@@ -974,18 +1003,43 @@ fn patch_builders(
                         else {
                             continue;
                         };
-                        for stmt in f.block.stmts.iter_mut() {
-                            let syn::Stmt::Expr(syn::Expr::Assign(a), _) = stmt else {
-                                continue;
-                            };
-                            let rhs = &a.right;
-                            let patched: syn::Expr = match empty {
-                                None => syn::parse_quote!((#rhs).map(crate::Patch::from)),
-                                Some(pred) => syn::parse_quote!((#rhs).map(|v| {
-                                    if #pred(&v) { crate::Patch::Unchanged } else { crate::Patch::Set(v) }
-                                })),
-                            };
-                            *a.right = patched;
+                        // `T: TryInto<Option<M>>` / `T: TryInto<Vec<X>>` → `T: TryInto<Patch<M>>`
+                        // (with `M` = `Vec<X>`): a value is `Set` (an empty list too), an
+                        // `Option` is `Set` or `Unchanged`, and `Patch::Clear` clears.
+                        if let Some(w) = &mut f.sig.generics.where_clause {
+                            for pred in w.predicates.iter_mut() {
+                                let syn::WherePredicate::Type(pt) = pred else {
+                                    continue;
+                                };
+                                for b in pt.bounds.iter_mut() {
+                                    let syn::TypeParamBound::Trait(tb) = b else {
+                                        continue;
+                                    };
+                                    let Some(seg) = tb.path.segments.last_mut() else {
+                                        continue;
+                                    };
+                                    if seg.ident != "TryInto" {
+                                        continue;
+                                    }
+                                    let syn::PathArguments::AngleBracketed(args) =
+                                        &mut seg.arguments
+                                    else {
+                                        continue;
+                                    };
+                                    let Some(syn::GenericArgument::Type(arg)) =
+                                        args.args.first_mut()
+                                    else {
+                                        continue;
+                                    };
+                                    let member = match empty {
+                                        None => option_inner(arg),
+                                        Some(_) => Some(arg.clone()),
+                                    };
+                                    if let Some(m) = member {
+                                        *arg = syn::parse_quote!(crate::Patch<#m>);
+                                    }
+                                }
+                            }
                         }
                     }
                     if added.contains(&self_ty) && !has_extra {
@@ -1156,10 +1210,14 @@ mod tests {
             }
         });
         assert_eq!(counts.enums, 1);
-        assert!(out.contains("Unknown(::std::string::String)"), "{out}");
+        assert!(out.contains("Unknown(UnknownStatus)"), "{out}");
+        assert!(
+            out.contains("pubstructUnknownStatus(::std::string::String);"),
+            "opaque, no public constructor: {out}"
+        );
         assert!(!out.contains("Copy"), "{out}");
         assert!(
-            out.contains("\"in-progress\"=>Self::InProgress,_=>Self::Unknown(key.into_string())"),
+            out.contains("\"in-progress\"=>Self::InProgress,_=>Self::Unknown(UnknownStatus(key.into_string()))"),
             "{out}"
         );
         assert_eq!(

@@ -3,7 +3,8 @@
 //! `path<TAB>signature` line per item, made by `api_surface::surface` from the single generated
 //! `client.rs` of the per-tag era) still exists in the checked-in generated code. Signatures
 //! changed on purpose since are updated in the fixture: issue 19 made every member of a
-//! response type an `Option` and every optional member of an update body a `Patch`.
+//! response type an `Option` and every optional member of an update body a `Patch` (its builder
+//! setter taking anything that converts to a `Patch`, so a builder can clear).
 
 use std::path::{Path, PathBuf};
 

@@ -11,8 +11,12 @@ use serde_json::{Map, Value};
 /// encoding loses nothing.
 ///
 /// When sending, a key of the map that names a typed member is refused
-/// ([`crate::Error::InvalidRequest`], before anything is sent), except a `null` for a member
-/// that is not set and may be null: the only way to send a value for a typed key is its field.
+/// ([`crate::Error::InvalidRequest`], before anything is sent): the only way to send a value for
+/// a typed key is its field. Outside update bodies, a `null` for a member that is not set and
+/// may be null is let through (that is how a remembered `null` is written back). An update body
+/// (`UpdateLead`, …) refuses every such key, `null` included: to clear a member, set its
+/// [`crate::Patch`] field to `Patch::Clear` (the builders' setters take it too:
+/// `.description(Patch::Clear)`).
 ///
 /// [`Extra::remove`], [`Extra::clear`] and [`Extra::is_empty`] see the remembered `null`s too:
 /// removing a key, or clearing, forgets its `null`, so it is not written back.

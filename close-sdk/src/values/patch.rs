@@ -9,8 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// `null`, [`Patch::Set`] sends the value. Decoding an update body reads an absent key as
 /// `Unchanged`, `null` as `Clear` and a value as `Set`. Close's resource pages do not say that a
 /// list is cleared with `[]` rather than `null`, so `Clear` sends `null` for lists too;
-/// `Patch::Set(Vec::new())` sends `[]`. The generated builders' setters take an `Option`
-/// (`None` is `Unchanged`); to clear, set the struct's member to `Patch::Clear`.
+/// `Patch::Set(Vec::new())` sends `[]`. The generated builders' setters take anything that
+/// converts to a `Patch`: a value is `Set` (an empty list too, which sends `[]`), an `Option` is
+/// `Set` or `Unchanged`, and `Patch::Clear` clears (`.description(Patch::Clear)`).
 ///
 /// ```
 /// use close_sdk::Patch;
@@ -80,6 +81,14 @@ impl<T> From<Option<T>> for Patch<T> {
             Some(v) => Self::Set(v),
             None => Self::Unchanged,
         }
+    }
+}
+
+impl<T, const N: usize> From<[T; N]> for Patch<Vec<T>> {
+    /// `Set` of the array's items (so a list setter still takes an array, as it did when it
+    /// took `Into<Vec<T>>`).
+    fn from(value: [T; N]) -> Self {
+        Self::Set(value.into())
     }
 }
 

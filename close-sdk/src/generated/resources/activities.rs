@@ -735,9 +735,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "outgoing"))]
         Outgoing,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCommunicationDirection),
     }
     impl ::std::str::FromStr for CommunicationDirection {
         type Err = self::error::ConversionError;
@@ -903,9 +903,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "outbound"))]
         Outbound,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateCallActivityDirection),
     }
     impl ::std::str::FromStr for CreateCallActivityDirection {
         type Err = self::error::ConversionError;
@@ -943,9 +943,9 @@ pub mod types {
         CloseIo,
         External,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateCallActivitySource),
     }
     impl ::std::str::FromStr for CreateCallActivitySource {
         type Err = self::error::ConversionError;
@@ -996,9 +996,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "timeout"))]
         Timeout,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateCallActivityStatus),
     }
     impl ::std::str::FromStr for CreateCallActivityStatus {
         type Err = self::error::ConversionError;
@@ -1105,9 +1105,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "published"))]
         Published,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateCustomActivityStatus),
     }
     impl ::std::str::FromStr for CreateCustomActivityStatus {
         type Err = self::error::ConversionError;
@@ -1371,9 +1371,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateEmailActivityStatus),
     }
     impl ::std::str::FromStr for CreateEmailActivityStatus {
         type Err = self::error::ConversionError;
@@ -1796,9 +1796,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "video/webm"))]
         VideoWebm,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateSmsActivityAttachmentsItemsContentType),
     }
     impl ::std::str::FromStr for CreateSmsActivityAttachmentsItemsContentType {
         type Err = self::error::ConversionError;
@@ -1876,9 +1876,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "outbound"))]
         Outbound,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateSmsActivityDirection),
     }
     impl ::std::str::FromStr for CreateSmsActivityDirection {
         type Err = self::error::ConversionError;
@@ -1916,9 +1916,9 @@ pub mod types {
         CloseIo,
         External,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateSmsActivitySource),
     }
     impl ::std::str::FromStr for CreateSmsActivitySource {
         type Err = self::error::ConversionError;
@@ -1965,9 +1965,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreateSmsActivityStatus),
     }
     impl ::std::str::FromStr for CreateSmsActivityStatus {
         type Err = self::error::ConversionError;
@@ -2198,9 +2198,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "webform"))]
         Webform,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreationSource),
     }
     impl ::std::str::FromStr for CreationSource {
         type Err = self::error::ConversionError;
@@ -4428,9 +4428,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownMessageStatus),
     }
     impl ::std::str::FromStr for MessageStatus {
         type Err = self::error::ConversionError;
@@ -4677,9 +4677,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "outbound"))]
         Outbound,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownPhoneActivityDirection),
     }
     impl ::std::str::FromStr for PhoneActivityDirection {
         type Err = self::error::ConversionError;
@@ -4717,9 +4717,9 @@ pub mod types {
         CloseIo,
         External,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownPhoneActivitySource),
     }
     impl ::std::str::FromStr for PhoneActivitySource {
         type Err = self::error::ConversionError;
@@ -5196,9 +5196,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "timeout"))]
         Timeout,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownUpdateCallActivityStatus),
     }
     impl ::std::str::FromStr for UpdateCallActivityStatus {
         type Err = self::error::ConversionError;
@@ -5263,9 +5263,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "published"))]
         Published,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownUpdateCustomActivityStatus),
     }
     impl ::std::str::FromStr for UpdateCustomActivityStatus {
         type Err = self::error::ConversionError;
@@ -5425,9 +5425,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownUpdateEmailActivityStatus),
     }
     impl ::std::str::FromStr for UpdateEmailActivityStatus {
         type Err = self::error::ConversionError;
@@ -5646,9 +5646,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "video/webm"))]
         VideoWebm,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownUpdateSmsActivityAttachmentsItemsContentType),
     }
     impl ::std::str::FromStr for UpdateSmsActivityAttachmentsItemsContentType {
         type Err = self::error::ConversionError;
@@ -5734,9 +5734,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownUpdateSmsActivityStatus),
     }
     impl ::std::str::FromStr for UpdateSmsActivityStatus {
         type Err = self::error::ConversionError;
@@ -22588,218 +22588,202 @@ pub mod types {
         impl UpdateCallActivity {
             pub fn activity_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = (value
+                self.activity_at = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = (value
+                self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn conversation_type_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.conversation_type_id = (value
+                self.conversation_type_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversation_type_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    crate::Patch<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_fields = (value
+                self.custom_fields = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for custom_fields: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<crate::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.duration = (value
+                self.duration = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for duration: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = (value
+                self.lead_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note = (value
+                self.note = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn note_html<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note_html = (value
+                self.note_html = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note_html: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn outcome_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.outcome_id = (value
+                self.outcome_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.phone = (value
+                self.phone = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn playbook_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.playbook_id = (value
+                self.playbook_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for playbook_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn quality_info<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.quality_info = (value
+                self.quality_info = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for quality_info: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn recording_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.recording_url = (value
+                self.recording_url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for recording_url: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateCallActivityStatus>,
+                    crate::Patch<super::UpdateCallActivityStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = (value
+                self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = (value
+                self.user_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn voicemail_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.voicemail_url = (value
+                self.voicemail_url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for voicemail_url: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -22906,73 +22890,68 @@ pub mod types {
         impl UpdateCustomActivity {
             pub fn activity_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = (value
+                self.activity_at = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = (value
+                self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    crate::Patch<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.custom_fields = (value
+                self.custom_fields = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for custom_fields: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn pinned<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pinned = (value
+                self.pinned = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for pinned: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateCustomActivityStatus>,
+                    crate::Patch<super::UpdateCustomActivityStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = (value
+                self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -23063,98 +23042,84 @@ pub mod types {
         impl UpdateCustomActivityType {
             pub fn api_create_only<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.api_create_only = (value
+                self.api_create_only = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for api_create_only: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = (value
+                self.description = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn editable_with_roles<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.editable_with_roles = (value
+                self.editable_with_roles = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for editable_with_roles: {e}"
                         )
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn fields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdateCustomActivityTypeFieldsItem>,
+                    crate::Patch<
+                        ::std::vec::Vec<super::UpdateCustomActivityTypeFieldsItem>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.fields = (value
+                self.fields = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for fields: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn is_archived<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_archived = (value
+                self.is_archived = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_archived: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -23383,282 +23348,260 @@ pub mod types {
         impl UpdateEmailActivity {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.account_id = (value
+                self.account_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for account_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn activity_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = (value
+                self.activity_at = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    crate::Patch<
                         ::std::vec::Vec<super::UpdateEmailActivityAttachmentsItems>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = (value
+                self.attachments = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn bcc<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.bcc = (value
+                self.bcc = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for bcc: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn body_html<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.body_html = (value
+                self.body_html = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for body_html: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn body_text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.body_text = (value
+                self.body_text = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for body_text: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn cc<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.cc = (value
+                self.cc = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for cc: {e}")))
-                    .map(crate::Patch::from);
+                    .map_err(|e| format!("error converting supplied value for cc: {e}"));
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = (value
+                self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn followup_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_date = (value
+                self.followup_date = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for followup_date: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn followup_sequence_add_cc_bcc<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_sequence_add_cc_bcc = (value
+                self.followup_sequence_add_cc_bcc = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for followup_sequence_add_cc_bcc: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn followup_sequence_delay<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<crate::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_sequence_delay = (value
+                self.followup_sequence_delay = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for followup_sequence_delay: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn followup_sequence_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.followup_sequence_id = (value
+                self.followup_sequence_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for followup_sequence_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn in_reply_to_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.in_reply_to_id = (value
+                self.in_reply_to_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for in_reply_to_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::UpdateEmailActivityOpensItems>,
-                    >,
+                    crate::Patch<::std::vec::Vec<super::UpdateEmailActivityOpensItems>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.opens = (value
+                self.opens = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for opens: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn sender<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EmailAddress>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::EmailAddress>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.sender = (value
+                self.sender = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for sender: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateEmailActivityStatus>,
+                    crate::Patch<super::UpdateEmailActivityStatus>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = (value
+                self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn subject<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.subject = (value
+                self.subject = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn template_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.template_id = (value
+                self.template_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for template_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.to = (value
+                self.to = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for to: {e}")))
-                    .map(crate::Patch::from);
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = (value
+                self.user_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -23980,30 +23923,28 @@ pub mod types {
         impl UpdateMeetingActivity {
             pub fn outcome_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.outcome_id = (value
+                self.outcome_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for outcome_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn user_note_html<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_note_html = (value
+                self.user_note_html = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for user_note_html: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -24091,97 +24032,90 @@ pub mod types {
         impl UpdateNoteActivity {
             pub fn activity_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = (value
+                self.activity_at = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    crate::Patch<
                         ::std::vec::Vec<super::UpdateNoteActivityAttachmentsItems>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = (value
+                self.attachments = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = (value
+                self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note = (value
+                self.note = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn note_html<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.note_html = (value
+                self.note_html = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for note_html: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn pinned<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pinned = (value
+                self.pinned = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for pinned: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.title = (value
+                self.title = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -24398,138 +24332,126 @@ pub mod types {
         impl UpdateSmsActivity {
             pub fn activity_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = (value
+                self.activity_at = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
+                    crate::Patch<
                         ::std::vec::Vec<super::UpdateSmsActivityAttachmentsItems>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = (value
+                self.attachments = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = (value
+                self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = (value
+                self.lead_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn local_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.local_phone = (value
+                self.local_phone = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for local_phone: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn remote_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.remote_phone = (value
+                self.remote_phone = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for remote_phone: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateSmsActivityStatus>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::UpdateSmsActivityStatus>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = (value
+                self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn template_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.template_id = (value
+                self.template_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for template_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = (value
+                self.text = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = (value
+                self.user_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -24754,148 +24676,130 @@ pub mod types {
         impl UpdateWhatsAppMessage {
             pub fn activity_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activity_at = (value
+                self.activity_at = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for activity_at: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::WhatsAppAttachmentData>,
+                    crate::Patch<::std::vec::Vec<super::WhatsAppAttachmentData>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = (value
+                self.attachments = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = (value
+                self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn direction<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CommunicationDirection>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::CommunicationDirection>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.direction = (value
+                self.direction = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for direction: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn integration_link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.integration_link = (value
+                self.integration_link = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for integration_link: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn local_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.local_phone = (value
+                self.local_phone = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for local_phone: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn message_markdown<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message_markdown = (value
+                self.message_markdown = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for message_markdown: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn remote_phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.remote_phone = (value
+                self.remote_phone = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for remote_phone: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn response_to_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.response_to_id = (value
+                self.response_to_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for response_to_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user_id = (value
+                self.user_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for user_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -28727,6 +28631,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`CommunicationDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCommunicationDirection::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCommunicationDirection(::std::string::String);
+    impl UnknownCommunicationDirection {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CommunicationDirection {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -28762,7 +28675,7 @@ pub mod types {
                 match key.as_str() {
                     "incoming" => Self::Incoming,
                     "outgoing" => Self::Outgoing,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownCommunicationDirection(key.into_string())),
                 },
             )
         }
@@ -29313,6 +29226,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`CreateCallActivityDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCallActivityDirection::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateCallActivityDirection(::std::string::String);
+    impl UnknownCreateCallActivityDirection {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CreateCallActivityDirection {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -29348,9 +29270,22 @@ pub mod types {
                 match key.as_str() {
                     "inbound" => Self::Inbound,
                     "outbound" => Self::Outbound,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownCreateCallActivityDirection(key.into_string()),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`CreateCallActivitySource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCallActivitySource::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateCallActivitySource(::std::string::String);
+    impl UnknownCreateCallActivitySource {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl CreateCallActivitySource {
@@ -29388,9 +29323,20 @@ pub mod types {
                 match key.as_str() {
                     "Close.io" => Self::CloseIo,
                     "External" => Self::External,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(UnknownCreateCallActivitySource(key.into_string()))
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`CreateCallActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCallActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateCallActivityStatus(::std::string::String);
+    impl UnknownCreateCallActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl CreateCallActivityStatus {
@@ -29440,7 +29386,9 @@ pub mod types {
                     "busy" => Self::Busy,
                     "failed" => Self::Failed,
                     "timeout" => Self::Timeout,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(UnknownCreateCallActivityStatus(key.into_string()))
+                    }
                 },
             )
         }
@@ -29756,6 +29704,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`CreateCustomActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateCustomActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateCustomActivityStatus(::std::string::String);
+    impl UnknownCreateCustomActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CreateCustomActivityStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -29791,7 +29748,11 @@ pub mod types {
                 match key.as_str() {
                     "draft" => Self::Draft,
                     "published" => Self::Published,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownCreateCustomActivityStatus(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -30884,6 +30845,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`CreateEmailActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateEmailActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateEmailActivityStatus(::std::string::String);
+    impl UnknownCreateEmailActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CreateEmailActivityStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -30927,7 +30897,11 @@ pub mod types {
                     "outbox" => Self::Outbox,
                     "sent" => Self::Sent,
                     "error" => Self::Error,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownCreateEmailActivityStatus(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -32428,6 +32402,17 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`CreateSmsActivityAttachmentsItemsContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityAttachmentsItemsContentType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateSmsActivityAttachmentsItemsContentType(
+        ::std::string::String,
+    );
+    impl UnknownCreateSmsActivityAttachmentsItemsContentType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CreateSmsActivityAttachmentsItemsContentType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -32540,9 +32525,24 @@ pub mod types {
                     "video/mpeg" => Self::VideoMpeg,
                     "video/quicktime" => Self::VideoQuicktime,
                     "video/webm" => Self::VideoWebm,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownCreateSmsActivityAttachmentsItemsContentType(
+                                key.into_string(),
+                            ),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`CreateSmsActivityDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityDirection::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateSmsActivityDirection(::std::string::String);
+    impl UnknownCreateSmsActivityDirection {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl CreateSmsActivityDirection {
@@ -32580,9 +32580,22 @@ pub mod types {
                 match key.as_str() {
                     "inbound" => Self::Inbound,
                     "outbound" => Self::Outbound,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownCreateSmsActivityDirection(key.into_string()),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`CreateSmsActivitySource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivitySource::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateSmsActivitySource(::std::string::String);
+    impl UnknownCreateSmsActivitySource {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl CreateSmsActivitySource {
@@ -32620,9 +32633,18 @@ pub mod types {
                 match key.as_str() {
                     "Close.io" => Self::CloseIo,
                     "External" => Self::External,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownCreateSmsActivitySource(key.into_string())),
                 },
             )
+        }
+    }
+    ///A value of [`CreateSmsActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreateSmsActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreateSmsActivityStatus(::std::string::String);
+    impl UnknownCreateSmsActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl CreateSmsActivityStatus {
@@ -32668,7 +32690,7 @@ pub mod types {
                     "outbox" => Self::Outbox,
                     "sent" => Self::Sent,
                     "error" => Self::Error,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownCreateSmsActivityStatus(key.into_string())),
                 },
             )
         }
@@ -33540,6 +33562,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`CreationSource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreationSource::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreationSource(::std::string::String);
+    impl UnknownCreationSource {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CreationSource {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -33595,7 +33626,7 @@ pub mod types {
                     "ai" => Self::Ai,
                     "whatsapp" => Self::Whatsapp,
                     "webform" => Self::Webform,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownCreationSource(key.into_string())),
                 },
             )
         }
@@ -42772,6 +42803,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`MessageStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownMessageStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownMessageStatus(::std::string::String);
+    impl UnknownMessageStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl MessageStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -42815,7 +42855,7 @@ pub mod types {
                     "outbox" => Self::Outbox,
                     "sent" => Self::Sent,
                     "error" => Self::Error,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownMessageStatus(key.into_string())),
                 },
             )
         }
@@ -43832,6 +43872,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`PhoneActivityDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneActivityDirection::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownPhoneActivityDirection(::std::string::String);
+    impl UnknownPhoneActivityDirection {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl PhoneActivityDirection {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -43867,9 +43916,18 @@ pub mod types {
                 match key.as_str() {
                     "inbound" => Self::Inbound,
                     "outbound" => Self::Outbound,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownPhoneActivityDirection(key.into_string())),
                 },
             )
+        }
+    }
+    ///A value of [`PhoneActivitySource`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneActivitySource::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownPhoneActivitySource(::std::string::String);
+    impl UnknownPhoneActivitySource {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl PhoneActivitySource {
@@ -43907,7 +43965,7 @@ pub mod types {
                 match key.as_str() {
                     "Close.io" => Self::CloseIo,
                     "External" => Self::External,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownPhoneActivitySource(key.into_string())),
                 },
             )
         }
@@ -45737,6 +45795,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`UpdateCallActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateCallActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownUpdateCallActivityStatus(::std::string::String);
+    impl UnknownUpdateCallActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl UpdateCallActivityStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -45784,7 +45851,9 @@ pub mod types {
                     "busy" => Self::Busy,
                     "failed" => Self::Failed,
                     "timeout" => Self::Timeout,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(UnknownUpdateCallActivityStatus(key.into_string()))
+                    }
                 },
             )
         }
@@ -45875,6 +45944,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`UpdateCustomActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateCustomActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownUpdateCustomActivityStatus(::std::string::String);
+    impl UnknownUpdateCustomActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl UpdateCustomActivityStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -45910,7 +45988,11 @@ pub mod types {
                 match key.as_str() {
                     "draft" => Self::Draft,
                     "published" => Self::Published,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownUpdateCustomActivityStatus(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -46590,6 +46672,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`UpdateEmailActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateEmailActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownUpdateEmailActivityStatus(::std::string::String);
+    impl UnknownUpdateEmailActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl UpdateEmailActivityStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -46633,7 +46724,11 @@ pub mod types {
                     "outbox" => Self::Outbox,
                     "sent" => Self::Sent,
                     "error" => Self::Error,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownUpdateEmailActivityStatus(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -47198,6 +47293,17 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`UpdateSmsActivityAttachmentsItemsContentType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateSmsActivityAttachmentsItemsContentType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownUpdateSmsActivityAttachmentsItemsContentType(
+        ::std::string::String,
+    );
+    impl UnknownUpdateSmsActivityAttachmentsItemsContentType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl UpdateSmsActivityAttachmentsItemsContentType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -47310,9 +47416,24 @@ pub mod types {
                     "video/mpeg" => Self::VideoMpeg,
                     "video/quicktime" => Self::VideoQuicktime,
                     "video/webm" => Self::VideoWebm,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownUpdateSmsActivityAttachmentsItemsContentType(
+                                key.into_string(),
+                            ),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`UpdateSmsActivityStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUpdateSmsActivityStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownUpdateSmsActivityStatus(::std::string::String);
+    impl UnknownUpdateSmsActivityStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl UpdateSmsActivityStatus {
@@ -47358,7 +47479,7 @@ pub mod types {
                     "outbox" => Self::Outbox,
                     "sent" => Self::Sent,
                     "error" => Self::Error,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownUpdateSmsActivityStatus(key.into_string())),
                 },
             )
         }

@@ -29,9 +29,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "form_submission"))]
         FormSubmission,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownBulkActionObjectType),
     }
     impl ::std::str::FromStr for BulkActionObjectType {
         type Err = self::error::ConversionError;
@@ -83,9 +83,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownBulkActionStatus),
     }
     impl ::std::str::FromStr for BulkActionStatus {
         type Err = self::error::ConversionError;
@@ -432,9 +432,9 @@ pub mod types {
         )]
         ClearCustomObjectCustomField,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownBulkEditActionType),
     }
     impl ::std::str::FromStr for BulkEditActionType {
         type Err = self::error::ConversionError;
@@ -630,9 +630,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "all"))]
         All,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownBulkEmailContactPreference),
     }
     impl ::std::str::FromStr for BulkEmailContactPreference {
         type Err = self::error::ConversionError;
@@ -844,9 +844,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "reassign"))]
         Reassign,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownBulkSequenceSubscriptionActionType),
     }
     impl ::std::str::FromStr for BulkSequenceSubscriptionActionType {
         type Err = self::error::ConversionError;
@@ -889,9 +889,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownBulkSequenceSubscriptionContactPreference),
     }
     impl ::std::str::FromStr for BulkSequenceSubscriptionContactPreference {
         type Err = self::error::ConversionError;
@@ -3132,6 +3132,15 @@ pub mod types {
             }
         }
     }
+    ///A value of [`BulkActionObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkActionObjectType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkActionObjectType(::std::string::String);
+    impl UnknownBulkActionObjectType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl BulkActionObjectType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -3173,9 +3182,18 @@ pub mod types {
                     "call" => Self::Call,
                     "custom_activity" => Self::CustomActivity,
                     "form_submission" => Self::FormSubmission,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownBulkActionObjectType(key.into_string())),
                 },
             )
+        }
+    }
+    ///A value of [`BulkActionStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkActionStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkActionStatus(::std::string::String);
+    impl UnknownBulkActionStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl BulkActionStatus {
@@ -3223,7 +3241,7 @@ pub mod types {
                     "paused" => Self::Paused,
                     "resuming" => Self::Resuming,
                     "error" => Self::Error,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownBulkActionStatus(key.into_string())),
                 },
             )
         }
@@ -4355,6 +4373,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`BulkEditActionType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkEditActionType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkEditActionType(::std::string::String);
+    impl UnknownBulkEditActionType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl BulkEditActionType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -4414,7 +4441,7 @@ pub mod types {
                     "clear_custom_object_custom_field" => {
                         Self::ClearCustomObjectCustomField
                     }
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownBulkEditActionType(key.into_string())),
                 },
             )
         }
@@ -5016,6 +5043,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`BulkEmailContactPreference`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkEmailContactPreference::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkEmailContactPreference(::std::string::String);
+    impl UnknownBulkEmailContactPreference {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl BulkEmailContactPreference {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -5053,7 +5089,11 @@ pub mod types {
                     "lead" => Self::Lead,
                     "contact" => Self::Contact,
                     "all" => Self::All,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownBulkEmailContactPreference(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -5852,6 +5892,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`BulkSequenceSubscriptionActionType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkSequenceSubscriptionActionType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkSequenceSubscriptionActionType(::std::string::String);
+    impl UnknownBulkSequenceSubscriptionActionType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl BulkSequenceSubscriptionActionType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -5893,9 +5942,22 @@ pub mod types {
                     "resume_finished" => Self::ResumeFinished,
                     "pause" => Self::Pause,
                     "reassign" => Self::Reassign,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownBulkSequenceSubscriptionActionType(key.into_string()),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`BulkSequenceSubscriptionContactPreference`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownBulkSequenceSubscriptionContactPreference::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownBulkSequenceSubscriptionContactPreference(::std::string::String);
+    impl UnknownBulkSequenceSubscriptionContactPreference {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl BulkSequenceSubscriptionContactPreference {
@@ -5933,7 +5995,13 @@ pub mod types {
                 match key.as_str() {
                     "lead" => Self::Lead,
                     "contact" => Self::Contact,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownBulkSequenceSubscriptionContactPreference(
+                                key.into_string(),
+                            ),
+                        )
+                    }
                 },
             )
         }

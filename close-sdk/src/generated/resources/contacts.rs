@@ -267,102 +267,78 @@ pub mod types {
             pub fn emails<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdateContactEmailsItem>,
+                    crate::Patch<::std::vec::Vec<super::UpdateContactEmailsItem>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.emails = (value
+                self.emails = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for emails: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = (value
+                self.lead_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn phones<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdateContactPhonesItem>,
+                    crate::Patch<::std::vec::Vec<super::UpdateContactPhonesItem>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.phones = (value
+                self.phones = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phones: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.title = (value
+                self.title = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn urls<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdateContactUrlsItem>,
+                    crate::Patch<::std::vec::Vec<super::UpdateContactUrlsItem>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.urls = (value
+                self.urls = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for urls: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }

@@ -23,9 +23,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "shared-entry"))]
         SharedEntry,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownDialersListSourceType),
     }
     impl ::std::str::FromStr for DialersListSourceType {
         type Err = self::error::ConversionError;
@@ -53,6 +53,15 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A value of [`DialersListSourceType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownDialersListSourceType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownDialersListSourceType(::std::string::String);
+    impl UnknownDialersListSourceType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl DialersListSourceType {
@@ -90,7 +99,7 @@ pub mod types {
                 match key.as_str() {
                     "saved-search" => Self::SavedSearch,
                     "shared-entry" => Self::SharedEntry,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownDialersListSourceType(key.into_string())),
                 },
             )
         }

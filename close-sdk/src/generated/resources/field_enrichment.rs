@@ -52,9 +52,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownRunFieldEnrichmentObjectType),
     }
     impl ::std::str::FromStr for RunFieldEnrichmentObjectType {
         type Err = self::error::ConversionError;
@@ -456,6 +456,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`RunFieldEnrichmentObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownRunFieldEnrichmentObjectType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownRunFieldEnrichmentObjectType(::std::string::String);
+    impl UnknownRunFieldEnrichmentObjectType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl RunFieldEnrichmentObjectType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -491,7 +500,11 @@ pub mod types {
                 match key.as_str() {
                     "lead" => Self::Lead,
                     "contact" => Self::Contact,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownRunFieldEnrichmentObjectType(key.into_string()),
+                        )
+                    }
                 },
             )
         }

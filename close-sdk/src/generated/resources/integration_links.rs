@@ -126,9 +126,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "opportunity"))]
         Opportunity,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownIntegrationLinkType),
     }
     impl ::std::str::FromStr for IntegrationLinkType {
         type Err = self::error::ConversionError;
@@ -611,43 +611,38 @@ pub mod types {
         impl UpdateIntegrationLink {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IntegrationLinkType>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::IntegrationLinkType>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = (value
+                self.type_ = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = (value
+                self.url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -1168,6 +1163,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`IntegrationLinkType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownIntegrationLinkType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownIntegrationLinkType(::std::string::String);
+    impl UnknownIntegrationLinkType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl IntegrationLinkType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1205,7 +1209,7 @@ pub mod types {
                     "lead" => Self::Lead,
                     "contact" => Self::Contact,
                     "opportunity" => Self::Opportunity,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownIntegrationLinkType(key.into_string())),
                 },
             )
         }

@@ -1968,95 +1968,77 @@ pub mod types {
             pub fn addresses<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdateLeadAddressesItem>,
+                    crate::Patch<::std::vec::Vec<super::UpdateLeadAddressesItem>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.addresses = (value
+                self.addresses = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for addresses: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn contacts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdateLeadContactsItem>,
+                    crate::Patch<::std::vec::Vec<super::UpdateLeadContactsItem>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.contacts = (value
+                self.contacts = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contacts: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = (value
+                self.description = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn status_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_id = (value
+                self.status_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = (value
+                self.url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self

@@ -317,64 +317,58 @@ pub mod types {
         impl MembershipBulkUpdate {
             pub fn auto_record_calls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::AutoRecordCalls>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auto_record_calls = (value
+                self.auto_record_calls = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_record_calls: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn default_caller_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.default_caller_id = (value
+                self.default_caller_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for default_caller_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn hangup_recording_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hangup_recording_url = (value
+                self.hangup_recording_url = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for hangup_recording_url: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.may_workflows_impersonate = (value
+                self.may_workflows_impersonate = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for may_workflows_impersonate: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn params<T>(mut self, value: T) -> Self
@@ -391,30 +385,28 @@ pub mod types {
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Role>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.role_id = (value
+                self.role_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for role_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn track_email_opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.track_email_opens = (value
+                self.track_email_opens = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for track_email_opens: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -644,92 +636,84 @@ pub mod types {
         impl MembershipUpdate {
             pub fn auto_record_calls<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::AutoRecordCalls>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<crate::AutoRecordCalls>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.auto_record_calls = (value
+                self.auto_record_calls = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for auto_record_calls: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn default_caller_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.default_caller_id = (value
+                self.default_caller_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for default_caller_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn hangup_recording_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hangup_recording_url = (value
+                self.hangup_recording_url = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for hangup_recording_url: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn may_workflows_impersonate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.may_workflows_impersonate = (value
+                self.may_workflows_impersonate = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for may_workflows_impersonate: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::Role>>,
+                T: ::std::convert::TryInto<crate::Patch<crate::Role>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.role_id = (value
+                self.role_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for role_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn track_email_opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.track_email_opens = (value
+                self.track_email_opens = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for track_email_opens: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).

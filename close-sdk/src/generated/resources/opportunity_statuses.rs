@@ -491,41 +491,38 @@ pub mod types {
         impl UpdateOpportunityStatus {
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = (value
+                self.label = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn pipeline_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.pipeline_id = (value
+                self.pipeline_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for pipeline_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = (value
+                self.type_ = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).

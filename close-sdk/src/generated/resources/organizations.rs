@@ -242,81 +242,68 @@ pub mod types {
         impl OrganizationUpdate {
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.currency = (value
+                self.currency = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn enable_unsubscribe_link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.enable_unsubscribe_link = (value
+                self.enable_unsubscribe_link = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for enable_unsubscribe_link: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn lead_statuses<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::InlineLeadStatusPayload>,
+                    crate::Patch<::std::vec::Vec<super::InlineLeadStatusPayload>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_statuses = (value
+                self.lead_statuses = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_statuses: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrganizationName>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::OrganizationName>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn require_unsubscribe_link<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.require_unsubscribe_link = (value
+                self.require_unsubscribe_link = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for require_unsubscribe_link: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).

@@ -124,9 +124,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "meetings"))]
         Meetings,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownOutcomeAppliesTo),
     }
     impl ::std::str::FromStr for OutcomeAppliesTo {
         type Err = self::error::ConversionError;
@@ -188,9 +188,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "custom"))]
         Custom,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownOutcomeType),
     }
     impl ::std::str::FromStr for OutcomeType {
         type Err = self::error::ConversionError;
@@ -723,55 +723,51 @@ pub mod types {
             pub fn applies_to<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::OutcomeAppliesTo>>,
+                    crate::Patch<::std::vec::Vec<super::OutcomeAppliesTo>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.applies_to = (value
+                self.applies_to = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for applies_to: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.description = (value
+                self.description = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::OutcomeType>>,
+                T: ::std::convert::TryInto<crate::Patch<super::OutcomeType>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = (value
+                self.type_ = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -1211,6 +1207,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`OutcomeAppliesTo`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOutcomeAppliesTo::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownOutcomeAppliesTo(::std::string::String);
+    impl UnknownOutcomeAppliesTo {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl OutcomeAppliesTo {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1246,7 +1251,7 @@ pub mod types {
                 match key.as_str() {
                     "calls" => Self::Calls,
                     "meetings" => Self::Meetings,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownOutcomeAppliesTo(key.into_string())),
                 },
             )
         }
@@ -1348,6 +1353,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`OutcomeType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOutcomeType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownOutcomeType(::std::string::String);
+    impl UnknownOutcomeType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl OutcomeType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1383,7 +1397,7 @@ pub mod types {
                 match key.as_str() {
                     "vm-dropped" => Self::VmDropped,
                     "custom" => Self::Custom,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownOutcomeType(key.into_string())),
                 },
             )
         }

@@ -188,9 +188,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "tollfree"))]
         Tollfree,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCreatePhoneNumberRequestCarrierType),
     }
     impl ::std::str::FromStr for CreatePhoneNumberRequestCarrierType {
         type Err = self::error::ConversionError;
@@ -255,9 +255,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "group"))]
         Group,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownPhoneNumberSharing),
     }
     impl ::std::str::FromStr for PhoneNumberSharing {
         type Err = self::error::ConversionError;
@@ -1237,126 +1237,110 @@ pub mod types {
         impl UpdatePhoneNumber {
             pub fn forward_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.forward_to = (value
+                self.forward_to = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for forward_to: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn forward_to_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.forward_to_enabled = (value
+                self.forward_to_enabled = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for forward_to_enabled: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn inbound_ring_duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<crate::Patch<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.inbound_ring_duration = (value
+                self.inbound_ring_duration = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for inbound_ring_duration: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.label = (value
+                self.label = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for label: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn participants<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.participants = (value
+                self.participants = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for participants: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn phone_numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.phone_numbers = (value
+                self.phone_numbers = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for phone_numbers: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn press_1_to_accept<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.press_1_to_accept = (value
+                self.press_1_to_accept = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for press_1_to_accept: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn voicemail_greeting_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.voicemail_greeting_url = (value
+                self.voicemail_greeting_url = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for voicemail_greeting_url: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -2156,6 +2140,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`CreatePhoneNumberRequestCarrierType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCreatePhoneNumberRequestCarrierType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCreatePhoneNumberRequestCarrierType(::std::string::String);
+    impl UnknownCreatePhoneNumberRequestCarrierType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CreatePhoneNumberRequestCarrierType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -2195,7 +2188,11 @@ pub mod types {
                     "national" => Self::National,
                     "mobile" => Self::Mobile,
                     "tollfree" => Self::Tollfree,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownCreatePhoneNumberRequestCarrierType(key.into_string()),
+                        )
+                    }
                 },
             )
         }
@@ -2300,6 +2297,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`PhoneNumberSharing`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneNumberSharing::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownPhoneNumberSharing(::std::string::String);
+    impl UnknownPhoneNumberSharing {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl PhoneNumberSharing {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -2335,7 +2341,7 @@ pub mod types {
                 match key.as_str() {
                     "personal" => Self::Personal,
                     "group" => Self::Group,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownPhoneNumberSharing(key.into_string())),
                 },
             )
         }

@@ -375,35 +375,27 @@ pub mod types {
         impl UpdatePipeline {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn statuses<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdatePipelineStatusesItem>,
+                    crate::Patch<::std::vec::Vec<super::UpdatePipelineStatusesItem>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.statuses = (value
+                self.statuses = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for statuses: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }

@@ -27,9 +27,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "max"))]
         Max,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownReportingGetCustomTransformY),
     }
     impl ::std::str::FromStr for ReportingGetCustomTransformY {
         type Err = self::error::ConversionError;
@@ -60,6 +60,15 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A value of [`ReportingGetCustomTransformY`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownReportingGetCustomTransformY::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownReportingGetCustomTransformY(::std::string::String);
+    impl UnknownReportingGetCustomTransformY {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl ReportingGetCustomTransformY {
@@ -101,7 +110,11 @@ pub mod types {
                     "avg" => Self::Avg,
                     "min" => Self::Min,
                     "max" => Self::Max,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownReportingGetCustomTransformY(key.into_string()),
+                        )
+                    }
                 },
             )
         }

@@ -207,9 +207,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "allow_unassigned"))]
         AllowUnassigned,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownRoleVisibilityBehavior),
     }
     impl ::std::str::FromStr for RoleVisibilityBehavior {
         type Err = self::error::ConversionError;
@@ -654,71 +654,57 @@ pub mod types {
         impl RoleUpdate {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RoleName>>,
+                T: ::std::convert::TryInto<crate::Patch<super::RoleName>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.permissions = (value
+                self.permissions = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for permissions: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn visibility_user_lcf_behavior<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RoleVisibilityBehavior>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::RoleVisibilityBehavior>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.visibility_user_lcf_behavior = (value
+                self.visibility_user_lcf_behavior = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for visibility_user_lcf_behavior: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn visibility_user_lcf_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    crate::Patch<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.visibility_user_lcf_ids = (value
+                self.visibility_user_lcf_ids = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for visibility_user_lcf_ids: {e}"
                         )
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
@@ -1308,6 +1294,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`RoleVisibilityBehavior`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownRoleVisibilityBehavior::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownRoleVisibilityBehavior(::std::string::String);
+    impl UnknownRoleVisibilityBehavior {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl RoleVisibilityBehavior {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1343,7 +1338,7 @@ pub mod types {
                 match key.as_str() {
                     "require_assignment" => Self::RequireAssignment,
                     "allow_unassigned" => Self::AllowUnassigned,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownRoleVisibilityBehavior(key.into_string())),
                 },
             )
         }

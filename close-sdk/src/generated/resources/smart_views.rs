@@ -341,9 +341,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "form_submission"))]
         FormSubmission,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownSavedSearchType),
     }
     impl ::std::str::FromStr for SavedSearchType {
         type Err = self::error::ConversionError;
@@ -1878,43 +1878,38 @@ pub mod types {
         impl UpdateSmartView {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn s_query<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateSmartViewSQuery>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::UpdateSmartViewSQuery>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.s_query = (value
+                self.s_query = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for s_query: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.type_ = (value
+                self.type_ = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -3714,6 +3709,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`SavedSearchType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownSavedSearchType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownSavedSearchType(::std::string::String);
+    impl UnknownSavedSearchType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl SavedSearchType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -3767,7 +3771,7 @@ pub mod types {
                     "whatsapp_message" => Self::WhatsappMessage,
                     "custom_activity" => Self::CustomActivity,
                     "form_submission" => Self::FormSubmission,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownSavedSearchType(key.into_string())),
                 },
             )
         }

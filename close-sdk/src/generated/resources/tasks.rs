@@ -114,9 +114,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "skipped"))]
         Skipped,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownNotificationResolution),
     }
     impl ::std::str::FromStr for NotificationResolution {
         type Err = self::error::ConversionError;
@@ -486,9 +486,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "medium"))]
         Medium,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownTaskPriority),
     }
     impl ::std::str::FromStr for TaskPriority {
         type Err = self::error::ConversionError;
@@ -595,99 +595,88 @@ pub mod types {
         impl BulkUpdateNotifications {
             pub fn assigned_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assigned_to = (value
+                self.assigned_to = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assigned_to: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::DateOrTimestamp>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<crate::DateOrTimestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = (value
+                self.date = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn is_complete<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_complete = (value
+                self.is_complete = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_complete: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_id = (value
+                self.organization_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for organization_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TaskPriority>>,
+                T: ::std::convert::TryInto<crate::Patch<super::TaskPriority>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = (value
+                self.priority = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for priority: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn resolution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NotificationResolution>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::NotificationResolution>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.resolution = (value
+                self.resolution = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for resolution: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = (value
+                self.text = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -2329,181 +2318,162 @@ pub mod types {
         impl UpdateNotification {
             pub fn agent_config_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.agent_config_id = (value
+                self.agent_config_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for agent_config_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn assigned_to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.assigned_to = (value
+                self.assigned_to = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assigned_to: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn contact_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.contact_id = (value
+                self.contact_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contact_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.created_by = (value
+                self.created_by = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for created_by: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::DateOrTimestamp>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<crate::DateOrTimestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.date = (value
+                self.date = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn due_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::DateOrTimestamp>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<crate::DateOrTimestamp>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.due_date = (value
+                self.due_date = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for due_date: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn is_complete<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_complete = (value
+                self.is_complete = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_complete: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn is_dateless<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_dateless = (value
+                self.is_dateless = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_dateless: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn lead_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.lead_id = (value
+                self.lead_id = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for lead_id: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.organization_id = (value
+                self.organization_id = value
                     .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for organization_id: {e}"
                         )
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TaskPriority>>,
+                T: ::std::convert::TryInto<crate::Patch<super::TaskPriority>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.priority = (value
+                self.priority = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for priority: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn resolution<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NotificationResolution>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::NotificationResolution>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.resolution = (value
+                self.resolution = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for resolution: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = (value
+                self.text = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -2942,6 +2912,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`NotificationResolution`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownNotificationResolution::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownNotificationResolution(::std::string::String);
+    impl UnknownNotificationResolution {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl NotificationResolution {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -2977,7 +2956,7 @@ pub mod types {
                 match key.as_str() {
                     "abandoned" => Self::Abandoned,
                     "skipped" => Self::Skipped,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownNotificationResolution(key.into_string())),
                 },
             )
         }
@@ -4309,6 +4288,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`TaskPriority`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownTaskPriority::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownTaskPriority(::std::string::String);
+    impl UnknownTaskPriority {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl TaskPriority {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -4344,7 +4332,7 @@ pub mod types {
                 match key.as_str() {
                     "high" => Self::High,
                     "medium" => Self::Medium,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownTaskPriority(key.into_string())),
                 },
             )
         }

@@ -68,9 +68,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownEmailTemplatesRenderBulkObjectType),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderBulkObjectType {
         type Err = self::error::ConversionError;
@@ -112,9 +112,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "all"))]
         All,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownEmailTemplatesRenderContactPreference),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderContactPreference {
         type Err = self::error::ConversionError;
@@ -155,9 +155,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "contact"))]
         Contact,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownEmailTemplatesRenderMode),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderMode {
         type Err = self::error::ConversionError;
@@ -211,9 +211,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "desc"))]
         Desc,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownEmailTemplatesRenderSortItemDirection),
     }
     impl ::std::str::FromStr for EmailTemplatesRenderSortItemDirection {
         type Err = self::error::ConversionError;
@@ -253,9 +253,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "archived"))]
         Archived,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownSmsTemplateStatus),
     }
     impl ::std::str::FromStr for SmsTemplateStatus {
         type Err = self::error::ConversionError;
@@ -664,76 +664,63 @@ pub mod types {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UpdateSmsTemplateAttachment>,
+                    crate::Patch<::std::vec::Vec<super::UpdateSmsTemplateAttachment>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.attachments = (value
+                self.attachments = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn is_shared<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.is_shared = (value
+                self.is_shared = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for is_shared: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.name = (value
+                self.name = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SmsTemplateStatus>,
-                >,
+                T: ::std::convert::TryInto<crate::Patch<super::SmsTemplateStatus>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = (value
+                self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.text = (value
+                self.text = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for text: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -1153,6 +1140,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`EmailTemplatesRenderBulkObjectType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderBulkObjectType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownEmailTemplatesRenderBulkObjectType(::std::string::String);
+    impl UnknownEmailTemplatesRenderBulkObjectType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl EmailTemplatesRenderBulkObjectType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1188,9 +1184,22 @@ pub mod types {
                 match key.as_str() {
                     "lead" => Self::Lead,
                     "contact" => Self::Contact,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownEmailTemplatesRenderBulkObjectType(key.into_string()),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`EmailTemplatesRenderContactPreference`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderContactPreference::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownEmailTemplatesRenderContactPreference(::std::string::String);
+    impl UnknownEmailTemplatesRenderContactPreference {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl EmailTemplatesRenderContactPreference {
@@ -1230,9 +1239,24 @@ pub mod types {
                     "lead" => Self::Lead,
                     "contact" => Self::Contact,
                     "all" => Self::All,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownEmailTemplatesRenderContactPreference(
+                                key.into_string(),
+                            ),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`EmailTemplatesRenderMode`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderMode::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownEmailTemplatesRenderMode(::std::string::String);
+    impl UnknownEmailTemplatesRenderMode {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl EmailTemplatesRenderMode {
@@ -1270,7 +1294,9 @@ pub mod types {
                 match key.as_str() {
                     "lead" => Self::Lead,
                     "contact" => Self::Contact,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(UnknownEmailTemplatesRenderMode(key.into_string()))
+                    }
                 },
             )
         }
@@ -1380,6 +1406,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`EmailTemplatesRenderSortItemDirection`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownEmailTemplatesRenderSortItemDirection::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownEmailTemplatesRenderSortItemDirection(::std::string::String);
+    impl UnknownEmailTemplatesRenderSortItemDirection {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl EmailTemplatesRenderSortItemDirection {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1415,9 +1450,24 @@ pub mod types {
                 match key.as_str() {
                     "asc" => Self::Asc,
                     "desc" => Self::Desc,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownEmailTemplatesRenderSortItemDirection(
+                                key.into_string(),
+                            ),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`SmsTemplateStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownSmsTemplateStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownSmsTemplateStatus(::std::string::String);
+    impl UnknownSmsTemplateStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl SmsTemplateStatus {
@@ -1455,7 +1505,7 @@ pub mod types {
                 match key.as_str() {
                     "active" => Self::Active,
                     "archived" => Self::Archived,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownSmsTemplateStatus(key.into_string())),
                 },
             )
         }

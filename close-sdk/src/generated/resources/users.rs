@@ -341,9 +341,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "first_name,last_name"))]
         FirstNameLastName,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownUsersListOrderBy),
     }
     impl ::std::str::FromStr for UsersListOrderBy {
         type Err = self::error::ConversionError;
@@ -2581,6 +2581,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`UsersListOrderBy`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUsersListOrderBy::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownUsersListOrderBy(::std::string::String);
+    impl UnknownUsersListOrderBy {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl UsersListOrderBy {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -2616,7 +2625,7 @@ pub mod types {
                 match key.as_str() {
                     "last_name,first_name" => Self::LastNameFirstName,
                     "first_name,last_name" => Self::FirstNameLastName,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownUsersListOrderBy(key.into_string())),
                 },
             )
         }

@@ -71,9 +71,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "paused"))]
         Paused,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownWebhookStatus),
     }
     impl ::std::str::FromStr for WebhookStatus {
         type Err = self::error::ConversionError;
@@ -414,61 +414,51 @@ pub mod types {
             pub fn events<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::WebhookSubscriptionEvent>,
+                    crate::Patch<::std::vec::Vec<super::WebhookSubscriptionEvent>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.events = (value
+                self.events = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for events: {e}")
-                    }))
-                    .map(|v| {
-                        if ::std::vec::Vec::is_empty(&v) {
-                            crate::Patch::Unchanged
-                        } else {
-                            crate::Patch::Set(v)
-                        }
                     });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::WebhookStatus>>,
+                T: ::std::convert::TryInto<crate::Patch<super::WebhookStatus>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = (value
+                self.status = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<crate::Patch<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = (value
+                self.url = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             pub fn verify_ssl<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<crate::Patch<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.verify_ssl = (value
+                self.verify_ssl = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for verify_ssl: {e}")
-                    }))
-                    .map(crate::Patch::from);
+                    });
                 self
             }
             /// Keys the type does not name (see the type's `extra`).
@@ -1289,6 +1279,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`WebhookStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownWebhookStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownWebhookStatus(::std::string::String);
+    impl UnknownWebhookStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl WebhookStatus {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1324,7 +1323,7 @@ pub mod types {
                 match key.as_str() {
                     "active" => Self::Active,
                     "paused" => Self::Paused,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownWebhookStatus(key.into_string())),
                 },
             )
         }

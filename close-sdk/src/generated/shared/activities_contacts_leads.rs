@@ -35,9 +35,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "timeout"))]
         Timeout,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCallStatus),
     }
     impl ::std::str::FromStr for CallStatus {
         type Err = self::error::ConversionError;
@@ -71,6 +71,15 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A value of [`CallStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCallStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCallStatus(::std::string::String);
+    impl UnknownCallStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl CallStatus {
@@ -120,7 +129,7 @@ pub mod types {
                     "busy" => Self::Busy,
                     "failed" => Self::Failed,
                     "timeout" => Self::Timeout,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownCallStatus(key.into_string())),
                 },
             )
         }

@@ -441,9 +441,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "email-ai-generation-failed"))]
         EmailAiGenerationFailed,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownStatusReason),
     }
     impl ::std::str::FromStr for StatusReason {
         type Err = self::error::ConversionError;
@@ -517,9 +517,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "error"))]
         Error,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownWorkflowRunStatus),
     }
     impl ::std::str::FromStr for WorkflowRunStatus {
         type Err = self::error::ConversionError;
@@ -563,9 +563,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "draft"))]
         Draft,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownWorkflowStatus),
     }
     impl ::std::str::FromStr for WorkflowStatus {
         type Err = self::error::ConversionError;
@@ -3448,6 +3448,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`StatusReason`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStatusReason::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownStatusReason(::std::string::String);
+    impl UnknownStatusReason {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl StatusReason {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -3541,9 +3550,18 @@ pub mod types {
                     "field-mapping-error" => Self::FieldMappingError,
                     "filter-config-invalid" => Self::FilterConfigInvalid,
                     "email-ai-generation-failed" => Self::EmailAiGenerationFailed,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownStatusReason(key.into_string())),
                 },
             )
+        }
+    }
+    ///A value of [`WorkflowRunStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownWorkflowRunStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownWorkflowRunStatus(::std::string::String);
+    impl UnknownWorkflowRunStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl WorkflowRunStatus {
@@ -3587,9 +3605,18 @@ pub mod types {
                     "finished" => Self::Finished,
                     "goal" => Self::Goal,
                     "error" => Self::Error,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownWorkflowRunStatus(key.into_string())),
                 },
             )
+        }
+    }
+    ///A value of [`WorkflowStatus`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownWorkflowStatus::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownWorkflowStatus(::std::string::String);
+    impl UnknownWorkflowStatus {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl WorkflowStatus {
@@ -3629,7 +3656,7 @@ pub mod types {
                     "active" => Self::Active,
                     "paused" => Self::Paused,
                     "draft" => Self::Draft,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownWorkflowStatus(key.into_string())),
                 },
             )
         }

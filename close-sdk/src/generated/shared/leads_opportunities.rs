@@ -396,9 +396,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "active"))]
         Active,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownOpportunityStatusType),
     }
     impl ::std::str::FromStr for OpportunityStatusType {
         type Err = self::error::ConversionError;
@@ -509,9 +509,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "annual"))]
         Annual,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownOpportunityValuePeriod),
     }
     impl ::std::str::FromStr for OpportunityValuePeriod {
         type Err = self::error::ConversionError;
@@ -587,9 +587,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "change_communication_method"))]
         ChangeCommunicationMethod,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownStalledOpportunityActionTypeV1),
     }
     impl ::std::str::FromStr for StalledOpportunityActionTypeV1 {
         type Err = self::error::ConversionError;
@@ -639,9 +639,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "follow_up_sms"))]
         FollowUpSms,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownStalledOpportunityActionTypeV2),
     }
     impl ::std::str::FromStr for StalledOpportunityActionTypeV2 {
         type Err = self::error::ConversionError;
@@ -686,9 +686,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "no_communication_attempts"))]
         NoCommunicationAttempts,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownStalledOpportunityCommunicationIssue),
     }
     impl ::std::str::FromStr for StalledOpportunityCommunicationIssue {
         type Err = self::error::ConversionError;
@@ -3965,6 +3965,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`OpportunityStatusType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOpportunityStatusType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownOpportunityStatusType(::std::string::String);
+    impl UnknownOpportunityStatusType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl OpportunityStatusType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -4002,7 +4011,7 @@ pub mod types {
                     "won" => Self::Won,
                     "lost" => Self::Lost,
                     "active" => Self::Active,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownOpportunityStatusType(key.into_string())),
                 },
             )
         }
@@ -4133,6 +4142,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`OpportunityValuePeriod`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownOpportunityValuePeriod::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownOpportunityValuePeriod(::std::string::String);
+    impl UnknownOpportunityValuePeriod {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl OpportunityValuePeriod {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -4170,7 +4188,7 @@ pub mod types {
                     "one_time" => Self::OneTime,
                     "monthly" => Self::Monthly,
                     "annual" => Self::Annual,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownOpportunityValuePeriod(key.into_string())),
                 },
             )
         }
@@ -4288,6 +4306,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`StalledOpportunityActionTypeV1`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStalledOpportunityActionTypeV1::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownStalledOpportunityActionTypeV1(::std::string::String);
+    impl UnknownStalledOpportunityActionTypeV1 {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl StalledOpportunityActionTypeV1 {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -4331,9 +4358,22 @@ pub mod types {
                     "adjust_close_date" => Self::AdjustCloseDate,
                     "ask_someone_else_to_reach_out" => Self::AskSomeoneElseToReachOut,
                     "change_communication_method" => Self::ChangeCommunicationMethod,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownStalledOpportunityActionTypeV1(key.into_string()),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`StalledOpportunityActionTypeV2`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStalledOpportunityActionTypeV2::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownStalledOpportunityActionTypeV2(::std::string::String);
+    impl UnknownStalledOpportunityActionTypeV2 {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl StalledOpportunityActionTypeV2 {
@@ -4377,9 +4417,22 @@ pub mod types {
                     "follow_up_email" => Self::FollowUpEmail,
                     "follow_up_call" => Self::FollowUpCall,
                     "follow_up_sms" => Self::FollowUpSms,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownStalledOpportunityActionTypeV2(key.into_string()),
+                        )
+                    }
                 },
             )
+        }
+    }
+    ///A value of [`StalledOpportunityCommunicationIssue`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownStalledOpportunityCommunicationIssue::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownStalledOpportunityCommunicationIssue(::std::string::String);
+    impl UnknownStalledOpportunityCommunicationIssue {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl StalledOpportunityCommunicationIssue {
@@ -4419,7 +4472,13 @@ pub mod types {
                     "no_issue" => Self::NoIssue,
                     "cant_get_in_touch" => Self::CantGetInTouch,
                     "no_communication_attempts" => Self::NoCommunicationAttempts,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => {
+                        Self::Unknown(
+                            UnknownStalledOpportunityCommunicationIssue(
+                                key.into_string(),
+                            ),
+                        )
+                    }
                 },
             )
         }

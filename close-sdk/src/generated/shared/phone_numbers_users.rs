@@ -29,9 +29,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "shortcode"))]
         Shortcode,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownCarrierNumberType),
     }
     impl ::std::str::FromStr for CarrierNumberType {
         type Err = self::error::ConversionError;
@@ -263,9 +263,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "virtual"))]
         Virtual,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownPhoneNumberType),
     }
     impl ::std::str::FromStr for PhoneNumberType {
         type Err = self::error::ConversionError;
@@ -305,9 +305,9 @@ pub mod types {
         #[cfg_attr(feature = "schemars", serde(rename = "plivo"))]
         Plivo,
         /// A value this version of the SDK does not know, as Close sent it (decoded, and written
-        /// back as it came; `FromStr` never makes one).
+        /// back as it came; it cannot be built by hand, and `FromStr` never makes one).
         #[cfg_attr(feature = "schemars", schemars(skip))]
-        Unknown(::std::string::String),
+        Unknown(UnknownUnderlyingCarrier),
     }
     impl ::std::str::FromStr for UnderlyingCarrier {
         type Err = self::error::ConversionError;
@@ -1053,6 +1053,15 @@ pub mod types {
             }
         }
     }
+    ///A value of [`CarrierNumberType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownCarrierNumberType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownCarrierNumberType(::std::string::String);
+    impl UnknownCarrierNumberType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl CarrierNumberType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1094,7 +1103,7 @@ pub mod types {
                     "mobile" => Self::Mobile,
                     "tollfree" => Self::Tollfree,
                     "shortcode" => Self::Shortcode,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownCarrierNumberType(key.into_string())),
                 },
             )
         }
@@ -1867,6 +1876,15 @@ pub mod types {
             deserializer.deserialize_map(Visit)
         }
     }
+    ///A value of [`PhoneNumberType`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownPhoneNumberType::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownPhoneNumberType(::std::string::String);
+    impl UnknownPhoneNumberType {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
     impl PhoneNumberType {
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1904,9 +1922,18 @@ pub mod types {
                     "internal" => Self::Internal,
                     "external" => Self::External,
                     "virtual" => Self::Virtual,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownPhoneNumberType(key.into_string())),
                 },
             )
+        }
+    }
+    ///A value of [`UnderlyingCarrier`] that Close sent and this SDK does not know (only decoding makes one; [`UnknownUnderlyingCarrier::as_str`] reads it).
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub struct UnknownUnderlyingCarrier(::std::string::String);
+    impl UnknownUnderlyingCarrier {
+        /// The value as Close sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
         }
     }
     impl UnderlyingCarrier {
@@ -1944,7 +1971,7 @@ pub mod types {
                 match key.as_str() {
                     "twilio" => Self::Twilio,
                     "plivo" => Self::Plivo,
-                    _ => Self::Unknown(key.into_string()),
+                    _ => Self::Unknown(UnknownUnderlyingCarrier(key.into_string())),
                 },
             )
         }
