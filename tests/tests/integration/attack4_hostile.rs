@@ -1,0 +1,131 @@
+//! Hostile review of issue 18 ("hostile input round 4"): the one redaction at the error exit
+//! (`close-sdk/src/redact.rs`). A hostile or careless server answers an error whose text holds
+//! a secret in a form the redaction does not take out. Each test is `#[ignore]`d with the defect
+//! it shows until the fix lands.
+
+use std::time::Duration;
+
+use close_sdk::prelude::*;
+use close_sdk::RetryPolicy;
+use close_sdk_tests::loopback_server::{LoopbackServer, Reply};
+use close_sdk_tests::API_KEY;
+
+/// The key from Close's webhook examples.
+const KEY: &str = "058bfb6a3d8cfdc4da7c3be5901b16ae11da982b46a25fb2cd7016e97a140a1c";
+
+fn client(base: &str) -> Client {
+    Client::builder()
+        .api_key(API_KEY)
+        .base_url(base)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client")
+        .with_retry_policy(RetryPolicy::none())
+}
+
+fn text_reply(status: u16, body: &str) -> Reply {
+    Reply::Respond {
+        status,
+        headers: vec![("content-type".into(), "text/html".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// Everything the caller (or a log line) can see of an error: `Display`, `Debug` and the
+/// `Debug` of the source chain.
+fn shown<E: std::error::Error + 'static>(e: &E) -> String {
+    let mut out = format!("{e}\n{e:?}");
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(&format!("\n{s}\n{s:?}"));
+        source = s.source();
+    }
+    out
+}
+
+/// Calls `webhooks_list` against a server that always gives `reply`, and returns what the
+/// error shows.
+async fn error_shown(reply: Reply) -> String {
+    let server = LoopbackServer::start(move |_| reply.clone()).await;
+    let e = client(&server.base_url())
+        .webhooks_list()
+        .send()
+        .await
+        .expect_err("an error answer");
+    shown(&e)
+}
+
+/// A Rails error page (or any Ruby `inspect` output) prints a hash as
+/// `{"signature_key"=>"…"}`. `value_after` (redact.rs) accepts `=` as the separator, then
+/// reads the value from the next byte, `>`: an empty token, so "no value follows" and the key
+/// is shown whole in the error.
+#[tokio::test]
+#[ignore = "defect: a Ruby-style `\"signature_key\"=>\"…\"` body keeps the key (value_after stops at `>`)"]
+async fn a_ruby_hash_in_an_error_page_does_not_show_the_signature_key() {
+    let body = format!(
+        "<h1>NoMethodError</h1><pre>params: {{\"id\"=>\"whsub_1\", \"signature_key\"=>\"{KEY}\"}}</pre>"
+    );
+    let shown = error_shown(text_reply(401, &body)).await;
+    assert!(
+        !shown.contains(&KEY[..16]),
+        "the error shows the signature key: {}",
+        &shown[..shown.len().min(600)]
+    );
+}
+
+/// A body that is JSON but for trailing text (or one cut by the bounded read) is redacted as
+/// text; `may_hold_secrets` lets a body with `\u` escapes through because an escape could
+/// spell a member, but `scan` only looks for the plain names, so a key spelled
+/// `"signature\u005fkey"` keeps its value.
+#[tokio::test]
+#[ignore = "defect: a non-JSON body with `\"signature\\u005fkey\"` keeps the key (scan does not decode escapes)"]
+async fn an_escaped_member_name_in_a_body_that_is_not_json_does_not_show_the_key() {
+    let body = format!("{{\"id\": \"whsub_1\", \"signature\\u005fkey\": \"{KEY}\"}}\n<!-- 12 ms -->");
+    let shown = error_shown(text_reply(401, &body)).await;
+    assert!(
+        !shown.contains(&KEY[..16]),
+        "the error shows the signature key: {}",
+        &shown[..shown.len().min(600)]
+    );
+}
+
+/// A Python debug page prints a bytes value as `b'…'`: the token read after the name is `b`
+/// (it stops at the quote), so only `b` is redacted and the key that follows is shown.
+#[tokio::test]
+#[ignore = "defect: a Python repr `'signature_key': b'…'` keeps the key (only the `b` prefix is redacted)"]
+async fn a_python_bytes_repr_does_not_show_the_signature_key() {
+    let body = format!("<pre>{{'id': 'whsub_1', 'signature_key': b'{KEY}'}}</pre>");
+    let shown = error_shown(text_reply(401, &body)).await;
+    assert!(
+        !shown.contains(&KEY[..16]),
+        "the error shows the signature key: {}",
+        &shown[..shown.len().min(600)]
+    );
+}
+
+/// "Every value found is removed from everything derived from that answer": `error_answer`
+/// cleans the body first, then the headers. A value found in a header (`x-debug:
+/// access_token=…`, or a credential header such as `X-Api-Key`, whose value is replaced
+/// without being learnt) is never taken out of the body, which quotes it in prose.
+#[tokio::test]
+#[ignore = "defect: a secret found in a header (x-debug access_token=…, X-Api-Key) stays in the body (error_answer cleans the body before the headers)"]
+async fn a_secret_found_in_a_header_is_taken_out_of_the_body_too() {
+    let token = "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+    let api_key = "api_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d";
+    let body = format!(r#"{{"error": "token {token} expired; key {api_key} is not allowed"}}"#);
+    let reply = Reply::Respond {
+        status: 401,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("x-debug".into(), format!("access_token={token}")),
+            ("x-api-key".into(), api_key.into()),
+        ],
+        body: body.into_bytes(),
+    };
+    let shown = error_shown(reply).await;
+    assert!(
+        !shown.contains(token) && !shown.contains(api_key),
+        "the error shows a secret its answer's headers named: {}",
+        &shown[..shown.len().min(800)]
+    );
+}
