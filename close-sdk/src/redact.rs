@@ -9,13 +9,18 @@
 //! does not describe (OAuth tokens, client secrets, API keys, an `Authorization` echoed back).
 //! A member is matched by name in any case, with `-` for `_` and without the `_`
 //! (`signature_key`, `Signature-Key`, `signaturekey`), in JSON (`"name": value`, at any depth,
-//! whatever the value's type) and in any other text (`name: value`, `name=value`, quoted or not:
-//! Python reprs, form bodies, HTML debug pages, header lines). A body cut anywhere (the bounded
+//! whatever the value's type) and in any other text (`name: value`, `name=value`, Ruby's
+//! `name=>value`, quoted or not, Python's `b'…'`: reprs, form bodies, HTML debug pages, header
+//! lines; a name spelled with JSON escapes, `signature\u005fkey`, too). A body cut anywhere (the bounded
 //! read of an error body, a truncated answer) is redacted too: a value running to the end of the
 //! text is redacted to the end. Every value found is then taken out of everything derived from
 //! that answer (the rest of the body, the headers, a decoder's message quoting it), in its raw,
 //! JSON-escaped and Rust-escaped forms; values shorter than [`MIN_SEARCHED`] characters are
 //! redacted where they stand but not searched for elsewhere (they would match everywhere).
+//!
+//! The headers of an error answer are read first (a credential header's value, a secret named
+//! in another header), and the client's own credentials (API key, OAuth tokens, client secret)
+//! are known beforehand: all of them are taken out of the body, the headers and the messages.
 //!
 //! Response headers whose name is a credential's (`Authorization`, `Cookie`, `Set-Cookie`, or
 //! one containing a secret member's name, e.g. `X-Api-Key`) are marked sensitive on every
@@ -100,6 +105,16 @@ const SENSITIVE_HEADERS: [&str; 4] = [
 pub(crate) struct Secrets(Vec<String>);
 
 impl Secrets {
+    /// Secrets known before any answer is read: the client's own credentials (API key, OAuth
+    /// tokens, client secret), taken out of every error the answer becomes.
+    pub(crate) fn known<'s>(values: impl IntoIterator<Item = &'s str>) -> Self {
+        let mut secrets = Secrets::default();
+        for value in values {
+            secrets.add(value);
+        }
+        secrets
+    }
+
     /// Adds a value found after a secret member (and its JSON- and Rust-escaped forms).
     fn add(&mut self, value: &str) {
         let value = value.trim();
@@ -153,9 +168,14 @@ impl Secrets {
 /// A JSON body stays JSON (secret members' values become `"<redacted>"`); any other text (not
 /// JSON, or cut) is redacted as text.
 pub(crate) fn body(bytes: &[u8]) -> (Cow<'_, [u8]>, Secrets) {
-    let mut secrets = Secrets::default();
+    body_with(bytes, Secrets::default())
+}
+
+/// [`body`], also taking out the values already in `secrets` (found elsewhere in the answer,
+/// or the client's own credentials).
+fn body_with(bytes: &[u8], mut secrets: Secrets) -> (Cow<'_, [u8]>, Secrets) {
     let text = String::from_utf8_lossy(bytes);
-    if !may_hold_secrets(&text) {
+    if secrets.0.is_empty() && !may_hold_secrets(&text) {
         return (Cow::Borrowed(bytes), secrets);
     }
     if let Ok(mut json) = serde_json::from_str::<Value>(&text) {
@@ -183,13 +203,54 @@ pub(crate) fn body(bytes: &[u8]) -> (Cow<'_, [u8]>, Secrets) {
 /// A non-2xx answer as the request path keeps it: the body redacted, and the headers redacted
 /// by name and cleaned of every secret the body held.
 pub(crate) fn error_answer(headers: &mut HeaderMap, body: Bytes) -> Bytes {
-    let (clean, mut secrets) = self::body(&body);
+    error_answer_knowing(headers, body, Secrets::default())
+}
+
+/// [`error_answer`] knowing secrets beforehand (`known`: the client's own credentials). The
+/// headers are read first (the values of credential headers, and of secret members they
+/// name), so that the body and the other headers are cleaned of every secret the answer holds.
+pub(crate) fn error_answer_knowing(headers: &mut HeaderMap, body: Bytes, known: Secrets) -> Bytes {
+    let mut secrets = known;
+    collect_headers(headers, &mut secrets);
+    let (clean, mut secrets) = body_with(&body, secrets);
     let clean = match clean {
         Cow::Borrowed(_) => body,
         Cow::Owned(v) => Bytes::from(v),
     };
     redact_headers(headers, &mut secrets);
     clean
+}
+
+/// Learns the secrets in `headers`: a credential header's value (and the credential after its
+/// scheme or cookie name), and the values of secret members named in any other header.
+fn collect_headers(headers: &HeaderMap, secrets: &mut Secrets) {
+    for (name, value) in headers {
+        let text = String::from_utf8_lossy(value.as_bytes());
+        if sensitive_name(name.as_str()) {
+            for part in credential_parts(&text) {
+                secrets.add(part);
+            }
+        } else {
+            let _ = scan(&text, secrets);
+        }
+    }
+}
+
+/// The parts of a credential header's value that are secrets: the whole value, and the
+/// credential after an auth scheme (`Basic <credential>`) or a cookie's value (`name=value;
+/// Path=/…`: only the first pair, the cookie's own).
+fn credential_parts(value: &str) -> [&str; 2] {
+    let trimmed = value.trim();
+    if let Some((scheme, rest)) = trimmed.split_once([' ', '\t']) {
+        if SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+            return [value, rest.trim()];
+        }
+    }
+    let first = trimmed.split(';').next().unwrap_or_default();
+    let cookie = first
+        .split_once('=')
+        .map_or("", |(_, v)| v.trim().trim_matches('"'));
+    [value, cookie]
 }
 
 /// A 2xx body that did not decode, and the decoder's error: both without secrets (the error's
@@ -202,12 +263,15 @@ pub(crate) fn undecodable(
     (clean, decode_error(error, &mut secrets))
 }
 
-/// [`undecodable`] for a body held as [`Bytes`] (not copied when it holds no secret).
+/// [`undecodable`] for a body held as [`Bytes`] (not copied when it holds no secret), also
+/// taking out `known` (the client's own credentials).
 pub(crate) fn undecodable_bytes(
     body: Bytes,
     error: serde_json::Error,
+    known: Secrets,
 ) -> (Bytes, serde_json::Error) {
-    let (clean, error) = undecodable(&body, error);
+    let (clean, mut secrets) = body_with(&body, known);
+    let error = decode_error(error, &mut secrets);
     let clean = match clean {
         Cow::Borrowed(_) => None,
         Cow::Owned(v) => Some(Bytes::from(v)),
@@ -266,9 +330,12 @@ pub(crate) fn mark_sensitive(headers: &mut HeaderMap) {
 }
 
 /// The headers of a success answer that becomes an error (a 2xx status the operation does not
-/// document): redacted as an error answer's, with the secrets of its body.
-pub(crate) fn unexpected_headers(headers: &mut HeaderMap, body: &[u8]) {
-    let (_, mut secrets) = self::body(body);
+/// document): redacted as an error answer's, with the secrets of its body and `known` (the
+/// client's own credentials).
+pub(crate) fn unexpected_headers(headers: &mut HeaderMap, body: &[u8], known: Secrets) {
+    let mut secrets = known;
+    collect_headers(headers, &mut secrets);
+    let (_, mut secrets) = body_with(body, secrets);
     redact_headers(headers, &mut secrets);
 }
 
@@ -418,20 +485,43 @@ fn clean_value(value: &mut Value, secrets: &mut Secrets, depth: usize) -> bool {
 const SCHEMES: [&str; 4] = ["basic", "bearer", "token", "digest"];
 
 /// `text` with the value after every secret member's name redacted; the values go into
-/// `secrets`.
+/// `secrets`. Names spelled with JSON escapes (`signature\u005fkey`) are found too.
 fn scan<'t>(text: &'t str, secrets: &mut Secrets) -> Cow<'t, str> {
+    let view = Unescaped::of(text);
+    let seen = view.text.as_ref();
     // Most strings of a JSON body are short and name no member: no copy for them.
-    let short = text.len() <= 1024;
-    if short && !patterns().iter().any(|p| contains_normalized(text, p)) {
+    let short = seen.len() <= 1024;
+    if short && !patterns().iter().any(|p| contains_normalized(seen, p)) {
         return Cow::Borrowed(text);
     }
+    let spans = member_values(seen);
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut plain = Vec::with_capacity(spans.len());
+    for (start, stop, quoted) in spans {
+        let (start, stop) = (view.original(start), view.original(stop));
+        let raw = text.get(start..stop).unwrap_or_default();
+        secrets.add(raw);
+        if quoted {
+            if let Ok(decoded) = serde_json::from_str::<String>(&format!("\"{raw}\"")) {
+                secrets.add(&decoded);
+            }
+        }
+        plain.push((start, stop));
+    }
+    replace_spans(text, plain)
+}
+
+/// The values after the secret member names in `text`: `(start, end, quoted)` byte ranges.
+fn member_values(text: &str) -> Vec<(usize, usize, bool)> {
     let norm = normalized(text);
     let bytes = text.as_bytes();
-    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+    let mut spans = Vec::new();
     for pattern in patterns() {
         for (at, _) in norm.match_indices(pattern.as_str()) {
             let end = at + pattern.len();
-            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let before = at.checked_sub(1).and_then(|i| bytes.get(i));
             if before.is_some_and(|b| b.is_ascii_alphanumeric()) {
                 continue;
             }
@@ -441,32 +531,93 @@ fn scan<'t>(text: &'t str, secrets: &mut Secrets) -> Cow<'t, str> {
             {
                 continue;
             }
-            if let Some((start, stop, quoted)) = value_after(bytes, end) {
-                spans.push((start, stop, quoted));
-            }
+            spans.extend(value_after(bytes, end));
         }
     }
-    if spans.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    for (start, stop, quoted) in &spans {
-        let raw = &text[*start..*stop];
-        secrets.add(raw);
-        if *quoted {
-            if let Ok(decoded) = serde_json::from_str::<String>(&format!("\"{raw}\"")) {
-                secrets.add(&decoded);
-            }
-        }
-    }
-    let plain: Vec<(usize, usize)> = spans.iter().map(|(s, e, _)| (*s, *e)).collect();
-    replace_spans(text, plain)
+    spans
 }
 
-/// The value after a member name ending at `at`: an optional closing quote, spaces, `:` or
-/// `=`, spaces, then a quoted string (its content), a JSON object or array, or a bare token
-/// (an auth scheme with its credential). `(start, end, quoted)`; `None` when no value follows
-/// (a name in prose, or `null`).
+/// Text with the JSON escapes that can spell a member name (`\u` of an ASCII letter, digit,
+/// `_` or `-`) decoded, and where each of its bytes came from in the original text. Other
+/// escapes (a quote, a backslash, anything not ASCII) are kept, so that strings keep their
+/// bounds. One pass over the text; no copy when it holds no `\u`.
+struct Unescaped<'t> {
+    text: Cow<'t, str>,
+    /// For each byte of `text` (and its end), its offset in the original; `None`: the same.
+    origin: Option<Vec<usize>>,
+}
+
+impl<'t> Unescaped<'t> {
+    fn of(text: &'t str) -> Self {
+        let same = Unescaped {
+            text: Cow::Borrowed(text),
+            origin: None,
+        };
+        if !text.contains("\\u") {
+            return same;
+        }
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut origin = Vec::with_capacity(bytes.len() + 1);
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if let Some(c) = name_escape(bytes.get(i..i + 6)) {
+                out.push(c);
+                origin.push(i);
+                i += 6;
+            } else {
+                out.push(b);
+                origin.push(i);
+                i += 1;
+            }
+        }
+        origin.push(bytes.len());
+        match String::from_utf8(out) {
+            Ok(decoded) => Unescaped {
+                text: Cow::Owned(decoded),
+                origin: Some(origin),
+            },
+            Err(_) => same,
+        }
+    }
+
+    /// The original offset of offset `i` of the decoded text.
+    fn original(&self, i: usize) -> usize {
+        match &self.origin {
+            Some(origin) => origin.get(i).copied().unwrap_or(usize::MAX),
+            None => i,
+        }
+    }
+}
+
+/// The character a six-byte `\uXXXX` escape stands for, when it can be part of a member name.
+fn name_escape(escape: Option<&[u8]>) -> Option<u8> {
+    let hex = escape?.strip_prefix(b"\\u")?;
+    let hex = std::str::from_utf8(hex).ok()?;
+    let code = u8::try_from(u32::from_str_radix(hex, 16).ok()?).ok()?;
+    (code.is_ascii_alphanumeric() || code == b'_' || code == b'-').then_some(code)
+}
+
+/// The value after a member name ending at `at`: an optional closing quote, the separator
+/// ([`separator_end`]), spaces, then a quoted string (its content; a Python `b`/`r`/`u` prefix
+/// skipped), a JSON object or array, or a bare token (an auth scheme with its credential).
+/// `(start, end, quoted)`; `None` when no value follows (a name in prose, or `null`).
 fn value_after(bytes: &[u8], at: usize) -> Option<(usize, usize, bool)> {
+    let mut i = separator_end(bytes, at)?;
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i = after_string_prefix(bytes, i);
+    match *bytes.get(i)? {
+        b'"' | b'\'' => Some(quoted_value(bytes, i)),
+        b'{' | b'[' => Some(nested_value(bytes, i)),
+        _ => token_value(bytes, i),
+    }
+}
+
+/// Where the separator after a member name ending at `at` ends: an optional closing quote,
+/// spaces or tabs, then `:`, `=` or Ruby's `=>`. `None`: no separator (a name in prose).
+fn separator_end(bytes: &[u8], at: usize) -> Option<usize> {
     let mut i = at;
     if matches!(bytes.get(i), Some(b'"' | b'\'')) {
         i += 1;
@@ -474,83 +625,102 @@ fn value_after(bytes: &[u8], at: usize) -> Option<(usize, usize, bool)> {
     while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
         i += 1;
     }
-    if !matches!(bytes.get(i), Some(b':' | b'=')) {
+    match (bytes.get(i), bytes.get(i + 1)) {
+        (Some(b'='), Some(b'>')) => Some(i + 2),
+        (Some(b':' | b'='), _) => Some(i + 1),
+        _ => None,
+    }
+}
+
+/// `i` moved past a string prefix (Python's `b'…'`, `r'…'`, `u'…'`, `rb'…'`) that a quote
+/// follows; `i` itself otherwise.
+fn after_string_prefix(bytes: &[u8], i: usize) -> usize {
+    let is_prefix = |b: &u8| matches!(b.to_ascii_lowercase(), b'b' | b'r' | b'u');
+    let is_quote = |b: Option<&u8>| matches!(b, Some(b'"' | b'\''));
+    match (bytes.get(i), bytes.get(i + 1)) {
+        (Some(p), q) if is_prefix(p) && is_quote(q) => i + 1,
+        (Some(p), Some(p2)) if is_prefix(p) && is_prefix(p2) && is_quote(bytes.get(i + 2)) => i + 2,
+        _ => i,
+    }
+}
+
+/// The content of the string whose opening quote is at `open`, to its closing quote (or the
+/// end of a cut text).
+fn quoted_value(bytes: &[u8], open: usize) -> (usize, usize, bool) {
+    let quote = bytes.get(open).copied();
+    let start = open + 1;
+    let mut j = start;
+    let mut escaped = false;
+    while let Some(&b) = bytes.get(j) {
+        match b {
+            b'\\' if !escaped => escaped = true,
+            b if Some(b) == quote && !escaped => break,
+            _ => escaped = false,
+        }
+        j += 1;
+    }
+    (start, j, true)
+}
+
+/// The JSON object or array starting at `open`, to its end (or the end of a cut text).
+fn nested_value(bytes: &[u8], open: usize) -> (usize, usize, bool) {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut j = open;
+    while let Some(&b) = bytes.get(j) {
+        j += 1;
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'{' | b'[' if !in_string => depth += 1,
+            b'}' | b']' if !in_string => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    (open, j, false)
+}
+
+/// Where a bare token starting at `from` ends (at a space, a quote or punctuation).
+fn token_end(bytes: &[u8], from: usize) -> usize {
+    let mut j = from;
+    while bytes.get(j).is_some_and(|b| {
+        !(b.is_ascii_whitespace()
+            || matches!(
+                b,
+                b',' | b';' | b'&' | b'}' | b']' | b')' | b'<' | b'>' | b'"' | b'\''
+            ))
+    }) {
+        j += 1;
+    }
+    j
+}
+
+/// A bare value at `i` (`None` for `null`, `true`, `false` or nothing); an auth scheme takes
+/// the credential after it, past any spaces or tabs (`Basic<TAB>credential`).
+fn token_value(bytes: &[u8], i: usize) -> Option<(usize, usize, bool)> {
+    let mut end = token_end(bytes, i);
+    let token = String::from_utf8_lossy(bytes.get(i..end)?).to_ascii_lowercase();
+    if matches!(token.as_str(), "null" | "true" | "false" | "") {
         return None;
     }
-    i += 1;
-    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-        i += 1;
-    }
-    let first = *bytes.get(i)?;
-    match first {
-        b'"' | b'\'' => {
-            let start = i + 1;
-            let mut j = start;
-            let mut escaped = false;
-            while let Some(&b) = bytes.get(j) {
-                match b {
-                    b'\\' if !escaped => escaped = true,
-                    b if b == first && !escaped => break,
-                    _ => escaped = false,
-                }
-                j += 1;
-            }
-            Some((start, j, true))
+    if SCHEMES.contains(&token.as_str()) {
+        let mut k = end;
+        while bytes.get(k).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            k += 1;
         }
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut in_string = false;
-            let mut escaped = false;
-            let mut j = i;
-            while let Some(&b) = bytes.get(j) {
-                j += 1;
-                match b {
-                    _ if escaped => escaped = false,
-                    b'\\' if in_string => escaped = true,
-                    b'"' => in_string = !in_string,
-                    b'{' | b'[' if !in_string => depth += 1,
-                    b'}' | b']' if !in_string => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Some((i, j, false))
-        }
-        _ => {
-            let token_end = |from: usize| {
-                let mut j = from;
-                while bytes.get(j).is_some_and(|b| {
-                    !(b.is_ascii_whitespace()
-                        || matches!(b, b',' | b';' | b'&' | b'}' | b']' | b')' | b'<' | b'>')
-                        || *b == b'"'
-                        || *b == b'\'')
-                }) {
-                    j += 1;
-                }
-                j
-            };
-            let mut end = token_end(i);
-            let token = String::from_utf8_lossy(&bytes[i..end]).to_ascii_lowercase();
-            if matches!(token.as_str(), "null" | "true" | "false" | "") {
-                return None;
-            }
-            if SCHEMES.contains(&token.as_str()) {
-                let mut k = end;
-                while bytes.get(k).is_some_and(|b| *b == b' ') {
-                    k += 1;
-                }
-                let credential = token_end(k);
-                if credential > k {
-                    end = credential;
-                }
-            }
-            Some((i, end, false))
+        let credential = token_end(bytes, k);
+        if credential > k {
+            end = credential;
         }
     }
+    Some((i, end, false))
 }
 
 /// `text` with the byte ranges `spans` (merged where they overlap) replaced by
@@ -697,6 +867,40 @@ mod tests {
         mark_sensitive(&mut ok);
         assert_eq!(ok["set-cookie"], "s=abcdef", "a success keeps the value");
         assert!(!format!("{ok:?}").contains("abcdef"));
+    }
+
+    #[test]
+    fn other_languages_separators_prefixes_and_escapes_are_understood() {
+        for text in [
+            format!(r#"{{"signature_key"=>"{KEY}"}}"#),
+            format!("signature_key => {KEY}"),
+            format!("{{'signature_key': b'{KEY}'}}"),
+            format!("{{'signature_key': rb\"{KEY}\"}}"),
+            format!("{{\"signature\\u005fkey\": \"{KEY}\"}} <!-- cut"),
+            format!("\\u0073ignature_key={KEY}"),
+            format!("Authorization: Basic\t{KEY}"),
+        ] {
+            let out = clean(&text);
+            assert!(!out.contains(&KEY[..12]), "{text} -> {out}");
+        }
+        // A non-name escape keeps the string's bounds.
+        assert_eq!(clean(r#"x="a\u0022b""#), r#"x="a\u0022b""#);
+    }
+
+    #[test]
+    fn secrets_in_headers_and_known_ones_leave_the_body() {
+        let mut h = HeaderMap::new();
+        h.insert("x-api-key", HeaderValue::from_static("api_header_value"));
+        h.insert(
+            "x-debug",
+            HeaderValue::from_static("access_token=tok_debug_value"),
+        );
+        let body =
+            Bytes::from_static(br#"{"e": "api_header_value tok_debug_value own_key_value"}"#);
+        let known = Secrets::known(["own_key_value"]);
+        let out = error_answer_knowing(&mut h, body, known);
+        let out = String::from_utf8_lossy(&out);
+        assert_eq!(out, r#"{"e":"<redacted> <redacted> <redacted>"}"#);
     }
 
     #[test]

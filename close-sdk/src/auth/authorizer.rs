@@ -2,6 +2,7 @@
 //! for a new one after a 401.
 
 use reqwest::header::HeaderValue;
+use secrecy::SecretString;
 
 /// What the request path asks for the `Authorization` header of each request.
 #[derive(Clone)]
@@ -20,6 +21,16 @@ impl Authorizer {
             Self::Static(h) => Ok(h.clone()),
             #[cfg(feature = "oauth")]
             Self::OAuth(m) => m.header().await,
+        }
+    }
+
+    /// The client's own credentials (API key or token; with OAuth the access and refresh tokens
+    /// and the client secret), which the request path takes out of every error answer.
+    pub(crate) fn secrets(&self) -> Vec<SecretString> {
+        match self {
+            Self::Static(h) => super::credentials::secrets_of_header(h),
+            #[cfg(feature = "oauth")]
+            Self::OAuth(m) => m.secrets(),
         }
     }
 

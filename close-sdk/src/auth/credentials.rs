@@ -66,6 +66,29 @@ fn sensitive_header(text: &str, what: &str) -> Result<HeaderValue, String> {
     Ok(value)
 }
 
+/// The secrets an `Authorization` header carries: the credential after the scheme and, for
+/// `Basic`, the API key it encodes. (For the redaction of errors; never logged.)
+pub(crate) fn secrets_of_header(header: &HeaderValue) -> Vec<SecretString> {
+    let Ok(text) = header.to_str() else {
+        return Vec::new();
+    };
+    let Some((scheme, credential)) = text.split_once(' ') else {
+        return Vec::new();
+    };
+    let mut secrets = vec![SecretString::from(credential.to_string())];
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(credential)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        if let Some(user) = decoded {
+            let key = user.strip_suffix(':').unwrap_or(&user);
+            secrets.push(SecretString::from(key.to_string()));
+        }
+    }
+    secrets
+}
+
 /// `Bearer <token>`, marked sensitive.
 pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue, String> {
     check_secret("bearer token", token)?;

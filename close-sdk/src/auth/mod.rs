@@ -9,6 +9,7 @@ pub mod oauth;
 mod token_refresh;
 
 pub(crate) use authorizer::Authorizer;
+pub(crate) use credentials::secrets_of_header;
 pub use credentials::Credentials;
 #[cfg(feature = "oauth")]
 pub(crate) use token_refresh::{RefreshCallback, TokenManager};

@@ -37,6 +37,8 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use crate::redact::Secrets;
+use crate::transport::hooks::{read_bounded, MAX_ERROR_BODY};
 use crate::Error;
 
 /// Close's authorize endpoint.
@@ -74,6 +76,8 @@ type OAuthClient = oauth2::Client<
 #[derive(Clone)]
 pub struct OAuthApp {
     client: OAuthClient,
+    /// Kept to take it out of errors (`oauth2` does not give it back).
+    client_secret: SecretString,
     http: reqwest::Client,
 }
 
@@ -190,8 +194,9 @@ impl OAuthApp {
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Result<Self, Error> {
+        let client_secret: String = client_secret.into();
         let client = oauth2::Client::new(ClientId::new(client_id.into()))
-            .set_client_secret(ClientSecret::new(client_secret.into()))
+            .set_client_secret(ClientSecret::new(client_secret.clone()))
             .set_auth_uri(
                 AuthUrl::new(AUTHORIZE_URL.into()).map_err(|e| config_error("authorize URL", e))?,
             )
@@ -203,7 +208,28 @@ impl OAuthApp {
             crate::DEFAULT_CONNECT_TIMEOUT,
             crate::DEFAULT_TIMEOUT,
         )?;
-        Ok(OAuthApp { client, http })
+        Ok(OAuthApp {
+            client,
+            client_secret: SecretString::from(client_secret),
+            http,
+        })
+    }
+
+    /// The client secret (for the redaction of errors; never logged).
+    pub(crate) fn client_secret(&self) -> SecretString {
+        self.client_secret.clone()
+    }
+
+    /// The HTTP client for one token request, which takes `sent` (the secrets the request
+    /// carries: client secret, code or refresh token) out of an error answer.
+    fn token_http(&self, sent: &str) -> TokenHttp {
+        TokenHttp {
+            http: self.http.clone(),
+            sent: vec![
+                self.client_secret.clone(),
+                SecretString::from(sent.to_string()),
+            ],
+        }
     }
 
     /// The redirect URL registered for the app (Close requires `https://`).
@@ -254,7 +280,7 @@ impl OAuthApp {
         let response = self
             .client
             .exchange_code(AuthorizationCode::new(code.to_string()))
-            .request_async(&TokenHttp(self.http.clone()))
+            .request_async(&self.token_http(code))
             .await
             .map_err(token_error)?;
         Ok(Tokens::from_response(&response))
@@ -267,7 +293,7 @@ impl OAuthApp {
         let response = self
             .client
             .exchange_refresh_token(&token)
-            .request_async(&TokenHttp(self.http.clone()))
+            .request_async(&self.token_http(refresh_token.expose_secret()))
             .await
             .map_err(token_error)?;
         let mut tokens = Tokens::from_response(&response);
@@ -280,8 +306,16 @@ impl OAuthApp {
 }
 
 /// oauth2's HTTP client for token requests: this crate's reqwest (oauth2's own adapter targets
-/// an older reqwest, which would mean compiling two).
-struct TokenHttp(reqwest::Client);
+/// an older reqwest, which would mean compiling two), and the secrets the request sends (taken
+/// out of an error answer, which may echo them).
+struct TokenHttp {
+    http: reqwest::Client,
+    sent: Vec<SecretString>,
+}
+
+/// At most this much of a token endpoint's success answer is read; a longer one is refused. A
+/// token answer (a few tokens, scopes and ids) is well under 4 KiB.
+pub(crate) const MAX_TOKEN_ANSWER: usize = 64 * 1024;
 
 impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
     type Error = TokenHttpError;
@@ -289,7 +323,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
         Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, TokenHttpError>> + Send + 'c>>;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
-        Box::pin(send_token_request(self.0.clone(), request))
+        Box::pin(send_token_request(self.http.clone(), request, &self.sent))
     }
 }
 
@@ -302,6 +336,8 @@ enum TokenHttpError {
     Redirected(reqwest::StatusCode),
     /// The token URL is not one reqwest can send to.
     BadUrl,
+    /// The success answer is longer than [`MAX_TOKEN_ANSWER`] (it is not shown).
+    TooLong,
 }
 
 impl std::fmt::Display for TokenHttpError {
@@ -314,6 +350,11 @@ impl std::fmt::Display for TokenHttpError {
                  follow redirects"
             ),
             Self::BadUrl => f.write_str("the token URL is not a valid URL"),
+            Self::TooLong => write!(
+                f,
+                "the token endpoint's answer is longer than the {} KiB the SDK reads",
+                MAX_TOKEN_ANSWER / 1024
+            ),
         }
     }
 }
@@ -326,15 +367,20 @@ impl std::error::Error for TokenHttpError {}
 /// - the body is a one-shot stream, which reqwest cannot replay, so a 307/308 is never followed
 ///   (the redirect comes back as the answer); a 301/302/303 is followed as a bodyless `GET`;
 /// - any redirect status, and any answer from another URL than the token URL, is an error.
+///
+/// The answer is read bounded, as the request path reads Close's: a success up to
+/// [`MAX_TOKEN_ANSWER`] (a longer one is an error), an error up to 64 KiB, redacted (and cleaned
+/// of `sent`). Dropped at any await, nothing is left behind but the connection.
 async fn send_token_request(
     http: reqwest::Client,
     request: oauth2::HttpRequest,
+    sent: &[SecretString],
 ) -> Result<oauth2::HttpResponse, TokenHttpError> {
     let (parts, body) = request.into_parts();
     let url = reqwest::Url::parse(&parts.uri.to_string()).map_err(|_| TokenHttpError::BadUrl)?;
     let length = body.len();
     let one_shot = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(body)));
-    let response = http
+    let mut response = http
         .request(parts.method, url.clone())
         .headers(parts.headers)
         .header(reqwest::header::CONTENT_LENGTH, length)
@@ -347,13 +393,28 @@ async fn send_token_request(
         return Err(TokenHttpError::Redirected(status));
     }
     let mut headers = response.headers().clone();
-    let bytes = response.bytes().await.map_err(TokenHttpError::Send)?;
     // An error answer only ever becomes an error: redacted as it is read, as the request path
     // does for Close's API (a success holds the tokens, which the caller gets).
     let bytes = if status.is_success() {
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_TOKEN_ANSWER as u64)
+        {
+            return Err(TokenHttpError::TooLong);
+        }
+        let bytes = read_bounded(&mut response, MAX_TOKEN_ANSWER + 1)
+            .await
+            .map_err(TokenHttpError::Send)?;
+        if bytes.len() > MAX_TOKEN_ANSWER {
+            return Err(TokenHttpError::TooLong);
+        }
         bytes
     } else {
-        crate::redact::error_answer(&mut headers, bytes)
+        let bytes = read_bounded(&mut response, MAX_ERROR_BODY)
+            .await
+            .map_err(TokenHttpError::Send)?;
+        let known = Secrets::known(sent.iter().map(|s| s.expose_secret()));
+        crate::redact::error_answer_knowing(&mut headers, bytes, known)
     };
     let mut out = http::Response::new(bytes.to_vec());
     *out.status_mut() = status;

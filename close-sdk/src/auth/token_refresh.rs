@@ -137,6 +137,16 @@ impl TokenManager {
         }
     }
 
+    /// The current access and refresh tokens and the app's client secret (for the redaction of
+    /// errors; never logged).
+    pub(crate) fn secrets(&self) -> Vec<SecretString> {
+        let state = self.lock();
+        let mut secrets = vec![state.tokens.access_token.clone()];
+        secrets.extend(state.tokens.refresh_token.clone());
+        secrets.push(self.app.client_secret());
+        secrets
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // Nothing panics while holding the lock; recover the data if something ever did.
         self.state

@@ -68,7 +68,7 @@ const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 /// Close's timezone header (developer.close.com/api/overview/timezone-offsets).
 const TZ_OFFSET: HeaderName = HeaderName::from_static("x-tz-offset");
 /// At most this much of an error response body is read.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 /// At most this much of a success body is read; a longer one is refused
 /// ([`crate::Error::InvalidResponse`]). Close's largest answers (pages of 100 leads with their
 /// contacts, activities and custom fields) are a few MB; exports are downloaded elsewhere.
@@ -280,7 +280,8 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
             Err(e) => {
                 // The one error that holds a success body: redacted, and the decoder's message.
                 let e = crate::wire::with_path::<T>(&answer.body, e);
-                let (body, e) = crate::redact::undecodable_bytes(answer.body, e);
+                let known = client_secrets(&client.inner().authorizer, None);
+                let (body, e) = crate::redact::undecodable_bytes(answer.body, e, known);
                 Err(G::InvalidResponsePayload(body, e))
             }
         }
@@ -301,7 +302,8 @@ pub(crate) async fn send_typed<T: DeserializeOwned>(
         if answer.status.is_success() {
             // A success status the operation does not document: an error now, shown with its
             // headers (an error status's were redacted as they were read).
-            crate::redact::unexpected_headers(&mut answer.headers, &answer.body);
+            let known = client_secrets(&client.inner().authorizer, None);
+            crate::redact::unexpected_headers(&mut answer.headers, &answer.body, known);
         }
         Err(G::UnexpectedResponse(answer.into_response(record)))
     }
@@ -400,8 +402,10 @@ async fn send_once(
     request: reqwest::Request,
     keep_url: bool,
     check_url: bool,
+    authorizer: &crate::auth::Authorizer,
 ) -> reqwest::Result<Answer> {
     let sent_url = check_url.then(|| request.url().clone());
+    let sent_authorization = request.headers().get(AUTHORIZATION).cloned();
     let mut response = http.execute(request).await?;
     let url = keep_url.then(|| response.url().clone());
     let status = response.status();
@@ -432,7 +436,8 @@ async fn send_once(
     } else {
         let body = read_bounded(&mut response, MAX_ERROR_BODY).await?;
         // Every error any call returns is made from this body and these headers.
-        let body = crate::redact::error_answer(&mut headers, body);
+        let known = client_secrets(authorizer, sent_authorization.as_ref());
+        let body = crate::redact::error_answer_knowing(&mut headers, body, known);
         let body = if body.is_empty() {
             // A documented error status with no body still decodes as an (empty) error body.
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -458,9 +463,24 @@ async fn send_once(
     })
 }
 
+/// The client's own credentials, and those of the `Authorization` the attempt sent (a token
+/// refreshed since differs): an error answer may echo them. Read only for an error answer.
+fn client_secrets(
+    authorizer: &crate::auth::Authorizer,
+    sent: Option<&HeaderValue>,
+) -> crate::redact::Secrets {
+    use secrecy::ExposeSecret as _;
+    let mut values = authorizer.secrets();
+    values.extend(sent.map(crate::auth::secrets_of_header).unwrap_or_default());
+    crate::redact::Secrets::known(values.iter().map(|s| s.expose_secret()))
+}
+
 /// Reads at most `max` bytes of a body (the rest is dropped with the connection). A body that
 /// arrives in one chunk is handed on without a copy.
-async fn read_bounded(response: &mut reqwest::Response, max: usize) -> reqwest::Result<Bytes> {
+pub(crate) async fn read_bounded(
+    response: &mut reqwest::Response,
+    max: usize,
+) -> reqwest::Result<Bytes> {
     let Some(first) = response.chunk().await? else {
         return Ok(Bytes::new());
     };
@@ -623,7 +643,14 @@ impl<'a> Call<'a> {
             self.span.record("params_in_body", true);
         }
         let keep_url = matches!(self.source, Source::Built(_));
-        let outcome = send_once(http, request, keep_url, self.ctx.user_http_client).await;
+        let outcome = send_once(
+            http,
+            request,
+            keep_url,
+            self.ctx.user_http_client,
+            &self.ctx.authorizer,
+        )
+        .await;
         if let Ok(answer) = &outcome {
             let too_many = (answer.status == StatusCode::TOO_MANY_REQUESTS).then(|| {
                 wait_after_429(&answer.headers, &answer.body, SystemTime::now())

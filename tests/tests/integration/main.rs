@@ -7,6 +7,7 @@ mod attack2_values;
 mod attack2_webhooks;
 mod attack3_crm;
 mod attack3_events;
+mod attack4_hostile;
 mod attack4_wire;
 mod attack_oauth;
 mod attack_paths;
