@@ -250,7 +250,10 @@ async fn a_paginated_list_with_a_long_filter_pages_through_params() {
     )
     .await
     .unwrap();
-    let ids: Vec<String> = listed.iter().map(|a| a.id.clone().unwrap_or_default()).collect();
+    let ids: Vec<String> = listed
+        .iter()
+        .map(|a| a.id.clone().unwrap_or_default())
+        .collect();
     assert_eq!(ids, ["acti_0", "acti_1", "acti_2", "acti_3", "acti_4"]);
     let requests = seen.lock().unwrap().clone();
     assert_eq!(requests.len(), 3);
