@@ -111,6 +111,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A page from a list envelope's `data` and `has_more`, both needed (an envelope without
     /// them is [`Error::InvalidResponse`] naming the member).
+    #[cfg_attr(not(feature = "full"), allow(dead_code))] // used by the list calls of some features
     pub(crate) fn from_envelope(
         data: Option<Vec<T>>,
         has_more: Option<bool>,

@@ -98,6 +98,7 @@ impl Extra {
     /// Remembers that the `index`-th of `names` arrived as `null` (one bit; a type with more
     /// than 64 named keys keeps the rest in the map).
     #[inline(always)]
+    #[cfg_attr(not(feature = "full"), allow(dead_code))] // called by generated code only
     pub(crate) fn remember_null(&mut self, index: usize, key: &'static str, names: &'static Names) {
         if index < 64 {
             self.names = Some(names);
@@ -117,6 +118,7 @@ impl Extra {
 
     /// Whether the `index`-th of `names` arrived as `null` (and is not also a key of the map).
     #[inline(always)]
+    #[cfg_attr(not(feature = "full"), allow(dead_code))] // called by generated code only
     pub(crate) fn null_at(&self, index: usize, key: &str, names: &'static Names) -> bool {
         index < 64
             && self.nulls & (1 << index) != 0
