@@ -298,6 +298,7 @@ fn decode_error(error: serde_json::Error, secrets: &mut Secrets) -> serde_json::
 
 /// A message that quotes server text (`context`: what it came from, whose secrets it may quote).
 #[cfg(any(feature = "events", feature = "webhooks", feature = "oauth"))]
+#[cfg_attr(not(any(feature = "events", feature = "oauth")), allow(dead_code))] // webhooks quote through it only with `axum`
 pub(crate) fn message(text: &str, context: &[u8]) -> String {
     let (_, mut secrets) = body(context);
     secrets.scrub(text).into_owned()
