@@ -71,6 +71,7 @@ mod generated;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod redact;
+mod runtime;
 pub mod search;
 mod transport;
 mod values;

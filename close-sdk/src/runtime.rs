@@ -1,0 +1,92 @@
+//! The one door from generated code into the hand-written crate: everything a generated request
+//! type, handle or `.paginate()` calls lives here, and generated code names nothing else of the
+//! crate's internals (close-sdk-gen checks the names it emits against this module).
+//!
+//! Moving a transport file changes this module, never the generator.
+
+use std::future::Future;
+
+use crate::api::pagination::{Page, PageRequest, Paginated, DEFAULT_PAGE_SIZE};
+use crate::{Error, ResponseValue};
+
+/// A generated request's `send()` result as the SDK's: the decoded value, or the one error type.
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) async fn output<T>(
+    result: Result<ResponseValue<T>, crate::GeneratedError>,
+) -> Result<T, Error> {
+    match result {
+        Ok(v) => Ok(v.into_inner()),
+        Err(e) => Err(Error::from_generated(e).await),
+    }
+}
+
+/// A generated request's `send()` result as the SDK's, status and headers kept.
+#[allow(dead_code)] // unused only in a build with no resource feature
+pub(crate) async fn response<T>(
+    result: Result<ResponseValue<T>, crate::GeneratedError>,
+) -> Result<ResponseValue<T>, Error> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) => Err(Error::from_generated(e).await),
+    }
+}
+
+/// The page size a list request asked for with its `_limit` setter, checked: absent is
+/// [`DEFAULT_PAGE_SIZE`]; below 1 or above `u32::MAX` is [`Error::InvalidRequest`] naming
+/// `operation_id`, and nothing is sent.
+#[allow(dead_code)] // unused only in a build with no list
+pub(crate) fn page_size(operation_id: &str, limit: Option<i64>) -> Result<u32, Error> {
+    match limit {
+        None => Ok(DEFAULT_PAGE_SIZE),
+        Some(n) => u32::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "`_limit` of {operation_id} is {n}; a page holds at least 1 item"
+            ))
+        }),
+    }
+}
+
+/// Pages through a `{data, has_more}` list with `fetch`, which sends one page's request
+/// (`_skip`, `_limit`) and returns its envelope's `data` and `has_more`. [`Paginated`]'s
+/// guarantees hold: lazy, cancel-safe, loop-proof.
+#[allow(dead_code)] // unused only in a build with no list
+pub(crate) fn paginate<T, F, Fut>(page_size: Result<u32, Error>, mut fetch: F) -> Paginated<T>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnMut(i64, i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Option<Vec<T>>, Option<bool>), Error>> + Send + 'static,
+{
+    let page_size = match page_size {
+        Ok(n) => n,
+        Err(e) => return Paginated::failed(e),
+    };
+    Paginated::new(page_size, move |page: PageRequest| {
+        let request = skip_limit(page).map(|(skip, limit)| fetch(skip, limit));
+        async move {
+            let (data, has_more) = request?.await?;
+            Page::from_envelope(data, has_more)
+        }
+    })
+}
+
+/// A page request as the generated builders' `i64` `_skip` and `_limit`.
+fn skip_limit(page: PageRequest) -> Result<(i64, i64), Error> {
+    let skip = i64::try_from(page.skip)
+        .map_err(|_| Error::InvalidRequest(format!("_skip {} is too large", page.skip)))?;
+    Ok((skip, i64::from(page.limit)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_sizes_are_checked_before_anything_is_sent() {
+        assert_eq!(page_size("leads_list", None).unwrap(), DEFAULT_PAGE_SIZE);
+        assert_eq!(page_size("leads_list", Some(7)).unwrap(), 7);
+        for bad in [0, -1, i64::MIN, i64::from(u32::MAX) + 1] {
+            let e = page_size("leads_list", Some(bad)).unwrap_err();
+            assert!(e.to_string().contains("leads_list"), "{e}");
+        }
+    }
+}
